@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * npud - buttress registers of LNL and later (40xx, 50xx, 60xx), BAR4 "RegB"
+ * (hardware.md §2.2).
+ *
+ * All registers are 32-bit and little-endian; offsets are from the start of BAR4.
+ * Fields are masks for npu_field_get()/npu_field_prep() (bits.h).
+ */
+#ifndef NPU_HW_REGS_BTRS_LNL_H
+#define NPU_HW_REGS_BTRS_LNL_H
+
+#include <stdint.h>
+
+#include "bits.h"
+
+/* hardware.md §2.2 */
+#define NPU_BTRS_LNL_INTERRUPT_STAT		0x000u
+#define NPU_BTRS_LNL_INTERRUPT_STAT_FREQ_CHANGE NPU_BIT(0)
+#define NPU_BTRS_LNL_INTERRUPT_STAT_ATS_ERR	NPU_BIT(1)
+#define NPU_BTRS_LNL_INTERRUPT_STAT_CFI0_ERR	NPU_BIT(2)
+#define NPU_BTRS_LNL_INTERRUPT_STAT_CFI1_ERR	NPU_BIT(3)
+#define NPU_BTRS_LNL_INTERRUPT_STAT_IMR0_ERR	NPU_BIT(4)
+#define NPU_BTRS_LNL_INTERRUPT_STAT_IMR1_ERR	NPU_BIT(5)
+#define NPU_BTRS_LNL_INTERRUPT_STAT_SURV_ERR	NPU_BIT(6) /* survivability / DCT request */
+
+#define NPU_BTRS_LNL_LOCAL_INT_MASK  0x004u /* 1 = masked */
+#define NPU_BTRS_LNL_GLOBAL_INT_MASK 0x008u /* 1 = off, 0 = on */
+#define NPU_BTRS_LNL_HM_ATS	     0x00Cu /* debug print only */
+
+#define NPU_BTRS_LNL_ATS_ERR_LOG1		  0x010u
+#define NPU_BTRS_LNL_ATS_ERR_LOG2		  0x014u
+#define NPU_BTRS_LNL_ATS_ERR_CLEAR		  0x018u
+#define NPU_BTRS_LNL_CFI0_ERR_LOG		  0x01Cu
+#define NPU_BTRS_LNL_CFI0_ERR_CLEAR		  0x020u
+#define NPU_BTRS_LNL_PORT_ARBITRATION_WEIGHTS_ATS 0x024u
+#define NPU_BTRS_LNL_CFI1_ERR_LOG		  0x040u
+#define NPU_BTRS_LNL_CFI1_ERR_CLEAR		  0x044u
+#define NPU_BTRS_LNL_IMR_ERR_CFI0_LOW		  0x048u
+#define NPU_BTRS_LNL_IMR_ERR_CFI0_HIGH		  0x04Cu
+#define NPU_BTRS_LNL_IMR_ERR_CFI0_CLEAR		  0x050u
+#define NPU_BTRS_LNL_PORT_ARBITRATION_WEIGHTS	  0x054u
+#define NPU_BTRS_LNL_IMR_ERR_CFI1_LOW		  0x058u
+#define NPU_BTRS_LNL_IMR_ERR_CFI1_HIGH		  0x05Cu
+#define NPU_BTRS_LNL_IMR_ERR_CFI1_CLEAR		  0x060u
+
+/* Values written at power-up (hardware.md §2.2, §3.3 step 10). */
+#define NPU_BTRS_LNL_PORT_ARBITRATION_WEIGHTS_ATS_VAL 0x0000F711u
+#define NPU_BTRS_LNL_PORT_ARBITRATION_WEIGHTS_VAL     0xF711F711u
+
+/* Host writes its DCT status here. */
+#define NPU_BTRS_LNL_PCODE_MAILBOX_STATUS	 0x070u
+#define NPU_BTRS_LNL_PCODE_MAILBOX_STATUS_CMD	 NPU_GENMASK(7, 0)
+#define NPU_BTRS_LNL_PCODE_MAILBOX_STATUS_PARAM1 NPU_GENMASK(15, 8)
+#define NPU_BTRS_LNL_PCODE_MAILBOX_STATUS_PARAM2 NPU_GENMASK(23, 16)
+#define NPU_BTRS_LNL_PCODE_MAILBOX_STATUS_PARAM3 NPU_GENMASK(31, 24)
+
+/* Host reads the DCT request here; same layout as STATUS. */
+#define NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW	 0x074u
+#define NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW_CMD	 NPU_GENMASK(7, 0)
+#define NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW_PARAM1 NPU_GENMASK(15, 8)
+#define NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW_PARAM2 NPU_GENMASK(23, 16)
+#define NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW_PARAM3 NPU_GENMASK(31, 24)
+#define NPU_BTRS_LNL_PCODE_CMD_DCT_REQ		 2u
+#define NPU_BTRS_LNL_PCODE_DCT_DISABLE		 0u /* PARAM1 */
+#define NPU_BTRS_LNL_PCODE_DCT_ENABLE		 1u /* PARAM1 */
+
+/* Workpoint request: PAYLOAD0/1 have the MTL layout. */
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD0		  0x130u
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD0_MIN_RATIO	  NPU_GENMASK(15, 0)
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD0_MAX_RATIO	  NPU_GENMASK(31, 16)
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD1		  0x134u
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD1_TARGET_RATIO NPU_GENMASK(15, 0)
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD1_EPP	  NPU_GENMASK(31, 16)
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD2		  0x138u
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD2_CONFIG	  NPU_GENMASK(15, 0)
+#define NPU_BTRS_LNL_WP_REQ_PAYLOAD2_CDYN	  NPU_GENMASK(31, 16)
+#define NPU_BTRS_LNL_WP_REQ_CMD			  0x13Cu
+#define NPU_BTRS_LNL_WP_REQ_CMD_SEND		  NPU_BIT(0)
+
+#define NPU_BTRS_LNL_PLL_FREQ	    0x148u
+#define NPU_BTRS_LNL_PLL_FREQ_RATIO NPU_GENMASK(15, 0)
+
+/* Polled until 0 on power-down (newest btrs.c). */
+#define NPU_BTRS_LNL_CDYN      0x14Cu
+#define NPU_BTRS_LNL_CDYN_CDYN NPU_GENMASK(15, 0)
+
+/* VALID must be 1 (else EIO); CONFIG = mask of disabled tiles (6 tiles). */
+#define NPU_BTRS_LNL_TILE_FUSE	      0x150u
+#define NPU_BTRS_LNL_TILE_FUSE_VALID  NPU_BIT(0)
+#define NPU_BTRS_LNL_TILE_FUSE_CONFIG NPU_GENMASK(6, 1)
+
+#define NPU_BTRS_LNL_VPU_STATUS			       0x154u
+#define NPU_BTRS_LNL_VPU_STATUS_READY		       NPU_BIT(0)
+#define NPU_BTRS_LNL_VPU_STATUS_IDLE		       NPU_BIT(1)
+#define NPU_BTRS_LNL_VPU_STATUS_DUP_IDLE	       NPU_BIT(2)
+#define NPU_BTRS_LNL_VPU_STATUS_CLOCK_RESOURCE_OWN_ACK NPU_BIT(6)
+#define NPU_BTRS_LNL_VPU_STATUS_POWER_RESOURCE_OWN_ACK NPU_BIT(7)
+#define NPU_BTRS_LNL_VPU_STATUS_PERF_CLK	       NPU_BIT(11) /* host-written */
+#define NPU_BTRS_LNL_VPU_STATUS_DISABLE_CLK_RELINQUISH NPU_BIT(12) /* host-written */
+#define NPU_BTRS_LNL_VPU_STATUS_PLATFORM	       NPU_GENMASK(31, 29)
+#define NPU_BTRS_LNL_PLATFORM_SILICON		       0u
+#define NPU_BTRS_LNL_PLATFORM_SIMICS		       2u
+#define NPU_BTRS_LNL_PLATFORM_FPGA		       3u
+#define NPU_BTRS_LNL_PLATFORM_HSLE		       4u
+
+#define NPU_BTRS_LNL_IP_RESET	      0x160u
+#define NPU_BTRS_LNL_IP_RESET_TRIGGER NPU_BIT(0)
+
+#define NPU_BTRS_LNL_D0I3_CONTROL	     0x164u
+#define NPU_BTRS_LNL_D0I3_CONTROL_INPROGRESS NPU_BIT(0)
+#define NPU_BTRS_LNL_D0I3_CONTROL_I3	     NPU_BIT(2)
+
+#define NPU_BTRS_LNL_VPU_TELEMETRY_OFFSET 0x168u
+#define NPU_BTRS_LNL_VPU_TELEMETRY_SIZE	  0x16Cu
+#define NPU_BTRS_LNL_VPU_TELEMETRY_ENABLE 0x170u
+
+#define NPU_BTRS_LNL_FMIN_FUSE		 0x174u
+#define NPU_BTRS_LNL_FMIN_FUSE_MIN_RATIO NPU_GENMASK(7, 0)
+#define NPU_BTRS_LNL_FMIN_FUSE_PN_RATIO	 NPU_GENMASK(15, 8)
+#define NPU_BTRS_LNL_FMAX_FUSE		 0x178u
+#define NPU_BTRS_LNL_FMAX_FUSE_MAX_RATIO NPU_GENMASK(7, 0)
+
+/*
+ * Interrupts the driver enables (hardware.md §2.2): bits 1..6. Enable writes ~mask to
+ * LOCAL_INT_MASK, disable writes all-ones.
+ */
+#define NPU_BTRS_LNL_IRQ_MASK		 NPU_GENMASK(6, 1) /* 0x7E */
+#define NPU_BTRS_LNL_LOCAL_INT_MASK_ALL	 0xFFFFFFFFu
+#define NPU_BTRS_LNL_GLOBAL_INT_MASK_OFF 1u
+#define NPU_BTRS_LNL_GLOBAL_INT_MASK_ON	 0u
+
+/* Workpoint payload values (hardware.md §3.2): target is always the PN ratio. */
+#define NPU_BTRS_LNL_WP_CONFIG 0u
+#define NPU_BTRS_LNL_WP_EPP    0x80u /* enable; 0 on disable */
+#define NPU_BTRS_LNL_WP_CDYN   0x80u /* enable; 0 on disable */
+
+/* DCT duty cycle (protocol.md §6.3): 35300 us period, 30 % active by default. */
+#define NPU_BTRS_LNL_DCT_PERIOD_US		35300u
+#define NPU_BTRS_LNL_DCT_DEFAULT_ACTIVE_PERCENT 30u
+
+/* PLL ratio to MHz, newest btrs.c (hardware.md §3.2; older kernels differ). */
+#define NPU_BTRS_LNL_RATIO_TO_MHZ(ratio) (25u * (uint32_t)(ratio))
+
+#endif /* NPU_HW_REGS_BTRS_LNL_H */
