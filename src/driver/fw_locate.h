@@ -26,7 +26,7 @@ int npu_fw_locate(enum npu_gen gen, const char *explicit_path, char *out, size_t
 /* Largest file taken for a firmware image: the runtime window limit (hardware.md §4.3). */
 #define NPU_FW_FILE_MAX ((size_t)512 << 20)
 
-#define NPU_FW_PACKAGE_HINT                                                                        \
+#define NPU_FW_PACKAGE_HINT \
 	"Debian's firmware-intel-misc package (bookworm-backports, non-free-firmware)"
 
 #endif

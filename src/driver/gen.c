@@ -47,7 +47,7 @@ enum npu_gen npu_gen_parse(const char *s)
 		const char *name;
 		enum npu_gen gen;
 	} names[] = {
-		{ "37xx", NPU_GEN_37XX }, { "37", NPU_GEN_37XX }, { "mtl", NPU_GEN_37XX },
+		{ "37xx", NPU_GEN_37XX }, { "37", NPU_GEN_37XX },   { "mtl", NPU_GEN_37XX },
 		{ "arl", NPU_GEN_37XX },  { "40xx", NPU_GEN_40XX }, { "40", NPU_GEN_40XX },
 		{ "lnl", NPU_GEN_40XX },
 	};

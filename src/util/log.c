@@ -172,9 +172,9 @@ void npu_log_vmsg(enum npu_log_level level, enum npu_log_cat cat, const char *fm
 		log_sink(log_sink_ctx, level, cat, msg);
 	else
 		fprintf(stderr, "npu: %s: %s%s\n", npu_log_cat_name(cat),
-			level == NPU_LOG_ERROR ? "error: " :
-			level == NPU_LOG_WARN  ? "warning: " :
-						 "",
+			level == NPU_LOG_ERROR	? "error: "
+			: level == NPU_LOG_WARN ? "warning: "
+						: "",
 			msg);
 	pthread_mutex_unlock(&log_lock);
 }

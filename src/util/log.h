@@ -26,17 +26,17 @@ enum npu_log_level {
 /* One bit per category; the names are those accepted in a spec. */
 enum npu_log_cat {
 	NPU_CAT_GEN = 0, /* "gen": anything without a better home */
-	NPU_CAT_REG,     /* "reg": MMIO accesses */
-	NPU_CAT_IRQ,     /* "irq" */
-	NPU_CAT_IPC,     /* "ipc" */
-	NPU_CAT_JSM,     /* "jsm" */
-	NPU_CAT_JOB,     /* "job" */
-	NPU_CAT_MMU,     /* "mmu" */
-	NPU_CAT_FW,      /* "fw": firmware image and boot */
-	NPU_CAT_PM,      /* "pm": power management */
-	NPU_CAT_SRV,     /* "srv": the request server */
-	NPU_CAT_PCI,     /* "pci": device discovery */
-	NPU_CAT_SIM,     /* "sim": the device model */
+	NPU_CAT_REG,	 /* "reg": MMIO accesses */
+	NPU_CAT_IRQ,	 /* "irq" */
+	NPU_CAT_IPC,	 /* "ipc" */
+	NPU_CAT_JSM,	 /* "jsm" */
+	NPU_CAT_JOB,	 /* "job" */
+	NPU_CAT_MMU,	 /* "mmu" */
+	NPU_CAT_FW,	 /* "fw": firmware image and boot */
+	NPU_CAT_PM,	 /* "pm": power management */
+	NPU_CAT_SRV,	 /* "srv": the request server */
+	NPU_CAT_PCI,	 /* "pci": device discovery */
+	NPU_CAT_SIM,	 /* "sim": the device model */
 	NPU_CAT_COUNT
 };
 
@@ -86,14 +86,14 @@ const char *npu_log_level_name(enum npu_log_level level);
 const char *npu_log_cat_name(enum npu_log_cat cat);
 
 void npu_log_msg(enum npu_log_level level, enum npu_log_cat cat, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void npu_log_vmsg(enum npu_log_level level, enum npu_log_cat cat, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 
-#define npu_log(level, cat, ...)                                                                   \
-	do {                                                                                       \
-		if (npu_log_enabled((level), (cat)))                                               \
-			npu_log_msg((level), (cat), __VA_ARGS__);                                  \
+#define npu_log(level, cat, ...)                                  \
+	do {                                                      \
+		if (npu_log_enabled((level), (cat)))              \
+			npu_log_msg((level), (cat), __VA_ARGS__); \
 	} while (0)
 
 #define npu_err(cat, ...)   npu_log(NPU_LOG_ERROR, NPU_CAT_##cat, __VA_ARGS__)

@@ -113,8 +113,7 @@ struct capture {
 	char msg[256];
 };
 
-static void capture_sink(void *ctx, enum npu_log_level level, enum npu_log_cat cat,
-			 const char *msg)
+static void capture_sink(void *ctx, enum npu_log_level level, enum npu_log_cat cat, const char *msg)
 {
 	struct capture *c = ctx;
 

@@ -20,13 +20,13 @@ enum {
 
 /* Global options, accepted before or after the subcommand. */
 struct npuctl {
-	const char *device;     /* --device auto|sim|BDF (default auto) */
-	const char *gen;        /* --gen 37xx|40xx, NULL when not given */
-	const char *firmware;   /* --firmware FILE */
-	const char *socket;     /* --socket PATH: talk to a running npud */
+	const char *device;	/* --device auto|sim|BDF (default auto) */
+	const char *gen;	/* --gen 37xx|40xx, NULL when not given */
+	const char *firmware;	/* --firmware FILE */
+	const char *socket;	/* --socket PATH: talk to a running npud */
 	const char *trace_mmio; /* --trace-mmio FILE */
-	bool json;              /* --json */
-	int verbosity;          /* -v adds one, -q subtracts one */
+	bool json;		/* --json */
+	int verbosity;		/* -v adds one, -q subtracts one */
 };
 
 struct npuctl_cmd {
@@ -41,7 +41,7 @@ void npuctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints the usage error and a hint; returns NPUCTL_EXIT_USAGE. */
 int npuctl_usage_err(const struct npuctl_cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Prints the full help of a subcommand on out. */
 void npuctl_cmd_help(const struct npuctl_cmd *cmd, FILE *out);

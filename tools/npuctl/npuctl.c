@@ -19,22 +19,22 @@ static const struct npuctl_cmd *const commands[] = {
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char global_usage[] =
-	"Global options (before or after the command):\n"
-	"  --device auto|sim|BDF  NPU to use: auto (default) picks a real NPU if one is\n"
-	"                         found, otherwise the simulated NPU\n"
-	"  --gen 37xx|40xx        generation of the simulated NPU (default 37xx)\n"
-	"  --firmware FILE        firmware image (default: $NPU_FIRMWARE_PATH, then\n"
-	"                         /lib/firmware/intel/vpu/vpu_<gen>_v1.bin)\n"
-	"  --socket PATH          run the command through a running npud\n"
-	"  --trace-mmio FILE      write every register access to FILE\n"
-	"  --json                 machine-readable output\n"
-	"  -v, --verbose          more log output (repeat for more)\n"
-	"  -q, --quiet            errors only\n"
-	"  -h, --help             this help, or the command's with a command\n"
-	"  --version              print the version\n"
-	"\n"
-	"Environment: NPU_LOG=level[,category...] (levels error, warn, info, debug, trace;\n"
-	"categories gen, reg, irq, ipc, jsm, job, mmu, fw, pm, srv, pci, sim)\n";
+    "Global options (before or after the command):\n"
+    "  --device auto|sim|BDF  NPU to use: auto (default) picks a real NPU if one is\n"
+    "                         found, otherwise the simulated NPU\n"
+    "  --gen 37xx|40xx        generation of the simulated NPU (default 37xx)\n"
+    "  --firmware FILE        firmware image (default: $NPU_FIRMWARE_PATH, then\n"
+    "                         /lib/firmware/intel/vpu/vpu_<gen>_v1.bin)\n"
+    "  --socket PATH          run the command through a running npud\n"
+    "  --trace-mmio FILE      write every register access to FILE\n"
+    "  --json                 machine-readable output\n"
+    "  -v, --verbose          more log output (repeat for more)\n"
+    "  -q, --quiet            errors only\n"
+    "  -h, --help             this help, or the command's with a command\n"
+    "  --version              print the version\n"
+    "\n"
+    "Environment: NPU_LOG=level[,category...] (levels error, warn, info, debug, trace;\n"
+    "categories gen, reg, irq, ipc, jsm, job, mmu, fw, pm, srv, pci, sim)\n";
 
 void npuctl_err(const char *fmt, ...)
 {
@@ -111,15 +111,15 @@ int npuctl_parse_args(const struct npuctl_cmd *cmd, int argc, char **argv, const
 				}
 			}
 			if (!known) {
-				*exit_code = npuctl_usage_err(cmd, "%s: unknown option '%s'",
-							      cmd->name, a);
+				*exit_code =
+				    npuctl_usage_err(cmd, "%s: unknown option '%s'", cmd->name, a);
 				return 1;
 			}
 			continue;
 		}
 		if (*n_pos >= max_pos) {
-			*exit_code = npuctl_usage_err(cmd, "%s: unexpected argument '%s'", cmd->name,
-						      a);
+			*exit_code =
+			    npuctl_usage_err(cmd, "%s: unexpected argument '%s'", cmd->name, a);
 			return 1;
 		}
 		pos[(*n_pos)++] = a;
@@ -139,7 +139,7 @@ struct global_opt {
 static int take_global_opts(struct npuctl *ctl, int argc, char **argv, bool *help, bool *version)
 {
 	const struct global_opt opts[] = {
-		{ "--device", &ctl->device },         { "--gen", &ctl->gen },
+		{ "--device", &ctl->device },	      { "--gen", &ctl->gen },
 		{ "--firmware", &ctl->firmware },     { "--socket", &ctl->socket },
 		{ "--trace-mmio", &ctl->trace_mmio },
 	};

@@ -1,0 +1,68 @@
+# A thin wrapper over CMake for people's habits. Everything builds into build/.
+#
+#   make            build npuctl, npud and the tests into build/
+#   make demo       install what is missing, build, run npuctl against the simulated NPU
+#   make test       install what is missing, build, run the whole suite (CTest)
+#   make sanitize   the suite under AddressSanitizer + UBSan, in build-asan/
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60)
+#   make format / format-check
+#
+# Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
+# JOBS (parallel build jobs), WERROR (ON).
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+WERROR ?= ON
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 10
+CMAKE ?= cmake
+CTEST ?= ctest
+CLANG := $(shell command -v clang 2>/dev/null)
+
+SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
+
+.PHONY: all build deps demo test unit sanitize fuzz format format-check clean
+
+all: build
+
+build:
+	$(CMAKE) -S . -B build -DNPU_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) --build build -j $(JOBS)
+
+deps:
+	scripts/install-deps.sh
+
+demo: deps build
+	scripts/demo.sh build
+
+# The whole suite: unit, CLI and corpus-replay tests, then (with clang) every
+# fuzz target for TEST_FUZZ_SECONDS under libFuzzer.
+test: deps build
+	cd build && $(CTEST) --output-on-failure -j $(JOBS)
+ifneq ($(CLANG),)
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+else
+	@echo "make test: clang not found: fuzz targets ran as corpus replays only"
+endif
+
+unit: build
+	cd build && $(CTEST) --output-on-failure -j $(JOBS)
+
+sanitize: deps
+	$(CMAKE) -S . -B build-asan -DNPU_SANITIZE=ON -DNPU_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) --build build-asan -j $(JOBS)
+	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
+
+fuzz:
+	CC=clang $(CMAKE) -S . -B build-fuzz -DNPU_FUZZ=ON -DNPU_TESTS=OFF \
+		-DNPU_FUZZ_SECONDS=$(FUZZ_SECONDS) -DNPU_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) --build build-fuzz -j $(JOBS)
+	cd build-fuzz && $(CTEST) --output-on-failure -L fuzz
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	@clang-format --dry-run -Werror $(SOURCES) && echo "format-check: $(words $(SOURCES)) files formatted"
+
+clean:
+	rm -rf build build-asan build-fuzz build-tsan
