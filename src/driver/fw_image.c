@@ -53,13 +53,13 @@ const char *npu_fw_rule_name(enum npu_fw_rule rule)
 const char *npu_fw_api_name(unsigned index)
 {
 	switch (index) {
-	case NPU_FW_API_BOOT:
+	case NPU_FW_API_IDX_BOOT:
 		return "boot";
-	case NPU_FW_API_JOB_CMD:
+	case NPU_FW_API_IDX_JOB_CMD:
 		return "job_cmd";
-	case NPU_FW_API_JSM:
+	case NPU_FW_API_IDX_JSM:
 		return "jsm";
-	case NPU_FW_API_NNRT:
+	case NPU_FW_API_IDX_NNRT:
 		return "nnrt";
 	default:
 		return NULL;
@@ -70,18 +70,19 @@ int npu_fw_runtime_range(enum npu_gen gen, uint64_t *start, uint64_t *size)
 {
 	switch (gen) {
 	case NPU_GEN_37XX:
-		*start = NPU_FW_RANGE_37XX_START;
+		*start = NPU_VA_37XX_RUNTIME_START;
+		*size = NPU_VA_37XX_RUNTIME_SIZE;
 		break;
 	case NPU_GEN_40XX:
 	case NPU_GEN_50XX:
 	case NPU_GEN_60XX:
 		/* 40xx and later share one range (hw.c memory_ranges_init, §4.5) */
-		*start = NPU_FW_RANGE_40XX_START;
+		*start = NPU_VA_40XX_RUNTIME_START;
+		*size = NPU_VA_40XX_RUNTIME_SIZE;
 		break;
 	default:
 		return -EINVAL;
 	}
-	*size = NPU_FW_RANGE_SIZE;
 	return 0;
 }
 
@@ -127,29 +128,30 @@ static void copy_text(char *dst, const uint8_t *src, size_t max)
 	dst[i] = '\0';
 }
 
-/* Decodes the fixed header fields; the caller has checked size >= NPU_FW_HEADER_FIXED_SIZE. */
+/* Decodes the fixed header fields; the caller has checked size >= sizeof(struct npu_fw_header). */
 static void decode_fields(const uint8_t *h, struct npu_fw_image *img)
 {
-	img->header_version = npu_le32(h + NPU_FW_OFF_HEADER_VERSION);
-	img->image_format = npu_le32(h + NPU_FW_OFF_IMAGE_FORMAT);
-	img->image_load_address = npu_le64(h + NPU_FW_OFF_IMAGE_LOAD_ADDRESS);
-	img->image_size = npu_le32(h + NPU_FW_OFF_IMAGE_SIZE);
-	img->entry_point = npu_le64(h + NPU_FW_OFF_ENTRY_POINT);
-	copy_text(img->vpu_version, h + NPU_FW_OFF_VPU_VERSION, NPU_FW_VPU_VERSION_LEN);
-	img->compression_type = npu_le32(h + NPU_FW_OFF_COMPRESSION_TYPE);
-	img->firmware_version_load_address = npu_le64(h + NPU_FW_OFF_FIRMWARE_VERSION_LOAD_ADDRESS);
-	img->firmware_version_size = npu_le32(h + NPU_FW_OFF_FIRMWARE_VERSION_SIZE);
-	img->boot_params_load_address = npu_le64(h + NPU_FW_OFF_BOOT_PARAMS_LOAD_ADDRESS);
-	for (unsigned i = 0; i < NPU_FW_API_SLOTS; i++)
-		img->api_version[i] = npu_le32(h + NPU_FW_OFF_API_VERSION + 4 * i);
-	img->runtime_size = npu_le32(h + NPU_FW_OFF_RUNTIME_SIZE);
-	img->shave_nn_fw_size = npu_le32(h + NPU_FW_OFF_SHAVE_NN_FW_SIZE);
-	img->preemption_buffer_1_size = npu_le32(h + NPU_FW_OFF_PREEMPTION_BUFFER_1_SIZE);
-	img->preemption_buffer_2_size = npu_le32(h + NPU_FW_OFF_PREEMPTION_BUFFER_2_SIZE);
-	img->preemption_buffer_1_max_size = npu_le32(h + NPU_FW_OFF_PREEMPTION_BUFFER_1_MAX_SIZE);
-	img->preemption_buffer_2_max_size = npu_le32(h + NPU_FW_OFF_PREEMPTION_BUFFER_2_MAX_SIZE);
-	img->ro_section_start_address = npu_le64(h + NPU_FW_OFF_RO_SECTION_START_ADDRESS);
-	img->ro_section_size = npu_le32(h + NPU_FW_OFF_RO_SECTION_SIZE);
+	img->header_version = npu_le32(h + NPU_FW_OFF(header_version));
+	img->image_format = npu_le32(h + NPU_FW_OFF(image_format));
+	img->image_load_address = npu_le64(h + NPU_FW_OFF(image_load_address));
+	img->image_size = npu_le32(h + NPU_FW_OFF(image_size));
+	img->entry_point = npu_le64(h + NPU_FW_OFF(entry_point));
+	copy_text(img->vpu_version, h + NPU_FW_OFF(vpu_version), NPU_FW_VPU_VERSION_LEN);
+	img->compression_type = npu_le32(h + NPU_FW_OFF(compression_type));
+	img->firmware_version_load_address =
+	    npu_le64(h + NPU_FW_OFF(firmware_version_load_address));
+	img->firmware_version_size = npu_le32(h + NPU_FW_OFF(firmware_version_size));
+	img->boot_params_load_address = npu_le64(h + NPU_FW_OFF(boot_params_load_address));
+	for (unsigned i = 0; i < NPU_FW_API_COUNT; i++)
+		img->api_version[i] = npu_le32(h + NPU_FW_OFF(api_version) + 4 * i);
+	img->runtime_size = npu_le32(h + NPU_FW_OFF(runtime_size));
+	img->shave_nn_fw_size = npu_le32(h + NPU_FW_OFF(shave_nn_fw_size));
+	img->preemption_buffer_1_size = npu_le32(h + NPU_FW_OFF(preemption_buffer_1_size));
+	img->preemption_buffer_2_size = npu_le32(h + NPU_FW_OFF(preemption_buffer_2_size));
+	img->preemption_buffer_1_max_size = npu_le32(h + NPU_FW_OFF(preemption_buffer_1_max_size));
+	img->preemption_buffer_2_max_size = npu_le32(h + NPU_FW_OFF(preemption_buffer_2_max_size));
+	img->ro_section_start_address = npu_le64(h + NPU_FW_OFF(ro_section_start_address));
+	img->ro_section_size = npu_le32(h + NPU_FW_OFF(ro_section_size));
 }
 
 int npu_fw_header_decode(const void *data, size_t size, struct npu_fw_image *img)
@@ -158,7 +160,7 @@ int npu_fw_header_decode(const void *data, size_t size, struct npu_fw_image *img
 		return -EINVAL;
 	memset(img, 0, sizeof(*img));
 	img->file_size = size;
-	if (size < NPU_FW_HEADER_FIXED_SIZE)
+	if (size < sizeof(struct npu_fw_header))
 		return -ENOEXEC;
 	decode_fields(data, img);
 	return 0;
@@ -190,7 +192,7 @@ static int check_range_rules(const struct npu_fw_image *img, uint64_t start, uin
 	uint64_t end = start + size; /* fixed constants: cannot overflow */
 	uint64_t version_pages, runtime_len;
 
-	if (!range_within(img->boot_params_load_address, NPU_FW_PAGE_SIZE, start, size))
+	if (!range_within(img->boot_params_load_address, NPU_FW_VERSION_PAGE_SIZE, start, size))
 		return fail(err, NPU_FW_RULE_RANGE_BOOT_PARAMS,
 			    "boot_params_load_address 0x%" PRIx64
 			    " (4 KiB page) is outside the %s runtime range [0x%" PRIx64
@@ -198,14 +200,15 @@ static int check_range_rules(const struct npu_fw_image *img, uint64_t start, uin
 			    img->boot_params_load_address, gen, start, end);
 
 	/* The version buffer is exactly one page: align_up(size, 4 KiB) == 4 KiB. */
-	version_pages =
-	    ((uint64_t)img->firmware_version_size + NPU_FW_PAGE_SIZE - 1) / NPU_FW_PAGE_SIZE;
+	version_pages = ((uint64_t)img->firmware_version_size + NPU_FW_VERSION_PAGE_SIZE - 1) /
+			NPU_FW_VERSION_PAGE_SIZE;
 	if (version_pages != 1)
 		return fail(err, NPU_FW_RULE_RANGE_VERSION_SIZE,
 			    "firmware_version_size 0x%" PRIx32
 			    " does not round up to one 4 KiB page (0x1..0x1000)",
 			    img->firmware_version_size);
-	if (!range_within(img->firmware_version_load_address, NPU_FW_PAGE_SIZE, start, size))
+	if (!range_within(img->firmware_version_load_address, NPU_FW_VERSION_PAGE_SIZE, start,
+			  size))
 		return fail(err, NPU_FW_RULE_RANGE_VERSION_PAGE,
 			    "firmware_version_load_address 0x%" PRIx64
 			    " (4 KiB page) is outside the %s runtime range [0x%" PRIx64
@@ -213,12 +216,12 @@ static int check_range_rules(const struct npu_fw_image *img, uint64_t start, uin
 			    img->firmware_version_load_address, gen, start, end);
 
 	/* runtime_size still counts the boot params and version pages (8 KiB). */
-	if (img->runtime_size < NPU_FW_RUNTIME_RESERVED)
+	if (img->runtime_size < NPU_FW_RUNTIME_PREFIX_SIZE)
 		return fail(err, NPU_FW_RULE_RANGE_RUNTIME,
 			    "runtime_size 0x%" PRIx32
 			    " is smaller than the boot params and version pages (0x2000)",
 			    img->runtime_size);
-	runtime_len = (uint64_t)img->runtime_size - NPU_FW_RUNTIME_RESERVED;
+	runtime_len = (uint64_t)img->runtime_size - NPU_FW_RUNTIME_PREFIX_SIZE;
 	if (!range_within(img->image_load_address, runtime_len, start, size))
 		return fail(err, NPU_FW_RULE_RANGE_RUNTIME,
 			    "runtime image_load_address 0x%" PRIx64 " + runtime_size 0x%" PRIx32
@@ -244,16 +247,16 @@ static int check_range_rules(const struct npu_fw_image *img, uint64_t start, uin
 
 /* Rule 9: a major older than 3 is incompatible; a newer one may still work. */
 static int check_api(const struct npu_fw_image *img, unsigned index, const char *what,
-		     unsigned expected_major, struct npu_fw_error *err)
+		     unsigned min_major, unsigned expected_major, struct npu_fw_error *err)
 {
 	uint32_t v = img->api_version[index];
 	unsigned major = npu_fw_api_major(v), minor = npu_fw_api_minor(v);
 
-	if (major < NPU_FW_LIMIT_API_MAJOR)
+	if (major < min_major)
 		return fail(err, NPU_FW_RULE_API_VERSION,
 			    "%s API version %u.%u (api_version[%u] 0x%" PRIx32
 			    ") is older than the oldest supported %u.0",
-			    what, major, minor, index, v, NPU_FW_LIMIT_API_MAJOR);
+			    what, major, minor, index, v, min_major);
 	if (major != expected_major)
 		npu_warn(FW, "firmware %s API version %u.%u: this driver was written for %u.x",
 			 what, major, minor, expected_major);
@@ -267,25 +270,25 @@ static int check_rules(const struct npu_fw_image *img, size_t size, struct npu_f
 	uint64_t image_end;
 	int rc;
 
-	if (runtime_addr < NPU_FW_LIMIT_RUNTIME_ADDR_MIN ||
-	    runtime_addr > NPU_FW_LIMIT_RUNTIME_ADDR_MAX)
+	if (runtime_addr < NPU_FW_LEGACY_RUNTIME_ADDR_MIN ||
+	    runtime_addr > NPU_FW_LEGACY_RUNTIME_ADDR_MAX)
 		return fail(err, NPU_FW_RULE_RUNTIME_ADDR,
 			    "boot_params_load_address 0x%" PRIx64
-			    " is outside the runtime address window [0x%llx, 0x%llx]",
-			    runtime_addr, NPU_FW_LIMIT_RUNTIME_ADDR_MIN,
-			    NPU_FW_LIMIT_RUNTIME_ADDR_MAX);
+			    " is outside the runtime address window [0x%" PRIx64 ", 0x%" PRIx64 "]",
+			    runtime_addr, (uint64_t)NPU_FW_LEGACY_RUNTIME_ADDR_MIN,
+			    (uint64_t)NPU_FW_LEGACY_RUNTIME_ADDR_MAX);
 
 	if (img->runtime_size < size)
 		return fail(err, NPU_FW_RULE_RUNTIME_SIZE,
 			    "runtime_size 0x%" PRIx32 " is smaller than the file (0x%zx)",
 			    img->runtime_size, size);
-	if (img->runtime_size > NPU_FW_LIMIT_RUNTIME_SIZE)
+	if (img->runtime_size > NPU_FW_RUNTIME_SIZE_MAX)
 		return fail(err, NPU_FW_RULE_RUNTIME_SIZE,
-			    "runtime_size 0x%" PRIx32 " exceeds the limit 0x%llx (512 MiB)",
-			    img->runtime_size, NPU_FW_LIMIT_RUNTIME_SIZE);
+			    "runtime_size 0x%" PRIx32 " exceeds the limit 0x%" PRIx64 " (512 MiB)",
+			    img->runtime_size, (uint64_t)NPU_FW_RUNTIME_SIZE_MAX);
 
 	/* size > 0x2000 (rule 1), so size - 0x2000 cannot wrap. */
-	if (img->image_size > size - NPU_FW_IMAGE_OFFSET)
+	if (img->image_size > size - NPU_FW_FILE_IMAGE_OFFSET)
 		return fail(err, NPU_FW_RULE_IMAGE_SIZE,
 			    "image_size 0x%" PRIx32 " runs past the end of the file (0x%zx)",
 			    img->image_size, size);
@@ -301,10 +304,11 @@ static int check_rules(const struct npu_fw_image *img, size_t size, struct npu_f
 	/* Inside the runtime, which ends below 4 GiB: no overflow from here on. */
 	image_end = img->image_load_address + img->image_size;
 
-	if (img->shave_nn_fw_size > NPU_FW_LIMIT_SHAVE_NN_SIZE)
+	if (img->shave_nn_fw_size > NPU_FW_SHAVE_NN_SIZE_MAX)
 		return fail(err, NPU_FW_RULE_SHAVE_NN_SIZE,
-			    "shave_nn_fw_size 0x%" PRIx32 " exceeds the limit 0x%llx (2 MiB)",
-			    img->shave_nn_fw_size, NPU_FW_LIMIT_SHAVE_NN_SIZE);
+			    "shave_nn_fw_size 0x%" PRIx32 " exceeds the limit 0x%" PRIx64
+			    " (2 MiB)",
+			    img->shave_nn_fw_size, (uint64_t)NPU_FW_SHAVE_NN_SIZE_MAX);
 
 	if (img->entry_point < img->image_load_address || img->entry_point >= image_end)
 		return fail(err, NPU_FW_RULE_ENTRY_POINT,
@@ -312,10 +316,12 @@ static int check_rules(const struct npu_fw_image *img, size_t size, struct npu_f
 			    ", 0x%" PRIx64 ")",
 			    img->entry_point, img->image_load_address, image_end);
 
-	rc = check_api(img, NPU_FW_API_BOOT, "BOOT", EXPECTED_BOOT_MAJOR, err);
+	rc = check_api(img, NPU_FW_API_IDX_BOOT, "BOOT", NPU_FW_BOOT_API_MAJOR_MIN,
+		       EXPECTED_BOOT_MAJOR, err);
 	if (rc)
 		return rc;
-	rc = check_api(img, NPU_FW_API_JSM, "JSM", EXPECTED_JSM_MAJOR, err);
+	rc = check_api(img, NPU_FW_API_IDX_JSM, "JSM", NPU_FW_JSM_API_MAJOR_MIN, EXPECTED_JSM_MAJOR,
+		       err);
 	if (rc)
 		return rc;
 
@@ -352,27 +358,27 @@ int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct n
 	img->file_size = size;
 	if (npu_fw_runtime_range(gen, &range_start, &range_size) == 0)
 		img->gen = gen;
-	if (size >= NPU_FW_HEADER_FIXED_SIZE)
+	if (size >= sizeof(struct npu_fw_header))
 		decode_fields(bytes, img);
 
 	/* Rule 1: header and version pages, and at least one image byte. */
-	if (size <= NPU_FW_IMAGE_OFFSET)
+	if (size <= NPU_FW_FILE_IMAGE_OFFSET)
 		return fail(err, NPU_FW_RULE_FILE_SIZE,
 			    "file size 0x%zx is not larger than the header and version pages "
 			    "(0x%x)",
-			    size, NPU_FW_IMAGE_OFFSET);
+			    size, NPU_FW_FILE_IMAGE_OFFSET);
 
 	/* The version page is in the file (rule 1); firmware_version_size only bounds it. */
 	text_max = img->firmware_version_size;
 	if (text_max > NPU_FW_VERSION_TEXT_MAX)
 		text_max = NPU_FW_VERSION_TEXT_MAX;
-	copy_text(img->version, bytes + NPU_FW_FILE_VERSION_OFFSET, text_max);
+	copy_text(img->version, bytes + NPU_FW_VERSION_PAGE_OFFSET, text_max);
 
 	/* Rule 2: the header version is the only "magic" (§4.2). */
-	if (img->header_version != NPU_FW_SUPPORTED_HEADER_VERSION)
+	if (img->header_version != NPU_FW_HEADER_VERSION)
 		return fail(err, NPU_FW_RULE_HEADER_VERSION,
 			    "header_version 0x%" PRIx32 " is not the supported 0x%x",
-			    img->header_version, NPU_FW_SUPPORTED_HEADER_VERSION);
+			    img->header_version, NPU_FW_HEADER_VERSION);
 
 	if (img->gen != NPU_GEN_UNKNOWN) {
 		rc = check_range_rules(img, range_start, range_size, err);
@@ -383,7 +389,7 @@ int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct n
 	if (rc)
 		return rc;
 
-	img->image = bytes + NPU_FW_IMAGE_OFFSET;
+	img->image = bytes + NPU_FW_FILE_IMAGE_OFFSET;
 	img->image_len = img->image_size;
 	npu_dbg(FW,
 		"image: %s rules, load 0x%" PRIx64 " size 0x%" PRIx32 " entry 0x%" PRIx64

@@ -15,56 +15,14 @@
 #include <stdint.h>
 
 #include "driver/gen.h"
+#include "hw/fw_header.h"
 
-/* File layout (§4.2). */
-#define NPU_FW_SUPPORTED_HEADER_VERSION 1u
-#define NPU_FW_HEADER_FIXED_SIZE	0xCCu /* bytes holding the fields below */
-#define NPU_FW_FILE_VERSION_OFFSET	0x1000u
-#define NPU_FW_IMAGE_OFFSET		0x2000u
-#define NPU_FW_PAGE_SIZE		0x1000u
-#define NPU_FW_VERSION_TEXT_MAX		4096u /* bytes of version text kept */
-#define NPU_FW_VPU_VERSION_LEN		32u
-#define NPU_FW_API_SLOTS		16u
+/* Bytes of version text kept, and of the header's vpu_version string. */
+#define NPU_FW_VERSION_TEXT_MAX NPU_FW_VERSION_PAGE_SIZE
+#define NPU_FW_VPU_VERSION_LEN	32u
 
-/* Header field offsets (§4.2). */
-#define NPU_FW_OFF_HEADER_VERSION		 0x00u
-#define NPU_FW_OFF_IMAGE_FORMAT			 0x04u
-#define NPU_FW_OFF_IMAGE_LOAD_ADDRESS		 0x08u
-#define NPU_FW_OFF_IMAGE_SIZE			 0x10u
-#define NPU_FW_OFF_ENTRY_POINT			 0x14u
-#define NPU_FW_OFF_VPU_VERSION			 0x1Cu
-#define NPU_FW_OFF_COMPRESSION_TYPE		 0x3Cu
-#define NPU_FW_OFF_FIRMWARE_VERSION_LOAD_ADDRESS 0x40u
-#define NPU_FW_OFF_FIRMWARE_VERSION_SIZE	 0x48u
-#define NPU_FW_OFF_BOOT_PARAMS_LOAD_ADDRESS	 0x4Cu
-#define NPU_FW_OFF_API_VERSION			 0x54u /* 16 x u32 */
-#define NPU_FW_OFF_RUNTIME_SIZE			 0x94u
-#define NPU_FW_OFF_SHAVE_NN_FW_SIZE		 0x98u
-#define NPU_FW_OFF_PREEMPTION_BUFFER_1_SIZE	 0x9Cu
-#define NPU_FW_OFF_PREEMPTION_BUFFER_2_SIZE	 0xA0u
-#define NPU_FW_OFF_PREEMPTION_BUFFER_1_MAX_SIZE	 0xA4u
-#define NPU_FW_OFF_PREEMPTION_BUFFER_2_MAX_SIZE	 0xA8u
-#define NPU_FW_OFF_RO_SECTION_START_ADDRESS	 0xBCu
-#define NPU_FW_OFF_RO_SECTION_SIZE		 0xC4u
-
-/* Limits of the rules before Sept 2025 (§4.3). */
-#define NPU_FW_LIMIT_RUNTIME_ADDR_MIN 0x80000000ull /* 2 GiB */
-#define NPU_FW_LIMIT_RUNTIME_ADDR_MAX 0xB0000000ull /* 3 GiB - 256 MiB, inclusive */
-#define NPU_FW_LIMIT_RUNTIME_SIZE     0x20000000ull /* 512 MiB */
-#define NPU_FW_LIMIT_SHAVE_NN_SIZE    0x200000ull   /* 2 MiB */
-#define NPU_FW_LIMIT_API_MAJOR	      3u	    /* BOOT and JSM */
-
-/* Fixed runtime ranges of the newest kernels (P-SPLIT, §4.3 and §4.5). */
-#define NPU_FW_RANGE_37XX_START 0x84800000ull
-#define NPU_FW_RANGE_40XX_START 0x80000000ull
-#define NPU_FW_RANGE_SIZE	0x4000000ull /* 64 MiB, both */
-#define NPU_FW_RUNTIME_RESERVED 0x2000ull    /* runtime_size counts boot params + version */
-
-/* API version table indices (§4.2); each entry is (major << 16) | minor. */
-#define NPU_FW_API_BOOT	   0u
-#define NPU_FW_API_JOB_CMD 3u
-#define NPU_FW_API_JSM	   4u
-#define NPU_FW_API_NNRT	   7u
+/* Byte offset of a header field in the file (hardware.md §4.2; struct in hw/fw_header.h). */
+#define NPU_FW_OFF(field) offsetof(struct npu_fw_header, field)
 
 static inline unsigned npu_fw_api_major(uint32_t v)
 {
@@ -121,7 +79,7 @@ struct npu_fw_image {
 	uint64_t firmware_version_load_address;
 	uint32_t firmware_version_size;
 	uint64_t boot_params_load_address;
-	uint32_t api_version[NPU_FW_API_SLOTS]; /* (major << 16) | minor */
+	uint32_t api_version[NPU_FW_API_COUNT]; /* (major << 16) | minor */
 	uint32_t runtime_size;
 	uint32_t shave_nn_fw_size;
 	uint32_t preemption_buffer_1_size;

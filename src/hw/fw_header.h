@@ -98,7 +98,7 @@ _Static_assert(offsetof(struct npu_fw_header, ro_section_start_address) == 0xBC,
 _Static_assert(offsetof(struct npu_fw_header, ro_section_size) == 0xC4, "ro_section_size");
 _Static_assert(offsetof(struct npu_fw_header, reserved) == 0xC8, "reserved");
 
-/* Validation limits (hardware.md §4.3); spelled as in driver/fw_image.h, which repeats them. */
+/* Validation limits (hardware.md §4.3). */
 #define NPU_FW_RUNTIME_SIZE_MAX	    0x20000000ull /* 512 MiB */
 #define NPU_FW_SHAVE_NN_SIZE_MAX    0x200000ull	  /* 2 MiB */
 #define NPU_FW_PREEMPT_BUF_SIZE_MIN NPU_SZ_KIB(4) /* outside [min, max]: no preemption */

@@ -26,7 +26,7 @@ struct synth_layout {
 };
 
 static const struct synth_layout layout_37xx = {
-	.runtime_base = NPU_FW_RANGE_37XX_START,
+	.runtime_base = NPU_VA_37XX_RUNTIME_START,
 	.entry_offset = NPU_FW_SYNTH_ENTRY_OFF_37XX,
 	.shave_nn_fw_size = 0x17C0,
 	.preemption_buffer_1_size = 0xD800,
@@ -35,7 +35,7 @@ static const struct synth_layout layout_37xx = {
 };
 
 static const struct synth_layout layout_40xx = {
-	.runtime_base = NPU_FW_RANGE_40XX_START,
+	.runtime_base = NPU_VA_40XX_RUNTIME_START,
 	.entry_offset = NPU_FW_SYNTH_ENTRY_OFF_40XX,
 	.preemption_buffer_1_size = 0xCC00,
 	.preemption_buffer_2_size = 0x1200000,
@@ -48,30 +48,30 @@ static const struct synth_layout layout_40xx = {
 
 static void fill_header(uint8_t *h, const struct synth_layout *l, uint32_t version_size)
 {
-	uint64_t image_addr = l->runtime_base + NPU_FW_IMAGE_OFFSET;
+	uint64_t image_addr = l->runtime_base + NPU_FW_FILE_IMAGE_OFFSET;
 
-	npu_put_le32(h + NPU_FW_OFF_HEADER_VERSION, NPU_FW_SUPPORTED_HEADER_VERSION);
-	npu_put_le32(h + NPU_FW_OFF_IMAGE_FORMAT, 1);
-	npu_put_le64(h + NPU_FW_OFF_IMAGE_LOAD_ADDRESS, image_addr);
-	npu_put_le32(h + NPU_FW_OFF_IMAGE_SIZE, NPU_FW_SYNTH_IMAGE_SIZE);
-	npu_put_le64(h + NPU_FW_OFF_ENTRY_POINT, image_addr + l->entry_offset);
-	memcpy(h + NPU_FW_OFF_VPU_VERSION, "0.0.0", 5);
-	npu_put_le32(h + NPU_FW_OFF_COMPRESSION_TYPE, 0);
-	npu_put_le64(h + NPU_FW_OFF_FIRMWARE_VERSION_LOAD_ADDRESS,
-		     l->runtime_base + NPU_FW_FILE_VERSION_OFFSET);
-	npu_put_le32(h + NPU_FW_OFF_FIRMWARE_VERSION_SIZE, version_size);
-	npu_put_le64(h + NPU_FW_OFF_BOOT_PARAMS_LOAD_ADDRESS, l->runtime_base);
-	npu_put_le32(h + NPU_FW_OFF_API_VERSION + 4 * NPU_FW_API_BOOT, API(3, 28));
-	npu_put_le32(h + NPU_FW_OFF_API_VERSION + 4 * NPU_FW_API_JOB_CMD, API(4, 9));
-	npu_put_le32(h + NPU_FW_OFF_API_VERSION + 4 * NPU_FW_API_JSM, API(3, 29));
-	npu_put_le32(h + NPU_FW_OFF_API_VERSION + 4 * NPU_FW_API_NNRT, l->nnrt_version);
-	npu_put_le32(h + NPU_FW_OFF_RUNTIME_SIZE, (uint32_t)NPU_FW_RANGE_SIZE); /* 64 MiB */
-	npu_put_le32(h + NPU_FW_OFF_SHAVE_NN_FW_SIZE, l->shave_nn_fw_size);
-	npu_put_le32(h + NPU_FW_OFF_PREEMPTION_BUFFER_1_SIZE, l->preemption_buffer_1_size);
-	npu_put_le32(h + NPU_FW_OFF_PREEMPTION_BUFFER_2_SIZE, l->preemption_buffer_2_size);
+	npu_put_le32(h + NPU_FW_OFF(header_version), NPU_FW_HEADER_VERSION);
+	npu_put_le32(h + NPU_FW_OFF(image_format), 1);
+	npu_put_le64(h + NPU_FW_OFF(image_load_address), image_addr);
+	npu_put_le32(h + NPU_FW_OFF(image_size), NPU_FW_SYNTH_IMAGE_SIZE);
+	npu_put_le64(h + NPU_FW_OFF(entry_point), image_addr + l->entry_offset);
+	memcpy(h + NPU_FW_OFF(vpu_version), "0.0.0", 5);
+	npu_put_le32(h + NPU_FW_OFF(compression_type), 0);
+	npu_put_le64(h + NPU_FW_OFF(firmware_version_load_address),
+		     l->runtime_base + NPU_FW_VERSION_PAGE_OFFSET);
+	npu_put_le32(h + NPU_FW_OFF(firmware_version_size), version_size);
+	npu_put_le64(h + NPU_FW_OFF(boot_params_load_address), l->runtime_base);
+	npu_put_le32(h + NPU_FW_OFF(api_version) + 4 * NPU_FW_API_IDX_BOOT, API(3, 28));
+	npu_put_le32(h + NPU_FW_OFF(api_version) + 4 * NPU_FW_API_IDX_JOB_CMD, API(4, 9));
+	npu_put_le32(h + NPU_FW_OFF(api_version) + 4 * NPU_FW_API_IDX_JSM, API(3, 29));
+	npu_put_le32(h + NPU_FW_OFF(api_version) + 4 * NPU_FW_API_IDX_NNRT, l->nnrt_version);
+	npu_put_le32(h + NPU_FW_OFF(runtime_size), (uint32_t)NPU_VA_37XX_RUNTIME_SIZE); /* 64 MiB */
+	npu_put_le32(h + NPU_FW_OFF(shave_nn_fw_size), l->shave_nn_fw_size);
+	npu_put_le32(h + NPU_FW_OFF(preemption_buffer_1_size), l->preemption_buffer_1_size);
+	npu_put_le32(h + NPU_FW_OFF(preemption_buffer_2_size), l->preemption_buffer_2_size);
 	if (l->ro_size) {
-		npu_put_le64(h + NPU_FW_OFF_RO_SECTION_START_ADDRESS, image_addr + l->ro_offset);
-		npu_put_le32(h + NPU_FW_OFF_RO_SECTION_SIZE, l->ro_size);
+		npu_put_le64(h + NPU_FW_OFF(ro_section_start_address), image_addr + l->ro_offset);
+		npu_put_le32(h + NPU_FW_OFF(ro_section_size), l->ro_size);
 	}
 }
 
@@ -89,7 +89,7 @@ int npu_fw_synth_build(enum npu_gen gen, uint8_t **data, size_t *size)
 {
 	const struct synth_layout *l;
 	char text[64];
-	size_t total = NPU_FW_IMAGE_OFFSET + NPU_FW_SYNTH_IMAGE_SIZE;
+	size_t total = NPU_FW_FILE_IMAGE_OFFSET + NPU_FW_SYNTH_IMAGE_SIZE;
 	uint8_t *buf;
 	int len;
 
@@ -108,8 +108,8 @@ int npu_fw_synth_build(enum npu_gen gen, uint8_t **data, size_t *size)
 	len = snprintf(text, sizeof(text), "npud synthetic firmware %s", npu_gen_name(gen));
 	/* The size counts the NUL, as in the real 40xx image. */
 	fill_header(buf, l, (uint32_t)len + 1);
-	memcpy(buf + NPU_FW_FILE_VERSION_OFFSET, text, (size_t)len + 1);
-	fill_image(buf + NPU_FW_IMAGE_OFFSET, gen);
+	memcpy(buf + NPU_FW_VERSION_PAGE_OFFSET, text, (size_t)len + 1);
+	fill_image(buf + NPU_FW_FILE_IMAGE_OFFSET, gen);
 	*data = buf;
 	*size = total;
 	return 0;

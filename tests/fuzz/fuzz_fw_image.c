@@ -18,17 +18,17 @@ static void check_accepted(const struct npu_fw_image *img, const uint8_t *data, 
 	uint64_t start, len;
 
 	/* The image lies inside the input, right after the two header pages. */
-	if (img->image != data + NPU_FW_IMAGE_OFFSET || img->image_len != img->image_size ||
-	    img->image_len > size - NPU_FW_IMAGE_OFFSET)
+	if (img->image != data + NPU_FW_FILE_IMAGE_OFFSET || img->image_len != img->image_size ||
+	    img->image_len > size - NPU_FW_FILE_IMAGE_OFFSET)
 		__builtin_trap();
 	/* The entry point is an address inside the image. */
 	if (img->entry_point < img->image_load_address ||
 	    img->entry_point - img->image_load_address >= img->image_len)
 		__builtin_trap();
-	if (img->header_version != NPU_FW_SUPPORTED_HEADER_VERSION || img->runtime_size < size)
+	if (img->header_version != NPU_FW_HEADER_VERSION || img->runtime_size < size)
 		__builtin_trap();
-	if (npu_fw_api_major(img->api_version[NPU_FW_API_BOOT]) < NPU_FW_LIMIT_API_MAJOR ||
-	    npu_fw_api_major(img->api_version[NPU_FW_API_JSM]) < NPU_FW_LIMIT_API_MAJOR)
+	if (npu_fw_api_major(img->api_version[NPU_FW_API_IDX_BOOT]) < NPU_FW_BOOT_API_MAJOR_MIN ||
+	    npu_fw_api_major(img->api_version[NPU_FW_API_IDX_JSM]) < NPU_FW_JSM_API_MAJOR_MIN)
 		__builtin_trap();
 	/* With a generation, the image also lies in its fixed runtime range. */
 	if (npu_fw_runtime_range(gen, &start, &len) == 0 &&

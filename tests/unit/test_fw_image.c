@@ -34,7 +34,7 @@ struct real_expect {
 	uint64_t firmware_version_load_address;
 	uint32_t firmware_version_size;
 	uint64_t boot_params_load_address;
-	uint32_t api[NPU_FW_API_SLOTS];
+	uint32_t api[NPU_FW_API_COUNT];
 	uint32_t shave_nn_fw_size, preemption_buffer_1_size, preemption_buffer_2_size;
 	uint64_t ro_section_start_address;
 	uint32_t ro_section_size;
@@ -87,7 +87,7 @@ static void expect(const uint8_t *data, size_t size, enum npu_gen gen, enum npu_
 			fail_msg("%sgen %s: rejected by %s: %s", where, npu_gen_name(gen),
 				 npu_fw_rule_name(err.rule), err.msg);
 		assert_int_equal(err.rule, NPU_FW_RULE_NONE);
-		assert_ptr_equal(img.image, data + NPU_FW_IMAGE_OFFSET);
+		assert_ptr_equal(img.image, data + NPU_FW_FILE_IMAGE_OFFSET);
 		assert_int_equal(img.image_len, img.image_size);
 		return;
 	}
@@ -180,7 +180,7 @@ static void test_short_files(void **state)
 	struct npu_fw_error err;
 	size_t size;
 	uint8_t *data = synth(NPU_GEN_37XX, &size);
-	const size_t cuts[] = { 0, 1, 0x80, NPU_FW_HEADER_FIXED_SIZE, 0x1000, 0x2000 };
+	const size_t cuts[] = { 0, 1, 0x80, sizeof(struct npu_fw_header), 0x1000, 0x2000 };
 
 	(void)state;
 	expect(NULL, 0, NPU_GEN_UNKNOWN, NPU_FW_RULE_FILE_SIZE);
@@ -201,8 +201,9 @@ static void test_short_files(void **state)
 	/* The header fields are still decoded once they are all there. */
 	expect(data, 0x2000, NPU_GEN_UNKNOWN, NPU_FW_RULE_FILE_SIZE);
 	assert_int_equal(img.boot_params_load_address, 0x84800000);
-	assert_int_equal(npu_fw_header_decode(data, NPU_FW_HEADER_FIXED_SIZE - 1, &img), -ENOEXEC);
-	assert_int_equal(npu_fw_header_decode(data, NPU_FW_HEADER_FIXED_SIZE, &img), 0);
+	assert_int_equal(npu_fw_header_decode(data, sizeof(struct npu_fw_header) - 1, &img),
+			 -ENOEXEC);
+	assert_int_equal(npu_fw_header_decode(data, sizeof(struct npu_fw_header), &img), 0);
 	assert_int_equal(npu_fw_image_guess_gen(&img), NPU_GEN_37XX);
 	/* Bad arguments are not rule failures. */
 	assert_int_equal(npu_fw_image_parse(data, size, NPU_GEN_UNKNOWN, NULL, &err), -EINVAL);
@@ -211,6 +212,23 @@ static void test_short_files(void **state)
 	free(data);
 }
 
+/* Header field offsets, typed from hardware.md §4.2 (independent of the parser's struct). */
+#define OFF_HEADER_VERSION		  0x00
+#define OFF_IMAGE_FORMAT		  0x04
+#define OFF_IMAGE_LOAD_ADDRESS		  0x08
+#define OFF_IMAGE_SIZE			  0x10
+#define OFF_ENTRY_POINT			  0x14
+#define OFF_VPU_VERSION			  0x1C
+#define OFF_COMPRESSION_TYPE		  0x3C
+#define OFF_FIRMWARE_VERSION_LOAD_ADDRESS 0x40
+#define OFF_FIRMWARE_VERSION_SIZE	  0x48
+#define OFF_BOOT_PARAMS_LOAD_ADDRESS	  0x4C
+#define OFF_API_VERSION			  0x54
+#define OFF_RUNTIME_SIZE		  0x94
+#define OFF_SHAVE_NN_FW_SIZE		  0x98
+#define OFF_RO_SECTION_START_ADDRESS	  0xBC
+#define OFF_RO_SECTION_SIZE		  0xC4
+
 struct edit {
 	uint16_t off;
 	uint8_t width; /* 4 or 8; 0 ends the list */
@@ -218,9 +236,9 @@ struct edit {
 };
 
 /* clang-format off */
-#define E32(field, v) { .off = NPU_FW_OFF_##field, .width = 4, .value = (v) }
-#define E64(field, v) { .off = NPU_FW_OFF_##field, .width = 8, .value = (v) }
-#define API(i, v)     { .off = NPU_FW_OFF_API_VERSION + 4 * (i), .width = 4, .value = (v) }
+#define E32(field, v) { .off = OFF_##field, .width = 4, .value = (v) }
+#define E64(field, v) { .off = OFF_##field, .width = 8, .value = (v) }
+#define API(i, v)     { .off = OFF_API_VERSION + 4 * (i), .width = 4, .value = (v) }
 #define NONE          NPU_FW_RULE_NONE
 #define R(x)          NPU_FW_RULE_##x
 #define G37           NPU_GEN_37XX
@@ -390,26 +408,26 @@ static void test_version_text(void **state)
 {
 	size_t size;
 	uint8_t *data = synth(NPU_GEN_37XX, &size);
-	uint8_t *page = data + NPU_FW_FILE_VERSION_OFFSET;
+	uint8_t *page = data + NPU_FW_VERSION_PAGE_OFFSET;
 
 	(void)state;
 	memcpy(page,
 	       "ab\x01\xff"
 	       "cd",
 	       7);
-	npu_put_le32(data + NPU_FW_OFF_FIRMWARE_VERSION_SIZE, 7);
+	npu_put_le32(data + OFF_FIRMWARE_VERSION_SIZE, 7);
 	expect(data, size, NPU_GEN_37XX, NONE);
 	assert_string_equal(img.version, "ab??cd");
-	npu_put_le32(data + NPU_FW_OFF_FIRMWARE_VERSION_SIZE, 3);
+	npu_put_le32(data + OFF_FIRMWARE_VERSION_SIZE, 3);
 	expect(data, size, NPU_GEN_37XX, NONE);
 	assert_string_equal(img.version, "ab?");
 	/* A full page without a NUL and a size field past it: 4096 bytes kept. */
-	memset(page, 'A', NPU_FW_PAGE_SIZE);
-	npu_put_le32(data + NPU_FW_OFF_FIRMWARE_VERSION_SIZE, 0xFFFFFFFF);
+	memset(page, 'A', NPU_FW_VERSION_PAGE_SIZE);
+	npu_put_le32(data + OFF_FIRMWARE_VERSION_SIZE, 0xFFFFFFFF);
 	expect(data, size, NPU_GEN_UNKNOWN, NONE);
 	assert_int_equal(strlen(img.version), NPU_FW_VERSION_TEXT_MAX);
 	/* vpu_version fills its 32 bytes without a NUL. */
-	memset(data + NPU_FW_OFF_VPU_VERSION, 'v', NPU_FW_VPU_VERSION_LEN);
+	memset(data + OFF_VPU_VERSION, 'v', NPU_FW_VPU_VERSION_LEN);
 	expect(data, size, NPU_GEN_UNKNOWN, NONE);
 	assert_int_equal(strlen(img.vpu_version), NPU_FW_VPU_VERSION_LEN);
 	free(data);
@@ -436,7 +454,7 @@ static void parse_any(const uint8_t *data, size_t size)
 		int rc = npu_fw_image_parse(data, size, gens[g], &img, &err);
 
 		if (rc == 0) {
-			assert_true(img.image_len <= size - NPU_FW_IMAGE_OFFSET);
+			assert_true(img.image_len <= size - NPU_FW_FILE_IMAGE_OFFSET);
 			assert_true(img.entry_point - img.image_load_address < img.image_len);
 		} else {
 			assert_int_equal(rc, -ENOEXEC);
@@ -460,10 +478,11 @@ static void test_garbage(void **state)
 			for (size_t i = 0; i < sizes[s]; i++)
 				data[i] = rng_byte();
 			/* Half the rounds: a plausible header with random damage. */
-			if (round % 2 && sizes[s] >= NPU_FW_HEADER_FIXED_SIZE) {
-				memcpy(data, ref, NPU_FW_HEADER_FIXED_SIZE);
+			if (round % 2 && sizes[s] >= sizeof(struct npu_fw_header)) {
+				memcpy(data, ref, sizeof(struct npu_fw_header));
 				for (int k = 0; k < 4; k++)
-					data[rng_byte() % NPU_FW_HEADER_FIXED_SIZE] = rng_byte();
+					data[rng_byte() % sizeof(struct npu_fw_header)] =
+					    rng_byte();
 			}
 			parse_any(data, sizes[s]);
 			free(data);
@@ -489,8 +508,8 @@ static void test_synthetic(void **state)
 		expect(data, size, gens[g], NONE);
 		snprintf(text, sizeof(text), "npud synthetic firmware %s", npu_gen_name(gens[g]));
 		assert_string_equal(img.version, text);
-		assert_int_equal(img.api_version[NPU_FW_API_BOOT], 0x0003001C);
-		assert_int_equal(img.api_version[NPU_FW_API_JSM], 0x0003001D);
+		assert_int_equal(img.api_version[NPU_FW_API_IDX_BOOT], 0x0003001C);
+		assert_int_equal(img.api_version[NPU_FW_API_IDX_JSM], 0x0003001D);
 		assert_int_equal(img.runtime_size, 64u << 20);
 		assert_int_equal(img.image_len, NPU_FW_SYNTH_IMAGE_SIZE);
 		snprintf(tag, sizeof(tag), "%s%s", NPU_FW_SYNTH_TAG, npu_gen_name(gens[g]));

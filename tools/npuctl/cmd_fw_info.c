@@ -67,7 +67,7 @@ static void print_json(const struct npu_fw_image *img, const char *path, enum np
 	npu_json_u64(&j, "ro_section_size", img->ro_section_size);
 	npu_json_str(&j, "firmware_version", img->version);
 	npu_json_obj_begin(&j, "api_versions");
-	for (unsigned i = 0; i < NPU_FW_API_SLOTS; i++) {
+	for (unsigned i = 0; i < NPU_FW_API_COUNT; i++) {
 		if (!api_shown(img, i))
 			continue;
 		snprintf(ver, sizeof(ver), "%u.%u", npu_fw_api_major(img->api_version[i]),
@@ -121,7 +121,7 @@ static void print_text(const struct npu_fw_image *img, const char *path, enum np
 	line_size("preemption_buffer_2_max_size", img->preemption_buffer_2_max_size);
 	line_hex("ro_section_start_address", img->ro_section_start_address);
 	line_size("ro_section_size", img->ro_section_size);
-	for (unsigned i = 0; i < NPU_FW_API_SLOTS; i++) {
+	for (unsigned i = 0; i < NPU_FW_API_COUNT; i++) {
 		if (!api_shown(img, i))
 			continue;
 		snprintf(label, sizeof(label), "api %s", api_label(i, name, sizeof(name)));
