@@ -15,6 +15,10 @@
 #include "bits.h"
 
 /* Registers, BAR0 offsets (protocol.md §5.1). Same on every generation. */
+/* The register window: page 0 and the page-1 alias at +64 KiB (protocol.md §5.1). */
+#define NPU_MMU_REG_WINDOW_START 0x00200000u
+#define NPU_MMU_REG_WINDOW_END	 0x00220000u /* exclusive */
+
 #define NPU_MMU_IDR0 0x00200000u
 #define NPU_MMU_IDR1 0x00200004u
 #define NPU_MMU_IDR3 0x0020000Cu
@@ -25,6 +29,13 @@
 #define NPU_MMU_IDR3_REF 0x0000003Cu
 #define NPU_MMU_IDR5_REF 0x00040070u
 
+/*
+ * IDR1 queue size limits, log2 of entries (Arm SMMUv3 IDR1.CMDQS/EVTQS; not in the
+ * reference): the reference value 0x0E739D18 gives 19 for both.
+ */
+#define NPU_MMU_IDR1_CMDQS NPU_GENMASK(25, 21)
+#define NPU_MMU_IDR1_EVTQS NPU_GENMASK(20, 16)
+
 /* Each CR0 write is followed by a poll of CR0ACK for the same value. */
 #define NPU_MMU_CR0	   0x00200020u
 #define NPU_MMU_CR0ACK	   0x00200024u
@@ -33,6 +44,7 @@
 #define NPU_MMU_CR0_EVTQEN NPU_BIT(2)
 #define NPU_MMU_CR0_CMDQEN NPU_BIT(3)
 #define NPU_MMU_CR0_ATSCHK NPU_BIT(4)
+#define NPU_MMU_CR0_MASK   0x0000001Fu /* the bits of protocol.md §5.1 */
 
 #define NPU_MMU_CR1	     0x00200028u
 #define NPU_MMU_CR1_TABLE_SH NPU_GENMASK(11, 10)
@@ -72,6 +84,10 @@
 #define NPU_MMU_STRTAB_BASE_ADDR    NPU_GENMASK64(51, 6)
 #define NPU_MMU_STRTAB_BASE_CFG	    0x00200088u
 #define NPU_MMU_STRTAB_BASE_CFG_VAL 2u /* linear, log2(4 STEs) */
+/* Fields of STRTAB_BASE_CFG (Arm SMMUv3; the reference gives only the value 2). */
+#define NPU_MMU_STRTAB_BASE_CFG_LOG2SIZE NPU_GENMASK(5, 0)
+#define NPU_MMU_STRTAB_BASE_CFG_FMT	 NPU_GENMASK(17, 16)
+#define NPU_MMU_STRTAB_BASE_CFG_LINEAR	 0u
 
 /* Queue bases (64-bit): RWA | address | log2(entry count). */
 #define NPU_MMU_CMDQ_BASE     0x00200090u
@@ -79,6 +95,10 @@
 #define NPU_MMU_CMDQ_CONS     0x0020009Cu
 #define NPU_MMU_CMDQ_CONS_VAL NPU_GENMASK(23, 0)
 #define NPU_MMU_CMDQ_CONS_ERR NPU_GENMASK(30, 24)
+/* CONS error codes (Arm SMMUv3 CMDQ_CONS.ERR; the reference names only the field). */
+#define NPU_MMU_CMDQ_ERR_NONE 0u
+#define NPU_MMU_CMDQ_ERR_ILL  1u /* unknown or malformed command */
+#define NPU_MMU_CMDQ_ERR_ABT  2u /* the command could not be fetched */
 #define NPU_MMU_EVTQ_BASE     0x002000A0u
 #define NPU_MMU_EVTQ_PROD     0x002000A8u
 #define NPU_MMU_EVTQ_CONS     0x002000ACu
@@ -88,6 +108,13 @@
 #define NPU_MMU_Q_BASE_RWA	NPU_BIT64(62)
 #define NPU_MMU_Q_BASE_ADDR	NPU_GENMASK64(51, 5)
 #define NPU_MMU_Q_BASE_LOG2SIZE NPU_GENMASK64(4, 0)
+/*
+ * Event-queue overflow: the device toggles PROD.OVFLG when it drops an event on a full
+ * queue; the host acknowledges by copying it to CONS.OVACKFLG (Arm SMMUv3, not in the
+ * reference, which does not say what a full queue does).
+ */
+#define NPU_MMU_EVTQ_PROD_OVFLG	   NPU_BIT(31)
+#define NPU_MMU_EVTQ_CONS_OVACKFLG NPU_BIT(31)
 
 /* Both queues: 16 entries; index = 4 bits plus a wrap bit (protocol.md §5.1). */
 #define NPU_MMU_Q_COUNT_LOG2	4u
@@ -112,6 +139,8 @@
 #define NPU_MMU_CMD_SYNC_0_CS	    NPU_GENMASK64(13, 12)
 #define NPU_MMU_CMD_SYNC_0_MSH	    NPU_GENMASK64(23, 22)
 #define NPU_MMU_CMD_SYNC_0_MSIATTR  NPU_GENMASK64(27, 24)
+#define NPU_MMU_CMD_SYNC_CS_NONE    0u
+#define NPU_MMU_CMD_SYNC_CS_IRQ	    1u /* Arm SMMUv3: signal completion by interrupt */
 #define NPU_MMU_CMD_SYNC_CS_SEV	    2u
 #define NPU_MMU_CMD_SYNC_MSH_ISH    3u
 #define NPU_MMU_CMD_SYNC_MSIATTR_WB 0xFu
@@ -143,6 +172,7 @@
 #define NPU_MMU_STE_1_STRW_NSEL1      0u
 #define NPU_MMU_STE_1_PRIVCFG	      NPU_GENMASK64(49, 48)
 #define NPU_MMU_STE_1_PRIVCFG_UNPRIV  2u
+#define NPU_MMU_STE_1_PRIVCFG_PRIV    3u /* Arm SMMUv3; the driver never sets it */
 #define NPU_MMU_STE_1_INSTCFG	      NPU_GENMASK64(51, 50)
 #define NPU_MMU_STE_1_INSTCFG_DATA    2u
 
@@ -200,10 +230,18 @@
 #define NPU_MMU_PTE_TABLE UINT64_C(0x3)
 /* Normal page = PA | 0xC43 (+ LLC_COHERENT when snooped). */
 #define NPU_MMU_PTE_PAGE_DEFAULT UINT64_C(0xC43)
+/* Output-address bits beyond the 48-bit IPS: set in a descriptor = F_ADDR_SIZE. */
+#define NPU_MMU_DESC_OA_HIGH NPU_GENMASK64(51, 48)
 /* Unmapped entry: all flags clear, so invalid. */
 #define NPU_MMU_PTE_UNMAPPED UINT64_C(0xDEADB000)
 
+/* ICB_STATUS_0 sources of the MMU, the same on 37xx and 40xx (protocol.md §6.2). */
+#define NPU_MMU_ICB_EVTQ   NPU_BIT(5) /* MMU_IRQ_0: event queue */
+#define NPU_MMU_ICB_SYNC   NPU_BIT(6) /* MMU_IRQ_1: sync done, only logged */
+#define NPU_MMU_ICB_GERROR NPU_BIT(7) /* MMU_IRQ_2: global error */
+
 /* Event queue records (protocol.md §5.7): 32 B; word n = u32 at byte 4n. */
+#define NPU_MMU_EVT_WORDS	   8u
 #define NPU_MMU_EVT_0_ID	   NPU_GENMASK(7, 0)
 #define NPU_MMU_EVT_0_SSID	   NPU_GENMASK(31, 12)
 #define NPU_MMU_EVT_WORD_STREAM_ID 1u

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform interface: everything the driver core needs of the OS.
+ *
+ * Open the PCI device, reach its BARs, allocate DMA memory (CPU pointer plus
+ * device address), wait for the interrupt (a waitable fd), read a file, read
+ * the clock. One const table of operations per backend: the simulated NPU
+ * (sim.c), Linux VFIO and Redox later. The driver core uses nothing else of
+ * the OS, so it is the same code on silicon and on the device model.
+ */
+#ifndef NPU_PLATFORM_PLATFORM_H
+#define NPU_PLATFORM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driver/gen.h"
+
+#define NPU_PLATFORM_BARS 6
+
+/* A DMA buffer: what the CPU sees and what the device uses. */
+struct npu_dma {
+	void *cpu;	  /* CPU mapping, valid until freed */
+	uint64_t addr;	  /* device (bus) address of the first byte */
+	size_t size;	  /* bytes, a multiple of 4 KiB */
+	uintptr_t handle; /* backend's own */
+};
+
+struct npu_platform;
+
+struct npu_platform_ops {
+	const char *name;
+	/*
+	 * Register access for backends that trap it (the simulator). Backends
+	 * that map BARs leave these NULL and set npu_platform.bar_base[] instead.
+	 */
+	uint32_t (*read32)(struct npu_platform *p, unsigned bar, uint64_t off);
+	void (*write32)(struct npu_platform *p, unsigned bar, uint64_t off, uint32_t val);
+	uint64_t (*read64)(struct npu_platform *p, unsigned bar, uint64_t off);
+	void (*write64)(struct npu_platform *p, unsigned bar, uint64_t off, uint64_t val);
+	/* Physically contiguous, zeroed, 4 KiB aligned memory the device can reach. */
+	int (*dma_alloc)(struct npu_platform *p, size_t size, struct npu_dma *out);
+	void (*dma_free)(struct npu_platform *p, struct npu_dma *dma);
+	/* An fd that polls readable while the device's interrupt is pending. */
+	int (*irq_fd)(struct npu_platform *p);
+	/* Consumes the pending interrupt notification (after servicing it). */
+	void (*irq_ack)(struct npu_platform *p);
+	/* Reads a whole file (e.g. firmware); files over max_size are -EFBIG. */
+	int (*read_file)(struct npu_platform *p, const char *path, size_t max_size, uint8_t **data,
+			 size_t *size);
+	/* Monotonic clock. */
+	uint64_t (*now_ns)(struct npu_platform *p);
+	/* Sleeps at least us microseconds. */
+	void (*delay_us)(struct npu_platform *p, uint32_t us);
+	/* Releases everything open() took. */
+	void (*close)(struct npu_platform *p);
+};
+
+/* The device as the platform found it. */
+struct npu_platform_pci {
+	char bdf[32]; /* "sim" for the simulated NPU */
+	uint16_t vendor;
+	uint16_t device;
+	uint8_t revision;
+	enum npu_gen gen;
+	const char *platform; /* "Meteor Lake", ... */
+	uint64_t bar_size[NPU_PLATFORM_BARS];
+};
+
+struct npu_platform {
+	const struct npu_platform_ops *ops;
+	struct npu_platform_pci pci;
+	/* Mapped BARs (uncached), or NULL where ops->read32/write32 trap accesses. */
+	volatile uint8_t *bar_base[NPU_PLATFORM_BARS];
+	bool simulated;
+};
+
+/* Fault-injection knobs of the simulated NPU (NPU_SIM_FAULT, docs/simulator.md). */
+enum npu_sim_fault {
+	NPU_SIM_FAULT_NONE = 0,
+	NPU_SIM_FAULT_NO_READY,	   /* the firmware never posts the ready message */
+	NPU_SIM_FAULT_LATE_READY,  /* ready arrives late, within the boot timeout */
+	NPU_SIM_FAULT_BAD_READY,   /* ready carries a wrong data_addr */
+	NPU_SIM_FAULT_PLL_NO_LOCK, /* the workpoint request never locks the PLL */
+	NPU_SIM_FAULT_DEAD_MMIO,   /* every register read returns 0xFFFFFFFF */
+};
+
+struct npu_platform_config {
+	const char *device;	  /* "auto" (default when NULL), "sim", or a PCI address */
+	enum npu_gen gen;	  /* simulated NPU's generation; UNKNOWN means 37xx */
+	const char *sysfs_root;	  /* NULL: /sys (or $NPU_SYSFS_ROOT) */
+	enum npu_sim_fault fault; /* simulated NPU only */
+	/*
+	 * Simulated NPU only: the firmware file the simulated NPU checks the
+	 * loaded image against (its "ROM"; the caller keeps it alive while the
+	 * platform is open). NULL: the built-in synthetic image.
+	 */
+	const uint8_t *sim_fw_file;
+	size_t sim_fw_file_size;
+	/* Filled by open: why auto chose what it chose, for the user. */
+	char note[160];
+};
+
+/*
+ * Opens the device the config names. "auto" uses an NPU found on the PCI bus
+ * when this build has a backend for it, otherwise the simulated NPU, and says
+ * which in cfg->note. Returns 0 or a negative errno (-ENODEV: no such device;
+ * -EOPNOTSUPP: a generation or backend this build cannot drive).
+ */
+int npu_platform_open(struct npu_platform_config *cfg, struct npu_platform **out);
+void npu_platform_close(struct npu_platform *p);
+
+/* Parses an NPU_SIM_FAULT value ("no-ready", ...); -EINVAL when unknown. */
+int npu_sim_fault_parse(const char *s, enum npu_sim_fault *out);
+const char *npu_sim_fault_name(enum npu_sim_fault f);
+
+static inline int npu_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
+{
+	return p->ops->dma_alloc(p, size, out);
+}
+
+static inline void npu_dma_free(struct npu_platform *p, struct npu_dma *dma)
+{
+	if (dma->cpu)
+		p->ops->dma_free(p, dma);
+	dma->cpu = NULL;
+}
+
+static inline uint64_t npu_now_ns(struct npu_platform *p)
+{
+	return p->ops->now_ns(p);
+}
+
+#endif

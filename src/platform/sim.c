@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform backend over the simulated NPU (src/sim/): register accesses
+ * are trapped and delivered to the device model, DMA memory comes from its
+ * arena, the interrupt is its eventfd. Files, clock and sleep are the host's.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hw/pci_ids.h"
+#include "platform/backends.h"
+#include "sim/sim.h"
+#include "util/file.h"
+#include "util/log.h"
+
+#define SIM_PAGE_SIZE	 4096u
+#define SIM_PCI_REVISION 4u /* LNL B0 and the usual MTL stepping (hardware.md §1) */
+
+struct sim_platform {
+	struct npu_platform base; /* first: the ops get back with container_of */
+	struct npu_sim *sim;
+};
+
+#define to_sim_platform(p) \
+	((struct sim_platform *)((char *)(p)-offsetof(struct sim_platform, base)))
+
+static struct npu_sim *sim_of(struct npu_platform *p)
+{
+	return to_sim_platform(p)->sim;
+}
+
+static uint32_t sim_read32(struct npu_platform *p, unsigned bar, uint64_t off)
+{
+	return npu_sim_read32(sim_of(p), bar, off);
+}
+
+static void sim_write32(struct npu_platform *p, unsigned bar, uint64_t off, uint32_t val)
+{
+	npu_sim_write32(sim_of(p), bar, off, val);
+}
+
+static uint64_t sim_read64(struct npu_platform *p, unsigned bar, uint64_t off)
+{
+	return npu_sim_read64(sim_of(p), bar, off);
+}
+
+static void sim_write64(struct npu_platform *p, unsigned bar, uint64_t off, uint64_t val)
+{
+	npu_sim_write64(sim_of(p), bar, off, val);
+}
+
+static int sim_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
+{
+	size_t rounded;
+	int ret;
+
+	if (!out || size == 0)
+		return -EINVAL;
+	if (size > SIZE_MAX - (SIM_PAGE_SIZE - 1))
+		return -ENOMEM;
+	rounded = (size + SIM_PAGE_SIZE - 1) & ~(size_t)(SIM_PAGE_SIZE - 1);
+	ret = npu_sim_dma_alloc(sim_of(p), rounded, &out->cpu, &out->addr);
+	if (ret) {
+		out->cpu = NULL;
+		return ret;
+	}
+	out->size = rounded;
+	out->handle = 0;
+	return 0;
+}
+
+static void sim_dma_free(struct npu_platform *p, struct npu_dma *dma)
+{
+	if (!dma || !dma->cpu)
+		return;
+	npu_sim_dma_free(sim_of(p), dma->addr);
+	dma->cpu = NULL;
+	dma->addr = 0;
+	dma->size = 0;
+}
+
+static int sim_irq_fd(struct npu_platform *p)
+{
+	return npu_sim_irq_fd(sim_of(p));
+}
+
+static void sim_irq_ack(struct npu_platform *p)
+{
+	npu_sim_irq_ack(sim_of(p));
+}
+
+static int sim_read_file(struct npu_platform *p, const char *path, size_t max_size, uint8_t **data,
+			 size_t *size)
+{
+	(void)p;
+	return npu_read_file(path, max_size, data, size);
+}
+
+static uint64_t sim_now(struct npu_platform *p)
+{
+	struct timespec ts;
+
+	(void)p;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void sim_delay_us(struct npu_platform *p, uint32_t us)
+{
+	struct timespec ts = { .tv_sec = us / 1000000u, .tv_nsec = (long)(us % 1000000u) * 1000L };
+
+	(void)p;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void sim_close(struct npu_platform *p)
+{
+	struct sim_platform *sp = to_sim_platform(p);
+
+	npu_sim_destroy(sp->sim);
+	free(sp);
+}
+
+static const struct npu_platform_ops sim_ops;
+
+struct npu_sim *npu_platform_sim_model(struct npu_platform *p)
+{
+	return (p && p->ops == &sim_ops) ? sim_of(p) : NULL;
+}
+
+static const struct npu_platform_ops sim_ops = {
+	.name = "sim",
+	.read32 = sim_read32,
+	.write32 = sim_write32,
+	.read64 = sim_read64,
+	.write64 = sim_write64,
+	.dma_alloc = sim_dma_alloc,
+	.dma_free = sim_dma_free,
+	.irq_fd = sim_irq_fd,
+	.irq_ack = sim_irq_ack,
+	.read_file = sim_read_file,
+	.now_ns = sim_now,
+	.delay_us = sim_delay_us,
+	.close = sim_close,
+};
+
+int npu_platform_sim_open(const struct npu_platform_config *cfg, enum npu_gen gen,
+			  struct npu_platform **out)
+{
+	struct npu_sim_config sc = { 0 };
+	struct sim_platform *sp;
+	struct npu_platform_pci *pci;
+	const struct npu_pci_model *model;
+	uint16_t device;
+	int ret;
+
+	if (gen == NPU_GEN_37XX)
+		device = NPU_PCI_DEVICE_MTL;
+	else if (gen == NPU_GEN_40XX)
+		device = NPU_PCI_DEVICE_LNL;
+	else
+		return -EOPNOTSUPP;
+
+	sp = calloc(1, sizeof(*sp));
+	if (!sp)
+		return -ENOMEM;
+	sc.gen = gen;
+	sc.fault = cfg->fault;
+	sc.fw_file = cfg->sim_fw_file;
+	sc.fw_file_size = cfg->sim_fw_file_size;
+	ret = npu_sim_create(&sc, &sp->sim);
+	if (ret) {
+		free(sp);
+		return ret;
+	}
+
+	model = npu_pci_model_lookup(device);
+	sp->base.ops = &sim_ops;
+	sp->base.simulated = true;
+	pci = &sp->base.pci;
+	strcpy(pci->bdf, "sim");
+	pci->vendor = NPU_PCI_VENDOR_INTEL;
+	pci->device = device;
+	pci->revision = SIM_PCI_REVISION;
+	pci->gen = gen;
+	pci->platform = model ? model->platform : "unknown";
+	pci->bar_size[NPU_PCI_BAR_REGV] = NPU_SIM_BAR0_SIZE;
+	pci->bar_size[NPU_PCI_BAR_REGB] = NPU_SIM_BAR4_SIZE;
+	npu_dbg(SIM, "simulated %s NPU (%s, fault %s)", npu_gen_name(gen), pci->platform,
+		npu_sim_fault_name(cfg->fault));
+	*out = &sp->base;
+	return 0;
+}

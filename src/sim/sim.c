@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated NPU: creation, the bus (MMIO dispatch by BAR), the interrupt
+ * line and the guest-error counter.
+ *
+ * BAR0 ("RegV") goes to the MMU's window (sim_mmu.c) or to the IP registers
+ * (sim_ip.c); BAR4 ("RegB") goes to the buttress (sim_btrs.c) (hardware.md §1).
+ * As in a QEMU device model, an access silicon would not honour is logged as
+ * a guest error and survived: reads give all-ones, writes are dropped.
+ */
+#include "sim/sim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/eventfd.h>
+#endif
+
+#include "hw/pci_ids.h"
+#include "sim/sim_internal.h"
+#include "util/log.h"
+
+#define SIM_MEM_SIZE_DEFAULT (256u << 20)
+#define SIM_ALL_ONES32	     0xFFFFFFFFu
+
+uint64_t sim_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void sim_guest_error(struct npu_sim *s, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	s->guest_errors++;
+	if (!npu_log_enabled(NPU_LOG_DEBUG, NPU_CAT_SIM))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	npu_dbg(SIM, "guest error: %s", msg);
+}
+
+/* ---- interrupt line ---- */
+
+/* Buttress interrupt sources that exist (hardware.md §2.1, §2.2). */
+static uint32_t btrs_irq_sources(const struct npu_sim *s)
+{
+	return s->gen == NPU_GEN_37XX ? 0x7u : 0x7Fu;
+}
+
+static bool irq_level(const struct npu_sim *s)
+{
+	uint32_t btrs_pending = s->btrs.int_stat & ~s->btrs.local_mask & btrs_irq_sources(s);
+	bool icb_pending = (s->ip.icb_status & s->ip.icb_enable) != 0;
+
+	/* GLOBAL_INT_MASK gates everything the buttress routes, the IP's ICB included (§2.6). */
+	if (s->btrs.global_mask & 1u)
+		return false;
+	return icb_pending || btrs_pending != 0;
+}
+
+static void irq_signal(struct npu_sim *s)
+{
+#if defined(__linux__)
+	uint64_t one = 1;
+	ssize_t n = write(s->irq_wfd, &one, sizeof(one));
+#else
+	uint8_t one = 1;
+	ssize_t n = write(s->irq_wfd, &one, sizeof(one));
+#endif
+	/* A full eventfd or pipe is already readable, which is all a signal has to achieve. */
+	if (n < 0 && errno != EAGAIN)
+		npu_warn(SIM, "interrupt signal failed: %s", strerror(errno));
+}
+
+static void irq_drain(struct npu_sim *s)
+{
+	uint64_t buf[8];
+
+	while (read(s->irq_fd, buf, sizeof(buf)) > 0) {
+#if defined(__linux__)
+		break; /* an eventfd read takes the whole count */
+#endif
+	}
+}
+
+void sim_irq_update(struct npu_sim *s)
+{
+	bool level = irq_level(s);
+
+	if (level && !s->irq_line) {
+		npu_trace(SIM, "interrupt line raised (icb 0x%llx, btrs 0x%x)",
+			  (unsigned long long)(s->ip.icb_status & s->ip.icb_enable),
+			  s->btrs.int_stat & ~s->btrs.local_mask);
+		irq_signal(s);
+	}
+	/* A falling line re-arms the edge, like an MSI re-sent when GLOBAL_INT_MASK is cleared. */
+	s->irq_line = level;
+}
+
+void sim_icb_raise(struct npu_sim *s, uint64_t bits)
+{
+	s->ip.icb_status |= bits;
+	sim_irq_update(s);
+}
+
+static int irq_open(struct npu_sim *s)
+{
+#if defined(__linux__)
+	s->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->irq_fd < 0)
+		return -errno;
+	s->irq_wfd = s->irq_fd;
+	return 0;
+#else
+	int fds[2];
+
+	if (pipe(fds) != 0)
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+	}
+	s->irq_fd = fds[0];
+	s->irq_wfd = fds[1];
+	return 0;
+#endif
+}
+
+static void irq_close(struct npu_sim *s)
+{
+	if (s->irq_wfd >= 0 && s->irq_wfd != s->irq_fd)
+		close(s->irq_wfd);
+	if (s->irq_fd >= 0)
+		close(s->irq_fd);
+	s->irq_fd = s->irq_wfd = -1;
+}
+
+int npu_sim_irq_fd(struct npu_sim *sim)
+{
+	return sim->irq_fd;
+}
+
+void npu_sim_irq_ack(struct npu_sim *sim)
+{
+	pthread_mutex_lock(&sim->lock);
+	irq_drain(sim);
+	/* Still pending after the host serviced it: signal again. */
+	sim->irq_line = false;
+	sim_irq_update(sim);
+	pthread_mutex_unlock(&sim->lock);
+}
+
+/* ---- lifecycle ---- */
+
+int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out)
+{
+	struct npu_sim *s;
+	size_t pages;
+	int ret;
+
+	if (!cfg || !out)
+		return -EINVAL;
+	*out = NULL;
+	if (cfg->gen != NPU_GEN_37XX && cfg->gen != NPU_GEN_40XX)
+		return -EOPNOTSUPP;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->gen = cfg->gen;
+	s->fault = cfg->fault;
+	s->irq_fd = s->irq_wfd = -1;
+	s->mem_size = cfg->mem_size ? cfg->mem_size : SIM_MEM_SIZE_DEFAULT;
+	s->mem_size &= ~(size_t)0xFFF;
+	if (s->mem_size == 0) {
+		ret = -EINVAL;
+		goto err_free;
+	}
+	ret = pthread_mutex_init(&s->lock, NULL);
+	if (ret) {
+		ret = -ret;
+		goto err_free;
+	}
+
+	pages = s->mem_size >> 12;
+	s->mem = calloc(1, s->mem_size);
+	s->mem_map = calloc(pages, 1);
+	if (!s->mem || !s->mem_map) {
+		ret = -ENOMEM;
+		goto err_mem;
+	}
+	ret = irq_open(s);
+	if (ret)
+		goto err_mem;
+
+	s->created_ns = sim_now_ns();
+	/* The firmware first: resetting the IP stops it, which needs it initialised. */
+	ret = sim_fw_init(s, cfg);
+	if (ret)
+		goto err_irq;
+	pthread_mutex_lock(&s->lock);
+	sim_btrs_reset(s);
+	sim_ip_reset(s);
+	sim_mmu_reset(s);
+	pthread_mutex_unlock(&s->lock);
+
+	npu_dbg(SIM, "simulated %s NPU created: %zu MiB of DMA memory at 0x%llx, fault %s",
+		npu_gen_name(s->gen), s->mem_size >> 20, (unsigned long long)NPU_SIM_MEM_BASE,
+		npu_sim_fault_name(s->fault));
+	*out = s;
+	return 0;
+
+err_irq:
+	irq_close(s);
+err_mem:
+	free(s->mem_map);
+	free(s->mem);
+	pthread_mutex_destroy(&s->lock);
+err_free:
+	free(s);
+	return ret;
+}
+
+void npu_sim_destroy(struct npu_sim *sim)
+{
+	if (!sim)
+		return;
+	sim_fw_fini(sim);
+	if (sim->guest_errors)
+		npu_dbg(SIM, "destroyed after %llu guest errors",
+			(unsigned long long)sim->guest_errors);
+	irq_close(sim);
+	free(sim->mem_map);
+	free(sim->mem);
+	pthread_mutex_destroy(&sim->lock);
+	free(sim);
+}
+
+/* ---- the bus ---- */
+
+static uint64_t bar_size(unsigned bar)
+{
+	if (bar == NPU_PCI_BAR_REGV)
+		return NPU_SIM_BAR0_SIZE;
+	if (bar == NPU_PCI_BAR_REGB)
+		return NPU_SIM_BAR4_SIZE;
+	return 0;
+}
+
+/* Whether a width-byte access at off decodes to a register: inside the BAR, naturally 4-aligned. */
+static bool access_ok(struct npu_sim *s, unsigned bar, uint64_t off, unsigned width, char dir)
+{
+	uint64_t size = bar_size(bar);
+
+	if (size == 0 || off >= size || size - off < width || (off & 3)) {
+		sim_guest_error(s, "%c%u of BAR%u offset 0x%llx: outside any register", dir,
+				width * 8, bar, (unsigned long long)off);
+		return false;
+	}
+	return true;
+}
+
+static uint32_t bus_read32(struct npu_sim *s, unsigned bar, uint64_t off)
+{
+	if (bar == NPU_PCI_BAR_REGB)
+		return sim_btrs_read32(s, off);
+	if (sim_mmu_owns(off))
+		return sim_mmu_read32(s, off);
+	return sim_ip_read32(s, off);
+}
+
+static void bus_write32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t val)
+{
+	if (bar == NPU_PCI_BAR_REGB)
+		sim_btrs_write32(s, off, val);
+	else if (sim_mmu_owns(off))
+		sim_mmu_write32(s, off, val);
+	else
+		sim_ip_write32(s, off, val);
+}
+
+uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
+{
+	uint32_t val = SIM_ALL_ONES32;
+
+	pthread_mutex_lock(&sim->lock);
+	if (access_ok(sim, bar, off, 4, 'R'))
+		val = bus_read32(sim, bar, off);
+	if (sim->fault == NPU_SIM_FAULT_DEAD_MMIO)
+		val = SIM_ALL_ONES32;
+	pthread_mutex_unlock(&sim->lock);
+	return val;
+}
+
+void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t val)
+{
+	pthread_mutex_lock(&sim->lock);
+	/* A dead device drops writes as it fails reads. */
+	if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && access_ok(sim, bar, off, 4, 'W'))
+		bus_write32(sim, bar, off, val);
+	pthread_mutex_unlock(&sim->lock);
+}
+
+/*
+ * 64-bit accesses: the registers the driver accesses as 64 bits (hardware.md
+ * §2.0) are decoded by their block; the buttress has no 64-bit register the
+ * model handles specially (MTL ATS_ERR_LOG reads fine as two halves), and
+ * anything else is two 32-bit accesses, low half first.
+ */
+uint64_t npu_sim_read64(struct npu_sim *sim, unsigned bar, uint64_t off)
+{
+	uint64_t val = UINT64_MAX;
+
+	pthread_mutex_lock(&sim->lock);
+	if (access_ok(sim, bar, off, 8, 'R')) {
+		if (bar == NPU_PCI_BAR_REGB)
+			val = sim_btrs_read32(sim, off) | (uint64_t)sim_btrs_read32(sim, off + 4)
+							      << 32;
+		else if (sim_mmu_owns(off))
+			val = sim_mmu_read64(sim, off);
+		else
+			val = sim_ip_read64(sim, off);
+	}
+	if (sim->fault == NPU_SIM_FAULT_DEAD_MMIO)
+		val = UINT64_MAX;
+	pthread_mutex_unlock(&sim->lock);
+	return val;
+}
+
+void npu_sim_write64(struct npu_sim *sim, unsigned bar, uint64_t off, uint64_t val)
+{
+	pthread_mutex_lock(&sim->lock);
+	if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && access_ok(sim, bar, off, 8, 'W')) {
+		if (bar == NPU_PCI_BAR_REGB) {
+			sim_btrs_write32(sim, off, (uint32_t)val);
+			sim_btrs_write32(sim, off + 4, (uint32_t)(val >> 32));
+		} else if (sim_mmu_owns(off)) {
+			sim_mmu_write64(sim, off, val);
+		} else {
+			sim_ip_write64(sim, off, val);
+		}
+	}
+	pthread_mutex_unlock(&sim->lock);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated NPU: a device model of the 37xx and 40xx NPU with its
+ * firmware, at the register, IPC, MMU and job level.
+ *
+ * It sees only what silicon sees: MMIO accesses to BAR0 (RegV) and BAR4
+ * (RegB), and the DMA memory the driver gave it, which it reaches through its
+ * own walk of the driver's MMU tables. Its firmware runs on its own thread,
+ * like another CPU. The driver reaches it only through the platform interface
+ * (src/platform/sim.c); nothing here calls into the driver.
+ */
+#ifndef NPU_SIM_SIM_H
+#define NPU_SIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driver/gen.h"
+#include "platform/platform.h"
+
+struct npu_sim;
+
+struct npu_sim_config {
+	enum npu_gen gen;	  /* NPU_GEN_37XX or NPU_GEN_40XX */
+	enum npu_sim_fault fault; /* fault injection */
+	size_t mem_size;	  /* bytes of "physical" DMA memory; 0: 256 MiB */
+	/*
+	 * The firmware image the model's firmware is (its ROM): the model checks
+	 * that the driver loaded exactly this image's image section and started
+	 * it at its entry point. NULL: the built-in synthetic image.
+	 */
+	const uint8_t *fw_file;
+	size_t fw_file_size;
+};
+
+int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out);
+void npu_sim_destroy(struct npu_sim *sim);
+
+/* MMIO, as the bus delivers it. Offsets outside a BAR read 0xFFFFFFFF. */
+uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off);
+void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t val);
+uint64_t npu_sim_read64(struct npu_sim *sim, unsigned bar, uint64_t off);
+void npu_sim_write64(struct npu_sim *sim, unsigned bar, uint64_t off, uint64_t val);
+
+/* DMA memory: zeroed, 4 KiB aligned; addr is the "physical" address. */
+int npu_sim_dma_alloc(struct npu_sim *sim, size_t size, void **cpu, uint64_t *addr);
+void npu_sim_dma_free(struct npu_sim *sim, uint64_t addr);
+
+/* Readable while the interrupt line is asserted and not yet acknowledged. */
+int npu_sim_irq_fd(struct npu_sim *sim);
+void npu_sim_irq_ack(struct npu_sim *sim);
+
+/* BAR sizes the model decodes. */
+#define NPU_SIM_BAR0_SIZE 0x08000000u /* 128 MiB: covers doorbell 255 (0x063FF000) */
+#define NPU_SIM_BAR4_SIZE 0x00001000u /* 4 KiB: covers the LNL buttress (0x17C) */
+
+/* Base of the "physical" address space of the DMA arena (never 0, above 4 GiB). */
+#define NPU_SIM_MEM_BASE 0x100000000ull
+
+#endif

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device model's state, shared by its parts: buttress (sim_btrs.c), IP
+ * registers and IPC FIFOs (sim_ip.c), MMU (sim_mmu.c), memory (sim_mem.c),
+ * interrupt line (sim.c) and firmware thread (sim_fw.c).
+ *
+ * One mutex guards everything: the host's MMIO calls and the firmware thread
+ * both take it. Functions named sim_* expect it held unless they say not.
+ */
+#ifndef NPU_SIM_SIM_INTERNAL_H
+#define NPU_SIM_SIM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/sim.h"
+#include "sim/sim_mmu.h"
+
+#define SIM_FIFO_DEPTH 256 /* FIFO_STAT pointers are 8 bits */
+
+/* A FIFO of 32-bit NPU addresses (the TIM IPC FIFOs). */
+struct sim_fifo {
+	uint32_t slot[SIM_FIFO_DEPTH];
+	uint32_t rd, wr, fill;
+};
+
+struct sim_btrs {
+	uint32_t wp_payload[3];
+	bool wp_send;	       /* WP_REQ_CMD.SEND pending */
+	uint64_t wp_done_ns;   /* when the pending request completes */
+	uint32_t pll_ratio;    /* CURRENT_PLL / PLL_FREQ */
+	bool pll_locked;       /* MTL PLL_STATUS.LOCK */
+	uint32_t vpu_status;   /* READY, IDLE, ... and the host-written LNL bits */
+	uint32_t d0i3;	       /* D0I3_CONTROL: I3 as written */
+	uint64_t d0i3_busy_ns; /* INPROGRESS reads 1 until then */
+	bool ip_reset;	       /* IP_RESET.TRIGGER pending */
+	uint64_t ip_reset_done_ns;
+	uint32_t int_stat;
+	uint32_t local_mask;  /* 1 = masked */
+	uint32_t global_mask; /* 1 = all masked */
+	uint32_t fmin_fuse, fmax_fuse, tile_fuse;
+	uint32_t telemetry[3];
+	uint32_t port_arb[2]; /* LNL PORT_ARBITRATION_WEIGHTS(_ATS) */
+	uint32_t cdyn;	      /* LNL */
+	uint32_t mailbox[2];  /* LNL PCODE mailbox status, shadow */
+	uint32_t wa_stat;     /* raw INTERRUPT_STAT for the write-0 probe */
+};
+
+struct sim_ip {
+	uint32_t cpr_clk; /* clocks enabled (37xx CLK_SET, 40xx CLK_EN) */
+	uint32_t cpr_rst; /* resets released (37xx RST_SET, 40xx RST_EN) */
+	bool aon_reset;	  /* 37xx CPR_RST_CLR.AON */
+	uint32_t host_noc_qreqn, top_noc_qreqn, cpu_noc_qreqn;
+	uint32_t fw_soc_irq_en;
+	uint64_t icb_status, icb_enable;
+	uint32_t pwr_iso, island_en, trickle_en, island_status;
+	uint64_t trickle_ns; /* when TRICKLE_EN was set */
+	uint32_t idle_gen, dpu_active;
+	uint32_t tcu_ptw_overrides, tbu_mmussidv;
+	uint32_t leon_rt_vec;
+	bool resume0_seen;     /* 37xx: a RESUME0 set-then-clear pulse with RSTRUN0 set */
+	uint32_t loading_addr; /* 37xx LOADING_ADDRESS_LO */
+	uint64_t verif_addr;   /* 40xx VERIFICATION_ADDRESS */
+	uint32_t tim_safe_unlocked, tim_watchdog, tim_wdog_en, tim_gen_config;
+	struct sim_fifo to_host;    /* NPU -> host: HOST_SS_TIM_IPC_FIFO_ATM/STAT */
+	struct sim_fifo to_fw;	    /* host -> NPU: CPU_SS_TIM_IPC_FIFO */
+	uint32_t doorbells_rung[8]; /* bit per doorbell 0..255, consumed by the firmware */
+};
+
+enum sim_fw_state {
+	SIM_FW_OFF = 0, /* CPU held or not started */
+	SIM_FW_BOOTING, /* started, checking its boot parameters */
+	SIM_FW_READY,	/* ready message posted; serving */
+	SIM_FW_FAILED,	/* found something wrong; silent, as firmware would be */
+};
+
+/* What the model knows of its own image (read from its ROM with hw/fw_header.h). */
+struct sim_rom {
+	const uint8_t *file;
+	size_t file_size;
+	uint8_t *owned; /* synthetic image, freed at destroy */
+	uint64_t image_load_address;
+	uint32_t image_size;
+	uint64_t entry_point;
+	uint64_t boot_params_load_address;
+};
+
+struct sim_fw {
+	pthread_t thread;
+	bool thread_running;
+	pthread_cond_t wake;
+	bool quit;
+	enum sim_fw_state state;
+	uint64_t entry;	    /* as decoded from the CPU start registers */
+	bool start_pending; /* the CPU was started; the thread has not begun */
+	uint32_t boot_count;
+	uint64_t ready_ns; /* when the ready message went out */
+	uint32_t epoch;	   /* bumped by every stop: a boot in flight notices and gives up */
+	/* Learnt from the boot parameters. */
+	uint64_t rx_hdr_area;	   /* host's IPC header area (NPU VA) */
+	uint32_t rx_hdr_slots;	   /* 64-byte slots in it */
+	uint32_t rx_next;	   /* next slot the firmware writes */
+	uint64_t messages_dropped; /* host messages the firmware could not read */
+	char fail_reason[160];
+};
+
+struct npu_sim {
+	pthread_mutex_t lock;
+	enum npu_gen gen;
+	enum npu_sim_fault fault;
+
+	/* The "physical" memory the driver's DMA buffers live in. */
+	uint8_t *mem;
+	size_t mem_size;
+	uint8_t *mem_map; /* one byte per 4 KiB page: 0 free, 1 used, 2 used (first of a run) */
+
+	struct sim_btrs btrs;
+	struct sim_ip ip;
+	struct sim_mmu mmu;
+	struct sim_rom rom;
+	struct sim_fw fw;
+
+	uint64_t created_ns;   /* sim_now_ns() at create: origin of the TIM_PERF counter */
+	int irq_fd;	       /* eventfd (a pipe's read end where there is no eventfd) */
+	int irq_wfd;	       /* where the line is signalled: irq_fd, or the pipe's write end */
+	bool irq_line;	       /* asserted and signalled */
+	uint64_t guest_errors; /* accesses the model refused or ignored */
+};
+
+/* sim.c */
+uint64_t sim_now_ns(void);
+/* Re-evaluates the interrupt line after a state change; signals the eventfd on a rising edge. */
+void sim_irq_update(struct npu_sim *s);
+/* Sets ICB_STATUS bits (the NPU raising an interrupt source). */
+void sim_icb_raise(struct npu_sim *s, uint64_t bits);
+/* Logs a driver access the silicon would not honour, and counts it. */
+void sim_guest_error(struct npu_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* sim_mem.c: bounds-checked view of "physical" memory; NULL outside the arena. */
+void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len);
+
+/* sim_btrs.c */
+void sim_btrs_reset(struct npu_sim *s);
+uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off);
+void sim_btrs_write32(struct npu_sim *s, uint64_t off, uint32_t val);
+bool sim_btrs_ready(struct npu_sim *s); /* workpoint granted, out of D0i3 */
+
+/* sim_ip.c */
+void sim_ip_reset(struct npu_sim *s);
+uint32_t sim_ip_read32(struct npu_sim *s, uint64_t off);
+void sim_ip_write32(struct npu_sim *s, uint64_t off, uint32_t val);
+uint64_t sim_ip_read64(struct npu_sim *s, uint64_t off);
+void sim_ip_write64(struct npu_sim *s, uint64_t off, uint64_t val);
+/* The firmware posts a message: pushes its header's address to the host FIFO, raises bit 4. */
+int sim_fifo_push(struct sim_fifo *f, uint32_t val);
+int sim_fifo_pop(struct sim_fifo *f, uint32_t *val);
+int sim_ip_post_to_host(struct npu_sim *s, uint32_t hdr_va);
+/* Whether the IP is powered, clocked, out of reset and its NoCs accept traffic. */
+bool sim_ip_cpu_can_run(struct npu_sim *s, const char **why);
+/* The free-running TIM_PERF counter: 38.4 MHz ticks since create. */
+uint64_t sim_ip_perf_ticks(struct npu_sim *s);
+
+/* sim_fw.c */
+int sim_fw_init(struct npu_sim *s, const struct npu_sim_config *cfg);
+void sim_fw_fini(struct npu_sim *s); /* called without the lock */
+/* The CPU was started at entry (from the CPU start registers). */
+void sim_fw_start(struct npu_sim *s, uint64_t entry);
+/* IP reset or power-down: the CPU stops, the firmware forgets everything. */
+void sim_fw_stop(struct npu_sim *s);
+/* The host pushed an IPC header address / rang a doorbell: wake the firmware. */
+void sim_fw_kick(struct npu_sim *s);
+
+#endif

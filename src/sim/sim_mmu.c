@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device model's MMU (protocol.md §5, hardware.md §2.5): registers in BAR0
+ * at 0x200000 (with the page-1 alias at +64 KiB), the command queue it consumes,
+ * the event queue it fills, and the walk stream table -> context descriptor ->
+ * 4-level page tables through which every device access reaches memory.
+ *
+ * The model caches nothing (no TLB, no configuration cache): every access walks
+ * the tables as they are in memory, so the invalidation commands are accepted
+ * and have nothing to do. Every table and page address goes through
+ * sim_mem_ptr(); an address outside the DMA arena is an external abort.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "hw/regs_mmu.h"
+#include "sim/sim_internal.h"
+#include "util/bytes.h"
+#include "util/log.h"
+
+#define ALL_ONES32     0xFFFFFFFFu
+#define Q_PTR_MASK     NPU_MMU_CMDQ_CONS_VAL /* PROD/CONS pointer bits the model keeps */
+#define IRQ_CTRL_MASK  0x7u		     /* GERROR_EN, PRIQ_EN (no PRI queue here), EVTQ_EN */
+#define STRTAB_BASE_RW (NPU_MMU_STRTAB_BASE_RA | NPU_MMU_STRTAB_BASE_ADDR)
+#define Q_BASE_RW      (NPU_MMU_Q_BASE_RWA | NPU_MMU_Q_BASE_ADDR | NPU_MMU_Q_BASE_LOG2SIZE)
+#define STRTAB_CFG_RW  (NPU_MMU_STRTAB_BASE_CFG_LOG2SIZE | NPU_MMU_STRTAB_BASE_CFG_FMT)
+
+bool sim_mmu_owns(uint64_t off)
+{
+	return off >= NPU_MMU_REG_WINDOW_START && off < NPU_MMU_REG_WINDOW_END;
+}
+
+void sim_mmu_reset(struct npu_sim *s)
+{
+	uint64_t faults = s->mmu.faults; /* a statistic, not a register: it survives */
+
+	memset(&s->mmu, 0, sizeof(s->mmu));
+	s->mmu.faults = faults;
+}
+
+/* ---- queues ---- */
+
+/* A queue as its base register describes it; the size is capped at the IDR1 limit. */
+struct sim_q {
+	uint64_t addr;
+	uint32_t idx;  /* index mask */
+	uint32_t wrap; /* the bit above the index */
+};
+
+static struct sim_q q_decode(uint64_t base, uint32_t idr1_field)
+{
+	uint32_t max = npu_field_get(idr1_field, NPU_MMU_IDR1_REF);
+	uint32_t log2 = (uint32_t)npu_field_get64(NPU_MMU_Q_BASE_LOG2SIZE, base);
+	struct sim_q q;
+
+	if (log2 > max)
+		log2 = max;
+	q.addr = base & NPU_MMU_Q_BASE_ADDR;
+	q.idx = (UINT32_C(1) << log2) - 1;
+	q.wrap = UINT32_C(1) << log2;
+	return q;
+}
+
+static uint32_t q_next(const struct sim_q *q, uint32_t ptr)
+{
+	uint32_t iw = q->idx | q->wrap;
+
+	return ((ptr & iw) + 1) & iw;
+}
+
+/* Entries between cons and prod: 0 empty, the queue size full. */
+static uint32_t q_count(const struct sim_q *q, uint32_t prod, uint32_t cons)
+{
+	return ((prod & (q->idx | q->wrap)) - (cons & (q->idx | q->wrap))) & (q->idx | q->wrap);
+}
+
+/* Makes a global error active (GERROR != GERRORN in that bit) and signals it. */
+static void gerror_raise(struct npu_sim *s, uint32_t bit)
+{
+	struct sim_mmu *m = &s->mmu;
+
+	if (!((m->gerror ^ m->gerrorn) & bit))
+		m->gerror ^= bit;
+	if (m->irq_ctrl & NPU_MMU_IRQ_CTRL_GERROR_EN)
+		sim_icb_raise(s, NPU_MMU_ICB_GERROR);
+}
+
+/* ---- command queue (protocol.md §5.2) ---- */
+
+/* Executes one command; false when it is not one the MMU knows (CERROR_ILL). */
+static bool cmd_exec(struct npu_sim *s, uint64_t d0, uint64_t d1)
+{
+	uint32_t op = (uint32_t)npu_field_get64(NPU_MMU_CMD_OPCODE, d0);
+
+	switch (op) {
+	case NPU_MMU_CMD_CFGI_STE:
+	case NPU_MMU_CMD_CFGI_ALL:
+	case NPU_MMU_CMD_CFGI_CD:
+	case NPU_MMU_CMD_TLBI_NH_ASID:
+	case NPU_MMU_CMD_TLBI_NSNH_ALL:
+		/* Nothing cached, nothing to invalidate. */
+		npu_trace(SIM, "MMU command 0x%02x (0x%016" PRIx64 " 0x%016" PRIx64 ")", op, d0,
+			  d1);
+		return true;
+	case NPU_MMU_CMD_SYNC:
+		/*
+		 * Current kernels: dword0 = 0x46, no completion signal. Before Oct 2023 also
+		 * CS = SEV, MSH = ISH, MSIATTR = WB (protocol.md §5.2). SEV wakes nothing here;
+		 * CS = IRQ raises MMU_IRQ_1; CS = 3 is reserved.
+		 */
+		switch ((uint32_t)npu_field_get64(NPU_MMU_CMD_SYNC_0_CS, d0)) {
+		case NPU_MMU_CMD_SYNC_CS_NONE:
+		case NPU_MMU_CMD_SYNC_CS_SEV:
+			return true;
+		case NPU_MMU_CMD_SYNC_CS_IRQ:
+			sim_icb_raise(s, NPU_MMU_ICB_SYNC);
+			return true;
+		default:
+			return false;
+		}
+	default:
+		return false;
+	}
+}
+
+/*
+ * Consumes commands from CONS up to PROD while CMDQEN is set and no error is
+ * pending; at most one lap per call, whatever PROD says. On a command it cannot
+ * fetch or does not know it stops at that entry, sets CONS.ERR and GERROR.CMDQ.
+ */
+static void cmdq_consume(struct npu_sim *s)
+{
+	struct sim_mmu *m = &s->mmu;
+	struct sim_q q = q_decode(m->cmdq_base, NPU_MMU_IDR1_CMDQS);
+	uint32_t n;
+
+	if (!(m->cr0 & NPU_MMU_CR0_CMDQEN) || (m->cmdq_cons & NPU_MMU_CMDQ_CONS_ERR))
+		return;
+	for (n = 0; n <= q.idx && q_count(&q, m->cmdq_prod, m->cmdq_cons); n++) {
+		uint64_t pa = q.addr + (uint64_t)(m->cmdq_cons & q.idx) * NPU_MMU_CMDQ_ENTRY_SIZE;
+		const uint8_t *cmd = sim_mem_ptr(s, pa, NPU_MMU_CMDQ_ENTRY_SIZE);
+		uint32_t err = NPU_MMU_CMDQ_ERR_NONE;
+
+		if (!cmd) {
+			sim_guest_error(s, "MMU command at 0x%" PRIx64 " is outside memory", pa);
+			err = NPU_MMU_CMDQ_ERR_ABT;
+		} else if (!cmd_exec(s, npu_le64(cmd), npu_le64(cmd + 8))) {
+			sim_guest_error(s, "MMU command 0x%016" PRIx64 " at entry %u: unknown",
+					npu_le64(cmd), m->cmdq_cons & q.idx);
+			err = NPU_MMU_CMDQ_ERR_ILL;
+		}
+		if (err) {
+			m->cmdq_cons = (m->cmdq_cons & Q_PTR_MASK) |
+				       npu_field_prep(NPU_MMU_CMDQ_CONS_ERR, err);
+			gerror_raise(s, NPU_MMU_GERROR_CMDQ);
+			return;
+		}
+		m->cmdq_cons = q_next(&q, m->cmdq_cons);
+	}
+}
+
+/* ---- event queue (protocol.md §5.7) ---- */
+
+static void evtq_record(struct npu_sim *s, uint32_t id, uint32_t ssid, uint32_t sid, uint64_t va,
+			uint64_t fetch_pa)
+{
+	struct sim_mmu *m = &s->mmu;
+	struct sim_q q = q_decode(m->evtq_base, NPU_MMU_IDR1_EVTQS);
+	uint64_t pa;
+	uint8_t *rec;
+
+	if (!(m->cr0 & NPU_MMU_CR0_EVTQEN))
+		return;
+	if (q_count(&q, m->evtq_prod, m->evtq_cons) >= q.wrap) {
+		/* Lost: say so through PROD.OVFLG; the interrupt is still pending. */
+		m->evtq_prod ^= NPU_MMU_EVTQ_PROD_OVFLG;
+		sim_guest_error(s, "MMU event queue full: event 0x%02x at VA 0x%" PRIx64 " dropped",
+				id, va);
+	} else {
+		pa = q.addr + (uint64_t)(m->evtq_prod & q.idx) * NPU_MMU_EVTQ_ENTRY_SIZE;
+		rec = sim_mem_ptr(s, pa, NPU_MMU_EVTQ_ENTRY_SIZE);
+		if (!rec) {
+			sim_guest_error(
+			    s, "MMU event queue entry at 0x%" PRIx64 " is outside memory", pa);
+			gerror_raise(s, NPU_MMU_GERROR_EVTQ_ABT);
+			return;
+		}
+		memset(rec, 0, NPU_MMU_EVTQ_ENTRY_SIZE);
+		npu_put_le32(rec, npu_field_prep(NPU_MMU_EVT_0_ID, id) |
+				      npu_field_prep(NPU_MMU_EVT_0_SSID, ssid));
+		npu_put_le32(rec + 4 * NPU_MMU_EVT_WORD_STREAM_ID, sid);
+		npu_put_le64(rec + 4 * NPU_MMU_EVT_WORD_INPUT_VA, va);
+		npu_put_le64(rec + 4 * NPU_MMU_EVT_WORD_FETCH_PA, fetch_pa);
+		m->evtq_prod = (m->evtq_prod & NPU_MMU_EVTQ_PROD_OVFLG) | q_next(&q, m->evtq_prod);
+	}
+	if (m->irq_ctrl & NPU_MMU_IRQ_CTRL_EVTQ_EN)
+		sim_icb_raise(s, NPU_MMU_ICB_EVTQ);
+}
+
+/* ---- the walk ---- */
+
+struct walk {
+	uint32_t ssid, sid;
+	bool write;
+	bool have_cd; /* cd0 is a valid CD's dword0 */
+	uint64_t cd0;
+	uint32_t privcfg; /* STE PRIVCFG */
+	uint64_t ttb;	  /* root table */
+};
+
+/*
+ * Counts a fault and records its event. Translation-class faults (0x10..0x13)
+ * are recorded only when the CD's R bit asks for it; configuration errors always.
+ */
+static int walk_fault(struct npu_sim *s, const struct walk *w, uint32_t id, uint64_t va,
+		      uint64_t fetch_pa)
+{
+	bool translation = id >= NPU_MMU_EVT_F_TRANSLATION && id <= NPU_MMU_EVT_F_PERMISSION;
+
+	s->mmu.faults++;
+	npu_dbg(SIM, "MMU fault 0x%02x: SSID %u stream %u %s VA 0x%" PRIx64 " (PA 0x%" PRIx64 ")",
+		id, w->ssid, w->sid, w->write ? "write" : "read", va, fetch_pa);
+	if (!translation || !w->have_cd || (w->cd0 & NPU_MMU_CD_0_R))
+		evtq_record(s, id, w->ssid, w->sid, va, fetch_pa);
+	return id == NPU_MMU_EVT_F_PERMISSION ? -EACCES : -EFAULT;
+}
+
+/* Stream table entry and context descriptor for w->sid / w->ssid (protocol.md §5.3). */
+static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
+{
+	const struct sim_mmu *m = &s->mmu;
+	uint32_t log2 = npu_field_get(NPU_MMU_STRTAB_BASE_CFG_LOG2SIZE, m->strtab_cfg);
+	uint32_t cdmax;
+	uint64_t pa, s0, s1, c0, c1;
+	const uint8_t *e;
+
+	if (npu_field_get(NPU_MMU_STRTAB_BASE_CFG_FMT, m->strtab_cfg) !=
+		NPU_MMU_STRTAB_BASE_CFG_LINEAR ||
+	    (log2 < 32 && (w->sid >> log2)))
+		return walk_fault(s, w, NPU_MMU_EVT_C_BAD_STREAMID, va, 0);
+	pa = (m->strtab_base & NPU_MMU_STRTAB_BASE_ADDR) +
+	     (uint64_t)w->sid * NPU_MMU_STRTAB_ENTRY_SIZE;
+	e = sim_mem_ptr(s, pa, NPU_MMU_STRTAB_ENTRY_SIZE);
+	if (!e)
+		return walk_fault(s, w, NPU_MMU_EVT_F_STE_FETCH, va, pa);
+	s0 = npu_le64(e);
+	s1 = npu_le64(e + 8);
+	/* Only what the driver builds is supported: valid, stage-1 translate, linear CD table. */
+	if (!(s0 & NPU_MMU_STE_0_V) ||
+	    npu_field_get64(NPU_MMU_STE_0_CFG, s0) != NPU_MMU_STE_0_CFG_S1_TRANS ||
+	    npu_field_get64(NPU_MMU_STE_0_S1FMT, s0) != NPU_MMU_STE_0_S1FMT_LINEAR)
+		return walk_fault(s, w, NPU_MMU_EVT_C_BAD_STE, va, pa);
+	cdmax = (uint32_t)npu_field_get64(NPU_MMU_STE_0_S1CDMAX, s0);
+	if (w->ssid >> cdmax)
+		return walk_fault(s, w, NPU_MMU_EVT_C_BAD_SUBSTREAMID, va, pa);
+	w->privcfg = (uint32_t)npu_field_get64(NPU_MMU_STE_1_PRIVCFG, s1);
+
+	pa = (s0 & NPU_MMU_STE_0_S1CTXPTR) + (uint64_t)w->ssid * NPU_MMU_CDTAB_ENTRY_SIZE;
+	e = sim_mem_ptr(s, pa, NPU_MMU_CDTAB_ENTRY_SIZE);
+	if (!e)
+		return walk_fault(s, w, NPU_MMU_EVT_F_CD_FETCH, va, pa);
+	c0 = npu_le64(e);
+	c1 = npu_le64(e + 8);
+	if (!(c0 & NPU_MMU_CD_0_V))
+		return walk_fault(s, w, NPU_MMU_EVT_C_BAD_CD, va, pa);
+	w->have_cd = true;
+	w->cd0 = c0;
+	w->ttb = c1 & NPU_MMU_CD_1_TTB0;
+	/* 64-bit format, 48-bit input, 4 KiB granule, page-aligned root: else unusable. */
+	if (!(c0 & NPU_MMU_CD_0_AA64) ||
+	    npu_field_get64(NPU_MMU_CD_0_TCR_T0SZ, c0) != NPU_MMU_T0SZ_48BIT ||
+	    npu_field_get64(NPU_MMU_CD_0_TCR_TG0, c0) != NPU_MMU_TG0_4K ||
+	    (w->ttb & (NPU_MMU_PAGE_SIZE - 1)))
+		return walk_fault(s, w, NPU_MMU_EVT_C_BAD_CD, va, pa);
+	if (w->ttb & NPU_MMU_DESC_OA_HIGH)
+		return walk_fault(s, w, NPU_MMU_EVT_F_ADDR_SIZE, va, pa);
+	/*
+	 * CD.A (set by the driver for SSID 0) is Arm SMMUv3's "abort": it chooses how a
+	 * transaction that faults is terminated (abort to the client instead of
+	 * read-as-zero/write-ignored). It does not block translations that succeed.
+	 */
+	return 0;
+}
+
+/* Translates va through the 4 levels (protocol.md §5.4). */
+static int walk_page(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
+{
+	uint64_t table = w->ttb;
+
+	/* T0SZ 16: TTB0 covers [0, 2^48); TTB1 walks are off (EPD1), so the rest faults. */
+	if ((va >> 48) || (w->cd0 & NPU_MMU_CD_0_TCR_EPD0))
+		return walk_fault(s, w, NPU_MMU_EVT_F_TRANSLATION, va, 0);
+	for (unsigned lvl = 0; lvl < 4; lvl++) {
+		unsigned shift = NPU_MMU_PGD_SHIFT - 9 * lvl;
+		uint64_t ent = table + (uint64_t)NPU_MMU_PT_INDEX(va, shift) * 8;
+		const uint8_t *p = sim_mem_ptr(s, ent, 8);
+		uint64_t d;
+
+		if (!p)
+			return walk_fault(s, w, NPU_MMU_EVT_F_WALK_EABT, va, ent);
+		d = npu_le64(p);
+		/* Bits 0 and 1 both: a table (levels 0-2) or a page (level 3). Blocks: unsupported. */
+		if ((d & NPU_MMU_PTE_TABLE) != NPU_MMU_PTE_TABLE)
+			return walk_fault(s, w, NPU_MMU_EVT_F_TRANSLATION, va, ent);
+		if (d & NPU_MMU_DESC_OA_HIGH)
+			return walk_fault(s, w, NPU_MMU_EVT_F_ADDR_SIZE, va, ent);
+		if (lvl < 3) {
+			table = d & NPU_MMU_PTE_ADDR;
+			continue;
+		}
+		if (!(d & NPU_MMU_PTE_AF))
+			return walk_fault(s, w, NPU_MMU_EVT_F_ACCESS, va, ent);
+		/* The STE makes every access unprivileged: the page must allow user (AP[1]). */
+		if ((w->privcfg != NPU_MMU_STE_1_PRIVCFG_PRIV && !(d & NPU_MMU_PTE_USER)) ||
+		    (w->write && (d & NPU_MMU_PTE_RO)))
+			return walk_fault(s, w, NPU_MMU_EVT_F_PERMISSION, va, ent);
+		*pa = (d & NPU_MMU_PTE_ADDR) | (va & (NPU_MMU_PAGE_SIZE - 1));
+	}
+	return 0;
+}
+
+int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
+{
+	/* The firmware's and the jobs' accesses all come on stream 0 (protocol.md §5.3). */
+	struct walk w = { .ssid = ssid, .sid = NPU_MMU_STREAM_ID0, .write = write };
+	uint8_t *b = buf;
+	size_t done = 0;
+	int ret;
+
+	if (len == 0)
+		return 0;
+	if (!(s->mmu.cr0 & NPU_MMU_CR0_SMMUEN)) {
+		/* No translation, no event queue to speak of: the access just fails. */
+		s->mmu.faults++;
+		npu_dbg(SIM, "MMU access at VA 0x%" PRIx64 " with the MMU disabled", va);
+		return -EFAULT;
+	}
+	ret = walk_config(s, &w, va);
+	while (!ret && done < len) {
+		uint64_t cur = va + done, pa = 0;
+		size_t chunk = NPU_MMU_PAGE_SIZE - (size_t)(cur & (NPU_MMU_PAGE_SIZE - 1));
+		void *mem;
+
+		if (chunk > len - done)
+			chunk = len - done;
+		ret = walk_page(s, &w, cur, &pa);
+		if (ret)
+			break;
+		mem = sim_mem_ptr(s, pa, chunk);
+		if (!mem) {
+			ret = walk_fault(s, &w, NPU_MMU_EVT_F_WALK_EABT, cur, pa);
+			break;
+		}
+		if (write)
+			memcpy(mem, b + done, chunk);
+		else
+			memcpy(b + done, mem, chunk);
+		done += chunk;
+	}
+	/* CD.A clear: the faulting transaction reads as zero (and a write is ignored). */
+	if (ret && !write && w.have_cd && !(w.cd0 & NPU_MMU_CD_0_A))
+		memset(b + done, 0, len - done);
+	return ret;
+}
+
+/* ---- registers ---- */
+
+/* A 64-bit base register: its storage, writable bits, and the CR0 bit that locks it. */
+struct base_reg {
+	uint64_t *val;
+	uint64_t rw;
+	uint32_t lock; /* read-only while set (Arm SMMUv3: SMMUEN, CMDQEN, EVTQEN) */
+};
+
+/* Whether off is either half of a base register. */
+static bool base_find(struct sim_mmu *m, uint64_t off, struct base_reg *b)
+{
+	switch (off & ~(uint64_t)4) {
+	case NPU_MMU_STRTAB_BASE:
+		*b = (struct base_reg){ &m->strtab_base, STRTAB_BASE_RW, NPU_MMU_CR0_SMMUEN };
+		return true;
+	case NPU_MMU_CMDQ_BASE:
+		*b = (struct base_reg){ &m->cmdq_base, Q_BASE_RW, NPU_MMU_CR0_CMDQEN };
+		return true;
+	case NPU_MMU_EVTQ_BASE:
+		*b = (struct base_reg){ &m->evtq_base, Q_BASE_RW, NPU_MMU_CR0_EVTQEN };
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether a write to the register at off is ignored because CR0 has lock set. */
+static bool write_locked(struct npu_sim *s, uint32_t lock, uint64_t off)
+{
+	if (!(s->mmu.cr0 & lock))
+		return false;
+	sim_guest_error(s, "MMU write of 0x%" PRIx64 " while in use (CR0 0x%x): ignored", off,
+			s->mmu.cr0);
+	return true;
+}
+
+/* Writes the bits of val outside keep. */
+static void base_write(struct npu_sim *s, const struct base_reg *b, uint64_t val, uint64_t keep,
+		       uint64_t off)
+{
+	if (!write_locked(s, b->lock, off))
+		*b->val = ((*b->val & keep) | (val & ~keep)) & b->rw;
+}
+
+uint32_t sim_mmu_read32(struct npu_sim *s, uint64_t off)
+{
+	struct sim_mmu *m = &s->mmu;
+	struct base_reg b;
+
+	if (base_find(m, off, &b))
+		return (uint32_t)(*b.val >> ((off & 4) ? 32 : 0));
+	switch (off) {
+	case NPU_MMU_IDR0:
+		return NPU_MMU_IDR0_REF;
+	case NPU_MMU_IDR1:
+		return NPU_MMU_IDR1_REF;
+	case NPU_MMU_IDR3:
+		return NPU_MMU_IDR3_REF;
+	case NPU_MMU_IDR5:
+		return NPU_MMU_IDR5_REF;
+	case NPU_MMU_CR0:
+	case NPU_MMU_CR0ACK: /* updates take effect at once: ACK always equals CR0 */
+		return m->cr0;
+	case NPU_MMU_CR1:
+		return m->cr1;
+	case NPU_MMU_IRQ_CTRL:
+	case NPU_MMU_IRQ_CTRLACK:
+		return m->irq_ctrl;
+	case NPU_MMU_GERROR:
+		return m->gerror;
+	case NPU_MMU_GERRORN:
+		return m->gerrorn;
+	case NPU_MMU_STRTAB_BASE_CFG:
+		return m->strtab_cfg;
+	case NPU_MMU_CMDQ_PROD:
+		return m->cmdq_prod;
+	case NPU_MMU_CMDQ_CONS:
+		return m->cmdq_cons;
+	case NPU_MMU_EVTQ_PROD:
+	case NPU_MMU_EVTQ_PROD_SEC:
+		return m->evtq_prod;
+	case NPU_MMU_EVTQ_CONS:
+	case NPU_MMU_EVTQ_CONS_SEC:
+		return m->evtq_cons;
+	default:
+		sim_guest_error(s, "MMU read of unknown offset 0x%" PRIx64, off);
+		return ALL_ONES32;
+	}
+}
+
+static void gerrorn_write(struct npu_sim *s, uint32_t val)
+{
+	struct sim_mmu *m = &s->mmu;
+	bool cmdq_was_active = (m->gerror ^ m->gerrorn) & NPU_MMU_GERROR_CMDQ;
+
+	m->gerrorn = val & NPU_MMU_GERROR_ERR_MASK;
+	/* Command error acknowledged: consumption resumes at the entry that failed. */
+	if (cmdq_was_active && !((m->gerror ^ m->gerrorn) & NPU_MMU_GERROR_CMDQ)) {
+		m->cmdq_cons &= Q_PTR_MASK;
+		cmdq_consume(s);
+	}
+}
+
+void sim_mmu_write32(struct npu_sim *s, uint64_t off, uint32_t val)
+{
+	struct sim_mmu *m = &s->mmu;
+	struct base_reg b;
+	uint32_t old;
+
+	if (base_find(m, off, &b)) {
+		if (off & 4)
+			base_write(s, &b, (uint64_t)val << 32, UINT32_MAX, off);
+		else
+			base_write(s, &b, val, ~(uint64_t)UINT32_MAX, off);
+		return;
+	}
+	switch (off) {
+	case NPU_MMU_CR0:
+		old = m->cr0;
+		m->cr0 = val & NPU_MMU_CR0_MASK;
+		if (!(old & NPU_MMU_CR0_CMDQEN))
+			cmdq_consume(s); /* commands queued before CMDQEN */
+		break;
+	case NPU_MMU_CR1:
+		m->cr1 = val;
+		break;
+	case NPU_MMU_IRQ_CTRL:
+		m->irq_ctrl = val & IRQ_CTRL_MASK;
+		break;
+	case NPU_MMU_GERRORN:
+		gerrorn_write(s, val);
+		break;
+	case NPU_MMU_STRTAB_BASE_CFG:
+		if (!write_locked(s, NPU_MMU_CR0_SMMUEN, off))
+			m->strtab_cfg = val & STRTAB_CFG_RW;
+		break;
+	case NPU_MMU_CMDQ_PROD:
+		m->cmdq_prod = val & Q_PTR_MASK;
+		cmdq_consume(s);
+		break;
+	case NPU_MMU_CMDQ_CONS:
+		if (!write_locked(s, NPU_MMU_CR0_CMDQEN, off))
+			m->cmdq_cons = val & Q_PTR_MASK;
+		break;
+	case NPU_MMU_EVTQ_PROD:
+	case NPU_MMU_EVTQ_PROD_SEC:
+		if (!write_locked(s, NPU_MMU_CR0_EVTQEN, off))
+			m->evtq_prod = val & (Q_PTR_MASK | NPU_MMU_EVTQ_PROD_OVFLG);
+		break;
+	case NPU_MMU_EVTQ_CONS:
+	case NPU_MMU_EVTQ_CONS_SEC:
+		m->evtq_cons = val & (Q_PTR_MASK | NPU_MMU_EVTQ_CONS_OVACKFLG);
+		break;
+	default:
+		/* IDRs, the ACKs and GERROR are read-only; the rest is unknown. */
+		sim_guest_error(s, "MMU write of offset 0x%" PRIx64 " (0x%x): ignored", off, val);
+		break;
+	}
+}
+
+uint64_t sim_mmu_read64(struct npu_sim *s, uint64_t off)
+{
+	struct base_reg b;
+
+	if (base_find(&s->mmu, off, &b) && !(off & 4))
+		return *b.val;
+	return sim_mmu_read32(s, off) | (uint64_t)sim_mmu_read32(s, off + 4) << 32;
+}
+
+void sim_mmu_write64(struct npu_sim *s, uint64_t off, uint64_t val)
+{
+	struct base_reg b;
+
+	if (base_find(&s->mmu, off, &b) && !(off & 4)) {
+		base_write(s, &b, val, 0, off);
+		return;
+	}
+	sim_mmu_write32(s, off, (uint32_t)val);
+	sim_mmu_write32(s, off + 4, (uint32_t)(val >> 32));
+}

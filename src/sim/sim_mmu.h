@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device model's MMU (protocol.md §5, hardware.md §2.5): its registers in
+ * BAR0 at 0x200000, the command queue it consumes, the event queue it fills,
+ * and the walk of stream table, context descriptor and 4-level page tables
+ * through which every device access to DMA memory goes.
+ *
+ * All functions are called with sim->lock held.
+ */
+#ifndef NPU_SIM_SIM_MMU_H
+#define NPU_SIM_SIM_MMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct npu_sim;
+
+struct sim_mmu {
+	uint32_t cr0; /* CR0ACK mirrors it */
+	uint32_t cr1;
+	uint32_t irq_ctrl; /* IRQ_CTRLACK mirrors it */
+	uint32_t gerror, gerrorn;
+	uint64_t strtab_base;
+	uint32_t strtab_cfg;
+	uint64_t cmdq_base;
+	uint32_t cmdq_prod, cmdq_cons;
+	uint64_t evtq_base;
+	uint32_t evtq_prod, evtq_cons;
+	uint64_t faults; /* translation faults seen */
+};
+
+/* Whether a BAR0 offset belongs to the MMU's register window. */
+bool sim_mmu_owns(uint64_t off);
+uint32_t sim_mmu_read32(struct npu_sim *s, uint64_t off);
+void sim_mmu_write32(struct npu_sim *s, uint64_t off, uint32_t val);
+uint64_t sim_mmu_read64(struct npu_sim *s, uint64_t off);
+void sim_mmu_write64(struct npu_sim *s, uint64_t off, uint64_t val);
+/* Back to the reset state (IP reset, power-down). */
+void sim_mmu_reset(struct npu_sim *s);
+
+/*
+ * A device access of len bytes at NPU virtual address va in context ssid,
+ * through the tables the driver built. Returns 0, or a negative errno after
+ * recording an event (and raising the MMU event-queue interrupt when the
+ * queue is enabled): -EFAULT translation fault (unmapped, invalid entry,
+ * MMU or stream disabled, bad CD), -EACCES permission (write to read-only).
+ */
+int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len,
+		   bool write);
+
+#endif
