@@ -37,6 +37,25 @@ if [[ -r $fw ]]; then
 	step "The same header as JSON" "$npuctl" fw-info "$fw" --json || status=1
 fi
 
+for gen in 37xx 40xx; do
+	step "Boot the simulated $gen NPU to READY" "$npuctl" boot --device sim --gen "$gen" || status=1
+done
+
+tmp2=$(mktemp -d)
+step "The register sequence, traced" "$npuctl" boot --device sim --trace-mmio "$tmp2/boot.trace" --json || status=1
+echo "$(wc -l <"$tmp2/boot.trace") register accesses; the first ten:"
+head -10 "$tmp2/boot.trace"
+rm -rf "$tmp2"
+
+step "Diagnostics after boot" "$npuctl" diag --device sim --gen 40xx || status=1
+
+printf '\n== A firmware that never reports READY (NPU_SIM_FAULT=no-ready)\n'
+printf '$ NPU_SIM_FAULT=no-ready %s boot --device sim\n' "$npuctl"
+NPU_SIM_FAULT=no-ready "$npuctl" boot --device sim
+rc=$?
+echo "(exit $rc)"
+[[ $rc -eq 1 ]] || status=1
+
 echo
 if ((status == 0)); then
 	echo "demo: every step did what it should."

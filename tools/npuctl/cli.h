@@ -60,5 +60,7 @@ int npuctl_parse_args(const struct npuctl_cmd *cmd, int argc, char **argv, const
 /* Subcommands. */
 extern const struct npuctl_cmd npuctl_cmd_probe;
 extern const struct npuctl_cmd npuctl_cmd_fw_info;
+extern const struct npuctl_cmd npuctl_cmd_boot;
+extern const struct npuctl_cmd npuctl_cmd_diag;
 
 #endif

@@ -14,6 +14,8 @@
 static const struct npuctl_cmd *const commands[] = {
 	&npuctl_cmd_probe,
 	&npuctl_cmd_fw_info,
+	&npuctl_cmd_boot,
+	&npuctl_cmd_diag,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

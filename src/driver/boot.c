@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot and power-down in the order of the Linux driver (hardware.md §3.1-3.6):
+ * buttress init, power-up, MMU with the global context, firmware load, boot
+ * params, CPU start, wait for the ready message, interrupts on.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "driver/device.h"
+#include "driver/fw_load.h"
+#include "hw/ipc.h"
+#include "hw/timeouts.h"
+#include "util/log.h"
+
+#define SSID_GLOBAL   0u
+#define SSID_RESERVED 1u
+
+static void phase_done(struct npu_device *d, const char *name, uint64_t start_ns)
+{
+	if (d->n_phases < NPU_BOOT_MAX_PHASES) {
+		d->phases[d->n_phases].name = name;
+		d->phases[d->n_phases].us = (npu_now_ns(d->plat) - start_ns) / 1000u;
+		d->n_phases++;
+	}
+	npu_dbg(PM, "boot phase '%s' done", name);
+}
+
+/* hardware.md §3.3. */
+static int power_up(struct npu_device *d)
+{
+	uint64_t t = npu_now_ns(d->plat);
+	int ret;
+
+	if (d->gen == NPU_GEN_37XX) {
+		/* Workaround wp0_during_power_up: workpoint 0 first; failure only warns. */
+		ret = npu_btrs_wp_drive(d, false);
+		if (ret) {
+			npu_warn(PM, "workpoint 0 before power-up failed (%d); going on", ret);
+			d->fail_step[0] = '\0';
+			d->mmio.last_timeout[0] = '\0';
+		}
+	}
+	ret = npu_btrs_d0i3_exit(d);
+	if (ret)
+		return ret;
+	phase_done(d, "d0i3_exit", t);
+	t = npu_now_ns(d->plat);
+	ret = npu_btrs_wp_drive(d, true);
+	if (ret)
+		return ret;
+	phase_done(d, "workpoint", t);
+	t = npu_now_ns(d->plat);
+	ret = npu_btrs_lnl_setup(d);
+	if (!ret)
+		ret = npu_ip_host_ss_configure(d);
+	if (ret)
+		return ret;
+	npu_ip_idle_gen_disable(d);
+	ret = npu_btrs_clock_own_ack(d);
+	if (!ret)
+		ret = npu_ip_pwr_domain_enable(d);
+	if (ret)
+		return ret;
+	phase_done(d, "power_domain", t);
+	t = npu_now_ns(d->plat);
+	ret = npu_ip_axi_enable(d);
+	if (ret)
+		return ret;
+	npu_btrs_port_arbitration(d);
+	ret = npu_ip_top_noc_enable(d);
+	if (ret)
+		return ret;
+	phase_done(d, "noc_enable", t);
+	return 0;
+}
+
+/* hardware.md §3.1 step 5: the MMU with the global (firmware) and reserved contexts. */
+static int mmu_up(struct npu_device *d)
+{
+	int ret = npu_mmu_init(&d->mmu, d->plat);
+
+	if (ret)
+		return npu_device_fail(d, "MMU", ret, "cannot allocate the MMU tables");
+	d->mmu_ready = true;
+	ret = npu_mmu_ctx_init(&d->gctx, d->plat, SSID_GLOBAL);
+	if (!ret)
+		ret = npu_mmu_ctx_init(&d->rctx, d->plat, SSID_RESERVED);
+	if (ret)
+		return npu_device_fail(d, "MMU", ret, "cannot allocate the context page tables");
+	ret = npu_mmu_enable(&d->mmu, &d->mmio);
+	if (!ret)
+		ret = npu_mmu_set_cd(&d->mmu, &d->mmio, SSID_GLOBAL, d->gctx.pgd.addr);
+	if (!ret)
+		ret = npu_mmu_set_cd(&d->mmu, &d->mmio, SSID_RESERVED, d->rctx.pgd.addr);
+	if (ret)
+		return npu_device_fail(d, "MMU", ret, "the MMU did not come up");
+	return 0;
+}
+
+/* Frees the MMU tables and contexts (the unit is disabled by then, or dead). */
+static void mmu_free(struct npu_device *d)
+{
+	if (!d->mmu_ready)
+		return;
+	npu_mmu_ctx_fini(&d->rctx, d->plat);
+	npu_mmu_ctx_fini(&d->gctx, d->plat);
+	npu_mmu_fini(&d->mmu);
+	d->mmu_ready = false;
+}
+
+/*
+ * hardware.md §3.5 step 3: with interrupts still off, drain the IPC FIFO until
+ * a header on channel 0x3FF arrives. Its data_addr must be "BOOT"; anything
+ * else on that channel is an error, other channels are dropped.
+ */
+static int wait_for_ready(struct npu_device *d)
+{
+	uint64_t deadline = npu_now_ns(d->plat) + (uint64_t)d->boot_timeout_us * 1000u;
+	uint64_t rx = d->ipc_rx.va;
+	uint32_t dropped = 0;
+
+	for (;;) {
+		bool expired = npu_now_ns(d->plat) >= deadline;
+		uint32_t fill = npu_ip_fifo_fill(d);
+
+		while (fill--) {
+			uint32_t va = npu_ip_fifo_pop(d);
+			struct npu_ipc_hdr *hdr;
+
+			if (va < rx || va - rx > NPU_IPC_RX_BUF_SIZE - sizeof(*hdr) ||
+			    (va - rx) % NPU_IPC_ALIGN) {
+				npu_warn(IPC,
+					 "dropped IPC FIFO entry 0x%08x: outside the receive "
+					 "buffer 0x%llx+0x%x",
+					 va, (unsigned long long)rx, (unsigned)NPU_IPC_RX_BUF_SIZE);
+				dropped++;
+				continue;
+			}
+			hdr = (struct npu_ipc_hdr *)((uint8_t *)d->ipc_rx.dma.cpu + (va - rx));
+			if (hdr->channel != NPU_IPC_CHAN_BOOT_MSG) {
+				npu_warn(IPC,
+					 "dropped a message on channel %u before the ready "
+					 "message",
+					 hdr->channel);
+				hdr->status = NPU_IPC_HDR_FREE;
+				dropped++;
+				continue;
+			}
+			hdr->status = NPU_IPC_HDR_FREE;
+			if (hdr->data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
+				return npu_device_fail(d, "wait for ready", -EIO,
+						       "the boot message carries data_addr 0x%08x, "
+						       "not 0x%08x (\"BOOT\")",
+						       hdr->data_addr, NPU_IPC_BOOT_MSG_DATA_ADDR);
+			d->ready_ns = npu_now_ns(d->plat);
+			return 0;
+		}
+		if (expired)
+			return npu_device_fail(d, "wait for ready", -ETIMEDOUT,
+					       "no ready message within %u ms (%u FIFO entries "
+					       "dropped)",
+					       d->boot_timeout_us / 1000u, dropped);
+		d->plat->ops->delay_us(d->plat, 100);
+	}
+}
+
+int npu_device_boot(struct npu_device *d)
+{
+	uint64_t start = npu_now_ns(d->plat), t;
+	int ret;
+
+	if (d->state == NPU_DEV_READY)
+		return 0;
+	if (d->state != NPU_DEV_OFF)
+		return npu_device_fail(d, "boot", -EBUSY, "device is %s; power it down first",
+				       npu_dev_state_name(d->state));
+	d->state = NPU_DEV_BOOTING;
+	d->n_phases = 0;
+	d->fail_step[0] = d->fail_reason[0] = d->mmio.last_timeout[0] = '\0';
+
+	t = npu_now_ns(d->plat);
+	ret = npu_btrs_init(d);
+	if (ret)
+		goto fail;
+	phase_done(d, "buttress_init", t);
+	ret = power_up(d);
+	if (ret)
+		goto fail;
+	t = npu_now_ns(d->plat);
+	ret = mmu_up(d);
+	if (ret)
+		goto fail;
+	phase_done(d, "mmu", t);
+	t = npu_now_ns(d->plat);
+	ret = npu_fw_mem_init(d);
+	if (ret)
+		goto fail;
+	npu_fw_boot_params_fill(d);
+	phase_done(d, "firmware_load", t);
+	t = npu_now_ns(d->plat);
+	npu_ip_snoop_and_ssid(d);
+	ret = npu_ip_cpu_start(d, d->fw.entry_point);
+	if (ret)
+		goto fail;
+	phase_done(d, "cpu_start", t);
+	t = npu_now_ns(d->plat);
+	ret = wait_for_ready(d);
+	if (ret)
+		goto fail;
+	phase_done(d, "wait_ready", t);
+	t = npu_now_ns(d->plat);
+	npu_ip_irq_clear(d);
+	d->plat->ops->irq_ack(d->plat);
+	npu_ip_irq_enable(d);
+	npu_btrs_irq_enable(d);
+	phase_done(d, "irq_enable", t);
+
+	d->state = NPU_DEV_READY;
+	d->boot_count++;
+	d->boot_us = (npu_now_ns(d->plat) - start) / 1000u;
+	npu_info(PM, "%s NPU ready in %llu us (firmware %s)", npu_gen_name(d->gen),
+		 (unsigned long long)d->boot_us, d->fw.version);
+	return 0;
+fail:
+	d->state = NPU_DEV_FAILED;
+	d->boot_us = (npu_now_ns(d->plat) - start) / 1000u;
+	return ret;
+}
+
+/* A device whose registers read all-ones is gone: don't run sequences against it. */
+static bool device_alive(struct npu_device *d)
+{
+	return npu_btrs_vpu_status(d) != NPU_REG_IO_ERROR;
+}
+
+int npu_device_power_down(struct npu_device *d)
+{
+	bool alive = device_alive(d);
+	int ret = 0, r;
+
+	if (d->state == NPU_DEV_OFF)
+		return 0;
+	if (alive) {
+		/* hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
+		npu_btrs_irq_disable(d);
+		npu_ip_irq_disable(d);
+		if (d->mmu_ready)
+			npu_mmu_disable(&d->mmu, &d->mmio);
+		r = npu_btrs_ip_reset(d);
+		ret = ret ? ret : r;
+		r = npu_btrs_wp_drive(d, false);
+		ret = ret ? ret : r;
+		r = npu_btrs_d0i3_enter(d);
+		ret = ret ? ret : r;
+	} else {
+		npu_warn(PM, "the device does not respond (registers read 0xffffffff): skipping "
+			     "the power-down sequence");
+	}
+	npu_fw_mem_fini(d); /* unmaps from the global context: before the contexts go */
+	mmu_free(d);
+	d->state = NPU_DEV_OFF;
+	return ret;
+}

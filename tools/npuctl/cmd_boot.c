@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* npuctl boot: power up, load the firmware, start it, wait for READY. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "devopen.h"
+#include "util/json.h"
+
+static void print_json(struct npuctl_dev *nd, int ret)
+{
+	struct npu_device *d = &nd->dev;
+	struct npu_json j;
+
+	npu_json_init(&j, stdout);
+	npu_json_obj_begin(&j, NULL);
+	npu_json_str(&j, "device", nd->device_name);
+	npu_json_bool(&j, "simulated", nd->plat->simulated);
+	if (nd->pcfg.note[0])
+		npu_json_str(&j, "note", nd->pcfg.note);
+	npu_json_str(&j, "generation", npu_gen_name(d->gen));
+	npu_json_str(&j, "state", ret ? "failed" : npu_dev_state_name(d->state));
+	npu_json_str(&j, "firmware_file", d->fw_path);
+	npu_json_str(&j, "firmware_version", d->fw.version);
+	npu_json_u64(&j, "boot_us", d->boot_us);
+	npu_json_arr_begin(&j, "phases");
+	for (unsigned i = 0; i < d->n_phases; i++) {
+		npu_json_obj_begin(&j, NULL);
+		npu_json_str(&j, "name", d->phases[i].name);
+		npu_json_u64(&j, "us", d->phases[i].us);
+		npu_json_obj_end(&j);
+	}
+	npu_json_arr_end(&j);
+	if (ret) {
+		npu_json_str(&j, "failed_step", d->fail_step);
+		npu_json_str(&j, "error", d->fail_reason);
+	}
+	npu_json_obj_end(&j);
+	npu_json_finish(&j);
+}
+
+static void print_text(struct npuctl_dev *nd)
+{
+	struct npu_device *d = &nd->dev;
+
+	printf("device     %s (%s%s)\n", nd->device_name, d->plat->pci.platform,
+	       nd->plat->simulated ? ", simulated" : "");
+	printf("generation %s\n", npu_gen_name(d->gen));
+	printf("firmware   %s\n           %s\n", d->fw_path, d->fw.version);
+	printf("state      %s, READY received after %llu us\n", npu_dev_state_name(d->state),
+	       (unsigned long long)d->boot_us);
+	for (unsigned i = 0; i < d->n_phases; i++)
+		printf("  %-14s %8llu us\n", d->phases[i].name,
+		       (unsigned long long)d->phases[i].us);
+}
+
+static int run(struct npuctl *ctl, int argc, char **argv)
+{
+	struct npuctl_dev nd;
+	const char *pos[1];
+	int n_pos, code, ret;
+
+	if (npuctl_parse_args(&npuctl_cmd_boot, argc, argv, NULL, NULL, pos, 0, &n_pos, &code))
+		return code;
+	code = npuctl_dev_open(ctl, &nd);
+	if (code != NPUCTL_EXIT_OK) {
+		npuctl_dev_close(&nd);
+		return code;
+	}
+	/* --device auto says which device it chose. */
+	if (strcmp(ctl->device, "auto") == 0 && nd.pcfg.note[0] && !ctl->json &&
+	    ctl->verbosity >= 0)
+		fprintf(stderr, "%s\n", nd.pcfg.note);
+	ret = npu_device_boot(&nd.dev);
+	if (ctl->json)
+		print_json(&nd, ret);
+	else if (!ret)
+		print_text(&nd);
+	if (ret) {
+		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
+		if (ctl->verbosity > 0)
+			npuctl_dev_dump(&nd, stderr);
+	}
+	npuctl_dev_close(&nd);
+	return ret ? NPUCTL_EXIT_ERROR : NPUCTL_EXIT_OK;
+}
+
+const struct npuctl_cmd npuctl_cmd_boot = {
+	.name = "boot",
+	.summary = "Power the NPU up, load and start its firmware, wait for the ready message",
+	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--firmware FILE] [--json] "
+		 "[--trace-mmio FILE]",
+	.run = run,
+};
