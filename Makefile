@@ -3,7 +3,8 @@
 #   make            build npuctl, npud and the tests into build/
 #   make demo       install what is missing, build, run npuctl against the simulated NPU
 #   make test       install what is missing, build, run the whole suite (CTest)
-#   make sanitize   the suite under AddressSanitizer + UBSan, in build-asan/
+#   make sanitize   the suite under AddressSanitizer + UBSan (leak detection on), in build-asan/
+#   make tsan       the suite under ThreadSanitizer, in build-tsan/
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make format / format-check
 #
@@ -20,7 +21,7 @@ CLANG := $(shell command -v clang 2>/dev/null)
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
-.PHONY: all build deps demo test unit sanitize fuzz format format-check clean
+.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check clean
 
 all: build
 
@@ -51,6 +52,11 @@ sanitize: deps
 	$(CMAKE) -S . -B build-asan -DNPU_SANITIZE=ON -DNPU_WERROR=$(WERROR) >/dev/null
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS)
+
+tsan: deps
+	$(CMAKE) -S . -B build-tsan -DNPU_TSAN=ON -DNPU_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) --build build-tsan -j $(JOBS)
+	cd build-tsan && $(CTEST) --output-on-failure -j $(JOBS)
 
 fuzz:
 	CC=clang $(CMAKE) -S . -B build-fuzz -DNPU_FUZZ=ON -DNPU_TESTS=OFF \
