@@ -24,6 +24,8 @@ static const char *const fault_names[] = {
 	[NPU_SIM_FAULT_BAD_READY] = "bad-ready",
 	[NPU_SIM_FAULT_PLL_NO_LOCK] = "pll-no-lock",
 	[NPU_SIM_FAULT_DEAD_MMIO] = "dead-mmio",
+	[NPU_SIM_FAULT_HANG_JOB] = "hang-job",
+	[NPU_SIM_FAULT_IPC_GARBAGE] = "ipc-garbage",
 };
 
 #define FAULT_COUNT (sizeof(fault_names) / sizeof(fault_names[0]))

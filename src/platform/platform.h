@@ -84,6 +84,8 @@ enum npu_sim_fault {
 	NPU_SIM_FAULT_BAD_READY,   /* ready carries a wrong data_addr */
 	NPU_SIM_FAULT_PLL_NO_LOCK, /* the workpoint request never locks the PLL */
 	NPU_SIM_FAULT_DEAD_MMIO,   /* every register read returns 0xFFFFFFFF */
+	NPU_SIM_FAULT_HANG_JOB,	   /* jobs are taken, never completed; the heartbeat stops */
+	NPU_SIM_FAULT_IPC_GARBAGE, /* malformed IPC messages are posted alongside real ones */
 };
 
 struct npu_platform_config {

@@ -8,6 +8,9 @@
  * As in a QEMU device model, an access silicon would not honour is logged as
  * a guest error and survived: reads give all-ones, writes are dropped.
  */
+/* MAP_ANONYMOUS is not in POSIX 2008; glibc and relibc have it with _DEFAULT_SOURCE. */
+#define _DEFAULT_SOURCE
+
 #include "sim/sim.h"
 
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -196,7 +200,14 @@ int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out)
 	}
 
 	pages = s->mem_size >> 12;
-	s->mem = calloc(1, s->mem_size);
+	/*
+	 * Page-aligned and zero-filled on first touch, as DMA memory is: CPU
+	 * pointers into it keep the alignment of the device addresses.
+	 */
+	s->mem =
+	    mmap(NULL, s->mem_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->mem == MAP_FAILED)
+		s->mem = NULL;
 	s->mem_map = calloc(pages, 1);
 	if (!s->mem || !s->mem_map) {
 		ret = -ENOMEM;
@@ -227,7 +238,8 @@ err_irq:
 	irq_close(s);
 err_mem:
 	free(s->mem_map);
-	free(s->mem);
+	if (s->mem)
+		munmap(s->mem, s->mem_size);
 	pthread_mutex_destroy(&s->lock);
 err_free:
 	free(s);
@@ -244,7 +256,7 @@ void npu_sim_destroy(struct npu_sim *sim)
 			(unsigned long long)sim->guest_errors);
 	irq_close(sim);
 	free(sim->mem_map);
-	free(sim->mem);
+	munmap(sim->mem, sim->mem_size);
 	pthread_mutex_destroy(&sim->lock);
 	free(sim);
 }

@@ -8,6 +8,12 @@
  * names, checks them, and posts the ready message into the host's IPC
  * receive area (hardware.md §3.5, protocol.md §1.6). Anything wrong leaves it
  * silent, as a firmware that cannot start would be: the host times out.
+ *
+ * Once ready it serves: host messages (sim_jsm.c) and job queues (sim_jobs.c),
+ * each time the host kicks it, and every millisecond while a job is blocked
+ * on a fence or a message waits for a free slot in the host's RX area. Its
+ * messages go into the first free slots of the RX header and payload areas
+ * (status FREE: released by the host), never over one the host still holds.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,8 +25,10 @@
 #include "hw/boot_params.h"
 #include "hw/fw_header.h"
 #include "hw/ipc.h"
+#include "hw/jsm.h"
 #include "sim/fw_synth.h"
 #include "sim/sim_internal.h"
+#include "sim/sim_jobs.h"
 #include "util/bytes.h"
 #include "util/log.h"
 
@@ -28,6 +36,9 @@
 #define LATE_READY_LATENCY_US 600000u /* late, but inside the host's 1 s boot timeout */
 #define BAD_READY_DATA_ADDR   0x0BADB007u
 #define PAGE		      4096u
+#define RERUN_NS	      1000000L /* blocked work is looked at again after 1 ms */
+#define STATUS_OFFSET	      12u      /* of the status in an IPC header and in a JSM message */
+#define RX_SLOTS_MAX	      1024u /* slots used per RX area: bounds the search for a free one */
 
 /* Reads the ROM's header with the reference layout (hw/fw_header.h), not the driver's parser. */
 static int rom_init(struct sim_rom *rom, const uint8_t *file, size_t size)
@@ -100,20 +111,88 @@ static int check_image(struct npu_sim *s)
 	return 0;
 }
 
-/* Posts one IPC header into the host's header area and its address into the FIFO. */
-static int post(struct npu_sim *s, const struct npu_ipc_hdr *hdr)
+/* ---- posting into the host's RX area (protocol.md §1.5) ---- */
+
+/* The first slot from start whose status (len bytes at offset 12) is FREE; -EBUSY if none. */
+static int find_free(struct npu_sim *s, uint64_t area, uint32_t slots, uint32_t start,
+		     uint32_t slot_size, size_t len, uint32_t *found)
 {
-	uint64_t va = s->fw.rx_hdr_area + (uint64_t)s->fw.rx_next * sizeof(*hdr);
+	for (uint32_t i = 0; i < slots; i++) {
+		uint32_t n = (start + i) % slots;
+		uint8_t st[4] = { 0 };
+
+		if (sim_mmu_access(s, 0, area + (uint64_t)n * slot_size + STATUS_OFFSET, st, len,
+				   false))
+			return -EFAULT;
+		if ((st[0] | st[1] | st[2] | st[3]) == 0) {
+			*found = n;
+			return 0;
+		}
+	}
+	return -EBUSY;
+}
+
+int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_msg *msg, bool self)
+{
+	uint32_t h = 0, p = 0;
+	uint64_t hdr_va, msg_va;
 	int ret;
 
-	ret = sim_mmu_access(s, 0, va, (void *)hdr, sizeof(*hdr), true);
-	if (ret) {
-		fail(s, "cannot write an IPC header at 0x%llx (%d)", (unsigned long long)va, ret);
+	if (s->ip.to_host.fill >= SIM_FIFO_DEPTH)
+		return -ENOSPC;
+	ret = find_free(s, s->fw.rx_hdr_area, s->fw.rx_hdr_slots, s->fw.rx_next,
+			(uint32_t)sizeof(*hdr), sizeof(hdr->status), &h);
+	if (!ret && msg)
+		ret = find_free(s, s->fw.rx_payload_area, s->fw.rx_payload_slots,
+				s->fw.rx_payload_next, NPU_JSM_MSG_SIZE, sizeof(msg->status), &p);
+	if (ret)
 		return ret;
+	hdr_va = s->fw.rx_hdr_area + (uint64_t)h * sizeof(*hdr);
+	if (msg) {
+		msg_va = s->fw.rx_payload_area + (uint64_t)p * NPU_JSM_MSG_SIZE;
+		msg->status = NPU_JSM_MSG_ALLOCATED;
+		ret = sim_mmu_access(s, 0, msg_va, msg, sizeof(*msg), true);
+		if (ret)
+			return ret;
+		s->fw.rx_payload_next = (p + 1) % s->fw.rx_payload_slots;
+		hdr->data_addr = (uint32_t)msg_va;
+	} else if (self) {
+		hdr->data_addr = (uint32_t)hdr_va;
 	}
-	s->fw.rx_next = (s->fw.rx_next + 1) % s->fw.rx_hdr_slots;
-	return sim_ip_post_to_host(s, (uint32_t)va);
+	hdr->status = NPU_IPC_HDR_ALLOCATED;
+	ret = sim_mmu_access(s, 0, hdr_va, hdr, sizeof(*hdr), true);
+	if (ret)
+		return ret;
+	s->fw.rx_next = (h + 1) % s->fw.rx_hdr_slots;
+	return sim_ip_post_to_host(s, (uint32_t)hdr_va);
 }
+
+bool sim_fw_can_post(struct npu_sim *s)
+{
+	uint32_t n;
+	int ret = s->ip.to_host.fill >= SIM_FIFO_DEPTH ? -EBUSY : 0;
+
+	if (!ret)
+		ret = find_free(s, s->fw.rx_hdr_area, s->fw.rx_hdr_slots, s->fw.rx_next,
+				(uint32_t)sizeof(struct npu_ipc_hdr), 1, &n);
+	if (!ret)
+		ret = find_free(s, s->fw.rx_payload_area, s->fw.rx_payload_slots,
+				s->fw.rx_payload_next, NPU_JSM_MSG_SIZE, 4, &n);
+	if (ret == -EBUSY) {
+		s->fw.rx_full++;
+		return false;
+	}
+	/* A fault is recorded once, by the post that follows, not every millisecond. */
+	return true;
+}
+
+void sim_fw_heartbeat(struct npu_sim *s)
+{
+	if (!s->fw.hung)
+		s->fw.heartbeat++;
+}
+
+/* ---- boot ---- */
 
 static void boot(struct npu_sim *s)
 {
@@ -145,14 +224,30 @@ static void boot(struct npu_sim *s)
 		goto out;
 	}
 	if (bp->ipc_header_area_size < sizeof(struct npu_ipc_hdr) ||
-	    bp->ipc_header_area_start % NPU_IPC_ALIGN || bp->ipc_header_area_start >> 32) {
+	    bp->ipc_header_area_start % NPU_IPC_ALIGN || bp->ipc_header_area_start >> 32 ||
+	    (bp->ipc_header_area_start + bp->ipc_header_area_size - 1) >> 32) {
 		fail(s, "unusable IPC header area 0x%llx+0x%x",
 		     (unsigned long long)bp->ipc_header_area_start, bp->ipc_header_area_size);
 		goto out;
 	}
 	s->fw.rx_hdr_area = bp->ipc_header_area_start;
 	s->fw.rx_hdr_slots = bp->ipc_header_area_size / (uint32_t)sizeof(struct npu_ipc_hdr);
+	if (s->fw.rx_hdr_slots > RX_SLOTS_MAX)
+		s->fw.rx_hdr_slots = RX_SLOTS_MAX;
 	s->fw.rx_next = 0;
+	/* JSM replies go there: 128-byte slots, addressed by the 32-bit data_addr (§1.1). */
+	if (bp->ipc_payload_area_size < NPU_JSM_MSG_SIZE ||
+	    bp->ipc_payload_area_start % NPU_IPC_ALIGN || bp->ipc_payload_area_start >> 32 ||
+	    (bp->ipc_payload_area_start + bp->ipc_payload_area_size - 1) >> 32) {
+		fail(s, "unusable IPC payload area 0x%llx+0x%x",
+		     (unsigned long long)bp->ipc_payload_area_start, bp->ipc_payload_area_size);
+		goto out;
+	}
+	s->fw.rx_payload_area = bp->ipc_payload_area_start;
+	s->fw.rx_payload_slots = bp->ipc_payload_area_size / NPU_JSM_MSG_SIZE;
+	if (s->fw.rx_payload_slots > RX_SLOTS_MAX)
+		s->fw.rx_payload_slots = RX_SLOTS_MAX;
+	s->fw.rx_payload_next = 0;
 	if (check_image(s))
 		goto out;
 
@@ -171,27 +266,48 @@ static void boot(struct npu_sim *s)
 	ready.channel = NPU_IPC_CHAN_BOOT_MSG;
 	ready.src_node = NPU_IPC_NODE_VPU;
 	ready.dst_node = NPU_IPC_NODE_HOST;
-	ready.status = NPU_IPC_HDR_ALLOCATED;
-	if (post(s, &ready) == 0) {
-		s->fw.state = SIM_FW_READY;
-		s->fw.ready_ns = sim_now_ns();
-		npu_dbg(SIM, "firmware: ready message posted (boot %u)", s->fw.boot_count);
+	ret = sim_fw_post_hdr(s, &ready, NULL, false);
+	if (ret) {
+		fail(s, "cannot post its ready message into the IPC header area 0x%llx (%d)",
+		     (unsigned long long)s->fw.rx_hdr_area, ret);
+		goto out;
 	}
+	s->fw.state = SIM_FW_READY;
+	s->fw.ready_ns = sim_now_ns();
+	npu_dbg(SIM, "firmware: ready message posted (boot %u)", s->fw.boot_count);
 out:
 	free(bp);
 }
 
-/* Host messages and doorbells: the job protocol is not served by this model yet. */
-static void serve(struct npu_sim *s)
-{
-	uint32_t va;
+/* ---- serving ---- */
 
-	while (sim_fifo_pop(&s->ip.to_fw, &va) == 0) {
-		s->fw.messages_dropped++;
-		npu_dbg(SIM, "firmware: host message at 0x%08x not served (no JSM support yet)",
-			va);
+/* Host messages, then job queues. True when work is left that only time can move. */
+static bool serve(struct npu_sim *s)
+{
+	bool again;
+
+	sim_jsm_serve(s);
+	again = sim_jobs_run(s);
+	/* Messages left in the FIFO wait for the host to release an RX slot. */
+	return again || s->ip.to_fw.fill != 0;
+}
+
+/* Waits for a kick; with soon, for 1 ms at most (a kick is not what unblocks a fence). */
+static void wait_for_work(struct npu_sim *s, bool soon)
+{
+	struct timespec ts;
+
+	if (!soon) {
+		pthread_cond_wait(&s->fw.wake, &s->lock);
+		return;
 	}
-	memset(s->ip.doorbells_rung, 0, sizeof(s->ip.doorbells_rung));
+	clock_gettime(s->fw.wake_monotonic ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts);
+	ts.tv_nsec += RERUN_NS;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&s->fw.wake, &s->lock, &ts);
 }
 
 static void *fw_thread(void *arg)
@@ -200,17 +316,37 @@ static void *fw_thread(void *arg)
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->fw.quit) {
+		bool soon = false;
+
 		if (s->fw.start_pending) {
 			s->fw.start_pending = false;
 			boot(s);
 			continue;
 		}
-		if (s->fw.state == SIM_FW_READY)
-			serve(s);
-		pthread_cond_wait(&s->fw.wake, &s->lock);
+		if (s->fw.state == SIM_FW_READY) {
+			soon = serve(s);
+			/* Its scheduler loop runs while work is pending: it is alive. */
+			if (soon)
+				sim_fw_heartbeat(s);
+		}
+		wait_for_work(s, soon);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
+}
+
+/* A condition variable timed on the monotonic clock where the platform has it. */
+static int wake_init(struct npu_sim *s)
+{
+	pthread_condattr_t attr;
+	int ret = pthread_condattr_init(&attr);
+
+	if (ret)
+		return -ret;
+	s->fw.wake_monotonic = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0;
+	ret = pthread_cond_init(&s->fw.wake, &attr);
+	pthread_condattr_destroy(&attr);
+	return -ret;
 }
 
 int sim_fw_init(struct npu_sim *s, const struct npu_sim_config *cfg)
@@ -230,11 +366,9 @@ int sim_fw_init(struct npu_sim *s, const struct npu_sim_config *cfg)
 	ret = rom_init(&s->rom, file, size);
 	if (ret)
 		goto err_rom;
-	ret = pthread_cond_init(&s->fw.wake, NULL);
-	if (ret) {
-		ret = -ret;
+	ret = wake_init(s);
+	if (ret)
 		goto err_rom;
-	}
 	ret = pthread_create(&s->fw.thread, NULL, fw_thread, s);
 	if (ret) {
 		ret = -ret;
@@ -282,6 +416,12 @@ void sim_fw_stop(struct npu_sim *s)
 	s->fw.epoch++;
 	s->fw.start_pending = false;
 	s->fw.state = SIM_FW_OFF;
+	/* A restarted firmware knows nothing of the last one's queues, jobs or settings. */
+	sim_jobs_reset(s);
+	s->fw.heartbeat = 0;
+	s->fw.power_level = 0;
+	s->fw.trace_level = s->fw.trace_dest = 0;
+	s->fw.trace_hw_mask = 0;
 }
 
 void sim_fw_kick(struct npu_sim *s)

@@ -2,7 +2,8 @@
 /*
  * The device model's state, shared by its parts: buttress (sim_btrs.c), IP
  * registers and IPC FIFOs (sim_ip.c), MMU (sim_mmu.c), memory (sim_mem.c),
- * interrupt line (sim.c) and firmware thread (sim_fw.c).
+ * interrupt line (sim.c) and firmware thread (sim_fw.c), with its JSM service
+ * (sim_jsm.c), job scheduler (sim_jobs.c) and command engine (sim_cmd.c).
  *
  * One mutex guards everything: the host's MMIO calls and the firmware thread
  * both take it. Functions named sim_* expect it held unless they say not.
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
+#include "sim/sim_cmd.h"
 #include "sim/sim_mmu.h"
 
 #define SIM_FIFO_DEPTH 256 /* FIFO_STAT pointers are 8 bits */
@@ -86,6 +88,23 @@ struct sim_rom {
 	uint64_t boot_params_load_address;
 };
 
+/* A job queue registered to a doorbell (REGISTER_DB, protocol.md §3). */
+struct sim_queue {
+	bool registered;
+	uint64_t jobq_va; /* in the global context */
+	uint32_t jobq_size;
+	uint32_t ssid; /* the context its jobs run in */
+	bool running;  /* a job was taken from the queue and has not ended */
+	uint32_t job_id;
+	struct sim_cmd_state cmd;
+	bool active;	      /* its doorbell rang: looked at until it is empty (sim_jobs.c) */
+	uint32_t slots;	      /* ring capacity: (jobq_size - 64) / 64 */
+	uint32_t slot;	      /* the slot the running job came from */
+	uint32_t queue_flags; /* the header's flags when the running job was taken */
+};
+
+#define SIM_DOORBELLS 256
+
 struct sim_fw {
 	pthread_t thread;
 	bool thread_running;
@@ -102,6 +121,21 @@ struct sim_fw {
 	uint32_t rx_hdr_slots;	   /* 64-byte slots in it */
 	uint32_t rx_next;	   /* next slot the firmware writes */
 	uint64_t messages_dropped; /* host messages the firmware could not read */
+	uint64_t rx_payload_area;  /* host's IPC payload area (NPU VA) */
+	uint32_t rx_payload_slots; /* 128-byte JSM slots in it */
+	uint32_t rx_payload_next;
+	uint64_t heartbeat; /* advances while the firmware makes progress */
+	uint64_t jobs_done;
+	struct sim_queue queues[SIM_DOORBELLS]; /* by doorbell id */
+	bool hung;	      /* fault hang-job: a job was taken; the heartbeat is frozen */
+	bool wake_monotonic;  /* `wake` times its waits on CLOCK_MONOTONIC */
+	uint32_t power_level; /* SET_POWER_LEVEL (sim_jsm.c) */
+	uint32_t trace_level; /* TRACE_SET_CONFIG, as the host set it */
+	uint32_t trace_dest;
+	uint64_t trace_hw_mask;
+	uint32_t garbage_next;	  /* fault ipc-garbage: the next kind of garbage posted */
+	uint64_t messages_served; /* host messages read and answered (or not, if none due) */
+	uint64_t rx_full;	  /* times a message waited for the host to free an RX slot */
 	char fail_reason[160];
 };
 
@@ -170,5 +204,36 @@ void sim_fw_start(struct npu_sim *s, uint64_t entry);
 void sim_fw_stop(struct npu_sim *s);
 /* The host pushed an IPC header address / rang a doorbell: wake the firmware. */
 void sim_fw_kick(struct npu_sim *s);
+/*
+ * Whether the host's RX area has a free header slot and a free payload slot
+ * (status FREE: the host released them), so that sim_fw_post_msg can post.
+ */
+bool sim_fw_can_post(struct npu_sim *s);
+/*
+ * Posts a JSM message to the host (protocol.md §1.5): writes it, with status
+ * ALLOCATED, into a free slot of the payload area, and an IPC header {data_addr
+ * = that slot, data_size 128, channel, src 1, dst 0, ALLOCATED} into a free
+ * slot of the header area, then pushes the header's address into the host
+ * FIFO. Returns 0, -EBUSY (no free slot: the host has not released any),
+ * -EFAULT (the RX area is not reachable through the MMU) or -ENOSPC (FIFO full).
+ */
+struct npu_jsm_msg;
+struct npu_ipc_hdr;
+int sim_fw_post_msg(struct npu_sim *s, uint16_t channel, struct npu_jsm_msg *msg);
+/*
+ * The transport under it (sim_fw.c): writes msg, when given, into a free
+ * payload slot, hdr into a free header slot, and pushes the header's address.
+ * hdr->data_addr becomes the payload slot's address with msg, the header's
+ * own with self, else stays as given; status fields are set ALLOCATED.
+ */
+int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_msg *msg, bool self);
+/* The firmware made progress: the heartbeat advances (unless hung by fault injection). */
+void sim_fw_heartbeat(struct npu_sim *s);
+
+/*
+ * sim_jsm.c: reads and answers the host messages waiting in the to_fw FIFO,
+ * as long as the RX area has room for the replies (sim_fw_post_msg is there).
+ */
+void sim_jsm_serve(struct npu_sim *s);
 
 #endif

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated firmware's job scheduler (protocol.md §3, §9 steps 4-9).
+ *
+ * A doorbell makes its queue active. An active queue is looked at until it is
+ * empty: its header is read through the global context (SSID 0) and checked,
+ * the job at `head` is taken and run by the command engine (sim_cmd.h) in the
+ * queue's context. A job blocked on a fence keeps its queue running and the
+ * scheduler goes on with the other queues; passes repeat until none makes
+ * progress. A finished job advances `head` (written back through the MMU) and
+ * is reported with JOB_DONE on channel 11, request id 0 (protocol.md §1.5).
+ */
+#include "sim/sim_jobs.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "hw/ipc.h"
+#include "hw/jobq.h"
+#include "hw/jsm.h"
+#include "sim/sim_internal.h"
+#include "util/log.h"
+
+/* Queue steps in one call: bounds the time the host is kept off the lock. */
+#define STEP_BUDGET 4096u
+#define SSID_MAX    255u
+
+enum step {
+	STEP_IDLE,     /* nothing to do: empty, unusable, or hung by fault injection */
+	STEP_PROGRESS, /* a job was taken, moved on or ended */
+	STEP_WAIT,     /* a job is blocked, or its end waits for a free RX slot */
+};
+
+static void queue_forget(struct sim_queue *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+static uint64_t slot_va(const struct sim_queue *q, uint32_t slot)
+{
+	return q->jobq_va + NPU_JOBQ_HEADER_SIZE + (uint64_t)slot * NPU_JOBQ_SLOT_SIZE;
+}
+
+uint32_t sim_jobs_register(struct npu_sim *s, uint32_t db, uint64_t jobq_va, uint32_t jobq_size,
+			   uint32_t ssid)
+{
+	struct sim_queue *q;
+
+	if (db < NPU_DOORBELL_ID_MIN || db > NPU_DOORBELL_ID_MAX || jobq_size < SIM_JOBQ_MIN_SIZE ||
+	    jobq_size > SIM_JOBQ_MAX_SIZE || jobq_va == 0 || jobq_va % NPU_JOBQ_SLOT_SIZE ||
+	    ssid > SSID_MAX) {
+		sim_guest_error(s, "REGISTER_DB refused: doorbell %u, queue 0x%llx+%u, SSID %u", db,
+				(unsigned long long)jobq_va, jobq_size, ssid);
+		return NPU_JSM_STATUS_PROCESSING_ERR;
+	}
+	q = &s->fw.queues[db];
+	if (q->running)
+		npu_dbg(SIM, "firmware: doorbell %u re-registered: job 0x%x abandoned", db,
+			q->job_id);
+	queue_forget(q);
+	q->registered = true;
+	q->jobq_va = jobq_va;
+	q->jobq_size = jobq_size;
+	q->ssid = ssid;
+	q->slots = (jobq_size - NPU_JOBQ_HEADER_SIZE) / NPU_JOBQ_SLOT_SIZE;
+	npu_dbg(SIM, "firmware: doorbell %u -> queue 0x%llx (%u slots), SSID %u", db,
+		(unsigned long long)jobq_va, q->slots, ssid);
+	return NPU_JSM_STATUS_SUCCESS;
+}
+
+uint32_t sim_jobs_unregister(struct npu_sim *s, uint32_t db)
+{
+	if (db < NPU_DOORBELL_ID_MIN || db > NPU_DOORBELL_ID_MAX) {
+		sim_guest_error(s, "UNREGISTER_DB of doorbell %u: no such doorbell", db);
+		return NPU_JSM_STATUS_PROCESSING_ERR;
+	}
+	if (!s->fw.queues[db].registered)
+		npu_dbg(SIM, "firmware: UNREGISTER_DB of doorbell %u, not registered", db);
+	queue_forget(&s->fw.queues[db]);
+	return NPU_JSM_STATUS_SUCCESS;
+}
+
+unsigned sim_jobs_release_ssid(struct npu_sim *s, uint32_t ssid)
+{
+	unsigned n = 0;
+
+	for (uint32_t db = NPU_DOORBELL_ID_MIN; db < SIM_DOORBELLS; db++) {
+		struct sim_queue *q = &s->fw.queues[db];
+
+		if (q->registered && q->ssid == ssid) {
+			queue_forget(q);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Consumes the running job's slot: head moves past it, in memory and for the scheduler. */
+static void consume_slot(struct npu_sim *s, uint32_t db, struct sim_queue *q)
+{
+	uint32_t head = (q->slot + 1) % q->slots;
+
+	q->running = false;
+	if (sim_mmu_access(s, 0, q->jobq_va + offsetof(struct npu_jobq_header, head), &head,
+			   sizeof(head), true))
+		sim_guest_error(s, "doorbell %u: cannot write the queue head at 0x%llx", db,
+				(unsigned long long)q->jobq_va);
+}
+
+void sim_jobs_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *done)
+{
+	uint32_t n = 0;
+
+	memset(done, 0, sizeof(*done));
+	done->engine_idx = NPU_JSM_ENGINE_COMPUTE;
+	for (uint32_t db = NPU_DOORBELL_ID_MIN; db < SIM_DOORBELLS; db++) {
+		struct sim_queue *q = &s->fw.queues[db];
+		bool listed = false;
+
+		if (!q->registered || !q->running)
+			continue;
+		npu_dbg(SIM, "firmware: engine reset: job 0x%x of doorbell %u abandoned", q->job_id,
+			db);
+		consume_slot(s, db, q);
+		for (uint32_t i = 0; i < n; i++)
+			listed |= done->impacted_contexts[i].host_ssid == q->ssid;
+		if (!listed && n < NPU_JSM_RESET_IMPACTED_MAX)
+			done->impacted_contexts[n++].host_ssid = q->ssid;
+	}
+	done->num_impacted_contexts = n;
+	s->fw.hung = false;
+}
+
+/* The job ended with status: head moves on, JOB_DONE goes out (unless the queue asked not). */
+static void job_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_t status)
+{
+	struct npu_jsm_msg msg;
+	int ret;
+
+	consume_slot(s, db, q);
+	s->fw.jobs_done++;
+	sim_fw_heartbeat(s);
+	npu_trace(SIM, "firmware: job 0x%x of doorbell %u done, status 0x%x", q->job_id, db,
+		  status);
+	if (q->queue_flags & NPU_JOBQ_FLAGS_NO_JOB_DONE)
+		return;
+	memset(&msg, 0, sizeof(msg));
+	msg.type = NPU_JSM_MSG_JOB_DONE;
+	msg.request_id = 0;
+	msg.result = NPU_JSM_STATUS_SUCCESS;
+	msg.payload.job_done.engine_idx = NPU_JSM_ENGINE_COMPUTE;
+	msg.payload.job_done.db_idx = db;
+	msg.payload.job_done.job_id = q->job_id;
+	msg.payload.job_done.job_status = status;
+	msg.payload.job_done.host_ssid = q->ssid;
+	msg.payload.job_done.cmdq_id = 0;
+	ret = sim_fw_post_msg(s, NPU_IPC_CHAN_JOB_RET, &msg);
+	if (ret)
+		npu_dbg(SIM, "firmware: JOB_DONE of job 0x%x lost (%d)", q->job_id, ret);
+}
+
+/* Reads the queue header and checks what the firmware will use of it. */
+static bool read_header(struct npu_sim *s, uint32_t db, const struct sim_queue *q,
+			struct npu_jobq_header *h)
+{
+	if (sim_mmu_access(s, 0, q->jobq_va, h, sizeof(*h), false)) {
+		sim_guest_error(s, "doorbell %u: queue header at 0x%llx unreadable", db,
+				(unsigned long long)q->jobq_va);
+		return false;
+	}
+	if (h->head >= q->slots || h->tail >= q->slots || h->engine_idx != NPU_JSM_ENGINE_COMPUTE) {
+		sim_guest_error(s, "doorbell %u: queue header engine %u head %u tail %u (%u slots)",
+				db, h->engine_idx, h->head, h->tail, q->slots);
+		return false;
+	}
+	return true;
+}
+
+/* Takes the job at head; false when the queue is empty or unusable. */
+static bool take_job(struct npu_sim *s, uint32_t db, struct sim_queue *q, struct npu_jobq_entry *e,
+		     struct npu_jobq_header *h)
+{
+	if (!read_header(s, db, q, h) || h->head == h->tail)
+		return false;
+	if (sim_mmu_access(s, 0, slot_va(q, h->head), e, sizeof(*e), false)) {
+		sim_guest_error(s, "doorbell %u: job slot %u unreadable", db, h->head);
+		return false;
+	}
+	q->running = true;
+	q->slot = h->head;
+	q->job_id = e->job_id;
+	q->queue_flags = h->flags;
+	npu_trace(SIM, "firmware: doorbell %u: job 0x%x from slot %u, batch 0x%llx, flags 0x%x", db,
+		  e->job_id, h->head, (unsigned long long)e->batch_buf_addr, e->flags);
+	return true;
+}
+
+static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q)
+{
+	struct npu_jobq_header h;
+	struct npu_jobq_entry e;
+	struct sim_cmd_state before;
+	uint32_t status = NPU_JSM_STATUS_SUCCESS;
+
+	if (q->running && s->fault == NPU_SIM_FAULT_HANG_JOB)
+		return STEP_IDLE;
+	/* Every step may end a job, and a job's end needs a free RX slot for its JOB_DONE. */
+	if (!sim_fw_can_post(s))
+		return STEP_WAIT;
+	if (!q->running) {
+		if (!take_job(s, db, q, &e, &h)) {
+			q->active = false;
+			return STEP_IDLE;
+		}
+		if (s->fault == NPU_SIM_FAULT_HANG_JOB) {
+			s->fw.hung = true;
+			npu_dbg(SIM, "firmware: fault hang-job: job 0x%x will never end",
+				q->job_id);
+			return STEP_IDLE;
+		}
+		if (e.flags & NPU_JOB_FLAGS_NULL_SUBMISSION) {
+			job_end(s, db, q, NPU_JSM_STATUS_SUCCESS);
+			return STEP_PROGRESS;
+		}
+		if (e.flags & NPU_JOB_FLAGS_INLINE_CMD) {
+			job_end(s, db, q, NPU_JSM_STATUS_MVNCI_NOT_IMPLEMENTED);
+			return STEP_PROGRESS;
+		}
+		sim_cmd_init(&q->cmd, e.batch_buf_addr);
+	}
+	before = q->cmd;
+	if (sim_cmd_run(s, q->ssid, &q->cmd, &status) == SIM_CMD_BLOCKED) {
+		bool moved = q->cmd.started != before.started || q->cmd.offset != before.offset;
+
+		return moved ? STEP_PROGRESS : STEP_WAIT;
+	}
+	job_end(s, db, q, status);
+	return STEP_PROGRESS;
+}
+
+/* Rung doorbells make their queues active; a doorbell without a queue is the host's error. */
+static void take_doorbells(struct npu_sim *s)
+{
+	for (uint32_t db = 0; db < SIM_DOORBELLS; db++) {
+		if (!(s->ip.doorbells_rung[db / 32] & (1u << (db % 32))))
+			continue;
+		if (db >= NPU_DOORBELL_ID_MIN && s->fw.queues[db].registered)
+			s->fw.queues[db].active = true;
+		else
+			sim_guest_error(s, "doorbell %u rung without a registered queue", db);
+	}
+	memset(s->ip.doorbells_rung, 0, sizeof(s->ip.doorbells_rung));
+}
+
+bool sim_jobs_run(struct npu_sim *s)
+{
+	unsigned budget = STEP_BUDGET;
+	bool progress, wait;
+
+	take_doorbells(s);
+	do {
+		progress = wait = false;
+		for (uint32_t db = NPU_DOORBELL_ID_MIN; db < SIM_DOORBELLS; db++) {
+			struct sim_queue *q = &s->fw.queues[db];
+
+			if (!q->registered || !(q->active || q->running))
+				continue;
+			switch (queue_step(s, db, q)) {
+			case STEP_PROGRESS:
+				progress = true;
+				break;
+			case STEP_WAIT:
+				wait = true;
+				break;
+			case STEP_IDLE:
+				break;
+			}
+			if (--budget == 0)
+				return true;
+		}
+	} while (progress);
+	return wait;
+}
+
+void sim_jobs_reset(struct npu_sim *s)
+{
+	for (uint32_t db = 0; db < SIM_DOORBELLS; db++)
+		queue_forget(&s->fw.queues[db]);
+	s->fw.hung = false;
+}
