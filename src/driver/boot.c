@@ -9,6 +9,7 @@
 
 #include "driver/device.h"
 #include "driver/fw_load.h"
+#include "driver/job.h"
 #include "hw/ipc.h"
 #include "hw/timeouts.h"
 #include "util/log.h"
@@ -189,6 +190,8 @@ int npu_device_boot(struct npu_device *d)
 		goto fail;
 	t = npu_now_ns(d->plat);
 	ret = mmu_up(d);
+	if (!ret)
+		ret = npu_ctx_attach_all(d); /* contexts that outlived a power-down */
 	if (ret)
 		goto fail;
 	phase_done(d, "mmu", t);
@@ -208,6 +211,7 @@ int npu_device_boot(struct npu_device *d)
 	ret = wait_for_ready(d);
 	if (ret)
 		goto fail;
+	npu_ipc_reset(d); /* protocol.md §1.1: fresh TX/RX areas, IPC on, before interrupts */
 	phase_done(d, "wait_ready", t);
 	t = npu_now_ns(d->plat);
 	npu_ip_irq_clear(d);
@@ -239,6 +243,7 @@ int npu_device_power_down(struct npu_device *d)
 	bool alive = device_alive(d);
 	int ret = 0, r;
 
+	npu_ipc_disable(d); /* requests from here on fail with -EAGAIN */
 	if (d->state == NPU_DEV_OFF)
 		return 0;
 	if (alive) {
@@ -257,7 +262,8 @@ int npu_device_power_down(struct npu_device *d)
 		npu_warn(PM, "the device does not respond (registers read 0xffffffff): skipping "
 			     "the power-down sequence");
 	}
-	npu_fw_mem_fini(d); /* unmaps from the global context: before the contexts go */
+	npu_ctx_detach_all(d); /* queued jobs end, job queues leave the global context */
+	npu_fw_mem_fini(d);    /* unmaps from the global context: before the contexts go */
 	mmu_free(d);
 	d->state = NPU_DEV_OFF;
 	return ret;

@@ -100,6 +100,8 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 	d->gen = plat->pci.gen;
 	d->boot_timeout_us =
 	    (cfg && cfg->boot_timeout_us) ? cfg->boot_timeout_us : NPU_TIMEOUT_BOOT_US;
+	d->tdr_timeout_us = (cfg && cfg->tdr_timeout_us) ? cfg->tdr_timeout_us : NPU_TIMEOUT_TDR_US;
+	d->inference_timeout_us = NPU_TIMEOUT_INFERENCE_US;
 	if (!npu_gen_supported(d->gen))
 		return npu_device_fail(d, "open", -EOPNOTSUPP,
 				       "generation %s is not supported by this driver",

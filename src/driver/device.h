@@ -14,6 +14,7 @@
 
 #include "driver/fw_image.h"
 #include "driver/gen.h"
+#include "driver/ipc.h"
 #include "driver/mmio.h"
 #include "driver/mmu.h"
 #include "driver/mmu_ctx.h"
@@ -44,7 +45,10 @@ struct npu_device_config {
 	const char *fw_path;	  /* NULL: search (fw_locate.h); none found: synthetic */
 	FILE *trace_mmio;	  /* NULL: no register trace */
 	uint32_t boot_timeout_us; /* 0: the silicon value, 1 s */
+	uint32_t tdr_timeout_us;  /* 0: the Linux value, 2 s */
 };
+
+struct npu_ctx;
 
 struct npu_device {
 	struct npu_platform *plat;
@@ -81,6 +85,18 @@ struct npu_device {
 	uint64_t ready_ns; /* when the ready message was seen */
 	struct npu_boot_phase phases[NPU_BOOT_MAX_PHASES];
 	unsigned n_phases;
+	/* IPC, contexts and jobs (ipc.c, job.c). */
+	struct npu_ipc ipc;
+	struct npu_ctx *ctx[64]; /* by context id - 1 */
+	uint32_t db_next;	 /* doorbells are handed out cyclically from 1..255 */
+	uint32_t tdr_timeout_us;
+	uint32_t inference_timeout_us; /* longest a job may run while the heartbeat advances */
+	uint64_t last_heartbeat;
+	bool need_recovery; /* set by the interrupt service */
+	char recovery_reason[160];
+	uint64_t recoveries;
+	uint64_t mmu_faults;
+
 	char fail_step[48];
 	char fail_reason[384];
 	uint32_t boot_timeout_us;

@@ -13,6 +13,7 @@
 #include "hw/boot_params.h"
 #include "hw/fw_header.h"
 #include "hw/ipc.h"
+#include "hw/jobq.h"
 #include "hw/regs_btrs_lnl.h"
 #include "hw/regs_btrs_mtl.h"
 #include "util/log.h"
@@ -67,12 +68,20 @@ static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size)
 	uint64_t len = page_align(size);
 	int ret;
 
-	if (va + len > r.start + r.size)
+	/* The top of the range is the job queues' (npu_global_jobq_va). */
+	if (va + len > r.start + r.size - NPU_GLOBAL_JOBQ_AREA)
 		return -ENOSPC;
 	ret = gbuf_map_at(d, b, len, va);
 	if (!ret)
 		d->global_next_va = va + len;
 	return ret;
+}
+
+uint64_t npu_global_jobq_va(const struct npu_device *d, uint32_t ctx_id)
+{
+	struct va_range r = global_range(d);
+
+	return r.start + r.size - NPU_GLOBAL_JOBQ_AREA + (uint64_t)(ctx_id - 1) * NPU_JOBQ_SIZE;
 }
 
 static void gbuf_free(struct npu_device *d, struct npu_gbuf *b)

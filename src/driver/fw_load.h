@@ -2,11 +2,21 @@
 #ifndef NPU_DRIVER_FW_LOAD_H
 #define NPU_DRIVER_FW_LOAD_H
 
+#include <stdint.h>
+
 struct npu_device;
 
 /* Places the firmware runtime, IPC and log buffers in the global context. */
 int npu_fw_mem_init(struct npu_device *d);
 void npu_fw_mem_fini(struct npu_device *d);
+
+/*
+ * Each context's job queue has a fixed global VA, one 4 KiB page per context
+ * id (1..64) at the top of the global range, which the boot-time buffers never
+ * reach: the VA stays the same across every reboot and recovery.
+ */
+#define NPU_GLOBAL_JOBQ_AREA (64u * 4096u)
+uint64_t npu_global_jobq_va(const struct npu_device *d, uint32_t ctx_id);
 
 /* Writes the cold-boot parameters into the first page of the runtime buffer. */
 void npu_fw_boot_params_fill(struct npu_device *d);

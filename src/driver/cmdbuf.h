@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building a command ("batch") buffer (protocol.md §4) in a buffer the CPU
+ * can write and the NPU sees at `va`: the 48-byte header, the commands after
+ * it, a 64-byte context save area, and COPY descriptors in their own area.
+ *
+ * Layout of the buffer: [0, 48) header; [48, cmd_cap) commands; the context
+ * save area at cmd_cap; descriptors from desc_off (64-byte aligned) to the
+ * end, with the 16 bytes the 37xx copy engine prefetches past the last one.
+ */
+#ifndef NPU_DRIVER_CMDBUF_H
+#define NPU_DRIVER_CMDBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driver/gen.h"
+
+struct npu_cmdbuf {
+	uint8_t *cpu;
+	uint64_t va;
+	size_t size;
+	enum npu_gen gen;
+	size_t cmd_len;	 /* bytes of header + commands so far */
+	size_t cmd_cap;	 /* where commands must end (the save area follows) */
+	size_t desc_off; /* start of the descriptor area */
+	size_t desc_len;
+	unsigned n_cmds;
+};
+
+/* Bytes a buffer needs for n_cmds commands of at most 32 bytes and n_desc descriptors. */
+size_t npu_cmdbuf_size_for(enum npu_gen gen, unsigned n_cmds, unsigned n_desc);
+
+/* Starts a buffer; -EINVAL if cpu/va are not 64-byte aligned or size is too small. */
+int npu_cmdbuf_init(struct npu_cmdbuf *cb, void *cpu, uint64_t va, size_t size, unsigned n_cmds,
+		    enum npu_gen gen);
+
+/* Appends a command; -ENOSPC when the buffer is full, -EINVAL for bad arguments. */
+int npu_cmdbuf_nop(struct npu_cmdbuf *cb);
+int npu_cmdbuf_barrier(struct npu_cmdbuf *cb);
+int npu_cmdbuf_timestamp(struct npu_cmdbuf *cb, uint64_t va, uint32_t type);
+int npu_cmdbuf_fence_wait(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value);
+int npu_cmdbuf_fence_signal(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value);
+/* Fills size bytes at va with a 32-bit pattern (split in 16 MiB commands on 40xx). */
+int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern);
+/* Copies size bytes (descriptors of at most 8 MiB each, as the user-mode driver splits them). */
+int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size);
+/* Appends raw bytes as one command (type, size from the bytes), for tests. */
+int npu_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len);
+
+/* Writes the header. The buffer is then ready for submission at cb->va. */
+int npu_cmdbuf_finish(struct npu_cmdbuf *cb);
+
+#endif

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupt service (hardware.md §2.6, protocol.md §6): with the buttress's
+ * GLOBAL_INT_MASK set, the buttress errors first, then the IP's ICB, then the
+ * mask is cleared again, which re-sends the interrupt for anything still
+ * pending. Nothing here recovers the device: errors that need it set
+ * d->need_recovery with a reason, and the job layer acts on that.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "driver/device.h"
+#include "driver/ipc.h"
+#include "driver/irq.h"
+#include "driver/job.h"
+#include "hw/regs_37xx.h"
+#include "hw/regs_40xx.h"
+#include "hw/regs_btrs_lnl.h"
+#include "hw/regs_btrs_mtl.h"
+#include "util/log.h"
+
+static bool is_mtl(const struct npu_device *d)
+{
+	return d->gen == NPU_GEN_37XX;
+}
+
+/* The first reason is kept until the recovery runs; every one is logged. */
+static void need_recovery(struct npu_device *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void need_recovery(struct npu_device *d, const char *fmt, ...)
+{
+	char why[sizeof(d->recovery_reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	npu_err(IRQ, "%s: the device needs a recovery", why);
+	if (!d->need_recovery) {
+		memcpy(d->recovery_reason, why, sizeof(why));
+		d->need_recovery = true;
+	}
+}
+
+/* ---- buttress (protocol.md §6.3) ---- */
+
+static uint32_t btrs_mtl_handle(struct npu_device *d)
+{
+	struct npu_mmio *m = &d->mmio;
+	uint32_t stat = REGB_RD32(m, NPU_BTRS_MTL_INTERRUPT_STAT);
+
+	if (stat == NPU_REG_IO_ERROR) {
+		need_recovery(d, "buttress INTERRUPT_STAT reads all-ones");
+		return NPU_BTRS_MTL_IRQ_MASK;
+	}
+	stat &= NPU_BTRS_MTL_IRQ_MASK;
+	if (!stat)
+		return 0;
+	if (stat & NPU_BTRS_MTL_INTERRUPT_STAT_ATS_ERR) {
+		uint32_t lo = REGB_RD32(m, NPU_BTRS_MTL_ATS_ERR_LOG_0);
+		uint32_t hi = REGB_RD32(m, NPU_BTRS_MTL_ATS_ERR_LOG_1);
+
+		REGB_WR32(m, NPU_BTRS_MTL_ATS_ERR_CLEAR, 1);
+		need_recovery(d, "buttress ATS error, log 0x%08x%08x", hi, lo);
+	}
+	if (stat & NPU_BTRS_MTL_INTERRUPT_STAT_UFI_ERR) {
+		uint32_t log = REGB_RD32(m, NPU_BTRS_MTL_UFI_ERR_LOG);
+
+		REGB_WR32(m, NPU_BTRS_MTL_UFI_ERR_CLEAR, 1);
+		need_recovery(d, "buttress UFI error: cq_id 0x%x axi_id 0x%x opcode 0x%x",
+			      npu_field_get(NPU_BTRS_MTL_UFI_ERR_LOG_CQ_ID, log),
+			      npu_field_get(NPU_BTRS_MTL_UFI_ERR_LOG_AXI_ID, log),
+			      npu_field_get(NPU_BTRS_MTL_UFI_ERR_LOG_OPCODE, log));
+	}
+	/* Some MTL steppings clear the status by writing 0 (probed at boot). */
+	REGB_WR32(m, NPU_BTRS_MTL_INTERRUPT_STAT, d->wa_clear_irq_with_0 ? 0 : stat);
+	return stat;
+}
+
+/* An LNL error source: its status bit, its log registers and its clear register. */
+struct lnl_error {
+	uint32_t bit;
+	const char *name;
+	uint32_t log_lo, log_hi; /* log_hi 0: a single log register */
+	uint32_t clear;
+};
+
+static const struct lnl_error lnl_errors[] = {
+	{ NPU_BTRS_LNL_INTERRUPT_STAT_ATS_ERR, "ATS", NPU_BTRS_LNL_ATS_ERR_LOG1,
+	  NPU_BTRS_LNL_ATS_ERR_LOG2, NPU_BTRS_LNL_ATS_ERR_CLEAR },
+	{ NPU_BTRS_LNL_INTERRUPT_STAT_CFI0_ERR, "CFI0", NPU_BTRS_LNL_CFI0_ERR_LOG, 0,
+	  NPU_BTRS_LNL_CFI0_ERR_CLEAR },
+	{ NPU_BTRS_LNL_INTERRUPT_STAT_CFI1_ERR, "CFI1", NPU_BTRS_LNL_CFI1_ERR_LOG, 0,
+	  NPU_BTRS_LNL_CFI1_ERR_CLEAR },
+	{ NPU_BTRS_LNL_INTERRUPT_STAT_IMR0_ERR, "IMR0", NPU_BTRS_LNL_IMR_ERR_CFI0_LOW,
+	  NPU_BTRS_LNL_IMR_ERR_CFI0_HIGH, NPU_BTRS_LNL_IMR_ERR_CFI0_CLEAR },
+	{ NPU_BTRS_LNL_INTERRUPT_STAT_IMR1_ERR, "IMR1", NPU_BTRS_LNL_IMR_ERR_CFI1_LOW,
+	  NPU_BTRS_LNL_IMR_ERR_CFI1_HIGH, NPU_BTRS_LNL_IMR_ERR_CFI1_CLEAR },
+};
+
+static uint32_t btrs_lnl_handle(struct npu_device *d)
+{
+	struct npu_mmio *m = &d->mmio;
+	uint32_t stat = REGB_RD32(m, NPU_BTRS_LNL_INTERRUPT_STAT);
+
+	if (stat == NPU_REG_IO_ERROR) {
+		need_recovery(d, "buttress INTERRUPT_STAT reads all-ones");
+		return NPU_BTRS_LNL_IRQ_MASK;
+	}
+	stat &= NPU_BTRS_LNL_IRQ_MASK;
+	if (!stat)
+		return 0;
+	for (size_t i = 0; i < sizeof(lnl_errors) / sizeof(lnl_errors[0]); i++) {
+		const struct lnl_error *e = &lnl_errors[i];
+		uint32_t lo, hi = 0;
+
+		if (!(stat & e->bit))
+			continue;
+		lo = REGB_RD32(m, e->log_lo);
+		if (e->log_hi)
+			hi = REGB_RD32(m, e->log_hi);
+		REGB_WR32(m, e->clear, 1);
+		need_recovery(d, "buttress %s error, log 0x%08x%08x", e->name, hi, lo);
+	}
+	if (stat & NPU_BTRS_LNL_INTERRUPT_STAT_SURV_ERR)
+		/* A DCT request from PCODE (protocol.md §6.3); duty cycling is not implemented. */
+		npu_info(IRQ, "DCT request ignored (mailbox 0x%08x)",
+			 REGB_RD32(m, NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW));
+	REGB_WR32(m, NPU_BTRS_LNL_INTERRUPT_STAT, stat);
+	return stat;
+}
+
+/* ---- NPU IP (protocol.md §6.2) ---- */
+
+static void mmu_event(void *arg, const struct npu_mmu_event *ev)
+{
+	struct npu_device *d = arg;
+	uint32_t ssid = ev->ssid;
+
+	d->mmu_faults++;
+	npu_warn(MMU, "MMU event %s (0x%x) in SSID %u at VA 0x%llx", npu_mmu_event_name(ev->id),
+		 ev->id, ssid, (unsigned long long)ev->input_va);
+	if (ssid == 0) {
+		need_recovery(d, "MMU fault %s in the firmware's context at 0x%llx",
+			      npu_mmu_event_name(ev->id), (unsigned long long)ev->input_va);
+		return;
+	}
+	/* Context id = SSID - 1, stored at ctx[id - 1] (job.h). */
+	if (ssid >= NPU_CTX_SSID_FIRST && ssid < NPU_CTX_SSID_FIRST + NPU_CTX_MAX &&
+	    d->ctx[ssid - NPU_CTX_SSID_FIRST]) {
+		d->ctx[ssid - NPU_CTX_SSID_FIRST]->faulted = true;
+		return;
+	}
+	npu_warn(MMU, "MMU event for SSID %u, which no context owns", ssid);
+}
+
+/* protocol.md §6.2 bit 30: each watchdog write needs a fresh TIM_SAFE unlock. */
+static void watchdog_disable(struct npu_device *d)
+{
+	struct npu_mmio *m = &d->mmio;
+	bool g37 = is_mtl(d);
+	uint32_t safe = g37 ? NPU_37XX_CPU_SS_TIM_SAFE : NPU_40XX_CPU_SS_TIM_SAFE;
+	uint32_t unlock = g37 ? NPU_37XX_CPU_SS_TIM_SAFE_UNLOCK : NPU_40XX_CPU_SS_TIM_SAFE_UNLOCK;
+
+	REGV_WR32(m, safe, unlock);
+	REGV_WR32(m, g37 ? NPU_37XX_CPU_SS_TIM_WATCHDOG : NPU_40XX_CPU_SS_TIM_WATCHDOG,
+		  g37 ? NPU_37XX_CPU_SS_TIM_WATCHDOG_DISABLE
+		      : NPU_40XX_CPU_SS_TIM_WATCHDOG_DISABLE);
+	REGV_WR32(m, safe, unlock);
+	REGV_WR32(m, g37 ? NPU_37XX_CPU_SS_TIM_WDOG_EN : NPU_40XX_CPU_SS_TIM_WDOG_EN, 0);
+	if (g37)
+		npu_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_37XX_CPU_SS_TIM_GEN_CONFIG,
+			       NPU_37XX_CPU_SS_TIM_GEN_CONFIG_WDOG_TO_INT_CLR);
+	else
+		npu_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_40XX_CPU_SS_TIM_GEN_CONFIG,
+			       NPU_40XX_CPU_SS_TIM_GEN_CONFIG_WDOG_TO_INT_CLR);
+}
+
+/* Same ICB offsets and bits on 37xx and 40xx. */
+static uint32_t ip_handle(struct npu_device *d)
+{
+	struct npu_mmio *m = &d->mmio;
+	uint32_t s = REGV_RD32(m, NPU_37XX_HOST_SS_ICB_STATUS_0);
+
+	if (s == NPU_REG_IO_ERROR) {
+		need_recovery(d, "ICB_STATUS_0 reads all-ones");
+		return 0;
+	}
+	s &= NPU_37XX_ICB_STATUS_0_HANDLED;
+	if (!s)
+		return 0;
+	REGV_WR32(m, NPU_37XX_HOST_SS_ICB_CLEAR_0, s);
+
+	/* MMU events first: a faulted context is marked before its JOB_DONE is processed. */
+	if ((s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_0) && d->mmu.enabled &&
+	    npu_mmu_drain_events(&d->mmu, m, mmu_event, d) < 0)
+		need_recovery(d, "the MMU event queue cannot be read");
+	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO)
+		npu_ipc_drain(d);
+	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_1)
+		npu_dbg(IRQ, "MMU command sync interrupt");
+	if ((s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_2) && d->mmu.enabled)
+		npu_mmu_handle_gerror(&d->mmu, m);
+	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_CPU_INT_REDIRECT_0) {
+		watchdog_disable(d);
+		need_recovery(d, "MSS watchdog expired (firmware hang)");
+	}
+	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_CPU_INT_REDIRECT_1)
+		need_recovery(d, "NCE watchdog expired (firmware hang)");
+	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_NOC_FIREWALL)
+		npu_warn(IRQ, "NoC firewall violation reported by the NPU");
+	return s;
+}
+
+/* Linux leaves the IP alone when the buttress had something and the NPU is idle. */
+static bool npu_idle(struct npu_device *d)
+{
+	const uint32_t want = NPU_BTRS_MTL_VPU_STATUS_READY | NPU_BTRS_MTL_VPU_STATUS_IDLE;
+
+	return (npu_btrs_vpu_status(d) & want) == want;
+}
+
+uint32_t npu_irq_handle(struct npu_device *d)
+{
+	struct npu_mmio *m = &d->mmio;
+	uint32_t global = is_mtl(d) ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
+	uint32_t btrs, ip = 0;
+
+	REGB_WR32(m, global, NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
+	btrs = is_mtl(d) ? btrs_mtl_handle(d) : btrs_lnl_handle(d);
+	if (!btrs || !npu_idle(d))
+		ip = ip_handle(d);
+	/* Unmasking re-sends the interrupt if anything is still pending (§2.6 step 4). */
+	REGB_WR32(m, global, NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
+	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
+	return ip;
+}
+
+int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)
+{
+	struct npu_platform *p = d->plat;
+	uint64_t deadline = npu_now_ns(p) + (uint64_t)timeout_us * 1000u;
+	struct pollfd pfd = { .fd = p->ops->irq_fd(p), .events = POLLIN };
+
+	if (pfd.fd < 0)
+		return -EIO;
+	for (;;) {
+		uint64_t now = npu_now_ns(p);
+		/* poll() counts milliseconds: round up so we never return before the deadline. */
+		int ms = now >= deadline ? 0 : (int)((deadline - now + 999999u) / 1000000u);
+		int r = poll(&pfd, 1, ms);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			npu_err(IRQ, "poll on the interrupt fd failed: %s", strerror(errno));
+			return -EIO;
+		}
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (!(pfd.revents & POLLIN)) {
+			npu_err(IRQ, "interrupt fd error (revents 0x%x)", (unsigned)pfd.revents);
+			return -EIO;
+		}
+		/* The simulated device signals on an edge: acknowledge after servicing. */
+		npu_irq_handle(d);
+		p->ops->irq_ack(p);
+		return 0;
+	}
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupt service (hardware.md §2.6, protocol.md §6): buttress errors, then
+ * the IP's ICB: IPC FIFO, MMU event queue and global error, watchdogs, NoC
+ * firewall. Errors that need a full recovery set d->need_recovery with the
+ * reason; the caller (job wait) runs the recovery.
+ */
+#ifndef NPU_DRIVER_IRQ_H
+#define NPU_DRIVER_IRQ_H
+
+#include <stdint.h>
+
+struct npu_device;
+
+/* Services whatever is pending. Returns the ICB_STATUS_0 bits it handled. */
+uint32_t npu_irq_handle(struct npu_device *d);
+
+/*
+ * Waits up to timeout_us for the interrupt fd, then services it. Returns 0
+ * after servicing, -ETIMEDOUT when nothing came, -EIO on a poll failure.
+ */
+int npu_irq_wait(struct npu_device *d, uint32_t timeout_us);
+
+#endif

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSM requests of OS scheduling (protocol.md §2.3, §2.4): a payload, the
+ * channel, the reply type; npu_ipc_request does the rest. Everything goes on
+ * ASYNC_CMD except PWR_D0I3_ENTER, which goes on GEN_CMD like Linux sends it.
+ */
+#include <string.h>
+
+#include "driver/ipc.h"
+#include "driver/jsm.h"
+#include "hw/ipc.h"
+#include "hw/jsm.h"
+#include "hw/timeouts.h"
+#include "util/log.h"
+
+/* A request on ASYNC_CMD with the default timeout (500 ms). */
+static int async_request(struct npu_device *d, uint32_t type, const void *payload, size_t len,
+			 uint32_t reply_type, struct npu_jsm_msg *reply)
+{
+	int ret =
+	    npu_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, type, payload, len, reply_type, reply, 0);
+
+	if (ret)
+		npu_dbg(JSM, "request 0x%x failed: %d", type, ret);
+	return ret;
+}
+
+int npu_jsm_register_db(struct npu_device *d, uint32_t db_id, uint64_t jobq_va, uint32_t jobq_size,
+			uint32_t ssid)
+{
+	struct npu_jsm_register_db p = {
+		.db_idx = db_id,
+		.jobq_base = jobq_va,
+		.jobq_size = jobq_size,
+		.host_ssid = ssid,
+	};
+
+	return async_request(d, NPU_JSM_MSG_REGISTER_DB, &p, sizeof(p),
+			     NPU_JSM_MSG_REGISTER_DB_DONE, NULL);
+}
+
+int npu_jsm_unregister_db(struct npu_device *d, uint32_t db_id)
+{
+	struct npu_jsm_unregister_db p = { .db_idx = db_id };
+
+	return async_request(d, NPU_JSM_MSG_UNREGISTER_DB, &p, sizeof(p),
+			     NPU_JSM_MSG_UNREGISTER_DB_DONE, NULL);
+}
+
+int npu_jsm_engine_reset(struct npu_device *d, uint32_t engine)
+{
+	struct npu_jsm_engine_reset p = { .engine_idx = engine };
+
+	return async_request(d, NPU_JSM_MSG_ENGINE_RESET, &p, sizeof(p),
+			     NPU_JSM_MSG_ENGINE_RESET_DONE, NULL);
+}
+
+int npu_jsm_query_heartbeat(struct npu_device *d, uint32_t engine, uint64_t *heartbeat)
+{
+	struct npu_jsm_engine_reset p = { .engine_idx = engine }; /* same layout (§2.3) */
+	struct npu_jsm_msg reply;
+	int ret;
+
+	ret = async_request(d, NPU_JSM_MSG_QUERY_ENGINE_HB, &p, sizeof(p),
+			    NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &reply);
+	if (ret)
+		return ret;
+	if (heartbeat)
+		*heartbeat = reply.payload.query_engine_hb_done.heartbeat;
+	return 0;
+}
+
+int npu_jsm_ssid_release(struct npu_device *d, uint32_t ssid)
+{
+	struct npu_jsm_ssid_release p = { .host_ssid = ssid };
+
+	return async_request(d, NPU_JSM_MSG_SSID_RELEASE, &p, sizeof(p),
+			     NPU_JSM_MSG_SSID_RELEASE_DONE, NULL);
+}
+
+/* protocol.md §2.4: send_response = 1; the caller then polls the buttress for idle. */
+int npu_jsm_pwr_d0i3_enter(struct npu_device *d)
+{
+	struct npu_jsm_pwr_d0i3_enter p = { .send_response = 1 };
+	int ret;
+
+	ret = npu_ipc_request(d, NPU_IPC_CHAN_GEN_CMD, NPU_JSM_MSG_PWR_D0I3_ENTER, &p, sizeof(p),
+			      NPU_JSM_MSG_PWR_D0I3_ENTER_DONE, NULL, NPU_TIMEOUT_D0I3_ENTRY_MSG_US);
+	if (ret)
+		npu_dbg(JSM, "PWR_D0I3_ENTER failed: %d", ret);
+	return ret;
+}
+
+/* The power-level replies carry one u32 first in the payload (count or level). */
+static uint32_t reply_u32(const struct npu_jsm_msg *reply)
+{
+	uint32_t v;
+
+	memcpy(&v, reply->payload.raw, sizeof(v));
+	return v;
+}
+
+int npu_jsm_get_power_level_count(struct npu_device *d, uint32_t *count)
+{
+	struct npu_jsm_msg reply;
+	int ret;
+
+	ret = async_request(d, NPU_JSM_MSG_GET_POWER_LEVEL_COUNT, NULL, 0,
+			    NPU_JSM_MSG_GET_POWER_LEVEL_COUNT_DONE, &reply);
+	if (!ret && count)
+		*count = reply_u32(&reply);
+	return ret;
+}
+
+int npu_jsm_get_power_level(struct npu_device *d, uint32_t *level)
+{
+	struct npu_jsm_msg reply;
+	int ret;
+
+	ret = async_request(d, NPU_JSM_MSG_GET_POWER_LEVEL, NULL, 0,
+			    NPU_JSM_MSG_GET_POWER_LEVEL_DONE, &reply);
+	if (!ret && level)
+		*level = reply_u32(&reply);
+	return ret;
+}
+
+int npu_jsm_set_power_level(struct npu_device *d, uint32_t level)
+{
+	uint32_t p[2] = { level, 0 }; /* power_level u32, reserved */
+
+	return async_request(d, NPU_JSM_MSG_SET_POWER_LEVEL, p, sizeof(p),
+			     NPU_JSM_MSG_SET_POWER_LEVEL_DONE, NULL);
+}
+
+/* protocol.md §1.7: STATE_DUMP is not awaited; the firmware writes its state into its log. */
+int npu_jsm_state_dump(struct npu_device *d)
+{
+	int ret = npu_ipc_send(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_STATE_DUMP, NULL, 0);
+
+	if (ret)
+		npu_dbg(JSM, "STATE_DUMP not sent: %d", ret);
+	return ret;
+}

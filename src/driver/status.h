@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NPU_DRIVER_STATUS_H
+#define NPU_DRIVER_STATUS_H
+
+#include <stdint.h>
+
+/*
+ * Plain words for a job status: the firmware's JSM status codes (protocol.md
+ * §2.2) and the driver's NPU_JOB_STATUS_ABORTED (256). Never NULL.
+ */
+const char *npu_job_status_name(uint32_t status);
+
+#endif
