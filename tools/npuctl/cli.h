@@ -10,6 +10,7 @@
 #define NPUCTL_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum {
@@ -57,10 +58,30 @@ void npuctl_cmd_help(const struct npuctl_cmd *cmd, FILE *out);
 int npuctl_parse_args(const struct npuctl_cmd *cmd, int argc, char **argv, const char *const *flags,
 		      bool *flag_set, const char **pos, int max_pos, int *n_pos, int *exit_code);
 
+/* An option of a subcommand: a flag (value NULL) or an option with a value. */
+struct npuctl_opt {
+	const char *name;   /* "--size" */
+	const char **value; /* set to the argument for an option with a value */
+	bool *flag;	    /* set true for a flag */
+};
+
+/*
+ * Like npuctl_parse_args, with options that take a value ("--size N" or
+ * "--size=N"). opts ends with a { NULL } entry.
+ */
+int npuctl_parse_opts(const struct npuctl_cmd *cmd, int argc, char **argv,
+		      const struct npuctl_opt *opts, const char **pos, int max_pos, int *n_pos,
+		      int *exit_code);
+
+/* Parses an unsigned size with an optional K, M or G suffix (powers of 1024). */
+int npuctl_parse_size(const char *s, uint64_t *out);
+
 /* Subcommands. */
 extern const struct npuctl_cmd npuctl_cmd_probe;
 extern const struct npuctl_cmd npuctl_cmd_fw_info;
 extern const struct npuctl_cmd npuctl_cmd_boot;
 extern const struct npuctl_cmd npuctl_cmd_diag;
+extern const struct npuctl_cmd npuctl_cmd_exec;
+extern const struct npuctl_cmd npuctl_cmd_selftest;
 
 #endif

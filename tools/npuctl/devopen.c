@@ -32,6 +32,7 @@ int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd)
 {
 	struct npu_device_config dcfg = { 0 };
 	const char *fault = getenv("NPU_SIM_FAULT");
+	const char *tdr = getenv("NPU_TDR_TIMEOUT_MS");
 	enum npu_gen gen = NPU_GEN_37XX;
 	int ret;
 
@@ -47,7 +48,8 @@ int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd)
 	if (fault && *fault && npu_sim_fault_parse(fault, &nd->pcfg.fault) != 0)
 		return npuctl_usage_err(NULL,
 					"NPU_SIM_FAULT: unknown fault '%s' (none, no-ready, "
-					"late-ready, bad-ready, pll-no-lock, dead-mmio)",
+					"late-ready, bad-ready, pll-no-lock, dead-mmio, hang-job, "
+					"ipc-garbage)",
 					fault);
 	if (ctl->trace_mmio) {
 		nd->trace = fopen(ctl->trace_mmio, "w");
@@ -67,6 +69,15 @@ int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd)
 		npu_info(GEN, "%s", nd->pcfg.note);
 	snprintf(nd->device_name, sizeof(nd->device_name), "%s", nd->plat->pci.bdf);
 	dcfg.fw_path = ctl->firmware;
+	if (tdr && *tdr) {
+		char *end;
+		unsigned long ms = strtoul(tdr, &end, 10);
+
+		if (*end || ms == 0 || ms > 600000)
+			return npuctl_usage_err(NULL, "NPU_TDR_TIMEOUT_MS: '%s' is not 1..600000",
+						tdr);
+		dcfg.tdr_timeout_us = (uint32_t)ms * 1000u;
+	}
 	dcfg.trace_mmio = nd->trace;
 	ret = npu_device_open(&nd->dev, nd->plat, &dcfg);
 	nd->dev_open = true;

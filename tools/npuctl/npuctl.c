@@ -12,10 +12,8 @@
 #include "util/log.h"
 
 static const struct npuctl_cmd *const commands[] = {
-	&npuctl_cmd_probe,
-	&npuctl_cmd_fw_info,
-	&npuctl_cmd_boot,
-	&npuctl_cmd_diag,
+	&npuctl_cmd_probe, &npuctl_cmd_fw_info, &npuctl_cmd_boot,
+	&npuctl_cmd_diag,  &npuctl_cmd_exec,	&npuctl_cmd_selftest,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * npuctl selftest: a battery of jobs through the whole driver path, each
+ * checked against what the device wrote: every command type, fences between
+ * two jobs, an MMU fault, two contexts at once, a full queue, a hang and its
+ * recovery.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "devopen.h"
+#include "driver/cmdbuf.h"
+#include "driver/job.h"
+#include "driver/status.h"
+#include "hw/cmd.h"
+#include "hw/jsm.h"
+#include "util/json.h"
+
+#define WAIT_US		   10000000u
+#define MAX_RESULTS	   16
+#define SELFTEST_TDR	   250000u  /* hang checks in the hang test: every 250 ms */
+#define SELFTEST_JOB_LIMIT 1000000u /* and a job may run for 1 s */
+#define FULL_QUEUE	   62	    /* 63 slots, one always empty (protocol.md §3.4) */
+
+struct result {
+	const char *name;
+	bool passed;
+	char detail[200];
+};
+
+struct selftest {
+	struct npuctl_dev *nd;
+	struct npu_device *d;
+	struct result results[MAX_RESULTS];
+	int n;
+};
+
+/* A job: its command buffer and a data buffer in one context. */
+struct job {
+	struct npu_ctx *ctx;
+	struct npu_bo *cmd;
+	struct npu_cmdbuf cb;
+	uint32_t id, status;
+};
+
+static bool record(struct selftest *t, const char *name, bool passed, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bool record(struct selftest *t, const char *name, bool passed, const char *fmt, ...)
+{
+	struct result *r = &t->results[t->n < MAX_RESULTS ? t->n++ : MAX_RESULTS - 1];
+	va_list ap;
+
+	r->name = name;
+	r->passed = passed;
+	va_start(ap, fmt);
+	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+	va_end(ap);
+	return passed;
+}
+
+static int job_begin(struct selftest *t, struct npu_ctx *ctx, struct job *j)
+{
+	size_t size = npu_cmdbuf_size_for(t->d->gen, 8, 4);
+	int ret;
+
+	memset(j, 0, sizeof(*j));
+	j->ctx = ctx;
+	ret = npu_bo_create(ctx, size, 0, 0, &j->cmd);
+	if (!ret)
+		ret = npu_cmdbuf_init(&j->cb, j->cmd->dma.cpu, j->cmd->va, j->cmd->size, 8,
+				      t->d->gen);
+	return ret;
+}
+
+static int job_submit(struct job *j)
+{
+	npu_cmdbuf_finish(&j->cb);
+	return npu_job_submit(j->ctx, j->cmd->va, &j->id);
+}
+
+static int job_wait(struct job *j)
+{
+	return npu_job_wait(j->ctx, j->id, WAIT_US, &j->status);
+}
+
+/* Submits, waits, returns the job status (or a negative errno). */
+static int job_run(struct job *j)
+{
+	int ret = job_submit(j);
+
+	if (!ret)
+		ret = job_wait(j);
+	return ret ? ret : (int)j->status;
+}
+
+static void job_end(struct job *j)
+{
+	if (j->cmd)
+		npu_bo_destroy(j->cmd);
+	j->cmd = NULL;
+}
+
+static void test_commands(struct selftest *t, struct npu_ctx *ctx)
+{
+	struct npu_bo *data = NULL;
+	struct job j;
+	uint64_t *words;
+	int rc;
+
+	if (npu_bo_create(ctx, 4 * 4096, 0, 0, &data) || job_begin(t, ctx, &j)) {
+		record(t, "commands", false, "cannot allocate buffers");
+		return;
+	}
+	words = data->dma.cpu;
+	memset(words, 0, data->size);
+	npu_cmdbuf_nop(&j.cb);
+	npu_cmdbuf_barrier(&j.cb);
+	npu_cmdbuf_timestamp(&j.cb, data->va, NPU_TIMESTAMP_RAW);
+	npu_cmdbuf_fence_signal(&j.cb, data->va + 64, 3);
+	npu_cmdbuf_fill(&j.cb, data->va + 4096, 4096, 0x5A5A5A5Au);
+	npu_cmdbuf_copy(&j.cb, data->va + 8192, data->va + 4096, 4096);
+	rc = job_run(&j);
+	{
+		const uint8_t *b = data->dma.cpu;
+		bool fill_ok = true, copy_ok = true;
+
+		for (int i = 0; i < 4096; i++) {
+			fill_ok &= b[4096 + i] == 0x5A;
+			copy_ok &= b[8192 + i] == 0x5A;
+		}
+		record(t, "commands",
+		       rc == 0 && words[0] != 0 && words[8] == 3 && fill_ok && copy_ok,
+		       "NOP, BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, COPY %s; "
+		       "job status %d",
+		       (unsigned long long)words[0], (unsigned long long)words[8],
+		       fill_ok ? "ok" : "wrong", copy_ok ? "ok" : "wrong", rc);
+	}
+	job_end(&j);
+	npu_bo_destroy(data);
+}
+
+/*
+ * Job A (context 1) waits on a fence that job B (context 2) signals: one
+ * buffer mapped in both contexts. Jobs of one queue run in order, so the
+ * waiter and the signaller must be in different queues.
+ */
+static void test_fences(struct selftest *t, struct npu_ctx *c1, struct npu_ctx *c2)
+{
+	struct npu_bo *f1 = NULL, *f2 = NULL;
+	struct job a = { 0 }, b = { 0 };
+	uint64_t *fence;
+	int ra, rb;
+
+	if (npu_bo_create(c1, 4096, 0, 0, &f1) || npu_bo_share(f1, c2, 0, &f2) ||
+	    job_begin(t, c1, &a) || job_begin(t, c2, &b)) {
+		record(t, "fences", false, "cannot allocate buffers");
+		goto out;
+	}
+	fence = f1->dma.cpu;
+	memset(fence, 0, 4096);
+	npu_cmdbuf_fence_wait(&a.cb, f1->va, 1);
+	npu_cmdbuf_fence_signal(&a.cb, f1->va + 64, 7);
+	npu_cmdbuf_fence_signal(&b.cb, f2->va, 1);
+	ra = job_submit(&a);
+	rb = ra ? ra : job_submit(&b);
+	if (!rb) {
+		ra = job_wait(&a);
+		rb = job_wait(&b);
+	}
+	record(t, "fences", !ra && !rb && a.status == 0 && b.status == 0 && fence[8] == 7,
+	       "job 0x%x waited on a fence that job 0x%x of another context signalled: "
+	       "statuses %u/%u, value written after the wait %llu",
+	       a.id, b.id, a.status, b.status, (unsigned long long)fence[8]);
+out:
+	job_end(&a);
+	job_end(&b);
+	if (f2)
+		npu_bo_destroy(f2);
+	if (f1)
+		npu_bo_destroy(f1);
+}
+
+static bool faulted_status(uint32_t st)
+{
+	return st == NPU_JSM_STATUS_MVNCI_CONTEXT_VIOLATION_HW || st == NPU_JOB_STATUS_ABORTED;
+}
+
+/* An unmapped and a read-only address: MMU faults for that context only. */
+static void test_mmu_fault(struct selftest *t, struct npu_ctx *good, bool read_only)
+{
+	const char *name = read_only ? "read_only_fault" : "unmapped_fault";
+	struct npu_ctx *bad = NULL;
+	struct npu_bo *ro = NULL;
+	struct job j = { 0 }, ok = { 0 };
+	uint64_t target;
+	uint32_t id;
+	int rc, rc_ok, again;
+
+	if (npu_ctx_create(t->d, &bad) || job_begin(t, bad, &j) || job_begin(t, good, &ok) ||
+	    (read_only && npu_bo_create(bad, 4096, 0, NPU_MMU_MAP_READ_ONLY, &ro))) {
+		record(t, name, false, "cannot set up the contexts");
+		goto out;
+	}
+	/* 64 MiB past the context's last buffer: nothing is mapped there. */
+	target = read_only ? ro->va : bad->va_next + ((uint64_t)64 << 20);
+	npu_cmdbuf_fill(&j.cb, target, 4096, 0xDEADBEEFu);
+	rc = job_run(&j);
+	npu_cmdbuf_nop(&ok.cb);
+	rc_ok = job_run(&ok);
+	again = npu_job_submit(bad, j.cmd->va, &id);
+	record(t, name, rc >= 0 && faulted_status((uint32_t)rc) && again == -EBADFD && rc_ok == 0,
+	       "fill of %s 0x%llx: status 0x%x (%s); later submit in that context: %s; "
+	       "another context's job: status %d",
+	       read_only ? "read-only" : "unmapped", (unsigned long long)target, (unsigned)rc,
+	       rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
+	       again == -EBADFD ? "refused (context faulted)" : strerror(-again), rc_ok);
+out:
+	job_end(&j);
+	job_end(&ok);
+	if (ro)
+		npu_bo_destroy(ro);
+	if (bad)
+		npu_ctx_destroy(bad);
+}
+
+static void test_unknown_command(struct selftest *t, struct npu_ctx *ctx)
+{
+	const uint32_t cmd[2] = { 0x00080999u, 0 }; /* type 0x0999, size 8 */
+	struct job j;
+	int rc = -1;
+
+	if (!job_begin(t, ctx, &j) && !npu_cmdbuf_raw(&j.cb, cmd, sizeof(cmd)))
+		rc = job_run(&j);
+	record(t, "unknown_command", rc == NPU_JSM_STATUS_PARSING_ERR && !ctx->faulted,
+	       "command type 0x0999: status %d (%s), context %s", rc,
+	       rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
+	       ctx->faulted ? "faulted" : "still usable");
+	job_end(&j);
+}
+
+/* Eight jobs in each of two contexts, in flight together. */
+static void test_two_contexts(struct selftest *t, struct npu_ctx *c1, struct npu_ctx *c2)
+{
+	struct npu_ctx *ctx[2] = { c1, c2 };
+	struct npu_bo *out[2] = { NULL, NULL };
+	struct job jobs[2][8];
+	int bad = 0, failed = 0;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (int c = 0; c < 2; c++) {
+		if (npu_bo_create(ctx[c], 8 * 4096, 0, 0, &out[c])) {
+			record(t, "two_contexts", false, "cannot allocate buffers");
+			goto out;
+		}
+		for (int i = 0; i < 8; i++) {
+			if (job_begin(t, ctx[c], &jobs[c][i]) ||
+			    npu_cmdbuf_fill(&jobs[c][i].cb, out[c]->va + (uint64_t)i * 4096, 4096,
+					    0x01010101u * (uint32_t)(16 * c + i + 1)) ||
+			    job_submit(&jobs[c][i]))
+				failed++;
+		}
+	}
+	for (int c = 0; c < 2; c++) {
+		for (int i = 0; i < 8; i++) {
+			const uint8_t *b = (const uint8_t *)out[c]->dma.cpu + i * 4096;
+
+			if (jobs[c][i].id == 0 && jobs[c][i].cmd == NULL)
+				continue;
+			if (job_wait(&jobs[c][i]) || jobs[c][i].status)
+				failed++;
+			for (int k = 0; k < 4096; k++)
+				bad += b[k] != (uint8_t)(16 * c + i + 1);
+		}
+	}
+	record(t, "two_contexts", failed == 0 && bad == 0,
+	       "16 fill jobs in 2 contexts: %d failed, %d wrong bytes", failed, bad);
+out:
+	for (int c = 0; c < 2; c++) {
+		for (int i = 0; i < 8; i++)
+			job_end(&jobs[c][i]);
+		if (out[c])
+			npu_bo_destroy(out[c]);
+	}
+}
+
+/*
+ * A full queue: the first job waits on a fence, NOPs pile up behind it until
+ * the submit says -EBUSY (62 jobs: one slot stays empty); then another
+ * context signals the fence and every job completes.
+ */
+static void test_full_queue(struct selftest *t, struct npu_ctx *other)
+{
+	struct npu_ctx *ctx = NULL;
+	struct npu_bo *fence = NULL, *shared = NULL;
+	struct job head = { 0 }, nop = { 0 }, sig = { 0 };
+	uint32_t ids[FULL_QUEUE + 1];
+	int queued = 1, busy = -1, failed = 0;
+
+	if (npu_ctx_create(t->d, &ctx) || npu_bo_create(ctx, 4096, 0, 0, &fence) ||
+	    npu_bo_share(fence, other, 0, &shared) || job_begin(t, ctx, &head) ||
+	    job_begin(t, ctx, &nop) || job_begin(t, other, &sig)) {
+		record(t, "full_queue", false, "cannot set up the context");
+		goto out;
+	}
+	memset(fence->dma.cpu, 0, 4096);
+	npu_cmdbuf_fence_wait(&head.cb, fence->va, 1);
+	npu_cmdbuf_nop(&nop.cb);
+	npu_cmdbuf_finish(&nop.cb);
+	if (job_submit(&head)) {
+		record(t, "full_queue", false, "the first submit failed");
+		goto out;
+	}
+	while (queued < FULL_QUEUE + 1) {
+		busy = npu_job_submit(ctx, nop.cmd->va, &ids[queued]);
+		if (busy)
+			break;
+		queued++;
+	}
+	npu_cmdbuf_fence_signal(&sig.cb, shared->va, 1);
+	if (job_run(&sig) != 0)
+		failed++;
+	if (job_wait(&head) || head.status)
+		failed++;
+	for (int i = 1; i < queued; i++) {
+		uint32_t st = 0;
+
+		if (npu_job_wait(ctx, ids[i], WAIT_US, &st) || st)
+			failed++;
+	}
+	record(t, "full_queue", queued == FULL_QUEUE && busy == -EBUSY && failed == 0,
+	       "%d jobs queued, then submit said %s; after the fence: %d failed", queued,
+	       busy ? strerror(-busy) : "nothing", failed);
+out:
+	job_end(&head);
+	job_end(&nop);
+	job_end(&sig);
+	if (shared)
+		npu_bo_destroy(shared);
+	if (ctx)
+		npu_ctx_destroy(ctx);
+}
+
+/*
+ * A hang: a job waits on a fence nobody signals, the firmware's heartbeat
+ * stops advancing, the driver recovers the device; a later job runs.
+ */
+static void test_hang(struct selftest *t)
+{
+	struct npu_device *d = t->d;
+	uint32_t tdr = d->tdr_timeout_us, limit = d->inference_timeout_us;
+	uint64_t before = d->recoveries;
+	struct npu_ctx *ctx = NULL, *after = NULL;
+	struct npu_bo *fence = NULL;
+	struct job j = { 0 }, k = { 0 };
+	int rc, rc2 = -1;
+
+	/*
+	 * A job blocked on a fence keeps the firmware's heartbeat going, so it is a
+	 * hang only once it outlives the inference timeout (60 s as in Linux):
+	 * shortened here to 1 s, checked every 250 ms.
+	 */
+	d->tdr_timeout_us = SELFTEST_TDR;
+	d->inference_timeout_us = SELFTEST_JOB_LIMIT;
+	if (npu_ctx_create(d, &ctx) || npu_bo_create(ctx, 4096, 0, 0, &fence) ||
+	    job_begin(t, ctx, &j)) {
+		record(t, "hang_recovery", false, "cannot set up the context");
+		goto out;
+	}
+	memset(fence->dma.cpu, 0, 4096);
+	npu_cmdbuf_fence_wait(&j.cb, fence->va, 1);
+	rc = job_run(&j);
+	if (!npu_ctx_create(d, &after) && !job_begin(t, after, &k)) {
+		npu_cmdbuf_nop(&k.cb);
+		rc2 = job_run(&k);
+	}
+	record(t, "hang_recovery",
+	       rc == (int)NPU_JOB_STATUS_ABORTED && d->recoveries == before + 1 && rc2 == 0,
+	       "stuck job: status %d (%s), recoveries %llu -> %llu (%s); next job: status %d", rc,
+	       rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error", (unsigned long long)before,
+	       (unsigned long long)d->recoveries, d->recovery_reason[0] ? d->recovery_reason : "-",
+	       rc2);
+out:
+	d->tdr_timeout_us = tdr;
+	d->inference_timeout_us = limit;
+	job_end(&j);
+	job_end(&k);
+	if (ctx)
+		npu_ctx_destroy(ctx);
+	if (after)
+		npu_ctx_destroy(after);
+}
+
+static void report(const struct npuctl *ctl, struct selftest *t)
+{
+	int failed = 0;
+
+	for (int i = 0; i < t->n; i++)
+		failed += !t->results[i].passed;
+	if (ctl->json) {
+		struct npu_json j;
+
+		npu_json_init(&j, stdout);
+		npu_json_obj_begin(&j, NULL);
+		npu_json_str(&j, "device", t->nd->device_name);
+		npu_json_str(&j, "generation", npu_gen_name(t->d->gen));
+		npu_json_arr_begin(&j, "tests");
+		for (int i = 0; i < t->n; i++) {
+			npu_json_obj_begin(&j, NULL);
+			npu_json_str(&j, "name", t->results[i].name);
+			npu_json_bool(&j, "passed", t->results[i].passed);
+			npu_json_str(&j, "detail", t->results[i].detail);
+			npu_json_obj_end(&j);
+		}
+		npu_json_arr_end(&j);
+		npu_json_u64(&j, "passed", (uint64_t)(t->n - failed));
+		npu_json_u64(&j, "failed", (uint64_t)failed);
+		npu_json_obj_end(&j);
+		npu_json_finish(&j);
+		return;
+	}
+	for (int i = 0; i < t->n; i++)
+		printf("%-4s %-16s %s\n", t->results[i].passed ? "ok" : "FAIL", t->results[i].name,
+		       t->results[i].detail);
+	printf("%d passed, %d failed\n", t->n - failed, failed);
+}
+
+static int run(struct npuctl *ctl, int argc, char **argv)
+{
+	struct npuctl_dev nd;
+	struct selftest t = { 0 };
+	struct npu_ctx *c1 = NULL, *c2 = NULL;
+	const char *pos[1];
+	int n_pos, code;
+
+	if (npuctl_parse_args(&npuctl_cmd_selftest, argc, argv, NULL, NULL, pos, 0, &n_pos, &code))
+		return code;
+	code = npuctl_dev_open(ctl, &nd);
+	if (code != NPUCTL_EXIT_OK)
+		goto out;
+	code = NPUCTL_EXIT_ERROR;
+	if (npu_device_boot(&nd.dev)) {
+		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
+		goto out;
+	}
+	t.nd = &nd;
+	t.d = &nd.dev;
+	if (npu_ctx_create(t.d, &c1) || npu_ctx_create(t.d, &c2)) {
+		npuctl_err("cannot create contexts");
+		goto out;
+	}
+	test_commands(&t, c1);
+	test_fences(&t, c1, c2);
+	test_mmu_fault(&t, c1, false);
+	test_mmu_fault(&t, c1, true);
+	test_unknown_command(&t, c2);
+	test_two_contexts(&t, c1, c2);
+	test_full_queue(&t, c2);
+	test_hang(&t);
+	report(ctl, &t);
+	code = NPUCTL_EXIT_OK;
+	for (int i = 0; i < t.n; i++)
+		if (!t.results[i].passed)
+			code = NPUCTL_EXIT_ERROR;
+out:
+	if (c2)
+		npu_ctx_destroy(c2);
+	if (c1)
+		npu_ctx_destroy(c1);
+	npuctl_dev_close(&nd);
+	return code;
+}
+
+const struct npuctl_cmd npuctl_cmd_selftest = {
+	.name = "selftest",
+	.summary = "Run a battery of jobs and check what the NPU did",
+	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--json]",
+	.run = run,
+};
