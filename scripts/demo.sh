@@ -49,6 +49,36 @@ rm -rf "$tmp2"
 
 step "Diagnostics after boot" "$npuctl" diag --device sim --gen 40xx || status=1
 
+tmp3=$(mktemp -d)
+for gen in 37xx 40xx; do
+	step "A job on the $gen NPU: fill 4 MiB with 0xA5" "$npuctl" exec fill --size 4M --pattern 0xA5 \
+		--out "$tmp3/fill.bin" --device sim --gen "$gen" || status=1
+	if [[ -s $tmp3/fill.bin ]] && cmp -s "$tmp3/fill.bin" <(head -c 4194304 /dev/zero | tr '\0' '\245'); then
+		echo "the 4 MiB read back from the output buffer are all 0xA5"
+	else
+		echo "the output is not 4 MiB of 0xA5"
+		status=1
+	fi
+	head -c 3000000 /dev/urandom >"$tmp3/in.bin"
+	step "A copy job on the $gen NPU: 3,000,000 random bytes" "$npuctl" exec copy --in "$tmp3/in.bin" \
+		--out "$tmp3/out.bin" --device sim --gen "$gen" || status=1
+	if cmp -s "$tmp3/in.bin" "$tmp3/out.bin"; then
+		echo "the copy read back equals the input"
+	else
+		echo "the copy differs from the input"
+		status=1
+	fi
+	step "The job self-test on $gen" "$npuctl" selftest --device sim --gen "$gen" || status=1
+done
+rm -rf "$tmp3"
+
+printf '\n== A firmware that stops completing jobs (NPU_SIM_FAULT=hang-job)\n'
+printf '$ NPU_SIM_FAULT=hang-job %s exec fill --size 64K --pattern 0x11 --device sim\n' "$npuctl"
+NPU_SIM_FAULT=hang-job "$npuctl" exec fill --size 64K --pattern 0x11 --device sim
+rc=$?
+echo "(exit $rc)"
+[[ $rc -eq 1 ]] || status=1
+
 printf '\n== A firmware that never reports READY (NPU_SIM_FAULT=no-ready)\n'
 printf '$ NPU_SIM_FAULT=no-ready %s boot --device sim\n' "$npuctl"
 NPU_SIM_FAULT=no-ready "$npuctl" boot --device sim

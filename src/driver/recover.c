@@ -64,7 +64,7 @@ int npu_device_recover(struct npu_device *d, const char *reason)
 
 	/* reason may be d->recovery_reason itself: copy it before anything rewrites it. */
 	snprintf(why, sizeof(why), "%s", reason && reason[0] ? reason : "unknown reason");
-	npu_err(PM, "recovering the NPU: %s", why);
+	npu_warn(PM, "recovering the NPU: %s", why);
 
 	/* Best effort, not awaited: the firmware may be past answering. */
 	if (d->state == NPU_DEV_READY && d->ipc.enabled) {

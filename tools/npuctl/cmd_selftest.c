@@ -18,6 +18,7 @@
 #include "hw/cmd.h"
 #include "hw/jsm.h"
 #include "util/json.h"
+#include "util/log.h"
 
 #define WAIT_US		   10000000u
 #define MAX_RESULTS	   16
@@ -447,6 +448,12 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	}
 	t.nd = &nd;
 	t.d = &nd.dev;
+	/*
+	 * The battery provokes MMU faults and a recovery on purpose: their
+	 * warnings are expected, and shown only with -v.
+	 */
+	if (ctl->verbosity <= 0)
+		npu_log_adjust(-1);
 	if (npu_ctx_create(t.d, &c1) || npu_ctx_create(t.d, &c2)) {
 		npuctl_err("cannot create contexts");
 		goto out;
