@@ -7,6 +7,7 @@
 #   make tsan       the suite under ThreadSanitizer, in build-tsan/
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make format / format-check
+#   make lint       clang-tidy and cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
 #
 # Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
 # JOBS (parallel build jobs), WERROR (ON).
@@ -21,7 +22,7 @@ CLANG := $(shell command -v clang 2>/dev/null)
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
-.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check clean
+.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check lint clean
 
 all: build
 
@@ -70,5 +71,9 @@ format:
 format-check:
 	@clang-format --dry-run -Werror $(SOURCES) && echo "format-check: $(words $(SOURCES)) files formatted"
 
+# Static analysis: .clang-tidy and cppcheck (.cppcheck-suppressions); any finding fails.
+lint:
+	@JOBS=$(JOBS) scripts/lint.sh build-lint
+
 clean:
-	rm -rf build build-asan build-fuzz build-tsan
+	rm -rf build build-asan build-fuzz build-tsan build-lint

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing npud needs on Debian 12 (bookworm):
-# the toolchain, cmocka, clang (for the fuzz targets), python3 (CLI tests) and
-# Intel's NPU firmware (firmware-intel-misc, from bookworm-backports'
-# non-free-firmware component, added to apt's sources when missing).
+# the toolchain, cmocka, clang (for the fuzz targets), python3 (CLI tests),
+# cppcheck and clang-tidy (make lint) and Intel's NPU firmware
+# (firmware-intel-misc, from bookworm-backports' non-free-firmware component,
+# added to apt's sources when missing).
 #
 # Usage: scripts/install-deps.sh [--no-firmware]
 # Does nothing when everything is present. Needs root to install; without it,
@@ -12,7 +13,8 @@ set -euo pipefail
 want_firmware=1
 [[ ${1:-} == --no-firmware ]] && want_firmware=0
 
-packages=(cmake make gcc libcmocka-dev pkg-config python3 clang libclang-rt-14-dev)
+packages=(cmake make gcc libcmocka-dev pkg-config python3 clang libclang-rt-14-dev cppcheck
+	clang-tidy)
 fw_file=/lib/firmware/intel/vpu/vpu_37xx_v1.bin
 
 missing=()

@@ -10,6 +10,7 @@
 #include "driver/device.h"
 #include "driver/fw_load.h"
 #include "driver/job.h"
+#include "hw/boot_params.h"
 #include "hw/ipc.h"
 #include "hw/timeouts.h"
 #include "util/log.h"
@@ -127,33 +128,36 @@ static int wait_for_ready(struct npu_device *d)
 
 		while (fill--) {
 			uint32_t va = npu_ip_fifo_pop(d);
-			struct npu_ipc_hdr *hdr;
+			struct npu_ipc_hdr *slot, hdr;
 
-			if (va < rx || va - rx > NPU_IPC_RX_BUF_SIZE - sizeof(*hdr) ||
+			/* Headers live in the first half of the RX buffer (the header area). */
+			if (va < rx || va - rx > NPU_BOOT_IPC_HEADER_AREA_SIZE - sizeof(hdr) ||
 			    (va - rx) % NPU_IPC_ALIGN) {
 				npu_warn(IPC,
-					 "dropped IPC FIFO entry 0x%08x: outside the receive "
-					 "buffer 0x%llx+0x%x",
-					 va, (unsigned long long)rx, (unsigned)NPU_IPC_RX_BUF_SIZE);
+					 "dropped IPC FIFO entry 0x%08x: outside the IPC header "
+					 "area 0x%llx+0x%x",
+					 va, (unsigned long long)rx,
+					 (unsigned)NPU_BOOT_IPC_HEADER_AREA_SIZE);
 				dropped++;
 				continue;
 			}
-			hdr = (struct npu_ipc_hdr *)((uint8_t *)d->ipc_rx.dma.cpu + (va - rx));
-			if (hdr->channel != NPU_IPC_CHAN_BOOT_MSG) {
+			/* Copy it out first: the device may change the memory under us. */
+			slot = (struct npu_ipc_hdr *)((uint8_t *)d->ipc_rx.dma.cpu + (va - rx));
+			memcpy(&hdr, slot, sizeof(hdr));
+			slot->status = NPU_IPC_HDR_FREE;
+			if (hdr.channel != NPU_IPC_CHAN_BOOT_MSG) {
 				npu_warn(IPC,
 					 "dropped a message on channel %u before the ready "
 					 "message",
-					 hdr->channel);
-				hdr->status = NPU_IPC_HDR_FREE;
+					 hdr.channel);
 				dropped++;
 				continue;
 			}
-			hdr->status = NPU_IPC_HDR_FREE;
-			if (hdr->data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
+			if (hdr.data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
 				return npu_device_fail(d, "wait for ready", -EIO,
 						       "the boot message carries data_addr 0x%08x, "
 						       "not 0x%08x (\"BOOT\")",
-						       hdr->data_addr, NPU_IPC_BOOT_MSG_DATA_ADDR);
+						       hdr.data_addr, NPU_IPC_BOOT_MSG_DATA_ADDR);
 			d->ready_ns = npu_now_ns(d->plat);
 			return 0;
 		}
@@ -241,19 +245,21 @@ static bool device_alive(struct npu_device *d)
 int npu_device_power_down(struct npu_device *d)
 {
 	bool alive = device_alive(d);
-	int ret = 0, r;
+	int ret = 0;
 
 	npu_ipc_disable(d); /* requests from here on fail with -EAGAIN */
 	if (d->state == NPU_DEV_OFF)
 		return 0;
 	if (alive) {
+		int r;
+
 		/* hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
 		npu_btrs_irq_disable(d);
 		npu_ip_irq_disable(d);
 		if (d->mmu_ready)
 			npu_mmu_disable(&d->mmu, &d->mmio);
-		r = npu_btrs_ip_reset(d);
-		ret = ret ? ret : r;
+		/* Every step runs; the first error is the one returned. */
+		ret = npu_btrs_ip_reset(d);
 		r = npu_btrs_wp_drive(d, false);
 		ret = ret ? ret : r;
 		r = npu_btrs_d0i3_enter(d);

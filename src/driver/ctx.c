@@ -79,11 +79,11 @@ static void jobq_unmap(struct npu_ctx *c)
 static int ctx_attach(struct npu_ctx *c)
 {
 	struct npu_device *d = c->dev;
-	int ret;
 
 	if (!c->jobq_mapped) {
-		ret =
+		int ret =
 		    npu_mmu_ctx_map(&d->gctx, d->plat, c->jobq_va, c->jobq.addr, NPU_JOBQ_SIZE, 0);
+
 		if (ret)
 			return ret;
 		c->jobq_mapped = true;
@@ -255,8 +255,9 @@ void npu_ctx_destroy(struct npu_ctx *c)
 				 ret);
 	}
 	/* The descriptor is gone (and its TLB entries with it): no more invalidations. */
-	while (c->bos) {
-		bo_free(c->bos, false);
+	for (struct npu_bo *bo = c->bos, *next; bo; bo = next) {
+		next = bo->next; /* bo_free unlinks bo from c->bos and frees it */
+		bo_free(bo, false);
 		left++;
 	}
 	if (left)

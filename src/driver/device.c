@@ -29,9 +29,9 @@ const char *npu_dev_state_name(enum npu_dev_state s)
 
 int npu_device_fail(struct npu_device *d, const char *step, int ret, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (d->fail_step[0] == '\0') {
+		va_list ap;
+
 		snprintf(d->fail_step, sizeof(d->fail_step), "%s", step);
 		va_start(ap, fmt);
 		vsnprintf(d->fail_reason, sizeof(d->fail_reason), fmt, ap);

@@ -124,7 +124,7 @@ static void copy_text(char *dst, const uint8_t *src, size_t max)
 	size_t i;
 
 	for (i = 0; i < max && src[i] != 0; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] < 0x7F) ? (char)src[i] : '?';
+		dst[i] = (char)((src[i] >= 0x20 && src[i] < 0x7F) ? src[i] : '?');
 	dst[i] = '\0';
 }
 

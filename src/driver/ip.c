@@ -24,11 +24,12 @@ int npu_ip_host_ss_configure(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint32_t qreqn, qacceptn, qdeny;
-	int ret;
 
 	if (is_37xx(d)) {
-		ret = REGV_POLL32(m, NPU_37XX_HOST_SS_CPR_RST_CLR, NPU_37XX_HOST_SS_CPR_RST_CLR_AON,
-				  0, NPU_TIMEOUT_IP_BAR_READY_37XX_US);
+		int ret =
+		    REGV_POLL32(m, NPU_37XX_HOST_SS_CPR_RST_CLR, NPU_37XX_HOST_SS_CPR_RST_CLR_AON,
+				0, NPU_TIMEOUT_IP_BAR_READY_37XX_US);
+
 		if (ret)
 			return npu_device_fail(d, "host subsystem", ret,
 					       "the IP BAR is not ready (CPR_RST_CLR.AON stays 1)");

@@ -320,10 +320,12 @@ static void rx_one(struct npu_device *d, uint32_t hdr_va)
 
 void npu_ipc_drain(struct npu_device *d)
 {
-	uint32_t pops = 0, fill, hdr_va;
+	uint32_t pops = 0, fill;
 
 	/* npu_ip_fifo_fill reads 0 for an all-ones FILL register: a dead device ends the loop. */
 	while ((fill = npu_ip_fifo_fill(d)) != 0) {
+		uint32_t hdr_va;
+
 		if (pops == DRAIN_MAX_POPS) {
 			npu_warn(IPC,
 				 "the IPC FIFO still reports %u entries after %u reads: "

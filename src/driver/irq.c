@@ -163,12 +163,15 @@ static void watchdog_disable(struct npu_device *d)
 	struct npu_mmio *m = &d->mmio;
 	bool g37 = is_mtl(d);
 	uint32_t safe = g37 ? NPU_37XX_CPU_SS_TIM_SAFE : NPU_40XX_CPU_SS_TIM_SAFE;
+	/* NOLINTBEGIN(bugprone-branch-clone): equal values today, but per-generation registers */
 	uint32_t unlock = g37 ? NPU_37XX_CPU_SS_TIM_SAFE_UNLOCK : NPU_40XX_CPU_SS_TIM_SAFE_UNLOCK;
+	uint32_t wdog_disable =
+	    g37 ? NPU_37XX_CPU_SS_TIM_WATCHDOG_DISABLE : NPU_40XX_CPU_SS_TIM_WATCHDOG_DISABLE;
+	/* NOLINTEND(bugprone-branch-clone) */
 
 	REGV_WR32(m, safe, unlock);
 	REGV_WR32(m, g37 ? NPU_37XX_CPU_SS_TIM_WATCHDOG : NPU_40XX_CPU_SS_TIM_WATCHDOG,
-		  g37 ? NPU_37XX_CPU_SS_TIM_WATCHDOG_DISABLE
-		      : NPU_40XX_CPU_SS_TIM_WATCHDOG_DISABLE);
+		  wdog_disable);
 	REGV_WR32(m, safe, unlock);
 	REGV_WR32(m, g37 ? NPU_37XX_CPU_SS_TIM_WDOG_EN : NPU_40XX_CPU_SS_TIM_WDOG_EN, 0);
 	if (g37)

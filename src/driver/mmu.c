@@ -173,7 +173,6 @@ static int cmdq_submit(struct npu_mmu *mmu, struct npu_mmio *m)
 {
 	const uint32_t mask = Q_IDX_WRAP | NPU_MMU_CMDQ_CONS_ERR;
 	uint32_t cons;
-	int ret;
 
 	/* The commands must be in memory before the device can see the new PROD. */
 	npu_dma_wmb();
@@ -184,8 +183,10 @@ static int cmdq_submit(struct npu_mmu *mmu, struct npu_mmio *m)
 	if (cons != NPU_REG_IO_ERROR && (cons & NPU_MMU_CMDQ_CONS_ERR))
 		return cmdq_fail(mmu, cons);
 	if ((cons & mask) != mmu->cmdq_prod) {
-		ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGV, NPU_MMU_CMDQ_CONS, "NPU_MMU_CMDQ_CONS",
-				      mask, mmu->cmdq_prod, NPU_TIMEOUT_MMU_CMDQ_US, &cons);
+		int ret =
+		    npu_mmio_poll32(m, NPU_PCI_BAR_REGV, NPU_MMU_CMDQ_CONS, "NPU_MMU_CMDQ_CONS",
+				    mask, mmu->cmdq_prod, NPU_TIMEOUT_MMU_CMDQ_US, &cons);
+
 		if (ret == -ETIMEDOUT && (cons & NPU_MMU_CMDQ_CONS_ERR))
 			return cmdq_fail(mmu, cons);
 		if (ret)

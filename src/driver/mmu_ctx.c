@@ -82,6 +82,7 @@ static int pt_alloc(struct npu_mmu_ctx *ctx, struct npu_platform *p, bool has_ne
 	if (!pt)
 		return -ENOMEM;
 	if (has_next) {
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of table pointers */
 		pt->next = calloc(NPU_MMU_PT_ENTRIES, sizeof(*pt->next));
 		if (!pt->next) {
 			free(pt);
@@ -107,7 +108,8 @@ static void pt_free(struct npu_mmu_ctx *ctx, struct npu_platform *p, struct npu_
 	ctx->tables--;
 }
 
-/* Frees pt and everything below it. */
+/* Frees pt and everything below it. Recursion depth: the table levels (at most 4). */
+/* NOLINTNEXTLINE(misc-no-recursion) */
 static void pt_free_tree(struct npu_mmu_ctx *ctx, struct npu_platform *p, struct npu_mmu_pt *pt)
 {
 	if (pt->next) {
@@ -127,6 +129,7 @@ int npu_mmu_ctx_init(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint32_t s
 	if (ssid >= NPU_MMU_CDTAB_ENTRY_COUNT)
 		return -EINVAL;
 	ctx->ssid = ssid;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of table pointers */
 	ctx->pgd_next = calloc(NPU_MMU_PT_ENTRIES, sizeof(*ctx->pgd_next));
 	if (!ctx->pgd_next)
 		return -ENOMEM;

@@ -63,6 +63,11 @@ static const char *parse_hex_u64(const char *p, uint64_t *out)
 	uint64_t v = 0;
 	int n = 0;
 
+	/*
+	 * clang 14's analyzer does not model errno: it takes read_attr's "return -errno"
+	 * as a possible 0 (success) with buf unwritten. p is always a terminated string.
+	 */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
 	for (; hex_value(*p) >= 0; p++, n++) {
@@ -119,6 +124,7 @@ static int read_attr(const char *dir, const char *attr, char *buf, size_t cap)
 	/* Read one byte more than fits, to tell "exactly full" from "too long". */
 	for (;;) {
 		char extra;
+		/* cppcheck-suppress uninitvar ; only the address of extra is taken here */
 		char *dst = len < cap - 1 ? buf + len : &extra;
 		size_t want = len < cap - 1 ? cap - 1 - len : 1;
 		ssize_t got = read(fd, dst, want);
@@ -179,6 +185,7 @@ static int parse_resource(const char *text, struct npu_pci_bar bar[NPU_PCI_NUM_B
 	unsigned line = 0;
 
 	memset(bar, 0, sizeof(bar[0]) * NPU_PCI_NUM_BARS);
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): as in parse_hex_u64 */
 	while (*p != '\0') {
 		uint64_t start, end, flags;
 

@@ -55,7 +55,7 @@ static void fill_header(uint8_t *h, const struct synth_layout *l, uint32_t versi
 	npu_put_le64(h + NPU_FW_OFF(image_load_address), image_addr);
 	npu_put_le32(h + NPU_FW_OFF(image_size), NPU_FW_SYNTH_IMAGE_SIZE);
 	npu_put_le64(h + NPU_FW_OFF(entry_point), image_addr + l->entry_offset);
-	memcpy(h + NPU_FW_OFF(vpu_version), "0.0.0", 5);
+	memcpy(h + NPU_FW_OFF(vpu_version), "0.0.0", sizeof("0.0.0"));
 	npu_put_le32(h + NPU_FW_OFF(compression_type), 0);
 	npu_put_le64(h + NPU_FW_OFF(firmware_version_load_address),
 		     l->runtime_base + NPU_FW_VERSION_PAGE_OFFSET);

@@ -205,6 +205,7 @@ int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out)
 	 * pointers into it keep the alignment of the device addresses.
 	 */
 	s->mem =
+	    /* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
 	    mmap(NULL, s->mem_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->mem == MAP_FAILED)
 		s->mem = NULL;

@@ -375,7 +375,7 @@ static uint32_t step(const struct cmd_ctx *c)
 }
 
 /* Reads and checks the batch header (protocol.md §4.1); sets up the walk. */
-static uint32_t start(const struct cmd_ctx *c)
+static uint32_t batch_start(const struct cmd_ctx *c)
 {
 	struct sim_cmd_state *st = c->st;
 	uint8_t h[BATCH_HDR_SIZE];
@@ -423,7 +423,7 @@ enum sim_cmd_result sim_cmd_run(struct npu_sim *s, uint32_t ssid, struct sim_cmd
 	uint32_t ret = STATUS_OK;
 
 	if (!st->started)
-		ret = start(&c);
+		ret = batch_start(&c);
 	/* Each step consumes >= 4 bytes of at most SIM_CMD_BUFFER_SIZE_MAX, or ends the run. */
 	while (ret == STATUS_OK && st->offset < st->end)
 		ret = step(&c);

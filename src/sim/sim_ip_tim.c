@@ -155,16 +155,14 @@ bool sim_tim_read32(struct npu_sim *s, uint64_t off, uint32_t *val)
 		*val = s->ip.tim_watchdog;
 	else if (off == t->wdog_en)
 		*val = s->ip.tim_wdog_en;
-	else if (off == t->safe)
-		*val = 0;
 	else if (off == t->gen_config)
 		*val = s->ip.tim_gen_config;
 	else if (off == t->perf)
 		*val = (uint32_t)sim_ip_perf_ticks(s);
 	else if (off == t->perf + 4u)
 		*val = (uint32_t)(sim_ip_perf_ticks(s) >> 32);
-	else if (doorbell_index(s, off) >= 0)
-		*val = 0;
+	else if (off == t->safe || doorbell_index(s, off) >= 0)
+		*val = 0; /* TIM_SAFE and the doorbells read as zero */
 	else
 		return false;
 	return true;

@@ -167,8 +167,6 @@ static void evtq_record(struct npu_sim *s, uint32_t id, uint32_t ssid, uint32_t 
 {
 	struct sim_mmu *m = &s->mmu;
 	struct sim_q q = q_decode(m->evtq_base, NPU_MMU_IDR1_EVTQS);
-	uint64_t pa;
-	uint8_t *rec;
 
 	if (!(m->cr0 & NPU_MMU_CR0_EVTQEN))
 		return;
@@ -178,8 +176,9 @@ static void evtq_record(struct npu_sim *s, uint32_t id, uint32_t ssid, uint32_t 
 		sim_guest_error(s, "MMU event queue full: event 0x%02x at VA 0x%" PRIx64 " dropped",
 				id, va);
 	} else {
-		pa = q.addr + (uint64_t)(m->evtq_prod & q.idx) * NPU_MMU_EVTQ_ENTRY_SIZE;
-		rec = sim_mem_ptr(s, pa, NPU_MMU_EVTQ_ENTRY_SIZE);
+		uint64_t pa = q.addr + (uint64_t)(m->evtq_prod & q.idx) * NPU_MMU_EVTQ_ENTRY_SIZE;
+		uint8_t *rec = sim_mem_ptr(s, pa, NPU_MMU_EVTQ_ENTRY_SIZE);
+
 		if (!rec) {
 			sim_guest_error(
 			    s, "MMU event queue entry at 0x%" PRIx64 " is outside memory", pa);

@@ -96,10 +96,11 @@ int npu_log_parse_spec(const char *spec, struct npu_log_filter *f, char *bad, si
 	/* Categories named without a level get debug: "fw" alone means "show me fw". */
 	out.level = level >= 0 ? (enum npu_log_level)level : NPU_LOG_DEBUG;
 	out.cats = cats;
-	if (cats == NPU_LOG_ALL_CATS)
-		out.base_level = out.level;
-	/* A spec can lower everything ("error"), never hide errors of other categories. */
-	else if (out.level < out.base_level)
+	/*
+	 * Every category: the level is the base level too. Some: a spec can lower
+	 * everything ("error"), never hide errors of other categories.
+	 */
+	if (cats == NPU_LOG_ALL_CATS || out.level < out.base_level)
 		out.base_level = out.level;
 	*f = out;
 	return 0;
