@@ -18,6 +18,7 @@
 #include "driver/mmio.h"
 #include "driver/mmu.h"
 #include "driver/mmu_ctx.h"
+#include "driver/stats.h"
 #include "platform/platform.h"
 
 #define NPU_BOOT_MAX_PHASES 16
@@ -96,6 +97,7 @@ struct npu_device {
 	char recovery_reason[160];
 	uint64_t recoveries;
 	uint64_t mmu_faults;
+	struct npu_dev_counters counters; /* busy time, job totals (stats.h) */
 
 	char fail_step[48];
 	char fail_reason[384];

@@ -162,6 +162,7 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	job->tdr_extensions = 0;
 	c->job_counter++;
 	c->queued++;
+	npu_stats_job_queued(c, job->submit_ns);
 
 	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id), NPU_37XX_CPU_SS_DOORBELL_SET);
 	npu_dbg(JOB, "context %u: job 0x%x at 0x%" PRIx64 " in slot %u, doorbell %u", c->id, id,
@@ -183,6 +184,7 @@ void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status)
 		c->jobs_completed++;
 	else
 		c->jobs_failed++;
+	npu_stats_job_done(c, job->done_ns, status);
 }
 
 void npu_ctx_abort_jobs(struct npu_ctx *c)
@@ -201,7 +203,6 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 	struct npu_jsm_job_done p;
 	struct npu_ctx *c;
 	struct npu_job *job;
-	char why[64];
 
 	memcpy(&p, &msg->payload.job_done, sizeof(p));
 	if (msg->result != NPU_JSM_STATUS_SUCCESS) {
@@ -227,6 +228,8 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 		npu_dbg(JOB, "JOB_DONE for job 0x%x names engine %u doorbell %u (expected 0, %u)",
 			p.job_id, p.engine_idx, p.db_idx, c->db_id);
 	if (p.job_status == NPU_JSM_STATUS_MVNCI_CONTEXT_VIOLATION_HW) {
+		char why[64];
+
 		snprintf(why, sizeof(why), "job 0x%x ended with a context violation", p.job_id);
 		npu_ctx_fault(d, c->ssid, why);
 		return;
@@ -312,8 +315,10 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 			tdr_check(c, job);
 			continue;
 		}
-		if (now >= deadline && serviced)
+		if (now >= deadline && serviced) {
+			npu_stats_wait_timed_out(d, timeout_us);
 			return -ETIMEDOUT;
+		}
 		until = deadline < job->tdr_next_ns ? deadline : job->tdr_next_ns;
 		wait_ns = until > now ? until - now : 0;
 		ret = npu_irq_wait(d, wait_ns / 1000u > UINT32_MAX

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "driver/mmu_ctx.h"
+#include "driver/stats.h"
 #include "hw/jsm.h"
 #include "platform/platform.h"
 
@@ -87,6 +88,8 @@ struct npu_ctx {
 	uint32_t jobq_tail; /* the host's copy: the device may scribble on the queue */
 	bool abort_sent;    /* faulted, and UNREGISTER_DB/SSID_RELEASE went out */
 	struct npu_bo *bos; /* buffers still alive, freed by npu_ctx_destroy */
+	/* Time with jobs queued (stats.h). */
+	struct npu_busy busy;
 };
 
 /*

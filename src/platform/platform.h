@@ -74,6 +74,8 @@ struct npu_platform {
 	/* Mapped BARs (uncached), or NULL where ops->read32/write32 trap accesses. */
 	volatile uint8_t *bar_base[NPU_PLATFORM_BARS];
 	bool simulated;
+	/* Bytes of DMA memory the backend can give in all; 0: it cannot say (npuctl status). */
+	uint64_t dma_mem_size;
 };
 
 /* Fault-injection knobs of the simulated NPU (NPU_SIM_FAULT, docs/simulator.md). */

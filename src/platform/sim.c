@@ -181,6 +181,7 @@ int npu_platform_sim_open(const struct npu_platform_config *cfg, enum npu_gen ge
 	model = npu_pci_model_lookup(device);
 	sp->base.ops = &sim_ops;
 	sp->base.simulated = true;
+	sp->base.dma_mem_size = npu_sim_mem_size(sp->sim);
 	pci = &sp->base.pci;
 	strcpy(pci->bdf, "sim");
 	pci->vendor = NPU_PCI_VENDOR_INTEL;

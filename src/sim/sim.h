@@ -45,6 +45,8 @@ void npu_sim_write64(struct npu_sim *sim, unsigned bar, uint64_t off, uint64_t v
 /* DMA memory: zeroed, 4 KiB aligned; addr is the "physical" address. */
 int npu_sim_dma_alloc(struct npu_sim *sim, size_t size, void **cpu, uint64_t *addr);
 void npu_sim_dma_free(struct npu_sim *sim, uint64_t addr);
+/* Bytes of the DMA arena. */
+size_t npu_sim_mem_size(const struct npu_sim *sim);
 
 /* Readable while the interrupt line is asserted and not yet acknowledged. */
 int npu_sim_irq_fd(struct npu_sim *sim);

@@ -16,6 +16,7 @@
  * (status FREE: released by the host), never over one the host still holds.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,7 @@ static void fail(struct npu_sim *s, const char *fmt, ...)
 	va_end(ap);
 	s->fw.state = SIM_FW_FAILED;
 	npu_info(SIM, "firmware: boot abandoned: %s", s->fw.fail_reason);
+	sim_fwlog(s, SIM_LOG_ERR, "boot: failed: %s", s->fw.fail_reason);
 }
 
 /* Sleeps with the lock released; false if the CPU was stopped meanwhile. */
@@ -97,8 +99,8 @@ static int check_image(struct npu_sim *s)
 		int ret = sim_mmu_access(s, 0, rom->image_load_address + off, page, n, false);
 
 		if (ret) {
-			fail(s, "cannot read its image at 0x%llx through the MMU (%d)",
-			     (unsigned long long)(rom->image_load_address + off), ret);
+			fail(s, "cannot read its image at 0x%" PRIx64 " through the MMU (%d)",
+			     rom->image_load_address + off, ret);
 			return ret;
 		}
 		if (memcmp(page, want + off, n) != 0) {
@@ -135,7 +137,7 @@ static int find_free(struct npu_sim *s, uint64_t area, uint32_t slots, uint32_t 
 int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_msg *msg, bool self)
 {
 	uint32_t h = 0, p = 0;
-	uint64_t hdr_va, msg_va;
+	uint64_t hdr_va;
 	int ret;
 
 	if (s->ip.to_host.fill >= SIM_FIFO_DEPTH)
@@ -149,7 +151,8 @@ int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_m
 		return ret;
 	hdr_va = s->fw.rx_hdr_area + (uint64_t)h * sizeof(*hdr);
 	if (msg) {
-		msg_va = s->fw.rx_payload_area + (uint64_t)p * NPU_JSM_MSG_SIZE;
+		uint64_t msg_va = s->fw.rx_payload_area + (uint64_t)p * NPU_JSM_MSG_SIZE;
+
 		msg->status = NPU_JSM_MSG_ALLOCATED;
 		ret = sim_mmu_access(s, 0, msg_va, msg, sizeof(*msg), true);
 		if (ret)
@@ -203,6 +206,7 @@ static void boot(struct npu_sim *s)
 
 	s->fw.state = SIM_FW_BOOTING;
 	s->fw.fail_reason[0] = '\0';
+	sim_fwlog_reset(s);
 	if (s->fw.entry != s->rom.entry_point) {
 		fail(s, "started at 0x%llx, but its entry point is 0x%llx",
 		     (unsigned long long)s->fw.entry, (unsigned long long)s->rom.entry_point);
@@ -223,6 +227,7 @@ static void boot(struct npu_sim *s)
 		fail(s, "boot parameters magic 0x%x, want 0x%x", bp->magic, NPU_BOOT_PARAMS_MAGIC);
 		goto out;
 	}
+	sim_fwlog_init(s, bp); /* from here on the firmware can say what goes wrong */
 	if (bp->ipc_header_area_size < sizeof(struct npu_ipc_hdr) ||
 	    bp->ipc_header_area_start % NPU_IPC_ALIGN || bp->ipc_header_area_start >> 32 ||
 	    (bp->ipc_header_area_start + bp->ipc_header_area_size - 1) >> 32) {
@@ -248,6 +253,13 @@ static void boot(struct npu_sim *s)
 	if (s->fw.rx_payload_slots > RX_SLOTS_MAX)
 		s->fw.rx_payload_slots = RX_SLOTS_MAX;
 	s->fw.rx_payload_next = 0;
+	sim_fwlog(s, SIM_LOG_INFO,
+		  "boot: entry 0x%llx, boot params at 0x%llx, IPC headers 0x%llx+0x%x, payloads "
+		  "0x%llx+0x%x",
+		  (unsigned long long)s->fw.entry,
+		  (unsigned long long)s->rom.boot_params_load_address,
+		  (unsigned long long)s->fw.rx_hdr_area, bp->ipc_header_area_size,
+		  (unsigned long long)s->fw.rx_payload_area, bp->ipc_payload_area_size);
 	if (check_image(s))
 		goto out;
 
@@ -266,6 +278,9 @@ static void boot(struct npu_sim *s)
 	ready.channel = NPU_IPC_CHAN_BOOT_MSG;
 	ready.src_node = NPU_IPC_NODE_VPU;
 	ready.dst_node = NPU_IPC_NODE_HOST;
+	/* Before the message: a host that has seen READY finds the record. */
+	sim_fwlog(s, SIM_LOG_INFO, "ready: boot %u, image checked, posting READY",
+		  s->fw.boot_count);
 	ret = sim_fw_post_hdr(s, &ready, NULL, false);
 	if (ret) {
 		fail(s, "cannot post its ready message into the IPC header area 0x%llx (%d)",
@@ -418,6 +433,7 @@ void sim_fw_stop(struct npu_sim *s)
 	s->fw.state = SIM_FW_OFF;
 	/* A restarted firmware knows nothing of the last one's queues, jobs or settings. */
 	sim_jobs_reset(s);
+	sim_fwlog_reset(s); /* nor of its log buffers, which the host may free */
 	s->fw.heartbeat = 0;
 	s->fw.power_level = 0;
 	s->fw.trace_level = s->fw.trace_dest = 0;

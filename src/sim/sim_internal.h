@@ -105,6 +105,19 @@ struct sim_queue {
 
 #define SIM_DOORBELLS 256
 
+/* One firmware log buffer as the firmware writes it (sim_fwlog.c). */
+struct sim_fwlog_buf {
+	uint64_t va;	/* 0: none given, unusable, or given up after a fault */
+	uint32_t size;	/* the one sub-buffer: header and message area */
+	uint32_t write; /* write_index: offset into the message area */
+	uint32_t wrap;	/* wrap_count */
+};
+
+struct sim_fwlog {
+	struct sim_fwlog_buf crit, verbose;
+	uint64_t records; /* written since boot */
+};
+
 struct sim_fw {
 	pthread_t thread;
 	bool thread_running;
@@ -136,6 +149,7 @@ struct sim_fw {
 	uint32_t garbage_next;	  /* fault ipc-garbage: the next kind of garbage posted */
 	uint64_t messages_served; /* host messages read and answered (or not, if none due) */
 	uint64_t rx_full;	  /* times a message waited for the host to free an RX slot */
+	struct sim_fwlog log;	  /* the log buffers (sim_fwlog.c) */
 	char fail_reason[160];
 };
 
@@ -235,5 +249,33 @@ void sim_fw_heartbeat(struct npu_sim *s);
  * as long as the RX area has room for the replies (sim_fw_post_msg is there).
  */
 void sim_jsm_serve(struct npu_sim *s);
+
+/*
+ * sim_fwlog.c: the firmware log (protocol.md §7) in the buffers the boot
+ * parameters name. Records are at most SIM_FWLOG_RECORD_MAX bytes (longer
+ * text is cut); errors go to the critical buffer too. Nothing is written
+ * before sim_fwlog_init or after sim_fwlog_reset.
+ */
+#define SIM_FWLOG_RECORD_MAX 256u
+
+enum sim_log_level {
+	SIM_LOG_INFO = 0,
+	SIM_LOG_WARN,
+	SIM_LOG_ERR,
+};
+
+struct npu_boot_params;
+/* Boot: takes the log buffers of bp and writes their headers. */
+void sim_fwlog_init(struct npu_sim *s, const struct npu_boot_params *bp);
+/* CPU stopped: the firmware forgets its log buffers (the host may free them). */
+void sim_fwlog_reset(struct npu_sim *s);
+void sim_fwlog(struct npu_sim *s, enum sim_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A host request served, with its result. */
+void sim_fwlog_jsm(struct npu_sim *s, uint32_t type, uint32_t request_id, uint32_t result);
+/* A job ended (with a record of the MMU fault when that ended it). */
+void sim_fwlog_job(struct npu_sim *s, uint32_t db, uint32_t ssid, uint32_t job_id, uint32_t status);
+/* STATE_DUMP: heartbeat, counters and the first few queues. */
+void sim_fwlog_state_dump(struct npu_sim *s);
 
 #endif

@@ -121,6 +121,9 @@ void sim_jobs_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *
 			continue;
 		npu_dbg(SIM, "firmware: engine reset: job 0x%x of doorbell %u abandoned", q->job_id,
 			db);
+		sim_fwlog(s, SIM_LOG_WARN,
+			  "engine reset: job 0x%x of doorbell %u (SSID %u) abandoned", q->job_id,
+			  db, q->ssid);
 		consume_slot(s, db, q);
 		for (uint32_t i = 0; i < n; i++)
 			listed |= done->impacted_contexts[i].host_ssid == q->ssid;
@@ -142,6 +145,7 @@ static void job_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_
 	sim_fw_heartbeat(s);
 	npu_trace(SIM, "firmware: job 0x%x of doorbell %u done, status 0x%x", q->job_id, db,
 		  status);
+	sim_fwlog_job(s, db, q->ssid, q->job_id, status); /* before its JOB_DONE */
 	if (q->queue_flags & NPU_JOBQ_FLAGS_NO_JOB_DONE)
 		return;
 	memset(&msg, 0, sizeof(msg));

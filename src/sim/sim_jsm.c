@@ -245,6 +245,7 @@ static void state_dump(struct npu_sim *s)
 		 (unsigned long long)s->fw.heartbeat, (unsigned long long)s->fw.jobs_done,
 		 registered, running, (unsigned long long)s->fw.messages_served,
 		 (unsigned long long)s->fw.messages_dropped);
+	sim_fwlog_state_dump(s);
 }
 
 /* Handles one request; fills rsp's payload and returns its result. *reply: whether one is due. */
@@ -272,6 +273,8 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 			return NPU_JSM_STATUS_PROCESSING_ERR;
 		}
 		sim_jobs_engine_reset(s, &out->engine_reset_done);
+		sim_fwlog(s, SIM_LOG_WARN, "engine reset: %u contexts impacted",
+			  out->engine_reset_done.num_impacted_contexts);
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_SSID_RELEASE: {
 		unsigned n = sim_jobs_release_ssid(s, in->ssid_release.host_ssid);
@@ -318,6 +321,7 @@ static void drop(struct npu_sim *s, uint32_t hdr_va, const char *why)
 {
 	s->fw.messages_dropped++;
 	sim_guest_error(s, "host IPC message at 0x%08x dropped: %s", hdr_va, why);
+	sim_fwlog(s, SIM_LOG_ERR, "ipc: host message at 0x%08x dropped: %s", hdr_va, why);
 }
 
 /* The header's checks (protocol.md §1.2, §1.4); the reason it is unusable, or NULL. */
@@ -383,6 +387,7 @@ static void serve_one(struct npu_sim *s, uint32_t hdr_va)
 	rsp.type = response_type(req.type);
 	rsp.request_id = req.request_id;
 	rsp.result = handle(s, &req, &rsp, &reply);
+	sim_fwlog_jsm(s, req.type, req.request_id, rsp.result); /* before the reply goes out */
 	if (reply && sim_fw_post_msg(s, hdr.channel, &rsp))
 		npu_dbg(SIM, "firmware: reply to request %u lost", req.request_id);
 }

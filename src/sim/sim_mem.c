@@ -103,3 +103,8 @@ void npu_sim_dma_free(struct npu_sim *sim, uint64_t addr)
 out:
 	pthread_mutex_unlock(&sim->lock);
 }
+
+size_t npu_sim_mem_size(const struct npu_sim *sim)
+{
+	return sim->mem_size; /* set at creation, never changed: no lock */
+}

@@ -83,5 +83,7 @@ extern const struct npuctl_cmd npuctl_cmd_boot;
 extern const struct npuctl_cmd npuctl_cmd_diag;
 extern const struct npuctl_cmd npuctl_cmd_exec;
 extern const struct npuctl_cmd npuctl_cmd_selftest;
+extern const struct npuctl_cmd npuctl_cmd_status;
+extern const struct npuctl_cmd npuctl_cmd_fw_log;
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* npuctl boot: power up, load the firmware, start it, wait for READY. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,7 +82,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		if (ctl->verbosity > 0)
 			npuctl_dev_dump(&nd, stderr);
 	}
-	npuctl_dev_close(&nd);
+	if (npuctl_dev_close(&nd))
+		ret = -EIO;
 	return ret ? NPUCTL_EXIT_ERROR : NPUCTL_EXIT_OK;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* npuctl diag: boot, then report what the device says about itself. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -116,7 +117,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		print_text(&nd, &g);
 	if (ret)
 		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
-	npuctl_dev_close(&nd);
+	if (npuctl_dev_close(&nd))
+		ret = -EIO;
 	return ret ? NPUCTL_EXIT_ERROR : NPUCTL_EXIT_OK;
 }
 

@@ -167,8 +167,8 @@ static int parse(const struct npuctl_cmd *cmd, int argc, char **argv, struct exe
 
 	if (npuctl_parse_opts(cmd, argc, argv, opts, pos, 1, &n_pos, code))
 		return 1;
-	if (n_pos != 1 ||
-	    (strcmp(pos[0], "fill") && strcmp(pos[0], "copy") && strcmp(pos[0], "timestamp"))) {
+	if (n_pos != 1 || (strcmp(pos[0], "fill") != 0 && strcmp(pos[0], "copy") != 0 &&
+			   strcmp(pos[0], "timestamp") != 0)) {
 		*code = npuctl_usage_err(cmd, "exec: say fill, copy or timestamp");
 		return 1;
 	}
@@ -242,7 +242,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 out:
 	if (x.ctx)
 		npu_ctx_destroy(x.ctx); /* frees the buffers still mapped in it */
-	npuctl_dev_close(&nd);
+	if (npuctl_dev_close(&nd))
+		code = NPUCTL_EXIT_ERROR;
 	free(x.in_data);
 	return code;
 }

@@ -476,7 +476,8 @@ out:
 		npu_ctx_destroy(c2);
 	if (c1)
 		npu_ctx_destroy(c1);
-	npuctl_dev_close(&nd);
+	if (npuctl_dev_close(&nd))
+		code = NPUCTL_EXIT_ERROR;
 	return code;
 }
 

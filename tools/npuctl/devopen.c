@@ -88,19 +88,29 @@ int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd)
 	return NPUCTL_EXIT_OK;
 }
 
-void npuctl_dev_close(struct npuctl_dev *nd)
+int npuctl_dev_close(struct npuctl_dev *nd)
 {
+	int ret = 0;
+
 	if (nd->dev_open)
 		npu_device_close(&nd->dev);
 	nd->dev_open = false;
 	if (nd->plat)
 		npu_platform_close(nd->plat);
 	nd->plat = NULL;
-	if (nd->trace)
-		fclose(nd->trace);
+	if (nd->trace) {
+		/* A trace cut short must not pass for a complete one. */
+		bool failed = ferror(nd->trace) != 0;
+
+		if (fclose(nd->trace) != 0 || failed) {
+			npuctl_err("--trace-mmio: writing the trace failed; it is incomplete");
+			ret = -EIO;
+		}
+	}
 	nd->trace = NULL;
 	free(nd->rom);
 	nd->rom = NULL;
+	return ret;
 }
 
 void npuctl_dev_dump(struct npuctl_dev *nd, FILE *out)

@@ -29,7 +29,8 @@ struct npuctl_dev {
  * every case.
  */
 int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd);
-void npuctl_dev_close(struct npuctl_dev *nd);
+/* Returns -EIO when the --trace-mmio file could not be written in full (said on stderr). */
+int npuctl_dev_close(struct npuctl_dev *nd);
 
 /* Prints the register snapshot (the diagnostic dump) on out. */
 void npuctl_dev_dump(struct npuctl_dev *nd, FILE *out);

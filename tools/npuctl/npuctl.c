@@ -12,8 +12,8 @@
 #include "util/log.h"
 
 static const struct npuctl_cmd *const commands[] = {
-	&npuctl_cmd_probe, &npuctl_cmd_fw_info, &npuctl_cmd_boot,
-	&npuctl_cmd_diag,  &npuctl_cmd_exec,	&npuctl_cmd_selftest,
+	&npuctl_cmd_probe, &npuctl_cmd_fw_info,	 &npuctl_cmd_boot,   &npuctl_cmd_diag,
+	&npuctl_cmd_exec,  &npuctl_cmd_selftest, &npuctl_cmd_status, &npuctl_cmd_fw_log,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -92,13 +92,14 @@ int npuctl_parse_args(const struct npuctl_cmd *cmd, int argc, char **argv, const
 		flag_set[f] = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		bool known = false;
 
 		if (!only_pos && strcmp(a, "--") == 0) {
 			only_pos = true;
 			continue;
 		}
 		if (!only_pos && a[0] == '-' && a[1] != '\0') {
+			bool known = false;
+
 			if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 				npuctl_cmd_help(cmd, stdout);
 				*exit_code = NPUCTL_EXIT_OK;
