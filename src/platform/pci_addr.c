@@ -11,16 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/hex.h"
 
 /* Parses exactly min..max hex digits (no prefix) into *out. */
 static const char *parse_hex_digits(const char *p, int min, int max, uint32_t *out)
@@ -28,9 +19,9 @@ static const char *parse_hex_digits(const char *p, int min, int max, uint32_t *o
 	uint32_t v = 0;
 	int n = 0;
 
-	for (; n < max && hex_digit(*p) >= 0; p++, n++)
-		v = (v << 4) | (uint32_t)hex_digit(*p);
-	if (n < min || hex_digit(*p) >= 0)
+	for (; n < max && npu_hex_digit(*p) >= 0; p++, n++)
+		v = (v << 4) | (uint32_t)npu_hex_digit(*p);
+	if (n < min || npu_hex_digit(*p) >= 0)
 		return NULL;
 	*out = v;
 	return p;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "hw/pci_ids.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 /* A sysfs attribute holds at most one page; anything longer is not one. */
@@ -43,17 +44,6 @@ struct bus_entry {
 	char name[32]; /* the directory name as listed (a valid address is shorter) */
 };
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Parses 1 to 16 hex digits with an optional "0x" prefix. Returns the end of
  * the digits, or NULL when there are none or more than 16 (a u64 overflow).
@@ -70,10 +60,10 @@ static const char *parse_hex_u64(const char *p, uint64_t *out)
 	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	for (; hex_value(*p) >= 0; p++, n++) {
+	for (; npu_hex_digit(*p) >= 0; p++, n++) {
 		if (n == 16)
 			return NULL;
-		v = (v << 4) | (uint64_t)hex_value(*p);
+		v = (v << 4) | (uint64_t)npu_hex_digit(*p);
 	}
 	if (n == 0)
 		return NULL;

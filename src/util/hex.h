@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NPU_UTIL_HEX_H
+#define NPU_UTIL_HEX_H
+
+/* The value of a hexadecimal digit (either case), or -1 for any other character. */
+static inline int npu_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+#endif
