@@ -169,15 +169,20 @@ void npu_log_vmsg(enum npu_log_level level, enum npu_log_cat cat, const char *fm
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	pthread_mutex_lock(&log_lock);
+	/* No sink installed: the library keeps quiet (the program decides where logs go). */
 	if (log_sink)
 		log_sink(log_sink_ctx, level, cat, msg);
-	else
-		fprintf(stderr, "npu: %s: %s%s\n", npu_log_cat_name(cat),
-			level == NPU_LOG_ERROR	? "error: "
-			: level == NPU_LOG_WARN ? "warning: "
-						: "",
-			msg);
 	pthread_mutex_unlock(&log_lock);
+}
+
+void npu_log_stderr_sink(void *ctx, enum npu_log_level level, enum npu_log_cat cat, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "npu: %s: %s%s\n", npu_log_cat_name(cat),
+		level == NPU_LOG_ERROR	? "error: "
+		: level == NPU_LOG_WARN ? "warning: "
+					: "",
+		msg);
 }
 
 void npu_log_msg(enum npu_log_level level, enum npu_log_cat cat, const char *fmt, ...)

@@ -3,8 +3,8 @@
  * Logging: levels and categories, filtered once, delivered to a sink.
  *
  * The library never writes to stderr by itself: a program installs a sink
- * (npu_log_set_sink) or takes the default one, which writes "npu: <cat>: msg"
- * lines to stderr. The filter comes from a spec such as "debug" or
+ * (npu_log_set_sink), for example npu_log_stderr_sink, which writes
+ * "npu: <cat>: msg" lines to stderr. Without a sink, messages are dropped. The filter comes from a spec such as "debug" or
  * "info,fw,pci" (the NPU_LOG environment variable in the programs).
  */
 #ifndef NPU_UTIL_LOG_H
@@ -75,8 +75,12 @@ void npu_log_get_filter(struct npu_log_filter *f);
 /* Raises (delta > 0) or lowers the level of the current filter, within bounds. */
 void npu_log_adjust(int delta);
 
-/* Installs the sink; NULL restores the default stderr sink. */
+/* Installs the sink; NULL drops messages. */
 void npu_log_set_sink(npu_log_sink_fn fn, void *ctx);
+
+/* A sink for programs: one "npu: <category>: [error: |warning: ]message" line on stderr. */
+void npu_log_stderr_sink(void *ctx, enum npu_log_level level, enum npu_log_cat cat,
+			 const char *msg);
 
 bool npu_log_enabled(enum npu_log_level level, enum npu_log_cat cat);
 bool npu_log_filter_passes(const struct npu_log_filter *f, enum npu_log_level level,

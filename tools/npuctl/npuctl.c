@@ -210,6 +210,7 @@ static int setup_logging(const struct npuctl *ctl)
 		return -1;
 	}
 	npu_log_set_filter(&f);
+	npu_log_set_sink(npu_log_stderr_sink, NULL);
 	npu_log_adjust(ctl->verbosity);
 	return 0;
 }

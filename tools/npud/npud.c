@@ -217,6 +217,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	npu_log_set_filter(&filter);
+	npu_log_set_sink(npu_log_stderr_sink, NULL);
 	npu_log_adjust(o.verbosity);
 
 	gen = o.gen ? npu_gen_parse(o.gen) : NPU_GEN_37XX;
