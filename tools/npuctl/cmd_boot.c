@@ -78,7 +78,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	else if (!ret)
 		print_text(&nd);
 	if (ret) {
-		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
+		npuctl_dev_boot_failed(&nd);
 		if (ctl->verbosity > 0)
 			npuctl_dev_dump(&nd, stderr);
 	}

@@ -116,7 +116,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	else
 		print_text(&nd, &g);
 	if (ret)
-		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
+		npuctl_dev_boot_failed(&nd);
 	if (npuctl_dev_close(&nd))
 		ret = -EIO;
 	return ret ? NPUCTL_EXIT_ERROR : NPUCTL_EXIT_OK;

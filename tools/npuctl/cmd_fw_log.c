@@ -270,7 +270,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		/* What the firmware logged before it stopped is the best clue there is. */
 		if (nd.dev.log_crit.dma.cpu)
 			dump(&f);
-		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
+		npuctl_dev_boot_failed(&nd);
 		npuctl_dev_close(&nd);
 		return NPUCTL_EXIT_ERROR;
 	}

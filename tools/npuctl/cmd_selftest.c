@@ -443,7 +443,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		goto out;
 	code = NPUCTL_EXIT_ERROR;
 	if (npu_device_boot(&nd.dev)) {
-		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
+		npuctl_dev_boot_failed(&nd);
 		goto out;
 	}
 	t.nd = &nd;

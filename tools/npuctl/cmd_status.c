@@ -199,7 +199,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	if (ret) {
 		/* The report still says what the device measured: state failed. */
 		report(ctl, &nd.dev);
-		npuctl_err("boot failed at %s: %s", nd.dev.fail_step, nd.dev.fail_reason);
+		npuctl_dev_boot_failed(&nd);
 		npuctl_dev_close(&nd);
 		return NPUCTL_EXIT_ERROR;
 	}

@@ -113,6 +113,11 @@ int npuctl_dev_close(struct npuctl_dev *nd)
 	return ret;
 }
 
+void npuctl_dev_boot_failed(const struct npuctl_dev *nd)
+{
+	npuctl_err("boot failed at %s: %s", nd->dev.fail_step, nd->dev.fail_reason);
+}
+
 void npuctl_dev_dump(struct npuctl_dev *nd, FILE *out)
 {
 	struct npu_reg_value regs[NPU_DIAG_MAX_REGS];

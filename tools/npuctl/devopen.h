@@ -32,6 +32,9 @@ int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd);
 /* Returns -EIO when the --trace-mmio file could not be written in full (said on stderr). */
 int npuctl_dev_close(struct npuctl_dev *nd);
 
+/* Says which boot step failed and why: "npuctl: boot failed at <step>: <reason>". */
+void npuctl_dev_boot_failed(const struct npuctl_dev *nd);
+
 /* Prints the register snapshot (the diagnostic dump) on out. */
 void npuctl_dev_dump(struct npuctl_dev *nd, FILE *out);
 
