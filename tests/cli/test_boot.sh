@@ -7,21 +7,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 data=${NPU_TEST_DATA_DIR:-$here/../data}
 fwdir=${NPU_TEST_FIRMWARE_DIR:-/lib/firmware/intel/vpu}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fails=0
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_rc() { [[ $2 -eq $3 ]] && ok || bad "$1: exit $3, expected $2"; }
-json_check() { # json_check NAME FILE PYTHON-EXPR (on d)
-	if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2"; then
-		ok
-	else
-		bad "$1: $3 is false for: $(cat "$2")"
-	fi
-}
 
 have_fw=1
 for g in 37xx 40xx; do
@@ -117,5 +105,4 @@ expect_rc "unwritable trace" 1 $?
 "$NPUCTL" boot --help >/dev/null
 expect_rc "boot --help" 0 $?
 
-echo "$pass passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish

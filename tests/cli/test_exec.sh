@@ -4,13 +4,8 @@
 # fault, and the selftest battery.
 set -u
 : "${NPUCTL:?NPUCTL must point at the npuctl binary}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_rc() { [[ $2 -eq $3 ]] && ok || bad "$1: exit $3, expected $2 ($(head -c 400 "$tmp/err" 2>/dev/null))"; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # The synthetic image keeps this test independent of the firmware package.
 export NPU_FIRMWARE_PATH=$tmp/nofw
@@ -81,5 +76,4 @@ expect_rc "fill bad pattern" 2 $?
 "$NPUCTL" exec copy --in "$tmp/missing" --device sim >/dev/null 2>"$tmp/err"
 expect_rc "copy missing input" 1 $?
 
-echo "$pass passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish

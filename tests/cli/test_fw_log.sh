@@ -6,21 +6,9 @@
 set -u
 : "${NPUCTL:?NPUCTL must point at the npuctl binary}"
 fwdir=${NPU_TEST_FIRMWARE_DIR:-/lib/firmware/intel/vpu}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fails=0
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect_rc() { [[ $2 -eq $3 ]] && ok || bad "$1: exit $3, expected $2"; }
-json_check() { # json_check NAME FILE PYTHON-EXPR (on d)
-	if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2"; then
-		ok
-	else
-		bad "$1: $3 is false for: $(cat "$2")"
-	fi
-}
 
 command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
 mkdir "$tmp/empty"
@@ -124,5 +112,4 @@ expect_rc "--help" 0 $?
 grep -q -- '--follow' "$tmp/out" && ok || bad "--help lacks --follow"
 "$NPUCTL" --help | grep -q '^  fw-log ' && ok || bad "fw-log not in the command list"
 
-echo "$pass passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish
