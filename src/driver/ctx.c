@@ -394,3 +394,10 @@ void npu_bo_destroy(struct npu_bo *bo)
 	if (bo)
 		bo_free(bo, true);
 }
+
+int npu_bo_fd(struct npu_bo *bo)
+{
+	struct npu_bo *owner = bo->owner ? bo->owner : bo;
+	/* A share's struct npu_dma is a copy: the owner's holds the fd. */
+	return npu_dma_share(bo->ctx->dev->plat, &owner->dma);
+}

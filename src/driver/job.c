@@ -245,7 +245,7 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
  * (at least one period earlier); a job may pass ceil(inference timeout / TDR)
  * checks (60 s by default, as Linux).
  */
-static void tdr_check(struct npu_ctx *c, struct npu_job *job)
+void npu_job_tdr_check(struct npu_ctx *c, struct npu_job *job)
 {
 	struct npu_device *d = c->dev;
 	uint64_t period = tdr_ns(d);
@@ -282,6 +282,18 @@ static void tdr_check(struct npu_ctx *c, struct npu_job *job)
 	npu_device_recover(d, reason);
 }
 
+int npu_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status)
+{
+	const struct npu_job *job = &c->jobs[npu_job_id_seq(job_id)];
+
+	if (npu_job_id_ctx(job_id) != c->id || job->state == NPU_JOB_FREE || job->id != job_id)
+		return -ENOENT;
+	if (job->state != NPU_JOB_DONE)
+		return -EINPROGRESS;
+	*status = job->status;
+	return 0;
+}
+
 int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32_t *status)
 {
 	struct npu_device *d = c->dev;
@@ -312,7 +324,7 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 			return -EIO; /* cannot happen: a power-down aborts every queued job */
 		now = npu_now_ns(d->plat);
 		if (now >= job->tdr_next_ns) {
-			tdr_check(c, job);
+			npu_job_tdr_check(c, job);
 			continue;
 		}
 		if (now >= deadline && serviced) {

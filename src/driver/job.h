@@ -142,6 +142,30 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id);
  */
 int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32_t *status);
 
+/*
+ * Without waiting or servicing anything: 0 with *status when the job is done,
+ * -EINPROGRESS while it is queued, -ENOENT for an unknown (or forgotten) id.
+ */
+int npu_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status);
+
+/*
+ * For event loops (the daemon) instead of npu_job_wait: npu_device_irq when
+ * the platform's interrupt fd polls readable (services and acknowledges it),
+ * npu_device_service after it and whenever the time it returned has come
+ * (faulted contexts, a recovery the interrupt service asked for, hang
+ * detection of queued jobs). npu_device_service returns the monotonic time
+ * in ns when it wants to run next, UINT64_MAX when nothing is queued.
+ */
+void npu_device_irq(struct npu_device *d);
+uint64_t npu_device_service(struct npu_device *d);
+
+/*
+ * A file descriptor for the buffer's memory, to share it with another
+ * process (the platform's dma_share; the buffer owns the fd, valid until the
+ * buffer and its shares are destroyed). -EOPNOTSUPP when the platform cannot.
+ */
+int npu_bo_fd(struct npu_bo *bo);
+
 /* Called by the IPC layer for each JOB_DONE message. */
 void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg);
 
@@ -178,7 +202,9 @@ void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why);
 int npu_ctx_attach_all(struct npu_device *d);
 void npu_ctx_detach_all(struct npu_device *d);
 
-/* Shared by ctx.c, job.c and recover.c. */
+/* Shared by ctx.c, job.c, recover.c and service.c. */
+/* One hang check of a queued job whose tdr_next_ns has come (may recover the device). */
+void npu_job_tdr_check(struct npu_ctx *c, struct npu_job *job);
 struct npu_ctx *npu_ctx_by_ssid(struct npu_device *d, uint32_t ssid);
 /* Ends a queued job with status (counts it); a no-op unless it is queued. */
 void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status);

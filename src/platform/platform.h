@@ -11,6 +11,7 @@
 #ifndef NPU_PLATFORM_PLATFORM_H
 #define NPU_PLATFORM_PLATFORM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,13 @@ struct npu_platform_ops {
 	/* Physically contiguous, zeroed, 4 KiB aligned memory the device can reach. */
 	int (*dma_alloc)(struct npu_platform *p, size_t size, struct npu_dma *out);
 	void (*dma_free)(struct npu_platform *p, struct npu_dma *dma);
+	/*
+	 * Optional (NULL: -EOPNOTSUPP): makes the buffer's memory shareable with
+	 * another process and returns a file descriptor for it (a memfd on
+	 * Linux), owned by the buffer and closed by dma_free. Asking again gives
+	 * the same fd. The device keeps seeing the same memory at the same address.
+	 */
+	int (*dma_share)(struct npu_platform *p, struct npu_dma *dma);
 	/* An fd that polls readable while the device's interrupt is pending. */
 	int (*irq_fd)(struct npu_platform *p);
 	/* Consumes the pending interrupt notification (after servicing it). */
@@ -129,6 +137,13 @@ static inline void npu_dma_free(struct npu_platform *p, struct npu_dma *dma)
 	if (dma->cpu)
 		p->ops->dma_free(p, dma);
 	dma->cpu = NULL;
+}
+
+static inline int npu_dma_share(struct npu_platform *p, struct npu_dma *dma)
+{
+	if (!p->ops->dma_share || !dma->cpu)
+		return -EOPNOTSUPP;
+	return p->ops->dma_share(p, dma);
 }
 
 static inline uint64_t npu_now_ns(struct npu_platform *p)

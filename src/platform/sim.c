@@ -76,10 +76,27 @@ static void sim_dma_free(struct npu_platform *p, struct npu_dma *dma)
 {
 	if (!dma || !dma->cpu)
 		return;
+	if (dma->handle)
+		npu_sim_dma_unshare(sim_of(p), dma->cpu, dma->size, (int)(dma->handle - 1));
+	dma->handle = 0;
 	npu_sim_dma_free(sim_of(p), dma->addr);
 	dma->cpu = NULL;
 	dma->addr = 0;
 	dma->size = 0;
+}
+
+/* The buffer's memfd, kept in its handle as fd + 1 (0: not shared). */
+static int sim_dma_share(struct npu_platform *p, struct npu_dma *dma)
+{
+	int fd;
+
+	if (dma->handle)
+		return (int)(dma->handle - 1);
+	fd = npu_sim_dma_share(sim_of(p), dma->cpu, dma->size);
+	if (fd < 0)
+		return fd;
+	dma->handle = (uintptr_t)fd + 1;
+	return fd;
 }
 
 static int sim_irq_fd(struct npu_platform *p)
@@ -140,6 +157,7 @@ static const struct npu_platform_ops sim_ops = {
 	.write64 = sim_write64,
 	.dma_alloc = sim_dma_alloc,
 	.dma_free = sim_dma_free,
+	.dma_share = sim_dma_share,
 	.irq_fd = sim_irq_fd,
 	.irq_ack = sim_irq_ack,
 	.read_file = sim_read_file,

@@ -45,6 +45,14 @@ void npu_sim_write64(struct npu_sim *sim, unsigned bar, uint64_t off, uint64_t v
 /* DMA memory: zeroed, 4 KiB aligned; addr is the "physical" address. */
 int npu_sim_dma_alloc(struct npu_sim *sim, size_t size, void **cpu, uint64_t *addr);
 void npu_sim_dma_free(struct npu_sim *sim, uint64_t addr);
+/*
+ * Backs the buffer at cpu (size bytes, from npu_sim_dma_alloc) with a memfd
+ * mapped over the same place of the arena, its contents kept: the device and
+ * every process that maps the fd see one memory. Returns the fd or -errno.
+ * npu_sim_dma_unshare puts private memory back (zeroed) and closes the fd.
+ */
+int npu_sim_dma_share(struct npu_sim *sim, void *cpu, size_t size);
+void npu_sim_dma_unshare(struct npu_sim *sim, void *cpu, size_t size, int fd);
 /* Bytes of the DMA arena. */
 size_t npu_sim_mem_size(const struct npu_sim *sim);
 

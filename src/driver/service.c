@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The driver's work for event loops: what npu_job_wait does between its
+ * polls, for every context at once and without blocking, so that one thread
+ * (npud's loop) can serve many clients' jobs.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "driver/device.h"
+#include "driver/irq.h"
+#include "driver/job.h"
+#include "util/log.h"
+
+void npu_device_irq(struct npu_device *d)
+{
+	struct npu_platform *p = d->plat;
+
+	if (d->state != NPU_DEV_READY && d->state != NPU_DEV_BOOTING) {
+		/* Powered down: nothing to service, only the notification to consume. */
+		p->ops->irq_ack(p);
+		return;
+	}
+	npu_irq_handle(d);
+	p->ops->irq_ack(p);
+}
+
+uint64_t npu_device_service(struct npu_device *d)
+{
+	uint64_t next = UINT64_MAX;
+	bool again = true;
+
+	/* A recovery or an abort can change every context: go round until calm. */
+	for (unsigned round = 0; again && round < 4; round++) {
+		again = false;
+		if (d->need_recovery && d->state == NPU_DEV_READY) {
+			npu_device_recover(d, d->recovery_reason);
+			again = true;
+			continue;
+		}
+		for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
+			struct npu_ctx *c = d->ctx[i];
+
+			if (!c)
+				continue;
+			if (c->faulted && !c->abort_sent) {
+				npu_ctx_abort_jobs(c);
+				if (d->state == NPU_DEV_READY)
+					npu_ctx_abort_send(c);
+			}
+		}
+	}
+	if (d->state != NPU_DEV_READY)
+		return UINT64_MAX;
+
+	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
+		struct npu_ctx *c = d->ctx[i];
+
+		if (!c || !c->queued)
+			continue;
+		for (unsigned j = 0; j < NPU_JOBS_PER_CTX; j++) {
+			struct npu_job *job = &c->jobs[j];
+			uint64_t now;
+
+			if (job->state != NPU_JOB_QUEUED)
+				continue;
+			now = npu_now_ns(d->plat);
+			if (now >= job->tdr_next_ns) {
+				npu_job_tdr_check(c, job);
+				if (d->state != NPU_DEV_READY)
+					return UINT64_MAX; /* recovered and failed */
+				if (c != d->ctx[i])
+					break;
+			}
+			if (job->state == NPU_JOB_QUEUED && job->tdr_next_ns < next)
+				next = job->tdr_next_ns;
+		}
+	}
+	return next;
+}
