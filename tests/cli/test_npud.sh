@@ -39,6 +39,17 @@ contains "unknown option text" "$tmp/out" "npud: unknown option '--bogus'"
 check "bad --gen" 2 $?
 "$NPUD" --device >"$tmp/out" 2>&1
 check "missing value" 2 $?
+contains "missing value text" "$tmp/out" "npud: option '--device' needs a value"
+for bad in "--socket-mode 8" "--socket-mode 0" "--max-clients 65" "--max-clients x" \
+	"--max-bytes 12Q" "--max-bytes 0" "--max-jobs 64" "--allow-uid no-such-user-here" \
+	"--allow-gid no-such-group-here" "--max-connections 0"; do
+	# shellcheck disable=SC2086
+	"$NPUD" --check --device sim $bad >"$tmp/out" 2>&1
+	check "bad value: $bad" 2 $?
+	contains "bad value text: $bad" "$tmp/out" "npud: ${bad%% *}: "
+done
+NPU_TDR_TIMEOUT_MS=0 "$NPUD" --check --device sim >"$tmp/out" 2>&1
+check "bad NPU_TDR_TIMEOUT_MS" 2 $?
 
 # An empty firmware folder: a warning, the checks still pass (the simulator has its own image).
 mkdir "$tmp/empty"
@@ -46,14 +57,26 @@ NPU_FIRMWARE_PATH=$tmp/empty "$NPUD" --check --device sim >"$tmp/out" 2>&1
 check "no firmware" 0 $?
 contains "no firmware warning" "$tmp/out" "firmware-intel-misc"
 
-# Starts, waits, exits 0 on SIGTERM.
-NPU_FIRMWARE_PATH=$tmp/empty "$NPUD" --device sim >"$tmp/out" 2>&1 &
+# Serves in the foreground until SIGTERM, then exits 0 and removes its socket.
+NPU_FIRMWARE_PATH=$tmp/empty "$NPUD" --device sim --foreground --socket "$tmp/run/npud.sock" \
+	>"$tmp/out" 2>&1 &
 pid=$!
-for _ in $(seq 50); do grep -q "waiting for SIGINT" "$tmp/out" && break; sleep 0.1; done
+for _ in $(seq 100); do [[ -S $tmp/run/npud.sock ]] && grep -q "serving on" "$tmp/out" && break; sleep 0.1; done
+[[ -S $tmp/run/npud.sock ]] && ok=1 || ok=0
+check "socket appears" 1 $ok
+[[ $(stat -c %a "$tmp/run/npud.sock" 2>/dev/null) == 660 && $(stat -c %a "$tmp/run") == 755 ]] && ok=1 || ok=0
+check "socket mode 0660, folder 0755" 1 $ok
+# A second npud on the same socket refuses to start.
+NPU_FIRMWARE_PATH=$tmp/empty "$NPUD" --device sim --foreground --socket "$tmp/run/npud.sock" >"$tmp/out2" 2>&1
+check "second npud" 1 $?
+contains "second npud message" "$tmp/out2" "another server answers there"
 kill -TERM "$pid"
 wait "$pid"
 check "SIGTERM exit" 0 $?
 contains "SIGTERM log" "$tmp/out" "received SIGTERM"
+contains "power-down log" "$tmp/out" "the NPU is powered down"
+[[ -e $tmp/run/npud.sock ]] && ok=0 || ok=1
+check "socket removed" 1 $ok
 
 if [[ -r $fwdir/vpu_37xx_v1.bin ]]; then
 	# vpu_<gen>_v0.0.bin is the fallback name.

@@ -1,117 +1,71 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud: the daemon that owns one NPU and serves it to many clients.
+ * npud: the daemon that owns one NPU and serves it to many clients over a
+ * Unix socket (src/server/unix.c; the request protocol in docs/protocol.md).
  *
- * This version performs the start-up checks (which NPU, which firmware image,
- * whether the image is valid for it) and reports them. The request service
- * (Unix socket on Linux, the npu scheme on Redox) is not part of this version:
- * after the checks npud waits for SIGINT or SIGTERM and exits cleanly, or exits
- * at once with --check.
+ * Start-up: options, the start-up checks (which NPU, which firmware image,
+ * whether the image is valid for it; --check stops there), daemonising
+ * unless --foreground, the socket, the device and its boot, then readiness
+ * (NOTIFY_SOCKET, and the parent of a daemonised npud). SIGTERM or SIGINT
+ * stops it: no new work, jobs in flight finish or fail, the NPU powers down,
+ * exit 0.
  */
+#define _GNU_SOURCE /* pipe2 */
+
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <syslog.h>
+#include <unistd.h>
 
+#include "driver/device.h"
 #include "driver/fw_image.h"
 #include "driver/fw_locate.h"
 #include "driver/gen.h"
+#include "npu/npu.h"
 #include "platform/pci_scan.h"
+#include "server/sd_notify.h"
+#include "server/server.h"
+#include "server/unix.h"
 #include "util/file.h"
 #include "util/log.h"
 
-struct npud_opts {
-	const char *device;
-	const char *gen;
-	const char *firmware;
-	const char *socket;
-	bool foreground;
-	bool check;
-	int verbosity;
-};
+#include "npud_opts.h"
 
-static const char usage[] =
-    "Usage: npud [options]\n"
-    "\n"
-    "The Intel NPU daemon: owns one NPU (or the simulated NPU) and serves it to\n"
-    "clients. This version runs the start-up checks only: it finds the device,\n"
-    "locates and validates the firmware image, reports, and then waits for\n"
-    "SIGINT/SIGTERM (or exits at once with --check). The request service comes\n"
-    "in a later version.\n"
-    "\n"
-    "Options:\n"
-    "  --device auto|sim|BDF  NPU to serve (default auto: a real NPU if found,\n"
-    "                         otherwise the simulated NPU)\n"
-    "  --gen 37xx|40xx        generation of the simulated NPU (default 37xx)\n"
-    "  --firmware FILE        firmware image (default: $NPU_FIRMWARE_PATH, then\n"
-    "                         /lib/firmware/intel/vpu/vpu_<gen>_v1.bin)\n"
-    "  --socket PATH          socket to serve on (default /run/npud/npud.sock)\n"
-    "  --foreground           stay in the foreground (the only mode so far)\n"
-    "  --check                run the start-up checks and exit\n"
-    "  -v, --verbose          more log output; -q, --quiet: errors only\n"
-    "  -h, --help             this help\n"
-    "  --version              print the version\n"
-    "\n"
-    "Environment: NPU_LOG=level[,category...], NPU_FIRMWARE_PATH=folder.\n"
-    "Exit status: 0 success, 1 start-up failure, 2 usage error.\n";
+/* While a daemonised npud starts, its errors go to the parent through this pipe. */
+static int report_fd = -1;
+static bool use_syslog;
 
-static void npud_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void npud_err(const char *fmt, ...)
+void npud_err(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("npud: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (report_fd >= 0)
+		dprintf(report_fd, "npud: %s\n", msg);
+	else if (use_syslog)
+		syslog(LOG_ERR, "%s", msg);
+	else
+		fprintf(stderr, "npud: %s\n", msg);
 }
 
-/* Returns 0 to run, 1 to exit 0 (help, version), 2 on a usage error. */
-static int parse_args(int argc, char **argv, struct npud_opts *o)
+static void syslog_sink(void *ctx, enum npu_log_level level, enum npu_log_cat cat, const char *msg)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **val = NULL;
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG };
 
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		} else if (strcmp(a, "--version") == 0) {
-			printf("npud %s\n", NPU_VERSION);
-			return 1;
-		} else if (strcmp(a, "--foreground") == 0) {
-			o->foreground = true;
-		} else if (strcmp(a, "--check") == 0) {
-			o->check = true;
-		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-			o->verbosity++;
-		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-			o->verbosity--;
-		} else if (strcmp(a, "--device") == 0) {
-			val = &o->device;
-		} else if (strcmp(a, "--gen") == 0) {
-			val = &o->gen;
-		} else if (strcmp(a, "--firmware") == 0) {
-			val = &o->firmware;
-		} else if (strcmp(a, "--socket") == 0) {
-			val = &o->socket;
-		} else {
-			npud_err("unknown option '%s'\nTry 'npud --help'.", a);
-			return 2;
-		}
-		if (val) {
-			if (i + 1 >= argc) {
-				npud_err("option '%s' needs a value\nTry 'npud --help'.", a);
-				return 2;
-			}
-			*val = argv[++i];
-		}
-	}
-	return 0;
+	(void)ctx;
+	syslog(prio[level <= NPU_LOG_TRACE ? level : NPU_LOG_TRACE], "%s: %s",
+	       npu_log_cat_name(cat), msg);
 }
 
 /* Chooses the device: a real NPU for auto when one is found, else the model. */
@@ -145,7 +99,9 @@ static int select_device(const struct npud_opts *o, enum npu_gen *gen, char *wha
 	return ret;
 }
 
-static int check_firmware(const struct npud_opts *o, enum npu_gen gen)
+/* Locates and validates the image; with rom, keeps the file (the simulated NPU's copy). */
+static int check_firmware(const struct npud_opts *o, enum npu_gen gen, uint8_t **rom,
+			  size_t *rom_size)
 {
 	char path[4096];
 	struct npu_fw_image img;
@@ -177,35 +133,229 @@ static int check_firmware(const struct npud_opts *o, enum npu_gen gen)
 		npud_err("%s: %s", path, fwerr.msg);
 	else
 		npu_info(FW, "firmware %s: %s", path, img.version);
-	free(buf);
+	if (ret == 0 && rom) {
+		*rom = buf;
+		*rom_size = len;
+	} else {
+		free(buf);
+	}
 	return ret;
 }
 
-static int wait_for_signal(void)
+/*
+ * Forks. The parent waits for the child to say READY through a pipe and
+ * exits 0, or relays the child's error and exits 1; it never returns. The
+ * child returns 0 in its own session, reporting through report_fd.
+ */
+static int daemonize(void)
+{
+	char buf[2048];
+	size_t got = 0;
+	ssize_t n;
+	int p[2];
+	pid_t pid;
+
+	fflush(NULL);
+	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+		npud_err("cannot start the daemon: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		report_fd = p[1];
+		setsid();
+		return 0;
+	}
+	close(p[1]);
+	while (got < sizeof(buf) - 1 && ((n = read(p[0], buf + got, sizeof(buf) - 1 - got)) > 0 ||
+					 (n < 0 && errno == EINTR)))
+		got += n > 0 ? (size_t)n : 0;
+	buf[got] = '\0';
+	if (strcmp(buf, "READY\n") == 0)
+		_exit(0);
+	if (got)
+		fputs(buf, stderr);
+	else
+		fputs("npud: the daemon exited before it was ready\n", stderr);
+	_exit(1);
+}
+
+/* The daemonised child is ready: the parent exits 0, stdio goes to /dev/null, logs to syslog. */
+static void detach(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (report_fd < 0)
+		return;
+	if (write(report_fd, "READY\n", 6) != 6)
+		npu_warn(SRV, "cannot tell the parent process that npud is ready");
+	close(report_fd);
+	report_fd = -1;
+	openlog("npud", LOG_PID, LOG_DAEMON);
+	use_syslog = true;
+	npu_log_set_sink(syslog_sink, NULL);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	if (chdir("/") != 0)
+		npu_warn(SRV, "chdir /: %s", strerror(errno));
+}
+
+/* SIGTERM and SIGINT arrive on a signalfd; they are blocked before any thread starts. */
+static int signals_fd(void)
 {
 	sigset_t set;
-	int sig = 0;
+	int fd;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || sigwait(&set, &sig) != 0) {
-		npud_err("cannot wait for signals: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    (fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		npud_err("cannot set up signal handling: %s", strerror(errno));
 		return -1;
 	}
-	npu_info(SRV, "received %s, exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	return 0;
+	return fd;
+}
+
+static void on_stop(int fd, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)arg;
+	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		npu_info(SRV, "received %s, stopping",
+			 si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+	npu_sd_notify("STOPPING=1");
+}
+
+/* Buffers, contexts and connections each hold fds: take what the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+struct npud_dev {
+	struct npu_platform_config pcfg;
+	struct npu_platform *plat;
+	struct npu_device dev;
+	bool dev_open;
+};
+
+static int open_device(const struct npud_opts *o, enum npu_gen gen, struct npud_dev *nd,
+		       const uint8_t *rom, size_t rom_size)
+{
+	struct npu_device_config dcfg = { .fw_path = o->firmware };
+	const char *fault = getenv("NPU_SIM_FAULT");
+	int ret;
+
+	nd->pcfg.device = o->device;
+	nd->pcfg.gen = gen;
+	nd->pcfg.sysfs_root = getenv("NPU_SYSFS_ROOT");
+	nd->pcfg.sim_fw_file = rom;
+	nd->pcfg.sim_fw_file_size = rom_size;
+	if (fault && *fault && npu_sim_fault_parse(fault, &nd->pcfg.fault) != 0) {
+		npud_err("NPU_SIM_FAULT: unknown fault '%s'", fault);
+		return -EINVAL;
+	}
+	dcfg.tdr_timeout_us = o->tdr_ms * 1000u;
+	ret = npu_platform_open(&nd->pcfg, &nd->plat);
+	if (ret) {
+		npud_err("device %s: %s", o->device,
+			 nd->pcfg.note[0] ? nd->pcfg.note : strerror(-ret));
+		return ret;
+	}
+	if (nd->pcfg.note[0])
+		npu_info(GEN, "%s", nd->pcfg.note);
+	ret = npu_device_open(&nd->dev, nd->plat, &dcfg);
+	nd->dev_open = true;
+	if (ret) {
+		npud_err("%s", nd->dev.fail_reason);
+		return ret;
+	}
+	ret = npu_device_boot(&nd->dev);
+	if (ret)
+		npud_err("boot failed at %s: %s", nd->dev.fail_step, nd->dev.fail_reason);
+	return ret;
+}
+
+static void close_device(struct npud_dev *nd)
+{
+	if (nd->dev_open)
+		npu_device_close(&nd->dev); /* powers the NPU down */
+	nd->dev_open = false;
+	if (nd->plat)
+		npu_platform_close(nd->plat);
+	nd->plat = NULL;
+}
+
+/* Socket, device, server; serves until a signal. Returns the exit status. */
+static int run(struct npud_opts *o, enum npu_gen gen, uint8_t *rom, size_t rom_size)
+{
+	char err[512];
+	struct npud_dev nd = { 0 };
+	struct npu_server *srv = NULL;
+	struct npu_unix *ux = NULL;
+	int sfd, ret, status = 1;
+
+	sfd = signals_fd();
+	if (sfd < 0)
+		return 1;
+	raise_fd_limit();
+	o->unix_cfg.stop_fd = sfd;
+	o->unix_cfg.on_stop = on_stop;
+	ret = npu_unix_listen(&o->unix_cfg, &ux, err, sizeof(err));
+	if (ret) {
+		npud_err("%s", err);
+		goto out;
+	}
+	if (open_device(o, gen, &nd, rom, rom_size) != 0)
+		goto out;
+	o->srv_cfg.share_fds = true;
+	o->srv_cfg.owner_uid = (uint32_t)geteuid();
+	ret = npu_server_create(&nd.dev, &o->srv_cfg, &srv);
+	if (ret) {
+		npud_err("cannot create the server: %s", strerror(-ret));
+		goto out;
+	}
+	npu_info(SRV, "ready: %s %s, socket %s", nd.plat->pci.bdf, npu_gen_name(nd.dev.gen),
+		 npu_unix_path(ux));
+	ret = npu_sd_notify("READY=1");
+	if (ret < 0)
+		npu_warn(SRV, "NOTIFY_SOCKET: cannot notify readiness: %s", strerror(-ret));
+	detach();
+	ret = npu_unix_serve(ux, srv);
+	status = ret ? 1 : 0;
+out:
+	npu_server_destroy(srv);
+	npu_unix_close(ux);
+	close_device(&nd);
+	close(sfd);
+	if (status == 0)
+		npu_info(SRV, "stopped; the NPU is powered down");
+	return status;
 }
 
 int main(int argc, char **argv)
 {
-	struct npud_opts o = { .device = "auto", .socket = "/run/npud/npud.sock" };
+	struct npud_opts o;
 	struct npu_log_filter filter;
 	const char *spec = getenv("NPU_LOG");
+	uint8_t *rom = NULL;
+	size_t rom_size = 0;
 	enum npu_gen gen;
 	char what[256];
 	char bad[32];
-	int ret = parse_args(argc, argv, &o);
+	int ret = npud_parse_args(argc, argv, &o);
 
 	if (ret != 0)
 		return ret == 1 ? 0 : 2;
@@ -230,15 +380,17 @@ int main(int argc, char **argv)
 	if (select_device(&o, &gen, what, sizeof(what)) != 0)
 		return 1;
 	npu_info(SRV, "device: %s", what);
-	if (check_firmware(&o, gen) != 0)
+	if (check_firmware(&o, gen, o.check ? NULL : &rom, &rom_size) != 0)
 		return 1;
 	if (o.check) {
 		npu_info(SRV, "start-up checks passed");
 		return 0;
 	}
-	npu_info(SRV,
-		 "start-up checks passed; the request service (socket %s) is not part of "
-		 "this version; waiting for SIGINT or SIGTERM",
-		 o.socket);
-	return wait_for_signal() == 0 ? 0 : 1;
+	if (!o.foreground && daemonize() != 0) {
+		free(rom);
+		return 1;
+	}
+	ret = run(&o, gen, rom, rom_size);
+	free(rom);
+	return ret;
 }
