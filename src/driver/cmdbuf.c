@@ -174,6 +174,22 @@ int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t 
 	return 0;
 }
 
+int npu_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t desc_va, uint32_t desc_size,
+			 uint64_t inference_id)
+{
+	struct npu_cmd_inference_execute *c;
+
+	if (desc_va == 0 || desc_size == 0)
+		return -EINVAL;
+	c = append(cb, NPU_CMD_INFERENCE_EXECUTE, sizeof(*c));
+	if (!c)
+		return -ENOSPC;
+	c->inference_id = inference_id;
+	c->host_mapped_inference.address = desc_va;
+	c->host_mapped_inference.width = desc_size;
+	return 0;
+}
+
 int npu_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len)
 {
 	if (len < sizeof(struct npu_cmd_header) || len > cb->cmd_cap - cb->cmd_len)

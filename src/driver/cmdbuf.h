@@ -45,6 +45,13 @@ int npu_cmdbuf_fence_signal(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t v
 int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern);
 /* Copies size bytes (descriptors of at most 8 MiB each, as the user-mode driver splits them). */
 int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size);
+/*
+ * INFERENCE_EXECUTE (protocol.md §4.2) on the inference descriptor of desc_size
+ * bytes at desc_va (on the simulated NPU: docs/model-format.md); inference_id
+ * is carried as given. -EINVAL for a descriptor at 0 or of size 0.
+ */
+int npu_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t desc_va, uint32_t desc_size,
+			 uint64_t inference_id);
 /* Appends raw bytes as one command (type, size from the bytes), for tests. */
 int npu_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len);
 

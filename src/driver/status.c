@@ -21,6 +21,12 @@ const char *npu_job_status_name(uint32_t status)
 		return "context violation";
 	case NPU_JSM_STATUS_GLOBAL_CTX_VIOL_ERR:
 		return "global context violation";
+	case NPU_JSM_STATUS_MVNCI_WRONG_INPUT_FORMAT:
+		return "wrong input format (a malformed network blob)";
+	case NPU_JSM_STATUS_MVNCI_UNSUPPORTED_NETWORK_ELEMENT:
+		return "unsupported network element";
+	case NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES:
+		return "out of resources";
 	case NPU_JSM_STATUS_MVNCI_NOT_IMPLEMENTED:
 		return "not implemented by the firmware";
 	case NPU_JSM_STATUS_MVNCI_CONTEXT_VIOLATION_HW:

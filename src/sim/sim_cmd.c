@@ -18,6 +18,7 @@
 #include "hw/cmd.h"
 #include "hw/jsm.h"
 #include "sim/sim_cmd.h"
+#include "sim/sim_infer.h"
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
 #include "util/log.h"
@@ -318,9 +319,7 @@ static uint32_t exec_cmd(const struct cmd_ctx *c, uint16_t type, const uint8_t *
 	case NPU_CMD_COPY_LOCAL_TO_LOCAL:
 		return exec_copy(c, cmd);
 	case NPU_CMD_INFERENCE_EXECUTE:
-		npu_dbg(SIM, "job at 0x%" PRIx64 ", +0x%x: inference: NOT_IMPLEMENTED",
-			c->st->batch_va, c->st->offset);
-		return STATUS_NOT_IMPL;
+		return sim_infer_exec(c->s, c->ssid, cmd);
 	default:
 		return parse_error(c, "unknown command type");
 	}

@@ -75,7 +75,8 @@ enum sim_cmd_result {
  *   destination below 256 GiB (38-bit DMA). Copied forward one source page at
  *   a time through a 4 KiB bounce buffer, so overlapping ranges get what such
  *   a DMA engine would give. A size of 0 copies nothing.
- * - INFERENCE_EXECUTE: MVNCI_NOT_IMPLEMENTED (no network format yet).
+ * - INFERENCE_EXECUTE: runs the network of this project's own format
+ *   (docs/model-format.md, sim_infer.h); its statuses are listed there.
  * A job ended by an error keeps st->offset at the failing command; st->commands
  * counts the commands completed (a blocked FENCE_WAIT counts once it passes).
  */
@@ -88,7 +89,8 @@ void sim_cmd_init(struct sim_cmd_state *st, uint64_t batch_va);
  * a malformed header, an unknown or deprecated command, sizes that do not
  * fit; MVNCI_CONTEXT_VIOLATION_HW (0xE) when an access faulted in the MMU
  * (the fault is recorded as an MMU event for the job's SSID);
- * MVNCI_NOT_IMPLEMENTED for INFERENCE_EXECUTE and METRIC_QUERY_*. Never touches memory except
+ * MVNCI_NOT_IMPLEMENTED for METRIC_QUERY_*; those of docs/model-format.md §7
+ * for INFERENCE_EXECUTE. Never touches memory except
  * through sim_mmu_access(ssid). On BLOCKED, *status is SUCCESS (so far).
  * Any bytes are survived; a run is bounded by cmd_buffer_size and the sizes
  * the commands name.

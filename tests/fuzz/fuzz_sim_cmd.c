@@ -43,6 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define ST_OK	     0x0u
 #define ST_PARSE     0x1u
 #define ST_NOT_IMPL  0xBu
+#define ST_WRONG     0x7u /* INFERENCE_EXECUTE: docs/model-format.md §7 */
+#define ST_UNSUPP    0x8u
+#define ST_NO_RES    0xAu
 #define ST_CTX_VIOL  0xEu
 /* Pages that never change: stream table, CD table (4), L0..L3 tables, the read-only page. */
 #define FIXED_PAGES   10u
@@ -136,7 +139,8 @@ static void check_run(const struct sim_cmd_state *st, const uint8_t *hdr, enum s
 	} else {
 		trap_unless(r == SIM_CMD_DONE);
 		trap_unless(status == ST_OK || status == ST_PARSE || status == ST_NOT_IMPL ||
-			    status == ST_CTX_VIOL);
+			    status == ST_CTX_VIOL || status == ST_WRONG || status == ST_UNSUPP ||
+			    status == ST_NO_RES);
 		/* 0xE exactly when the MMU saw a fault (and recorded it). */
 		trap_unless((status == ST_CTX_VIOL) == faulted);
 		if (status == ST_OK)

@@ -106,10 +106,11 @@ static void test_bad_commands(void **state)
 	assert_int_equal(npu_le64(e->data + 0x40), 0x77);
 	assert_int_equal(npu_le64(e->data + 0x80), 0);
 
-	/* No network format or metric counters in the model. */
+	/* An inference without its descriptor (width 0): refused (docs/model-format.md §7). */
 	begin(e, 0, 0);
 	cmd(e, C_INFER, 32);
-	assert_int_equal(run_batch(e), ST_NOT_IMPL);
+	assert_int_equal(run_batch(e), ST_PARSE);
+	/* No metric counters in the model. */
 	begin(e, 0, 0);
 	cmd_ts(e, C_MQ_BEGIN, 1, VA_DATA + 0x100);
 	assert_int_equal(run_batch(e), ST_NOT_IMPL);
