@@ -14,7 +14,6 @@
 #include "lib/lib_internal.h"
 
 #define PAGE		4096u
-#define REPLY_MS	120000u
 #define BATCH_MAX_CMDS	(1u << 20)
 #define BATCH_MAX_DESCS (1u << 20)
 
@@ -37,7 +36,7 @@ static void buf_free_remote(struct npu *n, uint32_t handle)
 	if (n->broken)
 		return;
 	memcpy(keep, n->err, sizeof(keep));
-	npu_lib_call(n, NPU_OP_BUF_FREE, &q, sizeof(q), 0, REPLY_MS, &r);
+	npu_lib_call(n, NPU_OP_BUF_FREE, &q, sizeof(q), 0, NPU_LIB_REPLY_MS, &r);
 	memcpy(n->err, keep, sizeof(keep)); /* nobody is told of a failed free */
 }
 
@@ -57,32 +56,22 @@ static void buf_unlink(struct npu_buf *b)
 static int check_buf_reply(struct npu *n, const struct npu_rsp_buf *rb, size_t asked)
 {
 	uint64_t rounded = ((uint64_t)asked + PAGE - 1) / PAGE * PAGE;
+	const unsigned op = NPU_OP_BUF_CREATE;
 
 	if (rb->handle == 0)
-		return npu_lib_fail(n, -EPROTO,
-				    "npud's reply to BUF_CREATE is malformed: "
-				    "buffer handle 0");
+		return npu_lib_proto_fail(n, op, "buffer handle 0");
 	if (rb->reserved)
-		return npu_lib_fail(n, -EPROTO,
-				    "npud's reply to BUF_CREATE is malformed: "
-				    "reserved is 0x%x",
-				    rb->reserved);
+		return npu_lib_proto_fail(n, op, "reserved is 0x%x", rb->reserved);
 	if (rb->size != rounded)
-		return npu_lib_fail(n, -EPROTO,
-				    "npud's reply to BUF_CREATE is malformed: %llu bytes for "
-				    "%zu asked (expected %llu)",
-				    (unsigned long long)rb->size, asked,
-				    (unsigned long long)rounded);
+		return npu_lib_proto_fail(n, op, "%llu bytes for %zu asked (expected %llu)",
+					  (unsigned long long)rb->size, asked,
+					  (unsigned long long)rounded);
 	if (rb->va == 0 || rb->va % PAGE || rb->va + rb->size < rb->va)
-		return npu_lib_fail(n, -EPROTO,
-				    "npud's reply to BUF_CREATE is malformed: NPU address 0x%llx",
-				    (unsigned long long)rb->va);
+		return npu_lib_proto_fail(n, op, "NPU address 0x%llx", (unsigned long long)rb->va);
 	for (const struct npu_buf *b = n->bufs; b; b = b->next) {
 		if (b->handle == rb->handle)
-			return npu_lib_fail(n, -EPROTO,
-					    "npud's reply to BUF_CREATE is malformed: handle %u "
-					    "is already a live buffer's",
-					    rb->handle);
+			return npu_lib_proto_fail(n, op, "handle %u is already a live buffer's",
+						  rb->handle);
 	}
 	return 0;
 }
@@ -114,16 +103,13 @@ int npu_buf_create(struct npu *n, size_t size, unsigned flags, struct npu_buf **
 		ret = npu_lib_fail(n, -ENOMEM, "npu_buf_create: out of memory");
 		goto out;
 	}
-	ret = npu_lib_call(n, NPU_OP_BUF_CREATE, &q, sizeof(q), sizeof(rb), REPLY_MS, &r);
+	ret = npu_lib_call(n, NPU_OP_BUF_CREATE, &q, sizeof(q), sizeof(rb), NPU_LIB_REPLY_MS, &r);
 	if (ret)
 		goto out;
 	memcpy(&rb, r.payload, sizeof(rb));
 	ret = check_buf_reply(n, &rb, size);
 	if (ret) {
-		/* A reply that does not add up: the connection is not trusted again. */
-		n->broken = true;
-		n->broken_err = ret;
-		snprintf(n->broken_why, sizeof(n->broken_why), "%s", n->err);
+		/* A reply that does not add up: the connection is given up. */
 		if (r.att.fd >= 0)
 			close(r.att.fd);
 		goto out;

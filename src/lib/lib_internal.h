@@ -96,6 +96,7 @@ struct npu_lib_reply {
 };
 
 #define NPU_LIB_ANY_SIZE ((size_t)-1)
+#define NPU_LIB_REPLY_MS 120000u /* how long any reply but WAIT's may take: a reset reboots */
 
 /*
  * One request (with n->lock held): op with plen bytes of payload. A success
@@ -106,6 +107,12 @@ struct npu_lib_reply {
  */
 int npu_lib_call(struct npu *n, unsigned op, const void *payload, size_t plen, size_t want,
 		 uint32_t timeout_ms, struct npu_lib_reply *r);
+
+/* A reply that breaks the protocol: says why in n->err, gives the connection up, -EPROTO. */
+int npu_lib_proto_fail(struct npu *n, unsigned op, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* 0 when a reserved field v is zero, else npu_lib_proto_fail naming it. */
+int npu_lib_check_zero(struct npu *n, unsigned op, const char *field, uint64_t v);
 
 /* Sets n->err, printf-style; returns err (a negative errno) for tail calls. */
 int npu_lib_fail(struct npu *n, int err, const char *fmt, ...)

@@ -192,6 +192,7 @@ enum fake_mode {
 	FAKE_SHORT,	 /* ... a payload shorter than the op's */
 	FAKE_HUGE,	 /* ... a message over 64 KiB */
 	FAKE_NO_FD,	 /* ... a BUF_CREATE reply without memory */
+	FAKE_BAD_BUF,	 /* ... a BUF_CREATE reply with a misaligned address */
 	FAKE_STRAY_FD,	 /* ... a JOB_QUERY reply with an fd */
 	FAKE_HANG_UP,	 /* ... no reply: the connection closed */
 	FAKE_POSITIVE,	 /* ... status 5 */
@@ -310,6 +311,8 @@ static void fake_answer(struct fake *f, int fd, struct npu_req_hdr *q)
 	mfd = memfd_create("fake", MFD_CLOEXEC);
 	assert_true(mfd >= 0);
 	assert_int_equal(ftruncate(mfd, 4096), 0);
+	if (f->mode == FAKE_BAD_BUF)
+		buf.va += 16;
 	if (q->op == NPU_OP_BUF_CREATE)
 		fake_reply(fd, q, 0, &buf, sizeof(buf), f->mode == FAKE_NO_FD ? -1 : mfd);
 	else
@@ -384,7 +387,7 @@ static void broken_reply(enum fake_mode mode, int want, const char *text)
 	fake_start(&f, mode);
 	if (npu_open(&(struct npu_open_opts){ .socket = path }, &n) != 0)
 		fail_msg("open: %s", npu_last_error(NULL));
-	if (mode == FAKE_NO_FD)
+	if (mode == FAKE_NO_FD || mode == FAKE_BAD_BUF)
 		ret = npu_buf_create(n, 4096, 0, &b);
 	else
 		ret = npu_job_query(n, 1, &done, &status);
@@ -430,6 +433,7 @@ static void test_fake_broken(void **state)
 	broken_reply(FAKE_SHORT, -EPROTO, "bytes of payload");
 	broken_reply(FAKE_HUGE, -EPROTO, "larger than");
 	broken_reply(FAKE_NO_FD, -EPROTO, "no memory");
+	broken_reply(FAKE_BAD_BUF, -EPROTO, "NPU address 0x10010");
 	broken_reply(FAKE_STRAY_FD, -EPROTO, "memory came with it");
 	broken_reply(FAKE_POSITIVE, -EPROTO, "status 5");
 	broken_reply(FAKE_HANG_UP, -ECONNRESET, "closed the connection");

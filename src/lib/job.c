@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* libnpu jobs (submit, wait, job query), the status report and reset: one request each. */
+#include <errno.h>
+#include <string.h>
+
+#include "lib/lib_internal.h"
+
+#define WAIT_MARGIN_MS 30000u /* how late npud may answer a WAIT */
+
+int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, unsigned n_bufs,
+	       uint32_t *job_id)
+{
+	struct {
+		struct npu_req_submit s;
+		uint32_t handles[NPU_PROTO_SUBMIT_MAX_BUFS];
+	} q;
+	struct npu_rsp_submit rs;
+	struct npu_lib_reply r;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	if (!cmd || !job_id || (n_bufs && !bufs))
+		ret = npu_lib_fail(n, -EINVAL, "npu_submit: no command buffer or no job id");
+	else if (cmd->n != n)
+		ret = npu_lib_fail(n, -EINVAL,
+				   "npu_submit: the command buffer is another "
+				   "handle's");
+	else if (cmd->batch)
+		ret = npu_lib_fail(n, -EINVAL,
+				   "npu_submit: the command buffer is still being "
+				   "built (npu_batch_end first)");
+	else if (n_bufs > NPU_PROTO_SUBMIT_MAX_BUFS)
+		ret = npu_lib_fail(n, -E2BIG, "npu_submit: %u buffers, at most %u", n_bufs,
+				   NPU_PROTO_SUBMIT_MAX_BUFS);
+	else
+		ret = 0;
+	for (unsigned i = 0; !ret && i < n_bufs; i++) {
+		if (!bufs[i] || bufs[i]->n != n)
+			ret = npu_lib_fail(n, -EINVAL, "npu_submit: buffer %u is %s", i,
+					   bufs[i] ? "another handle's" : "NULL");
+		else
+			q.handles[i] = bufs[i]->handle;
+	}
+	if (ret)
+		goto out;
+	q.s.cmd_handle = cmd->handle;
+	q.s.n_bufs = n_bufs;
+	ret = npu_lib_call(n, NPU_OP_SUBMIT, &q, sizeof(q.s) + n_bufs * sizeof(uint32_t),
+			   sizeof(rs), NPU_LIB_REPLY_MS, &r);
+	if (ret)
+		goto out;
+	memcpy(&rs, r.payload, sizeof(rs));
+	ret = npu_lib_check_zero(n, NPU_OP_SUBMIT, "reserved", rs.reserved);
+	if (!ret)
+		*job_id = rs.job_id;
+out:
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}
+
+/* WAIT or JOB_QUERY: the reply must be about this job. */
+static int job_call(struct npu *n, unsigned op, uint32_t job_id, uint32_t timeout_ms,
+		    struct npu_rsp_job *rj)
+{
+	struct npu_req_wait w = { .job_id = job_id, .timeout_ms = timeout_ms };
+	struct npu_req_job jq = { .job_id = job_id };
+	struct npu_lib_reply r;
+	int ret;
+
+	if (op == NPU_OP_WAIT)
+		ret = npu_lib_call(n, op, &w, sizeof(w), sizeof(*rj), timeout_ms + WAIT_MARGIN_MS,
+				   &r);
+	else
+		ret = npu_lib_call(n, op, &jq, sizeof(jq), sizeof(*rj), NPU_LIB_REPLY_MS, &r);
+	if (ret)
+		return ret;
+	memcpy(rj, r.payload, sizeof(*rj));
+	if (rj->job_id != job_id)
+		return npu_lib_proto_fail(n, op, "it is about job 0x%x, not 0x%x", rj->job_id,
+					  job_id);
+	if (rj->done > 1)
+		return npu_lib_proto_fail(n, op, "done is %u, not 0 or 1", rj->done);
+	if (!rj->done && rj->status)
+		return npu_lib_proto_fail(n, op, "status 0x%x for a job not done", rj->status);
+	return npu_lib_check_zero(n, op, "reserved", rj->reserved);
+}
+
+int npu_wait(struct npu *n, uint32_t job_id, uint32_t timeout_ms, uint32_t *status)
+{
+	struct npu_rsp_job rj;
+	uint32_t left = timeout_ms;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	if (!status) {
+		ret = npu_lib_fail(n, -EINVAL, "npu_wait: no place for the status");
+		goto out;
+	}
+	/* Longer waits than one request may ask for are several requests. */
+	for (;;) {
+		uint32_t slice = left > NPU_PROTO_WAIT_MAX_MS ? NPU_PROTO_WAIT_MAX_MS : left;
+
+		ret = job_call(n, NPU_OP_WAIT, job_id, slice, &rj);
+		left -= slice;
+		if (ret == -ETIMEDOUT && left)
+			continue;
+		if (ret || rj.done)
+			break;
+		if (!left) {
+			ret = npu_lib_fail(n, -ETIMEDOUT, "job 0x%x is still running after %u ms",
+					   job_id, timeout_ms);
+			break;
+		}
+	}
+	if (!ret)
+		*status = rj.status;
+out:
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}
+
+int npu_job_query(struct npu *n, uint32_t job_id, int *done, uint32_t *status)
+{
+	struct npu_rsp_job rj;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	if (!done || !status)
+		ret = npu_lib_fail(n, -EINVAL, "npu_job_query: no place for the answer");
+	else
+		ret = job_call(n, NPU_OP_JOB_QUERY, job_id, 0, &rj);
+	if (!ret) {
+		*done = (int)rj.done;
+		*status = rj.status;
+	}
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}
+
+int npu_status_json(struct npu *n, char *buf, size_t len)
+{
+	struct npu_req_status q = { .format = 0 };
+	struct npu_lib_reply r;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	if (!buf || !len) {
+		ret = npu_lib_fail(n, -EINVAL, "npu_status_json: no buffer");
+		goto out;
+	}
+	ret = npu_lib_call(n, NPU_OP_STATUS, &q, sizeof(q), NPU_LIB_ANY_SIZE, NPU_LIB_REPLY_MS, &r);
+	if (ret)
+		goto out;
+	if (r.len == 0 || memchr(r.payload, '\0', r.len))
+		ret = npu_lib_proto_fail(n, NPU_OP_STATUS, "%s",
+					 r.len ? "a NUL inside the text" : "no text");
+	else if (r.len >= len)
+		ret =
+		    npu_lib_fail(n, -ENOSPC, "the status report is %zu bytes; the buffer holds %zu",
+				 r.len + 1, len);
+	if (!ret) {
+		memcpy(buf, r.payload, r.len);
+		buf[r.len] = '\0';
+	}
+out:
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}
+
+int npu_reset(struct npu *n)
+{
+	struct npu_lib_reply r;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	ret = npu_lib_call(n, NPU_OP_RESET, NULL, 0, 0, NPU_LIB_REPLY_MS, &r);
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}
