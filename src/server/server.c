@@ -36,6 +36,8 @@ const char *npu_proto_op_name(unsigned op)
 	return op < NPU_OP_MAX_ && op_names[op] ? op_names[op] : "unknown";
 }
 
+static void client_free(struct npu_srv_client *c);
+
 int npu_server_create(struct npu_device *d, const struct npu_server_config *cfg,
 		      struct npu_server **out)
 {
@@ -78,8 +80,13 @@ void npu_server_destroy(struct npu_server *s)
 {
 	if (!s)
 		return;
-	while (s->clients)
-		npu_server_client_gone(s->clients);
+	while (s->clients) {
+		struct npu_srv_client *c = s->clients;
+
+		s->clients = c->next;
+		s->n_clients--;
+		client_free(c);
+	}
 	free(s->rsp);
 	free(s);
 }
@@ -155,20 +162,9 @@ void srv_buf_destroy(struct npu_srv_client *c, struct srv_buf *b)
 	free(b);
 }
 
-void npu_server_client_gone(struct npu_srv_client *c)
+/* Everything of a client already unlinked from the server. */
+static void client_free(struct npu_srv_client *c)
 {
-	struct npu_server *s;
-	struct npu_srv_client **pp;
-
-	if (!c)
-		return;
-	s = c->s;
-	for (pp = &s->clients; *pp && *pp != c; pp = &(*pp)->next)
-		;
-	if (*pp) {
-		*pp = c->next;
-		s->n_clients--;
-	}
 	if (c->n_jobs)
 		npu_info(SRV, "client %u (%s) went away with %u job(s) in flight: dropped", c->id,
 			 c->name[0] ? c->name : "unnamed", c->n_jobs);
@@ -183,6 +179,23 @@ void npu_server_client_gone(struct npu_srv_client *c)
 	}
 	npu_dbg(SRV, "client %u gone", c->id);
 	free(c);
+}
+
+void npu_server_client_gone(struct npu_srv_client *c)
+{
+	struct npu_server *s;
+	struct npu_srv_client **pp;
+
+	if (!c)
+		return;
+	s = c->s;
+	for (pp = &s->clients; *pp && *pp != c; pp = &(*pp)->next)
+		;
+	if (*pp) {
+		*pp = c->next;
+		s->n_clients--;
+	}
+	client_free(c);
 }
 
 static int send_msg(struct npu_srv_client *c, size_t len, const struct npu_srv_attach *att)

@@ -67,8 +67,13 @@ int srv_op_hello(const struct srv_req *r)
 		return srv_reply_err(r, -EPROTONOSUPPORT,
 				     "the client speaks versions %u..%u; this npud speaks %u",
 				     q.version_min, q.version_max, NPU_PROTO_VERSION);
-	for (size_t i = 0; i < sizeof(q.name) && q.name[i]; i++)
-		c->name[i] = (q.name[i] >= 0x20 && q.name[i] < 0x7f) ? q.name[i] : '?';
+	for (size_t i = 0; i < sizeof(q.name) && q.name[i]; i++) {
+		char ch = q.name[i];
+
+		if (ch < 0x20 || ch >= 0x7f)
+			ch = '?';
+		c->name[i] = ch;
+	}
 	c->name[sizeof(c->name) - 1] = '\0';
 	if (s->n_clients > s->cfg.max_clients)
 		return srv_reply_err(r, -EUSERS, "npud serves at most %u clients",
