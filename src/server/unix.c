@@ -45,27 +45,32 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* A warning about what a client did: at most UNIX_WARN_PER_SEC a second, no flood. */
-static void client_warn(struct npu_unix *u, const char *fmt, ...)
+/* Flushes the count of warnings not logged in the window that ended. */
+static void rl_flush(struct unix_ratelimit *rl)
+{
+	if (rl->suppressed)
+		npu_warn(SRV, "%u more warnings like the last one were not logged", rl->suppressed);
+	rl->suppressed = 0;
+	rl->logged = 0;
+}
+
+/* A warning clients cause: at most UNIX_WARN_PER_SEC a second per kind, no flood. */
+static void rl_warn(struct unix_ratelimit *rl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void client_warn(struct npu_unix *u, const char *fmt, ...)
+static void rl_warn(struct unix_ratelimit *rl, const char *fmt, ...)
 {
 	uint64_t now = now_ms();
 	va_list ap;
 
-	if (now - u->warn_window >= 1000) {
-		if (u->suppressed)
-			npu_warn(SRV, "%u more warnings about clients were not logged",
-				 u->suppressed);
-		u->warn_window = now;
-		u->warned = 0;
-		u->suppressed = 0;
+	if (now - rl->window >= 1000) {
+		rl_flush(rl);
+		rl->window = now;
 	}
-	if (u->warned >= UNIX_WARN_PER_SEC) {
-		u->suppressed++;
+	if (rl->logged >= UNIX_WARN_PER_SEC) {
+		rl->suppressed++;
 		return;
 	}
-	u->warned++;
+	rl->logged++;
 	if (!npu_log_enabled(NPU_LOG_WARN, NPU_CAT_SRV))
 		return;
 	va_start(ap, fmt);
@@ -147,14 +152,14 @@ static void conn_add(struct npu_unix *u, int fd)
 	int sndbuf = UNIX_SNDBUF;
 
 	if (u->n_conns >= u->max_conns) {
-		client_warn(u, "connection refused: %u connections already (the limit)",
-			    u->n_conns);
+		rl_warn(&u->warn_refused, "connection refused: %u connections already (the limit)",
+			u->n_conns);
 		close(fd);
 		return;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || len != sizeof(cred)) {
-		client_warn(u, "connection refused: its credentials are unknown: %s",
-			    strerror(errno));
+		rl_warn(&u->warn_refused, "connection refused: its credentials are unknown: %s",
+			strerror(errno));
 		close(fd);
 		return;
 	}
@@ -197,7 +202,7 @@ static void accept_all(struct npu_unix *u)
 			if (fd >= 0)
 				close(fd);
 			u->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-			client_warn(u, "connection refused: out of file descriptors");
+			rl_warn(&u->warn_refused, "connection refused: out of file descriptors");
 			continue;
 		}
 		/* Nothing to be done now: do not spin on the listening socket. */
@@ -231,10 +236,10 @@ static void conn_read(struct npu_unix *u, struct unix_conn *cn)
 			return;
 		}
 		if (mh.msg_flags & MSG_TRUNC) {
-			client_warn(u,
-				    "connection %u (pid %d, uid %u): a message over %u bytes is no "
-				    "request; closed",
-				    cn->id, (int)cn->peer.pid, cn->peer.uid, NPU_PROTO_REQ_MAX);
+			rl_warn(&u->warn_client,
+				"connection %u (pid %d, uid %u): a message over %u bytes is no "
+				"request; closed",
+				cn->id, (int)cn->peer.pid, cn->peer.uid, NPU_PROTO_REQ_MAX);
 			cn->dead = true;
 			return;
 		}
@@ -279,6 +284,9 @@ static int turn(struct npu_unix *u, int stop_fd, bool serving, int max_ms, bool 
 	unsigned old = u->n_conns;
 	int r;
 
+	/* Stopping, and the tick saw the last job in flight end: nothing to wait for. */
+	if (!serving && !npu_server_jobs_queued(u->srv))
+		return 0;
 	if (serving && u->lfd >= 0 && !accepting)
 		timeout = timeout < 0 || timeout > 100 ? 100 : timeout;
 	if (max_ms >= 0 && (timeout < 0 || timeout > max_ms))
@@ -340,9 +348,8 @@ int npu_unix_serve(struct npu_unix *u, struct npu_server *srv)
 	for (unsigned i = 0; i < u->n_conns; i++)
 		u->conns[i]->dead = true;
 	sweep(u, "the server stops");
-	if (u->suppressed)
-		npu_warn(SRV, "%u more warnings about clients were not logged", u->suppressed);
-	u->suppressed = 0;
+	rl_flush(&u->warn_client);
+	rl_flush(&u->warn_refused);
 	if (ret)
 		npu_err(SRV, "the event loop failed: %s", strerror(-ret));
 	u->srv = NULL;

@@ -18,6 +18,12 @@
 
 struct unix_conn;
 
+/* Warnings a client can cause: a few a second, then a count of those not logged. */
+struct unix_ratelimit {
+	uint64_t window; /* ms */
+	unsigned logged, suppressed;
+};
+
 struct npu_unix {
 	struct npu_unix_config cfg;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -32,8 +38,8 @@ struct npu_unix {
 	unsigned n_conns, max_conns;
 	unsigned next_id;
 	struct pollfd *pfds;
-	uint64_t warn_window;
-	unsigned warned, suppressed;
+	struct unix_ratelimit warn_client;		     /* what a client did */
+	struct unix_ratelimit warn_refused;		     /* connections refused */
 	uint64_t rbuf[NPU_PROTO_REQ_MAX / sizeof(uint64_t)]; /* one request, aligned */
 };
 
