@@ -148,6 +148,8 @@ int npu_ctx_create(struct npu_device *d, struct npu_ctx **out)
 		return -ENOMEM;
 	c->dev = d;
 	c->id = id;
+	c->owner_pid = -1;
+	c->owner_uid = -1;
 	c->ssid = id + 1; /* SSIDs 0 and 1 are the firmware's (protocol.md §5.5) */
 	c->jobq_va = npu_global_jobq_va(d, id);
 	user_range(d, &c->va_next, &end);

@@ -90,6 +90,10 @@ struct npu_ctx {
 	struct npu_bo *bos; /* buffers still alive, freed by npu_ctx_destroy */
 	/* Time with jobs queued (stats.h). */
 	struct npu_busy busy;
+	/* Who uses it, for the status report (set by the daemon's server; "" and -1 otherwise). */
+	char owner_name[32];
+	int32_t owner_pid;
+	int64_t owner_uid;
 };
 
 /*

@@ -138,6 +138,10 @@ static void client_fill(const struct npu_ctx *c, uint64_t now, struct npu_client
 	o->jobs_failed = c->jobs_failed;
 	o->jobs_queued = c->queued;
 	o->faulted = c->faulted;
+	memcpy(o->name, c->owner_name, sizeof(o->name));
+	o->name[sizeof(o->name) - 1] = '\0';
+	o->pid = c->owner_pid;
+	o->uid = c->owner_uid;
 }
 
 static void memory_fill(struct npu_device *d, struct npu_device_stats *s)
@@ -267,6 +271,18 @@ static void client_json(struct npu_json *j, const struct npu_client_stats *c)
 	npu_json_u64(j, "jobs_failed", c->jobs_failed);
 	npu_json_u64(j, "jobs_queued", c->jobs_queued);
 	npu_json_bool(j, "faulted", c->faulted);
+	if (c->name[0])
+		npu_json_str(j, "name", c->name);
+	else
+		npu_json_null(j, "name");
+	if (c->pid > 0)
+		npu_json_i64(j, "pid", c->pid);
+	else
+		npu_json_null(j, "pid");
+	if (c->uid >= 0)
+		npu_json_i64(j, "uid", c->uid);
+	else
+		npu_json_null(j, "uid");
 	npu_json_obj_end(j);
 }
 

@@ -67,6 +67,9 @@ struct npu_client_stats {
 	uint64_t jobs_completed, jobs_failed;
 	uint32_t jobs_queued;
 	bool faulted;
+	char name[32]; /* the client's name, "" when none */
+	int32_t pid;   /* -1: not known */
+	int64_t uid;   /* -1: not known */
 };
 
 struct npu_device_stats {

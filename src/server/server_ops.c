@@ -84,6 +84,9 @@ int srv_op_hello(const struct srv_req *r)
 	if (ret)
 		return srv_reply_err(r, ret, "no NPU context: %s", strerror(-ret));
 	c->hello_done = true;
+	memcpy(c->ctx->owner_name, c->name, sizeof(c->ctx->owner_name));
+	c->ctx->owner_pid = c->peer.pid > 0 ? c->peer.pid : -1;
+	c->ctx->owner_uid = c->peer.uid;
 	a.version = NPU_PROTO_VERSION;
 	a.client_id = c->id;
 	a.max_buffers = s->cfg.max_buffers_per_client;
