@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform backend on Redox (redox.h). Every system call goes through
+ * the redox_* functions of redox_shim.h, so the same code runs against the
+ * fake kernel of the tests.
+ */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+
+#include "redox/redox.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "driver/gen.h"
+#include "hw/pci_ids.h"
+#include "redox/pcid.h"
+#include "redox/redox_shim.h"
+#include "util/file.h"
+#include "util/log.h"
+
+#define NO_FD ((size_t)-1)
+
+struct redox_chunk {
+	void *cpu;
+	size_t len; /* what was mapped: a power of two of pages */
+	uint64_t phys;
+};
+
+/* A DMA buffer's chunks; npu_dma.handle points here. */
+struct redox_dma {
+	void *reserve; /* the address range the chunks fill, or NULL for one chunk */
+	size_t reserve_len;
+	unsigned n;
+	struct redox_chunk chunk[];
+};
+
+struct redox_platform {
+	struct npu_platform base; /* first: the ops get back with container_of */
+	size_t chan_fd, dma_fd, trans_fd, irq_fd;
+	volatile uint8_t *bar[NPU_PLATFORM_BARS];
+	size_t bar_len[NPU_PLATFORM_BARS];
+	struct npu_pcid_config cfg;
+};
+
+#define to_rp(p) ((struct redox_platform *)((char *)(p)-offsetof(struct redox_platform, base)))
+
+static uint32_t rx_read32(struct npu_platform *p, unsigned bar, uint64_t off)
+{
+	struct redox_platform *rp = to_rp(p);
+
+	if (bar >= NPU_PLATFORM_BARS || !rp->bar[bar] || off + 4 > rp->bar_len[bar])
+		return 0xFFFFFFFFu;
+	return npu_redox_mmio_read32(rp->bar[bar] + off);
+}
+
+static void rx_write32(struct npu_platform *p, unsigned bar, uint64_t off, uint32_t val)
+{
+	struct redox_platform *rp = to_rp(p);
+
+	if (bar < NPU_PLATFORM_BARS && rp->bar[bar] && off + 4 <= rp->bar_len[bar])
+		npu_redox_mmio_write32(rp->bar[bar] + off, val);
+}
+
+static uint64_t rx_read64(struct npu_platform *p, unsigned bar, uint64_t off)
+{
+	struct redox_platform *rp = to_rp(p);
+
+	if (bar >= NPU_PLATFORM_BARS || !rp->bar[bar] || off + 8 > rp->bar_len[bar])
+		return UINT64_MAX;
+	return npu_redox_mmio_read64(rp->bar[bar] + off);
+}
+
+static void rx_write64(struct npu_platform *p, unsigned bar, uint64_t off, uint64_t val)
+{
+	struct redox_platform *rp = to_rp(p);
+
+	if (bar < NPU_PLATFORM_BARS && rp->bar[bar] && off + 8 <= rp->bar_len[bar])
+		npu_redox_mmio_write64(rp->bar[bar] + off, val);
+}
+
+/* The physical address of the page at cpu (the memory scheme's translation handle). */
+static int translate(struct redox_platform *rp, const void *cpu, uint64_t *phys)
+{
+	uint64_t v = (uint64_t)(uintptr_t)cpu;
+	size_t r =
+	    redox_sys_call_v0(rp->trans_fd, (uint8_t *)&v, sizeof(v), REDOX_CALL_READ, NULL, 0);
+
+	if (redox_is_err(r))
+		return -redox_errno(r);
+	*phys = v;
+	return 0;
+}
+
+/* Pages of len rounded up to a power of two, as the kernel hands them out. */
+static size_t pow2_len(size_t len)
+{
+	size_t n = REDOX_PAGE_SIZE;
+
+	while (n < len)
+		n <<= 1;
+	return n;
+}
+
+/* One physically contiguous chunk at addr (NULL: anywhere; else MAP_FIXED there). */
+static int chunk_map(struct redox_platform *rp, void *addr, size_t len, struct redox_chunk *c)
+{
+	uint32_t flags = REDOX_MAP_PRIVATE | (addr ? REDOX_MAP_FIXED : 0);
+	uint64_t last;
+	size_t r;
+	int ret;
+
+	c->len = pow2_len(len);
+	r = redox_mmap_v1(addr, c->len, REDOX_PROT_READ | REDOX_PROT_WRITE, flags, rp->dma_fd, 0);
+	if (redox_is_err(r))
+		return -redox_errno(r);
+	c->cpu = (void *)r;
+	ret = translate(rp, c->cpu, &c->phys);
+	if (!ret)
+		ret = translate(rp, (uint8_t *)c->cpu + c->len - REDOX_PAGE_SIZE, &last);
+	if (!ret && last != c->phys + c->len - REDOX_PAGE_SIZE) {
+		npu_err(PCI, "DMA memory asked physically contiguous is not (0x%llx.. then 0x%llx)",
+			(unsigned long long)c->phys, (unsigned long long)last);
+		ret = -EIO;
+	}
+	if (ret) {
+		redox_munmap_v1(c->cpu, c->len);
+		c->cpu = NULL;
+	}
+	return ret;
+}
+
+static void dma_release(struct redox_dma *h)
+{
+	for (unsigned i = 0; i < h->n; i++)
+		redox_munmap_v1(h->chunk[i].cpu, h->chunk[i].len);
+	if (h->reserve)
+		munmap(h->reserve, h->reserve_len);
+	free(h);
+}
+
+/*
+ * Buffers over 4 MiB: 4 MiB chunks mapped back to back into one reserved
+ * range. The platform interface gives a buffer one device address, so the
+ * chunks must also be physically adjacent; when the allocator hands them out
+ * apart the allocation fails with that said.
+ */
+static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h)
+{
+	size_t left = size;
+	int ret;
+
+	h->reserve_len = (size + REDOX_DMA_CHUNK_MAX - 1) & ~(size_t)(REDOX_DMA_CHUNK_MAX - 1);
+	h->reserve = mmap(NULL, h->reserve_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (h->reserve == MAP_FAILED) {
+		h->reserve = NULL;
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; left; i++) {
+		size_t len = left < REDOX_DMA_CHUNK_MAX ? left : REDOX_DMA_CHUNK_MAX;
+		uint8_t *at = (uint8_t *)h->reserve + (size_t)i * REDOX_DMA_CHUNK_MAX;
+
+		ret = chunk_map(rp, at, len, &h->chunk[i]);
+		if (ret)
+			return ret;
+		h->n++;
+		if (h->chunk[i].cpu != at)
+			return -EIO;
+		if (h->chunk[i].phys != h->chunk[0].phys + (uint64_t)i * REDOX_DMA_CHUNK_MAX) {
+			npu_err(
+			    PCI,
+			    "a %zu KiB DMA buffer needs physically adjacent 4 MiB chunks; chunk %u "
+			    "came at 0x%llx, not 0x%llx (the driver maps a buffer as one range)",
+			    size >> 10, i, (unsigned long long)h->chunk[i].phys,
+			    (unsigned long long)(h->chunk[0].phys +
+						 (uint64_t)i * REDOX_DMA_CHUNK_MAX));
+			return -ENOMEM;
+		}
+		left -= len;
+	}
+	return 0;
+}
+
+static int rx_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
+{
+	struct redox_platform *rp = to_rp(p);
+	struct redox_dma *h;
+	size_t rounded, n;
+	int ret;
+
+	if (!out || size == 0)
+		return -EINVAL;
+	if (size > SIZE_MAX / 2)
+		return -ENOMEM;
+	rounded = (size + REDOX_PAGE_SIZE - 1) & ~(size_t)(REDOX_PAGE_SIZE - 1);
+	n = (rounded + REDOX_DMA_CHUNK_MAX - 1) / REDOX_DMA_CHUNK_MAX;
+	h = calloc(1, sizeof(*h) + n * sizeof(h->chunk[0]));
+	if (!h)
+		return -ENOMEM;
+	if (n == 1) {
+		ret = chunk_map(rp, NULL, rounded, &h->chunk[0]);
+		h->n = ret ? 0 : 1;
+	} else {
+		ret = dma_multi(rp, rounded, h);
+	}
+	if (ret) {
+		dma_release(h);
+		out->cpu = NULL;
+		return ret;
+	}
+	out->cpu = h->chunk[0].cpu;
+	out->addr = h->chunk[0].phys;
+	out->size = rounded;
+	out->handle = (uintptr_t)h;
+	return 0;
+}
+
+static void rx_dma_free(struct npu_platform *p, struct npu_dma *dma)
+{
+	(void)p;
+	if (!dma || !dma->cpu)
+		return;
+	dma_release((struct redox_dma *)dma->handle);
+	memset(dma, 0, sizeof(*dma));
+}
+
+static int rx_irq_fd(struct npu_platform *p)
+{
+	return (int)to_rp(p)->irq_fd;
+}
+
+/* Acknowledges the interrupts counted so far: read the count, write it back. */
+static void rx_irq_ack(struct npu_platform *p)
+{
+	struct redox_platform *rp = to_rp(p);
+	uint64_t count;
+	size_t r = redox_read_v1(rp->irq_fd, &count, sizeof(count));
+
+	if (r == sizeof(count))
+		redox_write_v1(rp->irq_fd, &count, sizeof(count));
+}
+
+static int rx_read_file(struct npu_platform *p, const char *path, size_t max_size, uint8_t **data,
+			size_t *size)
+{
+	(void)p;
+	return npu_read_file(path, max_size, data, size);
+}
+
+static uint64_t rx_now(struct npu_platform *p)
+{
+	struct timespec ts;
+
+	(void)p;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void rx_delay_us(struct npu_platform *p, uint32_t us)
+{
+	struct timespec ts = { .tv_sec = us / 1000000u, .tv_nsec = (long)(us % 1000000u) * 1000L };
+
+	(void)p;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void rx_close(struct npu_platform *p)
+{
+	struct redox_platform *rp = to_rp(p);
+
+	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++)
+		if (rp->bar[i])
+			redox_munmap_v1((void *)rp->bar[i], rp->bar_len[i]);
+	if (rp->irq_fd != NO_FD)
+		redox_close_v1(rp->irq_fd);
+	if (rp->trans_fd != NO_FD)
+		redox_close_v1(rp->trans_fd);
+	if (rp->dma_fd != NO_FD)
+		redox_close_v1(rp->dma_fd);
+	if (rp->chan_fd != NO_FD)
+		redox_close_v1(rp->chan_fd);
+	free(rp);
+}
+
+static const struct npu_platform_ops redox_ops = {
+	.name = "redox",
+	.read32 = rx_read32,
+	.write32 = rx_write32,
+	.read64 = rx_read64,
+	.write64 = rx_write64,
+	.dma_alloc = rx_dma_alloc,
+	.dma_free = rx_dma_free,
+	.irq_fd = rx_irq_fd,
+	.irq_ack = rx_irq_ack,
+	.read_file = rx_read_file,
+	.now_ns = rx_now,
+	.delay_us = rx_delay_us,
+	.close = rx_close,
+};
+
+static size_t open_path(const char *path, uint32_t flags)
+{
+	return redox_open_v1(path, strlen(path), flags | REDOX_O_CLOEXEC, 0);
+}
+
+static int map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
+{
+	const struct npu_pcid_bar *b = &rp->cfg.bars[bar];
+	size_t r;
+
+	if (b->kind != NPU_PCID_BAR_MEM32 && b->kind != NPU_PCID_BAR_MEM64) {
+		npu_err(PCI, "BAR%u is not a memory BAR", bar);
+		return -ENODEV;
+	}
+	if (b->size < min_size || b->size > SIZE_MAX) {
+		npu_err(PCI, "BAR%u is %llu bytes; the NPU's registers need %llu", bar,
+			(unsigned long long)b->size, (unsigned long long)min_size);
+		return -ENODEV;
+	}
+	r = redox_mmap_v1(NULL, (size_t)b->size, REDOX_PROT_READ | REDOX_PROT_WRITE,
+			  REDOX_MAP_SHARED, rp->chan_fd,
+			  redox_bar_offset(bar, REDOX_BAR_MEMTYPE_UC));
+	if (redox_is_err(r)) {
+		npu_err(PCI, "mapping BAR%u through the pcid channel: %s", bar,
+			strerror(redox_errno(r)));
+		return -redox_errno(r);
+	}
+	rp->bar[bar] = (volatile uint8_t *)r;
+	rp->bar_len[bar] = (size_t)b->size;
+	rp->base.pci.bar_size[bar] = b->size;
+	return 0;
+}
+
+/* One MSI vector on the BSP (exclusive, O_CREAT), else the legacy line. */
+static int setup_irq(struct redox_platform *rp)
+{
+	bool msi = false, msix = false;
+	uint8_t bsp[8] = { 0 };
+	char path[48];
+	size_t fd, r;
+	int ret;
+
+	ret = npu_pcid_features(rp->chan_fd, &msi, &msix);
+	if (ret)
+		return ret;
+	if (msi) {
+		fd = open_path(REDOX_PATH_IRQ_BSP, REDOX_O_RDONLY);
+		if (redox_is_err(fd))
+			return -redox_errno(fd);
+		r = redox_read_v1(fd, bsp, sizeof(bsp));
+		redox_close_v1(fd);
+		if (redox_is_err(r) || r < 4)
+			return redox_is_err(r) ? -redox_errno(r) : -EIO;
+		for (unsigned n = REDOX_IRQ_FIRST_DYNAMIC; n <= REDOX_IRQ_LAST; n++) {
+			snprintf(path, sizeof(path), "/scheme/irq/cpu-%02x/%u", bsp[0], n);
+			fd = open_path(path, REDOX_O_RDWR | REDOX_O_CREAT);
+			if (redox_errno(fd) == EEXIST)
+				continue;
+			if (redox_is_err(fd))
+				return -redox_errno(fd);
+			ret = npu_pcid_enable_msi(rp->chan_fd,
+						  REDOX_MSI_ADDR_BASE | ((uint32_t)bsp[0] << 12),
+						  n + REDOX_IRQ_VECTOR_OFFSET);
+			if (ret) {
+				redox_close_v1(fd);
+				return ret;
+			}
+			rp->irq_fd = fd;
+			npu_dbg(IRQ, "MSI vector %u on CPU %u", n + REDOX_IRQ_VECTOR_OFFSET,
+				bsp[0]);
+			return 0;
+		}
+		npu_err(IRQ, "no free interrupt vector on CPU %u", bsp[0]);
+		return -EBUSY;
+	}
+	if (!rp->cfg.has_legacy_irq) {
+		npu_err(IRQ, "the NPU has neither MSI nor a legacy interrupt line");
+		return -ENODEV;
+	}
+	snprintf(path, sizeof(path), "/scheme/irq/%u", rp->cfg.legacy_irq);
+	fd = open_path(path, REDOX_O_RDWR);
+	if (redox_is_err(fd))
+		return -redox_errno(fd);
+	rp->irq_fd = fd;
+	return 0;
+}
+
+int npu_redox_channel_from_env(size_t *fd)
+{
+	const char *s = getenv("PCID_CLIENT_CHANNEL");
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return -ENODEV;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || *s == '-' || *s == '+')
+		return -ENODEV;
+	*fd = (size_t)v;
+	return 0;
+}
+
+static int probe(struct redox_platform *rp)
+{
+	struct npu_platform_pci *pci = &rp->base.pci;
+	const struct npu_pci_model *model;
+	size_t r;
+	int ret;
+
+	ret = npu_pcid_get_config(rp->chan_fd, &rp->cfg);
+	if (ret) {
+		npu_err(PCI, "reading the device's configuration from pcid: %s", strerror(-ret));
+		return ret;
+	}
+	model = npu_pci_model_lookup(rp->cfg.device);
+	if (rp->cfg.vendor != NPU_PCI_VENDOR_INTEL || !model) {
+		npu_err(PCI, "pcid's device %04x:%04x is not an Intel NPU", rp->cfg.vendor,
+			rp->cfg.device);
+		return -ENODEV;
+	}
+	npu_pcid_bdf(&rp->cfg, pci->bdf, sizeof(pci->bdf));
+	pci->vendor = rp->cfg.vendor;
+	pci->device = rp->cfg.device;
+	pci->revision = rp->cfg.revision;
+	pci->gen = model->gen;
+	pci->platform = model->platform;
+	if (!npu_gen_supported(model->gen)) {
+		npu_err(PCI, "%s NPU (%s) is not supported yet", model->platform,
+			npu_gen_name(model->gen));
+		return -EOPNOTSUPP;
+	}
+	ret = map_bar(rp, NPU_PCI_BAR_REGV,
+		      model->gen == NPU_GEN_37XX ? NPU_PCI_BAR_REGV_MIN_SIZE_37XX
+						 : NPU_PCI_BAR_REGV_MIN_SIZE_40XX);
+	if (!ret)
+		ret = map_bar(rp, NPU_PCI_BAR_REGB, NPU_PCI_BAR_REGB_MIN_SIZE_LNL);
+	if (ret)
+		return ret;
+	r = open_path(REDOX_PATH_DMA, REDOX_O_RDWR);
+	if (!redox_is_err(r)) {
+		rp->dma_fd = r;
+		r = open_path(REDOX_PATH_TRANSLATION, REDOX_O_RDONLY);
+	}
+	if (redox_is_err(r)) {
+		npu_err(PCI, "opening the memory scheme: %s", strerror(redox_errno(r)));
+		return -redox_errno(r);
+	}
+	rp->trans_fd = r;
+	ret = setup_irq(rp);
+	if (ret)
+		npu_err(IRQ, "setting up the NPU's interrupt: %s", strerror(-ret));
+	return ret;
+}
+
+int npu_platform_redox_open(const struct npu_platform_config *cfg, struct npu_platform **out)
+{
+	struct redox_platform *rp;
+	size_t chan;
+	int ret;
+
+	(void)cfg;
+	if (!npu_redox_available()) {
+		npu_err(PCI, "this program was built without Redox system calls");
+		return -ENOSYS;
+	}
+	ret = npu_redox_channel_from_env(&chan);
+	if (ret) {
+		npu_err(PCI, "PCID_CLIENT_CHANNEL does not name a pcid channel (npud on Redox is "
+			     "started by pcid-spawner)");
+		return ret;
+	}
+	rp = calloc(1, sizeof(*rp));
+	if (!rp)
+		return -ENOMEM;
+	rp->base.ops = &redox_ops;
+	rp->chan_fd = chan;
+	rp->dma_fd = rp->trans_fd = rp->irq_fd = NO_FD;
+	ret = probe(rp);
+	if (ret) {
+		rx_close(&rp->base);
+		return ret;
+	}
+	npu_info(PCI, "%s NPU %04x:%04x at %s", rp->base.pci.platform, rp->cfg.vendor,
+		 rp->cfg.device, rp->base.pci.bdf);
+	*out = &rp->base;
+	return 0;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake kernel's side of the scheme socket: what a client's system calls
+ * become, 64-byte requests written to the daemon and 16-byte replies read
+ * back, with the daemon's loop run by the pump callback in between.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake_internal.h"
+
+#define FK_MAX_TURNS  20000u
+#define FK_HELD	      64u /* replies read while waiting for another */
+#define FK_FEVENT_LOG 64u
+
+static fk_pump_fn pump;
+static void *pump_arg;
+static uint32_t next_tag = 100;
+static struct redox_cqe held[FK_HELD];
+static unsigned n_held;
+static uint64_t fevent_handle[FK_FEVENT_LOG];
+static unsigned n_fevents;
+
+void fk_set_pump(fk_pump_fn fn, void *arg)
+{
+	pump = fn;
+	pump_arg = arg;
+	n_held = 0;
+	n_fevents = 0;
+}
+
+uint32_t fk_send(struct redox_sqe *q)
+{
+	q->tag = next_tag++;
+	if (write(fk.kernel_sock, q, sizeof(*q)) != (ssize_t)sizeof(*q)) {
+		fprintf(stderr, "fake kernel: cannot write a request to the scheme socket\n");
+		return 0;
+	}
+	return q->tag;
+}
+
+void fk_oneway(struct redox_sqe *q)
+{
+	q->sqe_flags |= REDOX_SQE_ONEWAY;
+	fk_send(q);
+	if (pump)
+		pump(pump_arg);
+}
+
+/* Reads the replies there are; SendFevents are logged, the others held. */
+static void collect(void)
+{
+	struct redox_cqe c;
+
+	while (read(fk.kernel_sock, &c, sizeof(c)) == (ssize_t)sizeof(c)) {
+		if ((c.flags & 7) == REDOX_CQE_SEND_FEVENT) {
+			if (n_fevents < FK_FEVENT_LOG)
+				fevent_handle[n_fevents++] = c.result;
+		} else if (n_held < FK_HELD) {
+			held[n_held++] = c;
+		}
+	}
+}
+
+static bool take(uint32_t tag, struct redox_cqe *out)
+{
+	for (unsigned i = 0; i < n_held; i++) {
+		if (held[i].tag != tag)
+			continue;
+		*out = held[i];
+		held[i] = held[--n_held];
+		return true;
+	}
+	return false;
+}
+
+bool fk_wait(uint32_t tag, struct redox_cqe *out, unsigned max_turns)
+{
+	for (unsigned i = 0; i <= max_turns; i++) {
+		collect();
+		if (take(tag, out))
+			return true;
+		if (i < max_turns && pump)
+			pump(pump_arg);
+	}
+	return false;
+}
+
+unsigned fk_fevents(uint64_t handle)
+{
+	unsigned n = 0;
+
+	collect();
+	for (unsigned i = 0; i < n_fevents; i++)
+		n += fevent_handle[i] == handle;
+	return n;
+}
+
+int64_t fk_request(struct redox_sqe *q, struct redox_cqe *out)
+{
+	struct redox_cqe c;
+	uint32_t tag = fk_send(q);
+
+	if (!tag || !fk_wait(tag, &c, FK_MAX_TURNS))
+		return -ETIMEDOUT;
+	if (out)
+		*out = c;
+	return (int64_t)c.result;
+}
+
+static int64_t req(uint8_t op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		   uint64_t a5)
+{
+	struct redox_sqe q = { .opcode = op, .args = { a0, a1, a2, a3, a4, a5 }, .caller = 77 };
+
+	return fk_request(&q, NULL);
+}
+
+int64_t fk_open(const char *path, uint32_t uid, uint32_t gid, uint32_t flags)
+{
+	return req(REDOX_OP_OPENAT, 0, (uint64_t)(uintptr_t)path, strlen(path), flags, 0,
+		   uid | ((uint64_t)gid << 32));
+}
+
+int64_t fk_read(uint64_t h, void *buf, size_t len, uint64_t off, uint64_t flags)
+{
+	return req(REDOX_OP_READ, h, (uint64_t)(uintptr_t)buf, len, off, flags, 0);
+}
+
+int64_t fk_write(uint64_t h, const void *buf, size_t len)
+{
+	return req(REDOX_OP_WRITE, h, (uint64_t)(uintptr_t)buf, len, 0, 0, 0);
+}
+
+int64_t fk_call(uint64_t h, void *buf, size_t len, uint64_t meta0)
+{
+	return req(REDOX_OP_CALL, h, (uint64_t)(uintptr_t)buf, len, meta0, 0, 0);
+}
+
+int64_t fk_mmap(uint64_t h, size_t size, uint64_t off)
+{
+	return req(REDOX_OP_MMAP_PREP, h, size, REDOX_PROT_READ | REDOX_PROT_WRITE, off, 0, 0);
+}
+
+int64_t fk_fstat(uint64_t h, struct redox_stat *st)
+{
+	return req(REDOX_OP_STD_FS_CALL, h, (uint64_t)(uintptr_t)st, sizeof(*st), REDOX_STDFS_FSTAT,
+		   0, 0);
+}
+
+int64_t fk_fevent(uint64_t h, uint32_t flags)
+{
+	return req(REDOX_OP_FEVENT, h, flags, 0, 0, 0, 0);
+}
+
+void fk_close(uint64_t h)
+{
+	struct redox_sqe q = { .opcode = REDOX_OP_CLOSE, .args = { h } };
+
+	fk_oneway(&q);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the fake Redox kernel (fake_kernel.h). */
+#ifndef NPU_TEST_FAKE_INTERNAL_H
+#define NPU_TEST_FAKE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fake_kernel.h"
+
+#define FK_FDS	   64
+#define FK_MAPS	   4096
+#define FK_SPACERS 64
+#define FK_FD_BASE 0x100000u /* fake descriptors: above any real one */
+#define FK_NS_FD   0x1FFFFFu
+
+enum fk_kind {
+	FK_NONE = 0,
+	FK_CHANNEL,
+	FK_DMA,
+	FK_TRANSLATION,
+	FK_BSP,
+	FK_IRQ, /* a real fd: a dup of the simulated NPU's interrupt eventfd */
+	FK_CAP,
+	FK_SOCKET,	/* a real fd: the daemon's end of the scheme socketpair */
+	FK_SCHEME_ROOT, /* the root descriptor made on the socket */
+};
+
+struct fk_fd {
+	enum fk_kind kind;
+	size_t num;
+	uint64_t number; /* FK_SCHEME_ROOT: the daemon's handle */
+	uint8_t *rsp;	 /* FK_CHANNEL: the response being read (length prefix included) */
+	size_t rsp_len, rsp_at;
+};
+
+enum fk_map_kind { FK_MAP_BAR = 1, FK_MAP_DMA };
+
+struct fk_map {
+	enum fk_map_kind kind;
+	void *user; /* where the caller sees it */
+	size_t len; /* 0: free slot */
+	unsigned bar;
+	void *arena; /* DMA: the simulated NPU's arena */
+	uint64_t phys;
+	int memfd; /* DMA mapped at a fixed address: the alias's memfd, else -1 */
+};
+
+struct fk {
+	struct fk_config cfg;
+	struct npu_sim *sim;
+	struct fk_state st;
+	struct fk_fd fds[FK_FDS];
+	struct fk_map maps[FK_MAPS];
+	struct fk_map *bars[4]; /* the BAR mappings among maps, for register accesses */
+	uint64_t irq_count;
+	uint64_t spacers[FK_SPACERS];
+	unsigned n_spacers;
+	int kernel_sock; /* the kernel's end of the scheme socket */
+};
+
+extern struct fk fk;
+
+/* fake_pcid.c */
+size_t fk_pcid_write(struct fk_fd *f, const uint8_t *req, size_t len);
+size_t fk_pcid_read(struct fk_fd *f, uint8_t *buf, size_t len);
+
+#endif

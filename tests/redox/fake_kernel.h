@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake Redox kernel for the redox tests: it defines the redox_* calls of
+ * src/redox/redox_shim.h on Linux and answers them the way Redox does
+ * (reference/redox.md), with a simulated NPU behind the device.
+ *
+ * - pcid: the channel in PCID_CLIENT_CHANNEL speaks bincode (Config,
+ *   features, MSI set-up); BARs map through it at (bar << 61 | memtype << 59).
+ *   A mapped BAR is inaccessible memory: every access must go through the
+ *   npu_redox_mmio_* accessors, which hand it to the simulated NPU.
+ * - memory scheme: zeroed@wb?phys_contiguous gives the simulated NPU's DMA
+ *   memory, MAP_PRIVATE only, at most 4 MiB, rounded up to a power of two
+ *   of pages; translation turns an address into its "physical" (bus) one.
+ * - irq scheme: bsp, cpu-00/<n> (O_CREAT; a few taken), legacy lines; read
+ *   gives the count, writing it back acknowledges.
+ * - scheme creation: the capability, create-scheme (a socketpair whose other
+ *   end is the kernel's), the root descriptor, registration of the name.
+ * - uid: the daemon's; anything but the memory scheme's zeroed memory needs 0.
+ * - setrens(0, 0): afterwards only the memory scheme opens.
+ *
+ * The client side (fk_*) writes 64-byte requests on the kernel's end of the
+ * scheme socket and reads 16-byte replies, running the daemon's loop through
+ * a pump callback in between (the test is one thread).
+ */
+#ifndef NPU_TEST_FAKE_KERNEL_H
+#define NPU_TEST_FAKE_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driver/gen.h"
+#include "redox/redox_shim.h"
+
+struct npu_sim;
+
+struct fk_config {
+	enum npu_gen gen;   /* UNKNOWN: 37xx */
+	bool no_msi;	    /* the function offers MSI-X only: npud uses the legacy line */
+	bool scatter_dma;   /* DMA chunks over one buffer come back physically apart */
+	uint32_t uid;	    /* the daemon's */
+	unsigned irq_taken; /* cpu-00/<n> already taken from 16 on */
+};
+
+int fk_start(const struct fk_config *cfg);
+void fk_stop(void);
+struct npu_sim *fk_sim(void);
+
+/* What the daemon did, for the tests to check. */
+struct fk_state {
+	unsigned bars_mapped;	     /* BAR mappings live */
+	bool bar_uc;		     /* every BAR mapping asked uncached */
+	unsigned dma_chunks;	     /* DMA chunks mapped now */
+	unsigned dma_shared_refused; /* MAP_SHARED phys_contiguous attempts */
+	bool msi_enabled;
+	uint64_t msi_addr;
+	uint32_t msi_data;
+	unsigned irq_opened; /* the cpu-00/<n> or legacy line opened, +1; 0: none */
+	bool legacy_irq;
+	char scheme_name[32]; /* registered */
+	bool null_ns;
+	unsigned pcid_bad_requests;
+};
+const struct fk_state *fk_state(void);
+
+/* --- the client side of the scheme socket --- */
+
+typedef void (*fk_pump_fn)(void *arg);
+void fk_set_pump(fk_pump_fn fn, void *arg);
+
+/* Sends a raw request (tag filled in and returned) and waits for its reply. */
+int64_t fk_request(struct redox_sqe *q, struct redox_cqe *out);
+/* Sends a one-way request (close), no reply. */
+void fk_oneway(struct redox_sqe *q);
+/* Sends a request without waiting; returns its tag. */
+uint32_t fk_send(struct redox_sqe *q);
+/* Waits up to max_turns pump turns for the reply to tag; false if none came. */
+bool fk_wait(uint32_t tag, struct redox_cqe *out, unsigned max_turns);
+/* SendFevent completions seen for a handle. */
+unsigned fk_fevents(uint64_t handle);
+
+int64_t fk_open(const char *path, uint32_t uid, uint32_t gid, uint32_t flags);
+int64_t fk_read(uint64_t h, void *buf, size_t len, uint64_t off, uint64_t flags);
+int64_t fk_write(uint64_t h, const void *buf, size_t len);
+int64_t fk_call(uint64_t h, void *buf, size_t len, uint64_t meta0);
+int64_t fk_mmap(uint64_t h, size_t size, uint64_t off); /* MmapPrep: the address */
+int64_t fk_fstat(uint64_t h, struct redox_stat *st);
+int64_t fk_fevent(uint64_t h, uint32_t flags);
+void fk_close(uint64_t h);
+
+#endif
