@@ -398,3 +398,8 @@ int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct n
 		img->image_load_address, img->image_size, img->entry_point, img->version);
 	return 0;
 }
+
+void npu_fw_image_copy(const struct npu_fw_image *img, void *dst)
+{
+	memcpy(dst, img->image, img->image_size);
+}

@@ -146,6 +146,12 @@ int npu_fw_runtime_range(enum npu_gen gen, uint64_t *start, uint64_t *size);
 /* "boot" (0), "job_cmd" (3), "jsm" (4), "nnrt" (7); NULL for other indices. */
 const char *npu_fw_api_name(unsigned index);
 
+/*
+ * Copies the parsed image to dst, the place of image_load_address in the
+ * runtime buffer: one memcpy of the file's bytes, nothing else.
+ */
+void npu_fw_image_copy(const struct npu_fw_image *img, void *dst);
+
 /* A short identifier of a rule ("image_size", "range_entry", ...); "?" if unknown. */
 const char *npu_fw_rule_name(enum npu_fw_rule rule);
 

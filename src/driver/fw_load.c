@@ -111,7 +111,7 @@ static int load_runtime(struct npu_device *d)
 	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &rt->dma);
 	if (ret)
 		return ret;
-	memcpy((uint8_t *)rt->dma.cpu + image_off, fw->image, fw->image_size);
+	npu_fw_image_copy(fw, (uint8_t *)rt->dma.cpu + image_off);
 	if (ro_size && (ro & (PAGE - 1)) == 0) {
 		uint64_t ro_off = ro - base;
 

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the machine itself does, measured in the same run as the driver:
+ * memcpy bandwidth, two threads handing a 64-byte descriptor back and forth
+ * through shared memory (the floor of any submit-and-complete between two
+ * CPUs), and a bare Unix-socket request/response of 64 bytes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "util/json.h"
+
+uint64_t bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t bench_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void bench_progress(const struct bench_cfg *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->progress)
+		return;
+	va_start(ap, fmt);
+	fputs("bench: ", c->progress);
+	vfprintf(c->progress, fmt, ap);
+	fputc('\n', c->progress);
+	fflush(c->progress);
+	va_end(ap);
+}
+
+void bench_say(const struct bench_cfg *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->text)
+		return;
+	va_start(ap, fmt);
+	vfprintf(c->text, fmt, ap);
+	fputc('\n', c->text);
+	va_end(ap);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void bench_range(double *v, unsigned n, struct bench_range *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return;
+	qsort(v, n, sizeof(*v), cmp_double);
+	out->min = v[0];
+	out->max = v[n - 1];
+	out->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	out->p99 = v[(size_t)((n - 1) * 0.99)];
+}
+
+void bench_range_json(struct npu_json *j, const char *key, const struct bench_range *r)
+{
+	npu_json_obj_begin(j, key);
+	npu_json_double(j, "median", r->median);
+	npu_json_double(j, "min", r->min);
+	npu_json_double(j, "max", r->max);
+	npu_json_obj_end(j);
+}
+
+double bench_memcpy_gbps(void *dst, const void *src, size_t n, unsigned runs)
+{
+	double best = 0;
+
+	for (unsigned i = 0; i < runs; i++) {
+		uint64_t t0 = bench_now_ns(), t;
+
+		memcpy(dst, src, n);
+		/* The compiler must not drop the copy: read one byte of it back. */
+		__asm__ __volatile__("" : : "r"(((volatile const char *)dst)[n - 1]) : "memory");
+		t = bench_now_ns() - t0;
+		if (t && (double)n / (double)t > best)
+			best = (double)n / (double)t; /* bytes per ns = GB/s */
+	}
+	return best;
+}
+
+/* ---- Two threads, one 64-byte descriptor each way ---- */
+
+struct spsc {
+	_Alignas(64) atomic_uint ping;
+	_Alignas(64) atomic_uint pong;
+	_Alignas(64) unsigned char desc[64];
+	unsigned rounds;
+};
+
+static void *spsc_echo(void *arg)
+{
+	struct spsc *s = arg;
+	unsigned char local[64];
+
+	for (unsigned i = 1; i <= s->rounds; i++) {
+		while (atomic_load_explicit(&s->ping, memory_order_acquire) != i)
+			;
+		memcpy(local, s->desc, sizeof(local));
+		local[0]++;
+		memcpy(s->desc, local, sizeof(local));
+		atomic_store_explicit(&s->pong, i, memory_order_release);
+	}
+	return NULL;
+}
+
+int bench_spsc_rtt_ns(unsigned rounds, unsigned runs, struct bench_range *out)
+{
+	double *v = calloc(runs, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (unsigned r = 0; r < runs; r++) {
+		struct spsc *s = aligned_alloc(64, sizeof(*s));
+		pthread_t th;
+		uint64_t t0;
+
+		if (!s) {
+			free(v);
+			return -ENOMEM;
+		}
+		memset(s, 0, sizeof(*s));
+		s->rounds = rounds;
+		if (pthread_create(&th, NULL, spsc_echo, s)) {
+			free(s);
+			free(v);
+			return -EAGAIN;
+		}
+		t0 = bench_now_ns();
+		for (unsigned i = 1; i <= rounds; i++) {
+			s->desc[1] = (unsigned char)i;
+			atomic_store_explicit(&s->ping, i, memory_order_release);
+			while (atomic_load_explicit(&s->pong, memory_order_acquire) != i)
+				;
+		}
+		v[r] = (double)(bench_now_ns() - t0) / rounds;
+		pthread_join(th, NULL);
+		free(s);
+	}
+	bench_range(v, runs, out);
+	free(v);
+	return 0;
+}
+
+/* ---- A bare Unix-socket request/response ---- */
+
+static void *sock_echo(void *arg)
+{
+	int fd = *(int *)arg;
+	char buf[64];
+
+	while (read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf))
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			break;
+	return NULL;
+}
+
+int bench_socket_rtt_us(unsigned rounds, unsigned runs, struct bench_range *out)
+{
+	double *v = calloc(runs, sizeof(*v));
+	int ret = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (unsigned r = 0; r < runs && !ret; r++) {
+		int sv[2];
+		pthread_t th;
+		char buf[64] = { 0 };
+		uint64_t t0;
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) {
+			ret = -errno;
+			break;
+		}
+		if (pthread_create(&th, NULL, sock_echo, &sv[1])) {
+			close(sv[0]);
+			close(sv[1]);
+			ret = -EAGAIN;
+			break;
+		}
+		t0 = bench_now_ns();
+		for (unsigned i = 0; i < rounds; i++) {
+			if (write(sv[0], buf, sizeof(buf)) != (ssize_t)sizeof(buf) ||
+			    read(sv[0], buf, sizeof(buf)) != (ssize_t)sizeof(buf)) {
+				ret = -EIO;
+				break;
+			}
+		}
+		v[r] = (double)(bench_now_ns() - t0) / rounds / 1000.0;
+		shutdown(sv[0], SHUT_RDWR);
+		pthread_join(th, NULL);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (!ret)
+		bench_range(v, runs, out);
+	free(v);
+	return ret;
+}

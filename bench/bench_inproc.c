@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The driver in this process on the simulated NPU: firmware load, cold boot,
+ * job round trip and the driver's CPU per job, NOP throughput with full
+ * queues, COPY bandwidth.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "driver/cmdbuf.h"
+#include "driver/device.h"
+#include "driver/fw_image.h"
+#include "driver/job.h"
+#include "sim/fw_synth.h"
+#include "util/file.h"
+#include "util/json.h"
+
+#define WAIT_US 10000000u
+
+struct rig {
+	struct npu_platform *plat;
+	struct npu_device d;
+	bool open;
+};
+
+static int rig_open(const struct bench_cfg *c, struct rig *r, bool boot)
+{
+	struct npu_platform_config pcfg = { .device = "sim", .gen = c->gen };
+	struct npu_device_config dcfg = { .fw_path = NULL };
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	/* The synthetic image: the model then needs no copy of a file to compare with. */
+	setenv("NPU_FIRMWARE_PATH", "/nonexistent/npu-bench", 1);
+	ret = npu_platform_open(&pcfg, &r->plat);
+	if (ret)
+		return ret;
+	ret = npu_device_open(&r->d, r->plat, &dcfg);
+	if (ret) {
+		npu_platform_close(r->plat);
+		return ret;
+	}
+	r->open = true;
+	return boot ? npu_device_boot(&r->d) : 0;
+}
+
+static void rig_close(struct rig *r)
+{
+	if (r->open)
+		npu_device_close(&r->d);
+	if (r->plat)
+		npu_platform_close(r->plat);
+	r->open = false;
+	r->plat = NULL;
+}
+
+int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
+{
+	uint8_t *file = NULL;
+	size_t size = 0;
+	struct rig r;
+	struct npu_dma dma = { 0 };
+	struct npu_fw_image img;
+	struct npu_fw_error err;
+	double *drv, *base;
+	struct bench_range rd, rb;
+	unsigned runs = c->runs * 4;
+	int ret;
+
+	ret = c->fw_file ? npu_read_file(c->fw_file, 64u << 20, &file, &size)
+			 : npu_fw_synth_build(c->gen, &file, &size);
+	if (ret)
+		return ret;
+	ret = rig_open(c, &r, false);
+	drv = calloc(runs, sizeof(double));
+	base = calloc(runs, sizeof(double));
+	if (!ret && (!drv || !base))
+		ret = -ENOMEM;
+	if (!ret)
+		ret = npu_fw_image_parse(file, size, c->gen, &img, &err);
+	if (!ret)
+		ret = npu_dma_alloc(r.plat, (img.image_size + 4095u) & ~4095u, &dma);
+	for (unsigned i = 0; i < runs && !ret; i++) {
+		uint64_t t0 = bench_now_ns();
+
+		/* The driver's path: parse and check every rule, then one copy. */
+		ret = npu_fw_image_parse(file, size, c->gen, &img, &err);
+		if (!ret)
+			npu_fw_image_copy(&img, dma.cpu);
+		drv[i] = (double)(bench_now_ns() - t0) / 1000.0;
+		t0 = bench_now_ns();
+		memcpy(dma.cpu, file + 0x2000, img.image_size);
+		__asm__ __volatile__("" : : "r"(((volatile uint8_t *)dma.cpu)[0]) : "memory");
+		base[i] = (double)(bench_now_ns() - t0) / 1000.0;
+	}
+	if (!ret) {
+		bench_range(drv, runs, &rd);
+		bench_range(base, runs, &rb);
+		npu_json_obj_begin(j, "fw_load");
+		npu_json_str(j, "image", c->fw_file ? c->fw_file : "(synthetic)");
+		npu_json_u64(j, "image_bytes", img.image_size);
+		bench_range_json(j, "us", &rd);
+		bench_range_json(j, "memcpy_us", &rb);
+		npu_json_double(j, "ratio", rb.median > 0 ? rd.median / rb.median : 0);
+		npu_json_obj_end(j);
+		bench_say(
+		    c, "fw_load     %9.1f us  (memcpy of the same %u bytes: %.1f us; ratio %.2f)",
+		    rd.median, img.image_size, rb.median,
+		    rb.median > 0 ? rd.median / rb.median : 0);
+	}
+	npu_dma_free(r.plat, &dma);
+	rig_close(&r);
+	free(drv);
+	free(base);
+	free(file);
+	return ret;
+}
+
+int bench_boot(const struct bench_cfg *c, struct npu_json *j)
+{
+	unsigned runs = c->runs * 2;
+	double *v = calloc(runs, sizeof(double));
+	struct bench_range rr;
+	struct rig r;
+	int ret = v ? rig_open(c, &r, false) : -ENOMEM;
+
+	for (unsigned i = 0; i < runs && !ret; i++) {
+		uint64_t t0 = bench_now_ns();
+
+		ret = npu_device_boot(&r.d);
+		v[i] = (double)(bench_now_ns() - t0) / 1000.0;
+		if (!ret)
+			ret = npu_device_power_down(&r.d);
+	}
+	if (!ret) {
+		bench_range(v, runs, &rr);
+		npu_json_obj_begin(j, "boot");
+		npu_json_double(j, "median_us", rr.median);
+		npu_json_double(j, "p99_us", rr.p99);
+		npu_json_double(j, "min_us", rr.min);
+		npu_json_double(j, "max_us", rr.max);
+		npu_json_u64(j, "runs", runs);
+		npu_json_obj_end(j);
+		bench_say(c, "boot        %9.0f us  median, p99 %.0f us, over %u cold boots",
+			  rr.median, rr.p99, runs);
+	}
+	if (v)
+		rig_close(&r);
+	free(v);
+	return ret;
+}
+
+/* A command buffer of one NOP, or of one COPY of n bytes. */
+static int make_cmd(struct npu_ctx *ctx, enum npu_gen gen, uint64_t dst, uint64_t src, size_t n,
+		    struct npu_bo **out)
+{
+	struct npu_cmdbuf cb;
+	int ret =
+	    npu_bo_create(ctx, npu_cmdbuf_size_for(gen, 4, (unsigned)(n >> 23) + 1), 0, 0, out);
+
+	if (!ret)
+		ret = npu_cmdbuf_init(&cb, (*out)->dma.cpu, (*out)->va, (*out)->size, 4, gen);
+	if (!ret)
+		ret = n ? npu_cmdbuf_copy(&cb, dst, src, n) : npu_cmdbuf_nop(&cb);
+	if (!ret)
+		ret = npu_cmdbuf_finish(&cb);
+	return ret;
+}
+
+static int run_job(struct npu_ctx *ctx, struct npu_bo *cmd)
+{
+	uint32_t id, st = 0;
+	int ret = npu_job_submit(ctx, cmd->va, &id);
+
+	if (!ret)
+		ret = npu_job_wait(ctx, id, WAIT_US, &st);
+	return ret ? ret : (st ? -EIO : 0);
+}
+
+static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs, double *per_s)
+{
+	uint32_t ids[64];
+	unsigned head = 0, tail = 0, done = 0, sent = 0;
+	uint64_t t0 = bench_now_ns();
+	int ret = 0;
+
+	while (done < jobs && !ret) {
+		uint32_t st;
+
+		while (sent < jobs && head - tail < 48) {
+			ret = npu_job_submit(ctx, cmd->va, &ids[head % 64]);
+			if (ret == -EBUSY) {
+				ret = 0;
+				break;
+			}
+			if (ret)
+				break;
+			head++;
+			sent++;
+		}
+		if (!ret && tail < head) {
+			ret = npu_job_wait(ctx, ids[tail % 64], WAIT_US, &st);
+			tail++;
+			done++;
+		}
+	}
+	*per_s = (double)jobs * 1e9 / (double)(bench_now_ns() - t0);
+	return ret;
+}
+
+int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
+{
+	unsigned runs = c->runs;
+	double *rtt = calloc(runs, sizeof(double)), *cpu = calloc(runs, sizeof(double));
+	double *tput = calloc(runs, sizeof(double)), *copy = calloc(runs, sizeof(double));
+	struct bench_range r_rtt, r_cpu, r_tput, r_copy, r_spsc;
+	struct npu_ctx *ctx = NULL;
+	struct npu_bo *nop = NULL, *cpy = NULL, *src = NULL, *dst = NULL;
+	double mc = 0;
+	struct rig r;
+	int ret = rtt && cpu && tput && copy ? rig_open(c, &r, true) : -ENOMEM;
+
+	if (!ret)
+		ret = npu_ctx_create(&r.d, &ctx);
+	if (!ret)
+		ret = npu_bo_create(ctx, c->copy_bytes, 0, 0, &src);
+	if (!ret)
+		ret = npu_bo_create(ctx, c->copy_bytes, 0, 0, &dst);
+	if (!ret)
+		ret = make_cmd(ctx, r.d.gen, 0, 0, 0, &nop);
+	if (!ret)
+		ret = make_cmd(ctx, r.d.gen, dst->va, src->va, c->copy_bytes, &cpy);
+	if (!ret) {
+		memset(src->dma.cpu, 0x5A, c->copy_bytes);
+		ret = run_job(ctx, nop); /* doorbell registration out of the way */
+	}
+	for (unsigned i = 0; i < runs && !ret; i++) {
+		uint64_t t0 = bench_now_ns(), c0 = bench_thread_cpu_ns();
+
+		for (unsigned k = 0; k < c->jobs && !ret; k++)
+			ret = run_job(ctx, nop);
+		rtt[i] = (double)(bench_now_ns() - t0) / c->jobs;
+		cpu[i] = (double)(bench_thread_cpu_ns() - c0) / c->jobs;
+		if (!ret)
+			ret = nop_throughput(ctx, nop, c->jobs * 4, &tput[i]);
+		t0 = bench_now_ns();
+		if (!ret)
+			ret = run_job(ctx, cpy);
+		copy[i] = (double)c->copy_bytes / (double)(bench_now_ns() - t0);
+		bench_progress(c, "jobs: run %u of %u", i + 1, runs);
+	}
+	if (!ret) {
+		mc = bench_memcpy_gbps(dst->dma.cpu, src->dma.cpu, c->copy_bytes, runs);
+		ret = memcmp(dst->dma.cpu, src->dma.cpu, c->copy_bytes) ? -EIO : 0;
+	}
+	if (!ret)
+		ret = bench_spsc_rtt_ns(20000, runs, &r_spsc);
+	if (!ret) {
+		bench_range(rtt, runs, &r_rtt);
+		bench_range(cpu, runs, &r_cpu);
+		bench_range(tput, runs, &r_tput);
+		bench_range(copy, runs, &r_copy);
+		bench_say(
+		    c,
+		    "job_rtt     %9.0f ns  (two threads handing a descriptor: %.0f ns; ratio %.1f)",
+		    r_rtt.median, r_spsc.median, r_rtt.median / r_spsc.median);
+		bench_say(c, "driver CPU  %9.0f ns  per job", r_cpu.median);
+		bench_say(c, "NOP jobs    %9.0f /s  with full queues", r_tput.median);
+		bench_say(c, "COPY        %9.2f GB/s (memcpy %.2f GB/s; ratio %.2f)", r_copy.median,
+			  mc, mc > 0 ? r_copy.median / mc : 0);
+		npu_json_obj_begin(j, "job_rtt");
+		bench_range_json(j, "ns", &r_rtt);
+		npu_json_double(j, "spsc_rtt_ns", r_spsc.median);
+		npu_json_double(j, "ratio", r_rtt.median / r_spsc.median);
+		npu_json_obj_end(j);
+		npu_json_double(j, "driver_cpu_per_job_ns", r_cpu.median);
+		bench_range_json(j, "driver_cpu_per_job_ns_range", &r_cpu);
+		npu_json_obj_begin(j, "throughput");
+		bench_range_json(j, "nop_jobs_per_s", &r_tput);
+		bench_range_json(j, "copy_gbps", &r_copy);
+		npu_json_u64(j, "copy_bytes", c->copy_bytes);
+		npu_json_double(j, "memcpy_gbps", mc);
+		npu_json_double(j, "copy_ratio", mc > 0 ? r_copy.median / mc : 0);
+		npu_json_obj_end(j);
+	}
+	npu_ctx_destroy(ctx);
+	if (rtt && cpu && tput && copy)
+		rig_close(&r);
+	free(rtt);
+	free(cpu);
+	free(tput);
+	free(copy);
+	return ret;
+}
