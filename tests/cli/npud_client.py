@@ -5,17 +5,21 @@ Commands (each exits 0 on success, 1 with a FAIL line otherwise):
   pid SOCK                 print the pid of the server at SOCK (SO_PEERCRED)
   smoke SOCK               hello, query, shared buffer, a timestamp job, status
   fill SOCK MIB PATTERN    fill MIB MiB with a 32-bit pattern on the NPU, check every byte
-  flood SOCK JOBS MIB      queue JOBS fills of MIB MiB each, print "queued", then sleep
+  flood SOCK JOBS MIB [N]  queue JOBS jobs of N fills (1) of MIB MiB, print "queued", sleep
+  hold SOCK JOBS           queue JOBS jobs that wait on a fence, print "queued", sleep;
+                           SIGUSR1 sets the fence (from the CPU, in the shared buffer)
   denied SOCK              the first request is refused with EACCES and a message
   garbage SOCK ROUNDS      ROUNDS rounds of malformed and hostile connections
   limit SOCK N MAX         of N idle connections npud keeps MAX and closes the rest at once
   status SOCK              print the status JSON
+  reset SOCK STATUS        RESET gets STATUS (0, or -1 for EPERM)
   notify-listen ADDR FILE  receive notify datagrams at ADDR ('@' = abstract), append to FILE
 """
 import json
 import mmap
 import os
 import random
+import signal
 import socket
 import struct
 import sys
@@ -26,7 +30,7 @@ REQ_MAX, RSP_MAX = 4096, 65536
 HELLO, QUERY, BUF_CREATE, BUF_FREE, BUF_MAP, SUBMIT, WAIT, JOB_QUERY, STATUS, RESET = range(1, 11)
 REQ_HDR = struct.Struct("<IHHII")
 RSP_HDR = struct.Struct("<IHHIIiI")
-CMD_TIMESTAMP, CMD_MEMORY_FILL = 0x0100, 0x0202
+CMD_TIMESTAMP, CMD_FENCE_WAIT, CMD_MEMORY_FILL = 0x0100, 0x0101, 0x0202
 FILL_CHUNK = 16 << 20  # the 40xx limit per MEMORY_FILL command
 
 
@@ -177,15 +181,34 @@ def fill(path, mib, pattern):
     print("fill 0x%08x: ok" % pattern)
 
 
-def flood(path, jobs, mib):
+def flood(path, jobs, mib, repeat):
     c = Client(path, timeout=60)
     c.hello(b"flood")
     size = mib << 20
     dh, dva, _, _ = c.buf_create(size)
     ch, cva, _, cmem = c.buf_create(4096)
-    cmd_buffer(cmem, cva, fill_cmds(dva, size, 0x5A5A5A5A))
+    cmd_buffer(cmem, cva, fill_cmds(dva, size, 0x5A5A5A5A) * repeat)
     for _ in range(jobs):
         c.submit(ch, [dh])
+    print("queued", flush=True)
+    time.sleep(600)
+
+
+def hold(path, jobs):
+    c = Client(path, timeout=60)
+    c.hello(b"hold")
+    fh, fva, _, fmem = c.buf_create(4096)
+    dh, dva, _, _ = c.buf_create(1 << 20)
+    ch, cva, _, cmem = c.buf_create(4096)
+    wait = struct.pack("<HHIQQ", CMD_FENCE_WAIT, 24, 0, fva, 1)
+    cmd_buffer(cmem, cva, [wait] + fill_cmds(dva, 1 << 20, 0x77777777))
+    for _ in range(jobs):
+        c.submit(ch, [fh, dh])
+
+    def release(signum, frame):
+        fmem[:8] = struct.pack("<Q", 1)
+
+    signal.signal(signal.SIGUSR1, release)
     print("queued", flush=True)
     time.sleep(600)
 
@@ -358,13 +381,22 @@ def main(argv):
     elif cmd == "fill":
         fill(args[0], int(args[1]), int(args[2], 0))
     elif cmd == "flood":
-        flood(args[0], int(args[1]), int(args[2]))
+        flood(args[0], int(args[1]), int(args[2]), int(args[3]) if len(args) > 3 else 1)
+    elif cmd == "hold":
+        hold(args[0], int(args[1]))
     elif cmd == "denied":
         denied(args[0])
     elif cmd == "garbage":
         garbage(args[0], int(args[1]))
     elif cmd == "limit":
         limit(args[0], int(args[1]), int(args[2]))
+    elif cmd == "reset":
+        c = Client(args[0], timeout=30)
+        c.hello(b"reset")
+        status, body, _ = c.call(RESET)
+        if status != int(args[1]):
+            raise Fail("reset: status %d (%s), expected %s" % (status, body.decode(), args[1]))
+        print("reset: %d %s" % (status, body.decode()))
     elif cmd == "status":
         c = Client(args[0])
         c.hello(b"status")

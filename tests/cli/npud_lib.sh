@@ -1,6 +1,6 @@
 # Shared by the npud CLI tests (sourced after lib.sh): start npud in the
 # foreground on a socket in $tmp, stop it with SIGTERM, never leave it running.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2154
 
 : "${NPUD:?NPUD must point at the npud binary}"
 client=$(dirname "$0")/npud_client.py
@@ -25,11 +25,12 @@ start_npud() {
 	return 1
 }
 
-# stop_npud NAME [SIGNAL]: SIGTERM (or SIGNAL); npud must exit 0 within 10 s.
+# stop_npud NAME [SIGNAL]: SIGTERM (or SIGNAL; "-": sent already); npud must
+# exit 0 within 10 s. Sets stop_ms.
 stop_npud() {
 	local t0 rc
 	t0=$(date +%s%N)
-	kill -"${2:-TERM}" "$npud_pid"
+	[[ ${2:-TERM} == - ]] || kill -"${2:-TERM}" "$npud_pid"
 	for _ in $(seq 100); do
 		kill -0 "$npud_pid" 2>/dev/null || break
 		sleep 0.1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npud: options, start-up checks, firmware lookup, clean exit on SIGTERM.
+# npud: options, start-up checks, firmware lookup.
 set -u
 : "${NPUD:?NPUD must point at the npud binary}"
 fwdir=${NPU_TEST_FIRMWARE_DIR:-/lib/firmware/intel/vpu}
@@ -57,26 +57,7 @@ NPU_FIRMWARE_PATH=$tmp/empty "$NPUD" --check --device sim >"$tmp/out" 2>&1
 check "no firmware" 0 $?
 contains "no firmware warning" "$tmp/out" "firmware-intel-misc"
 
-# Serves in the foreground until SIGTERM, then exits 0 and removes its socket.
-NPU_FIRMWARE_PATH=$tmp/empty "$NPUD" --device sim --foreground --socket "$tmp/run/npud.sock" \
-	>"$tmp/out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [[ -S $tmp/run/npud.sock ]] && grep -q "serving on" "$tmp/out" && break; sleep 0.1; done
-[[ -S $tmp/run/npud.sock ]] && ok=1 || ok=0
-check "socket appears" 1 $ok
-[[ $(stat -c %a "$tmp/run/npud.sock" 2>/dev/null) == 660 && $(stat -c %a "$tmp/run") == 755 ]] && ok=1 || ok=0
-check "socket mode 0660, folder 0755" 1 $ok
-# A second npud on the same socket refuses to start.
-NPU_FIRMWARE_PATH=$tmp/empty "$NPUD" --device sim --foreground --socket "$tmp/run/npud.sock" >"$tmp/out2" 2>&1
-check "second npud" 1 $?
-contains "second npud message" "$tmp/out2" "another server answers there"
-kill -TERM "$pid"
-wait "$pid"
-check "SIGTERM exit" 0 $?
-contains "SIGTERM log" "$tmp/out" "received SIGTERM"
-contains "power-down log" "$tmp/out" "the NPU is powered down"
-[[ -e $tmp/run/npud.sock ]] && ok=0 || ok=1
-check "socket removed" 1 $ok
+# Serving, readiness and the stop: test_npud_serve.sh, test_npud_garbage.sh, test_npud_clients.sh.
 
 if [[ -r $fwdir/vpu_37xx_v1.bin ]]; then
 	# vpu_<gen>_v0.0.bin is the fallback name.

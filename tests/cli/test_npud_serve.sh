@@ -106,17 +106,42 @@ expect_rc "daemon whose NPU does not boot" 1 $?
 grep -q "^npud: boot failed at " "$tmp/err" && ok || bad "boot failure in daemon mode: $(cat "$tmp/err")"
 [[ -e $tmp/f.sock ]] && bad "a failed start left its socket behind" || ok
 
-# SIGTERM and SIGINT with jobs in flight: they finish, exit 0 within a few seconds.
+# SIGTERM and SIGINT with many short jobs queued: exit 0 within a few seconds.
 for sig in TERM INT; do
 	start_npud "$tmp/j.sock" "$tmp/log" || continue
 	python3 "$client" flood "$tmp/j.sock" 60 32 >"$tmp/flood" 2>&1 &
 	flood=$!
 	wait_for "$tmp/flood" "queued" || bad "flood: $(cat "$tmp/flood")"
-	stop_npud "SIG$sig with jobs in flight" "$sig"
-	((stop_ms < 8000)) && ok || bad "SIG$sig with jobs in flight took $stop_ms ms"
+	stop_npud "SIG$sig with jobs queued" "$sig"
+	((stop_ms < 8000)) && ok || bad "SIG$sig with jobs queued took $stop_ms ms"
 	grep -q "the NPU is powered down" "$tmp/log" && ok || bad "SIG$sig: $(tail -3 "$tmp/log")"
 	kill -KILL "$flood" 2>/dev/null
 	wait "$flood" 2>/dev/null
+done
+# Jobs in flight when SIGTERM comes (they wait on a fence): npud waits for them.
+# Released, they finish and npud exits at once; never released, they are
+# dropped after the wait and npud still exits 0.
+for release in yes no; do
+	start_npud "$tmp/j.sock" "$tmp/log" || continue
+	python3 "$client" hold "$tmp/j.sock" 4 >"$tmp/hold" 2>&1 &
+	holder=$!
+	wait_for "$tmp/hold" "queued" || bad "hold: $(cat "$tmp/hold")"
+	kill -TERM "$npud_pid"
+	wait_for "$tmp/log" "stopping: waiting up to 5000 ms for 4 jobs in flight" && ok ||
+		bad "npud did not wait for the jobs in flight: $(tail -3 "$tmp/log")"
+	[[ $release == yes ]] && kill -USR1 "$holder"
+	stop_npud "SIGTERM with jobs in flight (released: $release)" -
+	if [[ $release == yes ]]; then
+		((stop_ms < 3000)) && ok || bad "the released jobs did not end the stop at once: $stop_ms ms"
+		grep -q "jobs still in flight" "$tmp/log" && bad "released jobs were dropped: $(tail -3 "$tmp/log")" || ok
+	else
+		((stop_ms < 8000)) && ok || bad "SIGTERM with jobs never done took $stop_ms ms"
+		grep -q "stopping with 4 jobs still in flight: they are dropped" "$tmp/log" && ok ||
+			bad "the jobs never done were not reported dropped: $(tail -3 "$tmp/log")"
+	fi
+	grep -q "the NPU is powered down" "$tmp/log" && ok || bad "jobs in flight: $(tail -3 "$tmp/log")"
+	kill -KILL "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
 done
 # Jobs that never end (a hung firmware): npud waits for them, they fail with the
 # recovery or are dropped when the wait is over, and npud still exits 0 in time.
