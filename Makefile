@@ -8,9 +8,12 @@
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make format / format-check
 #   make lint       clang-tidy and cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
+#   make install    npuctl, npud, libnpu.so with its header and pkg-config file, the man
+#                   pages, under PREFIX (/usr/local), staged under DESTDIR when given
 #
 # Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
-# JOBS (parallel build jobs), WERROR (ON).
+# JOBS (parallel build jobs), WERROR (ON), PREFIX, DESTDIR, BUILD (the build
+# folder make install installs from, build).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= ON
@@ -19,10 +22,13 @@ TEST_FUZZ_SECONDS ?= 10
 CMAKE ?= cmake
 CTEST ?= ctest
 CLANG := $(shell command -v clang 2>/dev/null)
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
-.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check lint clean
+.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check lint clean install
 
 all: build
 
@@ -32,6 +38,13 @@ build:
 
 deps:
 	scripts/install-deps.sh
+
+# An existing build folder keeps its options; only the prefix (for libnpu.pc) is set.
+install:
+	@test -f $(BUILD)/CMakeCache.txt || $(CMAKE) -S . -B $(BUILD) -DNPU_WERROR=$(WERROR) >/dev/null
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+	DESTDIR=$(DESTDIR) $(CMAKE) --install $(BUILD)
 
 demo: deps build
 	scripts/demo.sh build
