@@ -39,7 +39,7 @@ struct infer {
 	uint32_t batch, model_size, input_size, output_size;
 	uint64_t model_va, input_va, output_va;
 	uint8_t *blob, *in, *out;
-	int8_t *scratch;
+	void *scratch;
 	struct sim_model *m;
 };
 
@@ -165,7 +165,7 @@ static uint32_t compute(struct infer *x)
 	/* Both sizes are at most 16 MiB (checked against output_size and input_size). */
 	x->in = malloc((size_t)in_bytes);
 	x->out = malloc((size_t)out_bytes);
-	x->scratch = malloc(2 * (size_t)m->max_elems);
+	x->scratch = malloc(sim_model_scratch_size(m));
 	if (!x->in || !x->out || !x->scratch)
 		return refuse(x, ST_NOMEM, "no memory for %u samples", x->batch);
 	ret = dev_access(x, "input read", x->input_va, x->in, (size_t)in_bytes, false);
@@ -173,8 +173,7 @@ static uint32_t compute(struct infer *x)
 		return ret;
 	for (uint32_t i = 0; i < x->batch; i++)
 		sim_model_run(m, x->in + (size_t)i * m->sample_size,
-			      x->out + (size_t)i * m->record_size, x->scratch,
-			      x->scratch + m->max_elems);
+			      x->out + (size_t)i * m->record_size, x->scratch);
 	return dev_access(x, "output write", x->output_va, x->out, (size_t)out_bytes, true);
 }
 

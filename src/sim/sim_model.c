@@ -301,6 +301,8 @@ static uint32_t parse_layer(struct sim_model *m, uint32_t index, const uint8_t *
 	}
 	if (l->out_c * l->out_h * l->out_w > m->max_elems)
 		m->max_elems = l->out_c * l->out_h * l->out_w;
+	if (l->type == NPU_MODEL_LAYER_CONV2D && l->out_h * l->out_w > m->max_plane)
+		m->max_plane = l->out_h * l->out_w;
 	m->work += work;
 	*next = off + size;
 	return 0;
@@ -341,57 +343,81 @@ uint32_t sim_model_parse(struct sim_model *m, const uint8_t *blob, uint32_t blob
 
 static void run_dense(const struct sim_layer *l, const int8_t *in, int8_t *out)
 {
+	const int32_t in_zp = l->in_zp, w_zp = l->w_zp;
+	const uint32_t dot = l->dot;
+
 	for (uint32_t o = 0; o < l->out_c; o++) {
-		const uint8_t *w = l->weights + (size_t)o * l->dot;
+		const uint8_t *w = l->weights + (size_t)o * dot;
 		int32_t acc = le_s32(l->bias + 4 * o);
 
-		for (uint32_t k = 0; k < l->dot; k++)
-			acc += (in[k] - l->in_zp) * (s8(w[k]) - l->w_zp);
+		for (uint32_t k = 0; k < dot; k++)
+			acc += (in[k] - in_zp) * (s8(w[k]) - w_zp);
 		out[o] =
 		    requant(acc, le_s32(l->mult + 4 * o), npu_le32(l->shift + 4 * o), l->out_zp);
 	}
 }
 
-/* One conv2d output: padding positions add nothing (they are in_zp, real zero). */
-static int32_t conv_dot(const struct sim_layer *l, const int8_t *in, const uint8_t *w, uint32_t oy,
-			uint32_t ox)
+/* The outputs [*lo, *hi) along one axis whose input pos * stride + tap - pad is in [0, n). */
+static void tap_range(uint32_t tap, uint32_t pad, uint32_t stride, uint32_t n, uint32_t outs,
+		      uint32_t *lo, uint32_t *hi)
 {
-	int32_t acc = 0;
-	int64_t y0 = (int64_t)oy * l->stride_h - l->pad_h,
-		x0 = (int64_t)ox * l->stride_w - l->pad_w;
+	/* pos >= (pad - tap) / stride rounded up; pos <= (n - 1 + pad - tap) / stride. */
+	int64_t first = (int64_t)pad - tap, last = (int64_t)n - 1 + pad - tap;
 
-	for (uint32_t c = 0; c < l->in_c; c++) {
-		const int8_t *plane = in + (size_t)c * l->in_h * l->in_w;
-
-		for (uint32_t ky = 0; ky < l->kernel_h; ky++, w += l->kernel_w) {
-			int64_t y = y0 + ky;
-
-			if (y < 0 || y >= l->in_h)
-				continue;
-			for (uint32_t kx = 0; kx < l->kernel_w; kx++) {
-				int64_t x = x0 + kx;
-
-				if (x >= 0 && x < l->in_w)
-					acc += (plane[y * l->in_w + x] - l->in_zp) *
-					       (s8(w[kx]) - l->w_zp);
-			}
-		}
-	}
-	return acc;
+	*lo = first <= 0 ? 0 : (uint32_t)((first + stride - 1) / stride);
+	*hi = last < 0 ? 0 : (uint32_t)(last / stride + 1);
+	if (*hi > outs)
+		*hi = outs;
+	if (*lo > *hi)
+		*lo = *hi;
 }
 
-static void run_conv(const struct sim_layer *l, const int8_t *in, int8_t *out)
+/*
+ * conv2d, one filter at a time, one tap at a time: acc (an int32 per output
+ * position) gets bias, then for every (c, ky, kx) the weight times the input
+ * it meets at each output position inside the input. Padding positions add
+ * nothing (they hold in_zp, real zero). Sums as in docs/model-format.md §3,
+ * in another order: integer addition does not care.
+ */
+static void run_conv(const struct sim_layer *l, const int8_t *in, int8_t *out, int32_t *acc)
 {
+	const int32_t in_zp = l->in_zp, w_zp = l->w_zp, out_zp = l->out_zp;
+	const uint32_t kh = l->kernel_h, kw = l->kernel_w, in_w = l->in_w, out_w = l->out_w;
+	const uint32_t sh = l->stride_h, sw = l->stride_w, ph = l->pad_h, pw = l->pad_w;
+	const size_t plane = (size_t)l->in_h * in_w, outs = (size_t)l->out_h * out_w;
+
 	for (uint32_t o = 0; o < l->out_c; o++) {
 		const uint8_t *w = l->weights + (size_t)o * l->dot;
 		int32_t bias = le_s32(l->bias + 4 * o), mult = le_s32(l->mult + 4 * o);
 		uint32_t shift = npu_le32(l->shift + 4 * o);
 
-		for (uint32_t y = 0; y < l->out_h; y++) {
-			for (uint32_t x = 0; x < l->out_w; x++)
-				*out++ = requant(bias + conv_dot(l, in, w, y, x), mult, shift,
-						 l->out_zp);
+		for (size_t i = 0; i < outs; i++)
+			acc[i] = bias;
+		for (uint32_t c = 0; c < l->in_c; c++) {
+			for (uint32_t ky = 0; ky < kh; ky++) {
+				uint32_t y0, y1;
+
+				tap_range(ky, ph, sh, l->in_h, l->out_h, &y0, &y1);
+				for (uint32_t kx = 0; kx < kw; kx++, w++) {
+					int32_t wv = s8(*w) - w_zp;
+					uint32_t x0, x1;
+
+					tap_range(kx, pw, sw, in_w, out_w, &x0, &x1);
+					for (uint32_t y = y0; y < y1; y++) {
+						const int8_t *row =
+						    in + c * plane +
+						    (y * sh + ky - ph) * (size_t)in_w + kx - pw;
+						int32_t *a = acc + (size_t)y * out_w;
+
+						for (uint32_t x = x0; x < x1; x++)
+							a[x] += (row[x * sw] - in_zp) * wv;
+					}
+				}
+			}
 		}
+		for (size_t i = 0; i < outs; i++)
+			out[i] = requant(acc[i], mult, shift, out_zp);
+		out += outs;
 	}
 }
 
@@ -440,10 +466,15 @@ static void run_head(const struct sim_layer *l, const int8_t *in, uint8_t *rec, 
 	}
 }
 
-void sim_model_run(const struct sim_model *m, const uint8_t *sample, uint8_t *record, int8_t *a,
-		   int8_t *b)
+size_t sim_model_scratch_size(const struct sim_model *m)
 {
-	int8_t *cur = a, *nxt = b, *t;
+	return 4 * (size_t)m->max_plane + 2 * (size_t)m->max_elems;
+}
+
+void sim_model_run(const struct sim_model *m, const uint8_t *sample, uint8_t *record, void *scratch)
+{
+	int32_t *acc = scratch;
+	int8_t *cur = (int8_t *)(acc + m->max_plane), *nxt = cur + m->max_elems, *t;
 
 	for (uint32_t i = 0; i < m->sample_size; i++)
 		cur[i] = requant(sample[i], m->in_mult, m->in_shift, m->in_zp);
@@ -455,7 +486,7 @@ void sim_model_run(const struct sim_model *m, const uint8_t *sample, uint8_t *re
 			run_dense(l, cur, nxt);
 			break;
 		case NPU_MODEL_LAYER_CONV2D:
-			run_conv(l, cur, nxt);
+			run_conv(l, cur, nxt, acc);
 			break;
 		case NPU_MODEL_LAYER_RELU:
 			for (uint32_t k = 0; k < l->in_c * l->in_h * l->in_w; k++)

@@ -34,7 +34,8 @@ struct sim_model {
 	uint32_t in_shift;
 	uint32_t classes, record_size;
 	uint32_t n_layers;
-	uint32_t max_elems; /* largest tensor: the size of each scratch buffer */
+	uint32_t max_elems; /* largest tensor */
+	uint32_t max_plane; /* largest conv2d output plane (out_h x out_w) */
 	uint64_t work;	    /* per sample (docs/model-format.md §5) */
 	struct sim_layer layer[NPU_MODEL_LAYERS_MAX];
 };
@@ -55,11 +56,15 @@ uint32_t sim_model_check_header(const uint8_t *hdr, uint32_t model_size, uint32_
 uint32_t sim_model_parse(struct sim_model *m, const uint8_t *blob, uint32_t blob_size,
 			 const char **why);
 
+/* Bytes of scratch sim_model_run needs for m (at most 6 MiB). */
+size_t sim_model_scratch_size(const struct sim_model *m);
+
 /*
  * Runs one sample (m->sample_size bytes) and writes its record
- * (m->record_size bytes). a and b are scratch of m->max_elems bytes each.
+ * (m->record_size bytes), using scratch (sim_model_scratch_size bytes,
+ * aligned for int32_t, as malloc gives).
  */
-void sim_model_run(const struct sim_model *m, const uint8_t *sample, uint8_t *record, int8_t *a,
-		   int8_t *b);
+void sim_model_run(const struct sim_model *m, const uint8_t *sample, uint8_t *record,
+		   void *scratch);
 
 #endif
