@@ -3,11 +3,16 @@
  * INFERENCE_EXECUTE end to end: blobs of docs/model-format.md run by the
  * simulated NPU through the driver, their records held byte for byte against
  * the CPU reference (tests/ref/ref_infer.c): every layer type, the rounding
- * at its ties, the per-job work cap, and the command itself. Helpers in
+ * at its ties, the per-job work cap, the command itself, and the digits
+ * model of scripts/train_digits.py over its whole data set. Helpers in
  * infer_test_util.h; malformed blobs, descriptors and faults in
  * test_infer_errors.c.
  */
 #include "infer_test_util.h"
+
+#include <time.h>
+
+#include "test_env.h"
 
 /* ---- tests ---- */
 
@@ -173,6 +178,96 @@ static void test_rounding(void **state)
 	job_close(&j);
 }
 
+/* ---- the digits model (scripts/train_digits.py) ---- */
+
+#define DIGITS	       1797u
+#define DIGITS_TRAINED 1000u /* samples 0..999 trained it; the rest are held out */
+#define DIGITS_SAMPLE  64u
+#define DIGITS_BATCH   64u
+
+static uint8_t *read_or_fail(const char *dir, const char *name, size_t *size)
+{
+	char path[4096];
+	uint8_t *data = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (npu_test_read_file(path, &data, size) != 0)
+		fail_msg("%s: cannot read it (it is in the repository)", path);
+	return data;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The whole digits set through the NPU in jobs of 64 samples: every record
+ * equals the reference's, and the held-out samples are classified at least
+ * 93% right.
+ */
+static void test_digits(void **state)
+{
+	struct fx *f = *state;
+	const char *models = getenv("NPU_TEST_MODEL_DIR");
+	char digits_dir[4096], model_dir[4096];
+	size_t blob_size, n_samples, n_labels;
+	uint8_t *blob, *samples, *labels, *want;
+	struct ref_model_info info;
+	uint32_t held_right = 0, rec;
+	uint64_t busy_ns = 0;
+	struct job j;
+
+	snprintf(digits_dir, sizeof(digits_dir), "%s/digits", npu_test_data_dir());
+	snprintf(model_dir, sizeof(model_dir), "%s", models && *models ? models : "models");
+	blob = read_or_fail(model_dir, "digits.blob", &blob_size);
+	samples = read_or_fail(digits_dir, "samples.u8", &n_samples);
+	labels = read_or_fail(digits_dir, "labels.u8", &n_labels);
+	assert_int_equal(n_samples, DIGITS * DIGITS_SAMPLE);
+	assert_int_equal(n_labels, DIGITS);
+	assert_int_equal(ref_check(blob, blob_size, &info, NULL), REF_OK);
+	assert_int_equal(info.sample_size, DIGITS_SAMPLE);
+	assert_int_equal(info.classes, 10);
+	rec = info.record_size;
+	want = malloc((size_t)DIGITS_BATCH * rec);
+	assert_non_null(want);
+
+	job_open(f, &j, blob_size, DIGITS_BATCH * DIGITS_SAMPLE, DIGITS_BATCH * rec);
+	memcpy(j.model->dma.cpu, blob, blob_size);
+	for (uint32_t first = 0; first < DIGITS; first += DIGITS_BATCH) {
+		uint32_t n = DIGITS - first < DIGITS_BATCH ? DIGITS - first : DIGITS_BATCH;
+		const uint8_t *out = j.out->dma.cpu;
+		uint64_t t0;
+
+		memcpy(j.in->dma.cpu, samples + (size_t)first * DIGITS_SAMPLE, n * DIGITS_SAMPLE);
+		set_desc(&j, n, (uint32_t)blob_size, n * DIGITS_SAMPLE, n * rec);
+		t0 = now_ns();
+		assert_int_equal(job_run(&j), 0);
+		busy_ns += now_ns() - t0;
+		assert_int_equal(ref_infer(blob, blob_size, n, j.in->dma.cpu, n * DIGITS_SAMPLE,
+					   want, n * rec, NULL),
+				 REF_OK);
+		assert_memory_equal(out, want, (size_t)n * rec);
+		for (uint32_t i = 0; i < n; i++) {
+			if (first + i >= DIGITS_TRAINED &&
+			    npu_le32(out + (size_t)i * rec) == labels[first + i])
+				held_right++;
+		}
+	}
+	print_message("digits (%s): held out %u/%u right (%.2f%%), %.1f us per sample\n",
+		      f->gen == NPU_GEN_37XX ? "37xx" : "40xx", held_right, DIGITS - DIGITS_TRAINED,
+		      100.0 * held_right / (DIGITS - DIGITS_TRAINED), busy_ns / 1000.0 / DIGITS);
+	assert_true(held_right * 100u >= 93u * (DIGITS - DIGITS_TRAINED));
+	job_close(&j);
+	free(want);
+	free(blob);
+	free(samples);
+	free(labels);
+}
+
 static struct fx fx37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);
 static struct fx fx40 = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, true);
 
@@ -183,6 +278,7 @@ int main(void)
 		BOTH(test_tour, fx37, fx40),
 		cmocka_unit_test_prestate_setup_teardown(test_rounding, setup, teardown, &fx37),
 		cmocka_unit_test_prestate_setup_teardown(test_work_cap, setup, teardown, &fx37),
+		BOTH(test_digits, fx37, fx40),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
