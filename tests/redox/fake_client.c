@@ -42,6 +42,30 @@ uint32_t fk_send(struct redox_sqe *q)
 	return q->tag;
 }
 
+uint32_t fk_send_split(struct redox_sqe *q, size_t first)
+{
+	const uint8_t *b = (const uint8_t *)q;
+
+	q->tag = next_tag++;
+	if (first > sizeof(*q) || write(fk.kernel_sock, b, first) != (ssize_t)first)
+		return 0;
+	for (unsigned i = 0; i < 3 && pump; i++)
+		pump(pump_arg);
+	if (write(fk.kernel_sock, b + first, sizeof(*q) - first) != (ssize_t)(sizeof(*q) - first))
+		return 0;
+	return q->tag;
+}
+
+void fk_cancel(uint32_t tag)
+{
+	struct redox_sqe q = { .opcode = REDOX_OP_CANCEL, .tag = tag };
+
+	if (write(fk.kernel_sock, &q, sizeof(q)) != (ssize_t)sizeof(q))
+		fprintf(stderr, "fake kernel: cannot write a cancel to the scheme socket\n");
+	if (pump)
+		pump(pump_arg);
+}
+
 void fk_oneway(struct redox_sqe *q)
 {
 	q->sqe_flags |= REDOX_SQE_ONEWAY;

@@ -74,6 +74,10 @@ int64_t fk_request(struct redox_sqe *q, struct redox_cqe *out);
 void fk_oneway(struct redox_sqe *q);
 /* Sends a request without waiting; returns its tag. */
 uint32_t fk_send(struct redox_sqe *q);
+/* Sends a request in two writes, first bytes then the rest, the daemon run in between. */
+uint32_t fk_send_split(struct redox_sqe *q, size_t first);
+/* Cancels the request with that tag (the caller was interrupted). */
+void fk_cancel(uint32_t tag);
 /* Waits up to max_turns pump turns for the reply to tag; false if none came. */
 bool fk_wait(uint32_t tag, struct redox_cqe *out, unsigned max_turns);
 /* SendFevent completions seen for a handle. */

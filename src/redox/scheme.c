@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The `npu` scheme (scheme.h): the socket, the loop, and the dispatch of
+ * each 64-byte request to the kind of file it names.
+ */
+#include "redox/scheme.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redox/scheme_internal.h"
+#include "util/log.h"
+
+#define SCH_READ_BATCH 16u /* requests read from the socket at once */
+
+void sch_complete(struct npu_redox_scheme *x, uint32_t tag, int64_t result, uint8_t extra)
+{
+	struct redox_cqe *c;
+
+	if (x->n_out == x->cap_out) {
+		unsigned cap = x->cap_out ? x->cap_out * 2 : 32;
+		struct redox_cqe *n = realloc(x->out, cap * sizeof(*n));
+
+		if (!n) {
+			npu_err(SRV, "out of memory for a scheme reply; request %u dropped", tag);
+			return;
+		}
+		x->out = n;
+		x->cap_out = cap;
+	}
+	c = &x->out[x->n_out++];
+	memset(c, 0, sizeof(*c));
+	c->flags = REDOX_CQE_RESPOND;
+	c->extra_raw[0] = extra;
+	c->tag = tag;
+	c->result = (uint64_t)result;
+}
+
+void sch_fevent(struct sch_handle *h, uint32_t flags)
+{
+	struct npu_redox_scheme *x = h->x;
+	size_t before = x->n_out;
+
+	if (!(h->events & flags) || h->event_sent)
+		return;
+	sch_complete(x, flags & h->events, (int64_t)h->id, 0);
+	if (x->n_out > before) {
+		x->out[x->n_out - 1].flags = REDOX_CQE_SEND_FEVENT;
+		h->event_sent = true;
+	}
+}
+
+/* Writes the completions out; the socket takes whole ones. */
+static int flush(struct npu_redox_scheme *x)
+{
+	size_t done = 0, total = (size_t)x->n_out * sizeof(struct redox_cqe);
+	const uint8_t *p = (const uint8_t *)x->out;
+
+	while (done < total) {
+		size_t r = redox_write_v1(x->sock, p + done, total - done);
+
+		if (redox_is_err(r)) {
+			if (redox_errno(r) == EINTR)
+				continue;
+			npu_err(SRV, "writing scheme replies: %s", strerror(redox_errno(r)));
+			x->n_out = 0;
+			return -redox_errno(r);
+		}
+		if (r == 0)
+			break;
+		done += r;
+	}
+	x->n_out = 0;
+	return done == total ? 0 : -EPIPE;
+}
+
+static struct sch_handle *find(struct npu_redox_scheme *x, uint64_t id)
+{
+	for (unsigned i = 0; i < x->n_h; i++)
+		if (x->h[i]->id == id)
+			return x->h[i];
+	return NULL;
+}
+
+static void handle_free(struct sch_handle *h)
+{
+	if (h->kind == SCH_CONN)
+		sch_conn_close(h);
+	free(h->text);
+	free(h->in);
+	free(h);
+}
+
+static const struct {
+	const char *path;
+	enum sch_kind kind;
+} files[] = {
+	{ "", SCH_CONN },
+	{ "status", SCH_STATUS },
+	{ "status.json", SCH_STATUS_JSON },
+	{ "infer", SCH_INFER },
+};
+
+static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, uint8_t *extra)
+{
+	const char *path = (const char *)(uintptr_t)q->args[1];
+	size_t len = (size_t)q->args[2];
+	uint32_t uid = (uint32_t)q->args[5], gid = (uint32_t)(q->args[5] >> 32);
+	struct sch_handle *h;
+	unsigned i;
+	int ret;
+
+	if (q->args[0] != SCH_ROOT_HANDLE)
+		return find(x, q->args[0]) ? -ENOTDIR : -EBADF;
+	if (len && !path)
+		return -EFAULT;
+	while (len && path[0] == '/') {
+		path++;
+		len--;
+	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strlen(files[i].path) == len && memcmp(files[i].path, path, len) == 0)
+			break;
+	if (i == sizeof(files) / sizeof(files[0]))
+		return -ENOENT;
+	if (uid != 0 && !(x->have_group && gid == x->group)) {
+		npu_info(SRV, "%s: uid %u gid %u refused (root and group %u only)", x->name, uid,
+			 gid, x->group);
+		return -EACCES;
+	}
+	if (x->n_h >= x->max_h)
+		return -ENFILE;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->x = x;
+	h->id = ++x->next_id;
+	h->kind = files[i].kind;
+	h->uid = uid;
+	h->gid = gid;
+	h->oflags = (uint32_t)q->args[3];
+	if (h->kind == SCH_CONN)
+		ret = sch_conn_open(h, (int32_t)q->caller);
+	else if (h->kind == SCH_STATUS || h->kind == SCH_STATUS_JSON)
+		ret = sch_status_make(h);
+	else
+		ret = 0;
+	if (ret) {
+		free(h);
+		return ret;
+	}
+	x->h[x->n_h++] = h;
+	*extra = h->kind == SCH_CONN ? 0 : REDOX_NEWFD_POSITIONED;
+	return (int64_t)h->id;
+}
+
+static void op_close(struct npu_redox_scheme *x, uint64_t id)
+{
+	for (unsigned i = 0; i < x->n_h; i++) {
+		if (x->h[i]->id != id)
+			continue;
+		handle_free(x->h[i]);
+		x->h[i] = x->h[--x->n_h];
+		return;
+	}
+}
+
+static int64_t op_fstat(struct sch_handle *h, uint8_t *buf, size_t len)
+{
+	struct redox_stat st;
+
+	if (!buf || len < sizeof(st))
+		return -EINVAL;
+	memset(&st, 0, sizeof(st));
+	st.st_ino = h->id;
+	st.st_nlink = 1;
+	st.st_gid = h->x->have_group ? h->x->group : 0;
+	st.st_blksize = REDOX_PAGE_SIZE;
+	if (h->kind == SCH_CONN || h->kind == SCH_INFER) {
+		st.st_mode = REDOX_MODE_CHR | 0660;
+	} else {
+		st.st_mode = REDOX_MODE_FILE | 0440;
+		st.st_size = h->text_len;
+	}
+	memcpy(buf, &st, sizeof(st));
+	return 0;
+}
+
+static int64_t op_fpath(struct sch_handle *h, uint8_t *buf, size_t len)
+{
+	char path[64];
+	int n;
+
+	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (files[i].kind != h->kind)
+			continue;
+		n = snprintf(path, sizeof(path), "/scheme/%s%s%s", h->x->name,
+			     files[i].path[0] ? "/" : "", files[i].path);
+		if (n < 0 || !buf)
+			return -EINVAL;
+		memcpy(buf, path, (size_t)n < len ? (size_t)n : len);
+		return (size_t)n < len ? n : (int64_t)len;
+	}
+	return -EBADF;
+}
+
+static uint32_t readiness(const struct sch_handle *h)
+{
+	if (h->kind == SCH_CONN)
+		return REDOX_EVENT_WRITE | (sch_conn_readable(h) ? REDOX_EVENT_READ : 0);
+	return REDOX_EVENT_READ | REDOX_EVENT_WRITE;
+}
+
+static void op_cancel(struct npu_redox_scheme *x, uint32_t tag)
+{
+	for (unsigned i = 0; i < x->n_h; i++)
+		if (x->h[i]->kind == SCH_CONN && sch_conn_cancel(x->h[i], tag))
+			return;
+}
+
+/* The requests a handle serves; others are ENOSYS whatever they name. */
+static bool handle_op(uint8_t op)
+{
+	switch (op) {
+	case REDOX_OP_READ:
+	case REDOX_OP_WRITE:
+	case REDOX_OP_CALL:
+	case REDOX_OP_MMAP_PREP:
+	case REDOX_OP_MUNMAP:
+	case REDOX_OP_FSTAT:
+	case REDOX_OP_STD_FS_CALL:
+	case REDOX_OP_FSIZE:
+	case REDOX_OP_FEVENT:
+	case REDOX_OP_FPATH:
+	case REDOX_OP_FCNTL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Serves one request; replies now unless it was parked or is one-way. */
+static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
+{
+	uint8_t *buf = (uint8_t *)(uintptr_t)q->args[1];
+	size_t len = (size_t)q->args[2];
+	struct sch_handle *h = NULL;
+	uint8_t extra = 0;
+	bool parked = false;
+	int64_t r;
+
+	switch (q->opcode) {
+	case REDOX_OP_OPENAT:
+		r = op_open(x, q, &extra);
+		break;
+	case REDOX_OP_CLOSE:
+		op_close(x, q->args[0]);
+		return;
+	case REDOX_OP_CANCEL:
+		op_cancel(x, q->tag);
+		return;
+	default:
+		if (q->sqe_flags & REDOX_SQE_ONEWAY)
+			return;
+		h = find(x, q->args[0]);
+		r = handle_op(q->opcode) ? -EBADF : -ENOSYS;
+		if (!h || r == -ENOSYS)
+			break;
+		switch (q->opcode) {
+		case REDOX_OP_READ:
+			if (len && !buf)
+				r = -EFAULT;
+			else if (h->kind == SCH_CONN)
+				r = sch_conn_read(
+				    h, q->tag, buf, len,
+				    ((h->oflags | q->args[4]) & REDOX_O_NONBLOCK) != 0, &parked);
+			else if (h->kind == SCH_INFER)
+				r = sch_infer_read(h, buf, len, q->args[3]);
+			else
+				r = sch_file_read(h, buf, len, q->args[3]);
+			break;
+		case REDOX_OP_WRITE:
+			if (len && !buf)
+				r = -EFAULT;
+			else if (h->kind == SCH_CONN)
+				r = sch_conn_write(h, buf, len);
+			else if (h->kind == SCH_INFER)
+				r = sch_infer_write(h, buf, len);
+			else
+				r = -EBADF;
+			break;
+		case REDOX_OP_CALL:
+			if (q->sqe_flags & REDOX_SQE_MULTIPLE_IDS || h->kind != SCH_CONN)
+				r = -EINVAL;
+			else if (q->args[3] != NPU_REDOX_CALL_REQUEST)
+				r = -EINVAL;
+			else
+				r = sch_conn_call(h, q->tag, buf, len, &parked);
+			break;
+		case REDOX_OP_MMAP_PREP:
+			r = h->kind == SCH_CONN ? sch_conn_mmap(h, q->args[1], q->args[3])
+						: -ENODEV;
+			break;
+		case REDOX_OP_MUNMAP:
+			r = 0;
+			break;
+		case REDOX_OP_FSTAT:
+			r = op_fstat(h, buf, len);
+			break;
+		case REDOX_OP_STD_FS_CALL:
+			r = q->args[3] == REDOX_STDFS_FSTAT ? op_fstat(h, buf, len) : -ENOSYS;
+			break;
+		case REDOX_OP_FSIZE:
+			r = (int64_t)h->text_len;
+			break;
+		case REDOX_OP_FEVENT:
+			h->events = (uint32_t)q->args[1];
+			h->event_sent = false;
+			r = readiness(h) & h->events;
+			break;
+		case REDOX_OP_FPATH:
+			r = op_fpath(h, buf, len);
+			break;
+		case REDOX_OP_FCNTL:
+			r = 0;
+			break;
+		default:
+			r = -ENOSYS;
+		}
+	}
+	if (!parked)
+		sch_complete(x, q->tag, r, extra);
+}
+
+/* Reads what the socket has, whole requests only; returns -EPIPE when it is gone. */
+static int serve_socket(struct npu_redox_scheme *x)
+{
+	uint8_t buf[SCH_READ_BATCH * REDOX_SQE_SIZE];
+	size_t have = x->in_tail_len, r;
+
+	memcpy(buf, x->in_tail, have);
+	r = redox_read_v1(x->sock, buf + have, sizeof(buf) - have);
+	if (redox_is_err(r)) {
+		int e = redox_errno(r);
+
+		return (e == EAGAIN || e == EWOULDBLOCK || e == EINTR) ? 0 : -EPIPE;
+	}
+	if (r == 0)
+		return -EPIPE;
+	have += r;
+	for (size_t at = 0; at + REDOX_SQE_SIZE <= have; at += REDOX_SQE_SIZE) {
+		struct redox_sqe q;
+
+		memcpy(&q, buf + at, sizeof(q));
+		dispatch(x, &q);
+	}
+	x->in_tail_len = have % REDOX_SQE_SIZE;
+	memcpy(x->in_tail, buf + have - x->in_tail_len, x->in_tail_len);
+	return 0;
+}
+
+int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
+{
+	struct pollfd p[2] = { { .fd = (int)x->sock, .events = POLLIN },
+			       { .fd = npu_server_irq_fd(x->s), .events = POLLIN } };
+	int ms = npu_server_tick(x->s), ret = 0, n;
+
+	flush(x);
+	if (ms < 0 || ms > timeout_ms)
+		ms = timeout_ms < 0 ? 0 : timeout_ms;
+	n = poll(p, p[1].fd >= 0 ? 2 : 1, ms);
+	if (n > 0 && (p[1].revents & POLLIN))
+		npu_server_irq(x->s);
+	if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)))
+		ret = serve_socket(x);
+	npu_server_tick(x->s);
+	if (flush(x) && !ret)
+		ret = -EPIPE;
+	return ret;
+}
+
+static int make_socket(struct npu_redox_scheme *x)
+{
+	struct redox_new_fd_params np = { .number = SCH_ROOT_HANDLE, .flags = REDOX_O_RDWR };
+	size_t cap, sock, capfd, r;
+
+	cap = redox_open_v1(REDOX_PATH_SCHEME_CAP, strlen(REDOX_PATH_SCHEME_CAP),
+			    REDOX_O_RDONLY | REDOX_O_CLOEXEC, 0);
+	if (redox_is_err(cap)) {
+		npu_err(SRV, "opening the scheme-creation capability: %s",
+			strerror(redox_errno(cap)));
+		return -redox_errno(cap);
+	}
+	sock = redox_dup_v1(cap, REDOX_CREATE_SCHEME, strlen(REDOX_CREATE_SCHEME));
+	redox_close_v1(cap);
+	if (redox_is_err(sock)) {
+		npu_err(SRV, "creating the scheme socket: %s", strerror(redox_errno(sock)));
+		return -redox_errno(sock);
+	}
+	x->sock = sock;
+	x->sock_open = true;
+	capfd = redox_dup_v1(sock, &np, sizeof(np));
+	if (redox_is_err(capfd)) {
+		npu_err(SRV, "making the scheme's root descriptor: %s",
+			strerror(redox_errno(capfd)));
+		return -redox_errno(capfd);
+	}
+	r = redox_register_scheme_to_ns_v0(redox_get_ns_v0(), x->name, strlen(x->name), capfd);
+	redox_close_v1(capfd);
+	if (redox_is_err(r)) {
+		npu_err(SRV, "registering the scheme '%s': %s", x->name, strerror(redox_errno(r)));
+		return -redox_errno(r);
+	}
+	return 0;
+}
+
+int npu_redox_scheme_create(struct npu_server *s, const struct npu_redox_scheme_config *cfg,
+			    struct npu_redox_scheme **out)
+{
+	struct npu_redox_scheme *x;
+	const char *name = cfg && cfg->name ? cfg->name : "npu";
+	int ret;
+
+	if (!npu_redox_available())
+		return -ENOSYS;
+	if (!s || !*name || strlen(name) >= sizeof(x->name) || strchr(name, '/'))
+		return -EINVAL;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->s = s;
+	strcpy(x->name, name);
+	x->have_group = cfg && cfg->have_group;
+	x->group = cfg ? cfg->group : 0;
+	x->max_h = cfg && cfg->max_handles ? cfg->max_handles : 256;
+	x->h = calloc(x->max_h, sizeof(*x->h));
+	ret = x->h ? make_socket(x) : -ENOMEM;
+	if (ret) {
+		npu_redox_scheme_destroy(x);
+		return ret;
+	}
+	*out = x;
+	return 0;
+}
+
+void npu_redox_scheme_destroy(struct npu_redox_scheme *x)
+{
+	if (!x)
+		return;
+	for (unsigned i = 0; i < x->n_h; i++)
+		handle_free(x->h[i]);
+	if (x->sock_open)
+		redox_close_v1(x->sock);
+	free(x->h);
+	free(x->out);
+	free(x);
+}
+
+int npu_redox_scheme_fd(const struct npu_redox_scheme *x)
+{
+	return (int)x->sock;
+}
+
+unsigned npu_redox_scheme_handles(const struct npu_redox_scheme *x)
+{
+	return x->n_h;
+}
