@@ -10,14 +10,15 @@ export NPU_FIRMWARE_PATH=$tmp/nofw
 mkdir -p "$NPU_FIRMWARE_PATH"
 trap '[[ -n $npud_pid ]] && kill -KILL "$npud_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# start_npud SOCK LOG [npud options...]: sets npud_pid; waits up to 20 s for the socket.
+# start_npud SOCK LOG [npud options...]: sets npud_pid; waits up to 30 s until
+# this npud answers on the socket (a file there before is not enough).
 start_npud() {
 	local sock=$1 log=$2
 	shift 2
 	"$NPUD" --device sim --foreground --socket "$sock" "$@" >"$log" 2>&1 &
 	npud_pid=$!
-	for _ in $(seq 200); do
-		[[ -S $sock ]] && return 0
+	for _ in $(seq 300); do
+		[[ -S $sock && $(python3 "$client" pid "$sock" 2>/dev/null) == "$npud_pid" ]] && return 0
 		kill -0 "$npud_pid" 2>/dev/null || break
 		sleep 0.1
 	done
