@@ -375,3 +375,10 @@ const char *npu_unix_path(const struct npu_unix *u)
 {
 	return u->path;
 }
+
+bool npu_unix_group(const struct npu_unix *u, uint32_t *gid)
+{
+	if (u->has_gid)
+		*gid = u->gid;
+	return u->has_gid;
+}

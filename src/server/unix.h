@@ -13,6 +13,7 @@
 #ifndef NPU_SERVER_UNIX_H
 #define NPU_SERVER_UNIX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,9 @@ void npu_unix_close(struct npu_unix *u);
 
 /* The path the socket is bound to. */
 const char *npu_unix_path(const struct npu_unix *u);
+
+/* The group the socket file was given (cfg->group, or "npu"); false when it kept its own. */
+bool npu_unix_group(const struct npu_unix *u, uint32_t *gid);
 
 /*
  * Parses the "Groups:" line of a /proc/<pid>/status text (len bytes, not

@@ -31,6 +31,8 @@ struct npu_unix {
 	bool bound; /* the socket file at path is ours (dev, ino) */
 	dev_t dev;
 	ino_t ino;
+	bool has_gid; /* the socket file was given to group gid */
+	uint32_t gid;
 	int reserve_fd; /* given up to accept and drop a connection when out of fds */
 	uint64_t accept_pause_until;
 	struct npu_server *srv;

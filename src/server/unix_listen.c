@@ -158,8 +158,12 @@ static int set_owner(struct npu_unix *u, char *err, size_t err_len)
 		seterr(err, err_len, "cannot set the mode of %s: %s", u->path, strerror(e));
 		return -e;
 	}
+	if (gr) {
+		u->has_gid = true;
+		u->gid = (uint32_t)gr->gr_gid;
+	}
 	npu_info(SRV, "socket %s, mode %04o%s%s", u->path, (unsigned)(mode & 07777),
-		 gr ? ", group " : " (no group 'npu')", gr ? name : "");
+		 gr ? ", group " : ", group unchanged", gr ? name : "");
 	return 0;
 }
 

@@ -57,6 +57,16 @@ expect_rc "served after the reset" 0 $?
 alive "after the refusals"
 stop_npud "stop"
 
+# The socket's group (0660): its members connect and are allowed; others cannot connect.
+start_npud "$sock" "$tmp/log" --socket-group nogroup && {
+	as 12345 65534 "$py" "$tmp/client.py" smoke "$sock" >"$tmp/err" 2>&1
+	expect_rc "a member of the socket's group" 0 $?
+	as 12345 - "$py" "$tmp/client.py" smoke "$sock" >"$tmp/err" 2>&1
+	expect_rc "not a member of the socket's group" 1 $?
+	grep -q "Permission denied" "$tmp/err" && ok || bad "connect as a non-member: $(cat "$tmp/err")"
+	stop_npud "stop"
+}
+
 # The default mode 0660 (root's group here): nobody cannot even connect.
 start_npud "$sock" "$tmp/log" --allow-uid 65534 && {
 	as 65534 - "$py" "$tmp/client.py" smoke "$sock" >"$tmp/err" 2>&1

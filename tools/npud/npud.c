@@ -298,6 +298,25 @@ static void close_device(struct npud_dev *nd)
 	nd->plat = NULL;
 }
 
+/* Who may connect to the socket by its group may use the NPU too. */
+static void allow_socket_group(struct npud_opts *o, const struct npu_unix *ux)
+{
+	struct npu_server_config *sc = &o->srv_cfg;
+	uint32_t gid;
+
+	if (!npu_unix_group(ux, &gid))
+		return;
+	for (unsigned i = 0; i < sc->n_allow_gids; i++)
+		if (sc->allow_gids[i] == gid)
+			return;
+	if (sc->n_allow_gids < NPU_SERVER_MAX_ALLOW)
+		sc->allow_gids[sc->n_allow_gids++] = gid;
+	else
+		npu_warn(SRV,
+			 "members of the socket's group %u are not allowed: %u --allow-gid already",
+			 gid, NPU_SERVER_MAX_ALLOW);
+}
+
 /* Socket, device, server; serves until a signal. Returns the exit status. */
 static int run(struct npud_opts *o, enum npu_gen gen, uint8_t *rom, size_t rom_size)
 {
@@ -318,6 +337,7 @@ static int run(struct npud_opts *o, enum npu_gen gen, uint8_t *rom, size_t rom_s
 		npud_err("%s", err);
 		goto out;
 	}
+	allow_socket_group(o, ux);
 	if (open_device(o, gen, &nd, rom, rom_size) != 0)
 		goto out;
 	o->srv_cfg.share_fds = true;
