@@ -99,7 +99,7 @@ struct npu_info {
 	uint64_t memory_used_bytes;
 	char state[16]; /* "ready", "failed", ... */
 	uint32_t client_id;
-	uint32_t max_buffers;	  /* this client's limits */
+	uint32_t max_buffers; /* this client's limits */
 	uint64_t max_buffer_bytes;
 	uint32_t max_queued_jobs;
 };
