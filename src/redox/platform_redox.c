@@ -109,7 +109,7 @@ static size_t pow2_len(size_t len)
 static int chunk_map(struct redox_platform *rp, void *addr, size_t len, struct redox_chunk *c)
 {
 	uint32_t flags = REDOX_MAP_PRIVATE | (addr ? REDOX_MAP_FIXED : 0);
-	uint64_t last;
+	uint64_t last = 0;
 	size_t r;
 	int ret;
 
@@ -117,7 +117,7 @@ static int chunk_map(struct redox_platform *rp, void *addr, size_t len, struct r
 	r = redox_mmap_v1(addr, c->len, REDOX_PROT_READ | REDOX_PROT_WRITE, flags, rp->dma_fd, 0);
 	if (redox_is_err(r))
 		return -redox_errno(r);
-	c->cpu = (void *)r;
+	c->cpu = (void *)r; /* NOLINT(performance-no-int-to-ptr): the call returns an address */
 	ret = translate(rp, c->cpu, &c->phys);
 	if (!ret)
 		ret = translate(rp, (uint8_t *)c->cpu + c->len - REDOX_PAGE_SIZE, &last);
@@ -154,6 +154,7 @@ static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h
 	int ret;
 
 	h->reserve_len = (size + REDOX_DMA_CHUNK_MAX - 1) & ~(size_t)(REDOX_DMA_CHUNK_MAX - 1);
+	/* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
 	h->reserve = mmap(NULL, h->reserve_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (h->reserve == MAP_FAILED) {
 		h->reserve = NULL;
@@ -223,6 +224,7 @@ static void rx_dma_free(struct npu_platform *p, struct npu_dma *dma)
 	(void)p;
 	if (!dma || !dma->cpu)
 		return;
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the handle is our own pointer */
 	dma_release((struct redox_dma *)dma->handle);
 	memset(dma, 0, sizeof(*dma));
 }
@@ -329,6 +331,7 @@ static int map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
 			strerror(redox_errno(r)));
 		return -redox_errno(r);
 	}
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the call returns an address */
 	rp->bar[bar] = (volatile uint8_t *)r;
 	rp->bar_len[bar] = (size_t)b->size;
 	rp->base.pci.bar_size[bar] = b->size;
