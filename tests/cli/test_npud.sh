@@ -50,6 +50,10 @@ for bad in "--socket-mode 8" "--socket-mode 0" "--max-clients 65" "--max-clients
 done
 NPU_TDR_TIMEOUT_MS=0 "$NPUD" --check --device sim >"$tmp/out" 2>&1
 check "bad NPU_TDR_TIMEOUT_MS" 2 $?
+contains "bad NPU_TDR_TIMEOUT_MS text" "$tmp/out" "npud: NPU_TDR_TIMEOUT_MS: '0' is not"
+NPU_SIM_FAULT=bogus "$NPUD" --check --device sim >"$tmp/out" 2>&1
+check "bad NPU_SIM_FAULT" 2 $?
+contains "bad NPU_SIM_FAULT text" "$tmp/out" "npud: NPU_SIM_FAULT: unknown fault 'bogus'"
 
 # An empty firmware folder: a warning, the checks still pass (the simulator has its own image).
 mkdir "$tmp/empty"

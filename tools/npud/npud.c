@@ -29,6 +29,7 @@
 #include "driver/fw_image.h"
 #include "driver/fw_locate.h"
 #include "driver/gen.h"
+#include "lib/devsetup.h"
 #include "npu/npu.h"
 #include "platform/pci_scan.h"
 #include "server/sd_notify.h"
@@ -99,9 +100,8 @@ static int select_device(const struct npud_opts *o, enum npu_gen *gen, char *wha
 	return ret;
 }
 
-/* Locates and validates the image; with rom, keeps the file (the simulated NPU's copy). */
-static int check_firmware(const struct npud_opts *o, enum npu_gen gen, uint8_t **rom,
-			  size_t *rom_size)
+/* Locates and validates the image. */
+static int check_firmware(const struct npud_opts *o, enum npu_gen gen)
 {
 	char path[4096];
 	struct npu_fw_image img;
@@ -133,12 +133,7 @@ static int check_firmware(const struct npud_opts *o, enum npu_gen gen, uint8_t *
 		npud_err("%s: %s", path, fwerr.msg);
 	else
 		npu_info(FW, "firmware %s: %s", path, img.version);
-	if (ret == 0 && rom) {
-		*rom = buf;
-		*rom_size = len;
-	} else {
-		free(buf);
-	}
+	free(buf);
 	return ret;
 }
 
@@ -244,42 +239,26 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* The device npud serves: configured before it forks, opened after. */
 struct npud_dev {
 	struct npu_platform_config pcfg;
+	struct npu_device_config dcfg;
+	uint8_t *rom; /* the simulated NPU's copy of the firmware file */
+	size_t rom_size;
 	struct npu_platform *plat;
 	struct npu_device dev;
 	bool dev_open;
 };
 
-static int open_device(const struct npud_opts *o, enum npu_gen gen, struct npud_dev *nd,
-		       const uint8_t *rom, size_t rom_size)
+/* Opens and boots the device; says why not in one line. */
+static int open_device(struct npud_dev *nd)
 {
-	struct npu_device_config dcfg = { .fw_path = o->firmware };
-	const char *fault = getenv("NPU_SIM_FAULT");
-	int ret;
+	char why[512];
+	int ret = npu_devsetup_open(&nd->pcfg, &nd->dcfg, &nd->plat, &nd->dev, &nd->dev_open, why,
+				    sizeof(why));
 
-	nd->pcfg.device = o->device;
-	nd->pcfg.gen = gen;
-	nd->pcfg.sysfs_root = getenv("NPU_SYSFS_ROOT");
-	nd->pcfg.sim_fw_file = rom;
-	nd->pcfg.sim_fw_file_size = rom_size;
-	if (fault && *fault && npu_sim_fault_parse(fault, &nd->pcfg.fault) != 0) {
-		npud_err("NPU_SIM_FAULT: unknown fault '%s'", fault);
-		return -EINVAL;
-	}
-	dcfg.tdr_timeout_us = o->tdr_ms * 1000u;
-	ret = npu_platform_open(&nd->pcfg, &nd->plat);
 	if (ret) {
-		npud_err("device %s: %s", o->device,
-			 nd->pcfg.note[0] ? nd->pcfg.note : strerror(-ret));
-		return ret;
-	}
-	if (nd->pcfg.note[0])
-		npu_info(GEN, "%s", nd->pcfg.note);
-	ret = npu_device_open(&nd->dev, nd->plat, &dcfg);
-	nd->dev_open = true;
-	if (ret) {
-		npud_err("%s", nd->dev.fail_reason);
+		npud_err("%s", why);
 		return ret;
 	}
 	ret = npu_device_boot(&nd->dev);
@@ -318,10 +297,9 @@ static void allow_socket_group(struct npud_opts *o, const struct npu_unix *ux)
 }
 
 /* Socket, device, server; serves until a signal. Returns the exit status. */
-static int run(struct npud_opts *o, enum npu_gen gen, uint8_t *rom, size_t rom_size)
+static int run(struct npud_opts *o, struct npud_dev *nd)
 {
 	char err[512];
-	struct npud_dev nd = { 0 };
 	struct npu_server *srv = NULL;
 	struct npu_unix *ux = NULL;
 	int sfd, ret, status = 1;
@@ -338,16 +316,16 @@ static int run(struct npud_opts *o, enum npu_gen gen, uint8_t *rom, size_t rom_s
 		goto out;
 	}
 	allow_socket_group(o, ux);
-	if (open_device(o, gen, &nd, rom, rom_size) != 0)
+	if (open_device(nd) != 0)
 		goto out;
 	o->srv_cfg.share_fds = true;
 	o->srv_cfg.owner_uid = (uint32_t)geteuid();
-	ret = npu_server_create(&nd.dev, &o->srv_cfg, &srv);
+	ret = npu_server_create(&nd->dev, &o->srv_cfg, &srv);
 	if (ret) {
 		npud_err("cannot create the server: %s", strerror(-ret));
 		goto out;
 	}
-	npu_info(SRV, "ready: %s %s, socket %s", nd.plat->pci.bdf, npu_gen_name(nd.dev.gen),
+	npu_info(SRV, "ready: %s %s, socket %s", nd->plat->pci.bdf, npu_gen_name(nd->dev.gen),
 		 npu_unix_path(ux));
 	ret = npu_sd_notify("READY=1");
 	if (ret < 0)
@@ -358,7 +336,7 @@ static int run(struct npud_opts *o, enum npu_gen gen, uint8_t *rom, size_t rom_s
 out:
 	npu_server_destroy(srv);
 	npu_unix_close(ux);
-	close_device(&nd);
+	close_device(nd);
 	close(sfd);
 	if (status == 0)
 		npu_info(SRV, "stopped; the NPU is powered down");
@@ -368,12 +346,12 @@ out:
 int main(int argc, char **argv)
 {
 	struct npud_opts o;
+	struct npud_dev nd = { 0 };
 	struct npu_log_filter filter;
 	const char *spec = getenv("NPU_LOG");
-	uint8_t *rom = NULL;
-	size_t rom_size = 0;
 	enum npu_gen gen;
 	char what[256];
+	char why[512];
 	char bad[32];
 	int ret = npud_parse_args(argc, argv, &o);
 
@@ -397,20 +375,27 @@ int main(int argc, char **argv)
 			 o.gen);
 		return 2;
 	}
+	/* NPU_SIM_FAULT and NPU_TDR_TIMEOUT_MS are checked here, before any fork. */
+	ret = npu_devsetup_prepare(
+	    &(struct npu_devsetup_opts){ .device = o.device, .gen = o.gen, .firmware = o.firmware },
+	    &nd.pcfg, &nd.dcfg, &nd.rom, &nd.rom_size, why, sizeof(why));
+	if (ret) {
+		npud_err("%s\nTry 'npud --help'.", why);
+		return 2;
+	}
+	ret = 1;
 	if (select_device(&o, &gen, what, sizeof(what)) != 0)
-		return 1;
+		goto out;
 	npu_info(SRV, "device: %s", what);
-	if (check_firmware(&o, gen, o.check ? NULL : &rom, &rom_size) != 0)
-		return 1;
+	if (check_firmware(&o, gen) != 0)
+		goto out;
 	if (o.check) {
 		npu_info(SRV, "start-up checks passed");
-		return 0;
+		ret = 0;
+	} else if (o.foreground || daemonize() == 0) {
+		ret = run(&o, &nd);
 	}
-	if (!o.foreground && daemonize() != 0) {
-		free(rom);
-		return 1;
-	}
-	ret = run(&o, gen, rom, rom_size);
-	free(rom);
+out:
+	free(nd.rom);
 	return ret;
 }

@@ -16,7 +16,6 @@ struct npud_opts {
 	bool foreground;
 	bool check;
 	int verbosity;
-	uint32_t tdr_ms; /* NPU_TDR_TIMEOUT_MS; 0: the driver's */
 	struct npu_unix_config unix_cfg;
 	struct npu_server_config srv_cfg;
 };

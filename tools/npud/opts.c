@@ -226,8 +226,6 @@ static bool takes_value(const char *a)
 
 int npud_parse_args(int argc, char **argv, struct npud_opts *o)
 {
-	const char *tdr = getenv("NPU_TDR_TIMEOUT_MS");
-
 	memset(o, 0, sizeof(*o));
 	o->device = "auto";
 	o->unix_cfg.stop_fd = -1;
@@ -247,7 +245,5 @@ int npud_parse_args(int argc, char **argv, struct npud_opts *o)
 		if (ret)
 			return ret;
 	}
-	if (tdr && *tdr && parse_u32(tdr, 1, 600000, &o->tdr_ms))
-		return usage_err("NPU_TDR_TIMEOUT_MS: '%s' is not 1..600000", tdr);
 	return 0;
 }
