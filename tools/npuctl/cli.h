@@ -86,5 +86,6 @@ extern const struct npuctl_cmd npuctl_cmd_selftest;
 extern const struct npuctl_cmd npuctl_cmd_status;
 extern const struct npuctl_cmd npuctl_cmd_fw_log;
 extern const struct npuctl_cmd npuctl_cmd_bench;
+extern const struct npuctl_cmd npuctl_cmd_infer;
 
 #endif

@@ -14,7 +14,7 @@
 static const struct npuctl_cmd *const commands[] = {
 	&npuctl_cmd_probe, &npuctl_cmd_fw_info,	 &npuctl_cmd_boot,   &npuctl_cmd_diag,
 	&npuctl_cmd_exec,  &npuctl_cmd_selftest, &npuctl_cmd_status, &npuctl_cmd_fw_log,
-	&npuctl_cmd_bench, &npuctl_cmd_reset,
+	&npuctl_cmd_bench, &npuctl_cmd_reset,	 &npuctl_cmd_infer,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
