@@ -223,6 +223,8 @@ int npu_local_open(struct npu *n, const struct npu_open_opts *opts)
 	if (ret)
 		goto fail;
 	cfg.owner_uid = peer.uid;
+	/* The only client: the device's memory is its limit, not a share of it. */
+	cfg.max_bytes_per_client = l->plat->dma_mem_size;
 	ret = npu_server_create(&l->dev, &cfg, &l->srv);
 	if (ret) {
 		if (l->dev.fail_step[0])

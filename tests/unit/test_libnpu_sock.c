@@ -129,6 +129,12 @@ static void test_real_jobs(void **state)
 	assert_int_equal(npu_query(n, &i), 0);
 	assert_string_equal(i.generation, "40xx");
 	assert_string_equal(i.pci_address, "sim");
+	/* npud's byte limit per client: a quarter of the memory, in one buffer, then no more. */
+	assert_true(i.max_buffer_bytes == i.memory_total_bytes / 4);
+	assert_int_equal(npu_buf_create(other, i.max_buffer_bytes, 0, &theirs), 0);
+	assert_int_equal(npu_buf_create(other, 4096, 0, &dst), -EDQUOT);
+	assert_non_null(strstr(npu_last_error(other), "limit"));
+	npu_buf_free(theirs);
 	assert_int_equal(npu_buf_create(n, 256 << 10, 0, &dst), 0);
 	assert_int_equal(run_fill(n, dst, 256 << 10, 0xE1E1E1E1u), 0);
 	assert_bytes(npu_buf_ptr(dst), 256 << 10, 0xE1); /* written by the NPU, seen here */

@@ -86,6 +86,7 @@ extern const struct npuctl_cmd npuctl_cmd_selftest;
 extern const struct npuctl_cmd npuctl_cmd_status;
 extern const struct npuctl_cmd npuctl_cmd_fw_log;
 extern const struct npuctl_cmd npuctl_cmd_bench;
+extern const struct npuctl_cmd npuctl_cmd_reset;
 extern const struct npuctl_cmd npuctl_cmd_infer;
 
 #endif

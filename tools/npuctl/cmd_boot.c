@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "devopen.h"
+#include "libopen.h"
 #include "util/json.h"
 
 static void print_json(struct npuctl_dev *nd, int ret)
@@ -63,6 +64,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 
 	if (npuctl_parse_args(&npuctl_cmd_boot, argc, argv, NULL, NULL, pos, 0, &n_pos, &code))
 		return code;
+	if (npuctl_no_socket(ctl, "boot"))
+		return NPUCTL_EXIT_USAGE;
 	code = npuctl_dev_open(ctl, &nd);
 	if (code != NPUCTL_EXIT_OK) {
 		npuctl_dev_close(&nd);

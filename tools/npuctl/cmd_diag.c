@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "devopen.h"
+#include "libopen.h"
 #include "driver/diag.h"
 #include "hw/fw_header.h"
 #include "util/json.h"
@@ -101,6 +102,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 
 	if (npuctl_parse_args(&npuctl_cmd_diag, argc, argv, NULL, NULL, pos, 0, &n_pos, &code))
 		return code;
+	if (npuctl_no_socket(ctl, "diag"))
+		return NPUCTL_EXIT_USAGE;
 	code = npuctl_dev_open(ctl, &nd);
 	if (code != NPUCTL_EXIT_OK) {
 		npuctl_dev_close(&nd);

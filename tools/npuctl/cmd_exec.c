@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npuctl exec fill|copy|timestamp: one job through the whole driver path
- * (context, buffers, job queue, doorbell, JOB_DONE), its output read back
- * from the buffer the device wrote.
+ * npuctl exec fill|copy|timestamp: one job through libnpu, in-process (the
+ * whole driver path: context, buffers, job queue, doorbell, JOB_DONE) or
+ * through npud with --socket, its output read back from the buffer the
+ * device wrote.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,16 +11,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "devopen.h"
-#include "driver/cmdbuf.h"
-#include "driver/job.h"
-#include "driver/status.h"
-#include "hw/cmd.h"
+#include "libopen.h"
 #include "util/file.h"
 #include "util/json.h"
+#include "util/json_read.h"
 
 #define EXEC_MAX_BYTES ((uint64_t)64 << 20) /* the simulated NPU has 256 MiB of memory */
-#define JOB_TIMEOUT_US 60000000u	    /* the reference's inference maximum */
+#define JOB_TIMEOUT_MS 60000u		    /* the reference's inference maximum */
 
 struct exec {
 	const char *op;
@@ -28,11 +26,13 @@ struct exec {
 	const char *in, *out;
 	uint8_t *in_data;
 	size_t in_size;
-	struct npu_ctx *ctx;
-	struct npu_bo *cmd, *src, *dst;
+	struct npu *n;
+	struct npu_info info;
+	struct npu_buf *cmd, *src, *dst;
 	uint32_t job_id, status;
 	uint64_t us;
 	uint64_t timestamp;
+	uint64_t recoveries; /* the device's, before the job */
 };
 
 static int write_out(const char *path, const void *data, size_t len)
@@ -55,74 +55,84 @@ static int write_out(const char *path, const void *data, size_t len)
 }
 
 /* Builds the job's command buffer and the buffers it uses. */
-static int build(struct npuctl_dev *nd, struct exec *x)
+static int build(struct exec *x)
 {
-	enum npu_gen gen = nd->dev.gen;
-	struct npu_cmdbuf cb;
+	bool ts = strcmp(x->op, "timestamp") == 0;
 	unsigned n_desc = (unsigned)(x->size / (8u << 20) + 1);
-	size_t cmd_size = npu_cmdbuf_size_for(gen, 8, n_desc);
+	struct npu_batch *b;
 	int ret;
 
-	ret = npu_bo_create(x->ctx, cmd_size, 0, 0, &x->cmd);
-	if (!ret && strcmp(x->op, "timestamp") != 0)
-		ret = npu_bo_create(x->ctx, x->size ? x->size : 1, 0, 0, &x->dst);
+	ret = npu_buf_create(x->n, npu_batch_size(x->n, 8, n_desc), 0, &x->cmd);
+	if (!ret)
+		ret = npu_buf_create(x->n, ts ? 4096 : x->size, 0, &x->dst);
 	if (!ret && strcmp(x->op, "copy") == 0)
-		ret = npu_bo_create(x->ctx, x->size ? x->size : 1, 0, 0, &x->src);
-	if (!ret && strcmp(x->op, "timestamp") == 0)
-		ret = npu_bo_create(x->ctx, 4096, 0, 0, &x->dst);
+		ret = npu_buf_create(x->n, x->size, 0, &x->src);
 	if (ret) {
-		npuctl_err("cannot allocate the job's buffers: %s", strerror(-ret));
+		npuctl_err("cannot allocate the job's buffers: %s", npu_last_error(x->n));
 		return ret;
 	}
-	ret = npu_cmdbuf_init(&cb, x->cmd->dma.cpu, x->cmd->va, x->cmd->size, 8, gen);
+	ret = npu_batch_begin(x->cmd, 8, &b);
 	if (ret)
 		goto err;
 	if (strcmp(x->op, "fill") == 0) {
-		ret = npu_cmdbuf_fill(&cb, x->dst->va, x->size, x->pattern);
+		ret = npu_batch_fill(b, npu_buf_va(x->dst), x->size, x->pattern);
 	} else if (strcmp(x->op, "copy") == 0) {
-		memcpy(x->src->dma.cpu, x->in_data, x->in_size);
-		ret = npu_cmdbuf_copy(&cb, x->dst->va, x->src->va, x->size);
+		memcpy(npu_buf_ptr(x->src), x->in_data, x->in_size);
+		ret = npu_batch_copy(b, npu_buf_va(x->dst), npu_buf_va(x->src), x->size);
 	} else {
-		ret = npu_cmdbuf_timestamp(&cb, x->dst->va, NPU_TIMESTAMP_RAW);
+		ret = npu_batch_timestamp(b, npu_buf_va(x->dst));
 	}
-	if (!ret)
-		ret = npu_cmdbuf_finish(&cb);
+	if (npu_batch_end(b) && !ret)
+		ret = -EIO;
 err:
 	if (ret)
-		npuctl_err("cannot build the command buffer: %s", strerror(-ret));
+		npuctl_err("cannot build the command buffer: %s", npu_last_error(x->n));
 	return ret;
 }
 
-static int run_job(struct npuctl_dev *nd, struct exec *x)
+/* The device's recovery count, from its status report (0 when it cannot be read). */
+static uint64_t recoveries(struct npu *n)
 {
-	uint64_t t0 = npu_now_ns(nd->plat);
-	int ret = npu_job_submit(x->ctx, x->cmd->va, &x->job_id);
+	struct npu_jv *root = npuctl_lib_status(n);
+	uint64_t v = 0;
+
+	if (root)
+		npu_jv_get_u64(root, "recoveries", &v);
+	npu_jv_free(root);
+	return v;
+}
+
+static int run_job(struct exec *x)
+{
+	struct npu_buf *bufs[2] = { x->dst, x->src };
+	uint64_t t0 = npuctl_now_us();
+	int ret = npu_submit(x->n, x->cmd, bufs, x->src ? 2 : 1, &x->job_id);
 
 	if (ret) {
-		npuctl_err("submit failed: %s", strerror(-ret));
+		npuctl_err("submit failed: %s", npu_last_error(x->n));
 		return ret;
 	}
-	ret = npu_job_wait(x->ctx, x->job_id, JOB_TIMEOUT_US, &x->status);
-	x->us = (npu_now_ns(nd->plat) - t0) / 1000u;
+	ret = npu_wait(x->n, x->job_id, JOB_TIMEOUT_MS, &x->status);
+	x->us = npuctl_now_us() - t0;
 	if (ret) {
 		npuctl_err("job 0x%x did not complete within %u s: %s", x->job_id,
-			   JOB_TIMEOUT_US / 1000000u, strerror(-ret));
+			   JOB_TIMEOUT_MS / 1000u, npu_last_error(x->n));
 		return ret;
 	}
-	if (x->status == NPU_JOB_STATUS_ABORTED && nd->dev.recoveries) {
-		npuctl_err("job 0x%x hung and the device was recovered (%s)", x->job_id,
-			   nd->dev.recovery_reason[0] ? nd->dev.recovery_reason : "reset");
+	if (x->status == NPU_STATUS_ABORTED && recoveries(x->n) > x->recoveries) {
+		npuctl_err("job 0x%x hung and the device was recovered (its work is lost)",
+			   x->job_id);
 		return -EIO;
 	}
 	if (x->status != 0) {
 		npuctl_err("job 0x%x failed: status 0x%x, %s", x->job_id, x->status,
-			   npu_job_status_name(x->status));
+			   npu_status_name(x->status));
 		return -EIO;
 	}
 	return 0;
 }
 
-static void report(const struct npuctl *ctl, struct npuctl_dev *nd, const struct exec *x)
+static void report(const struct npuctl *ctl, const struct exec *x)
 {
 	if (ctl->json) {
 		struct npu_json j;
@@ -130,11 +140,11 @@ static void report(const struct npuctl *ctl, struct npuctl_dev *nd, const struct
 		npu_json_init(&j, stdout);
 		npu_json_obj_begin(&j, NULL);
 		npu_json_str(&j, "command", x->op);
-		npu_json_str(&j, "device", nd->device_name);
-		npu_json_str(&j, "generation", npu_gen_name(nd->dev.gen));
+		npu_json_str(&j, "device", x->info.pci_address);
+		npu_json_str(&j, "generation", x->info.generation);
 		npu_json_u64(&j, "job_id", x->job_id);
 		npu_json_u64(&j, "status", x->status);
-		npu_json_str(&j, "status_name", npu_job_status_name(x->status));
+		npu_json_str(&j, "status_name", npu_status_name(x->status));
 		npu_json_u64(&j, "job_us", x->us);
 		if (strcmp(x->op, "timestamp") == 0)
 			npu_json_u64(&j, "timestamp", x->timestamp);
@@ -198,7 +208,6 @@ static int parse(const struct npuctl_cmd *cmd, int argc, char **argv, struct exe
 
 static int run(struct npuctl *ctl, int argc, char **argv)
 {
-	struct npuctl_dev nd;
 	struct exec x = { 0 };
 	int code, ret;
 
@@ -216,34 +225,29 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		}
 		x.size = x.in_size;
 	}
-	code = npuctl_dev_open(ctl, &nd);
+	code = npuctl_lib_open(ctl, "exec", &x.n);
 	if (code != NPUCTL_EXIT_OK)
 		goto out;
 	code = NPUCTL_EXIT_ERROR;
-	if (npu_device_boot(&nd.dev)) {
-		npuctl_dev_boot_failed(&nd);
-		goto out;
-	}
-	ret = npu_ctx_create(&nd.dev, &x.ctx);
+	ret = npu_query(x.n, &x.info);
 	if (ret) {
-		npuctl_err("cannot create a context: %s", strerror(-ret));
+		npuctl_err("cannot query the NPU: %s", npu_last_error(x.n));
 		goto out;
 	}
-	if (build(&nd, &x) || run_job(&nd, &x))
+	x.recoveries = recoveries(x.n);
+	if (build(&x) || run_job(&x))
 		goto out;
 	if (strcmp(x.op, "timestamp") == 0)
-		memcpy(&x.timestamp, x.dst->dma.cpu, sizeof(x.timestamp));
+		memcpy(&x.timestamp, npu_buf_ptr(x.dst), sizeof(x.timestamp));
 	if (x.out &&
-	    write_out(x.out, strcmp(x.op, "timestamp") == 0 ? (void *)&x.timestamp : x.dst->dma.cpu,
+	    write_out(x.out,
+		      strcmp(x.op, "timestamp") == 0 ? (void *)&x.timestamp : npu_buf_ptr(x.dst),
 		      strcmp(x.op, "timestamp") == 0 ? sizeof(x.timestamp) : x.size))
 		goto out;
-	report(ctl, &nd, &x);
+	report(ctl, &x);
 	code = NPUCTL_EXIT_OK;
 out:
-	if (x.ctx)
-		npu_ctx_destroy(x.ctx); /* frees the buffers still mapped in it */
-	if (npuctl_dev_close(&nd))
-		code = NPUCTL_EXIT_ERROR;
+	npu_close(x.n); /* frees the buffers */
 	free(x.in_data);
 	return code;
 }
@@ -252,6 +256,8 @@ const struct npuctl_cmd npuctl_cmd_exec = {
 	.name = "exec",
 	.summary = "Run one job on the NPU: fill or copy memory, or read its timestamp",
 	.usage = "fill --size N --pattern 0xHH [--out FILE] | copy --in FILE [--out FILE] | "
-		 "timestamp [--out FILE]  [--device ...] [--gen ...] [--json] [--trace-mmio FILE]",
+		 "timestamp [--out FILE]  [--device ...] [--gen ...] [--socket PATH] [--json] "
+		 "[--trace-mmio FILE]\n\n"
+		 "In-process by default; with --socket the job runs through npud.",
 	.run = run,
 };

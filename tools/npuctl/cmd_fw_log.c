@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "devopen.h"
+#include "libopen.h"
 #include "driver/fw_log.h"
 #include "driver/irq.h"
 #include "util/json.h"
@@ -259,6 +260,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
+	if (npuctl_no_socket(ctl, "fw-log"))
+		return NPUCTL_EXIT_USAGE;
 	code = npuctl_dev_open(ctl, &nd);
 	if (code != NPUCTL_EXIT_OK) {
 		npuctl_dev_close(&nd);

@@ -2,7 +2,9 @@
 /*
  * npuctl probe: lists the Intel NPUs on the PCI bus, as Linux sysfs shows them
  * ($NPU_SYSFS_ROOT, default /sys). Finding none is an answer, not an error:
- * the simulated NPU is always there.
+ * the simulated NPU is always there. With --socket it asks npud instead
+ * (connect, hello, query) which device it serves, and explains why it cannot
+ * when it cannot: no socket, nobody listening, no permission on the socket.
  */
 #include "cli.h"
 
@@ -13,6 +15,7 @@
 
 #include "driver/gen.h"
 #include "hw/pci_ids.h"
+#include "libopen.h"
 #include "platform/pci_scan.h"
 #include "util/json.h"
 
@@ -168,6 +171,82 @@ static void print_json(const struct probe_result *r)
 	npu_json_finish(&j);
 }
 
+/* ---- through npud ---- */
+
+static void print_npud_text(const char *sock, const struct npu_info *i)
+{
+	const double mib = 1024.0 * 1024.0;
+
+	printf("npud at %s (protocol %u, this client %u)\n", sock, i->protocol_version,
+	       i->client_id);
+	printf("  Device:      %s%s\n", i->pci_address, i->simulated ? " (simulated NPU)" : "");
+	printf("  PCI ID:      %04x:%04x, revision %02x\n", i->pci_vendor, i->pci_device,
+	       i->pci_revision);
+	printf("  Platform:    %s\n", i->platform[0] ? i->platform : "-");
+	printf("  Generation:  %s\n", i->generation);
+	printf("  State:       %s\n", i->state);
+	printf("  Firmware:    %s\n", i->firmware_version[0] ? i->firmware_version : "-");
+	printf("  Memory:      %.1f MiB used of %.1f MiB\n", (double)i->memory_used_bytes / mib,
+	       (double)i->memory_total_bytes / mib);
+	printf("  Limits:      %u buffers, %.1f MiB in all, %u queued jobs per client\n",
+	       i->max_buffers, (double)i->max_buffer_bytes / mib, i->max_queued_jobs);
+}
+
+static void print_npud_json(const char *sock, const struct npu_info *i)
+{
+	struct npu_json j;
+	char pci_id[16];
+
+	snprintf(pci_id, sizeof(pci_id), "%04x:%04x", i->pci_vendor, i->pci_device);
+	npu_json_init(&j, stdout);
+	npu_json_obj_begin(&j, NULL);
+	npu_json_str(&j, "socket", sock);
+	npu_json_u64(&j, "protocol_version", i->protocol_version);
+	npu_json_u64(&j, "client_id", i->client_id);
+	npu_json_obj_begin(&j, "device");
+	npu_json_str(&j, "bdf", i->pci_address);
+	npu_json_str(&j, "pci_id", pci_id);
+	npu_json_u64(&j, "revision", i->pci_revision);
+	npu_json_str(&j, "platform", i->platform);
+	npu_json_str(&j, "generation", i->generation);
+	npu_json_bool(&j, "simulated", i->simulated);
+	npu_json_str(&j, "state", i->state);
+	npu_json_str(&j, "firmware_version", i->firmware_version);
+	npu_json_str(&j, "firmware_path", i->firmware_path);
+	npu_json_u64(&j, "capabilities", i->capabilities);
+	npu_json_u64(&j, "memory_used_bytes", i->memory_used_bytes);
+	npu_json_u64(&j, "memory_total_bytes", i->memory_total_bytes);
+	npu_json_obj_end(&j);
+	npu_json_obj_begin(&j, "limits");
+	npu_json_u64(&j, "max_buffers", i->max_buffers);
+	npu_json_u64(&j, "max_buffer_bytes", i->max_buffer_bytes);
+	npu_json_u64(&j, "max_queued_jobs", i->max_queued_jobs);
+	npu_json_obj_end(&j);
+	npu_json_obj_end(&j);
+	npu_json_finish(&j);
+}
+
+static int probe_npud(const struct npuctl *ctl)
+{
+	struct npu_info info;
+	struct npu *n;
+	int code = npuctl_lib_open(ctl, "probe", &n);
+
+	if (code != NPUCTL_EXIT_OK)
+		return code;
+	if (npu_query(n, &info) != 0) {
+		npuctl_err("probe: npud at %s: %s", ctl->socket, npu_last_error(n));
+		npu_close(n);
+		return NPUCTL_EXIT_ERROR;
+	}
+	if (ctl->json)
+		print_npud_json(ctl->socket, &info);
+	else
+		print_npud_text(ctl->socket, &info);
+	npu_close(n);
+	return NPUCTL_EXIT_OK;
+}
+
 static int run(struct npuctl *ctl, int argc, char **argv)
 {
 	static const char *const flags[] = { "--json", NULL };
@@ -183,6 +262,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		return exit_code;
 	if (flag_set[0])
 		ctl->json = true;
+	if (ctl->socket)
+		return probe_npud(ctl);
 
 	memset(&r, 0, sizeof(r));
 	r.root = NPU_PCI_SYSFS_ROOT_DEFAULT;
@@ -220,9 +301,11 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 const struct npuctl_cmd npuctl_cmd_probe = {
 	.name = "probe",
 	.summary = "List the Intel NPUs on this machine",
-	.usage = "[--json]\n\n"
+	.usage = "[--json] [--socket PATH]\n\n"
 		 "Lists the Intel NPUs in <root>/bus/pci/devices (root: $NPU_SYSFS_ROOT, default\n"
 		 "/sys) with PCI ID, platform, generation, support status and BARs. Finding no\n"
-		 "NPU is not an error (exit 0): the simulated NPU is always available.",
+		 "NPU is not an error (exit 0): the simulated NPU is always available.\n"
+		 "With --socket, asks npud there which NPU it serves (exit 1, saying why, when\n"
+		 "npud cannot be reached: no socket, nobody listening, no permission).",
 	.run = run,
 };

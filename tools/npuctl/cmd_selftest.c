@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "devopen.h"
+#include "libopen.h"
 #include "driver/cmdbuf.h"
 #include "driver/job.h"
 #include "driver/status.h"
@@ -438,6 +439,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 
 	if (npuctl_parse_args(&npuctl_cmd_selftest, argc, argv, NULL, NULL, pos, 0, &n_pos, &code))
 		return code;
+	if (npuctl_no_socket(ctl, "selftest"))
+		return NPUCTL_EXIT_USAGE;
 	code = npuctl_dev_open(ctl, &nd);
 	if (code != NPUCTL_EXIT_OK)
 		goto out;

@@ -7,6 +7,7 @@
 
 #include "driver/diag.h"
 #include "lib/devsetup.h"
+#include "libopen.h"
 
 int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd)
 {
@@ -16,6 +17,8 @@ int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd)
 	int ret;
 
 	memset(nd, 0, sizeof(*nd));
+	if (npuctl_no_socket(ctl, "this command"))
+		return NPUCTL_EXIT_USAGE;
 	if (ctl->gen && !npu_gen_supported(npu_gen_parse(ctl->gen)))
 		return npuctl_usage_err(NULL, "--gen: '%s' is not 37xx or 40xx", ctl->gen);
 	o.gen = ctl->gen;
