@@ -213,7 +213,8 @@ int64_t sch_infer_write(struct sch_handle *h, const uint8_t *buf, size_t len)
 		h->in = n;
 		h->in_cap = cap;
 	}
-	memcpy(h->in + h->in_len, buf, len);
+	if (len) /* a zero-length write is no data, and h->in may not exist yet */
+		memcpy(h->in + h->in_len, buf, len);
 	h->in_len = want;
 	ret = infer_check(h, &total);
 	if (ret) {
