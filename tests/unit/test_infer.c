@@ -222,7 +222,11 @@ static void test_digits(void **state)
 	struct job j;
 
 	snprintf(digits_dir, sizeof(digits_dir), "%s/digits", npu_test_data_dir());
-	snprintf(model_dir, sizeof(model_dir), "%s", models && *models ? models : "models");
+	/* NPU_TEST_MODEL_DIR, else models/ beside tests/ (the data dir is tests/data). */
+	if (models && *models)
+		snprintf(model_dir, sizeof(model_dir), "%s", models);
+	else
+		snprintf(model_dir, sizeof(model_dir), "%s/../../models", npu_test_data_dir());
 	blob = read_or_fail(model_dir, "digits.blob", &blob_size);
 	samples = read_or_fail(digits_dir, "samples.u8", &n_samples);
 	labels = read_or_fail(digits_dir, "labels.u8", &n_labels);
