@@ -21,7 +21,7 @@
 #define NPU_INFER_DESC_ALIGN   8u
 #define NPU_INFER_BATCH_MAX    4096u
 #define NPU_INFER_IO_MAX       (16u << 20)  /* input_size, output_size */
-#define NPU_INFER_JOB_WORK_MAX (1ull << 26) /* batch x work per sample */
+#define NPU_INFER_JOB_WORK_MAX (1ull << 24) /* batch x work per sample */
 
 struct npu_infer_desc {
 	uint32_t magic;

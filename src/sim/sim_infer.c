@@ -160,7 +160,7 @@ static uint32_t compute(struct infer *x)
 			      x->batch, m->record_size);
 	if (x->batch * m->work > NPU_INFER_JOB_WORK_MAX)
 		return refuse(x, ST_NOMEM,
-			      "batch %u x work %" PRIu64 " above 2^26: send fewer samples per job",
+			      "batch %u x work %" PRIu64 " above 2^24: send fewer samples per job",
 			      x->batch, m->work);
 	/* Both sizes are at most 16 MiB (checked against output_size and input_size). */
 	x->in = malloc((size_t)in_bytes);

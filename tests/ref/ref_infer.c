@@ -373,7 +373,7 @@ uint32_t ref_infer(const uint8_t *model, size_t model_size, uint32_t batch, cons
 		status = no(why, REF_PARSING_ERR, "input or output size");
 		goto out;
 	}
-	if (batch * m->work > (1ull << 26)) {
+	if (batch * m->work > (1ull << 24)) {
 		status = no(why, REF_OUT_OF_RESOURCES, "work");
 		goto out;
 	}

@@ -73,7 +73,7 @@ static void test_tour(void **state)
 	job_close(&j);
 }
 
-/* One malformed blob: its job fails with `status`, the reference agrees, a good job runs. */
+/* More than 2^24 of work in one job: MVNCI_OUT_OF_RESOURCES; fewer samples run. */
 static void test_work_cap(void **state)
 {
 	struct fx *f = *state;

@@ -8,6 +8,7 @@
  */
 #include "infer_test_util.h"
 
+/* One malformed blob: its job fails with `status`, the reference agrees, a good job runs. */
 struct bad_blob {
 	const char *what;
 	uint32_t off;  /* byte offset into the blob, or a layer's: see layer */
@@ -215,7 +216,6 @@ static void test_faults(void **state)
 	}
 }
 
-/* More than 2^26 of work in one job: MVNCI_OUT_OF_RESOURCES; fewer samples run. */
 static struct fx fx37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);
 static struct fx fx40 = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, true);
 
