@@ -24,8 +24,11 @@ struct bench_cfg {
 	size_t copy_bytes;   /* COPY and memcpy size */
 	const char *fw_file; /* Intel's image for fw_load (NULL: the synthetic one) */
 	const char *npud;    /* npud binary for the daemon figures (NULL: skip them) */
-	FILE *progress;	     /* one line per step, or NULL */
-	FILE *text;	     /* the results in words (without --json), or NULL */
+	const char *npuctl;  /* binaries whose sizes are reported (NULL: not) */
+	const char *libnpu;
+	bool quick;
+	FILE *progress; /* one line per step, or NULL */
+	FILE *text;	/* the results in words (without --json), or NULL */
 };
 
 /* Median, min and max of n values (sorts v). */

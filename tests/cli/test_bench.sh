@@ -12,11 +12,14 @@ json_check "boot" "$tmp/b.json" 'd["boot"]["median_us"] > 0 and d["boot"]["p99_u
 json_check "job_rtt" "$tmp/b.json" 'd["job_rtt"]["spsc_rtt_ns"] > 0 and d["job_rtt"]["ratio"] > 0'
 json_check "driver cpu" "$tmp/b.json" 'd["driver_cpu_per_job_ns"] > 0'
 json_check "throughput" "$tmp/b.json" 'd["throughput"]["copy_ratio"] > 0 and d["throughput"]["memcpy_gbps"] > 0 and d["throughput"]["nop_jobs_per_s"]["median"] > 0'
+json_check "daemon_rtt" "$tmp/b.json" 'd["daemon_rtt"]["socket_rtt_us"] > 0 and d["daemon_rtt"]["ratio"] > 0'
+json_check "scaling" "$tmp/b.json" '[s["clients"] for s in d["scaling"]] == [1, 4, 16, 64] and all(s["jobs_per_s"] > 0 and s["p99_us"] > 0 for s in d["scaling"])'
+json_check "memory" "$tmp/b.json" 'd["memory"]["npud_rss_idle_kib"] > 0 and d["memory"]["npud_rss_64_clients_kib"] > 0 and d["memory"]["npud_bytes"] > 0'
 grep -q "^bench: jobs" "$tmp/err" && ok || bad "no progress lines on stderr: $(head -c 300 "$tmp/err")"
 
-"$NPUCTL" bench --device sim --quick --runs 1 >"$tmp/b.txt" 2>"$tmp/err"
+"$NPUCTL" bench --device sim --quick --runs 1 --no-daemon >"$tmp/b.txt" 2>"$tmp/err"
 expect_rc "bench (words)" 0 $?
-grep -q "^job_rtt" "$tmp/b.txt" && grep -q "^COPY" "$tmp/b.txt" && ok || bad "text output: $(cat "$tmp/b.txt")"
+grep -q "^job_rtt" "$tmp/b.txt" && grep -q "^COPY" "$tmp/b.txt" && grep -q "daemon figures not measured: --no-daemon" "$tmp/b.txt" && ok || bad "text output: $(cat "$tmp/b.txt")"
 
 "$NPUCTL" bench --device 0000:00:0b.0 --quick >/dev/null 2>"$tmp/err"
 expect_rc "bench on hardware" 2 $?

@@ -15,15 +15,34 @@
 #define INTEL_37XX "/lib/firmware/intel/vpu/vpu_37xx_v1.bin"
 #define INTEL_40XX "/lib/firmware/intel/vpu/vpu_40xx_v1.bin"
 
+/* A file beside this program (npud, libnpu.so), or NULL. */
+static const char *beside_me(char *buf, size_t size, const char *name)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash || (size_t)(slash - buf) + 1 + strlen(name) >= size)
+		return NULL;
+	strcpy(slash + 1, name);
+	return access(buf, F_OK) == 0 ? buf : NULL;
+}
+
 static int run(struct npuctl *ctl, int argc, char **argv)
 {
-	const char *runs_s = NULL, *jobs_s = NULL, *copy_s = NULL;
-	bool quick = false;
+	const char *runs_s = NULL, *jobs_s = NULL, *copy_s = NULL, *npud = NULL;
+	bool quick = false, no_daemon = false;
+	char self[512], daemon_path[512], lib_path[512];
 	const struct npuctl_opt opts[] = {
 		{ "--runs", &runs_s, NULL },
 		{ "--jobs", &jobs_s, NULL },
 		{ "--copy-size", &copy_s, NULL },
 		{ "--quick", NULL, &quick },
+		{ "--npud", &npud, NULL },
+		{ "--no-daemon", NULL, &no_daemon },
 		{ NULL, NULL, NULL },
 	};
 	struct bench_cfg c = {
@@ -36,6 +55,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 
 	if (npuctl_parse_opts(&npuctl_cmd_bench, argc, argv, opts, NULL, 0, &n_pos, &code))
 		return code;
+	c.quick = quick;
 	if (quick) {
 		c.runs = 3;
 		c.jobs = 200;
@@ -72,6 +92,15 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	if (!ctl->firmware && access(c.fw_file, R_OK) != 0)
 		c.fw_file = NULL; /* the synthetic image */
 	c.text = ctl->json ? NULL : stdout;
+	c.npuctl = beside_me(self, sizeof(self), "npuctl");
+	c.libnpu = beside_me(lib_path, sizeof(lib_path), "libnpu.so");
+	c.npud = no_daemon ? NULL
+		 : npud	   ? npud
+			   : beside_me(daemon_path, sizeof(daemon_path), "npud");
+	if (npud && access(npud, X_OK) != 0) {
+		npuctl_err("--npud %s: %s", npud, strerror(errno));
+		return NPUCTL_EXIT_USAGE;
+	}
 
 	/* Without --json the figures are said in words; the JSON is written nowhere. */
 	out = ctl->json ? stdout : fopen("/dev/null", "w");
@@ -93,6 +122,16 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		bench_progress(&c, "jobs");
 		ret = bench_jobs(&c, &j);
 	}
+	if (!ret && c.npud) {
+		bench_progress(&c, "npud: %s", c.npud);
+		ret = bench_daemon(&c, &j);
+	} else if (!ret) {
+		bench_say(&c, "daemon figures not measured: %s",
+			  no_daemon ? "--no-daemon" : "no npud beside npuctl (--npud PATH)");
+		npu_json_null(&j, "daemon_rtt");
+		npu_json_null(&j, "scaling");
+		npu_json_null(&j, "memory");
+	}
 	npu_json_obj_end(&j);
 	npu_json_finish(&j);
 	if (out != stdout)
@@ -107,6 +146,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 const struct npuctl_cmd npuctl_cmd_bench = {
 	.name = "bench",
 	.summary = "measure the driver against this machine's own limits",
-	.usage = "[--quick] [--runs N] [--jobs N] [--copy-size SIZE] [--json]",
+	.usage = "[--quick] [--runs N] [--jobs N] [--copy-size SIZE] [--npud PATH | --no-daemon] "
+		 "[--json]",
 	.run = run,
 };
