@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hw/cmd.h"
 #include "hw/jsm.h"
@@ -27,7 +28,7 @@
 #define CMD_MIN_SIZE	8u  /* the smallest command any type accepts (NOP, BARRIER) */
 #define CMD_FETCH_MAX	32u /* the largest fixed-size command (MEMORY_FILL, INFERENCE_EXECUTE) */
 #define BATCH_HDR_SIZE	48u
-#define DMA_CHUNK	4096u		/* bounce buffer and fill chunk: one page */
+#define DMA_CHUNK	4096u		/* fill chunk: one page */
 #define CPU_REACH_37XX	NPU_SZ_GIB(4)	/* 37xx management CPU: below 4 GiB (§5.6) */
 #define DMA_REACH_37XX	NPU_SZ_GIB(256) /* 37xx copy addresses (§4.3): 38-bit DMA */
 #define DESC_SIZE_37XX	64u		/* protocol.md §4.3 */
@@ -56,17 +57,21 @@ static uint32_t parse_error(const struct cmd_ctx *c, const char *why)
 }
 
 /* A device access; a fault (already recorded by the MMU as an event) ends the job with 0xE. */
-static uint32_t dev_access(const struct cmd_ctx *c, uint64_t va, void *buf, size_t len, bool write)
+/* A device access that faulted (the MMU recorded the event): the job's status. */
+static uint32_t dev_fault(const struct cmd_ctx *c, uint64_t va, size_t len, bool write)
 {
-	int ret = sim_mmu_access(c->s, c->ssid, va, buf, len, write);
-
-	if (ret == 0)
-		return STATUS_OK;
 	npu_dbg(SIM,
 		"job at 0x%" PRIx64 " (SSID %u), +0x%x: %s of %zu bytes at 0x%" PRIx64
-		" faulted (%d): CONTEXT_VIOLATION_HW",
-		c->st->batch_va, c->ssid, c->st->offset, write ? "write" : "read", len, va, ret);
+		" faulted: CONTEXT_VIOLATION_HW",
+		c->st->batch_va, c->ssid, c->st->offset, write ? "write" : "read", len, va);
 	return STATUS_FAULT;
+}
+
+static uint32_t dev_access(const struct cmd_ctx *c, uint64_t va, void *buf, size_t len, bool write)
+{
+	return sim_mmu_access(c->s, c->ssid, va, buf, len, write) == 0
+		   ? STATUS_OK
+		   : dev_fault(c, va, len, write);
 }
 
 /*
@@ -194,21 +199,24 @@ static uint32_t exec_memory_fill(const struct cmd_ctx *c, const uint8_t *cmd)
 	return STATUS_OK;
 }
 
-/* Copies size bytes from src to dst through a bounce buffer, one source page at a time. */
+/*
+ * Copies size bytes from src to dst as a DMA engine does: straight from one
+ * memory to the other, in runs of physically contiguous pages on both sides
+ * (memmove: the two runs may overlap). A fault stops it where it happens.
+ */
 static uint32_t copy_range(const struct cmd_ctx *c, uint64_t dst, uint64_t src, uint64_t size)
 {
-	uint8_t bounce[DMA_CHUNK];
-
 	for (uint64_t done = 0; done < size;) {
-		uint64_t in_page = DMA_CHUNK - (src + done) % DMA_CHUNK;
-		size_t n = (size_t)(size - done < in_page ? size - done : in_page);
-		uint32_t ret = dev_access(c, src + done, bounce, n, false);
+		size_t want = size - done > SIZE_MAX ? SIZE_MAX : (size_t)(size - done);
+		uint8_t *from, *to;
+		size_t n_from, n_to;
 
-		if (ret == STATUS_OK)
-			ret = dev_access(c, dst + done, bounce, n, true);
-		if (ret != STATUS_OK)
-			return ret;
-		done += n;
+		if (sim_mmu_map_run(c->s, c->ssid, src + done, want, false, &from, &n_from))
+			return dev_fault(c, src + done, want, false);
+		if (sim_mmu_map_run(c->s, c->ssid, dst + done, n_from, true, &to, &n_to))
+			return dev_fault(c, dst + done, n_from, true);
+		memmove(to, from, n_to);
+		done += n_to;
 	}
 	return STATUS_OK;
 }

@@ -283,13 +283,15 @@ static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
 }
 
 /* Translates va through the 4 levels (protocol.md §5.4). */
-static int walk_page(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
+/* A page's translation; quiet: a fault is only returned (-EFAULT), not recorded. */
+static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
+		       bool quiet)
 {
 	uint64_t table = w->ttb;
 
 	/* T0SZ 16: TTB0 covers [0, 2^48); TTB1 walks are off (EPD1), so the rest faults. */
 	if ((va >> 48) || (w->cd0 & NPU_MMU_CD_0_TCR_EPD0))
-		return walk_fault(s, w, NPU_MMU_EVT_F_TRANSLATION, va, 0);
+		return quiet ? -EFAULT : walk_fault(s, w, NPU_MMU_EVT_F_TRANSLATION, va, 0);
 	for (unsigned lvl = 0; lvl < 4; lvl++) {
 		unsigned shift = NPU_MMU_PGD_SHIFT - 9 * lvl;
 		uint64_t ent = table + (uint64_t)NPU_MMU_PT_INDEX(va, shift) * 8;
@@ -297,26 +299,38 @@ static int walk_page(struct npu_sim *s, const struct walk *w, uint64_t va, uint6
 		uint64_t d;
 
 		if (!p)
-			return walk_fault(s, w, NPU_MMU_EVT_F_WALK_EABT, va, ent);
+			return quiet ? -EFAULT : walk_fault(s, w, NPU_MMU_EVT_F_WALK_EABT, va, ent);
 		d = npu_le64(p);
 		/* Bits 0 and 1 both: a table (levels 0-2) or a page (level 3). Blocks: unsupported. */
 		if ((d & NPU_MMU_PTE_TABLE) != NPU_MMU_PTE_TABLE)
-			return walk_fault(s, w, NPU_MMU_EVT_F_TRANSLATION, va, ent);
+			return quiet ? -EFAULT
+				     : walk_fault(s, w, NPU_MMU_EVT_F_TRANSLATION, va, ent);
 		if (d & NPU_MMU_DESC_OA_HIGH)
-			return walk_fault(s, w, NPU_MMU_EVT_F_ADDR_SIZE, va, ent);
+			return quiet ? -EFAULT : walk_fault(s, w, NPU_MMU_EVT_F_ADDR_SIZE, va, ent);
 		if (lvl < 3) {
 			table = d & NPU_MMU_PTE_ADDR;
 			continue;
 		}
 		if (!(d & NPU_MMU_PTE_AF))
-			return walk_fault(s, w, NPU_MMU_EVT_F_ACCESS, va, ent);
+			return quiet ? -EFAULT : walk_fault(s, w, NPU_MMU_EVT_F_ACCESS, va, ent);
 		/* The STE makes every access unprivileged: the page must allow user (AP[1]). */
 		if ((w->privcfg != NPU_MMU_STE_1_PRIVCFG_PRIV && !(d & NPU_MMU_PTE_USER)) ||
 		    (w->write && (d & NPU_MMU_PTE_RO)))
-			return walk_fault(s, w, NPU_MMU_EVT_F_PERMISSION, va, ent);
+			return quiet ? -EFAULT
+				     : walk_fault(s, w, NPU_MMU_EVT_F_PERMISSION, va, ent);
 		*pa = (d & NPU_MMU_PTE_ADDR) | (va & (NPU_MMU_PAGE_SIZE - 1));
 	}
 	return 0;
+}
+
+static int walk_page(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
+{
+	return walk_page_q(s, w, va, pa, false);
+}
+
+static int walk_page_quiet(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
+{
+	return walk_page_q(s, w, va, pa, true);
 }
 
 int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
@@ -361,6 +375,41 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 	if (ret && !write && w.have_cd && !(w.cd0 & NPU_MMU_CD_0_A))
 		memset(b + done, 0, len - done);
 	return ret;
+}
+
+int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, bool write,
+		    uint8_t **mem, size_t *run)
+{
+	struct walk w = { .ssid = ssid, .sid = NPU_MMU_STREAM_ID0, .write = write };
+	uint64_t pa = 0, next_pa = 0;
+	size_t n;
+	int ret;
+
+	*mem = NULL;
+	*run = 0;
+	if (len == 0)
+		return 0;
+	if (!(s->mmu.cr0 & NPU_MMU_CR0_SMMUEN)) {
+		s->mmu.faults++;
+		npu_dbg(SIM, "MMU access at VA 0x%" PRIx64 " with the MMU disabled", va);
+		return -EFAULT;
+	}
+	ret = walk_config(s, &w, va);
+	if (!ret)
+		ret = walk_page(s, &w, va, &pa);
+	if (ret)
+		return ret;
+	n = NPU_MMU_PAGE_SIZE - (size_t)(va & (NPU_MMU_PAGE_SIZE - 1));
+	/* Further pages join the run while they follow in physical memory; the first to fail ends it. */
+	while (n < len && walk_page_quiet(s, &w, va + n, &next_pa) == 0 && next_pa == pa + n)
+		n += NPU_MMU_PAGE_SIZE;
+	if (n > len)
+		n = len;
+	*mem = sim_mem_ptr(s, pa, n);
+	if (!*mem)
+		return walk_fault(s, &w, NPU_MMU_EVT_F_WALK_EABT, va, pa);
+	*run = n;
+	return 0;
 }
 
 /* ---- registers ---- */

@@ -49,4 +49,13 @@ void sim_mmu_reset(struct npu_sim *s);
 int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len,
 		   bool write);
 
+/*
+ * The same translation for a device that moves data itself (the copy engine):
+ * *mem points at the memory behind va, valid for *run bytes (1 .. len), the
+ * pages from va on that follow each other in physical memory. Faults as
+ * sim_mmu_access, recorded for va.
+ */
+int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, bool write,
+		    uint8_t **mem, size_t *run);
+
 #endif

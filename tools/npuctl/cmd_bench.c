@@ -81,7 +81,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 			   "it does not use --socket");
 		return NPUCTL_EXIT_USAGE;
 	}
-	if (ctl->device && strcmp(ctl->device, "sim") != 0) {
+	/* auto is the default: the bench always measures the simulated NPU. */
+	if (ctl->device && strcmp(ctl->device, "sim") != 0 && strcmp(ctl->device, "auto") != 0) {
 		npuctl_err("bench runs on the simulated NPU only (--device sim), not '%s'",
 			   ctl->device);
 		return NPUCTL_EXIT_USAGE;
