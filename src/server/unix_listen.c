@@ -90,11 +90,13 @@ static int bind_socket(struct npu_unix *u, char *err, size_t err_len)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;
-	int ret, alive;
+	int ret;
 
 	memcpy(sa.sun_path, u->path, strlen(u->path) + 1);
 	ret = bind_at(u->lfd, &sa);
 	if (ret == -EADDRINUSE) {
+		int alive;
+
 		if (lstat(u->path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
 			seterr(err, err_len, "%s exists and is not a socket", u->path);
 			return -EEXIST;
@@ -131,17 +133,16 @@ static int set_owner(struct npu_unix *u, char *err, size_t err_len)
 {
 	const char *name = u->cfg.group ? u->cfg.group : "npu";
 	mode_t mode = u->cfg.mode ? (mode_t)u->cfg.mode : 0660;
-	struct group *gr;
+	struct group grbuf, *gr = NULL;
+	char buf[16384];
+	int e = getgrnam_r(name, &grbuf, buf, sizeof(buf), &gr);
 
-	errno = 0;
-	gr = getgrnam(name);
 	if (!gr && u->cfg.group) {
-		seterr(err, err_len, "group '%s' %s", name,
-		       errno ? strerror(errno) : "does not exist");
-		return errno ? -errno : -ENOENT;
+		seterr(err, err_len, "group '%s' %s", name, e ? strerror(e) : "does not exist");
+		return e ? -e : -ENOENT;
 	}
 	if (gr && chown(u->path, (uid_t)-1, gr->gr_gid) != 0) {
-		int e = errno;
+		e = errno;
 
 		if (u->cfg.group) {
 			seterr(err, err_len, "cannot give %s to group %s: %s", u->path, name,
@@ -153,8 +154,7 @@ static int set_owner(struct npu_unix *u, char *err, size_t err_len)
 		gr = NULL;
 	}
 	if (chmod(u->path, mode & 07777) != 0) {
-		int e = errno;
-
+		e = errno;
 		seterr(err, err_len, "cannot set the mode of %s: %s", u->path, strerror(e));
 		return -e;
 	}
@@ -207,7 +207,7 @@ int npu_unix_listen(const struct npu_unix_config *cfg, struct npu_unix **out, ch
 	u->reserve_fd = -1;
 	snprintf(u->path, sizeof(u->path), "%s", path);
 	u->max_conns = cfg->max_conns ? cfg->max_conns : NPU_UNIX_MAX_CONNS_DEFAULT;
-	u->conns = calloc(u->max_conns, sizeof(*u->conns));
+	u->conns = calloc(u->max_conns, sizeof(struct unix_conn *));
 	u->pfds = calloc((size_t)u->max_conns + UNIX_FIXED_FDS, sizeof(*u->pfds));
 	if (!u->conns || !u->pfds) {
 		seterr(err, err_len, "out of memory for %u connections", u->max_conns);

@@ -175,10 +175,22 @@ static int daemonize(void)
 	_exit(1);
 }
 
+/* Descriptors 0..2 open (to /dev/null when closed), so no socket or file takes their place. */
+static void stdio_open(void)
+{
+	int fd;
+
+	do {
+		fd = open("/dev/null", O_RDWR);
+	} while (fd >= 0 && fd <= STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 /* The daemonised child is ready: the parent exits 0, stdio goes to /dev/null, logs to syslog. */
 static void detach(void)
 {
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int null;
 
 	if (report_fd < 0)
 		return;
@@ -189,7 +201,8 @@ static void detach(void)
 	openlog("npud", LOG_PID, LOG_DAEMON);
 	use_syslog = true;
 	npu_log_set_sink(syslog_sink, NULL);
-	if (null >= 0) {
+	null = open("/dev/null", O_RDWR);
+	if (null > STDERR_FILENO) { /* stdio_open() made sure 0..2 are taken */
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
@@ -353,8 +366,10 @@ int main(int argc, char **argv)
 	char what[256];
 	char why[512];
 	char bad[32];
-	int ret = npud_parse_args(argc, argv, &o);
+	int ret;
 
+	stdio_open();
+	ret = npud_parse_args(argc, argv, &o);
 	if (ret != 0)
 		return ret == 1 ? 0 : 2;
 	npu_log_filter_default(&filter);

@@ -112,20 +112,25 @@ static int parse_size(const char *s, uint64_t *out)
 /* A uid or gid, by number or by name. */
 static int parse_id(const char *s, bool group, uint32_t *out)
 {
+	char buf[16384];
+	int e;
+
 	if (parse_u32(s, 0, UINT32_MAX - 1, out) == 0)
 		return 0;
 	if (group) {
-		const struct group *gr = getgrnam(s);
+		struct group gr, *res = NULL;
 
-		if (gr)
-			*out = (uint32_t)gr->gr_gid;
-		return gr ? 0 : -ENOENT;
+		e = getgrnam_r(s, &gr, buf, sizeof(buf), &res);
+		if (res)
+			*out = (uint32_t)res->gr_gid;
+		return res ? 0 : e ? -e : -ENOENT;
 	} else {
-		const struct passwd *pw = getpwnam(s);
+		struct passwd pw, *res = NULL;
 
-		if (pw)
-			*out = (uint32_t)pw->pw_uid;
-		return pw ? 0 : -ENOENT;
+		e = getpwnam_r(s, &pw, buf, sizeof(buf), &res);
+		if (res)
+			*out = (uint32_t)res->pw_uid;
+		return res ? 0 : e ? -e : -ENOENT;
 	}
 }
 
