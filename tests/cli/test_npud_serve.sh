@@ -120,8 +120,8 @@ for sig in TERM INT; do
 done
 # Jobs in flight when SIGTERM comes (they wait on a fence): npud waits for them.
 # Released, they finish and npud exits at once; never released, they are
-# dropped after the wait and npud still exits 0.
-for release in yes no; do
+# dropped after the wait and npud still exits 0; a second signal cuts the wait short.
+for release in yes no again; do
 	start_npud "$tmp/j.sock" "$tmp/log" || continue
 	python3 "$client" hold "$tmp/j.sock" 4 >"$tmp/hold" 2>&1 &
 	holder=$!
@@ -130,10 +130,15 @@ for release in yes no; do
 	wait_for "$tmp/log" "stopping: waiting up to 5000 ms for 4 jobs in flight" && ok ||
 		bad "npud did not wait for the jobs in flight: $(tail -3 "$tmp/log")"
 	[[ $release == yes ]] && kill -USR1 "$holder"
+	[[ $release == again ]] && kill -TERM "$npud_pid"
 	stop_npud "SIGTERM with jobs in flight (released: $release)" -
 	if [[ $release == yes ]]; then
 		((stop_ms < 3000)) && ok || bad "the released jobs did not end the stop at once: $stop_ms ms"
 		grep -q "jobs still in flight" "$tmp/log" && bad "released jobs were dropped: $(tail -3 "$tmp/log")" || ok
+	elif [[ $release == again ]]; then
+		((stop_ms < 3000)) && ok || bad "a second SIGTERM did not end the wait at once: $stop_ms ms"
+		grep -q "stopping with 4 jobs still in flight: they are dropped" "$tmp/log" && ok ||
+			bad "the jobs cut short were not reported dropped: $(tail -3 "$tmp/log")"
 	else
 		((stop_ms < 8000)) && ok || bad "SIGTERM with jobs never done took $stop_ms ms"
 		grep -q "stopping with 4 jobs still in flight: they are dropped" "$tmp/log" && ok ||
