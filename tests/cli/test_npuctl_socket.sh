@@ -2,8 +2,8 @@
 # npuctl --socket PATH through a running npud (libnpu's socket mode): exec
 # fill/copy/timestamp with the bytes checked and the same JSON as in-process,
 # status (JSON, text, --watch), probe, reset (root; refused to another user),
-# the commands that need the registers refused, and the words for a missing
-# socket, nobody listening, and no permission on the socket.
+# selftest as a client, the commands that need the registers refused, and the
+# words for a missing socket, nobody listening, and no permission on the socket.
 set -u
 : "${NPUCTL:?NPUCTL must point at the npuctl binary}"
 # shellcheck source=lib.sh
@@ -81,8 +81,14 @@ json_check "reset json" "$tmp/out" "d['via'] == 'npud' and d['state'] == 'ready'
 ctl exec fill --size 64K --pattern 0x33 >"$tmp/out" 2>"$tmp/err"
 expect_rc "exec after reset" 0 $?
 
+# selftest through npud: the battery a client can run.
+ctl selftest --json >"$tmp/out" 2>"$tmp/err"
+expect_rc "selftest --socket" 0 $?
+json_check "selftest --socket json" "$tmp/out" \
+	"[t['name'] for t in d['tests']] == ['commands','fences','unmapped_fault','unknown_command','two_clients','full_queue'] and d['failed'] == 0 and all(t['passed'] for t in d['tests']) and d['via'] == 'npud'"
+
 # Commands that read registers: refused, saying why.
-for c in boot diag fw-log selftest; do
+for c in boot diag fw-log; do
 	ctl $c >"$tmp/out" 2>"$tmp/err"
 	expect_rc "$c --socket" 2 $?
 	grep -q "^npuctl: $c needs direct access to the device's registers, and npud holds the device" "$tmp/err" &&

@@ -439,8 +439,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 
 	if (npuctl_parse_args(&npuctl_cmd_selftest, argc, argv, NULL, NULL, pos, 0, &n_pos, &code))
 		return code;
-	if (npuctl_no_socket(ctl, "selftest"))
-		return NPUCTL_EXIT_USAGE;
+	if (ctl->socket)
+		return npuctl_selftest_npud(ctl);
 	code = npuctl_dev_open(ctl, &nd);
 	if (code != NPUCTL_EXIT_OK)
 		goto out;
@@ -487,6 +487,9 @@ out:
 const struct npuctl_cmd npuctl_cmd_selftest = {
 	.name = "selftest",
 	.summary = "Run a battery of jobs and check what the NPU did",
-	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--json]",
+	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--socket PATH] [--json]\n\n"
+		 "With --socket the battery runs through npud, as its clients: commands, fences,\n"
+		 "unmapped_fault, unknown_command, two_clients, full_queue (the read-only fault\n"
+		 "and the hang need the device in-process).",
 	.run = run,
 };

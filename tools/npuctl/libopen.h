@@ -31,6 +31,9 @@ int npuctl_no_socket(const struct npuctl *ctl, const char *what);
 /* The status report of the handle, parsed (free with npu_jv_free); NULL after an error line. */
 struct npu_jv *npuctl_lib_status(struct npu *n);
 
+/* npuctl selftest --socket: the battery through npud (selftest_npud.c); the exit code. */
+int npuctl_selftest_npud(const struct npuctl *ctl);
+
 /* Microseconds of the monotonic clock. */
 uint64_t npuctl_now_us(void);
 
