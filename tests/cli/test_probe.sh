@@ -82,6 +82,16 @@ expect_no_out "No Intel NPU found" "MTL"
 expect_no_out "8086:7d55" "MTL (the GPU is not listed)"
 [[ -z $err ]] || fail "MTL: stderr not empty: $err"
 
+# The firmware image the driver would load for it, or which package provides it.
+mkdir -p "$tmp/fw-none" "$tmp/fw-some"
+: >"$tmp/fw-some/vpu_37xx_v1.bin"
+NPU_FIRMWARE_PATH=$tmp/fw-none run "$mtl" probe
+expect_out "Firmware:    missing (no vpu_37xx_v1.bin in $tmp/fw-none, \$NPU_FIRMWARE_PATH): install Debian's firmware-intel-misc package" "MTL, no firmware"
+NPU_FIRMWARE_PATH=$tmp/fw-some run "$mtl" probe
+expect_out "Firmware:    $tmp/fw-some/vpu_37xx_v1.bin" "MTL, firmware present"
+NPU_FIRMWARE_PATH=$tmp/fw-some run "$mtl" probe --json
+[[ $out == *"\"firmware\":\"$tmp/fw-some/vpu_37xx_v1.bin\""* ]] || fail "MTL --json: no firmware path: $out"
+
 # A Panther Lake NPU: recognised, not supported; the simulator is offered.
 ptl=$(new_bus ptl)
 add_dev "$ptl" 0000:00:0b.0 8086 b03e 120000 00

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/fw_locate.h"
 #include "driver/gen.h"
 #include "hw/pci_ids.h"
 #include "libopen.h"
@@ -82,6 +83,30 @@ static void print_bar(const struct npu_pci_dev *d, int index, const char *role)
 		printf("0x%" PRIx64 ", %s, %s\n", bar->start, size, bar_kind_text(bar->flags));
 }
 
+/* The firmware image the driver would load for a supported NPU: 0 with its path, or -ENOENT. */
+static int firmware_of(const struct npu_pci_dev *d, char *path, size_t len)
+{
+	if (!d->supported)
+		return -EINVAL;
+	return npu_fw_locate(d->gen, NULL, path, len) == 0 ? 0 : -ENOENT;
+}
+
+static void print_firmware(const struct npu_pci_dev *d)
+{
+	const char *env = getenv("NPU_FIRMWARE_PATH");
+	char path[512];
+	int ret = firmware_of(d, path, sizeof(path));
+
+	if (ret == -EINVAL)
+		return;
+	if (ret == 0)
+		printf("  Firmware:    %s\n", path);
+	else
+		printf("  Firmware:    missing (no vpu_%s_v1.bin in %s%s): install %s\n",
+		       npu_gen_name(d->gen), env && *env ? env : NPU_FW_SYSTEM_DIR,
+		       env && *env ? ", $NPU_FIRMWARE_PATH" : "", NPU_FW_PACKAGE_HINT);
+}
+
 static void print_text(const struct probe_result *r)
 {
 	bool notes = r->n_supported == 0 || r->report.overflow > 0 || r->report.skipped > 0;
@@ -101,6 +126,7 @@ static void print_text(const struct probe_result *r)
 		printf("  Status:      %s\n", status_text(d));
 		print_bar(d, NPU_PCI_BAR_REGV, "RegV");
 		print_bar(d, NPU_PCI_BAR_REGB, "RegB");
+		print_firmware(d);
 	}
 	if (r->n > 0 && notes)
 		putchar('\n');
@@ -119,7 +145,7 @@ static void print_text(const struct probe_result *r)
 static void print_json(const struct probe_result *r)
 {
 	struct npu_json j;
-	char pci_id[16];
+	char pci_id[16], fw[512];
 
 	npu_json_init(&j, stdout);
 	npu_json_obj_begin(&j, NULL);
@@ -143,6 +169,10 @@ static void print_json(const struct probe_result *r)
 		npu_json_u64(&j, "revision", d->revision);
 		npu_json_bool(&j, "supported", d->supported);
 		npu_json_str(&j, "status", status_text(d));
+		if (firmware_of(d, fw, sizeof(fw)) == 0)
+			npu_json_str(&j, "firmware", fw);
+		else
+			npu_json_null(&j, "firmware");
 		npu_json_arr_begin(&j, "bars");
 		for (int b = 0; b < NPU_PCI_NUM_BARS; b++) {
 			const struct npu_pci_bar *bar = &d->bar[b];
