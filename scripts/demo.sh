@@ -86,6 +86,53 @@ rc=$?
 echo "(exit $rc)"
 [[ $rc -eq 1 ]] || status=1
 
+# The service: npud owns the simulated Meteor Lake NPU (Intel's firmware when it is
+# installed), and every client goes through libnpu and the daemon's socket.
+npud=$build/npud
+dtmp=$(mktemp -d)
+sock=$dtmp/npud.sock
+printf '\n== npud serves the simulated 37xx NPU on a socket\n$ %s --device sim --socket %s --foreground &\n' "$npud" "$sock"
+"$npud" --device sim --socket "$sock" --foreground 2>"$dtmp/npud.log" &
+npud_pid=$!
+for _ in $(seq 100); do
+	"$npuctl" --socket "$sock" probe >/dev/null 2>&1 && break
+	sleep 0.1
+done
+if kill -0 "$npud_pid" 2>/dev/null; then
+	step "The device, as npud reports it" "$npuctl" --socket "$sock" probe || status=1
+	# The held-out digits: load_digits samples 1000 to 1796, never seen in training.
+	tail -c +$((1000 * 64 + 1)) tests/data/digits/samples.u8 >"$dtmp/heldout.u8"
+	tail -c +1001 tests/data/digits/labels.u8 >"$dtmp/heldout_labels.u8"
+	printf '\n== Classify the 797 held-out handwritten digits through npud\n'
+	printf '$ %s --socket %s infer --model models/digits.blob --input heldout.u8 --labels heldout_labels.u8 --json\n' \
+		"$npuctl" "$sock"
+	if "$npuctl" --socket "$sock" infer --model models/digits.blob --input "$dtmp/heldout.u8" \
+		--labels "$dtmp/heldout_labels.u8" --json >"$dtmp/infer.json"; then
+		python3 - "$dtmp/infer.json" <<'PY' || status=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("accuracy %.2f%% (%d of %d samples), %.1f us per sample" %
+      (100 * d["accuracy"], d["correct"], d["samples"], d["us_per_sample"]))
+sys.exit(0 if d["accuracy"] >= 0.93 else 1)
+PY
+	else
+		echo "(inference failed)"
+		status=1
+	fi
+	step "The device after that work" "$npuctl" --socket "$sock" status || status=1
+	printf '\n== SIGTERM: npud finishes, powers the NPU down and exits 0\n'
+	kill -TERM "$npud_pid"
+	wait "$npud_pid"
+	rc=$?
+	echo "(npud exit $rc)"
+	[[ $rc -eq 0 ]] || status=1
+else
+	echo "npud did not start:"
+	cat "$dtmp/npud.log"
+	status=1
+fi
+rm -rf "$dtmp"
+
 echo
 if ((status == 0)); then
 	echo "demo: every step did what it should."
