@@ -12,6 +12,8 @@ Commands (each exits 0 on success, 1 with a FAIL line otherwise):
   garbage SOCK ROUNDS      ROUNDS rounds of malformed and hostile connections
   limit SOCK N MAX         of N idle connections npud keeps MAX and closes the rest at once
   status SOCK              print the status JSON
+  kill-busy SOCK PID NAME  SIGKILL PID once its client NAME has a job queued (or, failing
+                           that within 10 s, buffers); say which
   reset SOCK STATUS        RESET gets STATUS (0, or -1 for EPERM)
   notify-listen ADDR FILE  receive notify datagrams at ADDR ('@' = abstract), append to FILE
 """
@@ -350,6 +352,24 @@ def limit(path, n, most):
     print("limit: %d kept, %d closed at once" % (n - closed, closed))
 
 
+def kill_busy(path, pid, name):
+    c = Client(path)
+    c.hello(b"watcher")
+    deadline, had_buffers = time.time() + 10, False
+    while time.time() < deadline:
+        mine = [x for x in c.status()["clients"] if x.get("name") == name]
+        if mine and mine[0]["jobs_queued"] > 0:
+            os.kill(pid, signal.SIGKILL)
+            print("killed with a job in flight")
+            return
+        had_buffers = had_buffers or bool(mine and mine[0]["memory_bytes"] > (1 << 20))
+        time.sleep(0.002)
+    if not had_buffers:
+        raise Fail("client %s never showed buffers or jobs" % name)
+    os.kill(pid, signal.SIGKILL)
+    print("killed with buffers, no job seen in flight")
+
+
 def server_pid(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     s.connect(path)
@@ -397,6 +417,8 @@ def main(argv):
         if status != int(args[1]):
             raise Fail("reset: status %d (%s), expected %s" % (status, body.decode(), args[1]))
         print("reset: %d %s" % (status, body.decode()))
+    elif cmd == "kill-busy":
+        kill_busy(args[0], int(args[1]), args[2])
     elif cmd == "status":
         c = Client(args[0])
         c.hello(b"status")
