@@ -40,6 +40,15 @@ start_npud "$sock" "$tmp/log" --socket-mode 0666 --allow-uid 12345 --allow-gid 4
 as 65534 - "$py" "$tmp/client.py" denied "$sock" >"$tmp/err" 2>&1
 expect_rc "nobody is refused" 0 $?
 grep -q "uid 65534 (gid 65534) is not allowed" "$tmp/err" && ok || bad "refusal message: $(cat "$tmp/err")"
+# npuctl says so too: one line, exit 1.
+if [[ -n ${NPUCTL:-} ]]; then
+	cp "$NPUCTL" "$tmp/npuctl" && chmod 755 "$tmp/npuctl"
+	as 65534 - "$tmp/npuctl" --socket "$sock" status >"$tmp/err" 2>&1
+	expect_rc "npuctl as nobody" 1 $?
+	grep -q "^npuctl: .*not allowed" "$tmp/err" && ok || bad "npuctl as nobody: $(cat "$tmp/err")"
+	as 12345 - "$tmp/npuctl" --socket "$sock" exec fill --size 1M --pattern 0x5A >"$tmp/err" 2>&1
+	expect_rc "npuctl as an allowed user" 0 $?
+fi
 # An allowed uid, a supplementary group, a primary group.
 as 12345 - "$py" "$tmp/client.py" smoke "$sock" >"$tmp/err" 2>&1
 expect_rc "--allow-uid 12345" 0 $?
