@@ -343,7 +343,7 @@ static int bo_new(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, s
 		if (ret)
 			goto err_free;
 	}
-	ret = npu_mmu_ctx_map(&c->mmu, d->plat, va, bo->dma.addr, len, flags);
+	ret = npu_mmu_ctx_map_dma(&c->mmu, d->plat, va, &bo->dma, 0, len, flags);
 	if (ret)
 		goto err_dma;
 	/* Entries that were invalid are not cached, but a context reusing VAs needs it. */

@@ -50,7 +50,7 @@ static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, ui
 
 	if (ret)
 		return ret;
-	ret = npu_mmu_ctx_map(&d->gctx, d->plat, va, b->dma.addr, b->dma.size, 0);
+	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, va, &b->dma, 0, b->dma.size, 0);
 	if (ret) {
 		npu_dma_free(d->plat, &b->dma);
 		return ret;
@@ -115,16 +115,16 @@ static int load_runtime(struct npu_device *d)
 	if (ro_size && (ro & (PAGE - 1)) == 0) {
 		uint64_t ro_off = ro - base;
 
-		ret = npu_mmu_ctx_map(&d->gctx, d->plat, base, rt->dma.addr, ro_off, 0);
+		ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, base, &rt->dma, 0, ro_off, 0);
 		if (!ret)
-			ret = npu_mmu_ctx_map(&d->gctx, d->plat, ro, rt->dma.addr + ro_off, ro_size,
-					      NPU_MMU_MAP_READ_ONLY);
+			ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, ro, &rt->dma, ro_off, ro_size,
+						  NPU_MMU_MAP_READ_ONLY);
 		if (!ret)
-			ret = npu_mmu_ctx_map(&d->gctx, d->plat, ro + ro_size,
-					      rt->dma.addr + ro_off + ro_size,
-					      rt->dma.size - ro_off - ro_size, 0);
+			ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, ro + ro_size, &rt->dma,
+						  ro_off + ro_size, rt->dma.size - ro_off - ro_size,
+						  0);
 	} else {
-		ret = npu_mmu_ctx_map(&d->gctx, d->plat, base, rt->dma.addr, rt->dma.size, 0);
+		ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, base, &rt->dma, 0, rt->dma.size, 0);
 	}
 	if (ret) {
 		/* Unmap whatever part went in; -ENOENT for the parts that did not. */

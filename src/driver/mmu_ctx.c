@@ -348,3 +348,35 @@ int npu_mmu_ctx_lookup(const struct npu_mmu_ctx *ctx, uint64_t va, uint64_t *pte
 	*pte = entry_read(leaf_entry(leaf, va));
 	return 0;
 }
+
+int npu_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va,
+			const struct npu_dma *dma, size_t off, size_t size, unsigned flags)
+{
+	size_t done = 0, skip = off;
+	int ret = 0;
+
+	if (off > dma->size || size > dma->size - off)
+		return -EINVAL;
+	if (!dma->segs)
+		return npu_mmu_ctx_map(ctx, p, va, dma->addr + off, size, flags);
+	for (unsigned i = 0; i < dma->n_segs && done < size; i++) {
+		const struct npu_dma_seg *sg = &dma->segs[i];
+		size_t n;
+
+		if (skip >= sg->size) {
+			skip -= sg->size;
+			continue;
+		}
+		n = sg->size - skip < size - done ? sg->size - skip : size - done;
+		ret = npu_mmu_ctx_map(ctx, p, va + done, sg->addr + skip, n, flags);
+		if (ret)
+			break;
+		done += n;
+		skip = 0;
+	}
+	if (!ret && done != size)
+		ret = -EINVAL; /* the pieces do not cover the buffer */
+	if (ret && done)
+		npu_mmu_ctx_unmap(ctx, va, done); /* all or nothing, as npu_mmu_ctx_map */
+	return ret;
+}

@@ -63,6 +63,13 @@ int npu_mmu_ctx_map(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va
  * done) or -ENOENT (some page of the range was not mapped; the others are
  * unmapped all the same).
  */
+/*
+ * Maps [va, va + size) to bytes [off, off + size) of the buffer, piece by
+ * piece when it has several (npu_dma.segs). Same rules and errors as
+ * npu_mmu_ctx_map (off a 4 KiB multiple, inside the buffer); all or nothing.
+ */
+int npu_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va,
+			const struct npu_dma *dma, size_t off, size_t size, unsigned flags);
 int npu_mmu_ctx_unmap(struct npu_mmu_ctx *ctx, uint64_t va, size_t size);
 
 /*

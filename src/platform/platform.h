@@ -20,12 +20,32 @@
 
 #define NPU_PLATFORM_BARS 6
 
-/* A DMA buffer: what the CPU sees and what the device uses. */
+/* One physically contiguous piece of a DMA buffer. */
+struct npu_dma_seg {
+	uint64_t addr; /* device address of its first byte */
+	size_t size;   /* bytes, a multiple of 4 KiB */
+};
+
+/* Pieces a platform may split a buffer into; larger buffers it refuses (-ENOMEM). */
+#define NPU_DMA_SEGS_MAX 256u
+/* Buffers up to this size always come as one piece (MMU tables, queues, IPC). */
+#define NPU_DMA_ONE_PIECE_MAX ((size_t)4 << 20)
+
+/*
+ * A DMA buffer: what the CPU sees (one contiguous mapping) and what the device
+ * uses. Most platforms give one physically contiguous piece at addr. Where
+ * the OS gives at most so much contiguous memory at a time (Redox: 4 MiB), a
+ * larger buffer comes in pieces, listed in segs in CPU order (the first at
+ * addr); the NPU's MMU maps them behind one NPU address range.
+ */
 struct npu_dma {
 	void *cpu;	  /* CPU mapping, valid until freed */
 	uint64_t addr;	  /* device (bus) address of the first byte */
 	size_t size;	  /* bytes, a multiple of 4 KiB */
 	uintptr_t handle; /* backend's own */
+	const struct npu_dma_seg
+	    *segs; /* NULL: one piece; else n_segs of them, owned by the backend */
+	unsigned n_segs;
 };
 
 struct npu_platform;
@@ -40,7 +60,11 @@ struct npu_platform_ops {
 	void (*write32)(struct npu_platform *p, unsigned bar, uint64_t off, uint32_t val);
 	uint64_t (*read64)(struct npu_platform *p, unsigned bar, uint64_t off);
 	void (*write64)(struct npu_platform *p, unsigned bar, uint64_t off, uint64_t val);
-	/* Physically contiguous, zeroed, 4 KiB aligned memory the device can reach. */
+	/*
+	 * Zeroed, 4 KiB aligned memory the device can reach: physically contiguous
+	 * up to NPU_DMA_ONE_PIECE_MAX, in pieces (npu_dma.segs) above it where the
+	 * OS cannot do better.
+	 */
 	int (*dma_alloc)(struct npu_platform *p, size_t size, struct npu_dma *out);
 	void (*dma_free)(struct npu_platform *p, struct npu_dma *dma);
 	/*
@@ -137,6 +161,19 @@ static inline void npu_dma_free(struct npu_platform *p, struct npu_dma *dma)
 	if (dma->cpu)
 		p->ops->dma_free(p, dma);
 	dma->cpu = NULL;
+}
+
+/* The device address of byte off of the buffer (off < size). */
+static inline uint64_t npu_dma_addr_at(const struct npu_dma *dma, size_t off)
+{
+	if (!dma->segs)
+		return dma->addr + off;
+	for (unsigned i = 0; i < dma->n_segs; i++) {
+		if (off < dma->segs[i].size)
+			return dma->segs[i].addr + off;
+		off -= dma->segs[i].size;
+	}
+	return 0; /* past the end: not a device address the driver ever uses */
 }
 
 static inline int npu_dma_share(struct npu_platform *p, struct npu_dma *dma)

@@ -416,6 +416,50 @@ static void test_ste_cd(void **state)
 	npu_mmu_fini(&mmu);
 }
 
+/* A buffer in pieces (Redox: at most 4 MiB each): each page maps into its own piece. */
+static void test_map_pieces(void **state)
+{
+	static const struct npu_dma_seg segs[3] = { { 0x10000000ull, 2 * PAGE },
+						    { 0x30000000ull, PAGE },
+						    { 0x20000000ull, 3 * PAGE } };
+	static const uint64_t want[6] = { 0x10000000ull, 0x10001000ull, 0x30000000ull,
+					  0x20000000ull, 0x20001000ull, 0x20002000ull };
+	struct npu_dma dma = { .addr = 0x10000000ull, .size = 6 * PAGE, .segs = segs, .n_segs = 3 };
+	struct fake_plat *fp = *state;
+	struct npu_mmu_ctx ctx;
+	uint64_t va = 0x84000000ull, va2 = 0x85000000ull;
+
+	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 9), 0);
+	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, &fp->base, va, &dma, 0, 6 * PAGE, 0), 0);
+	for (unsigned i = 0; i < 6; i++)
+		assert_int_equal(walk(fp, &ctx, va + i * PAGE), want[i] | 0xC43);
+	assert_int_equal(walk(fp, &ctx, va + 6 * PAGE), UNMAPPED);
+	/* From an offset inside the first piece, across the others. */
+	assert_int_equal(
+	    npu_mmu_ctx_map_dma(&ctx, &fp->base, va2, &dma, PAGE, 4 * PAGE, NPU_MMU_MAP_READ_ONLY),
+	    0);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(walk(fp, &ctx, va2 + i * PAGE), want[i + 1] | 0xC43 | 0x80);
+	assert_int_equal(walk(fp, &ctx, va2 + 4 * PAGE), UNMAPPED);
+	/* Past the buffer: refused. */
+	assert_int_equal(
+	    npu_mmu_ctx_map_dma(&ctx, &fp->base, 0x86000000ull, &dma, PAGE, 6 * PAGE, 0), -EINVAL);
+	/* A clash in the third piece: nothing of the range stays mapped. */
+	assert_int_equal(
+	    npu_mmu_ctx_map(&ctx, &fp->base, 0x87000000ull + 4 * PAGE, 0x40000000ull, PAGE, 0), 0);
+	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, &fp->base, 0x87000000ull, &dma, 0, 6 * PAGE, 0),
+			 -EEXIST);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(walk(fp, &ctx, 0x87000000ull + i * PAGE), UNMAPPED);
+	assert_int_equal(walk(fp, &ctx, 0x87000000ull + 4 * PAGE), 0x40000000ull | 0xC43);
+	/* Pieces that do not cover the size they claim: refused. */
+	dma.n_segs = 2;
+	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, &fp->base, 0x88000000ull, &dma, 0, 6 * PAGE, 0),
+			 -EINVAL);
+	assert_int_equal(walk(fp, &ctx, 0x88000000ull), UNMAPPED);
+	npu_mmu_ctx_fini(&ctx, &fp->base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ste_cd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_pieces, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
