@@ -87,12 +87,13 @@ int npu_buf_create(struct npu *n, size_t size, unsigned flags, struct npu_buf **
 	if (!n)
 		return -EINVAL;
 	pthread_mutex_lock(&n->lock);
+	ret = -EINVAL;
 	if (!out)
-		ret = npu_lib_fail(n, -EINVAL, "npu_buf_create: no place for the buffer");
+		npu_lib_fail(n, ret, "npu_buf_create: no place for the buffer");
 	else if (size == 0 || size > SIZE_MAX - PAGE)
-		ret = npu_lib_fail(n, -EINVAL, "npu_buf_create: a buffer of %zu bytes", size);
+		npu_lib_fail(n, ret, "npu_buf_create: a buffer of %zu bytes", size);
 	else if (flags)
-		ret = npu_lib_fail(n, -EINVAL, "npu_buf_create: unknown flags 0x%x", flags);
+		npu_lib_fail(n, ret, "npu_buf_create: unknown flags 0x%x", flags);
 	else
 		ret = 0;
 	if (ret)

@@ -16,35 +16,33 @@ int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, 
 	} q;
 	struct npu_rsp_submit rs;
 	struct npu_lib_reply r;
+	const char *bad = NULL;
 	int ret;
 
 	if (!n)
 		return -EINVAL;
 	pthread_mutex_lock(&n->lock);
-	if (!cmd || !job_id || (n_bufs && !bufs))
-		ret = npu_lib_fail(n, -EINVAL, "npu_submit: no command buffer or no job id");
-	else if (cmd->n != n)
-		ret = npu_lib_fail(n, -EINVAL,
-				   "npu_submit: the command buffer is another "
-				   "handle's");
-	else if (cmd->batch)
-		ret = npu_lib_fail(n, -EINVAL,
-				   "npu_submit: the command buffer is still being "
-				   "built (npu_batch_end first)");
-	else if (n_bufs > NPU_PROTO_SUBMIT_MAX_BUFS)
-		ret = npu_lib_fail(n, -E2BIG, "npu_submit: %u buffers, at most %u", n_bufs,
-				   NPU_PROTO_SUBMIT_MAX_BUFS);
-	else
-		ret = 0;
-	for (unsigned i = 0; !ret && i < n_bufs; i++) {
+	ret = -EINVAL;
+	if (!cmd || !job_id || (n_bufs && !bufs)) {
+		bad = "no command buffer or no job id";
+	} else if (cmd->n != n) {
+		bad = "the command buffer is another handle's";
+	} else if (cmd->batch) {
+		bad = "the command buffer is still being built (npu_batch_end first)";
+	} else if (n_bufs > NPU_PROTO_SUBMIT_MAX_BUFS) {
+		bad = "more than 64 buffers";
+		ret = -E2BIG;
+	}
+	for (unsigned i = 0; !bad && i < n_bufs; i++) {
 		if (!bufs[i] || bufs[i]->n != n)
-			ret = npu_lib_fail(n, -EINVAL, "npu_submit: buffer %u is %s", i,
-					   bufs[i] ? "another handle's" : "NULL");
+			bad = bufs[i] ? "a buffer is another handle's" : "a buffer is NULL";
 		else
 			q.handles[i] = bufs[i]->handle;
 	}
-	if (ret)
+	if (bad) {
+		npu_lib_fail(n, ret, "npu_submit: %s", bad);
 		goto out;
+	}
 	q.s.cmd_handle = cmd->handle;
 	q.s.n_bufs = n_bufs;
 	ret = npu_lib_call(n, NPU_OP_SUBMIT, &q, sizeof(q.s) + n_bufs * sizeof(uint32_t),
@@ -131,10 +129,12 @@ int npu_job_query(struct npu *n, uint32_t job_id, int *done, uint32_t *status)
 	if (!n)
 		return -EINVAL;
 	pthread_mutex_lock(&n->lock);
-	if (!done || !status)
-		ret = npu_lib_fail(n, -EINVAL, "npu_job_query: no place for the answer");
-	else
+	if (!done || !status) {
+		ret = -EINVAL;
+		npu_lib_fail(n, ret, "npu_job_query: no place for the answer");
+	} else {
 		ret = job_call(n, NPU_OP_JOB_QUERY, job_id, 0, &rj);
+	}
 	if (!ret) {
 		*done = (int)rj.done;
 		*status = rj.status;

@@ -11,9 +11,11 @@
 #define NPU_LIB_INTERNAL_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "driver/cmdbuf.h"
 #include "driver/gen.h"
@@ -115,8 +117,17 @@ int npu_lib_proto_fail(struct npu *n, unsigned op, const char *fmt, ...)
 int npu_lib_check_zero(struct npu *n, unsigned op, const char *field, uint64_t v);
 
 /* Sets n->err, printf-style; returns err (a negative errno) for tail calls. */
-int npu_lib_fail(struct npu *n, int err, const char *fmt, ...)
+static inline int npu_lib_fail(struct npu *n, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static inline int npu_lib_fail(struct npu *n, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(n->err, sizeof(n->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
 
 /* The transports: they set n->ops and n->tp. */
 int npu_sock_open(struct npu *n, const char *path);

@@ -11,6 +11,7 @@
  * two sides no longer agree on what comes next.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,16 +46,6 @@ static const char *op_name(unsigned op)
 	return op < NPU_OP_MAX_ && op_names[op] ? op_names[op] : "?";
 }
 
-int npu_lib_fail(struct npu *n, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(n->err, sizeof(n->err), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 static void attach_drop(struct npu_lib_attach *att)
 {
 	if (att->fd >= 0)
@@ -85,8 +76,13 @@ static void take_message(struct npu *n, const uint8_t *msg, size_t len, int stat
 {
 	size_t o = 0;
 
-	for (size_t i = 0; i < len && o + 1 < sizeof(n->err); i++)
-		n->err[o++] = (msg[i] < 0x20 || msg[i] == 0x7f) ? '?' : (char)msg[i];
+	for (size_t i = 0; i < len && o + 1 < sizeof(n->err); i++) {
+		char c = (char)msg[i];
+
+		if (msg[i] < 0x20 || msg[i] == 0x7f)
+			c = '?';
+		n->err[o++] = c;
+	}
 	n->err[o] = '\0';
 	if (o == 0)
 		snprintf(n->err, sizeof(n->err), "%s", npu_strerror(status));
@@ -125,16 +121,20 @@ int npu_lib_call(struct npu *n, unsigned op, const void *payload, size_t plen, s
 	const struct npu_rsp_hdr *h = (const struct npu_rsp_hdr *)n->rsp;
 	bool memory = op == NPU_OP_BUF_CREATE || op == NPU_OP_BUF_MAP;
 	size_t len = 0;
+	int32_t status;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
 	r->att.fd = -1;
-	if (n->broken)
-		return npu_lib_fail(n, n->broken_err, "the connection is closed: %s",
-				    n->broken_why);
-	if (plen > sizeof(n->req) - sizeof(*q))
-		return npu_lib_fail(n, -EINVAL, "%s request of %zu bytes is too large", op_name(op),
-				    plen);
+	if (n->broken) {
+		ret = n->broken_err < 0 ? n->broken_err : -EPIPE;
+		npu_lib_fail(n, ret, "the connection is closed: %s", n->broken_why);
+		return ret;
+	}
+	if (plen > sizeof(n->req) - sizeof(*q)) {
+		npu_lib_fail(n, -EINVAL, "%s request of %zu bytes is too large", op_name(op), plen);
+		return -EINVAL;
+	}
 	n->seq = n->seq == UINT32_MAX ? 1 : n->seq + 1;
 	*q = (struct npu_req_hdr){ .magic = NPU_PROTO_REQ_MAGIC,
 				   .version =
@@ -156,16 +156,17 @@ int npu_lib_call(struct npu *n, unsigned op, const void *payload, size_t plen, s
 		ret = npu_lib_proto_fail(n, op, "%zu bytes, shorter than a reply header", len);
 	else
 		ret = check_header(n, op, n->seq, h, len);
-	if (!ret && h->status < 0) {
+	status = ret ? 0 : h->status;
+	if (!ret && status < 0) {
 		if (len - sizeof(*h) > NPU_PROTO_ERR_MAX)
 			ret = npu_lib_proto_fail(n, op, "an error message of %zu bytes",
 						 len - sizeof(*h));
 		else
-			take_message(n, n->rsp + sizeof(*h), len - sizeof(*h), h->status);
+			take_message(n, n->rsp + sizeof(*h), len - sizeof(*h), status);
 		if (!ret && (r->att.fd >= 0 || r->att.cpu))
 			ret = npu_lib_proto_fail(n, op, "memory came with an error");
 		if (!ret)
-			ret = h->status;
+			ret = status;
 	} else if (!ret) {
 		if (want != NPU_LIB_ANY_SIZE && len - sizeof(*h) != want)
 			ret = npu_lib_proto_fail(n, op, "%zu bytes of payload, not %zu",
@@ -228,10 +229,14 @@ static int hello(struct npu *n, const char *name)
 	else
 		program_name(q.name, sizeof(q.name));
 	ret = npu_lib_call(n, NPU_OP_HELLO, &q, sizeof(q), sizeof(n->hello), NPU_LIB_REPLY_MS, &r);
-	if (ret == -EPROTONOSUPPORT)
+	if (ret == -EPROTONOSUPPORT) {
+		char said[NPU_LIB_ERR_MAX];
+
+		memcpy(said, n->err, sizeof(said));
 		return npu_lib_fail(n, ret,
 				    "npud speaks no protocol version from %u to %u (it said: %s)",
-				    LIB_VERSION_MIN, LIB_VERSION_MAX, n->err);
+				    LIB_VERSION_MIN, LIB_VERSION_MAX, said);
+	}
 	if (ret)
 		return ret;
 	memcpy(&n->hello, r.payload, sizeof(n->hello));

@@ -88,7 +88,7 @@ static size_t put_utf8(char *o, unsigned cp)
 /* One escape after the backslash, written to o; returns bytes written or -EINVAL. */
 static int escape(struct reader *r, char *o)
 {
-	unsigned cp, lo;
+	unsigned cp = 0, lo = 0;
 	char c;
 
 	if (r->p >= r->end)
@@ -245,7 +245,12 @@ static int number(struct reader *r, struct npu_jv *v)
 
 static int value(struct reader *r, struct npu_jv *v);
 
-/* Elements of an array or members of an object, after the opening bracket. */
+/*
+ * Elements of an array or members of an object, after the opening bracket.
+ * children() and value() recurse once per nesting level, which value() bounds
+ * at NPU_JSON_READ_MAX_DEPTH.
+ */
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by NPU_JSON_READ_MAX_DEPTH */
 static int children(struct reader *r, struct npu_jv *v, char close, bool members)
 {
 	struct npu_jv **tail = &v->kids;
@@ -297,6 +302,7 @@ static int children(struct reader *r, struct npu_jv *v, char close, bool members
 	}
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by NPU_JSON_READ_MAX_DEPTH */
 static int value(struct reader *r, struct npu_jv *v)
 {
 	int ret;
@@ -332,12 +338,22 @@ static int value(struct reader *r, struct npu_jv *v)
 	}
 }
 
+/* Without recursion: a node's children are spliced in after it, then it is freed. */
 void npu_jv_free(struct npu_jv *v)
 {
 	while (v) {
-		struct npu_jv *next = v->next;
+		struct npu_jv *next;
 
-		npu_jv_free(v->kids);
+		if (v->kids) {
+			struct npu_jv *last = v->kids;
+
+			while (last->next)
+				last = last->next;
+			last->next = v->next;
+			v->next = v->kids;
+			v->kids = NULL;
+		}
+		next = v->next;
 		free(v->key);
 		free(v->str);
 		free(v);

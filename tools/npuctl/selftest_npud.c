@@ -227,6 +227,7 @@ static void test_two_clients(struct st *t)
 	int failed = 0, wrong = 0;
 
 	memset(cmd, 0, sizeof(cmd));
+	memset(id, 0xFF, sizeof(id)); /* UINT32_MAX: not submitted */
 	if (npuctl_lib_open(t->ctl, "selftest", &h[1]) != NPUCTL_EXIT_OK) {
 		record(t, "two_clients", false, "cannot open a second client");
 		return;
@@ -239,7 +240,6 @@ static void test_two_clients(struct st *t)
 		for (int i = 0; i < 8; i++) {
 			struct npu_batch *b;
 
-			id[c][i] = UINT32_MAX;
 			if (job_begin(h[c], &cmd[c][i], &b) ||
 			    npu_batch_fill(b, npu_buf_va(out[c]) + (uint64_t)i * 4096, 4096,
 					   0x01010101u * (uint32_t)(16 * c + i + 1)) ||
