@@ -23,7 +23,7 @@ mkdir "$NPU_FIRMWARE_PATH"
 
 # The sanitizer builds' library needs its runtime in the program too.
 cflags=()
-grep -q '^NPU_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && cflags+=(-fsanitize=address,undefined)
+grep -q '^NPU_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && cflags+=("-fsanitize=address,undefined")
 grep -q '^NPU_TSAN:BOOL=ON' "$build/CMakeCache.txt" && cflags+=(-fsanitize=thread)
 
 # install PREFIX DESTDIR: make install from this build folder.
@@ -44,7 +44,8 @@ install_to /usr/local "$root"
 expect_rc "make install DESTDIR" 0 $?
 pc=$(find "$root" -name libnpu.pc | head -1)
 [[ -n $pc ]] && ok || bad "no libnpu.pc under $root: $(cd "$root" && find . | head -40)"
-export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$root
+PKG_CONFIG_PATH=$(dirname "$pc")
+export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR=$root
 libdir=$(pkg-config --variable=libdir libnpu) # pkgconf puts the sysroot in front; pkg-config does not
 [[ $libdir == "$root"/* ]] || libdir=$root$libdir
 [[ $(pkg-config --modversion libnpu) == 0.1.0 ]] && ok || bad "pkg-config version: $(pkg-config --modversion libnpu)"
