@@ -169,8 +169,12 @@ NPU_API int npu_status_json(struct npu *n, char *buf, size_t len);
 /* A full recovery of the NPU (privileged through npud: -EPERM). */
 NPU_API int npu_reset(struct npu *n);
 
-/* The text of a negative errno from this library; detail from the server, if any. */
+/* The text of a negative errno from this library. */
 NPU_API const char *npu_strerror(int err);
+/*
+ * The detail of the latest failed call on n: npud's message, or what the
+ * library found. With NULL: why the calling thread's latest npu_open failed.
+ */
 NPU_API const char *npu_last_error(const struct npu *n);
 
 /* The library's version, "MAJOR.MINOR.PATCH". */
