@@ -35,6 +35,8 @@ struct redox_dma {
 	void *reserve; /* the address range the chunks fill, or NULL for one chunk */
 	size_t reserve_len;
 	unsigned n;
+	struct npu_dma_seg *segs; /* physically contiguous runs of chunks (npu_dma.segs) */
+	unsigned n_segs;
 	struct redox_chunk chunk[];
 };
 
@@ -139,14 +141,16 @@ static void dma_release(struct redox_dma *h)
 		redox_munmap_v1(h->chunk[i].cpu, h->chunk[i].len);
 	if (h->reserve)
 		munmap(h->reserve, h->reserve_len);
+	free(h->segs);
 	free(h);
 }
 
 /*
  * Buffers over 4 MiB: 4 MiB chunks mapped back to back into one reserved
- * range. The platform interface gives a buffer one device address, so the
- * chunks must also be physically adjacent; when the allocator hands them out
- * apart the allocation fails with that said.
+ * range, so the CPU sees one buffer. Physically they lie where the memory
+ * scheme put them: chunks that follow each other make one piece, and the
+ * pieces go to the driver in npu_dma.segs, which the NPU's MMU maps behind
+ * one NPU address range.
  */
 static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h)
 {
@@ -160,9 +164,13 @@ static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h
 		h->reserve = NULL;
 		return -ENOMEM;
 	}
+	h->segs = calloc(h->reserve_len / REDOX_DMA_CHUNK_MAX, sizeof(*h->segs));
+	if (!h->segs)
+		return -ENOMEM;
 	for (unsigned i = 0; left; i++) {
 		size_t len = left < REDOX_DMA_CHUNK_MAX ? left : REDOX_DMA_CHUNK_MAX;
 		uint8_t *at = (uint8_t *)h->reserve + (size_t)i * REDOX_DMA_CHUNK_MAX;
+		struct npu_dma_seg *last = h->n_segs ? &h->segs[h->n_segs - 1] : NULL;
 
 		ret = chunk_map(rp, at, len, &h->chunk[i]);
 		if (ret)
@@ -170,18 +178,16 @@ static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h
 		h->n++;
 		if (h->chunk[i].cpu != at)
 			return -EIO;
-		if (h->chunk[i].phys != h->chunk[0].phys + (uint64_t)i * REDOX_DMA_CHUNK_MAX) {
-			npu_err(
-			    PCI,
-			    "a %zu KiB DMA buffer needs physically adjacent 4 MiB chunks; chunk %u "
-			    "came at 0x%llx, not 0x%llx (the driver maps a buffer as one range)",
-			    size >> 10, i, (unsigned long long)h->chunk[i].phys,
-			    (unsigned long long)(h->chunk[0].phys +
-						 (uint64_t)i * REDOX_DMA_CHUNK_MAX));
-			return -ENOMEM;
-		}
+		if (last && last->addr + last->size == h->chunk[i].phys)
+			last->size += len;
+		else
+			h->segs[h->n_segs++] = (struct npu_dma_seg){ h->chunk[i].phys, len };
 		left -= len;
 	}
+	if (h->n_segs > NPU_DMA_SEGS_MAX)
+		return -ENOMEM;
+	npu_dbg(PCI, "DMA buffer of %zu KiB: %u chunks in %u physical pieces", size >> 10, h->n,
+		h->n_segs);
 	return 0;
 }
 
@@ -216,6 +222,8 @@ static int rx_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out
 	out->addr = h->chunk[0].phys;
 	out->size = rounded;
 	out->handle = (uintptr_t)h;
+	out->segs = h->n_segs > 1 ? h->segs : NULL;
+	out->n_segs = h->n_segs > 1 ? h->n_segs : 0;
 	return 0;
 }
 

@@ -57,10 +57,10 @@ static void put_firmware(enum npu_gen gen, char *path, size_t len)
 	free(img);
 }
 
-static void boot_one(enum npu_gen gen)
+static void boot_one(enum npu_gen gen, bool scatter)
 {
 	char fw[128];
-	struct fk_config kc = { .gen = gen, .irq_taken = 2 };
+	struct fk_config kc = { .gen = gen, .irq_taken = 2, .scatter_dma = scatter };
 	struct npu_platform_config pc = { 0 };
 	struct npu_device_config dc = { 0 };
 	struct npu_platform *p = NULL;
@@ -103,13 +103,20 @@ static void boot_one(enum npu_gen gen)
 static void t_boot_37xx(void **state)
 {
 	(void)state;
-	boot_one(NPU_GEN_37XX);
+	boot_one(NPU_GEN_37XX, false);
+}
+
+/* The 64 MiB firmware runtime in 16 chunks that lie physically apart: the MMU joins them. */
+static void t_boot_scattered(void **state)
+{
+	(void)state;
+	boot_one(NPU_GEN_37XX, true);
 }
 
 static void t_boot_40xx(void **state)
 {
 	(void)state;
-	boot_one(NPU_GEN_40XX);
+	boot_one(NPU_GEN_40XX, false);
 }
 
 /* Without MSI the legacy line from the Config is used. */
@@ -183,13 +190,22 @@ static void t_dma(void **state)
 	npu_platform_close(p);
 	fk_stop();
 
+	/* Chunks that come physically apart: one buffer for the CPU, pieces for the device. */
 	kc.scatter_dma = true;
 	assert_int_equal(fk_start(&kc), 0);
 	assert_int_equal(npu_platform_redox_open(&pc, &p), 0);
-	assert_int_equal(npu_dma_alloc(p, 4u << 20, &a), 0); /* one chunk: fine */
-	assert_int_equal(npu_dma_alloc(p, 8u << 20, &b), -ENOMEM);
-	assert_null(b.cpu);
-	assert_int_equal(fk_state()->dma_chunks, 1);
+	assert_int_equal(npu_dma_alloc(p, 4u << 20, &a), 0); /* one chunk: one piece */
+	assert_null(a.segs);
+	assert_int_equal(npu_dma_alloc(p, (8u << 20) + 4096, &b), 0);
+	assert_int_equal(fk_state()->dma_chunks, 4);
+	assert_non_null(b.segs);
+	assert_int_equal(b.n_segs, 3);
+	assert_int_equal(b.segs[0].addr, b.addr);
+	assert_int_equal(b.segs[0].size + b.segs[1].size + b.segs[2].size, b.size);
+	assert_true(b.segs[1].addr != b.segs[0].addr + b.segs[0].size);
+	assert_int_equal(npu_dma_addr_at(&b, (4u << 20) + 8), b.segs[1].addr + 8);
+	memset(b.cpu, 0x5A, b.size); /* the whole range is mapped */
+	npu_dma_free(p, &b);
 	npu_dma_free(p, &a);
 	npu_platform_close(p);
 	fk_stop();
@@ -228,7 +244,7 @@ int main(void)
 		cmocka_unit_test(t_boot_37xx),	 cmocka_unit_test(t_boot_40xx),
 		cmocka_unit_test(t_legacy_irq),	 cmocka_unit_test(t_not_root),
 		cmocka_unit_test(t_no_channel),	 cmocka_unit_test(t_dma),
-		cmocka_unit_test(t_pcid_decode),
+		cmocka_unit_test(t_pcid_decode), cmocka_unit_test(t_boot_scattered),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
