@@ -165,6 +165,8 @@ void srv_buf_destroy(struct npu_srv_client *c, struct srv_buf *b)
 /* Everything of a client already unlinked from the server. */
 static void client_free(struct npu_srv_client *c)
 {
+	if (c->hello_done)
+		c->s->n_served--;
 	if (c->n_jobs)
 		npu_info(SRV, "client %u (%s) went away with %u job(s) in flight: dropped", c->id,
 			 c->name[0] ? c->name : "unnamed", c->n_jobs);

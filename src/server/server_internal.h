@@ -66,6 +66,7 @@ struct npu_server {
 	struct npu_server_config cfg;
 	struct npu_srv_client *clients;
 	unsigned n_clients;
+	unsigned n_served; /* clients past HELLO: each holds an NPU context */
 	uint32_t next_client_id;
 	uint8_t *rsp; /* NPU_PROTO_RSP_MAX bytes: one reply at a time */
 };

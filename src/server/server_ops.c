@@ -75,7 +75,7 @@ int srv_op_hello(const struct srv_req *r)
 		c->name[i] = ch;
 	}
 	c->name[sizeof(c->name) - 1] = '\0';
-	if (s->n_clients > s->cfg.max_clients)
+	if (s->n_served >= s->cfg.max_clients)
 		return srv_reply_err(r, -EUSERS, "npud serves at most %u clients",
 				     s->cfg.max_clients);
 	ret = npu_ctx_create(s->dev, &c->ctx);
@@ -84,6 +84,7 @@ int srv_op_hello(const struct srv_req *r)
 	if (ret)
 		return srv_reply_err(r, ret, "no NPU context: %s", strerror(-ret));
 	c->hello_done = true;
+	s->n_served++;
 	memcpy(c->ctx->owner_name, c->name, sizeof(c->ctx->owner_name));
 	c->ctx->owner_pid = c->peer.pid > 0 ? c->peer.pid : -1;
 	c->ctx->owner_uid = c->peer.uid;

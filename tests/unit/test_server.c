@@ -464,13 +464,33 @@ static void t_gone_mid_job(void **state)
 	fx_close(&f);
 }
 
+/* More clients than the server serves: HELLO says so; a freed place is taken again. */
+static void t_too_many(void **state)
+{
+	struct fx f = { .cfg = { .max_clients = 2 } };
+	struct tc t[3];
+
+	(void)state;
+	fx_open(&f);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(tc_connect(f.s, &t[i], 0), 0);
+	assert_int_equal(tc_hello(&t[0], "one"), 0);
+	assert_int_equal(tc_hello(&t[1], "two"), 0);
+	assert_int_equal(tc_hello(&t[2], "three"), -EUSERS);
+	npu_server_client_gone(t[0].c);
+	assert_int_equal(tc_hello(&t[2], "three"), 0);
+	npu_server_client_gone(t[1].c);
+	npu_server_client_gone(t[2].c);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_fill_and_query), cmocka_unit_test(t_copy_through_fds),
 		cmocka_unit_test(t_garbage),	    cmocka_unit_test(t_isolation),
 		cmocka_unit_test(t_limits),	    cmocka_unit_test(t_permission),
-		cmocka_unit_test(t_gone_mid_job),
+		cmocka_unit_test(t_gone_mid_job),   cmocka_unit_test(t_too_many),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
