@@ -155,7 +155,6 @@ static void dma_release(struct redox_dma *h)
 static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h)
 {
 	size_t left = size;
-	int ret;
 
 	h->reserve_len = (size + REDOX_DMA_CHUNK_MAX - 1) & ~(size_t)(REDOX_DMA_CHUNK_MAX - 1);
 	/* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
@@ -171,8 +170,8 @@ static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h
 		size_t len = left < REDOX_DMA_CHUNK_MAX ? left : REDOX_DMA_CHUNK_MAX;
 		uint8_t *at = (uint8_t *)h->reserve + (size_t)i * REDOX_DMA_CHUNK_MAX;
 		struct npu_dma_seg *last = h->n_segs ? &h->segs[h->n_segs - 1] : NULL;
+		int ret = chunk_map(rp, at, len, &h->chunk[i]);
 
-		ret = chunk_map(rp, at, len, &h->chunk[i]);
 		if (ret)
 			return ret;
 		h->n++;
@@ -350,15 +349,17 @@ static int map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
 static int setup_irq(struct redox_platform *rp)
 {
 	bool msi = false, msix = false;
-	uint8_t bsp[8] = { 0 };
 	char path[48];
-	size_t fd, r;
+	size_t fd;
 	int ret;
 
 	ret = npu_pcid_features(rp->chan_fd, &msi, &msix);
 	if (ret)
 		return ret;
 	if (msi) {
+		uint8_t bsp[8] = { 0 };
+		size_t r;
+
 		fd = open_path(REDOX_PATH_IRQ_BSP, REDOX_O_RDONLY);
 		if (redox_is_err(fd))
 			return -redox_errno(fd);
