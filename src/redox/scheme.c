@@ -89,8 +89,9 @@ static void handle_free(struct sch_handle *h)
 {
 	if (h->kind == SCH_CONN)
 		sch_conn_close(h);
+	else if (h->kind == SCH_INFER)
+		sch_infer_close(h);
 	free(h->text);
-	free(h->in);
 	free(h);
 }
 
@@ -143,12 +144,13 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 	h->uid = uid;
 	h->gid = gid;
 	h->oflags = (uint32_t)q->args[3];
+	h->pid = (int32_t)q->caller;
 	if (h->kind == SCH_CONN)
-		ret = sch_conn_open(h, (int32_t)q->caller);
+		ret = sch_conn_open(h, h->pid);
 	else if (h->kind == SCH_STATUS || h->kind == SCH_STATUS_JSON)
 		ret = sch_status_make(h);
 	else
-		ret = 0;
+		ret = sch_infer_open(h);
 	if (ret) {
 		free(h);
 		return ret;
@@ -180,8 +182,11 @@ static int64_t op_fstat(struct sch_handle *h, uint8_t *buf, size_t len)
 	st.st_nlink = 1;
 	st.st_gid = h->x->have_group ? h->x->group : 0;
 	st.st_blksize = REDOX_PAGE_SIZE;
-	if (h->kind == SCH_CONN || h->kind == SCH_INFER) {
+	if (h->kind == SCH_CONN) {
 		st.st_mode = REDOX_MODE_CHR | 0660;
+	} else if (h->kind == SCH_INFER) {
+		st.st_mode = REDOX_MODE_CHR | 0660;
+		st.st_size = sch_infer_size(h); /* the outputs, once there */
 	} else {
 		st.st_mode = REDOX_MODE_FILE | 0440;
 		st.st_size = h->text_len;
@@ -212,14 +217,21 @@ static uint32_t readiness(const struct sch_handle *h)
 {
 	if (h->kind == SCH_CONN)
 		return REDOX_EVENT_WRITE | (sch_conn_readable(h) ? REDOX_EVENT_READ : 0);
+	if (h->kind == SCH_INFER)
+		return sch_infer_readiness(h);
 	return REDOX_EVENT_READ | REDOX_EVENT_WRITE;
 }
 
 static void op_cancel(struct npu_redox_scheme *x, uint32_t tag)
 {
-	for (unsigned i = 0; i < x->n_h; i++)
-		if (x->h[i]->kind == SCH_CONN && sch_conn_cancel(x->h[i], tag))
+	for (unsigned i = 0; i < x->n_h; i++) {
+		struct sch_handle *h = x->h[i];
+
+		if (h->kind == SCH_CONN && sch_conn_cancel(h, tag))
 			return;
+		if (h->kind == SCH_INFER && sch_infer_cancel(h, tag))
+			return;
+	}
 }
 
 /* The requests a handle serves; others are ENOSYS whatever they name. */
@@ -251,7 +263,7 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 	size_t len = (size_t)q->args[2];
 	struct sch_handle *h = NULL;
 	uint8_t extra = 0;
-	bool parked = false;
+	bool parked = false, nonblock;
 	int64_t r;
 
 	switch (q->opcode) {
@@ -271,16 +283,16 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 		r = handle_op(q->opcode) ? -EBADF : -ENOSYS;
 		if (!h || r == -ENOSYS)
 			break;
+		nonblock = ((h->oflags | q->args[4]) & REDOX_O_NONBLOCK) != 0;
 		switch (q->opcode) {
 		case REDOX_OP_READ:
 			if (len && !buf)
 				r = -EFAULT;
 			else if (h->kind == SCH_CONN)
-				r = sch_conn_read(
-				    h, q->tag, buf, len,
-				    ((h->oflags | q->args[4]) & REDOX_O_NONBLOCK) != 0, &parked);
+				r = sch_conn_read(h, q->tag, buf, len, nonblock, &parked);
 			else if (h->kind == SCH_INFER)
-				r = sch_infer_read(h, buf, len, q->args[3]);
+				r = sch_infer_read(h, q->tag, buf, len, q->args[3], nonblock,
+						   &parked);
 			else
 				r = sch_file_read(h, buf, len, q->args[3]);
 			break;
@@ -315,7 +327,7 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 			r = q->args[3] == REDOX_STDFS_FSTAT ? op_fstat(h, buf, len) : -ENOSYS;
 			break;
 		case REDOX_OP_FSIZE:
-			r = (int64_t)h->text_len;
+			r = (int64_t)(h->kind == SCH_INFER ? sch_infer_size(h) : h->text_len);
 			break;
 		case REDOX_OP_FEVENT:
 			h->events = (uint32_t)q->args[1];
@@ -369,6 +381,7 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 			       { .fd = npu_server_irq_fd(x->s), .events = POLLIN } };
 	int ms = npu_server_tick(x->s), ret = 0, n;
 
+	sch_infer_progress(x);
 	flush(x);
 	if (ms < 0 || ms > timeout_ms)
 		ms = timeout_ms < 0 ? 0 : timeout_ms;
@@ -378,6 +391,7 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 	if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)))
 		ret = serve_socket(x);
 	npu_server_tick(x->s);
+	sch_infer_progress(x); /* WAIT replies that came from the interrupt path or the timers */
 	if (flush(x) && !ret)
 		ret = -EPIPE;
 	return ret;

@@ -1,15 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /scheme/npu/status, status.json and infer.
+ * /scheme/npu/status and status.json.
  *
  * The status files hold the report made when they were opened: status.json
  * is what the STATUS request answers (npu_device_stats_json of the server's
  * device), status the same numbers in the words of `npuctl status`.
- *
- * infer takes one framed message (docs/redox.md): a 32-byte header, the model
- * blob, then the input. The framing is checked as it arrives; running it
- * needs the inference path through the server, which this build does not
- * have yet, so a complete message reads back as ENOSYS.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +13,6 @@
 
 #include "driver/stats.h"
 #include "redox/scheme_internal.h"
-#include "util/bytes.h"
 #include "util/json.h"
 
 #define STATUS_MAX (NPU_PROTO_RSP_MAX - sizeof(struct npu_rsp_hdr))
@@ -157,87 +151,4 @@ int64_t sch_file_read(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t o
 		n = len;
 	memcpy(buf, h->text + off, n);
 	return (int64_t)n;
-}
-
-/* The infer framing (docs/redox.md). */
-#define INFER_MAGIC   0x4655504Eu /* "NPUF" */
-#define INFER_VERSION 1u
-#define INFER_HDR     32u
-
-/* Checks the header once it is in; 0 also while it is not complete. */
-static int infer_check(struct sch_handle *h, uint64_t *total)
-{
-	const uint8_t *p = h->in;
-	uint64_t model, input;
-
-	*total = 0;
-	if (h->in_len < INFER_HDR)
-		return 0;
-	model = npu_le64(p + 8);
-	input = npu_le64(p + 16);
-	if (npu_le32(p) != INFER_MAGIC || npu_le16(p + 4) != INFER_VERSION || npu_le16(p + 6) ||
-	    npu_le64(p + 24))
-		return -EINVAL;
-	if (model == 0 || input == 0 || model > SCH_INFER_MAX || input > SCH_INFER_MAX ||
-	    INFER_HDR + model + input > SCH_INFER_MAX)
-		return -EFBIG;
-	*total = INFER_HDR + model + input;
-	return 0;
-}
-
-int64_t sch_infer_write(struct sch_handle *h, const uint8_t *buf, size_t len)
-{
-	uint64_t total;
-	size_t want;
-	int ret;
-
-	if (h->infer_status)
-		return h->infer_status;
-	ret = infer_check(h, &total);
-	if (ret)
-		return h->infer_status = ret;
-	if (total && h->in_len == total)
-		return -ENOSPC; /* one message per open */
-	want = h->in_len + len;
-	if (want > SCH_INFER_MAX || (total && want > total))
-		return -EFBIG;
-	if (want > h->in_cap) {
-		size_t cap = h->in_cap ? h->in_cap : 4096;
-		uint8_t *n;
-
-		while (cap < want)
-			cap *= 2;
-		n = realloc(h->in, cap);
-		if (!n)
-			return -ENOMEM;
-		h->in = n;
-		h->in_cap = cap;
-	}
-	if (len) /* a zero-length write is no data, and h->in may not exist yet */
-		memcpy(h->in + h->in_len, buf, len);
-	h->in_len = want;
-	ret = infer_check(h, &total);
-	if (ret) {
-		h->infer_status = ret;
-		return ret;
-	}
-	return (int64_t)len;
-}
-
-int64_t sch_infer_read(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off)
-{
-	uint64_t total;
-	int ret;
-
-	(void)buf;
-	(void)len;
-	(void)off;
-	if (h->infer_status)
-		return h->infer_status;
-	ret = infer_check(h, &total);
-	if (ret)
-		return ret;
-	if (!total || h->in_len < total)
-		return -ENODATA; /* the message is not complete */
-	return -ENOSYS;
 }

@@ -3,8 +3,8 @@
  * Private to the `npu` scheme: open descriptions (handles), the replies they
  * hold, the requests parked on them, and the completions waiting to be
  * written to the socket. scheme.c dispatches requests and runs the loop;
- * scheme_conn.c is a connection to the server; scheme_files.c the status and
- * infer files.
+ * scheme_conn.c is a connection to the server; scheme_files.c the status
+ * files; scheme_infer.c and scheme_infer_run.c the infer file.
  */
 #ifndef NPU_REDOX_SCHEME_INTERNAL_H
 #define NPU_REDOX_SCHEME_INTERNAL_H
@@ -31,12 +31,13 @@ struct sch_reply {
 	uint8_t data[];
 };
 
-/* A request the daemon answers later: a read, or a call waiting for seq. */
+/* A request the daemon answers later: a read (at off), or a call waiting for seq. */
 struct sch_parked {
 	uint32_t tag;
 	uint8_t *buf;
 	size_t cap;
 	uint32_t seq;
+	uint64_t off;
 };
 
 /* A buffer of the connection, as its BUF_CREATE or BUF_MAP reply said. */
@@ -46,11 +47,14 @@ struct sch_buf {
 	void *cpu;
 };
 
+struct sch_infer;
+
 struct sch_handle {
 	struct npu_redox_scheme *x;
 	uint64_t id;
 	enum sch_kind kind;
 	uint32_t uid, gid, oflags;
+	int32_t pid;	 /* the opener's */
 	uint32_t events; /* what fevent asked for */
 	bool event_sent; /* a SendFevent is out for the current readiness */
 
@@ -73,10 +77,8 @@ struct sch_handle {
 	char *text;
 	size_t text_len;
 
-	/* SCH_INFER */
-	uint8_t *in;
-	size_t in_len, in_cap;
-	int infer_status; /* 0 while the framing is incomplete or fine */
+	/* SCH_INFER (scheme_infer.h) */
+	struct sch_infer *inf;
 };
 
 struct npu_redox_scheme {
@@ -115,7 +117,18 @@ bool sch_conn_cancel(struct sch_handle *h, uint32_t tag);
 /* scheme_files.c */
 int sch_status_make(struct sch_handle *h);
 int64_t sch_file_read(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off);
+
+/* scheme_infer.c: the infer kind. */
+int sch_infer_open(struct sch_handle *h);
+void sch_infer_close(struct sch_handle *h);
 int64_t sch_infer_write(struct sch_handle *h, const uint8_t *buf, size_t len);
-int64_t sch_infer_read(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off);
+/* Returns a result to reply now; *parked when the read waits for the outputs. */
+int64_t sch_infer_read(struct sch_handle *h, uint32_t tag, uint8_t *buf, size_t len, uint64_t off,
+		       bool nonblock, bool *parked);
+bool sch_infer_cancel(struct sch_handle *h, uint32_t tag);
+uint32_t sch_infer_readiness(const struct sch_handle *h);
+uint64_t sch_infer_size(const struct sch_handle *h);
+/* Takes up the replies that came to infer runs since the last call. */
+void sch_infer_progress(struct npu_redox_scheme *x);
 
 #endif
