@@ -21,6 +21,12 @@ struct sim_cmd_state {
 	uint64_t fence_base; /* fence_heap_base_address */
 	uint64_t desc_base;  /* descriptor_heap_base_address */
 	uint64_t commands;   /* commands executed, for the heartbeat and statistics */
+	/*
+	 * Set by the caller before a run (0: none): once sim_now_ns() passes it,
+	 * the run stops after the command it is in, BLOCKED with the job moved on,
+	 * so one long job cannot keep the host off the model's lock.
+	 */
+	uint64_t yield_at_ns;
 };
 
 /*
@@ -30,8 +36,8 @@ struct sim_cmd_state {
 #define SIM_CMD_BUFFER_SIZE_MAX (1u << 20)
 
 enum sim_cmd_result {
-	SIM_CMD_DONE,	 /* the job ended: *status is its JSM status */
-	SIM_CMD_BLOCKED, /* a FENCE_WAIT is not satisfied yet: run again later */
+	SIM_CMD_DONE, /* the job ended: *status is its JSM status */
+	SIM_CMD_BLOCKED, /* a FENCE_WAIT is not satisfied yet, or yield_at_ns passed: run again later */
 };
 
 /*

@@ -16,6 +16,7 @@
  * (status FREE: released by the host), never over one the host still holds.
  */
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -343,6 +344,14 @@ static void *fw_thread(void *arg)
 			/* Its scheduler loop runs while work is pending: it is alive. */
 			if (soon)
 				sim_fw_heartbeat(s);
+		}
+		if (s->fw.yield) {
+			/* Work is left but the slice is used: the host's accesses go first. */
+			s->fw.yield = false;
+			pthread_mutex_unlock(&s->lock);
+			sched_yield();
+			pthread_mutex_lock(&s->lock);
+			continue;
 		}
 		wait_for_work(s, soon);
 	}

@@ -123,6 +123,8 @@ struct sim_fw {
 	bool thread_running;
 	pthread_cond_t wake;
 	bool quit;
+	bool yield;	  /* the job engine used its time slice: let the host have the lock */
+	uint32_t rr_next; /* the queue the next slice starts with (doorbell - first doorbell) */
 	enum sim_fw_state state;
 	uint64_t entry;	    /* as decoded from the CPU start registers */
 	bool start_pending; /* the CPU was started; the thread has not begun */

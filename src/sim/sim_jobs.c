@@ -21,9 +21,13 @@
 #include "sim/sim_internal.h"
 #include "util/log.h"
 
-/* Queue steps in one call: bounds the time the host is kept off the lock. */
-#define STEP_BUDGET 4096u
-#define SSID_MAX    255u
+/*
+ * Queue steps in one call, and the time they may take: bounds how long the
+ * host (npud's loop, a register access) is kept off the lock by long jobs.
+ */
+#define STEP_BUDGET  4096u
+#define STEP_TIME_NS 1000000u
+#define SSID_MAX     255u
 
 enum step {
 	STEP_IDLE,     /* nothing to do: empty, unusable, or hung by fault injection */
@@ -199,7 +203,7 @@ static bool take_job(struct npu_sim *s, uint32_t db, struct sim_queue *q, struct
 	return true;
 }
 
-static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q)
+static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint64_t until)
 {
 	struct npu_jobq_header h;
 	struct npu_jobq_entry e;
@@ -233,6 +237,7 @@ static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q)
 		sim_cmd_init(&q->cmd, e.batch_buf_addr);
 	}
 	before = q->cmd;
+	q->cmd.yield_at_ns = until;
 	if (sim_cmd_run(s, q->ssid, &q->cmd, &status) == SIM_CMD_BLOCKED) {
 		bool moved = q->cmd.started != before.started || q->cmd.offset != before.offset;
 
@@ -259,17 +264,21 @@ static void take_doorbells(struct npu_sim *s)
 bool sim_jobs_run(struct npu_sim *s)
 {
 	unsigned budget = STEP_BUDGET;
+	uint64_t until = sim_now_ns() + STEP_TIME_NS;
 	bool progress, wait;
 
 	take_doorbells(s);
 	do {
 		progress = wait = false;
-		for (uint32_t db = NPU_DOORBELL_ID_MIN; db < SIM_DOORBELLS; db++) {
+		/* Round robin from where the last slice ended: no queue starves the others. */
+		for (uint32_t i = 0; i < SIM_DOORBELLS - NPU_DOORBELL_ID_MIN; i++) {
+			uint32_t db = NPU_DOORBELL_ID_MIN +
+				      (s->fw.rr_next + i) % (SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
 			struct sim_queue *q = &s->fw.queues[db];
 
 			if (!q->registered || !(q->active || q->running))
 				continue;
-			switch (queue_step(s, db, q)) {
+			switch (queue_step(s, db, q, until)) {
 			case STEP_PROGRESS:
 				progress = true;
 				break;
@@ -279,8 +288,12 @@ bool sim_jobs_run(struct npu_sim *s)
 			case STEP_IDLE:
 				break;
 			}
-			if (--budget == 0)
+			if (--budget == 0 || sim_now_ns() >= until) {
+				s->fw.rr_next = (db + 1 - NPU_DOORBELL_ID_MIN) %
+						(SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
+				s->fw.yield = true;
 				return true;
+			}
 		}
 	} while (progress);
 	return wait;
