@@ -126,7 +126,7 @@ static void t_parked_and_nonblock(void **state)
 	fx_close(&f);
 }
 
-/* status and status.json read as npuctl status and the STATUS reply. */
+/* status and status.json: the STATUS reply, and its text (util/status_text.h). */
 static void t_status(void **state)
 {
 	struct fx f;
@@ -149,6 +149,8 @@ static void t_status(void **state)
 	assert_non_null(strstr(text, "device             0000:00:0b.0 (8086:7d1d, 37xx)\n"));
 	assert_non_null(strstr(text, "state              ready, boot 1"));
 	assert_non_null(strstr(text, "clients            1\n"));
+	/* The client's row: its pid (the opener's), uid and name (its HELLO). */
+	assert_non_null(strstr(text, "      77   1000 redox-test\n"));
 	assert_int_equal(fk_fstat((uint64_t)h, &st), 0);
 	assert_int_equal(st.st_size, n);
 	assert_int_equal(st.st_mode & 0xF000, REDOX_MODE_FILE);
