@@ -2,7 +2,9 @@
 /*
  * The fake kernel's side of the scheme socket: what a client's system calls
  * become, 64-byte requests written to the daemon and 16-byte replies read
- * back, with the daemon's loop run by the pump callback in between.
+ * back, with the daemon's loop run by the pump callback in between. Without
+ * a pump the daemon runs in a thread of its own (npu_redox_daemon_run), and
+ * waiting for a reply waits on the socket.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,6 +15,7 @@
 #include "fake_internal.h"
 
 #define FK_MAX_TURNS  20000u
+#define FK_TURN_MS    5	  /* a turn without a pump: how long to wait on the socket */
 #define FK_HELD	      64u /* replies read while waiting for another */
 #define FK_FEVENT_LOG 64u
 
@@ -74,11 +77,14 @@ void fk_oneway(struct redox_sqe *q)
 		pump(pump_arg);
 }
 
-/* Reads the replies there are; SendFevents are logged, the others held. */
-static void collect(void)
+/* Reads the replies there are (after waiting up to wait_ms for one); SendFevents are logged, the others held. */
+static void collect(int wait_ms)
 {
+	struct pollfd p = { .fd = fk.kernel_sock, .events = POLLIN };
 	struct redox_cqe c;
 
+	if (wait_ms > 0)
+		poll(&p, 1, wait_ms);
 	while (read(fk.kernel_sock, &c, sizeof(c)) == (ssize_t)sizeof(c)) {
 		if ((c.flags & 7) == REDOX_CQE_SEND_FEVENT) {
 			if (n_fevents < FK_FEVENT_LOG)
@@ -104,7 +110,7 @@ static bool take(uint32_t tag, struct redox_cqe *out)
 bool fk_wait(uint32_t tag, struct redox_cqe *out, unsigned max_turns)
 {
 	for (unsigned i = 0; i <= max_turns; i++) {
-		collect();
+		collect(i && !pump ? FK_TURN_MS : 0);
 		if (take(tag, out))
 			return true;
 		if (i < max_turns && pump)
@@ -117,7 +123,7 @@ unsigned fk_fevents(uint64_t handle)
 {
 	unsigned n = 0;
 
-	collect();
+	collect(0);
 	for (unsigned i = 0; i < n_fevents; i++)
 		n += fevent_handle[i] == handle;
 	return n;
