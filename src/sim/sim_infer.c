@@ -148,9 +148,13 @@ static uint32_t read_model(struct infer *x)
 static uint32_t compute(struct infer *x)
 {
 	const struct sim_model *m = x->m;
-	uint64_t in_bytes = (uint64_t)x->batch * m->sample_size;
-	uint64_t out_bytes = (uint64_t)x->batch * m->record_size;
+	uint64_t in_bytes, out_bytes;
 	uint32_t ret;
+
+	if (!m) /* read_model succeeded, so this cannot be; said for the analyzer */
+		return refuse(x, ST_PARSE, "no model");
+	in_bytes = (uint64_t)x->batch * m->sample_size;
+	out_bytes = (uint64_t)x->batch * m->record_size;
 
 	if (x->input_size != in_bytes)
 		return refuse(x, ST_PARSE, "input_size %u, not batch %u x %u", x->input_size,

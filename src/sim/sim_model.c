@@ -434,7 +434,8 @@ static void run_maxpool(const struct sim_layer *l, const int8_t *in, int8_t *out
 
 				for (uint32_t ky = 0; ky < l->kernel_h; ky++, win += l->in_w) {
 					for (uint32_t kx = 0; kx < l->kernel_w; kx++)
-						best = win[kx] > best ? win[kx] : best;
+						if (win[kx] > best)
+							best = win[kx];
 				}
 				*out++ = best;
 			}
@@ -489,8 +490,12 @@ void sim_model_run(const struct sim_model *m, const uint8_t *sample, uint8_t *re
 			run_conv(l, cur, nxt, acc);
 			break;
 		case NPU_MODEL_LAYER_RELU:
-			for (uint32_t k = 0; k < l->in_c * l->in_h * l->in_w; k++)
-				nxt[k] = cur[k] > l->in_zp ? cur[k] : (int8_t)l->in_zp;
+			for (uint32_t k = 0; k < l->in_c * l->in_h * l->in_w; k++) {
+				/* in_zp is an int8 value: the parser checked its range. */
+				nxt[k] = cur[k];
+				if (cur[k] < l->in_zp)
+					nxt[k] = (int8_t)l->in_zp;
+			}
 			break;
 		default: /* the head is last: only maxpool is left */
 			run_maxpool(l, cur, nxt);

@@ -27,7 +27,7 @@ static const char *beside_me(char *buf, size_t size, const char *name)
 	slash = strrchr(buf, '/');
 	if (!slash || (size_t)(slash - buf) + 1 + strlen(name) >= size)
 		return NULL;
-	strcpy(slash + 1, name);
+	memcpy(slash + 1, name, strlen(name) + 1); /* fits: checked above */
 	return access(buf, F_OK) == 0 ? buf : NULL;
 }
 
