@@ -159,7 +159,7 @@ int npu_sim_irq_fd(struct npu_sim *sim)
 
 void npu_sim_irq_ack(struct npu_sim *sim)
 {
-	pthread_mutex_lock(&sim->lock);
+	sim_host_lock(sim);
 	irq_drain(sim);
 	/* Still pending after the host serviced it: signal again. */
 	sim->irq_line = false;
@@ -309,7 +309,7 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 {
 	uint32_t val = SIM_ALL_ONES32;
 
-	pthread_mutex_lock(&sim->lock);
+	sim_host_lock(sim);
 	if (access_ok(sim, bar, off, 4, 'R'))
 		val = bus_read32(sim, bar, off);
 	if (sim->fault == NPU_SIM_FAULT_DEAD_MMIO)
@@ -320,7 +320,7 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 
 void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t val)
 {
-	pthread_mutex_lock(&sim->lock);
+	sim_host_lock(sim);
 	/* A dead device drops writes as it fails reads. */
 	if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && access_ok(sim, bar, off, 4, 'W'))
 		bus_write32(sim, bar, off, val);
@@ -337,7 +337,7 @@ uint64_t npu_sim_read64(struct npu_sim *sim, unsigned bar, uint64_t off)
 {
 	uint64_t val = UINT64_MAX;
 
-	pthread_mutex_lock(&sim->lock);
+	sim_host_lock(sim);
 	if (access_ok(sim, bar, off, 8, 'R')) {
 		if (bar == NPU_PCI_BAR_REGB)
 			val = sim_btrs_read32(sim, off) | (uint64_t)sim_btrs_read32(sim, off + 4)
@@ -355,7 +355,7 @@ uint64_t npu_sim_read64(struct npu_sim *sim, unsigned bar, uint64_t off)
 
 void npu_sim_write64(struct npu_sim *sim, unsigned bar, uint64_t off, uint64_t val)
 {
-	pthread_mutex_lock(&sim->lock);
+	sim_host_lock(sim);
 	if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && access_ok(sim, bar, off, 8, 'W')) {
 		if (bar == NPU_PCI_BAR_REGB) {
 			sim_btrs_write32(sim, off, (uint32_t)val);

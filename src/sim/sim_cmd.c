@@ -432,11 +432,14 @@ enum sim_cmd_result sim_cmd_run(struct npu_sim *s, uint32_t ssid, struct sim_cmd
 	if (!st->started)
 		ret = batch_start(&c);
 	/* Each step consumes >= 4 bytes of at most SIM_CMD_BUFFER_SIZE_MAX, or ends the run. */
-	while (ret == STATUS_OK && st->offset < st->end) {
+	for (unsigned n = 0; ret == STATUS_OK && st->offset < st->end; n++) {
+		/* At least one command a run; then the slice may end it, to go on next time. */
+		if (n && st->yield_at_ns &&
+		    (sim_now_ns() >= st->yield_at_ns || sim_host_waiting(s))) {
+			ret = STEP_BLOCKED;
+			break;
+		}
 		ret = step(&c);
-		if (ret == STATUS_OK && st->offset < st->end && st->yield_at_ns &&
-		    sim_now_ns() >= st->yield_at_ns)
-			ret = STEP_BLOCKED; /* the slice is over; the job goes on next time */
 	}
 	*status = ret == STEP_BLOCKED ? STATUS_OK : ret;
 	return ret == STEP_BLOCKED ? SIM_CMD_BLOCKED : SIM_CMD_DONE;

@@ -349,6 +349,9 @@ static void *fw_thread(void *arg)
 			/* Work is left but the slice is used: the host's accesses go first. */
 			s->fw.yield = false;
 			pthread_mutex_unlock(&s->lock);
+			/* Bounded: a host thread that waits gets the lock before the next slice. */
+			for (unsigned i = 0; i < 1000 && sim_host_waiting(s); i++)
+				sched_yield();
 			sched_yield();
 			pthread_mutex_lock(&s->lock);
 			continue;

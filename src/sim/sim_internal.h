@@ -12,6 +12,7 @@
 #define NPU_SIM_SIM_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -157,6 +158,8 @@ struct sim_fw {
 
 struct npu_sim {
 	pthread_mutex_t lock;
+	/* Host threads waiting for the lock (sim_host_lock): the firmware thread lets them in. */
+	atomic_uint host_waiting;
 	enum npu_gen gen;
 	enum npu_sim_fault fault;
 
@@ -279,5 +282,23 @@ void sim_fwlog_jsm(struct npu_sim *s, uint32_t type, uint32_t request_id, uint32
 void sim_fwlog_job(struct npu_sim *s, uint32_t db, uint32_t ssid, uint32_t job_id, uint32_t status);
 /* STATE_DUMP: heartbeat, counters and the first few queues. */
 void sim_fwlog_state_dump(struct npu_sim *s);
+
+/*
+ * The host's side of the lock (register accesses, DMA allocation, interrupt
+ * acknowledgement): counted while waiting, so the firmware thread ends its
+ * slice early and hands the lock over, as silicon answers the bus while it
+ * computes.
+ */
+static inline void sim_host_lock(struct npu_sim *s)
+{
+	atomic_fetch_add_explicit(&s->host_waiting, 1u, memory_order_relaxed);
+	pthread_mutex_lock(&s->lock);
+	atomic_fetch_sub_explicit(&s->host_waiting, 1u, memory_order_relaxed);
+}
+
+static inline bool sim_host_waiting(struct npu_sim *s)
+{
+	return atomic_load_explicit(&s->host_waiting, memory_order_relaxed) != 0;
+}
 
 #endif

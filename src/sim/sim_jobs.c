@@ -288,7 +288,7 @@ bool sim_jobs_run(struct npu_sim *s)
 			case STEP_IDLE:
 				break;
 			}
-			if (--budget == 0 || sim_now_ns() >= until) {
+			if (--budget == 0 || sim_now_ns() >= until || sim_host_waiting(s)) {
 				s->fw.rr_next = (db + 1 - NPU_DOORBELL_ID_MIN) %
 						(SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
 				s->fw.yield = true;

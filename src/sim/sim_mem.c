@@ -57,7 +57,7 @@ int npu_sim_dma_alloc(struct npu_sim *sim, size_t size, void **cpu, uint64_t *ad
 		return -ENOMEM;
 	n = (size + SIM_PAGE_SIZE - 1) >> SIM_PAGE_SHIFT; /* no wrap: size <= mem_size */
 
-	pthread_mutex_lock(&sim->lock);
+	sim_host_lock(sim);
 	first = find_free_run(sim, n);
 	if (first < 0) {
 		pthread_mutex_unlock(&sim->lock);
@@ -82,7 +82,7 @@ void npu_sim_dma_free(struct npu_sim *sim, uint64_t addr)
 	size_t pages = sim->mem_size >> SIM_PAGE_SHIFT;
 	size_t first, i;
 
-	pthread_mutex_lock(&sim->lock);
+	sim_host_lock(sim);
 	if (addr < NPU_SIM_MEM_BASE || (addr & (SIM_PAGE_SIZE - 1)) ||
 	    addr - NPU_SIM_MEM_BASE >= sim->mem_size) {
 		sim_guest_error(sim, "DMA free of 0x%llx: not an address of the arena",
