@@ -3,8 +3,8 @@
  * libnpu's insides: the handle, its buffers and batches, and the transport
  * under them. A transport carries one request message to the server and
  * brings its reply back, with the memory that comes with a BUF_CREATE or
- * BUF_MAP reply: sock.c (npud's Unix socket) and local.c (the server and the
- * driver in this process). npu.c encodes requests and checks every reply;
+ * BUF_MAP reply: sock.c (npud's Unix socket), scheme_client.c (npud's Redox
+ * scheme) and local.c (the server and the driver in this process). npu.c encodes requests and checks every reply;
  * the transports check only what their own layer carries.
  */
 #ifndef NPU_LIB_INTERNAL_H
@@ -132,6 +132,9 @@ static inline int npu_lib_fail(struct npu *n, int err, const char *fmt, ...)
 /* The transports: they set n->ops and n->tp. */
 int npu_sock_open(struct npu *n, const char *path);
 int npu_local_open(struct npu *n, const struct npu_open_opts *opts);
+/* Redox: a path under /scheme/, in a program that has Redox's calls, is npud's scheme. */
+bool npu_scheme_path(const char *path);
+int npu_scheme_open(struct npu *n, const char *path);
 
 /* Buffers and batches (buf.c): what npu_close frees. */
 void npu_lib_bufs_release(struct npu *n);

@@ -2,7 +2,8 @@
 /*
  * libnpu: opening a handle, the request/reply exchange with every check a
  * reply must pass, and the query. Jobs, status and reset are in job.c,
- * buffers and batches in buf.c, the transports in sock.c and local.c.
+ * buffers and batches in buf.c, the transports in sock.c, scheme_client.c and
+ * local.c.
  *
  * Nothing in a reply is trusted: the header must echo the request (magic,
  * version, op, seq), the size must be exactly what was received and exactly
@@ -332,7 +333,12 @@ int npu_open(const struct npu_open_opts *opts, struct npu **out)
 		snprintf(open_err, sizeof(open_err), "npu_open: cannot create a mutex");
 		return -ENOMEM;
 	}
-	ret = opts->socket ? npu_sock_open(n, opts->socket) : npu_local_open(n, opts);
+	if (!opts->socket)
+		ret = npu_local_open(n, opts);
+	else if (npu_scheme_path(opts->socket))
+		ret = npu_scheme_open(n, opts->socket);
+	else
+		ret = npu_sock_open(n, opts->socket);
 	if (ret) {
 		snprintf(open_err, sizeof(open_err), "%s", n->err);
 		handle_free(n);

@@ -192,3 +192,96 @@ void fk_close(uint64_t h)
 
 	fk_oneway(&q);
 }
+
+/* --- a client's redox_* calls on the scheme (fake_internal.h) --- */
+
+#define FK_CLIENT_MAPS 64
+#define FK_CLIENT_PID  4242u
+
+static uint32_t client_uid, client_gid;
+static struct {
+	void *addr;
+	size_t len;
+} client_maps[FK_CLIENT_MAPS];
+
+void fk_client_as(uint32_t uid, uint32_t gid)
+{
+	client_uid = uid;
+	client_gid = gid;
+}
+
+static size_t raw(int64_t r)
+{
+	return (size_t)r; /* a negative errno is the raw error value */
+}
+
+size_t fk_client_open(const char *path)
+{
+	struct redox_sqe q = { .opcode = REDOX_OP_OPENAT,
+			       .args = { 0, (uint64_t)(uintptr_t)path, strlen(path), REDOX_O_RDWR,
+					 0, client_uid | ((uint64_t)client_gid << 32) },
+			       .caller = FK_CLIENT_PID };
+	int64_t h = fk_request(&q, NULL);
+	size_t fd;
+
+	if (h < 0)
+		return raw(h);
+	fd = fk_fd_new(FK_SCHEME_FILE, -1);
+	if (redox_is_err(fd))
+		fk_close((uint64_t)h);
+	else
+		fk_fd_get(fd)->number = (uint64_t)h;
+	return fd;
+}
+
+size_t fk_client_read(struct fk_fd *f, void *buf, size_t len)
+{
+	return raw(fk_read(f->number, buf, len, 0, 0));
+}
+
+size_t fk_client_write(struct fk_fd *f, const void *buf, size_t len)
+{
+	return raw(fk_write(f->number, buf, len));
+}
+
+/* The daemon's address of the pages (MmapPrep): one process here, so the client's too. */
+size_t fk_client_mmap(struct fk_fd *f, size_t len, uint64_t off)
+{
+	int64_t r = fk_mmap(f->number, len, off);
+
+	if (r < 0)
+		return raw(r);
+	for (unsigned i = 0; i < FK_CLIENT_MAPS; i++) {
+		if (!client_maps[i].addr) {
+			client_maps[i].addr = (void *)(uintptr_t)r;
+			client_maps[i].len = len;
+			return (size_t)r;
+		}
+	}
+	return raw(-ENOMEM);
+}
+
+bool fk_client_munmap(void *addr, size_t len)
+{
+	for (unsigned i = 0; i < FK_CLIENT_MAPS; i++) {
+		if (client_maps[i].addr == addr && client_maps[i].len == len) {
+			client_maps[i].addr = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+void fk_client_close(struct fk_fd *f)
+{
+	fk_close(f->number);
+}
+
+unsigned fk_client_maps(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < FK_CLIENT_MAPS; i++)
+		n += client_maps[i].addr != NULL;
+	return n;
+}

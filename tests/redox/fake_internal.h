@@ -24,6 +24,7 @@ enum fk_kind {
 	FK_CAP,
 	FK_SOCKET,	/* a real fd: the daemon's end of the scheme socketpair */
 	FK_SCHEME_ROOT, /* the root descriptor made on the socket */
+	FK_SCHEME_FILE, /* a client's: a description the daemon serves (handle in number) */
 };
 
 struct fk_fd {
@@ -60,6 +61,18 @@ struct fk {
 };
 
 extern struct fk fk;
+
+/* fake_kernel.c */
+struct fk_fd *fk_fd_get(size_t fd);
+size_t fk_fd_new(enum fk_kind kind, int real);
+
+/* fake_client.c: a client's calls on the daemon's scheme, as the kernel makes them requests. */
+size_t fk_client_open(const char *path);
+size_t fk_client_read(struct fk_fd *f, void *buf, size_t len);
+size_t fk_client_write(struct fk_fd *f, const void *buf, size_t len);
+size_t fk_client_mmap(struct fk_fd *f, size_t len, uint64_t off);
+bool fk_client_munmap(void *addr, size_t len);
+void fk_client_close(struct fk_fd *f);
 
 /* fake_pcid.c */
 size_t fk_pcid_write(struct fk_fd *f, const uint8_t *req, size_t len);

@@ -28,7 +28,7 @@ static size_t err(int e)
 	return (size_t)0 - (size_t)e;
 }
 
-static struct fk_fd *fd_get(size_t fd)
+struct fk_fd *fk_fd_get(size_t fd)
 {
 	for (unsigned i = 0; i < FK_FDS; i++)
 		if (fk.fds[i].kind != FK_NONE && fk.fds[i].num == fd)
@@ -36,7 +36,7 @@ static struct fk_fd *fd_get(size_t fd)
 	return NULL;
 }
 
-static size_t fd_new(enum fk_kind kind, int real)
+size_t fk_fd_new(enum fk_kind kind, int real)
 {
 	for (unsigned i = 0; i < FK_FDS; i++) {
 		struct fk_fd *f = &fk.fds[i];
@@ -68,7 +68,7 @@ int fk_start(const struct fk_config *cfg)
 	ret = npu_sim_create(&sc, &fk.sim);
 	if (ret)
 		return ret;
-	chan = fd_new(FK_CHANNEL, -1);
+	chan = fk_fd_new(FK_CHANNEL, -1);
 	snprintf(num, sizeof(num), "%zu", chan);
 	return setenv("PCID_CLIENT_CHANNEL", num, 1) ? -errno : 0;
 }
@@ -78,9 +78,13 @@ void fk_stop(void)
 	for (unsigned i = 0; i < FK_MAPS; i++)
 		if (fk.maps[i].len)
 			redox_munmap_v1(fk.maps[i].user, fk.maps[i].len);
-	for (unsigned i = 0; i < FK_FDS; i++)
+	fk_set_pump(NULL, NULL);
+	for (unsigned i = 0; i < FK_FDS; i++) {
+		if (fk.fds[i].kind == FK_SCHEME_FILE)
+			fk.fds[i].kind = FK_NONE; /* the daemon is gone: nothing to tell it */
 		if (fk.fds[i].kind != FK_NONE)
 			redox_close_v1(fk.fds[i].num);
+	}
 	if (fk.kernel_sock >= 0)
 		close(fk.kernel_sock);
 	fk.kernel_sock = -1;
@@ -125,7 +129,7 @@ static size_t open_irq(const char *path, uint32_t flags)
 	if (fd < 0)
 		return err(errno);
 	fk.st.irq_opened = n + 1;
-	return fd_new(FK_IRQ, fd);
+	return fk_fd_new(FK_IRQ, fd);
 }
 
 size_t redox_open_v1(const char *path, size_t len, uint32_t flags, uint16_t mode)
@@ -138,25 +142,30 @@ size_t redox_open_v1(const char *path, size_t len, uint32_t flags, uint16_t mode
 		return err(ENAMETOOLONG);
 	memcpy(p, path, len);
 	p[len] = '\0';
+	if (fk.st.scheme_name[0] && strncmp(p, "/scheme/", 8) == 0 &&
+	    strncmp(p + 8, fk.st.scheme_name, strlen(fk.st.scheme_name)) == 0 &&
+	    (p[8 + strlen(fk.st.scheme_name)] == '/' || !p[8 + strlen(fk.st.scheme_name)]))
+		return fk_client_open(p + 8 + strlen(fk.st.scheme_name)); /* another process's */
 	if (strncmp(p, "/scheme/memory/", 15) != 0 && fk.st.null_ns)
 		return err(ENOENT); /* the null namespace holds memory and pipe only */
 	if (strcmp(p, REDOX_PATH_DMA) == 0)
-		return root ? fd_new(FK_DMA, -1) : err(EACCES);
+		return root ? fk_fd_new(FK_DMA, -1) : err(EACCES);
 	if (strcmp(p, REDOX_PATH_TRANSLATION) == 0)
-		return root ? fd_new(FK_TRANSLATION, -1) : err(EACCES);
+		return root ? fk_fd_new(FK_TRANSLATION, -1) : err(EACCES);
 	if (strncmp(p, "/scheme/irq/", 12) == 0) {
 		if (!root)
 			return err(EACCES);
-		return strcmp(p, REDOX_PATH_IRQ_BSP) == 0 ? fd_new(FK_BSP, -1) : open_irq(p, flags);
+		return strcmp(p, REDOX_PATH_IRQ_BSP) == 0 ? fk_fd_new(FK_BSP, -1)
+							  : open_irq(p, flags);
 	}
 	if (strcmp(p, REDOX_PATH_SCHEME_CAP) == 0)
-		return fd_new(FK_CAP, -1);
+		return fk_fd_new(FK_CAP, -1);
 	return err(ENOENT);
 }
 
 size_t redox_dup_v1(size_t fd, const void *buf, size_t len)
 {
-	struct fk_fd *f = fd_get(fd);
+	struct fk_fd *f = fk_fd_get(fd);
 	int sv[2];
 
 	if (!f)
@@ -170,7 +179,7 @@ size_t redox_dup_v1(size_t fd, const void *buf, size_t len)
 			return err(errno);
 		fcntl(sv[1], F_SETFL, O_NONBLOCK);
 		fk.kernel_sock = sv[1];
-		return fd_new(FK_SOCKET, sv[0]);
+		return fk_fd_new(FK_SOCKET, sv[0]);
 	}
 	if (f->kind == FK_SOCKET) {
 		struct redox_new_fd_params np;
@@ -179,9 +188,9 @@ size_t redox_dup_v1(size_t fd, const void *buf, size_t len)
 		if (len != sizeof(np))
 			return err(EINVAL);
 		memcpy(&np, buf, sizeof(np));
-		r = fd_new(FK_SCHEME_ROOT, -1);
+		r = fk_fd_new(FK_SCHEME_ROOT, -1);
 		if (!redox_is_err(r))
-			fd_get(r)->number = np.number;
+			fk_fd_get(r)->number = np.number;
 		return r;
 	}
 	return err(EINVAL);
@@ -194,7 +203,7 @@ size_t redox_get_ns_v0(void)
 
 size_t redox_register_scheme_to_ns_v0(size_t ns, const char *name, size_t len, size_t cap_fd)
 {
-	struct fk_fd *f = fd_get(cap_fd);
+	struct fk_fd *f = fk_fd_get(cap_fd);
 
 	if (ns != FK_NS_FD || !f || f->kind != FK_SCHEME_ROOT)
 		return err(EBADF);
@@ -219,7 +228,7 @@ size_t redox_setrens_v1(size_t rns, size_t ens)
 
 size_t redox_read_v1(size_t fd, void *buf, size_t len)
 {
-	struct fk_fd *f = fd_get(fd);
+	struct fk_fd *f = fk_fd_get(fd);
 	ssize_t n;
 
 	if (!f)
@@ -246,6 +255,8 @@ size_t redox_read_v1(size_t fd, void *buf, size_t len)
 	case FK_SOCKET:
 		n = read((int)fd, buf, len);
 		return n < 0 ? err(errno) : (size_t)n;
+	case FK_SCHEME_FILE:
+		return fk_client_read(f, buf, len);
 	default:
 		return err(EBADF);
 	}
@@ -253,7 +264,7 @@ size_t redox_read_v1(size_t fd, void *buf, size_t len)
 
 size_t redox_write_v1(size_t fd, const void *buf, size_t len)
 {
-	struct fk_fd *f = fd_get(fd);
+	struct fk_fd *f = fk_fd_get(fd);
 	ssize_t n;
 
 	if (!f)
@@ -275,6 +286,8 @@ size_t redox_write_v1(size_t fd, const void *buf, size_t len)
 	case FK_SOCKET:
 		n = write((int)fd, buf, len);
 		return n < 0 ? err(errno) : (size_t)n;
+	case FK_SCHEME_FILE:
+		return fk_client_write(f, buf, len);
 	default:
 		return err(EBADF);
 	}
@@ -282,12 +295,14 @@ size_t redox_write_v1(size_t fd, const void *buf, size_t len)
 
 size_t redox_close_v1(size_t fd)
 {
-	struct fk_fd *f = fd_get(fd);
+	struct fk_fd *f = fk_fd_get(fd);
 
 	if (!f)
 		return err(EBADF);
 	if (f->kind == FK_IRQ || f->kind == FK_SOCKET)
 		close((int)fd);
+	if (f->kind == FK_SCHEME_FILE)
+		fk_client_close(f);
 	if (f->kind == FK_IRQ)
 		fk.st.irq_opened = 0;
 	free(f->rsp);
@@ -401,7 +416,7 @@ static size_t map_dma(void *addr, size_t len, uint32_t flags)
 
 size_t redox_mmap_v1(void *addr, size_t len, uint32_t prot, uint32_t flags, size_t fd, uint64_t off)
 {
-	struct fk_fd *f = fd_get(fd);
+	struct fk_fd *f = fk_fd_get(fd);
 
 	(void)prot;
 	if (!f)
@@ -410,13 +425,18 @@ size_t redox_mmap_v1(void *addr, size_t len, uint32_t prot, uint32_t flags, size
 		return (flags & REDOX_MAP_SHARED) ? map_bar(len, off) : err(EINVAL);
 	if (f->kind == FK_DMA)
 		return off ? err(EINVAL) : map_dma(addr, len, flags);
+	if (f->kind == FK_SCHEME_FILE)
+		return fk_client_mmap(f, len, off);
 	return err(ENODEV);
 }
 
 size_t redox_munmap_v1(void *addr, size_t len)
 {
-	struct fk_map *m = map_at(addr, 1);
+	struct fk_map *m;
 
+	if (fk_client_munmap(addr, len))
+		return 0;
+	m = map_at(addr, 1);
 	if (!m || m->user != addr || m->len != len)
 		return err(EINVAL);
 	if (m->kind == FK_MAP_BAR) {
@@ -442,7 +462,7 @@ size_t redox_munmap_v1(void *addr, size_t len)
 size_t redox_sys_call_v0(size_t fd, uint8_t *payload, size_t len, size_t flags,
 			 const uint64_t *meta, size_t n_meta)
 {
-	struct fk_fd *f = fd_get(fd);
+	struct fk_fd *f = fk_fd_get(fd);
 	struct fk_map *m;
 	uint64_t v;
 

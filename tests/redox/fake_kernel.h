@@ -83,6 +83,15 @@ bool fk_wait(uint32_t tag, struct redox_cqe *out, unsigned max_turns);
 /* SendFevent completions seen for a handle. */
 unsigned fk_fevents(uint64_t handle);
 
+/*
+ * A client's redox_* calls on /scheme/<name>/... (open, read, write, mmap,
+ * munmap, close) become the requests the kernel sends the daemon, as this
+ * uid and gid (default 0, 0). libnpu's scheme transport runs over them.
+ */
+void fk_client_as(uint32_t uid, uint32_t gid);
+/* The client's mappings of the daemon's buffers now. */
+unsigned fk_client_maps(void);
+
 int64_t fk_open(const char *path, uint32_t uid, uint32_t gid, uint32_t flags);
 int64_t fk_read(uint64_t h, void *buf, size_t len, uint64_t off, uint64_t flags);
 int64_t fk_write(uint64_t h, const void *buf, size_t len);
