@@ -24,6 +24,7 @@
 #include "libopen.h"
 #include "util/json.h"
 #include "util/json_read.h"
+#include "util/status_text.h"
 
 #define WATCH_MIN_MS   100u
 #define WATCH_MAX_MS   86400000u /* a day */
@@ -37,113 +38,30 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* "1.5 MiB", "12 KiB", "512 B". */
-static const char *human_bytes(uint64_t n, char *buf, size_t len)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)n;
-	unsigned u = 0;
-
-	while (v >= 1024.0 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
-		v /= 1024.0;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%llu B", (unsigned long long)n);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
-	return buf;
-}
-
-/* "850 us", "12.3 ms", "4.56 s", "1h 02m 03s". */
-static const char *human_us(uint64_t us, char *buf, size_t len)
-{
-	if (us < 1000u)
-		snprintf(buf, len, "%llu us", (unsigned long long)us);
-	else if (us < 1000000u)
-		snprintf(buf, len, "%.1f ms", (double)us / 1e3);
-	else if (us < 3600000000ull)
-		snprintf(buf, len, "%.2f s", (double)us / 1e6);
-	else
-		snprintf(buf, len, "%lluh %02llum %02llus",
-			 (unsigned long long)(us / 3600000000ull),
-			 (unsigned long long)(us / 60000000u % 60u),
-			 (unsigned long long)(us / 1000000u % 60u));
-	return buf;
-}
-
-static void print_text(const struct npu_device_stats *s)
-{
-	char a[32], b[32];
-
-	printf("%-18s %s (%s, %s)\n", "device", s->bdf, s->pci_id, s->generation);
-	printf("%-18s %s\n", "firmware", s->firmware_version[0] ? s->firmware_version : "-");
-	printf("%-18s %s, boot %u", "state", s->state, s->boot_count);
-	if (s->uptime_known)
-		printf(", up %s", human_us(s->uptime_us, a, sizeof(a)));
-	printf("\n%-18s %s\n", "power", s->power_state[0] ? s->power_state : "unknown");
-	if (s->frequency_known && s->pll_ratio)
-		printf("%-18s %u MHz (PLL ratio %u)\n", "frequency", s->frequency_mhz,
-		       s->pll_ratio);
-	else if (s->frequency_known) /* npud's report does not carry the ratio */
-		printf("%-18s %u MHz\n", "frequency", s->frequency_mhz);
-	else
-		printf("%-18s unknown\n", "frequency");
-	printf("%-18s %s busy", "utilization", human_us(s->busy_time_us, a, sizeof(a)));
-	if (s->utilization_known)
-		printf(", %.1f%% since READY", s->utilization * 100.0);
-	printf("\n%-18s %s", "memory", human_bytes(s->memory_used_bytes, a, sizeof(a)));
-	if (s->memory_total_known)
-		printf(" of %s", human_bytes(s->memory_total_bytes, b, sizeof(b)));
-	printf(" DMA\n");
-	printf("%-18s firmware %s, IPC+logs ", "",
-	       human_bytes(s->memory_firmware_bytes, a, sizeof(a)));
-	printf("%s, ", human_bytes(s->memory_ipc_bytes, a, sizeof(a)));
-	printf("MMU %s, ", human_bytes(s->memory_mmu_bytes, a, sizeof(a)));
-	printf("contexts %s\n", human_bytes(s->memory_contexts_bytes, a, sizeof(a)));
-	printf("%-18s %llu completed, %llu failed, %llu queued\n", "jobs",
-	       (unsigned long long)s->jobs_completed, (unsigned long long)s->jobs_failed,
-	       (unsigned long long)s->jobs_queued);
-	printf("%-18s %llu recoveries, %llu MMU faults, %llu timeouts (%llu IPC, %llu job wait)\n",
-	       "errors", (unsigned long long)s->recoveries, (unsigned long long)s->mmu_faults,
-	       (unsigned long long)s->timeouts, (unsigned long long)s->ipc_timeouts,
-	       (unsigned long long)s->job_wait_timeouts);
-	printf("%-18s %u\n", "clients", s->n_clients);
-	if (!s->n_clients)
-		return;
-	printf("  %3s %4s %10s %10s %10s %9s %6s %7s %7s %s\n", "ID", "SSID", "MEMORY", "TABLES",
-	       "BUSY", "COMPLETED", "FAILED", "FAULTED", "PID", "NAME");
-	for (unsigned i = 0; i < s->n_clients; i++) {
-		const struct npu_client_stats *c = &s->clients[i];
-		char t[32], pid[16];
-
-		if (c->pid > 0)
-			snprintf(pid, sizeof(pid), "%d", (int)c->pid);
-		else
-			snprintf(pid, sizeof(pid), "-");
-		printf("  %3u %4u %10s %10s %10s %9llu %6llu %7s %7s %s\n", c->id, c->ssid,
-		       human_bytes(c->memory_bytes, a, sizeof(a)),
-		       human_bytes(c->page_table_bytes, b, sizeof(b)),
-		       human_us(c->busy_time_us, t, sizeof(t)),
-		       (unsigned long long)c->jobs_completed, (unsigned long long)c->jobs_failed,
-		       c->faulted ? "yes" : "no", pid, c->name[0] ? c->name : "-");
-	}
-}
-
+/* The report in JSON (--json), or as the one screen util/status_text.h makes of that JSON. */
 static void report(struct npuctl *ctl, struct npu_device *d)
 {
-	struct npu_device_stats s;
+	static struct npu_device_stats s;
+	struct npu_json j;
+	char *text = NULL, why[128];
+	size_t len = 0;
+	FILE *mem;
 
 	npu_device_stats(d, &s);
 	if (ctl->json) {
-		struct npu_json j;
-
 		npu_json_init(&j, stdout);
 		npu_device_stats_json(&j, NULL, &s);
 		npu_json_finish(&j);
+	} else if ((mem = open_memstream(&text, &len)) != NULL) {
+		npu_json_init(&j, mem);
+		npu_device_stats_json(&j, NULL, &s);
+		npu_json_finish(&j);
+		if (fclose(mem) != 0 || npu_status_text(text, len, stdout, why, sizeof(why)) != 0)
+			npuctl_err("status: cannot show the report: %s", why);
 	} else {
-		print_text(&s);
+		npuctl_err("status: out of memory");
 	}
+	free(text);
 	fflush(stdout);
 }
 
@@ -169,84 +87,11 @@ static void watch_wait(struct npu_device *d, uint32_t ms)
 	}
 }
 
-/* ---- through npud: the report as JSON, read back into the same struct for the screen ---- */
-
-static uint64_t u64_of(const struct npu_jv *o, const char *key, bool *known)
-{
-	uint64_t v = 0;
-	bool k = npu_jv_get_u64(o, key, &v);
-
-	if (known)
-		*known = k;
-	return v;
-}
-
-static void str_of(const struct npu_jv *o, const char *key, char *dst, size_t len)
-{
-	const char *v = npu_jv_get_str(o, key);
-
-	snprintf(dst, len, "%s", v ? v : "");
-}
-
-static void stats_from_json(const struct npu_jv *d, struct npu_device_stats *s)
-{
-	const struct npu_jv *mem = npu_jv_get(d, "memory_by_use_bytes");
-	const struct npu_jv *cl = npu_jv_get(d, "clients");
-	const struct npu_jv *u = npu_jv_get(d, "utilization");
-
-	memset(s, 0, sizeof(*s));
-	str_of(d, "device", s->bdf, sizeof(s->bdf));
-	str_of(d, "generation", s->generation, sizeof(s->generation));
-	str_of(d, "pci_id", s->pci_id, sizeof(s->pci_id));
-	str_of(d, "firmware_version", s->firmware_version, sizeof(s->firmware_version));
-	str_of(d, "state", s->state, sizeof(s->state));
-	str_of(d, "power_state", s->power_state, sizeof(s->power_state));
-	s->boot_count = (uint32_t)u64_of(d, "boot_count", NULL);
-	s->uptime_us = u64_of(d, "uptime_us", &s->uptime_known);
-	s->busy_time_us = u64_of(d, "busy_time_us", NULL);
-	s->utilization_known = u && u->type == NPU_JV_NUMBER;
-	s->utilization = s->utilization_known ? u->num : 0.0;
-	s->frequency_mhz = (uint32_t)u64_of(d, "frequency_mhz", &s->frequency_known);
-	s->memory_used_bytes = u64_of(d, "memory_used_bytes", NULL);
-	s->memory_total_bytes = u64_of(d, "memory_total_bytes", &s->memory_total_known);
-	s->memory_firmware_bytes = u64_of(mem, "firmware", NULL);
-	s->memory_ipc_bytes = u64_of(mem, "ipc_and_logs", NULL);
-	s->memory_mmu_bytes = u64_of(mem, "mmu", NULL);
-	s->memory_contexts_bytes = u64_of(mem, "contexts", NULL);
-	for (const struct npu_jv *c = cl ? cl->kids : NULL;
-	     c && s->n_clients < NPU_STATS_MAX_CLIENTS; c = c->next) {
-		struct npu_client_stats *o = &s->clients[s->n_clients++];
-		const struct npu_jv *f = npu_jv_get(c, "faulted");
-		uint64_t pid, uid;
-
-		o->id = (uint32_t)u64_of(c, "id", NULL);
-		o->ssid = (uint32_t)u64_of(c, "ssid", NULL);
-		o->memory_bytes = u64_of(c, "memory_bytes", NULL);
-		o->page_table_bytes = u64_of(c, "page_table_bytes", NULL);
-		o->busy_time_us = u64_of(c, "busy_time_us", NULL);
-		o->jobs_completed = u64_of(c, "jobs_completed", NULL);
-		o->jobs_failed = u64_of(c, "jobs_failed", NULL);
-		o->jobs_queued = (uint32_t)u64_of(c, "jobs_queued", NULL);
-		o->faulted = f && f->type == NPU_JV_BOOL && f->boolean;
-		str_of(c, "name", o->name, sizeof(o->name));
-		o->pid = npu_jv_get_u64(c, "pid", &pid) && pid <= INT32_MAX ? (int32_t)pid : -1;
-		o->uid = npu_jv_get_u64(c, "uid", &uid) && uid <= INT64_MAX ? (int64_t)uid : -1;
-	}
-	s->jobs_completed = u64_of(d, "jobs_completed", NULL);
-	s->jobs_failed = u64_of(d, "jobs_failed", NULL);
-	s->jobs_queued = u64_of(d, "jobs_queued", NULL);
-	s->recoveries = u64_of(d, "recoveries", NULL);
-	s->mmu_faults = u64_of(d, "mmu_faults", NULL);
-	s->timeouts = u64_of(d, "timeouts", NULL);
-	s->ipc_timeouts = u64_of(d, "ipc_timeouts", NULL);
-	s->job_wait_timeouts = u64_of(d, "job_wait_timeouts", NULL);
-}
+/* ---- through npud: its report as JSON, shown as it came or as the one screen ---- */
 
 static int report_npud(struct npuctl *ctl, struct npu *n)
 {
-	static struct npu_device_stats s;
 	static char text[65536];
-	struct npu_jv *root;
 	char why[128];
 	int ret = npu_status_json(n, text, sizeof(text));
 
@@ -254,26 +99,27 @@ static int report_npud(struct npuctl *ctl, struct npu *n)
 		npuctl_err("status: %s", npu_last_error(n));
 		return ret;
 	}
-	if (npu_jv_parse(text, strlen(text), &root, why, sizeof(why)) != 0 ||
-	    root->type != NPU_JV_OBJECT) {
-		npu_jv_free(root);
-		npuctl_err("status: npud's report is not a JSON object: %s", why);
-		return -EPROTO;
-	}
 	if (ctl->json) {
+		struct npu_jv *root;
+
+		if (npu_jv_parse(text, strlen(text), &root, why, sizeof(why)) != 0 ||
+		    root->type != NPU_JV_OBJECT) {
+			npu_jv_free(root);
+			npuctl_err("status: npud's report is not a JSON object: %s", why);
+			return -EPROTO;
+		}
+		npu_jv_free(root);
 		fputs(text, stdout);
 		if (text[strlen(text) - 1] != '\n')
 			fputc('\n', stdout);
-	} else {
-		stats_from_json(root, &s);
-		print_text(&s);
+	} else if (npu_status_text(text, strlen(text), stdout, why, sizeof(why)) != 0) {
+		npuctl_err("status: npud's report is not a JSON object: %s", why);
+		return -EPROTO;
 	}
-	npu_jv_free(root);
 	fflush(stdout);
 	return 0;
 }
 
-/* Sleeps ms milliseconds, or until a signal asks to stop. */
 static void watch_sleep(uint32_t ms)
 {
 	uint64_t end = npuctl_now_us() + (uint64_t)ms * 1000u;
