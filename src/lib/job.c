@@ -10,8 +10,9 @@
 int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, unsigned n_bufs,
 	       uint32_t *job_id)
 {
+	/* struct npu_req_submit and its handles, spelled out (no struct ends in an array here). */
 	struct {
-		struct npu_req_submit s;
+		uint32_t cmd_handle, n_bufs;
 		uint32_t handles[NPU_PROTO_SUBMIT_MAX_BUFS];
 	} q;
 	struct npu_rsp_submit rs;
@@ -43,10 +44,11 @@ int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, 
 		npu_lib_fail(n, ret, "npu_submit: %s", bad);
 		goto out;
 	}
-	q.s.cmd_handle = cmd->handle;
-	q.s.n_bufs = n_bufs;
-	ret = npu_lib_call(n, NPU_OP_SUBMIT, &q, sizeof(q.s) + n_bufs * sizeof(uint32_t),
-			   sizeof(rs), NPU_LIB_REPLY_MS, &r);
+	q.cmd_handle = cmd->handle;
+	q.n_bufs = n_bufs;
+	ret = npu_lib_call(n, NPU_OP_SUBMIT, &q,
+			   sizeof(struct npu_req_submit) + n_bufs * sizeof(uint32_t), sizeof(rs),
+			   NPU_LIB_REPLY_MS, &r);
 	if (ret)
 		goto out;
 	memcpy(&rs, r.payload, sizeof(rs));
