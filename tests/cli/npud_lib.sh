@@ -51,3 +51,12 @@ stop_npud() {
 alive() {
 	kill -0 "$npud_pid" 2>/dev/null && ok || bad "$1: npud is gone"
 }
+
+# wait_for FILE TEXT: up to 20 s.
+wait_for() {
+	for _ in $(seq 200); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -9,14 +9,6 @@ set -u
 # shellcheck source=npud_lib.sh
 . "$(dirname "$0")/npud_lib.sh"
 
-# wait_for FILE TEXT: up to 20 s.
-wait_for() {
-	for _ in $(seq 200); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # status_check NAME PYTHON-EXPR: npud's status report (d), through a client of its own.
 status_check() {
 	python3 "$client" status "$sock" >"$tmp/status.json" 2>"$tmp/err" || {

@@ -9,14 +9,6 @@ set -u
 # shellcheck source=npud_lib.sh
 . "$(dirname "$0")/npud_lib.sh"
 
-# wait_for FILE TEXT: up to 20 s.
-wait_for() {
-	for _ in $(seq 200); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # Foreground: makes the socket's folder, serves, stops on SIGTERM with exit 0, removes its socket.
 sock=$tmp/run/npud.sock
