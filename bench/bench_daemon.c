@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ static uint64_t rss_kib(pid_t pid)
 struct client {
 	const char *sock;
 	pthread_barrier_t *start;
-	volatile int *stop;
+	atomic_int *stop;
 	unsigned max_jobs; /* 0: until stop */
 	double *lat_us;	   /* latencies, max_lat of them */
 	unsigned max_lat, n_lat;
@@ -135,7 +136,8 @@ static void *client_run(void *arg)
 	if (!ret)
 		ret = npu_batch_end(b);
 	pthread_barrier_wait(cl->start);
-	while (!ret && !*cl->stop && (!cl->max_jobs || cl->jobs < cl->max_jobs)) {
+	while (!ret && !atomic_load_explicit(cl->stop, memory_order_relaxed) &&
+	       (!cl->max_jobs || cl->jobs < cl->max_jobs)) {
 		uint64_t t0 = bench_now_ns();
 		uint32_t id, st = 0;
 
@@ -160,7 +162,7 @@ static int run_clients(const struct daemon *dm, unsigned n_clients, unsigned max
 	struct client *cl = calloc(n_clients, sizeof(*cl));
 	pthread_t *th = calloc(n_clients, sizeof(*th));
 	pthread_barrier_t start;
-	volatile int stop = 0;
+	atomic_int stop = 0;
 	unsigned max_lat = max_jobs ? max_jobs : 200000, started = 0, total_lat = 0;
 	double *all = NULL;
 	uint64_t t0, jobs = 0;
@@ -194,7 +196,7 @@ static int run_clients(const struct daemon *dm, unsigned n_clients, unsigned max
 		if (rss)
 			*rss = rss_kib(rss_pid);
 		sleep_us((uint64_t)(secs * 1e6 / 2));
-		stop = 1;
+		atomic_store_explicit(&stop, 1, memory_order_relaxed);
 	}
 	for (unsigned i = 0; i < n_clients; i++) {
 		pthread_join(th[i], NULL);

@@ -226,20 +226,56 @@ static bool npu_idle(struct npu_device *d)
 	return (npu_btrs_vpu_status(d) & want) == want;
 }
 
+static uint32_t global_mask_reg(const struct npu_device *d)
+{
+	return is_mtl(d) ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
+}
+
+/* Everything pending, with GLOBAL_INT_MASK set by the caller. */
+static uint32_t service(struct npu_device *d, uint32_t *btrs_out)
+{
+	uint32_t btrs = is_mtl(d) ? btrs_mtl_handle(d) : btrs_lnl_handle(d), ip = 0;
+
+	if (!btrs || !npu_idle(d))
+		ip = ip_handle(d);
+	*btrs_out = btrs;
+	return ip;
+}
+
 uint32_t npu_irq_handle(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
-	uint32_t global = is_mtl(d) ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
-	uint32_t btrs, ip = 0;
+	uint32_t btrs, ip;
 
-	REGB_WR32(m, global, NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
-	btrs = is_mtl(d) ? btrs_mtl_handle(d) : btrs_lnl_handle(d);
-	if (!btrs || !npu_idle(d))
-		ip = ip_handle(d);
+	REGB_WR32(m, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
+	ip = service(d, &btrs);
 	/* Unmasking re-sends the interrupt if anything is still pending (§2.6 step 4). */
-	REGB_WR32(m, global, NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
+	REGB_WR32(m, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
 	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
 	return ip;
+}
+
+void npu_irq_poll_begin(struct npu_device *d)
+{
+	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
+}
+
+bool npu_irq_poll(struct npu_device *d)
+{
+	uint32_t s = REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0), btrs, ip;
+
+	/* All-ones (a device gone) is the interrupt service's to report. */
+	if (s != NPU_REG_IO_ERROR && !(s & NPU_37XX_ICB_STATUS_0_HANDLED))
+		return false;
+	ip = service(d, &btrs);
+	npu_trace(IRQ, "polled: buttress 0x%x, ICB 0x%x", btrs, ip);
+	return true;
+}
+
+void npu_irq_poll_end(struct npu_device *d)
+{
+	/* As at the end of a service: anything still pending is signalled now. */
+	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
 }
 
 int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)

@@ -22,6 +22,7 @@
 #include "hw/regs_37xx.h"
 #include "hw/regs_40xx.h"
 #include "hw/timeouts.h"
+#include "util/cpu_relax.h"
 #include "util/log.h"
 
 /* The TDR period; 0 (a caller that cleared it) means the Linux default. */
@@ -294,6 +295,14 @@ int npu_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status)
 	return 0;
 }
 
+/* The wait's first phase (npu_device_poll) ends when the job is no longer queued. */
+static bool job_left_queue(void *arg)
+{
+	const struct npu_job *job = arg;
+
+	return job->state != NPU_JOB_QUEUED;
+}
+
 int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32_t *status)
 {
 	struct npu_device *d = c->dev;
@@ -303,6 +312,16 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 
 	if (npu_job_id_ctx(job_id) != c->id || job->state == NPU_JOB_FREE || job->id != job_id)
 		return -ENOENT;
+	/*
+	 * First the device is polled, so a short job's completion is seen
+	 * without an interrupt's wake-up; each service that finds something is
+	 * followed by the checks below, and the interrupt takes over once the
+	 * window has passed.
+	 */
+	for (uint64_t end = npu_now_ns(d->plat) + d->poll_ns, now;
+	     job->state == NPU_JOB_QUEUED && d->state == NPU_DEV_READY && !c->faulted &&
+	     !d->need_recovery && (now = npu_now_ns(d->plat)) < end && now < deadline;)
+		npu_device_poll(d, end - now, job_left_queue, job);
 	for (;;) {
 		uint64_t now, until, wait_ns;
 		int ret;

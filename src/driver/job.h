@@ -162,6 +162,18 @@ int npu_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status);
  */
 void npu_device_irq(struct npu_device *d);
 uint64_t npu_device_service(struct npu_device *d);
+/*
+ * The fast path of an event loop with jobs in flight: polls the device (its
+ * interrupt masked meanwhile) for up to window_ns and services what it finds,
+ * as npu_device_irq would; stop (may be NULL), asked every few polls, ends it
+ * early (the loop's other sources have something). True when it serviced;
+ * npu_device_service and the loop's progress then follow as after an
+ * interrupt. Nothing is lost either way: what comes after the window raises
+ * the interrupt as usual.
+ */
+bool npu_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg);
+/* Pause instructions between two polls of the device: the bus is not hammered. */
+#define NPU_POLL_RELAX 8u
 
 /*
  * A file descriptor for the buffer's memory, to share it with another

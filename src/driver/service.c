@@ -10,6 +10,7 @@
 #include "driver/device.h"
 #include "driver/irq.h"
 #include "driver/job.h"
+#include "util/cpu_relax.h"
 #include "util/log.h"
 
 void npu_device_irq(struct npu_device *d)
@@ -23,6 +24,30 @@ void npu_device_irq(struct npu_device *d)
 	}
 	npu_irq_handle(d);
 	p->ops->irq_ack(p);
+}
+
+bool npu_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg)
+{
+	struct npu_platform *p = d->plat;
+	uint64_t end;
+	bool serviced = false;
+
+	if (d->state != NPU_DEV_READY || !window_ns)
+		return false;
+	end = npu_now_ns(p) + window_ns;
+	npu_irq_poll_begin(d);
+	for (unsigned i = 1;; i++) {
+		if (npu_irq_poll(d)) {
+			serviced = true;
+			break;
+		}
+		for (unsigned k = 0; k < NPU_POLL_RELAX; k++)
+			npu_cpu_relax();
+		if (i % 16 == 0 && ((stop && stop(arg)) || npu_now_ns(p) >= end))
+			break;
+	}
+	npu_irq_poll_end(d);
+	return serviced;
 }
 
 uint64_t npu_device_service(struct npu_device *d)

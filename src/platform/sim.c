@@ -166,6 +166,28 @@ static const struct npu_platform_ops sim_ops = {
 	.close = sim_close,
 };
 
+/*
+ * NPU_SIM_POLL_US: how long the simulated firmware polls for work before it
+ * sleeps (0: it never polls). Unset or not a number up to 1 s: the default.
+ */
+static uint32_t sim_poll_us(void)
+{
+	const char *v = getenv("NPU_SIM_POLL_US");
+	char *end;
+	unsigned long us;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	us = strtoul(v, &end, 10);
+	if (errno || *end || us > 1000000ul || v[0] == '-') {
+		npu_warn(SIM, "NPU_SIM_POLL_US=%s is not 0 to 1000000: the default (%u us)", v,
+			 NPU_SIM_POLL_US_DEFAULT);
+		return 0;
+	}
+	return us ? (uint32_t)us : NPU_SIM_POLL_NONE;
+}
+
 int npu_platform_sim_open(const struct npu_platform_config *cfg, enum npu_gen gen,
 			  struct npu_platform **out)
 {
@@ -190,6 +212,7 @@ int npu_platform_sim_open(const struct npu_platform_config *cfg, enum npu_gen ge
 	sc.fault = cfg->fault;
 	sc.fw_file = cfg->sim_fw_file;
 	sc.fw_file_size = cfg->sim_fw_file_size;
+	sc.poll_us = sim_poll_us();
 	ret = npu_sim_create(&sc, &sp->sim);
 	if (ret) {
 		free(sp);

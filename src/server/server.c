@@ -365,6 +365,14 @@ void npu_server_irq(struct npu_server *s)
 	progress_all(s);
 }
 
+bool npu_server_poll(struct npu_server *s, bool (*stop)(void *arg), void *arg)
+{
+	if (!npu_device_poll(s->dev, s->dev->poll_ns, stop, arg))
+		return false;
+	progress_all(s);
+	return true;
+}
+
 int npu_server_tick(struct npu_server *s)
 {
 	uint64_t next = progress_all(s);

@@ -97,6 +97,13 @@ int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len);
 /* The device's interrupt fd (-1: none) and its service. */
 int npu_server_irq_fd(const struct npu_server *s);
 void npu_server_irq(struct npu_server *s);
+/*
+ * With jobs in flight: polls the device for up to its poll window
+ * (npu_device_poll; none when the device was set up without one), stop asked
+ * now and then; when it serviced something, the clients' waits progress as
+ * after npu_server_irq. True then.
+ */
+bool npu_server_poll(struct npu_server *s, bool (*stop)(void *arg), void *arg);
 
 /*
  * Timers: hang detection, WAIT timeouts, deferred recoveries, completions.

@@ -275,6 +275,14 @@ static unsigned fill_pfds(struct npu_unix *u, int stop_fd, bool accepting, bool 
 	return UNIX_FIXED_FDS + u->n_conns;
 }
 
+/* npu_server_poll's stop: a socket (or the stop fd) has something. */
+static bool fds_ready(void *arg)
+{
+	struct npu_unix *u = arg;
+
+	return poll(u->pfds, u->poll_n, 0) > 0;
+}
+
 /* One turn: waits for something to happen (at most max_ms; -1: no limit) and handles it. */
 static int turn(struct npu_unix *u, int stop_fd, bool serving, int max_ms, bool *stop)
 {
@@ -284,6 +292,8 @@ static int turn(struct npu_unix *u, int stop_fd, bool serving, int max_ms, bool 
 	unsigned old = u->n_conns;
 	int r;
 
+	u->poll_n = n;
+
 	/* Stopping, and the tick saw the last job in flight end: nothing to wait for. */
 	if (!serving && !npu_server_jobs_queued(u->srv))
 		return 0;
@@ -291,6 +301,13 @@ static int turn(struct npu_unix *u, int stop_fd, bool serving, int max_ms, bool 
 		timeout = timeout < 0 || timeout > 100 ? 100 : timeout;
 	if (max_ms >= 0 && (timeout < 0 || timeout > max_ms))
 		timeout = max_ms;
+	/*
+	 * Jobs in flight and nothing else to do: the device is polled first, so
+	 * a short job's completion reaches its client without the interrupt's
+	 * wake-up. The sockets are looked at now and then meanwhile.
+	 */
+	if (timeout != 0 && npu_server_jobs_queued(u->srv) && npu_server_poll(u->srv, fds_ready, u))
+		timeout = 0;
 	r = poll(u->pfds, n, timeout);
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;

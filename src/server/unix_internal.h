@@ -40,6 +40,7 @@ struct npu_unix {
 	unsigned n_conns, max_conns;
 	unsigned next_id;
 	struct pollfd *pfds;
+	unsigned poll_n;				     /* entries of pfds in use this turn */
 	struct unix_ratelimit warn_client;		     /* what a client did */
 	struct unix_ratelimit warn_refused;		     /* connections refused */
 	uint64_t rbuf[NPU_PROTO_REQ_MAX / sizeof(uint64_t)]; /* one request, aligned */

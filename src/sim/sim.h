@@ -31,7 +31,17 @@ struct npu_sim_config {
 	 */
 	const uint8_t *fw_file;
 	size_t fw_file_size;
+	/*
+	 * How long the firmware polls its doorbells and IPC FIFO after its last
+	 * piece of work before it sleeps until the next kick, in µs: a job rung
+	 * inside the window starts without a wake-up. 0: NPU_SIM_POLL_US_DEFAULT;
+	 * NPU_SIM_POLL_NONE: it sleeps at once.
+	 */
+	uint32_t poll_us;
 };
+
+#define NPU_SIM_POLL_US_DEFAULT 100u
+#define NPU_SIM_POLL_NONE	UINT32_MAX
 
 int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out);
 void npu_sim_destroy(struct npu_sim *sim);

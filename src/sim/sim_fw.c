@@ -32,6 +32,7 @@
 #include "sim/sim_internal.h"
 #include "sim/sim_jobs.h"
 #include "util/bytes.h"
+#include "util/cpu_relax.h"
 #include "util/log.h"
 
 #define BOOT_LATENCY_US	      500u    /* a quick firmware start */
@@ -40,6 +41,7 @@
 #define PAGE		      4096u
 #define RERUN_NS	      1000000L /* blocked work is looked at again after 1 ms */
 #define STATUS_OFFSET	      12u      /* of the status in an IPC header and in a JSM message */
+#define POLL_YIELD_NS	      20000u   /* polling gives its core away this often */
 #define RX_SLOTS_MAX	      1024u /* slots used per RX area: bounds the search for a free one */
 
 /* Reads the ROM's header with the reference layout (hw/fw_header.h), not the driver's parser. */
@@ -308,12 +310,56 @@ static bool serve(struct npu_sim *s)
 	return again || s->ip.to_fw.fill != 0;
 }
 
+/*
+ * Idle, lock held: polls the kick counter with the lock let go for up to
+ * poll_ns, as a firmware that spins on its doorbells for a while after work
+ * before it enters its low-power wait. True when a kick came. The host bumps
+ * the counter under the lock, so one that comes after the lock is taken back
+ * is seen by the caller's cond_wait, never lost.
+ */
+static bool poll_kicks(struct npu_sim *s)
+{
+	unsigned k0 = atomic_load_explicit(&s->fw.kicks, memory_order_relaxed);
+	uint64_t end, next_yield;
+	bool kicked = false;
+
+	if (!s->fw.poll_ns)
+		return false;
+	end = sim_now_ns() + s->fw.poll_ns;
+	next_yield = end - s->fw.poll_ns + POLL_YIELD_NS;
+	pthread_mutex_unlock(&s->lock);
+	for (unsigned i = 1;; i++) {
+		if (atomic_load_explicit(&s->fw.kicks, memory_order_acquire) != k0) {
+			kicked = true;
+			break;
+		}
+		npu_cpu_relax();
+		/* Now and then the time; every 20 us the other threads of this core. */
+		if (i % 256 == 0) {
+			uint64_t now = sim_now_ns();
+
+			if (now >= end)
+				break;
+			if (now >= next_yield) {
+				sched_yield();
+				next_yield = now + POLL_YIELD_NS;
+			}
+		}
+	}
+	pthread_mutex_lock(&s->lock);
+	return kicked || atomic_load_explicit(&s->fw.kicks, memory_order_relaxed) != k0;
+}
+
 /* Waits for a kick; with soon, for 1 ms at most (a kick is not what unblocks a fence). */
 static void wait_for_work(struct npu_sim *s, bool soon)
 {
 	struct timespec ts;
 
 	if (!soon) {
+		if (s->fw.state == SIM_FW_READY && !s->fw.quit && poll_kicks(s))
+			return;
+		if (s->fw.quit || s->fw.start_pending)
+			return;
 		pthread_cond_wait(&s->fw.wake, &s->lock);
 		return;
 	}
@@ -384,6 +430,10 @@ int sim_fw_init(struct npu_sim *s, const struct npu_sim_config *cfg)
 
 	memset(&s->fw, 0, sizeof(s->fw));
 	memset(&s->rom, 0, sizeof(s->rom));
+	s->fw.poll_ns =
+	    cfg->poll_us == NPU_SIM_POLL_NONE
+		? 0
+		: (uint64_t)(cfg->poll_us ? cfg->poll_us : NPU_SIM_POLL_US_DEFAULT) * 1000u;
 	if (!file) {
 		ret = npu_fw_synth_build(cfg->gen, &s->rom.owned, &size);
 		if (ret)
@@ -454,5 +504,6 @@ void sim_fw_stop(struct npu_sim *s)
 
 void sim_fw_kick(struct npu_sim *s)
 {
+	atomic_fetch_add_explicit(&s->fw.kicks, 1u, memory_order_release);
 	pthread_cond_signal(&s->fw.wake);
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
+#include "util/cpu_relax.h"
 #include "sim/sim_cmd.h"
 #include "sim/sim_mmu.h"
 
@@ -124,6 +125,12 @@ struct sim_fw {
 	bool thread_running;
 	pthread_cond_t wake;
 	bool quit;
+	/*
+	 * Bumped (under the lock) by every kick: the firmware polls it, without
+	 * the lock, for poll_ns after its last work before it sleeps on `wake`.
+	 */
+	atomic_uint kicks;
+	uint64_t poll_ns;
 	bool yield;	  /* the job engine used its time slice: let the host have the lock */
 	uint32_t rr_next; /* the queue the next slice starts with (doorbell - first doorbell) */
 	enum sim_fw_state state;
@@ -143,6 +150,8 @@ struct sim_fw {
 	uint64_t heartbeat; /* advances while the firmware makes progress */
 	uint64_t jobs_done;
 	struct sim_queue queues[SIM_DOORBELLS]; /* by doorbell id */
+	/* Doorbells registered at some point: set by REGISTER_DB, cleared lazily by the scheduler. */
+	uint64_t queue_map[SIM_DOORBELLS / 64];
 	bool hung;	      /* fault hang-job: a job was taken; the heartbeat is frozen */
 	bool wake_monotonic;  /* `wake` times its waits on CLOCK_MONOTONIC */
 	uint32_t power_level; /* SET_POWER_LEVEL (sim_jsm.c) */
@@ -289,10 +298,25 @@ void sim_fwlog_state_dump(struct npu_sim *s);
  * slice early and hands the lock over, as silicon answers the bus while it
  * computes.
  */
+#define SIM_LOCK_SPINS 4000u /* about 100 us of pause instructions */
+
 static inline void sim_host_lock(struct npu_sim *s)
 {
+	/*
+	 * A bus access does not sleep: the lock is tried for a while first
+	 * (the firmware holds it for a few microseconds per message or NOP),
+	 * and only then waited for.
+	 */
+	if (pthread_mutex_trylock(&s->lock) == 0)
+		return;
 	atomic_fetch_add_explicit(&s->host_waiting, 1u, memory_order_relaxed);
+	for (unsigned i = 0; i < SIM_LOCK_SPINS; i++) {
+		if (pthread_mutex_trylock(&s->lock) == 0)
+			goto locked;
+		npu_cpu_relax();
+	}
 	pthread_mutex_lock(&s->lock);
+locked:
 	atomic_fetch_sub_explicit(&s->host_waiting, 1u, memory_order_relaxed);
 }
 

@@ -27,6 +27,8 @@
  */
 #define STEP_BUDGET  4096u
 #define STEP_TIME_NS 1000000u
+/* A host access waiting for the lock ends a slice once it has run this long. */
+#define SLICE_MIN_NS 20000u
 #define SSID_MAX     255u
 
 enum step {
@@ -63,6 +65,7 @@ uint32_t sim_jobs_register(struct npu_sim *s, uint32_t db, uint64_t jobq_va, uin
 			q->job_id);
 	queue_forget(q);
 	q->registered = true;
+	s->fw.queue_map[db / 64] |= 1ull << (db % 64);
 	q->jobq_va = jobq_va;
 	q->jobq_size = jobq_size;
 	q->ssid = ssid;
@@ -264,7 +267,7 @@ static void take_doorbells(struct npu_sim *s)
 bool sim_jobs_run(struct npu_sim *s)
 {
 	unsigned budget = STEP_BUDGET;
-	uint64_t until = sim_now_ns() + STEP_TIME_NS;
+	uint64_t start = sim_now_ns(), until = start + STEP_TIME_NS, now;
 	bool progress, wait;
 
 	take_doorbells(s);
@@ -276,7 +279,13 @@ bool sim_jobs_run(struct npu_sim *s)
 				      (s->fw.rr_next + i) % (SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
 			struct sim_queue *q = &s->fw.queues[db];
 
-			if (!q->registered || !(q->active || q->running))
+			if (!(s->fw.queue_map[db / 64] & (1ull << (db % 64))))
+				continue;
+			if (!q->registered) {
+				s->fw.queue_map[db / 64] &= ~(1ull << (db % 64));
+				continue;
+			}
+			if (!(q->active || q->running))
 				continue;
 			switch (queue_step(s, db, q, until)) {
 			case STEP_PROGRESS:
@@ -288,7 +297,9 @@ bool sim_jobs_run(struct npu_sim *s)
 			case STEP_IDLE:
 				break;
 			}
-			if (--budget == 0 || sim_now_ns() >= until || sim_host_waiting(s)) {
+			now = sim_now_ns();
+			if (--budget == 0 || now >= until ||
+			    (sim_host_waiting(s) && now >= start + SLICE_MIN_NS)) {
 				s->fw.rr_next = (db + 1 - NPU_DOORBELL_ID_MIN) %
 						(SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
 				s->fw.yield = true;

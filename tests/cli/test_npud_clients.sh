@@ -75,7 +75,7 @@ else
 		[[ $rc -eq 0 ]] && ok || bad "npuctl copy $i: exit $rc: $(cat "$tmp/copy$i")"
 		cmp -s "$tmp/in$i" "$tmp/out$i" && ok || bad "npuctl copy $i: the bytes that came back differ"
 	done
-	# A 64 MiB copy killed while its job runs (or its buffers are filled): all of it reclaimed.
+	# A 64 MiB copy killed once its buffers are there (or its job runs): all of it reclaimed.
 	head -c $((64 * 1024 * 1024)) /dev/urandom >"$tmp/big"
 	python3 "$client" status "$sock" >"$tmp/status.json" 2>"$tmp/err"
 	base=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['memory_used_bytes'])" "$tmp/status.json")
