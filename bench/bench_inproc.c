@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_rig.h"
 #include "driver/cmdbuf.h"
 #include "driver/device.h"
 #include "driver/fw_image.h"
@@ -19,13 +20,7 @@
 
 #define WAIT_US 10000000u
 
-struct rig {
-	struct npu_platform *plat;
-	struct npu_device d;
-	bool open;
-};
-
-static int rig_open(const struct bench_cfg *c, struct rig *r, bool boot)
+int bench_rig_open(const struct bench_cfg *c, struct bench_rig *r, bool boot)
 {
 	struct npu_platform_config pcfg = { .device = "sim", .gen = c->gen };
 	struct npu_device_config dcfg = { .fw_path = NULL };
@@ -46,7 +41,7 @@ static int rig_open(const struct bench_cfg *c, struct rig *r, bool boot)
 	return boot ? npu_device_boot(&r->d) : 0;
 }
 
-static void rig_close(struct rig *r)
+void bench_rig_close(struct bench_rig *r)
 {
 	if (r->open)
 		npu_device_close(&r->d);
@@ -60,7 +55,7 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 {
 	uint8_t *file = NULL;
 	size_t size = 0;
-	struct rig r;
+	struct bench_rig r;
 	struct npu_dma dma = { 0 };
 	struct npu_fw_image img;
 	struct npu_fw_error err;
@@ -73,7 +68,7 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 			 : npu_fw_synth_build(c->gen, &file, &size);
 	if (ret)
 		return ret;
-	ret = rig_open(c, &r, false);
+	ret = bench_rig_open(c, &r, false);
 	drv = calloc(runs, sizeof(double));
 	base = calloc(runs, sizeof(double));
 	if (!ret && (!drv || !base))
@@ -111,7 +106,7 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 		    rb.median > 0 ? rd.median / rb.median : 0);
 	}
 	npu_dma_free(r.plat, &dma);
-	rig_close(&r);
+	bench_rig_close(&r);
 	free(drv);
 	free(base);
 	free(file);
@@ -123,8 +118,8 @@ int bench_boot(const struct bench_cfg *c, struct npu_json *j)
 	unsigned runs = c->runs * 2;
 	double *v = calloc(runs, sizeof(double));
 	struct bench_range rr;
-	struct rig r;
-	int ret = v ? rig_open(c, &r, false) : -ENOMEM;
+	struct bench_rig r;
+	int ret = v ? bench_rig_open(c, &r, false) : -ENOMEM;
 
 	for (unsigned i = 0; i < runs && !ret; i++) {
 		uint64_t t0 = bench_now_ns();
@@ -147,14 +142,13 @@ int bench_boot(const struct bench_cfg *c, struct npu_json *j)
 			  rr.median, rr.p99, runs);
 	}
 	if (v)
-		rig_close(&r);
+		bench_rig_close(&r);
 	free(v);
 	return ret;
 }
 
-/* A command buffer of one NOP, or of one COPY of n bytes. */
-static int make_cmd(struct npu_ctx *ctx, enum npu_gen gen, uint64_t dst, uint64_t src, size_t n,
-		    struct npu_bo **out)
+int bench_make_cmd(struct npu_ctx *ctx, enum npu_gen gen, uint64_t dst, uint64_t src, size_t n,
+		   struct npu_bo **out)
 {
 	struct npu_cmdbuf cb;
 	int ret =
@@ -213,14 +207,14 @@ static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs
 int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 {
 	unsigned runs = c->runs;
-	double *rtt = calloc(runs, sizeof(double)), *cpu = calloc(runs, sizeof(double));
+	double *rtt = calloc(runs, sizeof(double));
 	double *tput = calloc(runs, sizeof(double)), *copy = calloc(runs, sizeof(double));
-	struct bench_range r_rtt, r_cpu, r_tput, r_copy, r_spsc;
+	struct bench_range r_rtt, r_tput, r_copy, r_spsc;
 	struct npu_ctx *ctx = NULL;
 	struct npu_bo *nop = NULL, *cpy = NULL, *src = NULL, *dst = NULL;
 	double mc = 0;
-	struct rig r;
-	int ret = rtt && cpu && tput && copy ? rig_open(c, &r, true) : -ENOMEM;
+	struct bench_rig r;
+	int ret = rtt && tput && copy ? bench_rig_open(c, &r, true) : -ENOMEM;
 
 	if (!ret)
 		ret = npu_ctx_create(&r.d, &ctx);
@@ -229,20 +223,19 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 	if (!ret)
 		ret = npu_bo_create(ctx, c->copy_bytes, 0, 0, &dst);
 	if (!ret)
-		ret = make_cmd(ctx, r.d.gen, 0, 0, 0, &nop);
+		ret = bench_make_cmd(ctx, r.d.gen, 0, 0, 0, &nop);
 	if (!ret)
-		ret = make_cmd(ctx, r.d.gen, dst->va, src->va, c->copy_bytes, &cpy);
+		ret = bench_make_cmd(ctx, r.d.gen, dst->va, src->va, c->copy_bytes, &cpy);
 	if (!ret) {
 		memset(src->dma.cpu, 0x5A, c->copy_bytes);
 		ret = run_job(ctx, nop); /* doorbell registration out of the way */
 	}
 	for (unsigned i = 0; i < runs && !ret; i++) {
-		uint64_t t0 = bench_now_ns(), c0 = bench_thread_cpu_ns();
+		uint64_t t0 = bench_now_ns();
 
 		for (unsigned k = 0; k < c->jobs && !ret; k++)
 			ret = run_job(ctx, nop);
 		rtt[i] = (double)(bench_now_ns() - t0) / c->jobs;
-		cpu[i] = (double)(bench_thread_cpu_ns() - c0) / c->jobs;
 		if (!ret)
 			ret = nop_throughput(ctx, nop, c->jobs * 4, &tput[i]);
 		t0 = bench_now_ns();
@@ -259,14 +252,12 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		ret = bench_spsc_rtt_ns(20000, runs, &r_spsc);
 	if (!ret) {
 		bench_range(rtt, runs, &r_rtt);
-		bench_range(cpu, runs, &r_cpu);
 		bench_range(tput, runs, &r_tput);
 		bench_range(copy, runs, &r_copy);
 		bench_say(
 		    c,
 		    "job_rtt     %9.0f ns  (two threads handing a descriptor: %.0f ns; ratio %.1f)",
 		    r_rtt.median, r_spsc.median, r_rtt.median / r_spsc.median);
-		bench_say(c, "driver CPU  %9.0f ns  per job", r_cpu.median);
 		bench_say(c, "NOP jobs    %9.0f /s  with full queues", r_tput.median);
 		bench_say(c, "COPY        %9.2f GB/s (memcpy %.2f GB/s; ratio %.2f)", r_copy.median,
 			  mc, mc > 0 ? r_copy.median / mc : 0);
@@ -275,8 +266,6 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		npu_json_double(j, "spsc_rtt_ns", r_spsc.median);
 		npu_json_double(j, "ratio", r_rtt.median / r_spsc.median);
 		npu_json_obj_end(j);
-		npu_json_double(j, "driver_cpu_per_job_ns", r_cpu.median);
-		bench_range_json(j, "driver_cpu_per_job_ns_range", &r_cpu);
 		npu_json_obj_begin(j, "throughput");
 		bench_range_json(j, "nop_jobs_per_s", &r_tput);
 		bench_range_json(j, "copy_gbps", &r_copy);
@@ -286,10 +275,9 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		npu_json_obj_end(j);
 	}
 	npu_ctx_destroy(ctx);
-	if (rtt && cpu && tput && copy)
-		rig_close(&r);
+	if (rtt && tput && copy)
+		bench_rig_close(&r);
 	free(rtt);
-	free(cpu);
 	free(tput);
 	free(copy);
 	return ret;

@@ -129,8 +129,8 @@ struct sim_fw {
 	 * Bumped (under the lock) by every kick: the firmware polls it, without
 	 * the lock, for poll_ns after its last work before it sleeps on `wake`.
 	 */
-	atomic_uint kicks;
-	uint64_t poll_ns;
+	_Alignas(64) atomic_uint kicks;
+	_Alignas(64) uint64_t poll_ns;
 	bool yield;	  /* the job engine used its time slice: let the host have the lock */
 	uint32_t rr_next; /* the queue the next slice starts with (doorbell - first doorbell) */
 	enum sim_fw_state state;
@@ -166,10 +166,15 @@ struct sim_fw {
 };
 
 struct npu_sim {
-	pthread_mutex_t lock;
+	/*
+	 * The lock and the counters host threads write go on cache lines of
+	 * their own: a host polling a register must not keep taking away the
+	 * line the firmware reads its state from.
+	 */
+	_Alignas(64) pthread_mutex_t lock;
 	/* Host threads waiting for the lock (sim_host_lock): the firmware thread lets them in. */
-	atomic_uint host_waiting;
-	enum npu_gen gen;
+	_Alignas(64) atomic_uint host_waiting;
+	_Alignas(64) enum npu_gen gen;
 	enum npu_sim_fault fault;
 
 	/* The "physical" memory the driver's DMA buffers live in. */

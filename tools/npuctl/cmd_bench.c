@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../bench/bench.h"
+#include "../../bench/bench_rig.h"
 #include "cli.h"
 #include "util/json.h"
 
@@ -122,6 +123,10 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	if (!ret) {
 		bench_progress(&c, "jobs");
 		ret = bench_jobs(&c, &j);
+	}
+	if (!ret) {
+		bench_progress(&c, "driver CPU per job");
+		ret = bench_driver_cpu(&c, &j);
 	}
 	if (!ret && c.npud) {
 		bench_progress(&c, "npud: %s", c.npud);
