@@ -101,7 +101,7 @@ static int wait_device(struct npu_platform *p)
 }
 
 struct cpu_run {
-	double ns, device_ns, reads, writes;
+	double ns, submit_ns, device_ns, reads, writes;
 };
 
 /*
@@ -110,14 +110,14 @@ struct cpu_run {
  * other is in the driver's pieces, and is taken off with the clock's cost.
  */
 static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop, unsigned jobs,
-		   double clock_ns, double *v, double *dev, struct cpu_run *out)
+		   double clock_ns, double *v, double *dev, double *sub, struct cpu_run *out)
 {
-	struct bench_range rr, rd;
+	struct bench_range rr, rd, rs;
 	uint64_t reads = 0, writes = 0;
 	int ret = 0;
 
 	for (unsigned i = 0; i < jobs && !ret; i++) {
-		uint64_t r0 = n_reads, w0 = n_writes, in0, t[6];
+		uint64_t r0 = n_reads, w0 = n_writes, in0, in1, t[6];
 		uint32_t id, st = 1;
 		double n_acc;
 
@@ -127,6 +127,9 @@ static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop,
 		t[1] = bench_now_ns();
 		if (ret)
 			break;
+		in1 = inside_ns;
+		n_acc = (double)(n_reads - r0 + n_writes - w0);
+		sub[i] = (double)(t[1] - t[0]) - clock_ns - (double)(in1 - in0) - n_acc * clock_ns;
 		t[2] = bench_now_ns();
 		npu_irq_poll_begin(&r->d);
 		t[3] = bench_now_ns();
@@ -148,6 +151,8 @@ static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop,
 		return ret;
 	bench_range(v, jobs, &rr);
 	bench_range(dev, jobs, &rd);
+	bench_range(sub, jobs, &rs);
+	out->submit_ns = rs.median;
 	out->ns = rr.median;
 	out->device_ns = rd.median;
 	out->reads = (double)reads / jobs;
@@ -162,11 +167,12 @@ int bench_driver_cpu(const struct bench_cfg *c, struct npu_json *j)
 	struct npu_ctx *ctx = NULL;
 	struct npu_bo *nop = NULL;
 	double *v = calloc(c->jobs, sizeof(double)), *dev = calloc(c->jobs, sizeof(double));
+	double *sub = calloc(c->jobs, sizeof(double));
 	double *runs = calloc(c->runs, sizeof(double)), clock_ns = clock_cost_ns();
 	struct cpu_run last = { 0 };
 	struct bench_range rr;
 	uint32_t id, st;
-	int ret = v && dev && runs ? bench_rig_open(c, &r, true) : -ENOMEM;
+	int ret = v && dev && sub && runs ? bench_rig_open(c, &r, true) : -ENOMEM;
 
 	if (!ret)
 		ret = npu_ctx_create(&r.d, &ctx);
@@ -187,7 +193,7 @@ int bench_driver_cpu(const struct bench_cfg *c, struct npu_json *j)
 		r.plat->ops = &shim;
 	}
 	for (unsigned i = 0; i < c->runs && !ret; i++) {
-		ret = cpu_run(&r, ctx, nop, c->jobs, clock_ns, v, dev, &last);
+		ret = cpu_run(&r, ctx, nop, c->jobs, clock_ns, v, dev, sub, &last);
 		runs[i] = last.ns;
 	}
 	if (real_ops)
@@ -197,6 +203,7 @@ int bench_driver_cpu(const struct bench_cfg *c, struct npu_json *j)
 		npu_json_double(j, "driver_cpu_per_job_ns", rr.median);
 		npu_json_obj_begin(j, "driver_cpu");
 		bench_range_json(j, "per_job_ns", &rr);
+		npu_json_double(j, "submit_ns", last.submit_ns);
 		npu_json_double(j, "register_access_ns_per_job", last.device_ns);
 		npu_json_double(j, "register_reads_per_job", last.reads);
 		npu_json_double(j, "register_writes_per_job", last.writes);
@@ -208,11 +215,12 @@ int bench_driver_cpu(const struct bench_cfg *c, struct npu_json *j)
 			  rr.median, last.reads, last.writes, last.device_ns);
 	}
 	npu_ctx_destroy(ctx);
-	if (v && dev && runs)
+	if (v && dev && sub && runs)
 		bench_rig_close(&r);
 	real_ops = NULL;
 	free(v);
 	free(dev);
+	free(sub);
 	free(runs);
 	return ret;
 }
