@@ -35,13 +35,28 @@
 static const struct npu_platform_ops *real_ops;
 static uint64_t n_reads, n_writes, inside_ns;
 
+/* After an access that began at t0. */
+static void took(uint64_t t0, uint64_t *count)
+{
+	inside_ns += bench_now_ns() - t0;
+	(*count)++;
+}
+
 static uint32_t shim_read32(struct npu_platform *p, unsigned bar, uint64_t off)
 {
 	uint64_t t0 = bench_now_ns();
 	uint32_t v = real_ops->read32(p, bar, off);
 
-	inside_ns += bench_now_ns() - t0;
-	n_reads++;
+	took(t0, &n_reads);
+	return v;
+}
+
+static uint64_t shim_read64(struct npu_platform *p, unsigned bar, uint64_t off)
+{
+	uint64_t t0 = bench_now_ns();
+	uint64_t v = real_ops->read64(p, bar, off);
+
+	took(t0, &n_reads);
 	return v;
 }
 
@@ -50,18 +65,7 @@ static void shim_write32(struct npu_platform *p, unsigned bar, uint64_t off, uin
 	uint64_t t0 = bench_now_ns();
 
 	real_ops->write32(p, bar, off, val);
-	inside_ns += bench_now_ns() - t0;
-	n_writes++;
-}
-
-static uint64_t shim_read64(struct npu_platform *p, unsigned bar, uint64_t off)
-{
-	uint64_t t0 = bench_now_ns();
-	uint64_t v = real_ops->read64(p, bar, off);
-
-	inside_ns += bench_now_ns() - t0;
-	n_reads++;
-	return v;
+	took(t0, &n_writes);
 }
 
 static void shim_write64(struct npu_platform *p, unsigned bar, uint64_t off, uint64_t val)
@@ -69,8 +73,7 @@ static void shim_write64(struct npu_platform *p, unsigned bar, uint64_t off, uin
 	uint64_t t0 = bench_now_ns();
 
 	real_ops->write64(p, bar, off, val);
-	inside_ns += bench_now_ns() - t0;
-	n_writes++;
+	took(t0, &n_writes);
 }
 
 /* What one clock read costs: the median gap between two reads in a row. */
