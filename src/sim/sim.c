@@ -28,6 +28,7 @@
 #endif
 
 #include "hw/pci_ids.h"
+#include "hw/regs_37xx.h"
 #include "sim/sim_internal.h"
 #include "util/log.h"
 
@@ -103,6 +104,8 @@ static void irq_drain(struct npu_sim *s)
 void sim_irq_update(struct npu_sim *s)
 {
 	bool level = irq_level(s);
+
+	atomic_store_explicit(&s->icb_status0, (uint32_t)s->ip.icb_status, memory_order_release);
 
 	if (level && !s->irq_line) {
 		npu_trace(SIM, "interrupt line raised (icb 0x%llx, btrs 0x%x)",
@@ -311,6 +314,15 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 {
 	uint32_t val = SIM_ALL_ONES32;
 
+	/*
+	 * The interrupt status, which a polling host reads most: from its mirror,
+	 * without the lock, as the silicon answers it while the firmware works.
+	 * Everything the firmware wrote before raising the bit is visible after.
+	 */
+	if (bar == NPU_PCI_BAR_REGV && off == NPU_37XX_HOST_SS_ICB_STATUS_0)
+		return sim->fault == NPU_SIM_FAULT_DEAD_MMIO
+			   ? SIM_ALL_ONES32
+			   : atomic_load_explicit(&sim->icb_status0, memory_order_acquire);
 	sim_host_lock(sim);
 	if (access_ok(sim, bar, off, 4, 'R'))
 		val = bus_read32(sim, bar, off);

@@ -174,6 +174,11 @@ struct npu_sim {
 	_Alignas(64) pthread_mutex_t lock;
 	/* Host threads waiting for the lock (sim_host_lock): the firmware thread lets them in. */
 	_Alignas(64) atomic_uint host_waiting;
+	/*
+	 * ICB_STATUS_0 as sim_irq_update last saw it: the register a polling host
+	 * reads over and over, answered without the lock.
+	 */
+	atomic_uint icb_status0;
 	_Alignas(64) enum npu_gen gen;
 	enum npu_sim_fault fault;
 

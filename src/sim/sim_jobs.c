@@ -253,57 +253,82 @@ static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q,
 /* Rung doorbells make their queues active; a doorbell without a queue is the host's error. */
 static void take_doorbells(struct npu_sim *s)
 {
-	for (uint32_t db = 0; db < SIM_DOORBELLS; db++) {
-		if (!(s->ip.doorbells_rung[db / 32] & (1u << (db % 32))))
-			continue;
-		if (db >= NPU_DOORBELL_ID_MIN && s->fw.queues[db].registered)
-			s->fw.queues[db].active = true;
-		else
-			sim_guest_error(s, "doorbell %u rung without a registered queue", db);
+	for (uint32_t w = 0; w < SIM_DOORBELLS / 32; w++) {
+		for (uint32_t bits = s->ip.doorbells_rung[w]; bits; bits &= bits - 1) {
+			uint32_t db = w * 32 + (uint32_t)__builtin_ctz(bits);
+
+			if (db >= NPU_DOORBELL_ID_MIN && s->fw.queues[db].registered)
+				s->fw.queues[db].active = true;
+			else
+				sim_guest_error(s, "doorbell %u rung without a registered queue",
+						db);
+		}
+		s->ip.doorbells_rung[w] = 0;
 	}
-	memset(s->ip.doorbells_rung, 0, sizeof(s->ip.doorbells_rung));
+}
+
+/* The lowest doorbell in [from, to] with its bit set in queue_map, or SIM_DOORBELLS. */
+static uint32_t next_queue(const uint64_t *map, uint32_t from, uint32_t to)
+{
+	while (from <= to) {
+		uint64_t w = map[from / 64] >> (from % 64);
+
+		if (w) {
+			uint32_t db = from + (uint32_t)__builtin_ctzll(w);
+
+			return db <= to ? db : SIM_DOORBELLS;
+		}
+		from = (from | 63u) + 1;
+	}
+	return SIM_DOORBELLS;
 }
 
 bool sim_jobs_run(struct npu_sim *s)
 {
 	unsigned budget = STEP_BUDGET;
 	uint64_t start = sim_now_ns(), until = start + STEP_TIME_NS, now;
+	uint64_t *map = s->fw.queue_map;
 	bool progress, wait;
 
 	take_doorbells(s);
 	do {
-		progress = wait = false;
 		/* Round robin from where the last slice ended: no queue starves the others. */
-		for (uint32_t i = 0; i < SIM_DOORBELLS - NPU_DOORBELL_ID_MIN; i++) {
-			uint32_t db = NPU_DOORBELL_ID_MIN +
-				      (s->fw.rr_next + i) % (SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
-			struct sim_queue *q = &s->fw.queues[db];
+		uint32_t first =
+		    NPU_DOORBELL_ID_MIN + s->fw.rr_next % (SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
 
-			if (!(s->fw.queue_map[db / 64] & (1ull << (db % 64))))
-				continue;
-			if (!q->registered) {
-				s->fw.queue_map[db / 64] &= ~(1ull << (db % 64));
-				continue;
-			}
-			if (!(q->active || q->running))
-				continue;
-			switch (queue_step(s, db, q, until)) {
-			case STEP_PROGRESS:
-				progress = true;
-				break;
-			case STEP_WAIT:
-				wait = true;
-				break;
-			case STEP_IDLE:
-				break;
-			}
-			now = sim_now_ns();
-			if (--budget == 0 || now >= until ||
-			    (sim_host_waiting(s) && now >= start + SLICE_MIN_NS)) {
-				s->fw.rr_next = (db + 1 - NPU_DOORBELL_ID_MIN) %
-						(SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
-				s->fw.yield = true;
-				return true;
+		progress = wait = false;
+		for (unsigned part = 0; part < 2; part++) {
+			uint32_t lo = part ? NPU_DOORBELL_ID_MIN : first;
+			uint32_t hi = part ? first - 1 : SIM_DOORBELLS - 1;
+
+			for (uint32_t db = next_queue(map, lo, hi); db < SIM_DOORBELLS;
+			     db = next_queue(map, db + 1, hi)) {
+				struct sim_queue *q = &s->fw.queues[db];
+
+				if (!q->registered) {
+					map[db / 64] &= ~(1ull << (db % 64));
+					continue;
+				}
+				if (!(q->active || q->running))
+					continue;
+				switch (queue_step(s, db, q, until)) {
+				case STEP_PROGRESS:
+					progress = true;
+					break;
+				case STEP_WAIT:
+					wait = true;
+					break;
+				case STEP_IDLE:
+					break;
+				}
+				now = sim_now_ns();
+				if (--budget == 0 || now >= until ||
+				    (sim_host_waiting(s) && now >= start + SLICE_MIN_NS)) {
+					s->fw.rr_next = (db + 1 - NPU_DOORBELL_ID_MIN) %
+							(SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
+					s->fw.yield = true;
+					return true;
+				}
 			}
 		}
 	} while (progress);
