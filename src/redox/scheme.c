@@ -375,6 +375,15 @@ static int serve_socket(struct npu_redox_scheme *x)
 	return 0;
 }
 
+/* npu_server_poll's stop: the scheme socket has a request. */
+static bool sock_ready(void *arg)
+{
+	const struct npu_redox_scheme *x = arg;
+	struct pollfd p = { .fd = (int)x->sock, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
 int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 {
 	struct pollfd p[2] = { { .fd = (int)x->sock, .events = POLLIN },
@@ -385,6 +394,9 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 	flush(x);
 	if (ms < 0 || ms > timeout_ms)
 		ms = timeout_ms < 0 ? 0 : timeout_ms;
+	/* As npud's Unix loop: with jobs in flight the device is polled before the wait. */
+	if (ms != 0 && npu_server_jobs_queued(x->s) && npu_server_poll(x->s, sock_ready, x))
+		ms = 0;
 	n = poll(p, p[1].fd >= 0 ? 2 : 1, ms);
 	if (n > 0 && (p[1].revents & POLLIN))
 		npu_server_irq(x->s);
