@@ -5,10 +5,13 @@
  * the event queue it fills, and the walk stream table -> context descriptor ->
  * 4-level page tables through which every device access reaches memory.
  *
- * The model caches nothing (no TLB, no configuration cache): every access walks
- * the tables as they are in memory, so the invalidation commands are accepted
- * and have nothing to do. Every table and page address goes through
- * sim_mem_ptr(); an address outside the DMA arena is an external abort.
+ * Device accesses (sim_mmu_access) go through a small translation cache,
+ * filled by successful walks and emptied by the invalidation commands
+ * (CFGI_STE, CFGI_CD, CFGI_ALL: everything, since an entry carries what the
+ * STE and CD said; TLBI_NH_ASID: the entries of that ASID; TLBI_NSNH_ALL:
+ * everything) and by an IP reset. The DMA runs of sim_mmu_map_run walk
+ * afresh. Every table and page address goes through sim_mem_ptr(); an
+ * address outside the DMA arena is an external abort.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -86,6 +89,20 @@ static void gerror_raise(struct npu_sim *s, uint32_t bit)
 		sim_icb_raise(s, NPU_MMU_ICB_GERROR);
 }
 
+/* ---- translation cache ---- */
+
+static void tlb_flush(struct npu_sim *s, bool one_asid, uint16_t asid)
+{
+	for (unsigned i = 0; i < SIM_TLB_ENTRIES; i++)
+		if (!one_asid || s->mmu.tlb[i].asid == asid)
+			s->mmu.tlb[i].valid = false;
+}
+
+static struct sim_tlb_entry *tlb_slot(struct npu_sim *s, uint32_t ssid, uint64_t va_page)
+{
+	return &s->mmu.tlb[((va_page >> 12) ^ ((uint64_t)ssid * 0x9Du)) % SIM_TLB_ENTRIES];
+}
+
 /* ---- command queue (protocol.md §5.2) ---- */
 
 /* Executes one command; false when it is not one the MMU knows (CERROR_ILL). */
@@ -97,11 +114,15 @@ static bool cmd_exec(struct npu_sim *s, uint64_t d0, uint64_t d1)
 	case NPU_MMU_CMD_CFGI_STE:
 	case NPU_MMU_CMD_CFGI_ALL:
 	case NPU_MMU_CMD_CFGI_CD:
-	case NPU_MMU_CMD_TLBI_NH_ASID:
 	case NPU_MMU_CMD_TLBI_NSNH_ALL:
-		/* Nothing cached, nothing to invalidate. */
 		npu_trace(SIM, "MMU command 0x%02x (0x%016" PRIx64 " 0x%016" PRIx64 ")", op, d0,
 			  d1);
+		tlb_flush(s, false, 0);
+		return true;
+	case NPU_MMU_CMD_TLBI_NH_ASID:
+		npu_trace(SIM, "MMU command 0x%02x (0x%016" PRIx64 " 0x%016" PRIx64 ")", op, d0,
+			  d1);
+		tlb_flush(s, true, (uint16_t)npu_field_get64(NPU_MMU_CMD_TLBI_0_ASID, d0));
 		return true;
 	case NPU_MMU_CMD_SYNC:
 		/*
@@ -285,7 +306,7 @@ static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
 /* Translates va through the 4 levels (protocol.md §5.4). */
 /* A page's translation; quiet: a fault is only returned (-EFAULT), not recorded. */
 static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
-		       bool quiet)
+		       bool quiet, uint64_t *leaf)
 {
 	uint64_t table = w->ttb;
 
@@ -319,18 +340,62 @@ static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uin
 			return quiet ? -EFAULT
 				     : walk_fault(s, w, NPU_MMU_EVT_F_PERMISSION, va, ent);
 		*pa = (d & NPU_MMU_PTE_ADDR) | (va & (NPU_MMU_PAGE_SIZE - 1));
+		*leaf = d;
 	}
 	return 0;
 }
 
 static int walk_page(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
 {
-	return walk_page_q(s, w, va, pa, false);
+	uint64_t leaf;
+
+	return walk_page_q(s, w, va, pa, false, &leaf);
+}
+
+static int walk_page_leaf(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
+			  uint64_t *leaf)
+{
+	return walk_page_q(s, w, va, pa, false, leaf);
 }
 
 static int walk_page_quiet(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
 {
-	return walk_page_q(s, w, va, pa, true);
+	uint64_t leaf;
+
+	return walk_page_q(s, w, va, pa, true, &leaf);
+}
+
+/*
+ * A cached translation of the page at va for this access, or false: not
+ * cached, or one whose permissions refuse it (the walk then finds the fault).
+ */
+static bool tlb_lookup(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
+{
+	uint64_t page = va & ~(uint64_t)(NPU_MMU_PAGE_SIZE - 1);
+	const struct sim_tlb_entry *e = tlb_slot(s, w->ssid, page);
+
+	if (!e->valid || e->ssid != w->ssid || e->va_page != page)
+		return false;
+	if ((e->privcfg != NPU_MMU_STE_1_PRIVCFG_PRIV && !(e->pte & NPU_MMU_PTE_USER)) ||
+	    (w->write && (e->pte & NPU_MMU_PTE_RO)))
+		return false;
+	*pa = e->pa_page | (va & (NPU_MMU_PAGE_SIZE - 1));
+	return true;
+}
+
+static void tlb_fill(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t pa,
+		     uint64_t pte)
+{
+	uint64_t page = va & ~(uint64_t)(NPU_MMU_PAGE_SIZE - 1);
+	struct sim_tlb_entry *e = tlb_slot(s, w->ssid, page);
+
+	*e = (struct sim_tlb_entry){ .valid = true,
+				     .asid = (uint16_t)npu_field_get64(NPU_MMU_CD_0_ASID, w->cd0),
+				     .ssid = w->ssid,
+				     .privcfg = w->privcfg,
+				     .va_page = page,
+				     .pa_page = pa & ~(uint64_t)(NPU_MMU_PAGE_SIZE - 1),
+				     .pte = pte };
 }
 
 int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
@@ -339,7 +404,8 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 	struct walk w = { .ssid = ssid, .sid = NPU_MMU_STREAM_ID0, .write = write };
 	uint8_t *b = buf;
 	size_t done = 0;
-	int ret;
+	bool configured = false;
+	int ret = 0;
 
 	if (len == 0)
 		return 0;
@@ -349,17 +415,28 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 		npu_dbg(SIM, "MMU access at VA 0x%" PRIx64 " with the MMU disabled", va);
 		return -EFAULT;
 	}
-	ret = walk_config(s, &w, va);
-	while (!ret && done < len) {
-		uint64_t cur = va + done, pa = 0;
+	while (done < len) {
+		uint64_t cur = va + done, pa = 0, pte = 0;
 		size_t chunk = NPU_MMU_PAGE_SIZE - (size_t)(cur & (NPU_MMU_PAGE_SIZE - 1));
 		void *mem;
 
 		if (chunk > len - done)
 			chunk = len - done;
-		ret = walk_page(s, &w, cur, &pa);
-		if (ret)
-			break;
+		if (tlb_lookup(s, &w, cur, &pa)) {
+			s->mmu.tlb_hits++;
+		} else {
+			s->mmu.tlb_misses++;
+			if (!configured) {
+				configured = true;
+				ret = walk_config(s, &w, cur);
+				if (ret)
+					break;
+			}
+			ret = walk_page_leaf(s, &w, cur, &pa, &pte);
+			if (ret)
+				break;
+			tlb_fill(s, &w, cur, pa, pte);
+		}
 		mem = sim_mem_ptr(s, pa, chunk);
 		if (!mem) {
 			ret = walk_fault(s, &w, NPU_MMU_EVT_F_WALK_EABT, cur, pa);
@@ -371,7 +448,10 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 			memcpy(b + done, mem, chunk);
 		done += chunk;
 	}
-	/* CD.A clear: the faulting transaction reads as zero (and a write is ignored). */
+	/*
+	 * CD.A clear: the faulting transaction reads as zero (and a write is
+	 * ignored). A fault comes from a walk, which read the CD first.
+	 */
 	if (ret && !write && w.have_cd && !(w.cd0 & NPU_MMU_CD_0_A))
 		memset(b + done, 0, len - done);
 	return ret;

@@ -16,6 +16,18 @@
 
 struct npu_sim;
 
+/* One cached translation: a page of a context, with what the walk found on the way. */
+struct sim_tlb_entry {
+	bool valid;
+	uint16_t asid; /* the CD's, which TLBI_NH_ASID names */
+	uint32_t ssid;
+	uint32_t privcfg; /* the STE's */
+	uint64_t va_page, pa_page;
+	uint64_t pte; /* the level-3 descriptor: its permission bits */
+};
+
+#define SIM_TLB_ENTRIES 64u /* direct-mapped */
+
 struct sim_mmu {
 	uint32_t cr0; /* CR0ACK mirrors it */
 	uint32_t cr1;
@@ -28,6 +40,14 @@ struct sim_mmu {
 	uint64_t evtq_base;
 	uint32_t evtq_prod, evtq_cons;
 	uint64_t faults; /* translation faults seen */
+	/*
+	 * Translations the model keeps, as the silicon's TLB and configuration
+	 * cache do, until the host invalidates them (CFGI_*, TLBI_*) or the IP is
+	 * reset: a host that changes its tables without invalidating keeps seeing
+	 * the old ones. Faults are never cached.
+	 */
+	struct sim_tlb_entry tlb[SIM_TLB_ENTRIES];
+	uint64_t tlb_hits, tlb_misses;
 };
 
 /* Whether a BAR0 offset belongs to the MMU's register window. */

@@ -403,6 +403,65 @@ static void test_cmdq(void **state)
 	assert_int_equal(rd32(e, R_CMDQ_CONS) >> 24, 2);
 }
 
+/* SYNC after the commands put in slots first..slot - 1, with PROD at slot + 1. */
+static void run_cmds(struct env *e, unsigned slot)
+{
+	put_cmd(e, slot, 0x46, 0);
+	wr32(e, R_CMDQ_PROD, slot + 1);
+	assert_int_equal(rd32(e, R_CMDQ_CONS), slot + 1);
+}
+
+static uint8_t read_byte(struct env *e, uint32_t ssid)
+{
+	uint8_t b = 0;
+
+	assert_int_equal(dev_access(e, ssid, VA_USER, &b, 1, false), 0);
+	return b;
+}
+
+/*
+ * The model keeps translations until the host invalidates them (protocol.md
+ * §5.2: after a map or an unmap, TLBI_NH_ASID(SSID) and SYNC): a page moved
+ * or unmapped without it is still reached where it was; faults are not kept.
+ */
+static void test_tlb_invalidation(void **state)
+{
+	struct env *e = *state;
+	uint8_t b;
+
+	assert_int_equal(read_byte(e, 2), 0xA0);
+	assert_int_equal(read_byte(e, 0), 0xA0);
+	/* Moved to data page 1 without an invalidation: still page 0. */
+	hand_map(e, e->root[2].pa, VA_USER, e->data[1].pa | PTE_PAGE);
+	assert_int_equal(read_byte(e, 2), 0xA0);
+	/* Another ASID's invalidation leaves it. */
+	put_cmd(e, 0, 0x11 | 5ull << 48, 0);
+	run_cmds(e, 1);
+	assert_int_equal(read_byte(e, 2), 0xA0);
+	/* TLBI_NH_ASID 2, the CD's ASID: the new page; SSID 0 keeps its own. */
+	put_cmd(e, 2, 0x11 | 2ull << 48, 0);
+	run_cmds(e, 3);
+	assert_int_equal(read_byte(e, 2), 0xA1);
+	assert_int_equal(read_byte(e, 0), 0xA0);
+	/* Unmapped without an invalidation: still readable; after TLBI_NSNH_ALL, a fault. */
+	hand_map(e, e->root[2].pa, VA_USER, 0);
+	assert_int_equal(read_byte(e, 2), 0xA1);
+	put_cmd(e, 4, 0x30, 0);
+	run_cmds(e, 5);
+	assert_int_not_equal(dev_access(e, 2, VA_USER, &b, 1, false), 0);
+	assert_int_equal(e->s->mmu.faults, 1);
+	/* The fault was not kept: mapped again (data page 2), reached without an invalidation. */
+	hand_map(e, e->root[2].pa, VA_USER, e->data[2].pa | PTE_PAGE);
+	assert_int_equal(read_byte(e, 2), 0xA2);
+	/* CFGI_ALL drops everything too: SSID 0 (cached again) moved to page 1 is seen after it. */
+	assert_int_equal(read_byte(e, 0), 0xA0);
+	hand_map(e, e->root[0].pa, VA_USER, e->data[1].pa | PTE_PAGE);
+	assert_int_equal(read_byte(e, 0), 0xA0);
+	put_cmd(e, 6, 0x04, 0x1F);
+	run_cmds(e, 7);
+	assert_int_equal(read_byte(e, 0), 0xA1);
+}
+
 static void test_evtq_full(void **state)
 {
 	struct env *e = *state;
@@ -446,6 +505,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_permission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmdq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tlb_invalidation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evtq_full, setup, teardown),
 	};
 
