@@ -102,10 +102,6 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 	    (cfg && cfg->boot_timeout_us) ? cfg->boot_timeout_us : NPU_TIMEOUT_BOOT_US;
 	d->tdr_timeout_us = (cfg && cfg->tdr_timeout_us) ? cfg->tdr_timeout_us : NPU_TIMEOUT_TDR_US;
 	d->inference_timeout_us = NPU_TIMEOUT_INFERENCE_US;
-	if (!cfg || !cfg->poll_us)
-		d->poll_ns = (uint64_t)NPU_POLL_US_DEFAULT * 1000u;
-	else if (cfg->poll_us != NPU_POLL_NONE)
-		d->poll_ns = (uint64_t)cfg->poll_us * 1000u;
 	if (!npu_gen_supported(d->gen))
 		return npu_device_fail(d, "open", -EOPNOTSUPP,
 				       "generation %s is not supported by this driver",

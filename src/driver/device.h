@@ -47,15 +47,7 @@ struct npu_device_config {
 	FILE *trace_mmio;	  /* NULL: no register trace */
 	uint32_t boot_timeout_us; /* 0: the silicon value, 1 s */
 	uint32_t tdr_timeout_us;  /* 0: the Linux value, 2 s */
-	/*
-	 * How long a wait polls the device for completions before it sleeps on
-	 * the interrupt, in µs. 0: NPU_POLL_US_DEFAULT; NPU_POLL_NONE: never.
-	 */
-	uint32_t poll_us;
 };
-
-#define NPU_POLL_US_DEFAULT 20u
-#define NPU_POLL_NONE	    UINT32_MAX
 
 struct npu_ctx;
 
@@ -100,7 +92,6 @@ struct npu_device {
 	uint32_t db_next;	 /* doorbells are handed out cyclically from 1..255 */
 	uint32_t tdr_timeout_us;
 	uint32_t inference_timeout_us; /* longest a job may run while the heartbeat advances */
-	uint64_t poll_ns;	       /* npu_device_config.poll_us; 0: waits sleep at once */
 	uint64_t last_heartbeat;
 	bool need_recovery; /* set by the interrupt service */
 	char recovery_reason[160];

@@ -242,22 +242,20 @@ static uint32_t service(struct npu_device *d, uint32_t *btrs_out)
 	return ip;
 }
 
-uint32_t npu_irq_handle(struct npu_device *d)
-{
-	struct npu_mmio *m = &d->mmio;
-	uint32_t btrs, ip;
-
-	REGB_WR32(m, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
-	ip = service(d, &btrs);
-	/* Unmasking re-sends the interrupt if anything is still pending (§2.6 step 4). */
-	REGB_WR32(m, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
-	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
-	return ip;
-}
-
 void npu_irq_poll_begin(struct npu_device *d)
 {
 	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
+}
+
+uint32_t npu_irq_handle(struct npu_device *d)
+{
+	uint32_t btrs, ip;
+
+	npu_irq_poll_begin(d);
+	ip = service(d, &btrs);
+	npu_irq_poll_end(d);
+	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
+	return ip;
 }
 
 bool npu_irq_poll(struct npu_device *d)
@@ -274,7 +272,7 @@ bool npu_irq_poll(struct npu_device *d)
 
 void npu_irq_poll_end(struct npu_device *d)
 {
-	/* As at the end of a service: anything still pending is signalled now. */
+	/* Unmasking re-sends the interrupt if anything is still pending (§2.6 step 4). */
 	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
 }
 

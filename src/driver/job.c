@@ -22,7 +22,6 @@
 #include "hw/regs_37xx.h"
 #include "hw/regs_40xx.h"
 #include "hw/timeouts.h"
-#include "util/cpu_relax.h"
 #include "util/log.h"
 
 /* The TDR period; 0 (a caller that cleared it) means the Linux default. */
@@ -318,7 +317,7 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 	 * followed by the checks below, and the interrupt takes over once the
 	 * window has passed.
 	 */
-	for (uint64_t end = npu_now_ns(d->plat) + d->poll_ns, now;
+	for (uint64_t end = npu_now_ns(d->plat) + NPU_POLL_WINDOW_NS, now;
 	     job->state == NPU_JOB_QUEUED && d->state == NPU_DEV_READY && !c->faulted &&
 	     !d->need_recovery && (now = npu_now_ns(d->plat)) < end && now < deadline;)
 		npu_device_poll(d, end - now, job_left_queue, job);

@@ -172,8 +172,8 @@ uint64_t npu_device_service(struct npu_device *d);
  * the interrupt as usual.
  */
 bool npu_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg);
-/* Pause instructions between two polls of the device: the bus is not hammered. */
-#define NPU_POLL_RELAX 8u
+/* How long a wait, or an event loop with jobs in flight, polls before it sleeps on the interrupt. */
+#define NPU_POLL_WINDOW_NS 20000u
 
 /*
  * A file descriptor for the buffer's memory, to share it with another

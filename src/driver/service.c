@@ -13,6 +13,9 @@
 #include "util/cpu_relax.h"
 #include "util/log.h"
 
+/* Pause instructions between two polls of the device: the bus is not hammered. */
+#define NPU_POLL_RELAX 8u
+
 void npu_device_irq(struct npu_device *d)
 {
 	struct npu_platform *p = d->plat;

@@ -367,7 +367,7 @@ void npu_server_irq(struct npu_server *s)
 
 bool npu_server_poll(struct npu_server *s, bool (*stop)(void *arg), void *arg)
 {
-	if (!npu_device_poll(s->dev, s->dev->poll_ns, stop, arg))
+	if (!npu_device_poll(s->dev, NPU_POLL_WINDOW_NS, stop, arg))
 		return false;
 	progress_all(s);
 	return true;

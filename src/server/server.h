@@ -98,8 +98,8 @@ int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len);
 int npu_server_irq_fd(const struct npu_server *s);
 void npu_server_irq(struct npu_server *s);
 /*
- * With jobs in flight: polls the device for up to its poll window
- * (npu_device_poll; none when the device was set up without one), stop asked
+ * With jobs in flight: polls the device for up to NPU_POLL_WINDOW_NS
+ * (npu_device_poll), stop asked
  * now and then; when it serviced something, the clients' waits progress as
  * after npu_server_irq. True then.
  */

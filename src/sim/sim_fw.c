@@ -320,13 +320,14 @@ static bool serve(struct npu_sim *s)
 static bool poll_kicks(struct npu_sim *s)
 {
 	unsigned k0 = atomic_load_explicit(&s->fw.kicks, memory_order_relaxed);
-	uint64_t end, next_yield;
+	uint64_t start, end, next_yield;
 	bool kicked = false;
 
 	if (!s->fw.poll_ns)
 		return false;
-	end = sim_now_ns() + s->fw.poll_ns;
-	next_yield = end - s->fw.poll_ns + POLL_YIELD_NS;
+	start = sim_now_ns();
+	end = start + s->fw.poll_ns;
+	next_yield = start + POLL_YIELD_NS;
 	pthread_mutex_unlock(&s->lock);
 	for (unsigned i = 1;; i++) {
 		if (atomic_load_explicit(&s->fw.kicks, memory_order_acquire) != k0) {

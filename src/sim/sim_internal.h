@@ -17,9 +17,9 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
-#include "util/cpu_relax.h"
 #include "sim/sim_cmd.h"
 #include "sim/sim_mmu.h"
+#include "util/cpu_relax.h"
 
 #define SIM_FIFO_DEPTH 256 /* FIFO_STAT pointers are 8 bits */
 

@@ -115,14 +115,12 @@ static bool cmd_exec(struct npu_sim *s, uint64_t d0, uint64_t d1)
 	case NPU_MMU_CMD_CFGI_ALL:
 	case NPU_MMU_CMD_CFGI_CD:
 	case NPU_MMU_CMD_TLBI_NSNH_ALL:
-		npu_trace(SIM, "MMU command 0x%02x (0x%016" PRIx64 " 0x%016" PRIx64 ")", op, d0,
-			  d1);
-		tlb_flush(s, false, 0);
-		return true;
 	case NPU_MMU_CMD_TLBI_NH_ASID:
 		npu_trace(SIM, "MMU command 0x%02x (0x%016" PRIx64 " 0x%016" PRIx64 ")", op, d0,
 			  d1);
-		tlb_flush(s, true, (uint16_t)npu_field_get64(NPU_MMU_CMD_TLBI_0_ASID, d0));
+		/* A CFGI drops everything too: each entry carries what the STE and CD said. */
+		tlb_flush(s, op == NPU_MMU_CMD_TLBI_NH_ASID,
+			  (uint16_t)npu_field_get64(NPU_MMU_CMD_TLBI_0_ASID, d0));
 		return true;
 	case NPU_MMU_CMD_SYNC:
 		/*
@@ -304,7 +302,10 @@ static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
 }
 
 /* Translates va through the 4 levels (protocol.md §5.4). */
-/* A page's translation; quiet: a fault is only returned (-EFAULT), not recorded. */
+/*
+ * A page's translation; quiet: a fault is only returned (-EFAULT), not
+ * recorded; leaf (may be NULL): the level-3 descriptor.
+ */
 static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
 		       bool quiet, uint64_t *leaf)
 {
@@ -340,29 +341,20 @@ static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uin
 			return quiet ? -EFAULT
 				     : walk_fault(s, w, NPU_MMU_EVT_F_PERMISSION, va, ent);
 		*pa = (d & NPU_MMU_PTE_ADDR) | (va & (NPU_MMU_PAGE_SIZE - 1));
-		*leaf = d;
+		if (leaf)
+			*leaf = d;
 	}
 	return 0;
 }
 
 static int walk_page(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
 {
-	uint64_t leaf;
-
-	return walk_page_q(s, w, va, pa, false, &leaf);
-}
-
-static int walk_page_leaf(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
-			  uint64_t *leaf)
-{
-	return walk_page_q(s, w, va, pa, false, leaf);
+	return walk_page_q(s, w, va, pa, false, NULL);
 }
 
 static int walk_page_quiet(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
 {
-	uint64_t leaf;
-
-	return walk_page_q(s, w, va, pa, true, &leaf);
+	return walk_page_q(s, w, va, pa, true, NULL);
 }
 
 /*
@@ -422,17 +414,14 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 
 		if (chunk > len - done)
 			chunk = len - done;
-		if (tlb_lookup(s, &w, cur, &pa)) {
-			s->mmu.tlb_hits++;
-		} else {
-			s->mmu.tlb_misses++;
+		if (!tlb_lookup(s, &w, cur, &pa)) {
 			if (!configured) {
 				configured = true;
 				ret = walk_config(s, &w, cur);
 				if (ret)
 					break;
 			}
-			ret = walk_page_leaf(s, &w, cur, &pa, &pte);
+			ret = walk_page_q(s, &w, cur, &pa, false, &pte);
 			if (ret)
 				break;
 			tlb_fill(s, &w, cur, pa, pte);

@@ -47,7 +47,6 @@ struct sim_mmu {
 	 * the old ones. Faults are never cached.
 	 */
 	struct sim_tlb_entry tlb[SIM_TLB_ENTRIES];
-	uint64_t tlb_hits, tlb_misses;
 };
 
 /* Whether a BAR0 offset belongs to the MMU's register window. */
