@@ -8,12 +8,10 @@
  * platform itself, past the driver); then npu_irq_poll and npu_irq_poll_end,
  * which take the JOB_DONE and end the job. What happens inside a register
  * access is the device's time (the bus and the device on silicon, the
- * model's code here): a counting shim over the platform's accessors tells how
- * many accesses each job made, and their cost, measured on the idle device in
- * the same run, is taken off, as is the clock's own cost. An idle device
- * answers fastest, so what is taken off is if anything too little: the
- * figure errs on the driver's side. It is the median over the jobs of a run;
- * the runs give the median, min and max.
+ * model's code and the wait for its lock here): a shim over the platform's
+ * accessors counts the accesses and times each one, and that time is taken
+ * off the pieces, as is the clock's own cost. The figure is the median over
+ * the jobs of a run; the runs give the median, min and max.
  */
 #include <errno.h>
 #include <stdlib.h>
