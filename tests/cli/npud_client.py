@@ -40,6 +40,25 @@ class Fail(Exception):
     pass
 
 
+def connect(path, timeout=10.0):
+    """A SEQPACKET connection to path. With a timeout Python connects without
+    blocking, and a listen backlog that is full for a moment (npud busy with a
+    flood) then fails at once with EAGAIN, where a blocking client would wait:
+    so try again until the timeout."""
+    deadline = time.time() + timeout
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.settimeout(timeout)
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            s.close()
+            if time.time() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 def req(op, payload=b"", seq=1, version=VERSION, magic=REQ_MAGIC, size=None):
     size = REQ_HDR.size + len(payload) if size is None else size
     return REQ_HDR.pack(magic, version, op, size, seq) + payload
@@ -51,9 +70,7 @@ def hello_payload(name=b"npud_client", vmin=1, vmax=1):
 
 class Client:
     def __init__(self, path, timeout=10.0):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.s.settimeout(timeout)
-        self.s.connect(path)
+        self.s = connect(path, timeout)
         self.seq = 0
 
     def call(self, op, payload=b"", want_fd=False):
@@ -227,9 +244,7 @@ def denied(path):
 
 def hostile(path, kind, rng, keep):
     """One connection doing one hostile thing; connections in keep stay open."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.settimeout(5)
-    s.connect(path)
+    s = connect(path, 5)
     s.setblocking(False)
     hello = req(HELLO, hello_payload(b"hostile"))
     msgs = {
@@ -312,6 +327,9 @@ def garbage(path, rounds):
                 s.close()
             keep = []
     # While the idle and never-reading connections are still open, others are served.
+    # First npud must have seen the hang-ups of the rest: until then they count
+    # against its connection limit (a slow build takes a while to get there).
+    settled_fd_count(pid)
     smoke(path)
     for s in keep:
         s.close()
@@ -329,9 +347,7 @@ def garbage(path, rounds):
 def limit(path, n, most):
     conns = []
     for _ in range(n):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        s.connect(path)
-        conns.append(s)
+        conns.append(connect(path))
     closed = 0
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -371,8 +387,7 @@ def kill_busy(path, pid, name):
 
 
 def server_pid(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.connect(path)
+    s = connect(path)
     pid, _, _ = struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
     s.close()
     return pid
