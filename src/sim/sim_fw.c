@@ -145,13 +145,21 @@ int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_m
 
 	if (s->ip.to_host.fill >= SIM_FIFO_DEPTH)
 		return -ENOSPC;
-	ret = find_free(s, s->fw.rx_hdr_area, s->fw.rx_hdr_slots, s->fw.rx_next,
-			(uint32_t)sizeof(*hdr), sizeof(hdr->status), &h);
-	if (!ret && msg)
-		ret = find_free(s, s->fw.rx_payload_area, s->fw.rx_payload_slots,
-				s->fw.rx_payload_next, NPU_JSM_MSG_SIZE, sizeof(msg->status), &p);
-	if (ret)
-		return ret;
+	if (s->fw.rx_free_known) {
+		/* sim_fw_can_post found both free, and only the firmware takes slots. */
+		h = s->fw.rx_next;
+		p = s->fw.rx_payload_next;
+		s->fw.rx_free_known = false;
+	} else {
+		ret = find_free(s, s->fw.rx_hdr_area, s->fw.rx_hdr_slots, s->fw.rx_next,
+				(uint32_t)sizeof(*hdr), sizeof(hdr->status), &h);
+		if (!ret && msg)
+			ret = find_free(s, s->fw.rx_payload_area, s->fw.rx_payload_slots,
+					s->fw.rx_payload_next, NPU_JSM_MSG_SIZE,
+					sizeof(msg->status), &p);
+		if (ret)
+			return ret;
+	}
 	hdr_va = s->fw.rx_hdr_area + (uint64_t)h * sizeof(*hdr);
 	if (msg) {
 		uint64_t msg_va = s->fw.rx_payload_area + (uint64_t)p * NPU_JSM_MSG_SIZE;
@@ -175,18 +183,26 @@ int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_m
 
 bool sim_fw_can_post(struct npu_sim *s)
 {
-	uint32_t n;
+	uint32_t h = 0, p = 0;
 	int ret = s->ip.to_host.fill >= SIM_FIFO_DEPTH ? -EBUSY : 0;
 
+	if (s->fw.rx_free_known && !ret)
+		return true;
 	if (!ret)
 		ret = find_free(s, s->fw.rx_hdr_area, s->fw.rx_hdr_slots, s->fw.rx_next,
-				(uint32_t)sizeof(struct npu_ipc_hdr), 1, &n);
+				(uint32_t)sizeof(struct npu_ipc_hdr), 1, &h);
 	if (!ret)
 		ret = find_free(s, s->fw.rx_payload_area, s->fw.rx_payload_slots,
-				s->fw.rx_payload_next, NPU_JSM_MSG_SIZE, 4, &n);
+				s->fw.rx_payload_next, NPU_JSM_MSG_SIZE, 4, &p);
 	if (ret == -EBUSY) {
 		s->fw.rx_full++;
 		return false;
+	}
+	if (!ret) {
+		/* The next post writes there: the first free slots from where it would look. */
+		s->fw.rx_next = h;
+		s->fw.rx_payload_next = p;
+		s->fw.rx_free_known = true;
 	}
 	/* A fault is recorded once, by the post that follows, not every millisecond. */
 	return true;
@@ -243,6 +259,7 @@ static void boot(struct npu_sim *s)
 	if (s->fw.rx_hdr_slots > RX_SLOTS_MAX)
 		s->fw.rx_hdr_slots = RX_SLOTS_MAX;
 	s->fw.rx_next = 0;
+	s->fw.rx_free_known = false;
 	/* JSM replies go there: 128-byte slots, addressed by the 32-bit data_addr (§1.1). */
 	if (bp->ipc_payload_area_size < NPU_JSM_MSG_SIZE ||
 	    bp->ipc_payload_area_start % NPU_IPC_ALIGN || bp->ipc_payload_area_start >> 32 ||

@@ -103,6 +103,7 @@ struct sim_queue {
 	uint32_t slots;	      /* ring capacity: (jobq_size - 64) / 64 */
 	uint32_t slot;	      /* the slot the running job came from */
 	uint32_t queue_flags; /* the header's flags when the running job was taken */
+	uint32_t tail_seen;   /* the header's tail when the running job was taken */
 };
 
 #define SIM_DOORBELLS 256
@@ -147,6 +148,8 @@ struct sim_fw {
 	uint64_t rx_payload_area;  /* host's IPC payload area (NPU VA) */
 	uint32_t rx_payload_slots; /* 128-byte JSM slots in it */
 	uint32_t rx_payload_next;
+	/* sim_fw_can_post found the slots at rx_next and rx_payload_next free: the next post's. */
+	bool rx_free_known;
 	uint64_t heartbeat; /* advances while the firmware makes progress */
 	uint64_t jobs_done;
 	struct sim_queue queues[SIM_DOORBELLS]; /* by doorbell id */

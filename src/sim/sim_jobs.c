@@ -30,6 +30,7 @@
 /* A host access waiting for the lock ends a slice once it has run this long. */
 #define SLICE_MIN_NS 20000u
 #define SSID_MAX     255u
+#define TAIL_UNKNOWN UINT32_MAX /* never a slot number */
 
 enum step {
 	STEP_IDLE,     /* nothing to do: empty, unusable, or hung by fault injection */
@@ -102,12 +103,20 @@ unsigned sim_jobs_release_ssid(struct npu_sim *s, uint32_t ssid)
 	return n;
 }
 
-/* Consumes the running job's slot: head moves past it, in memory and for the scheduler. */
+/*
+ * Consumes the running job's slot: head moves past it, in memory and for the
+ * scheduler. A head that reaches the tail read with the job leaves the queue
+ * idle without reading its header again: the host rings the doorbell after
+ * every tail it writes (protocol.md §3.4), which makes the queue active again,
+ * and a ring taken while the job ran leaves the tail unknown (take_doorbells).
+ */
 static void consume_slot(struct npu_sim *s, uint32_t db, struct sim_queue *q)
 {
 	uint32_t head = (q->slot + 1) % q->slots;
 
 	q->running = false;
+	if (head == q->tail_seen)
+		q->active = false;
 	if (sim_mmu_access(s, 0, q->jobq_va + offsetof(struct npu_jobq_header, head), &head,
 			   sizeof(head), true))
 		sim_guest_error(s, "doorbell %u: cannot write the queue head at 0x%llx", db,
@@ -201,6 +210,7 @@ static bool take_job(struct npu_sim *s, uint32_t db, struct sim_queue *q, struct
 	q->slot = h->head;
 	q->job_id = e->job_id;
 	q->queue_flags = h->flags;
+	q->tail_seen = h->tail;
 	npu_trace(SIM, "firmware: doorbell %u: job 0x%x from slot %u, batch 0x%llx, flags 0x%x", db,
 		  e->job_id, h->head, (unsigned long long)e->batch_buf_addr, e->flags);
 	return true;
@@ -257,9 +267,11 @@ static void take_doorbells(struct npu_sim *s)
 		for (uint32_t bits = s->ip.doorbells_rung[w]; bits; bits &= bits - 1) {
 			uint32_t db = w * 32 + (uint32_t)__builtin_ctz(bits);
 
-			if (db >= NPU_DOORBELL_ID_MIN && s->fw.queues[db].registered)
+			if (db >= NPU_DOORBELL_ID_MIN && s->fw.queues[db].registered) {
 				s->fw.queues[db].active = true;
-			else
+				/* It may have moved since the running job was taken. */
+				s->fw.queues[db].tail_seen = TAIL_UNKNOWN;
+			} else
 				sim_guest_error(s, "doorbell %u rung without a registered queue",
 						db);
 		}

@@ -151,6 +151,42 @@ static void test_job_ids(void **state)
 }
 
 /*
+ * A job submitted, and its doorbell rung, while the job before it is being
+ * run (blocked on a fence) runs once that one ends: the firmware does not
+ * take the queue for empty on the strength of the tail it read before.
+ */
+static void test_ring_while_running(void **state)
+{
+	struct fx *f = *state;
+	struct npu_ctx *c;
+	struct npu_bo *blocker, *nop, *fence;
+	struct cmdbuf cb;
+	uint32_t first, second, st;
+
+	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
+	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &nop), 0);
+	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &fence), 0);
+	cmd_begin(&cb, blocker);
+	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
+	cmd_end(&cb);
+	make_signal(nop, fence->va + 64, 7);
+
+	assert_int_equal(npu_job_submit(c, blocker->va, &first), 0);
+	/* Long enough for the firmware to have taken it and blocked. */
+	assert_int_equal(npu_job_wait(c, first, 20000, &st), -ETIMEDOUT);
+	assert_int_equal(npu_job_submit(c, nop->va, &second), 0);
+	assert_int_equal(npu_job_wait(c, second, 20000, &st), -ETIMEDOUT);
+	fence_write(fence, 0, 1);
+	assert_int_equal(npu_job_wait(c, first, WAIT_US, &st), 0);
+	assert_int_equal(st, 0);
+	assert_int_equal(npu_job_wait(c, second, WAIT_US, &st), 0);
+	assert_int_equal(st, 0);
+	assert_int_equal(fence_read(fence, 64), 7);
+	npu_ctx_destroy(c);
+}
+
+/*
  * protocol.md §3.4: 63 slots, one always empty. A first job blocked on a
  * fence holds the queue; the model moves head past a job when it ends.
  */
@@ -362,10 +398,15 @@ static struct fx f40_off = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, false);
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_signal_and_fill, f37, f40), BOTH(test_job_ids, f37, f40),
-		BOTH(test_va_reuse, f37, f40),	      BOTH(test_backpressure, f37, f40),
-		BOTH(test_two_contexts, f37, f40),    BOTH(test_before_boot, f37_off, f40_off),
-		BOTH(test_all_contexts, f37, f40),    BOTH(test_soak, f37, f40),
+		BOTH(test_signal_and_fill, f37, f40),
+		BOTH(test_job_ids, f37, f40),
+		BOTH(test_va_reuse, f37, f40),
+		BOTH(test_backpressure, f37, f40),
+		BOTH(test_ring_while_running, f37, f40),
+		BOTH(test_two_contexts, f37, f40),
+		BOTH(test_before_boot, f37_off, f40_off),
+		BOTH(test_all_contexts, f37, f40),
+		BOTH(test_soak, f37, f40),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
