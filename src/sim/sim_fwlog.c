@@ -137,29 +137,108 @@ void sim_fwlog_init(struct npu_sim *s, const struct npu_boot_params *bp)
 		  s->fw.log.verbose.va ? "" : " (unused)", bp->default_trace_level);
 }
 
-void sim_fwlog(struct npu_sim *s, enum sim_log_level level, const char *fmt, ...)
+/*
+ * A record being written: the text so far, cut at SIM_FWLOG_RECORD_MAX - 1
+ * bytes. The per-job record is put together with these rather than printf:
+ * it is written for every job, and formatting is most of its cost.
+ */
+struct rec {
+	char text[SIM_FWLOG_RECORD_MAX];
+	size_t len;
+};
+
+static void rec_char(struct rec *r, char c)
+{
+	if (r->len < sizeof(r->text) - 1)
+		r->text[r->len++] = c;
+}
+
+static void rec_str(struct rec *r, const char *str)
+{
+	while (*str)
+		rec_char(r, *str++);
+}
+
+/* v in decimal, padded on the left with pad to width. */
+static void rec_dec(struct rec *r, uint64_t v, unsigned width, char pad)
+{
+	char digits[20];
+	unsigned n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10u);
+		v /= 10u;
+	} while (v);
+	for (; width > n; width--)
+		rec_char(r, pad);
+	while (n)
+		rec_char(r, digits[--n]);
+}
+
+/* v as 0x and lower-case hex digits, as printf's 0x%x. */
+static void rec_hex(struct rec *r, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char digits[16];
+	unsigned n = 0;
+
+	do {
+		digits[n++] = hex[v & 15u];
+		v >>= 4;
+	} while (v);
+	rec_str(r, "0x");
+	while (n)
+		rec_char(r, digits[--n]);
+}
+
+/* "[seconds.micros] L ": seconds at least 5 wide, micros 6 digits. */
+static void rec_begin(struct npu_sim *s, struct rec *r, enum sim_log_level level)
 {
 	static const char letter[] = { 'I', 'W', 'E' };
-	char rec[SIM_FWLOG_RECORD_MAX];
-	uint64_t us;
+	uint64_t us = (sim_now_ns() - s->created_ns) / 1000u;
+
+	r->len = 0;
+	rec_char(r, '[');
+	rec_dec(r, us / 1000000u, 5, ' ');
+	rec_char(r, '.');
+	rec_dec(r, us % 1000000u, 6, '0');
+	rec_str(r, "] ");
+	rec_char(r, letter[level]);
+	rec_char(r, ' ');
+}
+
+static void rec_put(struct npu_sim *s, struct rec *r, enum sim_log_level level)
+{
+	r->text[r->len] = '\0';
+	s->fw.log.records++;
+	/* With the NUL. */
+	buf_put(s, &s->fw.log.verbose, r->text, (uint32_t)r->len + 1u);
+	if (level == SIM_LOG_ERR)
+		buf_put(s, &s->fw.log.crit, r->text, (uint32_t)r->len + 1u);
+}
+
+static bool log_on(const struct npu_sim *s)
+{
+	return s->fw.log.crit.va || s->fw.log.verbose.va;
+}
+
+void sim_fwlog(struct npu_sim *s, enum sim_log_level level, const char *fmt, ...)
+{
+	struct rec r;
 	va_list ap;
 	int n;
 
-	if (!s->fw.log.crit.va && !s->fw.log.verbose.va)
+	if (!log_on(s))
 		return;
-	us = (sim_now_ns() - s->created_ns) / 1000u;
-	n = snprintf(rec, sizeof(rec), "[%5llu.%06llu] %c ", (unsigned long long)(us / 1000000u),
-		     (unsigned long long)(us % 1000000u), letter[level]);
-	if (n < 0 || (size_t)n >= sizeof(rec))
-		return;
+	rec_begin(s, &r, level);
 	va_start(ap, fmt);
-	vsnprintf(rec + n, sizeof(rec) - (size_t)n, fmt, ap);
+	n = vsnprintf(r.text + r.len, sizeof(r.text) - r.len, fmt, ap);
 	va_end(ap);
-	n = (int)strlen(rec) + 1; /* with the NUL; vsnprintf truncated what was longer */
-	s->fw.log.records++;
-	buf_put(s, &s->fw.log.verbose, rec, (uint32_t)n);
-	if (level == SIM_LOG_ERR)
-		buf_put(s, &s->fw.log.crit, rec, (uint32_t)n);
+	if (n < 0)
+		return;
+	/* vsnprintf cut what was longer. */
+	r.len = r.len + (size_t)n < sizeof(r.text) - 1 ? r.len + (size_t)n : sizeof(r.text) - 1;
+	rec_put(s, &r, level);
 }
 
 /* ---- what the firmware says ---- */
@@ -236,11 +315,28 @@ void sim_fwlog_jsm(struct npu_sim *s, uint32_t type, uint32_t request_id, uint32
 
 void sim_fwlog_job(struct npu_sim *s, uint32_t db, uint32_t ssid, uint32_t job_id, uint32_t status)
 {
+	enum sim_log_level level = status_level(status);
+	struct rec r;
+
+	if (!log_on(s))
+		return;
 	if (status == NPU_JSM_STATUS_MVNCI_CONTEXT_VIOLATION_HW)
 		sim_fwlog(s, SIM_LOG_ERR, "mmu: job 0x%x faulted in SSID %u (%llu faults so far)",
 			  job_id, ssid, (unsigned long long)s->mmu.faults);
-	sim_fwlog(s, status_level(status), "job: 0x%x of doorbell %u (SSID %u) done: %s (0x%x)",
-		  job_id, db, ssid, status_name(status), status);
+	/* "job: 0x%x of doorbell %u (SSID %u) done: %s (0x%x)", without printf. */
+	rec_begin(s, &r, level);
+	rec_str(&r, "job: ");
+	rec_hex(&r, job_id);
+	rec_str(&r, " of doorbell ");
+	rec_dec(&r, db, 0, ' ');
+	rec_str(&r, " (SSID ");
+	rec_dec(&r, ssid, 0, ' ');
+	rec_str(&r, ") done: ");
+	rec_str(&r, status_name(status));
+	rec_str(&r, " (");
+	rec_hex(&r, status);
+	rec_char(&r, ')');
+	rec_put(s, &r, level);
 }
 
 #define DUMP_QUEUES 4u /* queues listed by a state dump; the rest are counted */

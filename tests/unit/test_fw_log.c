@@ -469,6 +469,66 @@ static void test_model_wrap(void **state)
 	assert_int_equal(((uint8_t *)d->log_verbose.dma.cpu)[4096], 0);
 }
 
+/*
+ * The per-job record, which the model puts together without printf: each
+ * one reads as printf would have written it ("job: 0x%x of doorbell %u (SSID
+ * %u) done: %s (0x%x)" after "[%5u.%06u] L "), for small and large values.
+ */
+static void test_model_job_record(void **state)
+{
+	static const struct {
+		uint32_t db, ssid, job_id, status;
+		const char *name, *level;
+	} jobs[] = {
+		{ 1, 2, 0x10001, 0, "SUCCESS", "I" },
+		{ 255, 65, 0xffffffffu, 0xb, "NOT_IMPLEMENTED", "W" },
+		{ 10, 0, 0, 0x1, "PARSING_ERR", "E" },
+		{ 7, 3, 0xabc, 0xe, "CONTEXT_VIOLATION_HW", "E" },
+		{ 100, 12, 0x7fffffffu, 0x1234, "status", "E" },
+	};
+	struct fx *f = *state;
+	struct npu_device *d = &f->d;
+	struct npu_sim *s = npu_platform_sim_model(f->plat);
+	struct npu_boot_params bp;
+	struct npu_fw_log_info info;
+	struct got g = { 0 };
+	int k = 0;
+
+	assert_non_null(s);
+	assert_int_equal(npu_device_boot(d), 0);
+	memset(&bp, 0, sizeof(bp));
+	bp.verbose_tracing_buff_addr = d->log_verbose.va;
+	bp.verbose_tracing_buff_size = 4096;
+	bp.tracing_buff_message_format_mask = NPU_TRACE_FORMAT_MASK_STRING;
+	pthread_mutex_lock(&s->lock);
+	sim_fwlog_init(s, &bp);
+	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)
+		sim_fwlog_job(s, jobs[i].db, jobs[i].ssid, jobs[i].job_id, jobs[i].status);
+	pthread_mutex_unlock(&s->lock);
+
+	assert_int_equal(
+	    npu_fw_log_parse(d->log_verbose.dma.cpu, 4096, 0, 0, NULL, take, &g, &info), 0);
+	for (int i = 0; i < g.n; i++) {
+		char want[160], level[2];
+		unsigned secs, us;
+		int body = 0;
+
+		if (!strstr(g.line[i], "] ") || !strstr(g.line[i], " job: "))
+			continue; /* the log's own first record, the MMU fault's */
+		assert_true(k < (int)(sizeof(jobs) / sizeof(jobs[0])));
+		assert_int_equal(
+		    sscanf(g.line[i], "[%5u.%6u] %1[IWE] %n", &secs, &us, level, &body), 3);
+		assert_int_equal(g.line[i][6], '.');
+		assert_int_equal(g.line[i][13], ']');
+		assert_string_equal(level, jobs[k].level);
+		snprintf(want, sizeof(want), "job: 0x%x of doorbell %u (SSID %u) done: %s (0x%x)",
+			 jobs[k].job_id, jobs[k].db, jobs[k].ssid, jobs[k].name, jobs[k].status);
+		assert_string_equal(g.line[i] + body, want);
+		k++;
+	}
+	assert_int_equal(k, (int)(sizeof(jobs) / sizeof(jobs[0])));
+}
+
 static struct fx f37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, false);
 static struct fx f40 = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, false);
 
@@ -484,6 +544,8 @@ int main(void)
 		cmocka_unit_test(test_sub_buffers),
 		BOTH(test_model_log, f37, f40),
 		cmocka_unit_test_prestate_setup_teardown(test_model_wrap, setup, teardown, &f37),
+		cmocka_unit_test_prestate_setup_teardown(test_model_job_record, setup, teardown,
+							 &f37),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
