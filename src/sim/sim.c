@@ -71,7 +71,7 @@ static bool irq_level(const struct npu_sim *s)
 	bool icb_pending = (s->ip.icb_status & s->ip.icb_enable) != 0;
 
 	/* GLOBAL_INT_MASK gates everything the buttress routes, the IP's ICB included (§2.6). */
-	if (s->btrs.global_mask & 1u)
+	if (atomic_load_explicit(&s->global_mask, memory_order_seq_cst) & 1u)
 		return false;
 	return icb_pending || btrs_pending != 0;
 }
@@ -334,6 +334,17 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 
 void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t val)
 {
+	/*
+	 * Masking the interrupt (GLOBAL_INT_MASK bit 0 set) without the lock, as
+	 * a posted write the buttress takes while the firmware works: the line is
+	 * gated from here on (irq_level). Nothing else about the write needs the
+	 * model's state; clearing the mask does (it may re-send the interrupt).
+	 */
+	if (bar == NPU_PCI_BAR_REGB && off == sim_btrs_global_mask_off(sim) && (val & 1u)) {
+		if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO)
+			atomic_store_explicit(&sim->global_mask, val, memory_order_seq_cst);
+		return;
+	}
 	sim_host_lock(sim);
 	/* A dead device drops writes as it fails reads. */
 	if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && access_ok(sim, bar, off, 4, 'W'))

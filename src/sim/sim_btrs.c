@@ -175,6 +175,11 @@ static enum btrs_reg decode(const struct npu_sim *s, uint64_t off)
 	return R_NONE;
 }
 
+uint64_t sim_btrs_global_mask_off(const struct npu_sim *s)
+{
+	return s->gen == NPU_GEN_37XX ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
+}
+
 static bool is_lnl(const struct npu_sim *s)
 {
 	return s->gen != NPU_GEN_37XX;
@@ -187,7 +192,7 @@ void sim_btrs_reset(struct npu_sim *s)
 	*b = (struct sim_btrs){ 0 };
 	b->d0i3 = D0I3_I3; /* the device comes up in D0i3 */
 	b->local_mask = 0xFFFFFFFFu;
-	b->global_mask = 1u;
+	atomic_store_explicit(&s->global_mask, 1u, memory_order_relaxed);
 	if (is_lnl(s)) {
 		b->fmin_fuse = SIM_LNL_FMIN | SIM_LNL_PN << 8;
 		b->fmax_fuse = SIM_LNL_FMAX;
@@ -308,7 +313,7 @@ uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off)
 	case R_LOCAL_MASK:
 		return b->local_mask;
 	case R_GLOBAL_MASK:
-		return b->global_mask;
+		return atomic_load_explicit(&s->global_mask, memory_order_relaxed);
 	case R_WP_PAYLOAD0:
 		return b->wp_payload[0];
 	case R_WP_PAYLOAD1:
@@ -435,7 +440,13 @@ void sim_btrs_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 		sim_irq_update(s);
 		return;
 	case R_GLOBAL_MASK:
-		b->global_mask = val;
+		/*
+		 * A set mask lowers the line; clearing it re-sends the interrupt for
+		 * anything pending, however the mask was set (npu_sim_write32 sets it
+		 * without the lock, leaving the line as it was).
+		 */
+		if (atomic_exchange_explicit(&s->global_mask, val, memory_order_seq_cst) & 1u)
+			s->irq_line = false;
 		sim_irq_update(s);
 		return;
 	case R_WP_PAYLOAD0:

@@ -41,8 +41,7 @@ struct sim_btrs {
 	bool ip_reset;	       /* IP_RESET.TRIGGER pending */
 	uint64_t ip_reset_done_ns;
 	uint32_t int_stat;
-	uint32_t local_mask;  /* 1 = masked */
-	uint32_t global_mask; /* 1 = all masked */
+	uint32_t local_mask; /* 1 = masked */
 	uint32_t fmin_fuse, fmax_fuse, tile_fuse;
 	uint32_t telemetry[3];
 	uint32_t port_arb[2]; /* LNL PORT_ARBITRATION_WEIGHTS(_ATS) */
@@ -182,6 +181,13 @@ struct npu_sim {
 	 * reads over and over, answered without the lock.
 	 */
 	atomic_uint icb_status0;
+	/*
+	 * The buttress's GLOBAL_INT_MASK (1 = all masked). Setting it takes no
+	 * lock: a host masks its interrupt before it polls, right after it rang
+	 * a doorbell, and must not wait for the firmware serving that doorbell
+	 * (npu_sim_write32). Clearing it takes the lock (sim_btrs.c).
+	 */
+	atomic_uint global_mask;
 	_Alignas(64) enum npu_gen gen;
 	enum npu_sim_fault fault;
 
@@ -220,6 +226,8 @@ void sim_btrs_reset(struct npu_sim *s);
 uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off);
 void sim_btrs_write32(struct npu_sim *s, uint64_t off, uint32_t val);
 bool sim_btrs_ready(struct npu_sim *s); /* workpoint granted, out of D0i3 */
+/* The offset of GLOBAL_INT_MASK in this generation's buttress. */
+uint64_t sim_btrs_global_mask_off(const struct npu_sim *s);
 
 /* sim_ip.c */
 void sim_ip_reset(struct npu_sim *s);
