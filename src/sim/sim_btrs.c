@@ -269,8 +269,11 @@ static void wp_complete(struct npu_sim *s)
 static void btrs_tick(struct npu_sim *s)
 {
 	struct sim_btrs *b = &s->btrs;
-	uint64_t now = sim_now_ns();
+	uint64_t now;
 
+	if (!b->ip_reset && !b->wp_send)
+		return; /* nothing timed in flight: no need for the time */
+	now = sim_now_ns();
 	if (b->ip_reset && now >= b->ip_reset_done_ns)
 		b->ip_reset = false;
 	if (b->wp_send && now >= b->wp_done_ns)
@@ -296,10 +299,8 @@ static uint32_t vpu_status_read(struct npu_sim *s)
 uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off)
 {
 	struct sim_btrs *b = &s->btrs;
-	uint64_t now;
 
 	btrs_tick(s);
-	now = sim_now_ns();
 	switch (decode(s, off)) {
 	case R_INT_TYPE:
 	case R_PLL_ENABLE:
@@ -338,7 +339,7 @@ uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off)
 	case R_IP_RESET:
 		return b->ip_reset ? NPU_BTRS_MTL_VPU_IP_RESET_TRIGGER : 0;
 	case R_D0I3:
-		return (b->d0i3 & D0I3_I3) | (now < b->d0i3_busy_ns ? D0I3_INPROGRESS : 0);
+		return (b->d0i3 & D0I3_I3) | (sim_now_ns() < b->d0i3_busy_ns ? D0I3_INPROGRESS : 0);
 	case R_TELEMETRY_OFFSET:
 		return b->telemetry[0];
 	case R_TELEMETRY_SIZE:

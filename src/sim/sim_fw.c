@@ -342,10 +342,10 @@ static bool poll_kicks(struct npu_sim *s)
 
 	if (!s->fw.poll_ns)
 		return false;
+	pthread_mutex_unlock(&s->lock); /* first: a host access may be waiting for it */
 	start = sim_now_ns();
 	end = start + s->fw.poll_ns;
 	next_yield = start + POLL_YIELD_NS;
-	pthread_mutex_unlock(&s->lock);
 	for (unsigned i = 1;; i++) {
 		if (atomic_load_explicit(&s->fw.kicks, memory_order_acquire) != k0) {
 			kicked = true;

@@ -300,7 +300,7 @@ bool sim_jobs_run(struct npu_sim *s)
 	unsigned budget = STEP_BUDGET;
 	uint64_t start = sim_now_ns(), until = start + STEP_TIME_NS, now;
 	uint64_t *map = s->fw.queue_map;
-	bool progress, wait;
+	bool progress, wait, first_step = true;
 
 	take_doorbells(s);
 	do {
@@ -323,6 +323,23 @@ bool sim_jobs_run(struct npu_sim *s)
 				}
 				if (!(q->active || q->running))
 					continue;
+				/*
+				 * Before each step but the first, whether the slice is
+				 * over: not after each, which would read the clock once
+				 * more after the last job, before the host gets the lock.
+				 */
+				if (!first_step) {
+					now = sim_now_ns();
+					if (--budget == 0 || now >= until ||
+					    (sim_host_waiting(s) && now >= start + SLICE_MIN_NS)) {
+						s->fw.rr_next =
+						    (db - NPU_DOORBELL_ID_MIN) %
+						    (SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
+						s->fw.yield = true;
+						return true;
+					}
+				}
+				first_step = false;
 				switch (queue_step(s, db, q, until)) {
 				case STEP_PROGRESS:
 					progress = true;
@@ -332,14 +349,6 @@ bool sim_jobs_run(struct npu_sim *s)
 					break;
 				case STEP_IDLE:
 					break;
-				}
-				now = sim_now_ns();
-				if (--budget == 0 || now >= until ||
-				    (sim_host_waiting(s) && now >= start + SLICE_MIN_NS)) {
-					s->fw.rr_next = (db + 1 - NPU_DOORBELL_ID_MIN) %
-							(SIM_DOORBELLS - NPU_DOORBELL_ID_MIN);
-					s->fw.yield = true;
-					return true;
 				}
 			}
 		}
