@@ -58,6 +58,7 @@ static void jobq_reset(struct npu_ctx *c)
 	memset(c->jobq.cpu, 0, NPU_JOBQ_SIZE);
 	h->engine_idx = NPU_JSM_ENGINE_COMPUTE;
 	c->jobq_tail = 0;
+	c->jobq_head = 0;
 }
 
 static void jobq_unmap(struct npu_ctx *c)

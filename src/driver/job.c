@@ -131,16 +131,23 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	/* protocol.md §3.4: the firmware advances head; an index past the ring is garbage. */
 	tail = c->jobq_tail; /* after the recovery above, which empties the queue */
 	next = npu_jobq_next(tail);
-	head = __atomic_load_n(&q->header.head, __ATOMIC_ACQUIRE);
-	if (head >= NPU_JOBQ_SLOT_COUNT) {
-		npu_warn(JOB,
-			 "context %u: the firmware wrote job queue head %u (%u slots); "
-			 "treating the queue as full",
-			 c->id, head, NPU_JOBQ_SLOT_COUNT);
-		return -EBUSY;
+	/*
+	 * Head only moves forward, so the head last read leaves at most the room
+	 * there is: the device's copy is read only when that one says full.
+	 */
+	if (next == c->jobq_head) {
+		head = __atomic_load_n(&q->header.head, __ATOMIC_ACQUIRE);
+		if (head >= NPU_JOBQ_SLOT_COUNT) {
+			npu_warn(JOB,
+				 "context %u: the firmware wrote job queue head %u (%u slots); "
+				 "treating the queue as full",
+				 c->id, head, NPU_JOBQ_SLOT_COUNT);
+			return -EBUSY;
+		}
+		c->jobq_head = head;
+		if (next == head)
+			return -EBUSY;
 	}
-	if (next == head)
-		return -EBUSY;
 
 	slot = &q->slot[tail];
 	memset(slot, 0, sizeof(*slot));
@@ -306,7 +313,9 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 {
 	struct npu_device *d = c->dev;
 	struct npu_job *job = &c->jobs[npu_job_id_seq(job_id)];
-	uint64_t deadline = npu_now_ns(d->plat) + (uint64_t)timeout_us * 1000u;
+	uint64_t start = npu_now_ns(d->plat), now = start;
+	uint64_t deadline = start + (uint64_t)timeout_us * 1000u;
+	uint64_t poll_end = start + NPU_POLL_WINDOW_NS;
 	bool serviced = false;
 
 	if (npu_job_id_ctx(job_id) != c->id || job->state == NPU_JOB_FREE || job->id != job_id)
@@ -315,14 +324,17 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 	 * First the device is polled, so a short job's completion is seen
 	 * without an interrupt's wake-up; each service that finds something is
 	 * followed by the checks below, and the interrupt takes over once the
-	 * window has passed.
+	 * window has passed. The clock is read again only when the job is
+	 * still queued: a completion seen costs no time stamp of its own.
 	 */
-	for (uint64_t end = npu_now_ns(d->plat) + NPU_POLL_WINDOW_NS, now;
-	     job->state == NPU_JOB_QUEUED && d->state == NPU_DEV_READY && !c->faulted &&
-	     !d->need_recovery && (now = npu_now_ns(d->plat)) < end && now < deadline;)
-		npu_device_poll(d, end - now, job_left_queue, job);
+	while (job->state == NPU_JOB_QUEUED && d->state == NPU_DEV_READY && !c->faulted &&
+	       !d->need_recovery && now < poll_end && now < deadline) {
+		npu_device_poll(d, poll_end - now, job_left_queue, job);
+		if (job->state == NPU_JOB_QUEUED)
+			now = npu_now_ns(d->plat);
+	}
 	for (;;) {
-		uint64_t now, until, wait_ns;
+		uint64_t until, wait_ns;
 		int ret;
 
 		if (job->state == NPU_JOB_DONE) {

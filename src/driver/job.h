@@ -86,6 +86,12 @@ struct npu_ctx {
 	/* Added for ctx.c and job.c. */
 	bool jobq_mapped;   /* in the current global context (lost on power-down) */
 	uint32_t jobq_tail; /* the host's copy: the device may scribble on the queue */
+	/*
+	 * The queue's head as last read: the slots from it to the tail may still
+	 * be the device's. Read again only when it leaves no room, so a submit
+	 * does not fetch the line the firmware just wrote (job.c).
+	 */
+	uint32_t jobq_head;
 	bool abort_sent;    /* faulted, and UNREGISTER_DB/SSID_RELEASE went out */
 	struct npu_bo *bos; /* buffers still alive, freed by npu_ctx_destroy */
 	/* Time with jobs queued (stats.h). */

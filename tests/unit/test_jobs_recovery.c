@@ -222,20 +222,40 @@ static void test_untrusted_firmware(void **state)
 	struct npu_bo *cmd;
 	struct npu_jsm_msg m;
 	struct npu_jobq_header *h;
-	uint32_t id, st, head;
+	uint32_t id, st, head, ids[NPU_JOBQ_SLOT_COUNT];
+	unsigned n, room;
+	int ret = 0;
 
 	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
 	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
 	make_signal(cmd, cmd->va + 2048, 1);
 	assert_int_equal(run(c, cmd), 0);
 
-	/* A head past the ring reads as a full queue. */
+	/*
+	 * A head past the ring reads as a full queue. The driver reads head
+	 * again only once the room it last saw is used up, so the bad head
+	 * stops it there, never later: no slot the device may hold is written.
+	 */
 	h = c->jobq.cpu;
 	head = h->head;
 	h->head = 1000;
+	/* The room by the head it last read (it may be older than the device's). */
+	room = (c->jobq_head + NPU_JOBQ_SLOT_COUNT - 1 - c->jobq_tail) % NPU_JOBQ_SLOT_COUNT;
+	assert_true(room >= 1);
+	for (n = 0; n < NPU_JOBQ_SLOT_COUNT; n++) {
+		ret = npu_job_submit(c, cmd->va, &ids[n]);
+		if (ret)
+			break;
+	}
+	assert_int_equal(ret, -EBUSY);
+	assert_int_equal(n, room);
 	assert_int_equal(npu_job_submit(c, cmd->va, &id), -EBUSY);
 	h->head = head;
-	assert_int_equal(run(c, cmd), 0);
+	assert_int_equal(run(c, cmd), 0); /* its doorbell gets the queued ones going too */
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(npu_job_wait(c, ids[i], WAIT_US, &st), 0);
+		assert_int_equal(st, 0);
+	}
 
 	/* JOB_DONE for no job, another SSID, a wrong id, a failed message: all dropped. */
 	memset(&m, 0, sizeof(m));
@@ -250,7 +270,7 @@ static void test_untrusted_firmware(void **state)
 	m.payload.job_done.host_ssid = c->ssid;
 	m.payload.job_done.job_id = 0x1;
 	npu_job_done(&f->d, &m); /* job 1 is done already */
-	assert_int_equal(c->jobs_completed, 2);
+	assert_int_equal(c->jobs_completed, 2 + n);
 	assert_int_equal(c->jobs_failed, 0);
 	m.result = NPU_JSM_STATUS_PROCESSING_ERR;
 	npu_job_done(&f->d, &m);
