@@ -315,7 +315,22 @@ static void rx_one(struct npu_device *d, uint32_t hdr_va)
 	msg_off = hdr.data_addr - base;
 	memcpy(&msg, rx + msg_off, sizeof(msg));
 	rx_release(d, hdr_off, true, msg_off);
+	d->ipc.rx_hdr_after = (uint32_t)(hdr_off + sizeof(hdr)) % RX_HDR_AREA;
+	d->ipc.rx_msg_after = msg_off + 2 * sizeof(msg) <= NPU_IPC_RX_BUF_SIZE
+				  ? (uint32_t)(msg_off + sizeof(msg))
+				  : RX_HDR_AREA;
 	rx_dispatch(d, &hdr, &msg);
+}
+
+void npu_ipc_prefetch(struct npu_device *d)
+{
+	const uint8_t *rx = d->ipc_rx.dma.cpu;
+
+	if (!rx || d->ipc_rx.dma.size < NPU_IPC_RX_BUF_SIZE)
+		return;
+	__builtin_prefetch(rx + d->ipc.rx_hdr_after);
+	__builtin_prefetch(rx + d->ipc.rx_msg_after);
+	__builtin_prefetch(rx + d->ipc.rx_msg_after + 64);
 }
 
 void npu_ipc_drain(struct npu_device *d)

@@ -42,6 +42,8 @@ struct npu_ipc {
 	uint32_t wait_request_id;
 	struct npu_jsm_msg reply;
 	struct npu_ipc_stats stats;
+	/* RX offsets of the slots after the last header and message read (npu_ipc_prefetch). */
+	uint32_t rx_hdr_after, rx_msg_after;
 };
 
 /* Zeroes the TX/RX buffers and the state; IPC on (after READY). */
@@ -67,6 +69,13 @@ int npu_ipc_request(struct npu_device *d, uint16_t channel, uint32_t type, const
 /* Sends without waiting for a reply (STATE_DUMP). */
 int npu_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
 		 size_t len);
+
+/*
+ * Starts loading the RX slots after the last ones read into the cache: the
+ * firmware fills its slots in order, so those are likely the next message's.
+ * A hint only: nothing is read from them here.
+ */
+void npu_ipc_prefetch(struct npu_device *d);
 
 /*
  * Drains the NPU-to-host FIFO (it must be emptied or no further IPC

@@ -265,6 +265,8 @@ bool npu_irq_poll(struct npu_device *d)
 	/* All-ones (a device gone) is the interrupt service's to report. */
 	if (s != NPU_REG_IO_ERROR && !(s & NPU_37XX_ICB_STATUS_0_HANDLED))
 		return false;
+	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO)
+		npu_ipc_prefetch(d);
 	ip = service(d, &btrs);
 	npu_trace(IRQ, "polled: buttress 0x%x, ICB 0x%x", btrs, ip);
 	return true;
