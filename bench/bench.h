@@ -45,10 +45,23 @@ void bench_progress(const struct bench_cfg *c, const char *fmt, ...)
 void bench_say(const struct bench_cfg *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The CPU this thread runs on, or -1 where that cannot be told. */
+int bench_this_cpu(void);
+/*
+ * Whether a pair of threads handing data back and forth may be timed yet:
+ * after BENCH_SETTLE_ROUNDS untimed rounds, once the peer (as it last said)
+ * runs on another CPU, or after BENCH_SETTLE_MAX_NS whatever the CPUs.
+ */
+#define BENCH_SETTLE_ROUNDS 2000u
+#define BENCH_SETTLE_MAX_NS 200000000u
+bool bench_pair_settled(unsigned round, int peer_cpu, uint64_t since_ns);
+
 /* Baselines of the machine. */
 double bench_memcpy_gbps(void *dst, const void *src, size_t n, unsigned runs);
 int bench_spsc_rtt_ns(unsigned rounds, unsigned runs, struct bench_range *out);
 int bench_socket_rtt_us(unsigned rounds, unsigned runs, struct bench_range *out);
+/* A NOP job's memory traffic alone, between two threads (bench_floor.c); -EIO if it went wrong. */
+int bench_protocol_floor_ns(unsigned rounds, unsigned runs, struct bench_range *out);
 
 /* Each writes its JSON object (key) and returns 0, or a negative errno with one line said. */
 int bench_fw_load(const struct bench_cfg *c, struct npu_json *j);

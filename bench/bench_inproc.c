@@ -204,17 +204,80 @@ static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs
 	return ret;
 }
 
+/*
+ * One run of the job round trip with its two baselines measured right
+ * before it: the machine moves the threads between runs (two vCPUs on one
+ * physical core or not), and each run's ratio is to its own baseline.
+ */
+static int rtt_run(const struct bench_cfg *c, struct npu_ctx *ctx, struct npu_bo *nop, double *rtt,
+		   double *spsc, double *floor_ns)
+{
+	struct bench_range b;
+	uint64_t t0;
+	int ret = bench_spsc_rtt_ns(20000, 1, &b);
+
+	*spsc = b.median;
+	if (!ret)
+		ret = bench_protocol_floor_ns(20000, 1, &b);
+	*floor_ns = b.median;
+	t0 = bench_now_ns();
+	for (unsigned k = 0; k < c->jobs && !ret; k++)
+		ret = run_job(ctx, nop);
+	*rtt = (double)(bench_now_ns() - t0) / c->jobs;
+	return ret;
+}
+
+static void rtt_json(struct npu_json *j, const double *rtt, const double *spsc,
+		     const double *floor_ns, unsigned runs, const struct bench_cfg *c)
+{
+	double *v = calloc(4 * (size_t)runs, sizeof(double));
+	struct bench_range r_rtt, r_spsc, r_floor, r_ratio, r_floor_ratio;
+
+	if (!v)
+		return;
+	for (unsigned i = 0; i < runs; i++) {
+		v[i] = rtt[i];
+		v[runs + i] = spsc[i];
+		v[2 * runs + i] = rtt[i] / spsc[i];
+		v[3 * runs + i] = floor_ns[i] / spsc[i];
+	}
+	bench_range(v, runs, &r_rtt);
+	bench_range(v + runs, runs, &r_spsc);
+	bench_range(v + 2 * runs, runs, &r_ratio);
+	bench_range(v + 3 * runs, runs, &r_floor_ratio);
+	memcpy(v, floor_ns, runs * sizeof(double));
+	bench_range(v, runs, &r_floor);
+	bench_say(c,
+		  "job_rtt     %9.0f ns  (two threads handing a descriptor: %.0f ns; ratio %.1f)",
+		  r_rtt.median, r_spsc.median, r_ratio.median);
+	bench_say(c,
+		  "            %9.0f ns  the protocol's memory traffic alone between two threads "
+		  "(ratio %.1f)",
+		  r_floor.median, r_floor_ratio.median);
+	npu_json_obj_begin(j, "job_rtt");
+	bench_range_json(j, "ns", &r_rtt);
+	npu_json_double(j, "spsc_rtt_ns", r_spsc.median);
+	/* The median of each run's ratio to its own baseline. */
+	npu_json_double(j, "ratio", r_ratio.median);
+	bench_range_json(j, "ratio_range", &r_ratio);
+	npu_json_double(j, "floor_ns", r_floor.median);
+	npu_json_double(j, "floor_ratio", r_floor_ratio.median);
+	npu_json_obj_end(j);
+	free(v);
+}
+
 int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 {
 	unsigned runs = c->runs;
-	double *rtt = calloc(runs, sizeof(double));
+	double *rtt = calloc(runs, sizeof(double)), *spsc = calloc(runs, sizeof(double));
+	double *floor_ns = calloc(runs, sizeof(double));
 	double *tput = calloc(runs, sizeof(double)), *copy = calloc(runs, sizeof(double));
-	struct bench_range r_rtt, r_tput, r_copy, r_spsc;
+	struct bench_range r_tput, r_copy;
 	struct npu_ctx *ctx = NULL;
 	struct npu_bo *nop = NULL, *cpy = NULL, *src = NULL, *dst = NULL;
 	double mc = 0;
 	struct bench_rig r;
-	int ret = rtt && tput && copy ? bench_rig_open(c, &r, true) : -ENOMEM;
+	int ret = rtt && spsc && floor_ns && tput && copy ? bench_rig_open(c, &r, true) : -ENOMEM;
 
 	if (!ret)
 		ret = npu_ctx_create(&r.d, &ctx);
@@ -231,11 +294,9 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		ret = run_job(ctx, nop); /* doorbell registration out of the way */
 	}
 	for (unsigned i = 0; i < runs && !ret; i++) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0;
 
-		for (unsigned k = 0; k < c->jobs && !ret; k++)
-			ret = run_job(ctx, nop);
-		rtt[i] = (double)(bench_now_ns() - t0) / c->jobs;
+		ret = rtt_run(c, ctx, nop, &rtt[i], &spsc[i], &floor_ns[i]);
 		if (!ret)
 			ret = nop_throughput(ctx, nop, c->jobs * 4, &tput[i]);
 		t0 = bench_now_ns();
@@ -248,24 +309,13 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		mc = bench_memcpy_gbps(dst->dma.cpu, src->dma.cpu, c->copy_bytes, runs);
 		ret = memcmp(dst->dma.cpu, src->dma.cpu, c->copy_bytes) ? -EIO : 0;
 	}
-	if (!ret)
-		ret = bench_spsc_rtt_ns(20000, runs, &r_spsc);
 	if (!ret) {
-		bench_range(rtt, runs, &r_rtt);
+		rtt_json(j, rtt, spsc, floor_ns, runs, c);
 		bench_range(tput, runs, &r_tput);
 		bench_range(copy, runs, &r_copy);
-		bench_say(
-		    c,
-		    "job_rtt     %9.0f ns  (two threads handing a descriptor: %.0f ns; ratio %.1f)",
-		    r_rtt.median, r_spsc.median, r_rtt.median / r_spsc.median);
 		bench_say(c, "NOP jobs    %9.0f /s  with full queues", r_tput.median);
 		bench_say(c, "COPY        %9.2f GB/s (memcpy %.2f GB/s; ratio %.2f)", r_copy.median,
 			  mc, mc > 0 ? r_copy.median / mc : 0);
-		npu_json_obj_begin(j, "job_rtt");
-		bench_range_json(j, "ns", &r_rtt);
-		npu_json_double(j, "spsc_rtt_ns", r_spsc.median);
-		npu_json_double(j, "ratio", r_rtt.median / r_spsc.median);
-		npu_json_obj_end(j);
 		npu_json_obj_begin(j, "throughput");
 		bench_range_json(j, "nop_jobs_per_s", &r_tput);
 		bench_range_json(j, "copy_gbps", &r_copy);
@@ -275,9 +325,11 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		npu_json_obj_end(j);
 	}
 	npu_ctx_destroy(ctx);
-	if (rtt && tput && copy)
+	if (rtt && spsc && floor_ns && tput && copy)
 		bench_rig_close(&r);
 	free(rtt);
+	free(spsc);
+	free(floor_ns);
 	free(tput);
 	free(copy);
 	return ret;

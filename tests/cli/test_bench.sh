@@ -9,7 +9,7 @@ set -u
 expect_rc "bench --json" 0 $?
 json_check "fw_load" "$tmp/b.json" 'd["fw_load"]["ratio"] > 0 and d["fw_load"]["us"]["median"] > 0'
 json_check "boot" "$tmp/b.json" 'd["boot"]["median_us"] > 0 and d["boot"]["p99_us"] >= d["boot"]["min_us"]'
-json_check "job_rtt" "$tmp/b.json" 'd["job_rtt"]["spsc_rtt_ns"] > 0 and d["job_rtt"]["ratio"] > 0'
+json_check "job_rtt" "$tmp/b.json" 'd["job_rtt"]["spsc_rtt_ns"] > 0 and d["job_rtt"]["ratio"] > 0 and d["job_rtt"]["floor_ns"] > 0 and d["job_rtt"]["floor_ratio"] > 0 and d["job_rtt"]["ratio_range"]["max"] >= d["job_rtt"]["ratio_range"]["min"]'
 json_check "driver cpu" "$tmp/b.json" 'd["driver_cpu_per_job_ns"] > 0 and d["driver_cpu"]["register_reads_per_job"] >= 1 and d["driver_cpu"]["register_writes_per_job"] >= 1 and d["driver_cpu"]["register_access_ns_per_job"] > 0'
 json_check "throughput" "$tmp/b.json" 'd["throughput"]["copy_ratio"] > 0 and d["throughput"]["memcpy_gbps"] > 0 and d["throughput"]["nop_jobs_per_s"]["median"] > 0'
 json_check "daemon_rtt" "$tmp/b.json" 'd["daemon_rtt"]["socket_rtt_us"] > 0 and d["daemon_rtt"]["ratio"] > 0'
