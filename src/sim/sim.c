@@ -334,15 +334,24 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 
 void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t val)
 {
+	int db;
+
 	/*
 	 * Masking the interrupt (GLOBAL_INT_MASK bit 0 set) without the lock, as
 	 * a posted write the buttress takes while the firmware works: the line is
 	 * gated from here on (irq_level). Nothing else about the write needs the
 	 * model's state; clearing the mask does (it may re-send the interrupt).
+	 * The two writes a host makes per job right before it polls.
 	 */
 	if (bar == NPU_PCI_BAR_REGB && off == sim_btrs_global_mask_off(sim) && (val & 1u)) {
 		if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO)
 			atomic_store_explicit(&sim->global_mask, val, memory_order_seq_cst);
+		return;
+	}
+	/* A doorbell, likewise: its bit and the firmware's kick need no other state. */
+	if (bar == NPU_PCI_BAR_REGV && (db = sim_tim_doorbell(sim, off)) >= 0) {
+		if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && (val & NPU_37XX_CPU_SS_DOORBELL_SET))
+			sim_fw_ring(sim, (unsigned)db, false);
 		return;
 	}
 	sim_host_lock(sim);

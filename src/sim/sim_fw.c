@@ -321,6 +321,8 @@ static bool serve(struct npu_sim *s)
 {
 	bool again;
 
+	/* Before the work is taken: a kick from here on is work this pass may miss. */
+	s->fw.kicks_served = atomic_load_explicit(&s->fw.kicks, memory_order_seq_cst);
 	sim_jsm_serve(s);
 	again = sim_jobs_run(s);
 	/* Messages left in the FIFO wait for the host to release an RX slot. */
@@ -330,13 +332,13 @@ static bool serve(struct npu_sim *s)
 /*
  * Idle, lock held: polls the kick counter with the lock let go for up to
  * poll_ns, as a firmware that spins on its doorbells for a while after work
- * before it enters its low-power wait. True when a kick came. The host bumps
- * the counter under the lock, so one that comes after the lock is taken back
- * is seen by the caller's cond_wait, never lost.
+ * before it enters its low-power wait. True when a kick came since the last
+ * serve took its work (kicks_served); one that comes later is seen by
+ * wait_for_work, never lost.
  */
 static bool poll_kicks(struct npu_sim *s)
 {
-	unsigned k0 = atomic_load_explicit(&s->fw.kicks, memory_order_relaxed);
+	unsigned k0 = s->fw.kicks_served;
 	uint64_t start, end, next_yield;
 	bool kicked = false;
 
@@ -368,6 +370,25 @@ static bool poll_kicks(struct npu_sim *s)
 	return kicked || atomic_load_explicit(&s->fw.kicks, memory_order_relaxed) != k0;
 }
 
+/*
+ * Whether the thread may sleep on `wake`: sleeping is set first, then the
+ * kick count read (both sequentially consistent), while a kick bumps the
+ * count first, then reads sleeping. So either the thread sees the kick here
+ * and stays up, or the kick sees sleeping and signals, under the lock, which
+ * the thread lets go only inside its wait. Not ready, only a start or a quit
+ * wakes it, and those signal unconditionally.
+ */
+static bool may_sleep(struct npu_sim *s)
+{
+	if (s->fw.state != SIM_FW_READY)
+		return true;
+	atomic_store_explicit(&s->fw.sleeping, true, memory_order_seq_cst);
+	if (atomic_load_explicit(&s->fw.kicks, memory_order_seq_cst) == s->fw.kicks_served)
+		return true;
+	atomic_store_explicit(&s->fw.sleeping, false, memory_order_relaxed);
+	return false;
+}
+
 /* Waits for a kick; with soon, for 1 ms at most (a kick is not what unblocks a fence). */
 static void wait_for_work(struct npu_sim *s, bool soon)
 {
@@ -376,11 +397,14 @@ static void wait_for_work(struct npu_sim *s, bool soon)
 	if (!soon) {
 		if (s->fw.state == SIM_FW_READY && !s->fw.quit && poll_kicks(s))
 			return;
-		if (s->fw.quit || s->fw.start_pending)
+		if (s->fw.quit || s->fw.start_pending || !may_sleep(s))
 			return;
 		pthread_cond_wait(&s->fw.wake, &s->lock);
+		atomic_store_explicit(&s->fw.sleeping, false, memory_order_relaxed);
 		return;
 	}
+	if (!may_sleep(s))
+		return;
 	clock_gettime(s->fw.wake_monotonic ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts);
 	ts.tv_nsec += RERUN_NS;
 	if (ts.tv_nsec >= 1000000000L) {
@@ -388,6 +412,7 @@ static void wait_for_work(struct npu_sim *s, bool soon)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_cond_timedwait(&s->fw.wake, &s->lock, &ts);
+	atomic_store_explicit(&s->fw.sleeping, false, memory_order_relaxed);
 }
 
 static void *fw_thread(void *arg)
@@ -522,6 +547,25 @@ void sim_fw_stop(struct npu_sim *s)
 
 void sim_fw_kick(struct npu_sim *s)
 {
-	atomic_fetch_add_explicit(&s->fw.kicks, 1u, memory_order_release);
-	pthread_cond_signal(&s->fw.wake);
+	atomic_fetch_add_explicit(&s->fw.kicks, 1u, memory_order_seq_cst);
+	if (atomic_load_explicit(&s->fw.sleeping, memory_order_seq_cst))
+		pthread_cond_signal(&s->fw.wake);
+}
+
+void sim_fw_ring(struct npu_sim *s, unsigned db, bool locked)
+{
+	npu_trace(SIM, "doorbell %u rung", db);
+	atomic_fetch_or_explicit(&s->fw.doorbells_rung[db / 32], 1u << (db % 32),
+				 memory_order_release);
+	if (locked) {
+		sim_fw_kick(s);
+		return;
+	}
+	atomic_fetch_add_explicit(&s->fw.kicks, 1u, memory_order_seq_cst);
+	if (atomic_load_explicit(&s->fw.sleeping, memory_order_seq_cst)) {
+		/* Asleep, or about to be: it lets the lock go only inside its wait. */
+		sim_host_lock(s);
+		pthread_cond_signal(&s->fw.wake);
+		pthread_mutex_unlock(&s->lock);
+	}
 }

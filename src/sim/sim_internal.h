@@ -66,9 +66,8 @@ struct sim_ip {
 	uint32_t loading_addr; /* 37xx LOADING_ADDRESS_LO */
 	uint64_t verif_addr;   /* 40xx VERIFICATION_ADDRESS */
 	uint32_t tim_safe_unlocked, tim_watchdog, tim_wdog_en, tim_gen_config;
-	struct sim_fifo to_host;    /* NPU -> host: HOST_SS_TIM_IPC_FIFO_ATM/STAT */
-	struct sim_fifo to_fw;	    /* host -> NPU: CPU_SS_TIM_IPC_FIFO */
-	uint32_t doorbells_rung[8]; /* bit per doorbell 0..255, consumed by the firmware */
+	struct sim_fifo to_host; /* NPU -> host: HOST_SS_TIM_IPC_FIFO_ATM/STAT */
+	struct sim_fifo to_fw;	 /* host -> NPU: CPU_SS_TIM_IPC_FIFO */
 };
 
 enum sim_fw_state {
@@ -126,10 +125,19 @@ struct sim_fw {
 	pthread_cond_t wake;
 	bool quit;
 	/*
-	 * Bumped (under the lock) by every kick: the firmware polls it, without
-	 * the lock, for poll_ns after its last work before it sleeps on `wake`.
+	 * Bumped by every kick: the firmware polls it, without the lock, for
+	 * poll_ns after its last work before it sleeps on `wake`. A doorbell
+	 * write sets its bit in doorbells_rung and kicks without the lock (as
+	 * the silicon takes a posted write while the firmware works); the
+	 * firmware takes the bits under the lock. sleeping is set while the
+	 * thread waits on `wake` (and just before): a kick that sees it signals
+	 * `wake`, under the lock. kicks_served: the count as read before the
+	 * firmware last took its work; a different one means work came since.
 	 */
 	_Alignas(64) atomic_uint kicks;
+	atomic_uint doorbells_rung[SIM_DOORBELLS / 32]; /* a bit per doorbell 0..255 */
+	atomic_bool sleeping;
+	unsigned kicks_served;
 	_Alignas(64) uint64_t poll_ns;
 	bool yield;	  /* the job engine used its time slice: let the host have the lock */
 	uint32_t rr_next; /* the queue the next slice starts with (doorbell - first doorbell) */
@@ -241,6 +249,8 @@ int sim_fifo_pop(struct sim_fifo *f, uint32_t *val);
 int sim_ip_post_to_host(struct npu_sim *s, uint32_t hdr_va);
 /* Whether the IP is powered, clocked, out of reset and its NoCs accept traffic. */
 bool sim_ip_cpu_can_run(struct npu_sim *s, const char **why);
+/* The doorbell a BAR0 offset names, or -1 (sim_ip_tim.c; needs no lock). */
+int sim_tim_doorbell(const struct npu_sim *s, uint64_t off);
 /* The free-running TIM_PERF counter: 38.4 MHz ticks since create. */
 uint64_t sim_ip_perf_ticks(struct npu_sim *s);
 
@@ -253,6 +263,8 @@ void sim_fw_start(struct npu_sim *s, uint64_t entry);
 void sim_fw_stop(struct npu_sim *s);
 /* The host pushed an IPC header address / rang a doorbell: wake the firmware. */
 void sim_fw_kick(struct npu_sim *s);
+/* Doorbell db rung (the lock held with locked, else not): its bit set, the firmware kicked. */
+void sim_fw_ring(struct npu_sim *s, unsigned db, bool locked);
 /*
  * Whether the host's RX area has a free header slot and a free payload slot
  * (status FREE: the host released them), so that sim_fw_post_msg can post.

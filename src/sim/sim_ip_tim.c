@@ -113,8 +113,7 @@ uint64_t sim_ip_perf_ticks(struct npu_sim *s)
 
 /* ---- doorbells ---- */
 
-/* The doorbell a register offset names, or -1. */
-static int doorbell_index(const struct npu_sim *s, uint64_t off)
+int sim_tim_doorbell(const struct npu_sim *s, uint64_t off)
 {
 	uint64_t base = tim(s)->doorbell0;
 
@@ -123,15 +122,6 @@ static int doorbell_index(const struct npu_sim *s, uint64_t off)
 	if ((off - base) % NPU_37XX_CPU_SS_DOORBELL_STRIDE)
 		return -1;
 	return (int)((off - base) / NPU_37XX_CPU_SS_DOORBELL_STRIDE);
-}
-
-static void doorbell_ring(struct npu_sim *s, int n, uint32_t val)
-{
-	if (!(val & NPU_37XX_CPU_SS_DOORBELL_SET))
-		return;
-	npu_trace(SIM, "doorbell %d rung", n);
-	s->ip.doorbells_rung[n / 32] |= 1u << (n % 32);
-	sim_fw_kick(s);
 }
 
 /* ---- registers ---- */
@@ -161,7 +151,7 @@ bool sim_tim_read32(struct npu_sim *s, uint64_t off, uint32_t *val)
 		*val = (uint32_t)sim_ip_perf_ticks(s);
 	else if (off == t->perf + 4u)
 		*val = (uint32_t)(sim_ip_perf_ticks(s) >> 32);
-	else if (off == t->safe || doorbell_index(s, off) >= 0)
+	else if (off == t->safe || sim_tim_doorbell(s, off) >= 0)
 		*val = 0; /* TIM_SAFE and the doorbells read as zero */
 	else
 		return false;
@@ -208,9 +198,11 @@ bool sim_tim_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 		sim_fw_kick(s);
 		return true;
 	}
-	db = doorbell_index(s, off);
+	db = sim_tim_doorbell(s, off);
 	if (db >= 0) {
-		doorbell_ring(s, db, val);
+		/* npu_sim_write32 rings without the lock; this is the 64-bit write's way. */
+		if (val & NPU_37XX_CPU_SS_DOORBELL_SET)
+			sim_fw_ring(s, (unsigned)db, true);
 		return true;
 	}
 	if (off != t->safe && off != t->watchdog && off != t->wdog_en && off != t->gen_config)

@@ -264,7 +264,12 @@ static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q,
 static void take_doorbells(struct npu_sim *s)
 {
 	for (uint32_t w = 0; w < SIM_DOORBELLS / 32; w++) {
-		for (uint32_t bits = s->ip.doorbells_rung[w]; bits; bits &= bits - 1) {
+		uint32_t rung = atomic_load_explicit(&s->fw.doorbells_rung[w], memory_order_relaxed)
+				    ? atomic_exchange_explicit(&s->fw.doorbells_rung[w], 0u,
+							       memory_order_acquire)
+				    : 0;
+
+		for (uint32_t bits = rung; bits; bits &= bits - 1) {
 			uint32_t db = w * 32 + (uint32_t)__builtin_ctz(bits);
 
 			if (db >= NPU_DOORBELL_ID_MIN && s->fw.queues[db].registered) {
@@ -275,7 +280,6 @@ static void take_doorbells(struct npu_sim *s)
 				sim_guest_error(s, "doorbell %u rung without a registered queue",
 						db);
 		}
-		s->ip.doorbells_rung[w] = 0;
 	}
 }
 
@@ -360,5 +364,7 @@ void sim_jobs_reset(struct npu_sim *s)
 {
 	for (uint32_t db = 0; db < SIM_DOORBELLS; db++)
 		queue_forget(&s->fw.queues[db]);
+	for (uint32_t w = 0; w < SIM_DOORBELLS / 32; w++)
+		atomic_store_explicit(&s->fw.doorbells_rung[w], 0u, memory_order_relaxed);
 	s->fw.hung = false;
 }

@@ -6,6 +6,8 @@
  * four contexts. Both generations. Faults, hangs and recovery are in
  * test_jobs_recovery.c; the fixture and command buffers in jobs_test_util.h.
  */
+#include <time.h>
+
 #include "jobs_test_util.h"
 
 /* ---- tests ---- */
@@ -148,6 +150,55 @@ static void test_job_ids(void **state)
 	assert_int_not_equal(c1->db_id, c2->db_id);
 	npu_ctx_destroy(c2); /* with its buffer still alive: freed with it */
 	npu_ctx_destroy(c1);
+}
+
+/*
+ * Doorbells take no lock in the model, so a ring can come while its firmware
+ * thread is on its way to sleep. With the polling window off (it sleeps right
+ * after each job) and pauses now and then that let it get there, every job
+ * must still be taken: a lost wake-up would leave one queued until the TDR.
+ */
+static int setup_no_poll(void **state)
+{
+	setenv("NPU_SIM_POLL_US", "0", 1);
+	return setup(state);
+}
+
+static int teardown_no_poll(void **state)
+{
+	unsetenv("NPU_SIM_POLL_US");
+	return teardown(state);
+}
+
+static void test_wakeups(void **state)
+{
+	struct fx *f = *state;
+	struct npu_ctx *c;
+	struct npu_bo *nop;
+	uint32_t a, b, st;
+
+	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
+	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &nop), 0);
+	make_signal(nop, nop->va + 2048, 1);
+	for (unsigned i = 0; i < 3000; i++) {
+		/* The second ring lands at all points of the firmware's work on the first. */
+		assert_int_equal(npu_job_submit(c, nop->va, &a), 0);
+		for (volatile unsigned k = 0; k < (i % 64) * 40; k++)
+			;
+		assert_int_equal(npu_job_submit(c, nop->va, &b), 0);
+		/* Well inside the TDR, whose heartbeat request would wake the firmware too. */
+		assert_int_equal(npu_job_wait(c, a, 300000, &st), 0);
+		assert_int_equal(st, 0);
+		assert_int_equal(npu_job_wait(c, b, 300000, &st), 0);
+		assert_int_equal(st, 0);
+		if (i % 16 == 0) {
+			struct timespec ts = { 0, 20000 }; /* asleep before the next ring */
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_int_equal(c->jobs_completed, 6000);
+	npu_ctx_destroy(c);
 }
 
 /*
@@ -403,6 +454,8 @@ int main(void)
 		BOTH(test_va_reuse, f37, f40),
 		BOTH(test_backpressure, f37, f40),
 		BOTH(test_ring_while_running, f37, f40),
+		cmocka_unit_test_prestate_setup_teardown(test_wakeups, setup_no_poll,
+							 teardown_no_poll, &f37),
 		BOTH(test_two_contexts, f37, f40),
 		BOTH(test_before_boot, f37_off, f40_off),
 		BOTH(test_all_contexts, f37, f40),
