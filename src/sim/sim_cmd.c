@@ -428,16 +428,22 @@ enum sim_cmd_result sim_cmd_run(struct npu_sim *s, uint32_t ssid, struct sim_cmd
 {
 	struct cmd_ctx c = { .s = s, .ssid = ssid, .st = st, .gen37 = s->gen == NPU_GEN_37XX };
 	uint32_t ret = STATUS_OK;
+	uint64_t yield_at = 0;
 
 	if (!st->started)
 		ret = batch_start(&c);
 	/* Each step consumes >= 4 bytes of at most SIM_CMD_BUFFER_SIZE_MAX, or ends the run. */
 	for (unsigned n = 0; ret == STATUS_OK && st->offset < st->end; n++) {
 		/* At least one command a run; then the slice may end it, to go on next time. */
-		if (n && st->yield_at_ns &&
-		    (sim_now_ns() >= st->yield_at_ns || sim_host_waiting(s))) {
-			ret = STEP_BLOCKED;
-			break;
+		if (n && st->yield_after_ns) {
+			uint64_t now = sim_now_ns();
+
+			if (!yield_at)
+				yield_at = now + st->yield_after_ns;
+			if (now >= yield_at || sim_host_waiting(s)) {
+				ret = STEP_BLOCKED;
+				break;
+			}
 		}
 		ret = step(&c);
 	}

@@ -22,11 +22,13 @@ struct sim_cmd_state {
 	uint64_t desc_base;  /* descriptor_heap_base_address */
 	uint64_t commands;   /* commands executed, for the heartbeat and statistics */
 	/*
-	 * Set by the caller before a run (0: none): once sim_now_ns() passes it,
-	 * the run stops after the command it is in, BLOCKED with the job moved on,
-	 * so one long job cannot keep the host off the model's lock.
+	 * Set by the caller before a run (0: none): once this long has passed
+	 * since the run's second command began, the run stops after the command
+	 * it is in, BLOCKED with the job moved on, so one long job cannot keep
+	 * the host off the model's lock. A job of one command (a NOP) reads no
+	 * clock for it.
 	 */
-	uint64_t yield_at_ns;
+	uint64_t yield_after_ns;
 };
 
 /*
@@ -37,7 +39,7 @@ struct sim_cmd_state {
 
 enum sim_cmd_result {
 	SIM_CMD_DONE, /* the job ended: *status is its JSM status */
-	SIM_CMD_BLOCKED, /* a FENCE_WAIT is not satisfied yet, or yield_at_ns passed: run again later */
+	SIM_CMD_BLOCKED, /* a FENCE_WAIT is not satisfied yet, or yield_after_ns passed: run again later */
 };
 
 /*

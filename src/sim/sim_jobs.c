@@ -216,7 +216,7 @@ static bool take_job(struct npu_sim *s, uint32_t db, struct sim_queue *q, struct
 	return true;
 }
 
-static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint64_t until)
+static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q)
 {
 	struct npu_jobq_header h;
 	struct npu_jobq_entry e;
@@ -250,7 +250,7 @@ static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q,
 		sim_cmd_init(&q->cmd, e.batch_buf_addr);
 	}
 	before = q->cmd;
-	q->cmd.yield_at_ns = until;
+	q->cmd.yield_after_ns = STEP_TIME_NS;
 	if (sim_cmd_run(s, q->ssid, &q->cmd, &status) == SIM_CMD_BLOCKED) {
 		bool moved = q->cmd.started != before.started || q->cmd.offset != before.offset;
 
@@ -302,7 +302,7 @@ static uint32_t next_queue(const uint64_t *map, uint32_t from, uint32_t to)
 bool sim_jobs_run(struct npu_sim *s)
 {
 	unsigned budget = STEP_BUDGET;
-	uint64_t start = sim_now_ns(), until = start + STEP_TIME_NS, now;
+	uint64_t start = 0, now; /* the slice's start: the first check's time */
 	uint64_t *map = s->fw.queue_map;
 	bool progress, wait, first_step = true;
 
@@ -334,7 +334,9 @@ bool sim_jobs_run(struct npu_sim *s)
 				 */
 				if (!first_step) {
 					now = sim_now_ns();
-					if (--budget == 0 || now >= until ||
+					if (!start)
+						start = now;
+					if (--budget == 0 || now >= start + STEP_TIME_NS ||
 					    (sim_host_waiting(s) && now >= start + SLICE_MIN_NS)) {
 						s->fw.rr_next =
 						    (db - NPU_DOORBELL_ID_MIN) %
@@ -344,7 +346,7 @@ bool sim_jobs_run(struct npu_sim *s)
 					}
 				}
 				first_step = false;
-				switch (queue_step(s, db, q, until)) {
+				switch (queue_step(s, db, q)) {
 				case STEP_PROGRESS:
 					progress = true;
 					break;
