@@ -147,48 +147,59 @@ struct rec {
 	size_t len;
 };
 
+/* Appends n bytes, as many as fit. */
+static void rec_mem(struct rec *r, const char *p, size_t n)
+{
+	size_t room = sizeof(r->text) - 1 - r->len;
+
+	if (n > room)
+		n = room;
+	memcpy(r->text + r->len, p, n);
+	r->len += n;
+}
+
 static void rec_char(struct rec *r, char c)
 {
-	if (r->len < sizeof(r->text) - 1)
-		r->text[r->len++] = c;
+	rec_mem(r, &c, 1);
 }
 
 static void rec_str(struct rec *r, const char *str)
 {
-	while (*str)
-		rec_char(r, *str++);
+	rec_mem(r, str, strlen(str));
 }
 
-/* v in decimal, padded on the left with pad to width. */
+/* A string literal, its length known at compile time. */
+#define REC_LIT(r, lit) rec_mem((r), (lit), sizeof(lit) - 1)
+
+/* v in decimal, padded on the left with pad to width (at most 20). */
 static void rec_dec(struct rec *r, uint64_t v, unsigned width, char pad)
 {
 	char digits[20];
-	unsigned n = 0;
+	unsigned n = sizeof(digits);
 
 	do {
-		digits[n++] = (char)('0' + v % 10u);
+		digits[--n] = (char)('0' + v % 10u);
 		v /= 10u;
 	} while (v);
-	for (; width > n; width--)
-		rec_char(r, pad);
-	while (n)
-		rec_char(r, digits[--n]);
+	while (sizeof(digits) - n < width && n > 0)
+		digits[--n] = pad;
+	rec_mem(r, digits + n, sizeof(digits) - n);
 }
 
 /* v as 0x and lower-case hex digits, as printf's 0x%x. */
 static void rec_hex(struct rec *r, uint64_t v)
 {
 	static const char hex[] = "0123456789abcdef";
-	char digits[16];
-	unsigned n = 0;
+	char digits[18];
+	unsigned n = sizeof(digits);
 
 	do {
-		digits[n++] = hex[v & 15u];
+		digits[--n] = hex[v & 15u];
 		v >>= 4;
 	} while (v);
-	rec_str(r, "0x");
-	while (n)
-		rec_char(r, digits[--n]);
+	digits[--n] = 'x';
+	digits[--n] = '0';
+	rec_mem(r, digits + n, sizeof(digits) - n);
 }
 
 /* "[seconds.micros] L ": seconds at least 5 wide, micros 6 digits. */
@@ -196,15 +207,14 @@ static void rec_begin(struct npu_sim *s, struct rec *r, enum sim_log_level level
 {
 	static const char letter[] = { 'I', 'W', 'E' };
 	uint64_t us = (sim_now_ns() - s->created_ns) / 1000u;
+	char tail[4] = { ']', ' ', letter[level], ' ' };
 
 	r->len = 0;
 	rec_char(r, '[');
 	rec_dec(r, us / 1000000u, 5, ' ');
 	rec_char(r, '.');
 	rec_dec(r, us % 1000000u, 6, '0');
-	rec_str(r, "] ");
-	rec_char(r, letter[level]);
-	rec_char(r, ' ');
+	rec_mem(r, tail, sizeof(tail));
 }
 
 static void rec_put(struct npu_sim *s, struct rec *r, enum sim_log_level level)
@@ -325,15 +335,15 @@ void sim_fwlog_job(struct npu_sim *s, uint32_t db, uint32_t ssid, uint32_t job_i
 			  job_id, ssid, (unsigned long long)s->mmu.faults);
 	/* "job: 0x%x of doorbell %u (SSID %u) done: %s (0x%x)", without printf. */
 	rec_begin(s, &r, level);
-	rec_str(&r, "job: ");
+	REC_LIT(&r, "job: ");
 	rec_hex(&r, job_id);
-	rec_str(&r, " of doorbell ");
+	REC_LIT(&r, " of doorbell ");
 	rec_dec(&r, db, 0, ' ');
-	rec_str(&r, " (SSID ");
+	REC_LIT(&r, " (SSID ");
 	rec_dec(&r, ssid, 0, ' ');
-	rec_str(&r, ") done: ");
+	REC_LIT(&r, ") done: ");
 	rec_str(&r, status_name(status));
-	rec_str(&r, " (");
+	REC_LIT(&r, " (");
 	rec_hex(&r, status);
 	rec_char(&r, ')');
 	rec_put(s, &r, level);
