@@ -103,7 +103,7 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	struct npu_jobq *q = c->jobq.cpu;
 	uint32_t seq = c->job_counter, id = npu_job_id(c->id, seq);
 	struct npu_job *job = &c->jobs[seq];
-	uint32_t head, tail, next;
+	uint32_t tail, next;
 	struct npu_jobq_entry *slot;
 	int ret;
 
@@ -136,7 +136,8 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	 * there is: the device's copy is read only when that one says full.
 	 */
 	if (next == c->jobq_head) {
-		head = __atomic_load_n(&q->header.head, __ATOMIC_ACQUIRE);
+		uint32_t head = __atomic_load_n(&q->header.head, __ATOMIC_ACQUIRE);
+
 		if (head >= NPU_JOBQ_SLOT_COUNT) {
 			npu_warn(JOB,
 				 "context %u: the firmware wrote job queue head %u (%u slots); "

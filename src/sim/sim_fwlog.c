@@ -171,7 +171,7 @@ static void rec_str(struct rec *r, const char *str)
 /* A string literal, its length known at compile time. */
 #define REC_LIT(r, lit) rec_mem((r), (lit), sizeof(lit) - 1)
 
-/* v in decimal, padded on the left with pad to width (at most 20). */
+/* v in decimal, padded on the left with pad to width. */
 static void rec_dec(struct rec *r, uint64_t v, unsigned width, char pad)
 {
 	char digits[20];
@@ -181,8 +181,8 @@ static void rec_dec(struct rec *r, uint64_t v, unsigned width, char pad)
 		digits[--n] = (char)('0' + v % 10u);
 		v /= 10u;
 	} while (v);
-	while (sizeof(digits) - n < width && n > 0)
-		digits[--n] = pad;
+	for (unsigned len = sizeof(digits) - n; len < width; len++)
+		rec_char(r, pad);
 	rec_mem(r, digits + n, sizeof(digits) - n);
 }
 
