@@ -7,6 +7,9 @@
  *
  * One mutex guards everything: the host's MMIO calls and the firmware thread
  * both take it. Functions named sim_* expect it held unless they say not.
+ * Three host accesses take no lock (npu_sim_read32/write32): ICB_STATUS_0
+ * reads (from icb_status0), doorbell writes (sim_fw_ring) and the writes
+ * that set GLOBAL_INT_MASK (global_mask); what they touch is atomic.
  */
 #ifndef NPU_SIM_SIM_INTERNAL_H
 #define NPU_SIM_SIM_INTERNAL_H
