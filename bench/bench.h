@@ -8,6 +8,7 @@
 #ifndef NPU_BENCH_BENCH_H
 #define NPU_BENCH_BENCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,14 +48,25 @@ void bench_say(const struct bench_cfg *c, const char *fmt, ...)
 
 /* The CPU this thread runs on, or -1 where that cannot be told. */
 int bench_this_cpu(void);
+
 /*
- * Whether a pair of threads handing data back and forth may be timed yet:
- * after BENCH_SETTLE_ROUNDS untimed rounds, once the peer (as it last said)
- * runs on another CPU, or after BENCH_SETTLE_MAX_NS whatever the CPUs.
+ * A pair of threads handing data back and forth, seen from this one: round
+ * does round i (from 1) and says whether the peer's answer was right. The
+ * peer stores its CPU in *peer_cpu after each round until *settled is set.
  */
-#define BENCH_SETTLE_ROUNDS 2000u
-#define BENCH_SETTLE_MAX_NS 200000000u
-bool bench_pair_settled(unsigned round, int peer_cpu, uint64_t since_ns);
+struct bench_pair {
+	bool (*round)(void *arg, unsigned i);
+	void *arg;
+	const atomic_int *peer_cpu;
+	atomic_bool *settled;
+};
+/*
+ * Runs untimed rounds until the peer runs on another CPU (bench_base.c), sets
+ * *settled, then times `rounds` rounds: *ns_per_round. *next is the first
+ * round not run, for the caller's stop. -EIO if a round went wrong.
+ */
+int bench_pair_time(const struct bench_pair *p, unsigned rounds, unsigned *next,
+		    double *ns_per_round);
 
 /* Baselines of the machine. */
 double bench_memcpy_gbps(void *dst, const void *src, size_t n, unsigned runs);

@@ -115,24 +115,47 @@ int bench_this_cpu(void)
  * A thread just created starts on its creator's CPU and is moved to the
  * other one by the scheduler some milliseconds later; rounds timed before
  * that measure time slicing, not the machine (a few hundred ns to 2 us a
- * round here instead of about 120). So the pair runs untimed rounds until
- * the peer reports a CPU other than ours (where that can be told) for a
- * while, within a bound.
+ * round here instead of about 120). So the pair runs SETTLE_ROUNDS untimed
+ * rounds at least, and then until the peer reports a CPU other than ours
+ * (where that can be told), for SETTLE_MAX_NS at most.
  */
-bool bench_pair_settled(unsigned round, int peer_cpu, uint64_t since_ns)
+#define SETTLE_ROUNDS 2000u
+#define SETTLE_MAX_NS 200000000u
+
+static bool pair_settled(unsigned round, int peer_cpu, uint64_t since_ns)
 {
 	int me = bench_this_cpu();
 
-	if (bench_now_ns() - since_ns > BENCH_SETTLE_MAX_NS)
+	if (bench_now_ns() - since_ns > SETTLE_MAX_NS)
 		return true; /* one CPU, or a scheduler that keeps them together */
-	return round >= BENCH_SETTLE_ROUNDS && (me < 0 || peer_cpu < 0 || me != peer_cpu);
+	return round >= SETTLE_ROUNDS && (me < 0 || peer_cpu < 0 || me != peer_cpu);
+}
+
+int bench_pair_time(const struct bench_pair *p, unsigned rounds, unsigned *next,
+		    double *ns_per_round)
+{
+	uint64_t t0 = bench_now_ns();
+	bool ok = true;
+	unsigned i;
+
+	for (i = 1; ok && !pair_settled(i, atomic_load(p->peer_cpu), t0); i++)
+		ok = p->round(p->arg, i);
+	/* From here the peer does no more than the rounds themselves. */
+	atomic_store(p->settled, true);
+	t0 = bench_now_ns();
+	for (unsigned k = 0; ok && k < rounds; k++, i++)
+		ok = p->round(p->arg, i);
+	*ns_per_round = (double)(bench_now_ns() - t0) / rounds;
+	*next = i;
+	return ok ? 0 : -EIO;
 }
 
 struct spsc {
 	_Alignas(64) atomic_uint ping;
 	atomic_bool stop;
+	atomic_bool settled; /* timed rounds from here: the echo thread no longer says its CPU */
 	_Alignas(64) atomic_uint pong;
-	atomic_int cpu; /* the echo thread's CPU, as of its last round */
+	atomic_int cpu; /* the echo thread's CPU, until settled */
 	_Alignas(64) unsigned char desc[64];
 };
 
@@ -149,18 +172,22 @@ static void *spsc_echo(void *arg)
 		memcpy(local, s->desc, sizeof(local));
 		local[0]++;
 		memcpy(s->desc, local, sizeof(local));
-		atomic_store_explicit(&s->cpu, bench_this_cpu(), memory_order_relaxed);
+		if (!atomic_load_explicit(&s->settled, memory_order_relaxed))
+			atomic_store_explicit(&s->cpu, bench_this_cpu(), memory_order_relaxed);
 		atomic_store_explicit(&s->pong, i, memory_order_release);
 	}
 	return NULL;
 }
 
-static void spsc_round(struct spsc *s, unsigned i)
+static bool spsc_round(void *arg, unsigned i)
 {
+	struct spsc *s = arg;
+
 	s->desc[1] = (unsigned char)i;
 	atomic_store_explicit(&s->ping, i, memory_order_release);
 	while (atomic_load_explicit(&s->pong, memory_order_acquire) != i)
 		;
+	return true;
 }
 
 int bench_spsc_rtt_ns(unsigned rounds, unsigned runs, struct bench_range *out)
@@ -171,9 +198,9 @@ int bench_spsc_rtt_ns(unsigned rounds, unsigned runs, struct bench_range *out)
 		return -ENOMEM;
 	for (unsigned r = 0; r < runs; r++) {
 		struct spsc *s = aligned_alloc(64, sizeof(*s));
+		struct bench_pair p;
 		pthread_t th;
-		uint64_t t0;
-		unsigned i;
+		unsigned next;
 
 		if (!s) {
 			free(v);
@@ -186,15 +213,10 @@ int bench_spsc_rtt_ns(unsigned rounds, unsigned runs, struct bench_range *out)
 			free(v);
 			return -EAGAIN;
 		}
-		t0 = bench_now_ns();
-		for (i = 1; !bench_pair_settled(i, atomic_load(&s->cpu), t0); i++)
-			spsc_round(s, i);
-		t0 = bench_now_ns();
-		for (unsigned k = 0; k < rounds; k++, i++)
-			spsc_round(s, i);
-		v[r] = (double)(bench_now_ns() - t0) / rounds;
+		p = (struct bench_pair){ spsc_round, s, &s->cpu, &s->settled };
+		bench_pair_time(&p, rounds, &next, &v[r]); /* its rounds cannot go wrong */
 		atomic_store(&s->stop, true);
-		atomic_store_explicit(&s->ping, i, memory_order_release);
+		atomic_store_explicit(&s->ping, next, memory_order_release);
 		pthread_join(th, NULL);
 		free(s);
 	}

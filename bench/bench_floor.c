@@ -16,9 +16,10 @@
  * Each of these lives on a cache line of its own, as they do in the driver's
  * DMA memory and the device's registers, and the RX slots alternate as in a
  * ring: the host finds the header through the FIFO entry and the message
- * through the header, so those loads wait for each other, as they must. Against the one line each way of
- * bench_spsc_rtt_ns, this is the protocol's own floor: what the driver and
- * the device model add on top of it is what they can still win.
+ * through the header, so those loads wait for each other, as they must.
+ * Against the one line each way of bench_spsc_rtt_ns, this is the protocol's
+ * own floor: what the driver and the device model add on top of it is what
+ * they can still win.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,6 +41,7 @@ struct floor_msg {
 
 struct floor {
 	_Alignas(64) atomic_uint doorbell;
+	atomic_bool settled; /* timed rounds from here: the device no longer says its CPU */
 	_Alignas(64) struct {
 		atomic_uint head, tail;
 	} queue;
@@ -55,7 +57,7 @@ struct floor {
 	_Alignas(64) struct floor_msg rx_msg[RX_SLOTS];
 	_Alignas(64) atomic_uint fifo; /* the entry the host pops: header index + 1 (0: empty) */
 	_Alignas(64) atomic_uint icb;  /* the interrupt status bit, set and cleared */
-	atomic_int cpu;		       /* the device thread's, as of its last round */
+	atomic_int cpu;		       /* the device thread's, until settled */
 	_Alignas(64) atomic_bool stop;
 	atomic_bool bad; /* a value seen was not the one written: the run is void */
 };
@@ -85,15 +87,17 @@ static void *floor_device(void *arg)
 		atomic_store_explicit(&f->rx_hdr[n].status, SLOT_ALLOCATED, memory_order_release);
 		atomic_store_explicit(&f->queue.head, i, memory_order_release);
 		atomic_store_explicit(&f->fifo, n + 1, memory_order_release);
-		atomic_store_explicit(&f->cpu, bench_this_cpu(), memory_order_relaxed);
+		if (!atomic_load_explicit(&f->settled, memory_order_relaxed))
+			atomic_store_explicit(&f->cpu, bench_this_cpu(), memory_order_relaxed);
 		atomic_store_explicit(&f->icb, 1u, memory_order_release);
 	}
 	return NULL;
 }
 
 /* One round from the host's side; false if the device's answer was not this job's. */
-static bool floor_host_round(struct floor *f, unsigned i)
+static bool floor_host_round(void *arg, unsigned i)
 {
+	struct floor *f = arg;
 	struct floor_msg msg;
 	unsigned h, m;
 
@@ -127,10 +131,9 @@ int bench_protocol_floor_ns(unsigned rounds, unsigned runs, struct bench_range *
 		return -ENOMEM;
 	for (unsigned r = 0; r < runs && !ret; r++) {
 		struct floor *f = aligned_alloc(64, sizeof(*f));
+		struct bench_pair p;
 		pthread_t th;
-		uint64_t t0;
-		bool ok = true;
-		unsigned i;
+		unsigned next;
 
 		if (!f) {
 			ret = -ENOMEM;
@@ -143,19 +146,14 @@ int bench_protocol_floor_ns(unsigned rounds, unsigned runs, struct bench_range *
 			ret = -EAGAIN;
 			break;
 		}
-		t0 = bench_now_ns();
-		for (i = 1; ok && !bench_pair_settled(i, atomic_load(&f->cpu), t0); i++)
-			ok &= floor_host_round(f, i);
-		t0 = bench_now_ns();
-		for (unsigned k = 0; ok && k < rounds; k++, i++)
-			ok &= floor_host_round(f, i);
-		v[r] = (double)(bench_now_ns() - t0) / rounds;
+		p = (struct bench_pair){ floor_host_round, f, &f->cpu, &f->settled };
+		ret = bench_pair_time(&p, rounds, &next, &v[r]);
 		atomic_store(&f->stop, true);
-		atomic_store_explicit(&f->doorbell, i, memory_order_release);
+		atomic_store_explicit(&f->doorbell, next, memory_order_release);
 		pthread_join(th, NULL);
-		if (!ok || atomic_load(&f->bad))
-			ret =
-			    -EIO; /* cannot happen unless the threads do not see each other's writes */
+		/* Cannot happen unless the threads do not see each other's writes. */
+		if (atomic_load(&f->bad))
+			ret = -EIO;
 		free(f);
 	}
 	if (!ret)

@@ -206,8 +206,8 @@ static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs
 
 /*
  * One run of the job round trip with its two baselines measured right
- * before it: the machine moves the threads between runs (two vCPUs on one
- * physical core or not), and each run's ratio is to its own baseline.
+ * before it: how fast a cache line crosses between the vCPUs changes from
+ * minute to minute, and each run's ratio is to its own baseline.
  */
 static int rtt_run(const struct bench_cfg *c, struct npu_ctx *ctx, struct npu_bo *nop, double *rtt,
 		   double *spsc, double *floor_ns)
@@ -227,26 +227,26 @@ static int rtt_run(const struct bench_cfg *c, struct npu_ctx *ctx, struct npu_bo
 	return ret;
 }
 
-static void rtt_json(struct npu_json *j, const double *rtt, const double *spsc,
-		     const double *floor_ns, unsigned runs, const struct bench_cfg *c)
+/* The range of a[i] / b[i] (b NULL: of a[i]) over n runs, sorted in scratch. */
+static void range_of(const double *a, const double *b, unsigned n, double *scratch,
+		     struct bench_range *out)
 {
-	double *v = calloc(4 * (size_t)runs, sizeof(double));
+	for (unsigned i = 0; i < n; i++)
+		scratch[i] = b ? a[i] / b[i] : a[i];
+	bench_range(scratch, n, out);
+}
+
+static void rtt_json(struct npu_json *j, const double *rtt, const double *spsc,
+		     const double *floor_ns, unsigned runs, double *scratch,
+		     const struct bench_cfg *c)
+{
 	struct bench_range r_rtt, r_spsc, r_floor, r_ratio, r_floor_ratio;
 
-	if (!v)
-		return;
-	for (unsigned i = 0; i < runs; i++) {
-		v[i] = rtt[i];
-		v[runs + i] = spsc[i];
-		v[2 * runs + i] = rtt[i] / spsc[i];
-		v[3 * runs + i] = floor_ns[i] / spsc[i];
-	}
-	bench_range(v, runs, &r_rtt);
-	bench_range(v + runs, runs, &r_spsc);
-	bench_range(v + 2 * runs, runs, &r_ratio);
-	bench_range(v + 3 * runs, runs, &r_floor_ratio);
-	memcpy(v, floor_ns, runs * sizeof(double));
-	bench_range(v, runs, &r_floor);
+	range_of(rtt, NULL, runs, scratch, &r_rtt);
+	range_of(spsc, NULL, runs, scratch, &r_spsc);
+	range_of(floor_ns, NULL, runs, scratch, &r_floor);
+	range_of(rtt, spsc, runs, scratch, &r_ratio);
+	range_of(floor_ns, spsc, runs, scratch, &r_floor_ratio);
 	bench_say(c,
 		  "job_rtt     %9.0f ns  (two threads handing a descriptor: %.0f ns; ratio %.1f)",
 		  r_rtt.median, r_spsc.median, r_ratio.median);
@@ -263,21 +263,21 @@ static void rtt_json(struct npu_json *j, const double *rtt, const double *spsc,
 	npu_json_double(j, "floor_ns", r_floor.median);
 	npu_json_double(j, "floor_ratio", r_floor_ratio.median);
 	npu_json_obj_end(j);
-	free(v);
 }
 
 int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 {
 	unsigned runs = c->runs;
 	double *rtt = calloc(runs, sizeof(double)), *spsc = calloc(runs, sizeof(double));
-	double *floor_ns = calloc(runs, sizeof(double));
+	double *floor_ns = calloc(runs, sizeof(double)), *scratch = calloc(runs, sizeof(double));
 	double *tput = calloc(runs, sizeof(double)), *copy = calloc(runs, sizeof(double));
 	struct bench_range r_tput, r_copy;
 	struct npu_ctx *ctx = NULL;
 	struct npu_bo *nop = NULL, *cpy = NULL, *src = NULL, *dst = NULL;
 	double mc = 0;
 	struct bench_rig r;
-	int ret = rtt && spsc && floor_ns && tput && copy ? bench_rig_open(c, &r, true) : -ENOMEM;
+	bool mem = rtt && spsc && floor_ns && scratch && tput && copy;
+	int ret = mem ? bench_rig_open(c, &r, true) : -ENOMEM;
 
 	if (!ret)
 		ret = npu_ctx_create(&r.d, &ctx);
@@ -310,7 +310,7 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		ret = memcmp(dst->dma.cpu, src->dma.cpu, c->copy_bytes) ? -EIO : 0;
 	}
 	if (!ret) {
-		rtt_json(j, rtt, spsc, floor_ns, runs, c);
+		rtt_json(j, rtt, spsc, floor_ns, runs, scratch, c);
 		bench_range(tput, runs, &r_tput);
 		bench_range(copy, runs, &r_copy);
 		bench_say(c, "NOP jobs    %9.0f /s  with full queues", r_tput.median);
@@ -325,11 +325,12 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		npu_json_obj_end(j);
 	}
 	npu_ctx_destroy(ctx);
-	if (rtt && spsc && floor_ns && tput && copy)
+	if (mem)
 		bench_rig_close(&r);
 	free(rtt);
 	free(spsc);
 	free(floor_ns);
+	free(scratch);
 	free(tput);
 	free(copy);
 	return ret;

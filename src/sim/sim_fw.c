@@ -545,11 +545,23 @@ void sim_fw_stop(struct npu_sim *s)
 	s->fw.trace_hw_mask = 0;
 }
 
-void sim_fw_kick(struct npu_sim *s)
+/* The count first, then the mark (may_sleep); the signal under the lock, taken if not held. */
+static void kick(struct npu_sim *s, bool locked)
 {
 	atomic_fetch_add_explicit(&s->fw.kicks, 1u, memory_order_seq_cst);
-	if (atomic_load_explicit(&s->fw.sleeping, memory_order_seq_cst))
-		pthread_cond_signal(&s->fw.wake);
+	if (!atomic_load_explicit(&s->fw.sleeping, memory_order_seq_cst))
+		return;
+	/* Asleep, or about to be: it lets the lock go only inside its wait. */
+	if (!locked)
+		sim_host_lock(s);
+	pthread_cond_signal(&s->fw.wake);
+	if (!locked)
+		pthread_mutex_unlock(&s->lock);
+}
+
+void sim_fw_kick(struct npu_sim *s)
+{
+	kick(s, true);
 }
 
 void sim_fw_ring(struct npu_sim *s, unsigned db, bool locked)
@@ -557,15 +569,5 @@ void sim_fw_ring(struct npu_sim *s, unsigned db, bool locked)
 	npu_trace(SIM, "doorbell %u rung", db);
 	atomic_fetch_or_explicit(&s->fw.doorbells_rung[db / 32], 1u << (db % 32),
 				 memory_order_release);
-	if (locked) {
-		sim_fw_kick(s);
-		return;
-	}
-	atomic_fetch_add_explicit(&s->fw.kicks, 1u, memory_order_seq_cst);
-	if (atomic_load_explicit(&s->fw.sleeping, memory_order_seq_cst)) {
-		/* Asleep, or about to be: it lets the lock go only inside its wait. */
-		sim_host_lock(s);
-		pthread_cond_signal(&s->fw.wake);
-		pthread_mutex_unlock(&s->lock);
-	}
+	kick(s, locked);
 }

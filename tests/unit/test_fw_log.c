@@ -428,6 +428,15 @@ static void test_model_log(void **state)
 			 -ENODEV);
 }
 
+/* Boot parameters that point the model's log at the first 4 KiB of the driver's verbose buffer. */
+static void small_log_params(const struct npu_device *d, struct npu_boot_params *bp)
+{
+	memset(bp, 0, sizeof(*bp));
+	bp->verbose_tracing_buff_addr = d->log_verbose.va;
+	bp->verbose_tracing_buff_size = 4096;
+	bp->tracing_buff_message_format_mask = NPU_TRACE_FORMAT_MASK_STRING;
+}
+
 /*
  * The model's writer on a small ring (white box: its log pointed at the first
  * 4 KiB of the driver's verbose buffer): records are never split, the tail
@@ -446,10 +455,7 @@ static void test_model_wrap(void **state)
 
 	assert_non_null(s);
 	assert_int_equal(npu_device_boot(d), 0);
-	memset(&bp, 0, sizeof(bp));
-	bp.verbose_tracing_buff_addr = d->log_verbose.va;
-	bp.verbose_tracing_buff_size = 4096;
-	bp.tracing_buff_message_format_mask = NPU_TRACE_FORMAT_MASK_STRING;
+	small_log_params(d, &bp);
 	pthread_mutex_lock(&s->lock);
 	sim_fwlog_init(s, &bp);
 	for (int i = 0; i < total; i++)
@@ -496,10 +502,7 @@ static void test_model_job_record(void **state)
 
 	assert_non_null(s);
 	assert_int_equal(npu_device_boot(d), 0);
-	memset(&bp, 0, sizeof(bp));
-	bp.verbose_tracing_buff_addr = d->log_verbose.va;
-	bp.verbose_tracing_buff_size = 4096;
-	bp.tracing_buff_message_format_mask = NPU_TRACE_FORMAT_MASK_STRING;
+	small_log_params(d, &bp);
 	pthread_mutex_lock(&s->lock);
 	sim_fwlog_init(s, &bp);
 	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)

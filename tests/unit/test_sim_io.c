@@ -9,6 +9,14 @@
 
 #include "sim_test_util.h"
 
+/* The NPU raising ICB bits, as its firmware thread does: under the model's lock. */
+static void raise_icb(struct npu_sim *s, uint64_t bits)
+{
+	pthread_mutex_lock(&s->lock);
+	sim_icb_raise(s, bits);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void test_icb_interrupt_line(void **state)
 {
 	struct fx *f = *state;
@@ -17,9 +25,7 @@ static void test_icb_interrupt_line(void **state)
 
 	/* Raised but not enabled: no interrupt. */
 	wr(s, RB, g->global_mask, 0);
-	pthread_mutex_lock(&s->lock);
-	sim_icb_raise(s, NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO);
-	pthread_mutex_unlock(&s->lock);
+	raise_icb(s, NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO);
 	assert_int_equal(rd(s, RV, NPU_37XX_HOST_SS_ICB_STATUS_0), 0x10u);
 	assert_false(irq_readable(s));
 
@@ -39,9 +45,7 @@ static void test_icb_interrupt_line(void **state)
 	assert_false(irq_readable(s));
 
 	/* Acknowledged while still pending: signalled again. */
-	pthread_mutex_lock(&s->lock);
-	sim_icb_raise(s, NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_0);
-	pthread_mutex_unlock(&s->lock);
+	raise_icb(s, NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_0);
 	assert_true(irq_readable(s));
 	npu_sim_irq_ack(s);
 	assert_true(irq_readable(s));
@@ -113,9 +117,7 @@ static void test_global_mask_while_busy(void **state)
 	wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, 0x10u);
 	npu_sim_irq_ack(s);
 	assert_false(irq_readable(s));
-	pthread_mutex_lock(&s->lock);
-	sim_icb_raise(s, NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO);
-	pthread_mutex_unlock(&s->lock);
+	raise_icb(s, NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO);
 	assert_false(irq_readable(s));
 	wr(s, RB, g->global_mask, 0);
 	assert_true(irq_readable(s));
@@ -201,10 +203,8 @@ static void test_doorbells(void **state)
 	errs = guest_errors(s);
 	wr(s, RV, g->doorbell0 + 7u * 0x1000u + 4u, 1u); /* not a doorbell register */
 	assert_int_equal(guest_errors(s), errs + 1);
-	pthread_mutex_lock(&s->lock);
 	for (int i = 0; i < 8; i++)
 		rung[i] = atomic_load(&s->fw.doorbells_rung[i]);
-	pthread_mutex_unlock(&s->lock);
 	assert_int_equal(rung[0], 1u << 5 | 1u << 9);
 	assert_int_equal(rung[7], 1u << 31);
 	for (int i = 1; i < 7; i++)
