@@ -182,11 +182,10 @@ static void watchdog_disable(struct npu_device *d)
 			       NPU_40XX_CPU_SS_TIM_GEN_CONFIG_WDOG_TO_INT_CLR);
 }
 
-/* Same ICB offsets and bits on 37xx and 40xx. */
-static uint32_t ip_handle(struct npu_device *d)
+/* Same ICB offsets and bits on 37xx and 40xx; s is ICB_STATUS_0 as just read. */
+static uint32_t ip_handle(struct npu_device *d, uint32_t s)
 {
 	struct npu_mmio *m = &d->mmio;
-	uint32_t s = REGV_RD32(m, NPU_37XX_HOST_SS_ICB_STATUS_0);
 
 	if (s == NPU_REG_IO_ERROR) {
 		need_recovery(d, "ICB_STATUS_0 reads all-ones");
@@ -231,13 +230,16 @@ static uint32_t global_mask_reg(const struct npu_device *d)
 	return is_mtl(d) ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
 }
 
-/* Everything pending, with GLOBAL_INT_MASK set by the caller. */
-static uint32_t service(struct npu_device *d, uint32_t *btrs_out)
+/*
+ * Everything pending, with GLOBAL_INT_MASK set by the caller: the buttress,
+ * then the IP's ICB, whose status a poll has just read (icb), else read here.
+ */
+static uint32_t service(struct npu_device *d, const uint32_t *icb, uint32_t *btrs_out)
 {
 	uint32_t btrs = is_mtl(d) ? btrs_mtl_handle(d) : btrs_lnl_handle(d), ip = 0;
 
 	if (!btrs || !npu_idle(d))
-		ip = ip_handle(d);
+		ip = ip_handle(d, icb ? *icb : REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0));
 	*btrs_out = btrs;
 	return ip;
 }
@@ -252,12 +254,17 @@ uint32_t npu_irq_handle(struct npu_device *d)
 	uint32_t btrs, ip;
 
 	npu_irq_poll_begin(d);
-	ip = service(d, &btrs);
+	ip = service(d, NULL, &btrs);
 	npu_irq_poll_end(d);
 	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
 	return ip;
 }
 
+/*
+ * A poll reads ICB_STATUS_0, where completions show; when it shows
+ * something, everything pending is serviced as by an interrupt, the
+ * buttress's errors first.
+ */
 bool npu_irq_poll(struct npu_device *d)
 {
 	uint32_t s = REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0), btrs, ip;
@@ -267,7 +274,7 @@ bool npu_irq_poll(struct npu_device *d)
 		return false;
 	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO)
 		npu_ipc_prefetch(d);
-	ip = service(d, &btrs);
+	ip = service(d, &s, &btrs);
 	npu_trace(IRQ, "polled: buttress 0x%x, ICB 0x%x", btrs, ip);
 	return true;
 }
