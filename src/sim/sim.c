@@ -59,21 +59,14 @@ void sim_guest_error(struct npu_sim *s, const char *fmt, ...)
 
 /* ---- interrupt line ---- */
 
-/* Buttress interrupt sources that exist (hardware.md §2.1, §2.2). */
-static uint32_t btrs_irq_sources(const struct npu_sim *s)
-{
-	return s->gen == NPU_GEN_37XX ? 0x7u : 0x7Fu;
-}
-
 static bool irq_level(const struct npu_sim *s)
 {
-	uint32_t btrs_pending = s->btrs.int_stat & ~s->btrs.local_mask & btrs_irq_sources(s);
-	bool icb_pending = (s->ip.icb_status & s->ip.icb_enable) != 0;
+	uint64_t icb = atomic_load_explicit(&s->host.icb_status, memory_order_seq_cst);
 
 	/* GLOBAL_INT_MASK gates everything the buttress routes, the IP's ICB included (§2.6). */
-	if (atomic_load_explicit(&s->global_mask, memory_order_seq_cst) & 1u)
+	if (atomic_load_explicit(&s->host.global_mask, memory_order_seq_cst) & 1u)
 		return false;
-	return icb_pending || btrs_pending != 0;
+	return (icb & s->ip.icb_enable) != 0 || sim_btrs_pending(s) != 0;
 }
 
 static void irq_signal(struct npu_sim *s)
@@ -101,16 +94,27 @@ static void irq_drain(struct npu_sim *s)
 	}
 }
 
+/* A mirror the host reads without the lock, written only when it changes (its line stays put). */
+static void mirror(atomic_uint *m, uint32_t v)
+{
+	if (atomic_load_explicit(m, memory_order_relaxed) != v)
+		atomic_store_explicit(m, v, memory_order_seq_cst);
+}
+
 void sim_irq_update(struct npu_sim *s)
 {
-	bool level = irq_level(s);
+	bool level;
 
-	atomic_store_explicit(&s->icb_status0, (uint32_t)s->ip.icb_status, memory_order_release);
-
+	/* Before the mask is read (irq_level): a host unmasking sees these, or is seen. */
+	mirror(&s->host.btrs_stat, s->btrs.int_stat);
+	mirror(&s->host.btrs_pending, sim_btrs_pending(s));
+	if (atomic_load_explicit(&s->host.icb_enable, memory_order_relaxed) != s->ip.icb_enable)
+		atomic_store_explicit(&s->host.icb_enable, s->ip.icb_enable, memory_order_seq_cst);
+	level = irq_level(s);
 	if (level && !s->irq_line) {
 		npu_trace(SIM, "interrupt line raised (icb 0x%llx, btrs 0x%x)",
-			  (unsigned long long)(s->ip.icb_status & s->ip.icb_enable),
-			  s->btrs.int_stat & ~s->btrs.local_mask);
+			  (unsigned long long)(atomic_load(&s->host.icb_status) & s->ip.icb_enable),
+			  sim_btrs_pending(s));
 		irq_signal(s);
 	}
 	/* A falling line re-arms the edge, like an MSI re-sent when GLOBAL_INT_MASK is cleared. */
@@ -119,7 +123,7 @@ void sim_irq_update(struct npu_sim *s)
 
 void sim_icb_raise(struct npu_sim *s, uint64_t bits)
 {
-	s->ip.icb_status |= bits;
+	atomic_fetch_or_explicit(&s->host.icb_status, bits, memory_order_seq_cst);
 	sim_irq_update(s);
 }
 
@@ -314,15 +318,8 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 {
 	uint32_t val = SIM_ALL_ONES32;
 
-	/*
-	 * The interrupt status, which a polling host reads most: from its mirror,
-	 * without the lock, as the silicon answers it while the firmware works.
-	 * Everything the firmware wrote before raising the bit is visible after.
-	 */
-	if (bar == NPU_PCI_BAR_REGV && off == NPU_37XX_HOST_SS_ICB_STATUS_0)
-		return sim->fault == NPU_SIM_FAULT_DEAD_MMIO
-			   ? SIM_ALL_ONES32
-			   : atomic_load_explicit(&sim->icb_status0, memory_order_acquire);
+	if (sim_hostif_read32(sim, bar, off, &val))
+		return val;
 	sim_host_lock(sim);
 	if (access_ok(sim, bar, off, 4, 'R'))
 		val = bus_read32(sim, bar, off);
@@ -334,26 +331,8 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 
 void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t val)
 {
-	int db;
-
-	/*
-	 * Masking the interrupt (GLOBAL_INT_MASK bit 0 set) without the lock, as
-	 * a posted write the buttress takes while the firmware works: the line is
-	 * gated from here on (irq_level). Nothing else about the write needs the
-	 * model's state; clearing the mask does (it may re-send the interrupt).
-	 * The two writes a host makes per job right before it polls.
-	 */
-	if (bar == NPU_PCI_BAR_REGB && off == sim_btrs_global_mask_off(sim) && (val & 1u)) {
-		if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO)
-			atomic_store_explicit(&sim->global_mask, val, memory_order_seq_cst);
+	if (sim_hostif_write32(sim, bar, off, val))
 		return;
-	}
-	/* A doorbell, likewise: its bit and the firmware's kick need no other state. */
-	if (bar == NPU_PCI_BAR_REGV && (db = sim_tim_doorbell(sim, off)) >= 0) {
-		if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && (val & NPU_37XX_CPU_SS_DOORBELL_SET))
-			sim_fw_ring(sim, (unsigned)db, false);
-		return;
-	}
 	sim_host_lock(sim);
 	/* A dead device drops writes as it fails reads. */
 	if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && access_ok(sim, bar, off, 4, 'W'))

@@ -180,9 +180,27 @@ uint64_t sim_btrs_global_mask_off(const struct npu_sim *s)
 	return s->gen == NPU_GEN_37XX ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
 }
 
+uint64_t sim_btrs_int_stat_off(const struct npu_sim *s)
+{
+	return s->gen == NPU_GEN_37XX ? NPU_BTRS_MTL_INTERRUPT_STAT : NPU_BTRS_LNL_INTERRUPT_STAT;
+}
+
 static bool is_lnl(const struct npu_sim *s)
 {
 	return s->gen != NPU_GEN_37XX;
+}
+
+/* Buttress interrupt sources that exist (hardware.md §2.1, §2.2). */
+uint32_t sim_btrs_pending(const struct npu_sim *s)
+{
+	return s->btrs.int_stat & ~s->btrs.local_mask & (is_lnl(s) ? 0x7Fu : 0x7u);
+}
+
+/* Whether INTERRUPT_STAT may be read from its mirror: nothing timed left to settle first. */
+static void timed_sync(struct npu_sim *s)
+{
+	atomic_store_explicit(&s->host.btrs_timed, s->btrs.wp_send || s->btrs.ip_reset,
+			      memory_order_seq_cst);
 }
 
 void sim_btrs_reset(struct npu_sim *s)
@@ -192,7 +210,8 @@ void sim_btrs_reset(struct npu_sim *s)
 	*b = (struct sim_btrs){ 0 };
 	b->d0i3 = D0I3_I3; /* the device comes up in D0i3 */
 	b->local_mask = 0xFFFFFFFFu;
-	atomic_store_explicit(&s->global_mask, 1u, memory_order_relaxed);
+	atomic_store_explicit(&s->host.global_mask, 1u, memory_order_relaxed);
+	timed_sync(s);
 	if (is_lnl(s)) {
 		b->fmin_fuse = SIM_LNL_FMIN | SIM_LNL_PN << 8;
 		b->fmax_fuse = SIM_LNL_FMAX;
@@ -278,6 +297,7 @@ static void btrs_tick(struct npu_sim *s)
 		b->ip_reset = false;
 	if (b->wp_send && now >= b->wp_done_ns)
 		wp_complete(s);
+	timed_sync(s); /* after what settled reached the mirrors (sim_irq_update) */
 }
 
 bool sim_btrs_ready(struct npu_sim *s)
@@ -314,7 +334,7 @@ uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off)
 	case R_LOCAL_MASK:
 		return b->local_mask;
 	case R_GLOBAL_MASK:
-		return atomic_load_explicit(&s->global_mask, memory_order_relaxed);
+		return atomic_load_explicit(&s->host.global_mask, memory_order_relaxed);
 	case R_WP_PAYLOAD0:
 		return b->wp_payload[0];
 	case R_WP_PAYLOAD1:
@@ -402,6 +422,7 @@ static void wp_cmd_write(struct npu_sim *s, uint32_t val)
 	}
 	b->wp_send = true;
 	b->wp_done_ns = sim_now_ns() + SIM_WP_LATENCY_NS;
+	timed_sync(s);
 	npu_dbg(SIM, "workpoint request: payload 0x%x 0x%x 0x%x", b->wp_payload[0],
 		b->wp_payload[1], b->wp_payload[2]);
 }
@@ -418,6 +439,7 @@ static void ip_reset_write(struct npu_sim *s, uint32_t val)
 	}
 	b->ip_reset = true;
 	b->ip_reset_done_ns = sim_now_ns() + SIM_IP_RESET_LATENCY_NS;
+	timed_sync(s);
 	npu_dbg(SIM, "IP reset");
 	sim_ip_reset(s); /* stops the firmware too */
 	sim_mmu_reset(s);
@@ -443,10 +465,11 @@ void sim_btrs_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 	case R_GLOBAL_MASK:
 		/*
 		 * A set mask lowers the line; clearing it re-sends the interrupt for
-		 * anything pending, however the mask was set (npu_sim_write32 sets it
-		 * without the lock, leaving the line as it was).
+		 * anything pending, however the mask was set (sim_hostif.c sets and
+		 * clears it without the lock, leaving the line as it was, and comes
+		 * here only to clear it with something pending).
 		 */
-		if (atomic_exchange_explicit(&s->global_mask, val, memory_order_seq_cst) & 1u)
+		if (atomic_exchange_explicit(&s->host.global_mask, val, memory_order_seq_cst) & 1u)
 			s->irq_line = false;
 		sim_irq_update(s);
 		return;

@@ -5,11 +5,10 @@
  * interrupt line (sim.c) and firmware thread (sim_fw.c), with its JSM service
  * (sim_jsm.c), job scheduler (sim_jobs.c) and command engine (sim_cmd.c).
  *
- * One mutex guards everything: the host's MMIO calls and the firmware thread
- * both take it. Functions named sim_* expect it held unless they say not.
- * Three host accesses take no lock (npu_sim_read32/write32): ICB_STATUS_0
- * reads (from icb_status0), doorbell writes (sim_fw_ring) and the writes
- * that set GLOBAL_INT_MASK (global_mask); what they touch is atomic.
+ * One mutex guards everything but struct sim_hostif: the host's MMIO calls
+ * and the firmware thread both take it. Functions named sim_* expect it held
+ * unless they say not. The registers a host touches for every job take no
+ * lock (sim_hostif.c): what they touch is atomic, in struct sim_hostif.
  */
 #ifndef NPU_SIM_SIM_INTERNAL_H
 #define NPU_SIM_SIM_INTERNAL_H
@@ -59,7 +58,7 @@ struct sim_ip {
 	bool aon_reset;	  /* 37xx CPR_RST_CLR.AON */
 	uint32_t host_noc_qreqn, top_noc_qreqn, cpu_noc_qreqn;
 	uint32_t fw_soc_irq_en;
-	uint64_t icb_status, icb_enable;
+	uint64_t icb_enable; /* ICB_STATUS itself is in struct sim_hostif */
 	uint32_t pwr_iso, island_en, trickle_en, island_status;
 	uint64_t trickle_ns; /* when TRICKLE_EN was set */
 	uint32_t idle_gen, dpu_active;
@@ -69,8 +68,7 @@ struct sim_ip {
 	uint32_t loading_addr; /* 37xx LOADING_ADDRESS_LO */
 	uint64_t verif_addr;   /* 40xx VERIFICATION_ADDRESS */
 	uint32_t tim_safe_unlocked, tim_watchdog, tim_wdog_en, tim_gen_config;
-	struct sim_fifo to_host; /* NPU -> host: HOST_SS_TIM_IPC_FIFO_ATM/STAT */
-	struct sim_fifo to_fw;	 /* host -> NPU: CPU_SS_TIM_IPC_FIFO */
+	struct sim_fifo to_fw; /* host -> NPU: CPU_SS_TIM_IPC_FIFO (NPU -> host: sim_hostif) */
 };
 
 enum sim_fw_state {
@@ -178,6 +176,40 @@ struct sim_fw {
 	char fail_reason[160];
 };
 
+/*
+ * The registers a host reads and writes for every job, kept atomic so that
+ * they are answered without the model's lock, as silicon answers its bus
+ * while the firmware works (sim_hostif.c): ICB_STATUS, the NPU-to-host IPC
+ * FIFO, GLOBAL_INT_MASK, and the buttress's INTERRUPT_STAT. Three cache
+ * lines: what a polling host reads over and over (ICB_STATUS), what it
+ * touches once it has seen something, and the FIFO's entries.
+ */
+struct sim_hostif {
+	/* ICB_STATUS_0/1: NPU sources set bits (sim_icb_raise), the host clears them. */
+	_Alignas(64) _Atomic uint64_t icb_status;
+	/*
+	 * The NPU-to-host FIFO: entries pushed by the firmware (with the lock),
+	 * popped by the host (without). Free-running 32-bit counts of entries
+	 * written (high half) and read (low half), in one word so that a push
+	 * knows atomically whether the FIFO was empty: the IPC interrupt is
+	 * raised on that edge (sim_ip_tim.c).
+	 */
+	_Alignas(64) _Atomic uint64_t fifo_counts;
+	/*
+	 * The buttress's GLOBAL_INT_MASK (1 = all masked). A host masks right
+	 * after its doorbell and unmasks after its service; neither waits for
+	 * the firmware. Unmasking takes the lock only when something is pending.
+	 */
+	atomic_uint global_mask;
+	/* Mirrors, written under the lock by sim_irq_update, read by the host without it. */
+	atomic_uint btrs_stat;	     /* INTERRUPT_STAT */
+	atomic_uint btrs_pending;    /* its sources that exist and LOCAL_INT_MASK lets through */
+	_Atomic uint64_t icb_enable; /* ICB_ENABLE */
+	/* A timed buttress event is in flight: INTERRUPT_STAT reads take the lock to settle it. */
+	atomic_bool btrs_timed;
+	_Alignas(64) atomic_uint fifo_slot[SIM_FIFO_DEPTH];
+};
+
 struct npu_sim {
 	/*
 	 * The lock and the counters host threads write go on cache lines of
@@ -187,18 +219,7 @@ struct npu_sim {
 	_Alignas(64) pthread_mutex_t lock;
 	/* Host threads waiting for the lock (sim_host_lock): the firmware thread lets them in. */
 	_Alignas(64) atomic_uint host_waiting;
-	/*
-	 * ICB_STATUS_0 as sim_irq_update last saw it: the register a polling host
-	 * reads over and over, answered without the lock.
-	 */
-	atomic_uint icb_status0;
-	/*
-	 * The buttress's GLOBAL_INT_MASK (1 = all masked). Setting it takes no
-	 * lock: a host masks its interrupt before it polls, right after it rang
-	 * a doorbell, and must not wait for the firmware serving that doorbell
-	 * (npu_sim_write32). Clearing it takes the lock (sim_btrs.c).
-	 */
-	atomic_uint global_mask;
+	struct sim_hostif host;
 	_Alignas(64) enum npu_gen gen;
 	enum npu_sim_fault fault;
 
@@ -237,8 +258,20 @@ void sim_btrs_reset(struct npu_sim *s);
 uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off);
 void sim_btrs_write32(struct npu_sim *s, uint64_t off, uint32_t val);
 bool sim_btrs_ready(struct npu_sim *s); /* workpoint granted, out of D0i3 */
-/* The offset of GLOBAL_INT_MASK in this generation's buttress. */
+/* The offsets of GLOBAL_INT_MASK and INTERRUPT_STAT in this generation's buttress. */
 uint64_t sim_btrs_global_mask_off(const struct npu_sim *s);
+uint64_t sim_btrs_int_stat_off(const struct npu_sim *s);
+/* Whether the buttress sources pending would raise the line, the global mask aside. */
+uint32_t sim_btrs_pending(const struct npu_sim *s);
+
+/*
+ * sim_hostif.c, called without the lock: the accesses answered from struct
+ * sim_hostif. True when the access was one of them (and done).
+ */
+bool sim_hostif_read32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t *val);
+bool sim_hostif_write32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t val);
+/* With the lock: the FIFO emptied, the registers as after a reset. */
+void sim_hostif_reset_fifo(struct npu_sim *s);
 
 /* sim_ip.c */
 void sim_ip_reset(struct npu_sim *s);
@@ -250,6 +283,10 @@ void sim_ip_write64(struct npu_sim *s, uint64_t off, uint64_t val);
 int sim_fifo_push(struct sim_fifo *f, uint32_t val);
 int sim_fifo_pop(struct sim_fifo *f, uint32_t *val);
 int sim_ip_post_to_host(struct npu_sim *s, uint32_t hdr_va);
+/* The NPU-to-host FIFO, for any thread without the lock: entries, FIFO_STAT, a pop (-ENOENT). */
+uint32_t sim_host_fifo_fill(const struct npu_sim *s);
+uint32_t sim_host_fifo_stat(const struct npu_sim *s);
+int sim_host_fifo_pop(struct npu_sim *s, uint32_t *val);
 /* Whether the IP is powered, clocked, out of reset and its NoCs accept traffic. */
 bool sim_ip_cpu_can_run(struct npu_sim *s, const char **why);
 /* The doorbell a BAR0 offset names, or -1 (sim_ip_tim.c; needs no lock). */

@@ -43,6 +43,8 @@ void sim_ip_reset(struct npu_sim *s)
 {
 	/* Island off, isolated, clocks off, resets asserted, FIFOs empty, ICB cleared. */
 	s->ip = (struct sim_ip){ 0 };
+	atomic_store_explicit(&s->host.icb_status, 0, memory_order_seq_cst);
+	sim_hostif_reset_fifo(s);
 	s->ip.pwr_iso = PWR_CPU;
 	s->ip.aon_reset = true;
 	sim_fw_stop(s);
@@ -260,9 +262,9 @@ uint32_t sim_ip_read32(struct npu_sim *s, uint64_t off)
 	case NPU_37XX_HOST_SS_FW_SOC_IRQ_EN:
 		return ip->fw_soc_irq_en;
 	case NPU_37XX_HOST_SS_ICB_STATUS_0:
-		return (uint32_t)ip->icb_status;
+		return (uint32_t)atomic_load(&s->host.icb_status);
 	case ICB_STATUS_1:
-		return (uint32_t)(ip->icb_status >> 32);
+		return (uint32_t)(atomic_load(&s->host.icb_status) >> 32);
 	case NPU_37XX_HOST_SS_ICB_CLEAR_0:
 	case ICB_CLEAR_1:
 		return 0;
@@ -338,12 +340,16 @@ uint32_t sim_ip_read32(struct npu_sim *s, uint64_t off)
 	return 0xFFFFFFFFu;
 }
 
-static void icb_write(struct npu_sim *s, uint64_t *reg, bool clear, uint64_t val, uint64_t mask)
+/* ICB_CLEAR: write 1 to clear (also without the lock: sim_hostif.c). */
+static void icb_clear(struct npu_sim *s, uint64_t val, uint64_t mask)
 {
-	if (clear)
-		*reg &= ~(val & mask);
-	else
-		*reg = (*reg & ~mask) | (val & mask);
+	atomic_fetch_and_explicit(&s->host.icb_status, ~(val & mask), memory_order_seq_cst);
+	sim_irq_update(s);
+}
+
+static void icb_enable(struct npu_sim *s, uint64_t val, uint64_t mask)
+{
+	s->ip.icb_enable = (s->ip.icb_enable & ~mask) | (val & mask);
 	sim_irq_update(s);
 }
 
@@ -381,16 +387,16 @@ void sim_ip_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 		ip->fw_soc_irq_en = val;
 		return;
 	case NPU_37XX_HOST_SS_ICB_CLEAR_0:
-		icb_write(s, &ip->icb_status, true, val, ICB_HALF_MASK);
+		icb_clear(s, val, ICB_HALF_MASK);
 		return;
 	case ICB_CLEAR_1:
-		icb_write(s, &ip->icb_status, true, (uint64_t)val << 32, ICB_HALF_MASK << 32);
+		icb_clear(s, (uint64_t)val << 32, ICB_HALF_MASK << 32);
 		return;
 	case NPU_37XX_HOST_SS_ICB_ENABLE_0:
-		icb_write(s, &ip->icb_enable, false, val, ICB_HALF_MASK);
+		icb_enable(s, val, ICB_HALF_MASK);
 		return;
 	case ICB_ENABLE_1:
-		icb_write(s, &ip->icb_enable, false, (uint64_t)val << 32, ICB_HALF_MASK << 32);
+		icb_enable(s, (uint64_t)val << 32, ICB_HALF_MASK << 32);
 		return;
 	case NPU_37XX_AON_PWR_ISO_EN0:
 		ip->pwr_iso = val;
@@ -494,10 +500,10 @@ void sim_ip_write64(struct npu_sim *s, uint64_t off, uint64_t val)
 {
 	switch (off) {
 	case NPU_37XX_HOST_SS_ICB_CLEAR_0:
-		icb_write(s, &s->ip.icb_status, true, val, UINT64_MAX);
+		icb_clear(s, val, UINT64_MAX);
 		return;
 	case NPU_37XX_HOST_SS_ICB_ENABLE_0:
-		icb_write(s, &s->ip.icb_enable, false, val, UINT64_MAX);
+		icb_enable(s, val, UINT64_MAX);
 		return;
 	case NPU_40XX_HOST_SS_VERIFICATION_ADDRESS_LO:
 		if (!is_40xx(s))

@@ -10,7 +10,8 @@
  * NPU to host: the firmware pushes with sim_ip_post_to_host; the host pops
  * with reads of HOST_SS_TIM_IPC_FIFO_ATM while FIFO_STAT's fill level is not
  * zero. The IPC interrupt (ICB bit 4) is raised when the FIFO goes from empty
- * to not empty, which is why the host must drain it completely (§2.7).
+ * to not empty, which is why the host must drain it completely (§2.7). That
+ * FIFO lives in struct sim_hostif: the host's reads of it take no lock.
  */
 #include <errno.h>
 
@@ -74,31 +75,77 @@ int sim_fifo_pop(struct sim_fifo *f, uint32_t *val)
 	return 0;
 }
 
+uint32_t sim_host_fifo_fill(const struct npu_sim *s)
+{
+	uint64_t c = atomic_load_explicit(&s->host.fifo_counts, memory_order_acquire);
+
+	return (uint32_t)(c >> 32) - (uint32_t)c;
+}
+
+/*
+ * The firmware's push, with the lock (the only writer of the entries and of
+ * the write count). The entry is written before the count that publishes
+ * it; the count's old value says whether the FIFO was empty at that moment,
+ * whatever the host popped meanwhile.
+ */
 int sim_ip_post_to_host(struct npu_sim *s, uint32_t hdr_va)
 {
-	bool was_empty = s->ip.to_host.fill == 0;
-	int ret = sim_fifo_push(&s->ip.to_host, hdr_va);
+	uint64_t c = atomic_load_explicit(&s->host.fifo_counts, memory_order_relaxed);
+	uint32_t wr = (uint32_t)(c >> 32);
 
-	if (ret) {
+	if (wr - (uint32_t)c >= SIM_FIFO_DEPTH) {
 		npu_dbg(SIM, "host IPC FIFO full: message at 0x%x lost", hdr_va);
-		return ret;
+		return -ENOSPC;
 	}
-	if (was_empty)
+	atomic_store_explicit(&s->host.fifo_slot[wr % SIM_FIFO_DEPTH], hdr_va,
+			      memory_order_relaxed);
+	c = atomic_fetch_add_explicit(&s->host.fifo_counts, UINT64_C(1) << 32,
+				      memory_order_seq_cst);
+	if ((uint32_t)(c >> 32) == (uint32_t)c)
 		sim_icb_raise(s, NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO);
 	return 0;
+}
+
+/* HOST_SS_TIM_IPC_FIFO_ATM: the oldest entry, taken; -ENOENT when empty. Any thread, no lock. */
+int sim_host_fifo_pop(struct npu_sim *s, uint32_t *val)
+{
+	uint64_t c = atomic_load_explicit(&s->host.fifo_counts, memory_order_acquire);
+
+	for (;;) {
+		uint32_t rd = (uint32_t)c, v;
+
+		if ((uint32_t)(c >> 32) == rd)
+			return -ENOENT;
+		/* Read before the count is taken: a push may reuse the slot after. */
+		v = atomic_load_explicit(&s->host.fifo_slot[rd % SIM_FIFO_DEPTH],
+					 memory_order_relaxed);
+		if (atomic_compare_exchange_weak_explicit(
+			&s->host.fifo_counts, &c, (c & ~(uint64_t)UINT32_MAX) | (uint32_t)(rd + 1u),
+			memory_order_acq_rel, memory_order_acquire)) {
+			*val = v;
+			return 0;
+		}
+	}
 }
 
 /*
  * FIFO_STAT: 8-bit pointers and fill level. A full FIFO (256 entries) shows
  * a fill level of 255, not 0, so a host draining "while fill != 0" empties it.
  */
-static uint32_t fifo_stat(const struct sim_fifo *f)
+uint32_t sim_host_fifo_stat(const struct npu_sim *s)
 {
-	uint32_t fill = f->fill > 0xFFu ? 0xFFu : f->fill;
+	uint64_t c = atomic_load_explicit(&s->host.fifo_counts, memory_order_acquire);
+	uint32_t rd = (uint32_t)c, wr = (uint32_t)(c >> 32);
+	uint32_t fill = wr - rd > 0xFFu ? 0xFFu : wr - rd;
 
-	return npu_field_prep(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_READ_PTR, f->rd) |
-	       npu_field_prep(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_WRITE_PTR, f->wr) |
+	return npu_field_prep(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_READ_PTR, rd & 0xFFu) |
+	       npu_field_prep(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_WRITE_PTR, wr & 0xFFu) |
 	       npu_field_prep(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_FILL_LEVEL, fill);
+}
+
+void sim_hostif_reset_fifo(struct npu_sim *s)
+{
+	atomic_store_explicit(&s->host.fifo_counts, 0, memory_order_seq_cst);
 }
 
 /* ---- counter ---- */
@@ -131,14 +178,14 @@ bool sim_tim_read32(struct npu_sim *s, uint64_t off, uint32_t *val)
 	const struct tim_layout *t = tim(s);
 
 	if (off == NPU_37XX_HOST_SS_TIM_IPC_FIFO_ATM) {
-		if (sim_fifo_pop(&s->ip.to_host, val) != 0) {
+		if (sim_host_fifo_pop(s, val) != 0) {
 			sim_guest_error(s, "IPC FIFO read while empty");
 			*val = 0;
 		}
 		return true;
 	}
 	if (off == NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT) {
-		*val = fifo_stat(&s->ip.to_host);
+		*val = sim_host_fifo_stat(s);
 		return true;
 	}
 	if (off == t->watchdog)

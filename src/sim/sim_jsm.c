@@ -61,7 +61,7 @@ static void post_garbage(struct npu_sim *s)
 	struct npu_jsm_msg msg = { .type = NPU_JSM_MSG_QUERY_ENGINE_HB_DONE };
 	bool self = false;
 
-	if (s->ip.to_host.fill >= GARBAGE_FIFO_MAX)
+	if (sim_host_fifo_fill(s) >= GARBAGE_FIFO_MAX)
 		return;
 	switch ((enum garbage)kind) {
 	case GARBAGE_OUTSIDE:

@@ -221,7 +221,7 @@ static void rig_up(void)
 	npu_irq_handle(&rig.d);
 	rig.p->ops->irq_ack(rig.p);
 	pthread_mutex_lock(&rig.s->lock);
-	trap_unless(rig.s->ip.to_host.fill == 0);
+	trap_unless(sim_host_fifo_fill(rig.s) == 0);
 	memset(rig.d.ipc_rx.dma.cpu, 0, RX_SIZE);
 	pthread_mutex_unlock(&rig.s->lock);
 	memcpy(rig.tx_shadow, rig.d.ipc_tx.dma.cpu, TX_SIZE);

@@ -160,7 +160,7 @@ static void model_entry(uint32_t hdr_va)
 static void model_drained(void)
 {
 	pthread_mutex_lock(&rig.s->lock);
-	trap_unless(rig.s->ip.to_host.fill == 0);
+	trap_unless(sim_host_fifo_fill(rig.s) == 0);
 	pthread_mutex_unlock(&rig.s->lock);
 	for (unsigned i = 0; i < rig.n_pending; i++)
 		model_entry(rig.pending[i]);

@@ -467,7 +467,7 @@ static void test_hostile_entries(void **state)
 
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
 	pthread_mutex_lock(&f->s->lock);
-	assert_int_equal(f->s->ip.to_host.fill, 0);
+	assert_int_equal(sim_host_fifo_fill(f->s), 0);
 	pthread_mutex_unlock(&f->s->lock);
 	assert_int_equal(d->ipc.stats.rx_dropped - s0.rx_dropped, n - 1 + nbad);
 	assert_int_equal(d->ipc.stats.job_done - s0.job_done, 1);

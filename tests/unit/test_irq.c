@@ -82,7 +82,7 @@ static void test_irq_watchdog_and_btrs(void **state)
 	assert_int_equal(f->s->ip.tim_wdog_en, 0);
 	assert_int_equal(f->s->ip.tim_watchdog, 0xFFFFFFFFu);
 	assert_int_equal(f->s->ip.tim_gen_config & (1u << 9), 0);
-	assert_int_equal(f->s->ip.icb_status & (1u << 30), 0);
+	assert_int_equal(f->s->host.icb_status & (1u << 30), 0);
 	f->s->btrs.int_stat |= 1u << 1; /* ATS_ERR, same bit on both buttresses */
 	sim_irq_update(f->s);
 	pthread_mutex_unlock(&f->s->lock);

@@ -137,7 +137,7 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE, back, 16, false), 0);
 	assert_memory_equal(back, bytes, 16);
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE + 8, bytes, 8, true), -EACCES);
-	assert_true(t.sim->ip.icb_status & NPU_MMU_ICB_EVTQ);
+	assert_true(t.sim->host.icb_status & NPU_MMU_ICB_EVTQ);
 	expect_one_event(&t, NPU_MMU_EVT_F_PERMISSION, ssid, va + 16 * PAGE + 8);
 
 	/* Unmapped and invalidated: the access faults, the driver gets the event. */
@@ -249,7 +249,7 @@ static void test_commands(void **state)
 	t.sim->mmu.cmdq_base = 0x2000 | 4;
 	pthread_mutex_unlock(&t.sim->lock);
 	assert_int_equal(npu_mmu_clear_cd(&t.mmu, &t.m, 9), -EIO);
-	assert_true(t.sim->ip.icb_status & NPU_MMU_ICB_GERROR);
+	assert_true(t.sim->host.icb_status & NPU_MMU_ICB_GERROR);
 	/* Repaired; the global-error handler acks, the device resumes, the queue works again. */
 	pthread_mutex_lock(&t.sim->lock);
 	t.sim->mmu.cmdq_base = base;

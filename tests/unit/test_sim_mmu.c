@@ -273,12 +273,12 @@ static void test_translation_fault(void **state)
 	struct env *e = *state;
 	uint8_t buf[16];
 
-	e->s->ip.icb_status = 0;
+	e->s->host.icb_status = 0;
 	memset(buf, 0x77, sizeof(buf));
 	assert_int_equal(dev_access(e, 2, VA_UNMAPPED + 0x40, buf, sizeof(buf), false), -EFAULT);
 	expect_event(e, 0, 0x10, 2, VA_UNMAPPED + 0x40);
 	assert_int_equal(rd32(e, R_EVTQ_PROD1), 1);
-	assert_true(e->s->ip.icb_status & ICB_EVTQ);
+	assert_true(e->s->host.icb_status & ICB_EVTQ);
 	assert_int_equal(e->s->mmu.faults, 1);
 	assert_int_equal(buf[0], 0); /* A clear: the faulting read reads as zero */
 
@@ -383,13 +383,13 @@ static void test_cmdq(void **state)
 	assert_int_equal(rd32(e, R_CMDQ_CONS), 0x12);
 
 	/* Unknown opcode: CONS stops at it with ERR 1, GERROR.CMDQ active, ICB b7. */
-	e->s->ip.icb_status = 0;
+	e->s->host.icb_status = 0;
 	put_cmd(e, 2, 0x99, 0);
 	put_cmd(e, 3, 0x46, 0);
 	wr32(e, R_CMDQ_PROD, 0x14);
 	assert_int_equal(rd32(e, R_CMDQ_CONS), 1u << 24 | 0x12);
 	assert_int_equal((rd32(e, R_GERROR) ^ rd32(e, R_GERRORN)) & 1, 1);
-	assert_true(e->s->ip.icb_status & ICB_GERROR);
+	assert_true(e->s->host.icb_status & ICB_GERROR);
 	/* Fixed and acknowledged: consumption resumes. */
 	put_cmd(e, 2, 0x46, 0);
 	wr32(e, R_GERRORN, rd32(e, R_GERROR));
@@ -487,11 +487,11 @@ static void test_evtq_full(void **state)
 	expect_event(e, 0, 0x10, 2, VA_UNMAPPED + 17 * PAGE);
 
 	/* Event queue off: counted, not recorded, no interrupt. */
-	e->s->ip.icb_status = 0;
+	e->s->host.icb_status = 0;
 	wr32(e, R_CR0, 0x9);
 	assert_int_equal(dev_access(e, 2, VA_UNMAPPED, buf, 4, false), -EFAULT);
 	assert_int_equal(rd32(e, R_EVTQ_PROD1), 0x80000011u);
-	assert_false(e->s->ip.icb_status & ICB_EVTQ);
+	assert_false(e->s->host.icb_status & ICB_EVTQ);
 	assert_int_equal(e->s->mmu.faults, 19);
 }
 
