@@ -150,7 +150,10 @@ void sim_jobs_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *
 	s->fw.hung = false;
 }
 
-/* The job ended with status: head moves on, JOB_DONE goes out (unless the queue asked not). */
+/*
+ * The job ended with status: head moves on, JOB_DONE goes out (unless the
+ * queue asked not), then the log record: a completion does not wait for it.
+ */
 static void job_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_t status)
 {
 	struct npu_jsm_msg msg;
@@ -161,9 +164,10 @@ static void job_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_
 	sim_fw_heartbeat(s);
 	npu_trace(SIM, "firmware: job 0x%x of doorbell %u done, status 0x%x", q->job_id, db,
 		  status);
-	sim_fwlog_job(s, db, q->ssid, q->job_id, status); /* before its JOB_DONE */
-	if (q->queue_flags & NPU_JOBQ_FLAGS_NO_JOB_DONE)
+	if (q->queue_flags & NPU_JOBQ_FLAGS_NO_JOB_DONE) {
+		sim_fwlog_job(s, db, q->ssid, q->job_id, status);
 		return;
+	}
 	memset(&msg, 0, sizeof(msg));
 	msg.type = NPU_JSM_MSG_JOB_DONE;
 	msg.request_id = 0;
@@ -177,6 +181,7 @@ static void job_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_
 	ret = sim_fw_post_msg(s, NPU_IPC_CHAN_JOB_RET, &msg);
 	if (ret)
 		npu_dbg(SIM, "firmware: JOB_DONE of job 0x%x lost (%d)", q->job_id, ret);
+	sim_fwlog_job(s, db, q->ssid, q->job_id, status);
 }
 
 /* Reads the queue header and checks what the firmware will use of it. */

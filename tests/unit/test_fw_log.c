@@ -403,6 +403,8 @@ static void test_model_log(void **state)
 	cmd_end(&cb);
 	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
 	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	/* Its records follow its JOB_DONE: a reply to a later request follows them. */
+	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb), 0);
 	wait_for(d, NPU_FW_LOG_CRIT, &ccur, "CONTEXT_VIOLATION_HW");
 	wait_for(d, NPU_FW_LOG_VERBOSE, &vcur, "CONTEXT_VIOLATION_HW");
 	memset(&g, 0, sizeof(g));
