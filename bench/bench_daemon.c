@@ -141,9 +141,8 @@ static void *client_run(void *arg)
 		uint64_t t0 = bench_now_ns();
 		uint32_t id, st = 0;
 
-		ret = npu_submit(n, cmd, NULL, 0, &id);
-		if (!ret)
-			ret = npu_wait(n, id, 10000, &st);
+		/* One request: submitted, and answered when the job has ended. */
+		ret = npu_run(n, cmd, NULL, 0, 10000, &id, &st);
 		if (!ret && st)
 			ret = -EIO;
 		if (cl->n_lat < cl->max_lat)

@@ -155,6 +155,14 @@ NPU_API int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const
 
 /* Waits up to timeout_ms (0: just look) for the job. -ETIMEDOUT; -ENOENT: unknown job. */
 NPU_API int npu_wait(struct npu *n, uint32_t job_id, uint32_t timeout_ms, uint32_t *status);
+/*
+ * npu_submit and npu_wait in one request, so one round trip to npud: queues
+ * cmd and waits up to timeout_ms for the job. 0 with *status when it ended;
+ * -ETIMEDOUT when it still runs (*job_id names it for npu_wait); the errors
+ * of npu_submit otherwise. job_id may be NULL.
+ */
+NPU_API int npu_run(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs,
+		    unsigned n_bufs, uint32_t timeout_ms, uint32_t *job_id, uint32_t *status);
 /* Without waiting: *done 1 and *status when the job completed, *done 0 while it runs. */
 NPU_API int npu_job_query(struct npu *n, uint32_t job_id, int *done, uint32_t *status);
 /* A job status in words: "success", "MMU fault", "aborted", ... */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libnpu jobs (submit, wait, job query), the status report and reset: one request each. */
+/* libnpu jobs (submit, wait, run, job query), the status report and reset: one request each. */
 #include <errno.h>
 #include <string.h>
 
@@ -7,25 +7,22 @@
 
 #define WAIT_MARGIN_MS 30000u /* how late npud may answer a WAIT */
 
-int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, unsigned n_bufs,
-	       uint32_t *job_id)
-{
-	/* struct npu_req_submit and its handles, spelled out (no struct ends in an array here). */
-	struct {
-		uint32_t cmd_handle, n_bufs;
-		uint32_t handles[NPU_PROTO_SUBMIT_MAX_BUFS];
-	} q;
-	struct npu_rsp_submit rs;
-	struct npu_lib_reply r;
-	const char *bad = NULL;
-	int ret;
+/* struct npu_req_run and its handles, spelled out (no struct ends in an array here). */
+struct run_req {
+	uint32_t timeout_ms, reserved;
+	uint32_t cmd_handle, n_bufs;
+	uint32_t handles[NPU_PROTO_SUBMIT_MAX_BUFS];
+};
 
-	if (!n)
-		return -EINVAL;
-	pthread_mutex_lock(&n->lock);
-	ret = -EINVAL;
-	if (!cmd || !job_id || (n_bufs && !bufs)) {
-		bad = "no command buffer or no job id";
+/* Checks a submission's arguments and fills q's SUBMIT part; 0 or the error, recorded. */
+static int submit_args(struct npu *n, const char *fn, struct npu_buf *cmd,
+		       struct npu_buf *const *bufs, unsigned n_bufs, struct run_req *q)
+{
+	const char *bad = NULL;
+	int ret = -EINVAL;
+
+	if (!cmd || (n_bufs && !bufs)) {
+		bad = "no command buffer";
 	} else if (cmd->n != n) {
 		bad = "the command buffer is another handle's";
 	} else if (cmd->batch) {
@@ -38,24 +35,46 @@ int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, 
 		if (!bufs[i] || bufs[i]->n != n)
 			bad = bufs[i] ? "a buffer is another handle's" : "a buffer is NULL";
 		else
-			q.handles[i] = bufs[i]->handle;
+			q->handles[i] = bufs[i]->handle;
 	}
-	if (bad) {
-		npu_lib_fail(n, ret, "npu_submit: %s", bad);
-		goto out;
-	}
-	q.cmd_handle = cmd->handle;
-	q.n_bufs = n_bufs;
-	ret = npu_lib_call(n, NPU_OP_SUBMIT, &q,
-			   sizeof(struct npu_req_submit) + n_bufs * sizeof(uint32_t), sizeof(rs),
-			   NPU_LIB_REPLY_MS, &r);
+	if (bad)
+		return npu_lib_fail(n, ret, "%s: %s", fn, bad);
+	q->cmd_handle = cmd->handle;
+	q->n_bufs = n_bufs;
+	return 0;
+}
+
+/* SUBMIT, with the lock held. */
+static int submit_locked(struct npu *n, struct run_req *q, uint32_t *job_id)
+{
+	struct npu_rsp_submit rs;
+	struct npu_lib_reply r;
+	int ret = npu_lib_call(n, NPU_OP_SUBMIT, &q->cmd_handle,
+			       sizeof(struct npu_req_submit) + q->n_bufs * sizeof(uint32_t),
+			       sizeof(rs), NPU_LIB_REPLY_MS, &r);
+
 	if (ret)
-		goto out;
+		return ret;
 	memcpy(&rs, r.payload, sizeof(rs));
 	ret = npu_lib_check_zero(n, NPU_OP_SUBMIT, "reserved", rs.reserved);
 	if (!ret)
 		*job_id = rs.job_id;
-out:
+	return ret;
+}
+
+int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, unsigned n_bufs,
+	       uint32_t *job_id)
+{
+	struct run_req q;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	ret = job_id ? submit_args(n, "npu_submit", cmd, bufs, n_bufs, &q)
+		     : npu_lib_fail(n, -EINVAL, "npu_submit: no place for the job id");
+	if (!ret)
+		ret = submit_locked(n, &q, job_id);
 	pthread_mutex_unlock(&n->lock);
 	return ret;
 }
@@ -87,19 +106,13 @@ static int job_call(struct npu *n, unsigned op, uint32_t job_id, uint32_t timeou
 	return npu_lib_check_zero(n, op, "reserved", rj->reserved);
 }
 
-int npu_wait(struct npu *n, uint32_t job_id, uint32_t timeout_ms, uint32_t *status)
+/* WAITs until the job ends or timeout_ms passes, with the lock held. */
+static int wait_locked(struct npu *n, uint32_t job_id, uint32_t timeout_ms, uint32_t *status)
 {
 	struct npu_rsp_job rj;
 	uint32_t left = timeout_ms;
 	int ret;
 
-	if (!n)
-		return -EINVAL;
-	pthread_mutex_lock(&n->lock);
-	if (!status) {
-		ret = npu_lib_fail(n, -EINVAL, "npu_wait: no place for the status");
-		goto out;
-	}
 	/* Longer waits than one request may ask for are several requests. */
 	for (;;) {
 		uint32_t slice = left > NPU_PROTO_WAIT_MAX_MS ? NPU_PROTO_WAIT_MAX_MS : left;
@@ -110,15 +123,87 @@ int npu_wait(struct npu *n, uint32_t job_id, uint32_t timeout_ms, uint32_t *stat
 			continue;
 		if (ret || rj.done)
 			break;
-		if (!left) {
-			ret = npu_lib_fail(n, -ETIMEDOUT, "job 0x%x is still running after %u ms",
-					   job_id, timeout_ms);
-			break;
-		}
+		if (!left)
+			return npu_lib_fail(n, -ETIMEDOUT, "job 0x%x is still running after %u ms",
+					    job_id, timeout_ms);
 	}
 	if (!ret)
 		*status = rj.status;
-out:
+	return ret;
+}
+
+int npu_wait(struct npu *n, uint32_t job_id, uint32_t timeout_ms, uint32_t *status)
+{
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	ret = status ? wait_locked(n, job_id, timeout_ms, status)
+		     : npu_lib_fail(n, -EINVAL, "npu_wait: no place for the status");
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}
+
+/*
+ * RUN: one request for both; a reply with done 0 means the time ran out.
+ * Waits longer than one request may ask for go on with WAITs. A server
+ * without RUN (-EOPNOTSUPP) gets SUBMIT and WAIT.
+ */
+static int run_locked(struct npu *n, struct run_req *q, uint32_t timeout_ms, uint32_t *job_id,
+		      bool *known, uint32_t *status)
+{
+	uint32_t slice = timeout_ms > NPU_PROTO_WAIT_MAX_MS ? NPU_PROTO_WAIT_MAX_MS : timeout_ms;
+	struct npu_lib_reply r;
+	struct npu_rsp_job rj;
+	int ret;
+
+	q->timeout_ms = slice;
+	q->reserved = 0;
+	ret = npu_lib_call(n, NPU_OP_RUN, q,
+			   sizeof(struct npu_req_run) + sizeof(struct npu_req_submit) +
+			       q->n_bufs * sizeof(uint32_t),
+			   sizeof(rj), slice + WAIT_MARGIN_MS, &r);
+	if (ret == -EOPNOTSUPP) {
+		ret = submit_locked(n, q, job_id);
+		*known = !ret;
+		return ret ? ret : wait_locked(n, *job_id, timeout_ms, status);
+	}
+	if (ret)
+		return ret;
+	memcpy(&rj, r.payload, sizeof(rj));
+	if (rj.done > 1 || (!rj.done && rj.status) || rj.reserved)
+		return npu_lib_proto_fail(n, NPU_OP_RUN, "done %u, status 0x%x, reserved 0x%x",
+					  rj.done, rj.status, rj.reserved);
+	*job_id = rj.job_id;
+	*known = true;
+	if (rj.done) {
+		*status = rj.status;
+		return 0;
+	}
+	if (timeout_ms > slice)
+		return wait_locked(n, rj.job_id, timeout_ms - slice, status);
+	return npu_lib_fail(n, -ETIMEDOUT, "job 0x%x is still running after %u ms", rj.job_id,
+			    timeout_ms);
+}
+
+int npu_run(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, unsigned n_bufs,
+	    uint32_t timeout_ms, uint32_t *job_id, uint32_t *status)
+{
+	struct run_req q;
+	uint32_t id = 0;
+	bool known = false;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	pthread_mutex_lock(&n->lock);
+	ret = status ? submit_args(n, "npu_run", cmd, bufs, n_bufs, &q)
+		     : npu_lib_fail(n, -EINVAL, "npu_run: no place for the status");
+	if (!ret)
+		ret = run_locked(n, &q, timeout_ms, &id, &known, status);
+	if (job_id && known)
+		*job_id = id;
 	pthread_mutex_unlock(&n->lock);
 	return ret;
 }

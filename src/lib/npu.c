@@ -40,6 +40,7 @@ static const char *const op_names[NPU_OP_MAX_] = {
 	[NPU_OP_JOB_QUERY] = "JOB_QUERY",
 	[NPU_OP_STATUS] = "STATUS",
 	[NPU_OP_RESET] = "RESET",
+	[NPU_OP_RUN] = "RUN",
 };
 
 static const char *op_name(unsigned op)

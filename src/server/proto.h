@@ -42,7 +42,8 @@ enum npu_proto_op {
 	NPU_OP_JOB_QUERY = 8,
 	NPU_OP_STATUS = 9,
 	NPU_OP_RESET = 10,
-	NPU_OP_MAX_ = 11,
+	NPU_OP_RUN = 11,
+	NPU_OP_MAX_ = 12,
 };
 
 struct npu_req_hdr {
@@ -140,6 +141,16 @@ struct npu_rsp_job {
 	uint32_t done; /* 1: completed, status valid */
 	uint32_t status;
 	uint32_t reserved;
+};
+/*
+ * RUN: SUBMIT and WAIT in one request, replied (struct npu_rsp_job) when the
+ * job ends, or with done 0 once timeout_ms has passed: the job runs on, and
+ * WAIT or JOB_QUERY take it by its id.
+ */
+struct npu_req_run {
+	uint32_t timeout_ms; /* 0: submit and look once; at most NPU_PROTO_WAIT_MAX_MS */
+	uint32_t reserved;
+	/* then a SUBMIT payload: struct npu_req_submit and its handles */
 };
 /* JOB_QUERY. */
 struct npu_req_job {

@@ -29,6 +29,7 @@ static const char *const op_names[NPU_OP_MAX_] = {
 	[NPU_OP_JOB_QUERY] = "job-query",
 	[NPU_OP_STATUS] = "status",
 	[NPU_OP_RESET] = "reset",
+	[NPU_OP_RUN] = "run",
 };
 
 const char *npu_proto_op_name(unsigned op)
@@ -283,6 +284,7 @@ static const srv_op_fn ops[NPU_OP_MAX_] = {
 	[NPU_OP_JOB_QUERY] = srv_op_job_query,
 	[NPU_OP_STATUS] = srv_op_status,
 	[NPU_OP_RESET] = srv_op_reset,
+	[NPU_OP_RUN] = srv_op_run,
 };
 
 int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len)

@@ -97,6 +97,7 @@ int srv_op_buf_free(const struct srv_req *r);
 int srv_op_buf_map(const struct srv_req *r);
 int srv_op_submit(const struct srv_req *r);
 int srv_op_wait(const struct srv_req *r);
+int srv_op_run(const struct srv_req *r);
 int srv_op_job_query(const struct srv_req *r);
 int srv_op_status(const struct srv_req *r);
 int srv_op_reset(const struct srv_req *r);

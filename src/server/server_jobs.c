@@ -22,28 +22,32 @@ static void buf_put(struct npu_srv_client *c, struct srv_buf *b)
 		srv_buf_destroy(c, b);
 }
 
-int srv_op_submit(const struct srv_req *r)
+/*
+ * A SUBMIT payload (body, len: SUBMIT's, or what follows RUN's header): 1
+ * with the job submitted and *job_id set, else what answering the request
+ * with its error gave (0, or -EPIPE for a client gone).
+ */
+static int job_submit(const struct srv_req *r, const uint8_t *body, size_t len, uint32_t *job_id)
 {
 	struct npu_srv_client *c = r->c;
 	struct npu_req_submit q;
-	struct npu_rsp_submit a = { 0 };
 	struct srv_job *job = NULL;
 	struct srv_buf *cmd;
 	uint32_t handles[NPU_PROTO_SUBMIT_MAX_BUFS];
 	int ret;
 
-	if (r->len < sizeof(q))
+	if (len < sizeof(q))
 		return srv_reply_err(r, -EINVAL, "submit takes at least %zu payload bytes, not %zu",
-				     sizeof(q), r->len);
-	memcpy(&q, r->body, sizeof(q));
+				     sizeof(q), len);
+	memcpy(&q, body, sizeof(q));
 	if (q.n_bufs > NPU_PROTO_SUBMIT_MAX_BUFS)
 		return srv_reply_err(r, -E2BIG, "a job uses at most %u buffers, not %u",
 				     NPU_PROTO_SUBMIT_MAX_BUFS, q.n_bufs);
-	if (r->len != sizeof(q) + (size_t)q.n_bufs * sizeof(uint32_t))
+	if (len != sizeof(q) + (size_t)q.n_bufs * sizeof(uint32_t))
 		return srv_reply_err(
 		    r, -EINVAL, "submit of %u buffers takes %zu payload bytes, not %zu", q.n_bufs,
-		    sizeof(q) + (size_t)q.n_bufs * sizeof(uint32_t), r->len);
-	memcpy(handles, r->body + sizeof(q), (size_t)q.n_bufs * sizeof(uint32_t));
+		    sizeof(q) + (size_t)q.n_bufs * sizeof(uint32_t), len);
+	memcpy(handles, body + sizeof(q), (size_t)q.n_bufs * sizeof(uint32_t));
 	cmd = srv_buf_find(c, q.cmd_handle);
 	if (!cmd)
 		return srv_reply_err(r, -ENOENT, "this client has no buffer %u (command buffer)",
@@ -63,7 +67,7 @@ int srv_op_submit(const struct srv_req *r)
 		return srv_reply_err(r, -EBUSY, "no job slot free: wait for a job");
 	if (srv_device_usable(r))
 		return c->dead ? -EPIPE : 0;
-	ret = npu_job_submit(c->ctx, cmd->bo->va, &a.job_id);
+	ret = npu_job_submit(c->ctx, cmd->bo->va, job_id);
 	if (ret == -EBUSY)
 		return srv_reply_err(r, ret, "the job queue is full: wait for a job and retry");
 	if (ret == -EBADFD)
@@ -71,7 +75,7 @@ int srv_op_submit(const struct srv_req *r)
 	if (ret)
 		return srv_reply_err(r, ret, "submit failed: %s", strerror(-ret));
 	job->used = true;
-	job->job_id = a.job_id;
+	job->job_id = *job_id;
 	job->n_bufs = 0;
 	job->bufs[job->n_bufs++] = cmd;
 	cmd->busy++;
@@ -82,7 +86,15 @@ int srv_op_submit(const struct srv_req *r)
 		job->bufs[job->n_bufs++] = b;
 	}
 	c->n_jobs++;
-	return srv_reply(r, &a, sizeof(a), NULL);
+	return 1;
+}
+
+int srv_op_submit(const struct srv_req *r)
+{
+	struct npu_rsp_submit a = { 0 };
+	int ret = job_submit(r, r->body, r->len, &a.job_id);
+
+	return ret <= 0 ? ret : srv_reply(r, &a, sizeof(a), NULL);
 }
 
 int srv_op_job_query(const struct srv_req *r)
@@ -107,13 +119,49 @@ int srv_op_job_query(const struct srv_req *r)
 	return srv_reply(r, &a, sizeof(a), NULL);
 }
 
-int srv_op_wait(const struct srv_req *r)
+/*
+ * Answers the WAIT or RUN r for job_id now if the job has ended, else parks
+ * it until the job ends or timeout_ms passes. A RUN that cannot wait (no
+ * time given, or no wait slot left) is answered with done 0: its job runs on.
+ */
+static int job_wait(const struct srv_req *r, uint32_t job_id, uint32_t timeout_ms)
 {
 	struct npu_srv_client *c = r->c;
-	struct npu_req_wait q;
-	struct npu_rsp_job a = { 0 };
+	struct npu_rsp_job a = { .job_id = job_id };
 	struct srv_wait *w = NULL;
-	int ret;
+	bool run = r->op == NPU_OP_RUN;
+	int ret = npu_job_poll(c->ctx, job_id, &a.status);
+
+	if (ret == -ENOENT)
+		return srv_reply_err(r, ret, "this client has no job 0x%x", job_id);
+	if (ret == 0) {
+		a.done = 1;
+		return srv_reply(r, &a, sizeof(a), NULL);
+	}
+	a.status = 0;
+	if (timeout_ms == 0)
+		return run ? srv_reply(r, &a, sizeof(a), NULL)
+			   : srv_reply_err(r, -ETIMEDOUT, "job 0x%x is still running", job_id);
+	for (unsigned i = 0; i < SRV_WAITS_MAX && !w && c->n_waits < c->s->cfg.max_waits_per_client;
+	     i++)
+		if (!c->waits[i].used)
+			w = &c->waits[i];
+	if (!w)
+		return run ? srv_reply(r, &a, sizeof(a), NULL)
+			   : srv_reply_err(r, -EBUSY, "this client already waits on %u jobs",
+					   c->n_waits);
+	w->used = true;
+	w->op = r->op;
+	w->seq = r->seq;
+	w->job_id = job_id;
+	w->deadline_ns = npu_now_ns(c->s->dev->plat) + (uint64_t)timeout_ms * 1000000u;
+	c->n_waits++;
+	return 0; /* answered by srv_client_progress */
+}
+
+int srv_op_wait(const struct srv_req *r)
+{
+	struct npu_req_wait q;
 
 	if (r->len != sizeof(q))
 		return srv_reply_err(r, -EINVAL, "wait takes %zu payload bytes, not %zu", sizeof(q),
@@ -122,30 +170,26 @@ int srv_op_wait(const struct srv_req *r)
 	if (q.timeout_ms > NPU_PROTO_WAIT_MAX_MS)
 		return srv_reply_err(r, -EINVAL, "wait timeout %u ms is over the maximum, %u ms",
 				     q.timeout_ms, NPU_PROTO_WAIT_MAX_MS);
-	a.job_id = q.job_id;
-	ret = npu_job_poll(c->ctx, q.job_id, &a.status);
-	if (ret == -ENOENT)
-		return srv_reply_err(r, ret, "this client has no job 0x%x", q.job_id);
-	if (ret == 0) {
-		a.done = 1;
-		return srv_reply(r, &a, sizeof(a), NULL);
-	}
-	if (q.timeout_ms == 0)
-		return srv_reply_err(r, -ETIMEDOUT, "job 0x%x is still running", q.job_id);
-	if (c->n_waits >= c->s->cfg.max_waits_per_client)
-		return srv_reply_err(r, -EBUSY, "this client already waits on %u jobs", c->n_waits);
-	for (unsigned i = 0; i < SRV_WAITS_MAX && !w; i++)
-		if (!c->waits[i].used)
-			w = &c->waits[i];
-	if (!w)
-		return srv_reply_err(r, -EBUSY, "no wait slot free");
-	w->used = true;
-	w->op = r->op;
-	w->seq = r->seq;
-	w->job_id = q.job_id;
-	w->deadline_ns = npu_now_ns(c->s->dev->plat) + (uint64_t)q.timeout_ms * 1000000u;
-	c->n_waits++;
-	return 0; /* answered by srv_client_progress */
+	return job_wait(r, q.job_id, q.timeout_ms);
+}
+
+int srv_op_run(const struct srv_req *r)
+{
+	struct npu_req_run q;
+	uint32_t job_id = 0;
+	int ret;
+
+	if (r->len < sizeof(q))
+		return srv_reply_err(r, -EINVAL, "run takes at least %zu payload bytes, not %zu",
+				     sizeof(q), r->len);
+	memcpy(&q, r->body, sizeof(q));
+	if (q.reserved)
+		return srv_reply_err(r, -EINVAL, "reserved must be 0");
+	if (q.timeout_ms > NPU_PROTO_WAIT_MAX_MS)
+		return srv_reply_err(r, -EINVAL, "run timeout %u ms is over the maximum, %u ms",
+				     q.timeout_ms, NPU_PROTO_WAIT_MAX_MS);
+	ret = job_submit(r, r->body + sizeof(q), r->len - sizeof(q), &job_id);
+	return ret <= 0 ? ret : job_wait(r, job_id, q.timeout_ms);
 }
 
 void srv_client_progress(struct npu_srv_client *c, uint64_t now_ns)
@@ -176,8 +220,10 @@ void srv_client_progress(struct npu_srv_client *c, uint64_t now_ns)
 			continue;
 		w->used = false;
 		c->n_waits--;
-		if (ret == 0) {
-			a.done = 1;
+		if (ret == 0 || (ret == -EINPROGRESS && w->op == NPU_OP_RUN)) {
+			a.done = ret == 0; /* a RUN whose time passed: done 0, the job runs on */
+			if (!a.done)
+				a.status = 0;
 			srv_reply_to(c, w->op, w->seq, 0, &a, sizeof(a));
 		} else {
 			static const char timed_out[] = "the job is still running";

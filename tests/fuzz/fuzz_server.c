@@ -52,8 +52,9 @@ static int check_send(void *tp, const void *msg, size_t len, const struct npu_sr
 		abort();
 	if (h.status < 0 && (len == sizeof(h) || len - sizeof(h) >= NPU_PROTO_ERR_MAX))
 		abort();
-	/* Parked waits answer later requests' turns: only the op is known then. */
-	if (cur_header_valid && h.op != NPU_OP_WAIT && (h.op != cur_op || h.seq != cur_seq))
+	/* Parked WAITs and RUNs answer later requests' turns: only the op is known then. */
+	if (cur_header_valid && h.op != NPU_OP_WAIT && h.op != NPU_OP_RUN &&
+	    (h.op != cur_op || h.seq != cur_seq))
 		abort();
 	return tc_send(tp, msg, len, att);
 }

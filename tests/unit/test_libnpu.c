@@ -213,6 +213,64 @@ static void test_wait_running(void **state)
 	npu_buf_free(dst);
 }
 
+/*
+ * npu_run: SUBMIT and WAIT in one request. A fill job ends within the wait
+ * with its bytes written; a job blocked on its fence outlives a short run,
+ * which gives its id; WAIT takes it from there once the fence is signalled.
+ */
+static void test_run(void **state)
+{
+	struct lfx *f = *state;
+	struct npu_buf *fence, *dst, *cmd, *fcmd;
+	struct npu_batch *b;
+	uint32_t job = UINT32_MAX, status = 1;
+
+	assert_int_equal(npu_buf_create(f->n, 4096, 0, &fence), 0);
+	assert_int_equal(npu_buf_create(f->n, 4096, 0, &dst), 0);
+	assert_int_equal(npu_buf_create(f->n, npu_batch_size(f->n, 2, 0), 0, &cmd), 0);
+	assert_int_equal(npu_batch_begin(cmd, 2, &b), 0);
+	assert_int_equal(npu_batch_fill(b, npu_buf_va(dst), 4096, 0x5a5a5a5au), 0);
+	assert_int_equal(npu_batch_end(b), 0);
+	assert_int_equal(npu_run(f->n, cmd, (struct npu_buf *[]){ dst }, 1, JOB_MS, &job, &status),
+			 0);
+	assert_int_equal(status, 0);
+	assert_true(job != UINT32_MAX);
+	assert_bytes(npu_buf_ptr(dst), 4096, 0x5a);
+	assert_int_equal(npu_run(f->n, cmd, (struct npu_buf *[]){ dst }, 1, JOB_MS, NULL, &status),
+			 0);
+
+	/* Still running when the time is up: -ETIMEDOUT and its id. */
+	assert_int_equal(npu_buf_create(f->n, npu_batch_size(f->n, 4, 0), 0, &fcmd), 0);
+	assert_int_equal(npu_batch_begin(fcmd, 4, &b), 0);
+	assert_int_equal(npu_batch_fence_wait(b, npu_buf_va(fence), 1), 0);
+	assert_int_equal(npu_batch_fill(b, npu_buf_va(dst), 4096, 0x77777777u), 0);
+	assert_int_equal(npu_batch_end(b), 0);
+	job = UINT32_MAX;
+	assert_int_equal(
+	    npu_run(f->n, fcmd, (struct npu_buf *[]){ fence, dst }, 2, 30, &job, &status),
+	    -ETIMEDOUT);
+	assert_true(job != UINT32_MAX);
+	assert_non_null(strstr(npu_last_error(f->n), "still running"));
+	assert_int_equal(
+	    npu_run(f->n, fcmd, (struct npu_buf *[]){ fence, dst }, 2, 0, NULL, &status),
+	    -ETIMEDOUT);
+	assert_bytes(npu_buf_ptr(dst), 4096, 0x5a);
+	*(volatile uint64_t *)npu_buf_ptr(fence) = 1;
+	assert_int_equal(npu_wait(f->n, job, JOB_MS, &status), 0);
+	assert_int_equal(status, 0);
+	assert_bytes(npu_buf_ptr(dst), 4096, 0x77);
+
+	/* Bad arguments: nothing sent. */
+	assert_int_equal(npu_run(f->n, NULL, NULL, 0, JOB_MS, NULL, &status), -EINVAL);
+	assert_int_equal(npu_run(f->n, cmd, NULL, 0, JOB_MS, NULL, NULL), -EINVAL);
+	assert_int_equal(npu_run(f->n, cmd, (struct npu_buf *[]){ NULL }, 1, JOB_MS, NULL, &status),
+			 -EINVAL);
+	npu_buf_free(cmd);
+	npu_buf_free(fcmd);
+	npu_buf_free(fence);
+	npu_buf_free(dst);
+}
+
 static void test_unknown_job(void **state)
 {
 	struct lfx *f = *state;
@@ -409,6 +467,7 @@ int main(void)
 		BOTH(test_fill),
 		BOTH(test_copy),
 		BOTH(test_wait_running),
+		BOTH(test_run),
 		BOTH(test_unknown_job),
 		BOTH(test_status),
 		BOTH(test_reset),
