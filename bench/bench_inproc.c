@@ -265,18 +265,62 @@ static void rtt_json(struct npu_json *j, const double *rtt, const double *spsc,
 	npu_json_obj_end(j);
 }
 
+/*
+ * One run of the COPY job against its baseline: the job, its bytes checked,
+ * then the same bytes copied by memcpy between the same buffers, each into
+ * a destination cleared first, so that both find memory as the other did.
+ * GB/s of each.
+ */
+static int copy_run(struct npu_ctx *ctx, struct npu_bo *cpy, struct npu_bo *src, struct npu_bo *dst,
+		    size_t bytes, double *copy_gbps, double *memcpy_gbps)
+{
+	uint64_t t0;
+	int ret;
+
+	memset(dst->dma.cpu, 0, bytes);
+	t0 = bench_now_ns();
+	ret = run_job(ctx, cpy);
+	*copy_gbps = (double)bytes / (double)(bench_now_ns() - t0);
+	if (!ret && memcmp(dst->dma.cpu, src->dma.cpu, bytes) != 0)
+		ret = -EIO;
+	memset(dst->dma.cpu, 0, bytes);
+	*memcpy_gbps = bench_memcpy_gbps(dst->dma.cpu, src->dma.cpu, bytes, 1);
+	return ret;
+}
+
+/* bench_range sorts what it is given: each run's ratio is taken first. */
+static void copy_json(struct npu_json *j, const struct bench_cfg *c, double *copy, double *mc,
+		      double *scratch, unsigned runs)
+{
+	struct bench_range r_copy, r_mc, r_ratio;
+
+	for (unsigned i = 0; i < runs; i++)
+		scratch[i] = mc[i] > 0 ? copy[i] / mc[i] : 0;
+	bench_range(scratch, runs, &r_ratio);
+	bench_range(copy, runs, &r_copy);
+	bench_range(mc, runs, &r_mc);
+	bench_say(c, "COPY        %9.2f GB/s (memcpy %.2f GB/s; ratio %.2f)", r_copy.median,
+		  r_mc.median, r_ratio.median);
+	bench_range_json(j, "copy_gbps", &r_copy);
+	npu_json_u64(j, "copy_bytes", c->copy_bytes);
+	npu_json_double(j, "memcpy_gbps", r_mc.median);
+	/* The median of each run's ratio to the memcpy right after it. */
+	npu_json_double(j, "copy_ratio", r_ratio.median);
+	bench_range_json(j, "copy_ratio_range", &r_ratio);
+}
+
 int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 {
 	unsigned runs = c->runs;
 	double *rtt = calloc(runs, sizeof(double)), *spsc = calloc(runs, sizeof(double));
 	double *floor_ns = calloc(runs, sizeof(double)), *scratch = calloc(runs, sizeof(double));
 	double *tput = calloc(runs, sizeof(double)), *copy = calloc(runs, sizeof(double));
-	struct bench_range r_tput, r_copy;
+	double *mc = calloc(runs, sizeof(double));
+	struct bench_range r_tput;
 	struct npu_ctx *ctx = NULL;
 	struct npu_bo *nop = NULL, *cpy = NULL, *src = NULL, *dst = NULL;
-	double mc = 0;
 	struct bench_rig r;
-	bool mem = rtt && spsc && floor_ns && scratch && tput && copy;
+	bool mem = rtt && spsc && floor_ns && scratch && tput && copy && mc;
 	int ret = mem ? bench_rig_open(c, &r, true) : -ENOMEM;
 
 	if (!ret)
@@ -294,34 +338,20 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		ret = run_job(ctx, nop); /* doorbell registration out of the way */
 	}
 	for (unsigned i = 0; i < runs && !ret; i++) {
-		uint64_t t0;
-
 		ret = rtt_run(c, ctx, nop, &rtt[i], &spsc[i], &floor_ns[i]);
 		if (!ret)
 			ret = nop_throughput(ctx, nop, c->jobs * 4, &tput[i]);
-		t0 = bench_now_ns();
 		if (!ret)
-			ret = run_job(ctx, cpy);
-		copy[i] = (double)c->copy_bytes / (double)(bench_now_ns() - t0);
+			ret = copy_run(ctx, cpy, src, dst, c->copy_bytes, &copy[i], &mc[i]);
 		bench_progress(c, "jobs: run %u of %u", i + 1, runs);
-	}
-	if (!ret) {
-		mc = bench_memcpy_gbps(dst->dma.cpu, src->dma.cpu, c->copy_bytes, runs);
-		ret = memcmp(dst->dma.cpu, src->dma.cpu, c->copy_bytes) ? -EIO : 0;
 	}
 	if (!ret) {
 		rtt_json(j, rtt, spsc, floor_ns, runs, scratch, c);
 		bench_range(tput, runs, &r_tput);
-		bench_range(copy, runs, &r_copy);
 		bench_say(c, "NOP jobs    %9.0f /s  with full queues", r_tput.median);
-		bench_say(c, "COPY        %9.2f GB/s (memcpy %.2f GB/s; ratio %.2f)", r_copy.median,
-			  mc, mc > 0 ? r_copy.median / mc : 0);
 		npu_json_obj_begin(j, "throughput");
 		bench_range_json(j, "nop_jobs_per_s", &r_tput);
-		bench_range_json(j, "copy_gbps", &r_copy);
-		npu_json_u64(j, "copy_bytes", c->copy_bytes);
-		npu_json_double(j, "memcpy_gbps", mc);
-		npu_json_double(j, "copy_ratio", mc > 0 ? r_copy.median / mc : 0);
+		copy_json(j, c, copy, mc, scratch, runs);
 		npu_json_obj_end(j);
 	}
 	npu_ctx_destroy(ctx);
@@ -333,5 +363,6 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 	free(scratch);
 	free(tput);
 	free(copy);
+	free(mc);
 	return ret;
 }

@@ -11,7 +11,7 @@ json_check "fw_load" "$tmp/b.json" 'd["fw_load"]["ratio"] > 0 and d["fw_load"]["
 json_check "boot" "$tmp/b.json" 'd["boot"]["median_us"] > 0 and d["boot"]["p99_us"] >= d["boot"]["min_us"]'
 json_check "job_rtt" "$tmp/b.json" 'd["job_rtt"]["spsc_rtt_ns"] > 0 and d["job_rtt"]["ratio"] > 0 and d["job_rtt"]["floor_ns"] > 0 and d["job_rtt"]["floor_ratio"] > 0 and d["job_rtt"]["ratio_range"]["max"] >= d["job_rtt"]["ratio_range"]["min"]'
 json_check "driver cpu" "$tmp/b.json" 'd["driver_cpu_per_job_ns"] > 0 and d["driver_cpu"]["register_reads_per_job"] >= 1 and d["driver_cpu"]["register_writes_per_job"] >= 1 and d["driver_cpu"]["register_access_ns_per_job"] > 0'
-json_check "throughput" "$tmp/b.json" 'd["throughput"]["copy_ratio"] > 0 and d["throughput"]["memcpy_gbps"] > 0 and d["throughput"]["nop_jobs_per_s"]["median"] > 0'
+json_check "throughput" "$tmp/b.json" 'd["throughput"]["copy_ratio"] > 0 and d["throughput"]["copy_ratio_range"]["max"] > 0 and d["throughput"]["memcpy_gbps"] > 0 and d["throughput"]["nop_jobs_per_s"]["median"] > 0'
 json_check "daemon_rtt" "$tmp/b.json" 'd["daemon_rtt"]["socket_rtt_us"] > 0 and d["daemon_rtt"]["ratio"] > 0'
 json_check "scaling" "$tmp/b.json" '[s["clients"] for s in d["scaling"]] == [1, 4, 16, 64] and all(s["jobs_per_s"] > 0 and s["p99_us"] > 0 for s in d["scaling"])'
 json_check "memory" "$tmp/b.json" 'd["memory"]["npud_rss_idle_kib"] > 0 and d["memory"]["npud_rss_64_clients_kib"] > 0 and d["memory"]["npud_bytes"] > 0'
