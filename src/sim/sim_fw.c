@@ -143,7 +143,7 @@ int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_m
 	uint64_t hdr_va;
 	int ret;
 
-	if (sim_host_fifo_fill(s) >= SIM_FIFO_DEPTH)
+	if (!sim_host_fifo_room(s))
 		return -ENOSPC;
 	if (s->fw.rx_free_known) {
 		/* sim_fw_can_post found both free, and only the firmware takes slots. */
@@ -184,7 +184,7 @@ int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_m
 bool sim_fw_can_post(struct npu_sim *s)
 {
 	uint32_t h = 0, p = 0;
-	int ret = sim_host_fifo_fill(s) >= SIM_FIFO_DEPTH ? -EBUSY : 0;
+	int ret = sim_host_fifo_room(s) ? 0 : -EBUSY;
 
 	if (s->fw.rx_free_known && !ret)
 		return true;

@@ -69,6 +69,12 @@ struct sim_ip {
 	uint64_t verif_addr;   /* 40xx VERIFICATION_ADDRESS */
 	uint32_t tim_safe_unlocked, tim_watchdog, tim_wdog_en, tim_gen_config;
 	struct sim_fifo to_fw; /* host -> NPU: CPU_SS_TIM_IPC_FIFO (NPU -> host: sim_hostif) */
+	/*
+	 * The firmware's own view of the NPU-to-host FIFO: the entries it wrote,
+	 * and the host's read count as it last saw it (never ahead of the real
+	 * one), so that it reads the shared counts only when this one says full.
+	 */
+	uint32_t to_host_wr, to_host_rd_seen;
 };
 
 enum sim_fw_state {
@@ -283,6 +289,8 @@ void sim_ip_write64(struct npu_sim *s, uint64_t off, uint64_t val);
 int sim_fifo_push(struct sim_fifo *f, uint32_t val);
 int sim_fifo_pop(struct sim_fifo *f, uint32_t *val);
 int sim_ip_post_to_host(struct npu_sim *s, uint32_t hdr_va);
+/* Whether the NPU-to-host FIFO has room for a push (the firmware's check, with the lock). */
+bool sim_host_fifo_room(struct npu_sim *s);
 /* The NPU-to-host FIFO, for any thread without the lock: entries, FIFO_STAT, a pop (-ENOENT). */
 uint32_t sim_host_fifo_fill(const struct npu_sim *s);
 uint32_t sim_host_fifo_stat(const struct npu_sim *s);

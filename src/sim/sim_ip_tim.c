@@ -82,6 +82,17 @@ uint32_t sim_host_fifo_fill(const struct npu_sim *s)
 	return (uint32_t)(c >> 32) - (uint32_t)c;
 }
 
+bool sim_host_fifo_room(struct npu_sim *s)
+{
+	struct sim_ip *ip = &s->ip;
+
+	if (ip->to_host_wr - ip->to_host_rd_seen < SIM_FIFO_DEPTH)
+		return true;
+	ip->to_host_rd_seen =
+	    (uint32_t)atomic_load_explicit(&s->host.fifo_counts, memory_order_acquire);
+	return ip->to_host_wr - ip->to_host_rd_seen < SIM_FIFO_DEPTH;
+}
+
 /*
  * The firmware's push, with the lock (the only writer of the entries and of
  * the write count). The entry is written before the count that publishes
@@ -90,17 +101,19 @@ uint32_t sim_host_fifo_fill(const struct npu_sim *s)
  */
 int sim_ip_post_to_host(struct npu_sim *s, uint32_t hdr_va)
 {
-	uint64_t c = atomic_load_explicit(&s->host.fifo_counts, memory_order_relaxed);
-	uint32_t wr = (uint32_t)(c >> 32);
+	struct sim_ip *ip = &s->ip;
+	uint64_t c;
 
-	if (wr - (uint32_t)c >= SIM_FIFO_DEPTH) {
+	if (!sim_host_fifo_room(s)) {
 		npu_dbg(SIM, "host IPC FIFO full: message at 0x%x lost", hdr_va);
 		return -ENOSPC;
 	}
-	atomic_store_explicit(&s->host.fifo_slot[wr % SIM_FIFO_DEPTH], hdr_va,
+	atomic_store_explicit(&s->host.fifo_slot[ip->to_host_wr % SIM_FIFO_DEPTH], hdr_va,
 			      memory_order_relaxed);
 	c = atomic_fetch_add_explicit(&s->host.fifo_counts, UINT64_C(1) << 32,
 				      memory_order_seq_cst);
+	ip->to_host_wr++;
+	ip->to_host_rd_seen = (uint32_t)c;
 	if ((uint32_t)(c >> 32) == (uint32_t)c)
 		sim_icb_raise(s, NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO);
 	return 0;
