@@ -37,8 +37,10 @@ static int submit_args(struct npu *n, const char *fn, struct npu_buf *cmd,
 		else
 			q->handles[i] = bufs[i]->handle;
 	}
-	if (bad)
-		return npu_lib_fail(n, ret, "%s: %s", fn, bad);
+	if (bad) {
+		npu_lib_fail(n, ret, "%s: %s", fn, bad);
+		return ret;
+	}
 	q->cmd_handle = cmd->handle;
 	q->n_bufs = n_bufs;
 	return 0;
@@ -71,10 +73,14 @@ int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, 
 	if (!n)
 		return -EINVAL;
 	pthread_mutex_lock(&n->lock);
-	ret = job_id ? submit_args(n, "npu_submit", cmd, bufs, n_bufs, &q)
-		     : npu_lib_fail(n, -EINVAL, "npu_submit: no place for the job id");
-	if (!ret)
-		ret = submit_locked(n, &q, job_id);
+	if (!job_id) {
+		npu_lib_fail(n, -EINVAL, "npu_submit: no place for the job id");
+		ret = -EINVAL;
+	} else {
+		ret = submit_args(n, "npu_submit", cmd, bufs, n_bufs, &q);
+		if (!ret)
+			ret = submit_locked(n, &q, job_id);
+	}
 	pthread_mutex_unlock(&n->lock);
 	return ret;
 }
@@ -198,10 +204,14 @@ int npu_run(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs, uns
 	if (!n)
 		return -EINVAL;
 	pthread_mutex_lock(&n->lock);
-	ret = status ? submit_args(n, "npu_run", cmd, bufs, n_bufs, &q)
-		     : npu_lib_fail(n, -EINVAL, "npu_run: no place for the status");
-	if (!ret)
-		ret = run_locked(n, &q, timeout_ms, &id, &known, status);
+	if (!status) {
+		npu_lib_fail(n, -EINVAL, "npu_run: no place for the status");
+		ret = -EINVAL;
+	} else {
+		ret = submit_args(n, "npu_run", cmd, bufs, n_bufs, &q);
+		if (!ret)
+			ret = run_locked(n, &q, timeout_ms, &id, &known, status);
+	}
 	if (job_id && known)
 		*job_id = id;
 	pthread_mutex_unlock(&n->lock);
