@@ -69,7 +69,6 @@ int bench_pair_time(const struct bench_pair *p, unsigned rounds, unsigned *next,
 		    double *ns_per_round);
 
 /* Baselines of the machine. */
-double bench_memcpy_gbps(void *dst, const void *src, size_t n, unsigned runs);
 int bench_spsc_rtt_ns(unsigned rounds, unsigned runs, struct bench_range *out);
 int bench_socket_rtt_us(unsigned rounds, unsigned runs, struct bench_range *out);
 /* A NOP job's memory traffic alone, between two threads (bench_floor.c); -EIO if it went wrong. */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the machine itself does, measured in the same run as the driver:
- * memcpy bandwidth, two threads handing a 64-byte descriptor back and forth
+ * What the machine itself does, measured in the same run as the driver: two
+ * threads handing a 64-byte descriptor back and forth
  * through shared memory (the floor of any submit-and-complete between two
  * CPUs), and a bare Unix-socket request/response of 64 bytes. The protocol's
- * own floor, a NOP job's memory traffic alone, is in bench_floor.c.
+ * own floor, a NOP job's memory traffic alone, is in bench_floor.c; the
+ * memcpy that a COPY job is held against, in bench_inproc.c.
  */
 #define _GNU_SOURCE /* sched_getcpu */
 #include <errno.h>
@@ -81,23 +82,6 @@ void bench_range_json(struct npu_json *j, const char *key, const struct bench_ra
 	npu_json_double(j, "min", r->min);
 	npu_json_double(j, "max", r->max);
 	npu_json_obj_end(j);
-}
-
-double bench_memcpy_gbps(void *dst, const void *src, size_t n, unsigned runs)
-{
-	double best = 0;
-
-	for (unsigned i = 0; i < runs; i++) {
-		uint64_t t0 = bench_now_ns(), t;
-
-		memcpy(dst, src, n);
-		/* The compiler must not drop the copy: read one byte of it back. */
-		__asm__ __volatile__("" : : "r"(((volatile const char *)dst)[n - 1]) : "memory");
-		t = bench_now_ns() - t0;
-		if (t && (double)n / (double)t > best)
-			best = (double)n / (double)t; /* bytes per ns = GB/s */
-	}
-	return best;
 }
 
 /* ---- Two threads, one 64-byte descriptor each way ---- */
