@@ -301,20 +301,38 @@ static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
 	return 0;
 }
 
+/*
+ * The level-3 table a walk last reached, and the 2 MiB of input it maps: a
+ * walk cache that lives for one run of pages (sim_mmu_map_run), inside which
+ * nothing can change the tables (the lock is held), as the silicon's walk
+ * caches keep the upper levels while it walks along one table.
+ */
+struct walk_hint {
+	bool valid;
+	uint64_t region; /* va >> 21 */
+	uint64_t table;	 /* the level-3 table's physical address */
+};
+
 /* Translates va through the 4 levels (protocol.md §5.4). */
 /*
  * A page's translation; quiet: a fault is only returned (-EFAULT), not
- * recorded; leaf (may be NULL): the level-3 descriptor.
+ * recorded; leaf (may be NULL): the level-3 descriptor; h (may be NULL):
+ * where levels 0-2 may be skipped, updated by a walk that reaches level 3.
  */
-static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
-		       bool quiet, uint64_t *leaf)
+static int walk_page_h(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
+		       bool quiet, uint64_t *leaf, struct walk_hint *h)
 {
 	uint64_t table = w->ttb;
+	unsigned first = 0;
 
 	/* T0SZ 16: TTB0 covers [0, 2^48); TTB1 walks are off (EPD1), so the rest faults. */
 	if ((va >> 48) || (w->cd0 & NPU_MMU_CD_0_TCR_EPD0))
 		return quiet ? -EFAULT : walk_fault(s, w, NPU_MMU_EVT_F_TRANSLATION, va, 0);
-	for (unsigned lvl = 0; lvl < 4; lvl++) {
+	if (h && h->valid && h->region == va >> 21) {
+		table = h->table;
+		first = 3;
+	}
+	for (unsigned lvl = first; lvl < 4; lvl++) {
 		unsigned shift = NPU_MMU_PGD_SHIFT - 9 * lvl;
 		uint64_t ent = table + (uint64_t)NPU_MMU_PT_INDEX(va, shift) * 8;
 		const uint8_t *p = sim_mem_ptr(s, ent, 8);
@@ -331,6 +349,8 @@ static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uin
 			return quiet ? -EFAULT : walk_fault(s, w, NPU_MMU_EVT_F_ADDR_SIZE, va, ent);
 		if (lvl < 3) {
 			table = d & NPU_MMU_PTE_ADDR;
+			if (lvl == 2 && h)
+				*h = (struct walk_hint){ true, va >> 21, table };
 			continue;
 		}
 		if (!(d & NPU_MMU_PTE_AF))
@@ -347,14 +367,10 @@ static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uin
 	return 0;
 }
 
-static int walk_page(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
+static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
+		       bool quiet, uint64_t *leaf)
 {
-	return walk_page_q(s, w, va, pa, false, NULL);
-}
-
-static int walk_page_quiet(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
-{
-	return walk_page_q(s, w, va, pa, true, NULL);
+	return walk_page_h(s, w, va, pa, quiet, leaf, NULL);
 }
 
 /*
@@ -450,6 +466,7 @@ int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, b
 		    uint8_t **mem, size_t *run)
 {
 	struct walk w = { .ssid = ssid, .sid = NPU_MMU_STREAM_ID0, .write = write };
+	struct walk_hint hint = { 0 };
 	uint64_t pa = 0, next_pa = 0;
 	size_t n;
 	int ret;
@@ -465,12 +482,13 @@ int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, b
 	}
 	ret = walk_config(s, &w, va);
 	if (!ret)
-		ret = walk_page(s, &w, va, &pa);
+		ret = walk_page_h(s, &w, va, &pa, false, NULL, &hint);
 	if (ret)
 		return ret;
 	n = NPU_MMU_PAGE_SIZE - (size_t)(va & (NPU_MMU_PAGE_SIZE - 1));
 	/* Further pages join the run while they follow in physical memory; the first to fail ends it. */
-	while (n < len && walk_page_quiet(s, &w, va + n, &next_pa) == 0 && next_pa == pa + n)
+	while (n < len && walk_page_h(s, &w, va + n, &next_pa, true, NULL, &hint) == 0 &&
+	       next_pa == pa + n)
 		n += NPU_MMU_PAGE_SIZE;
 	if (n > len)
 		n = len;

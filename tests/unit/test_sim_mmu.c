@@ -495,6 +495,60 @@ static void test_evtq_full(void **state)
 	assert_int_equal(e->s->mmu.faults, 19);
 }
 
+static int map_run(struct env *e, uint64_t va, size_t len, bool write, uint8_t **mem, size_t *run)
+{
+	int ret;
+
+	pthread_mutex_lock(&e->s->lock);
+	ret = sim_mmu_map_run(e->s, 2, va, len, write, mem, run);
+	pthread_mutex_unlock(&e->s->lock);
+	return ret;
+}
+
+/*
+ * The copy engine's runs: pages that follow each other in physical memory,
+ * across the 2 MiB boundary where a new level-3 table takes over (its own
+ * entries, not the last table's, decide), ending at the first page that does
+ * not follow, is unmapped, or refuses the access.
+ */
+static void test_runs(void **state)
+{
+	struct env *e = *state;
+	const uint64_t va = 0xB0200000ull - 2 * PAGE; /* two pages each side of the boundary */
+	struct buf mem = alloc_buf(e, 6 * PAGE);
+	uint8_t *p;
+	size_t run;
+
+	for (unsigned i = 0; i < 4; i++)
+		hand_map(e, e->root[2].pa, va + i * PAGE, (mem.pa + i * PAGE) | PTE_PAGE);
+	assert_int_equal(map_run(e, va + 0x10, 4 * PAGE - 0x10, false, &p, &run), 0);
+	assert_ptr_equal(p, mem.cpu + 0x10);
+	assert_int_equal(run, 4 * PAGE - 0x10);
+	assert_int_equal(map_run(e, va, 3 * PAGE + 1, true, &p, &run), 0);
+	assert_int_equal(run, 3 * PAGE + 1);
+
+	/* The fourth page elsewhere: the run ends before it. */
+	hand_map(e, e->root[2].pa, va + 3 * PAGE, (mem.pa + 5 * PAGE) | PTE_PAGE);
+	assert_int_equal(map_run(e, va, 4 * PAGE, false, &p, &run), 0);
+	assert_int_equal(run, 3 * PAGE);
+	assert_int_equal(map_run(e, va + 3 * PAGE, PAGE, false, &p, &run), 0);
+	assert_ptr_equal(p, mem.cpu + 5 * PAGE);
+
+	/* The second page read-only: a read runs on, a write stops before it. */
+	hand_map(e, e->root[2].pa, va + PAGE, (mem.pa + PAGE) | PTE_PAGE | PTE_RO);
+	assert_int_equal(map_run(e, va, 3 * PAGE, false, &p, &run), 0);
+	assert_int_equal(run, 3 * PAGE);
+	assert_int_equal(map_run(e, va, 3 * PAGE, true, &p, &run), 0);
+	assert_int_equal(run, PAGE);
+
+	/* The third (first above the boundary) unmapped: runs end before it; starting there faults. */
+	hand_map(e, e->root[2].pa, va + 2 * PAGE, 0);
+	assert_int_equal(map_run(e, va, 4 * PAGE, false, &p, &run), 0);
+	assert_int_equal(run, 2 * PAGE);
+	assert_int_equal(map_run(e, va + 2 * PAGE, PAGE, false, &p, &run), -EFAULT);
+	assert_null(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +561,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cmdq, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_invalidation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evtq_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
