@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,31 @@ static const char *const cat_names[NPU_CAT_COUNT] = {
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct npu_log_filter log_filter = { NPU_LOG_WARN, NPU_LOG_WARN, NPU_LOG_ALL_CATS };
+/*
+ * What the filter lets through, by level: a bit per category. Written under
+ * log_lock whenever the filter changes, read without it by npu_log_enabled,
+ * which the hot paths call (a job's submit and completion; the device
+ * model's firmware thread at the same time): a shared lock there would move
+ * its cache line between the CPUs on every call.
+ */
+static atomic_uint log_passes[NPU_LOG_TRACE + 1] = {
+	[NPU_LOG_ERROR] = NPU_LOG_ALL_CATS,
+	[NPU_LOG_WARN] = NPU_LOG_ALL_CATS,
+};
+
+/* With log_lock held, after log_filter changed. */
+static void passes_update(void)
+{
+	for (int level = NPU_LOG_ERROR; level <= NPU_LOG_TRACE; level++) {
+		uint32_t cats = 0;
+
+		for (int cat = 0; cat < NPU_CAT_COUNT; cat++)
+			if (npu_log_filter_passes(&log_filter, (enum npu_log_level)level,
+						  (enum npu_log_cat)cat))
+				cats |= 1u << cat;
+		atomic_store_explicit(&log_passes[level], cats, memory_order_relaxed);
+	}
+}
 static npu_log_sink_fn log_sink;
 static void *log_sink_ctx;
 
@@ -110,6 +136,7 @@ void npu_log_set_filter(const struct npu_log_filter *f)
 {
 	pthread_mutex_lock(&log_lock);
 	log_filter = *f;
+	passes_update();
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -134,6 +161,7 @@ void npu_log_adjust(int delta)
 	pthread_mutex_lock(&log_lock);
 	log_filter.level = clamp_level((int)log_filter.level + delta);
 	log_filter.base_level = clamp_level((int)log_filter.base_level + delta);
+	passes_update();
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -157,6 +185,8 @@ bool npu_log_enabled(enum npu_log_level level, enum npu_log_cat cat)
 {
 	bool pass;
 
+	if ((unsigned)level <= NPU_LOG_TRACE && (unsigned)cat < NPU_CAT_COUNT)
+		return (atomic_load_explicit(&log_passes[level], memory_order_relaxed) >> cat) & 1u;
 	pthread_mutex_lock(&log_lock);
 	pass = npu_log_filter_passes(&log_filter, level, cat);
 	pthread_mutex_unlock(&log_lock);

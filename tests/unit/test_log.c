@@ -152,6 +152,21 @@ static void test_sink_and_adjust(void **state)
 	npu_log_adjust(-10); /* clamps at error */
 	npu_log_get_filter(&f);
 	assert_int_equal(f.level, NPU_LOG_ERROR);
+	assert_true(npu_log_enabled(NPU_LOG_ERROR, NPU_CAT_PCI));
+	assert_false(npu_log_enabled(NPU_LOG_WARN, NPU_CAT_PCI));
+
+	/* One category at debug: the others keep the base level (what the check reads unlocked). */
+	assert_int_equal(npu_log_parse_spec("debug,fw", &f, NULL, 0), 0);
+	npu_log_set_filter(&f);
+	assert_true(npu_log_enabled(NPU_LOG_DEBUG, NPU_CAT_FW));
+	assert_false(npu_log_enabled(NPU_LOG_TRACE, NPU_CAT_FW));
+	assert_false(npu_log_enabled(NPU_LOG_DEBUG, NPU_CAT_PCI));
+	assert_false(npu_log_enabled(NPU_LOG_INFO, NPU_CAT_PCI));
+	assert_true(npu_log_enabled(NPU_LOG_WARN, NPU_CAT_PCI));
+	npu_dbg(FW, "fw debug shown");
+	npu_dbg(JOB, "job debug hidden");
+	assert_int_equal(cap.calls, 4);
+	assert_string_equal(cap.msg, "fw debug shown");
 
 	npu_log_set_sink(NULL, NULL);
 	npu_log_filter_default(&f);
