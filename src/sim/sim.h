@@ -40,7 +40,7 @@ struct npu_sim_config {
 	uint32_t poll_us;
 };
 
-#define NPU_SIM_POLL_US_DEFAULT 100u
+#define NPU_SIM_POLL_US_DEFAULT 1000u
 #define NPU_SIM_POLL_NONE	UINT32_MAX
 
 int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out);
