@@ -293,6 +293,12 @@ int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)
 
 	if (pfd.fd < 0)
 		return -EIO;
+	/*
+	 * Whoever sleeps on the interrupt needs it unmasked: a submit through a
+	 * polling server leaves it masked until that server's next device poll
+	 * (server.h, loop_polls). Unmasking re-sends anything pending.
+	 */
+	npu_irq_poll_end(d);
 	for (;;) {
 		uint64_t now = npu_now_ns(p);
 		/* poll() counts milliseconds: round up so we never return before the deadline. */

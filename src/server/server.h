@@ -40,6 +40,15 @@ struct npu_server_config {
 	uint32_t allow_gids[NPU_SERVER_MAX_ALLOW]; /* any of the peer's groups */
 	unsigned n_allow_gids;
 	bool allow_all; /* no uid/gid check (in-process use, tests) */
+	/*
+	 * The transport's loop polls the device (npu_server_poll) before it
+	 * sleeps whenever jobs are queued, which ends with the device's interrupt
+	 * unmasked: a submit then masks it right after its doorbell, so a short
+	 * job's completion is found by that poll and sends no interrupt (npud's
+	 * Unix loop and the Redox scheme loop; not the in-process transport,
+	 * which only waits for the interrupt).
+	 */
+	bool loop_polls;
 };
 
 /* Who is at the other end, as the transport learnt it (SO_PEERCRED, scheme open). */
