@@ -141,7 +141,7 @@ static int job_wait(const struct srv_req *r, uint32_t job_id, uint32_t timeout_m
 		a.done = 1;
 		return srv_reply(r, &a, sizeof(a), NULL);
 	}
-	a.status = 0;
+	/* a.status stays 0: npu_job_poll gives it only for a job that ended. */
 	if (timeout_ms == 0)
 		return run ? srv_reply(r, &a, sizeof(a), NULL)
 			   : srv_reply_err(r, -ETIMEDOUT, "job 0x%x is still running", job_id);
@@ -225,8 +225,6 @@ void srv_client_progress(struct npu_srv_client *c, uint64_t now_ns)
 		c->n_waits--;
 		if (ret == 0 || (ret == -EINPROGRESS && w->op == NPU_OP_RUN)) {
 			a.done = ret == 0; /* a RUN whose time passed: done 0, the job runs on */
-			if (!a.done)
-				a.status = 0;
 			srv_reply_to(c, w->op, w->seq, 0, &a, sizeof(a));
 		} else {
 			static const char timed_out[] = "the job is still running";

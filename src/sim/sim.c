@@ -127,6 +127,17 @@ void sim_icb_raise(struct npu_sim *s, uint64_t bits)
 	sim_irq_update(s);
 }
 
+void sim_icb_clear(struct npu_sim *s, uint64_t bits)
+{
+	atomic_fetch_and_explicit(&s->host.icb_status, ~bits, memory_order_seq_cst);
+}
+
+void sim_irq_resend(struct npu_sim *s)
+{
+	s->irq_line = false;
+	sim_irq_update(s);
+}
+
 static int irq_open(struct npu_sim *s)
 {
 #if defined(__linux__)

@@ -465,13 +465,13 @@ void sim_btrs_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 	case R_GLOBAL_MASK:
 		/*
 		 * A set mask lowers the line; clearing it re-sends the interrupt for
-		 * anything pending, however the mask was set (sim_hostif.c sets and
-		 * clears it without the lock, leaving the line as it was, and comes
-		 * here only to clear it with something pending).
+		 * anything pending, however the mask was set. The 64-bit write's way:
+		 * 32-bit writes are taken without the lock (sim_hostif.c).
 		 */
 		if (atomic_exchange_explicit(&s->host.global_mask, val, memory_order_seq_cst) & 1u)
-			s->irq_line = false;
-		sim_irq_update(s);
+			sim_irq_resend(s);
+		else
+			sim_irq_update(s);
 		return;
 	case R_WP_PAYLOAD0:
 	case R_WP_PAYLOAD1:

@@ -88,10 +88,8 @@ static void global_mask_write(struct npu_sim *s, uint32_t val)
 		return;
 	/* Cleared with something pending: re-sent, as the silicon re-sends its MSI (§2.6). */
 	sim_host_lock(s);
-	if (!(atomic_load_explicit(&s->host.global_mask, memory_order_relaxed) & 1u)) {
-		s->irq_line = false;
-		sim_irq_update(s);
-	}
+	if (!(atomic_load_explicit(&s->host.global_mask, memory_order_relaxed) & 1u))
+		sim_irq_resend(s);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -110,8 +108,7 @@ bool sim_hostif_write32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t 
 		return false;
 	if (off == NPU_37XX_HOST_SS_ICB_CLEAR_0) {
 		if (!dead(s))
-			atomic_fetch_and_explicit(&s->host.icb_status, ~(uint64_t)val,
-						  memory_order_seq_cst);
+			sim_icb_clear(s, val);
 		return true;
 	}
 	/* A doorbell: its bit and the firmware's kick need no other state. */

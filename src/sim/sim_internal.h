@@ -253,6 +253,13 @@ uint64_t sim_now_ns(void);
 void sim_irq_update(struct npu_sim *s);
 /* Sets ICB_STATUS bits (the NPU raising an interrupt source). */
 void sim_icb_raise(struct npu_sim *s, uint64_t bits);
+/*
+ * Clears ICB_STATUS bits (the host's ICB_CLEAR), with or without the lock;
+ * the line is left as it was (sim_hostif.c says why no interrupt is lost).
+ */
+void sim_icb_clear(struct npu_sim *s, uint64_t bits);
+/* GLOBAL_INT_MASK cleared: the line is lowered and looked at again, so pending sources signal anew. */
+void sim_irq_resend(struct npu_sim *s);
 /* Logs a driver access the silicon would not honour, and counts it. */
 void sim_guest_error(struct npu_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -276,8 +283,6 @@ uint32_t sim_btrs_pending(const struct npu_sim *s);
  */
 bool sim_hostif_read32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t *val);
 bool sim_hostif_write32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t val);
-/* With the lock: the FIFO emptied, the registers as after a reset. */
-void sim_hostif_reset_fifo(struct npu_sim *s);
 
 /* sim_ip.c */
 void sim_ip_reset(struct npu_sim *s);
@@ -295,6 +300,8 @@ bool sim_host_fifo_room(struct npu_sim *s);
 uint32_t sim_host_fifo_fill(const struct npu_sim *s);
 uint32_t sim_host_fifo_stat(const struct npu_sim *s);
 int sim_host_fifo_pop(struct npu_sim *s, uint32_t *val);
+/* With the lock (an IP reset): the NPU-to-host FIFO emptied. */
+void sim_host_fifo_reset(struct npu_sim *s);
 /* Whether the IP is powered, clocked, out of reset and its NoCs accept traffic. */
 bool sim_ip_cpu_can_run(struct npu_sim *s, const char **why);
 /* The doorbell a BAR0 offset names, or -1 (sim_ip_tim.c; needs no lock). */

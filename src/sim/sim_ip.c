@@ -44,7 +44,7 @@ void sim_ip_reset(struct npu_sim *s)
 	/* Island off, isolated, clocks off, resets asserted, FIFOs empty, ICB cleared. */
 	s->ip = (struct sim_ip){ 0 };
 	atomic_store_explicit(&s->host.icb_status, 0, memory_order_seq_cst);
-	sim_hostif_reset_fifo(s);
+	sim_host_fifo_reset(s);
 	s->ip.pwr_iso = PWR_CPU;
 	s->ip.aon_reset = true;
 	sim_fw_stop(s);
@@ -340,10 +340,10 @@ uint32_t sim_ip_read32(struct npu_sim *s, uint64_t off)
 	return 0xFFFFFFFFu;
 }
 
-/* ICB_CLEAR: write 1 to clear (also without the lock: sim_hostif.c). */
+/* ICB_CLEAR: write 1 to clear (32-bit ICB_CLEAR_0 writes come without the lock: sim_hostif.c). */
 static void icb_clear(struct npu_sim *s, uint64_t val, uint64_t mask)
 {
-	atomic_fetch_and_explicit(&s->host.icb_status, ~(val & mask), memory_order_seq_cst);
+	sim_icb_clear(s, val & mask);
 	sim_irq_update(s);
 }
 

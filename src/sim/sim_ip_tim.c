@@ -156,7 +156,7 @@ uint32_t sim_host_fifo_stat(const struct npu_sim *s)
 	       npu_field_prep(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_FILL_LEVEL, fill);
 }
 
-void sim_hostif_reset_fifo(struct npu_sim *s)
+void sim_host_fifo_reset(struct npu_sim *s)
 {
 	atomic_store_explicit(&s->host.fifo_counts, 0, memory_order_seq_cst);
 }
