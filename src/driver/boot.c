@@ -5,10 +5,12 @@
  * params, CPU start, wait for the ready message, interrupts on.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "driver/device.h"
 #include "driver/fw_load.h"
+#include "driver/fw_log.h"
 #include "driver/job.h"
 #include "hw/boot_params.h"
 #include "hw/ipc.h"
@@ -111,6 +113,24 @@ static void mmu_free(struct npu_device *d)
 	d->mmu_ready = false;
 }
 
+static void keep_last(void *ctx, const char *line)
+{
+	snprintf(ctx, NPU_FW_LOG_LINE_MAX, "%s", line);
+}
+
+/*
+ * The last line of the firmware's critical log: on a boot that never saw READY it
+ * often says why (a firmware that rejects its boot parameters logs the field).
+ */
+static void fw_last_words(struct npu_device *d, char *out)
+{
+	struct npu_fw_log_info info;
+
+	out[0] = '\0';
+	if (npu_fw_log_read(d, NPU_FW_LOG_CRIT, 0, 0, NULL, keep_last, out, &info) < 0)
+		out[0] = '\0';
+}
+
 /*
  * hardware.md §3.5 step 3: with interrupts still off, drain the IPC FIFO until
  * a header on channel 0x3FF arrives. Its data_addr must be "BOOT"; anything
@@ -161,11 +181,17 @@ static int wait_for_ready(struct npu_device *d)
 			d->ready_ns = npu_now_ns(d->plat);
 			return 0;
 		}
-		if (expired)
+		if (expired) {
+			char last[NPU_FW_LOG_LINE_MAX];
+
+			fw_last_words(d, last);
 			return npu_device_fail(d, "wait for ready", -ETIMEDOUT,
 					       "no ready message within %u ms (%u FIFO entries "
-					       "dropped)",
-					       d->boot_timeout_us / 1000u, dropped);
+					       "dropped)%s%s",
+					       d->boot_timeout_us / 1000u, dropped,
+					       last[0] ? "; the firmware's last log line: " : "",
+					       last);
+		}
 		d->plat->ops->delay_us(d->plat, 100);
 	}
 }
@@ -207,6 +233,9 @@ int npu_device_boot(struct npu_device *d)
 	phase_done(d, "firmware_load", t);
 	t = npu_now_ns(d->plat);
 	npu_ip_snoop_and_ssid(d);
+	/* What the firmware is handed, for npuctl boot --dump-boot-params (docs/boot-params.md). */
+	memcpy(d->boot_params_sent, d->fw_runtime.dma.cpu, sizeof(d->boot_params_sent));
+	d->boot_params_sent_valid = true;
 	ret = npu_ip_cpu_start(d, d->fw.entry_point);
 	if (ret)
 		goto fail;

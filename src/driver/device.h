@@ -78,7 +78,8 @@ struct npu_device {
 	struct npu_gbuf fw_runtime; /* boot params, version page, image */
 	struct npu_gbuf ipc_tx, ipc_rx;
 	struct npu_gbuf log_crit, log_verbose;
-	uint64_t global_next_va; /* bump allocator over the global range */
+	struct npu_gbuf shave_nn; /* in the shave range, when the image declares one */
+	uint64_t global_next_va;  /* bump allocator over the global range */
 
 	/* Boot report. */
 	uint32_t boot_count;
@@ -86,6 +87,9 @@ struct npu_device {
 	uint64_t ready_ns; /* when the ready message was seen */
 	struct npu_boot_phase phases[NPU_BOOT_MAX_PHASES];
 	unsigned n_phases;
+	/* The boot-parameter page as it stood when the NPU's CPU was started (boot.c). */
+	uint8_t boot_params_sent[4096];
+	bool boot_params_sent_valid;
 	/* IPC, contexts and jobs (ipc.c, job.c). */
 	struct npu_ipc ipc;
 	struct npu_ctx *ctx[64]; /* by context id - 1 */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Firmware memory in the global context (SSID 0) and the boot parameters
- * (hardware.md §4.5, protocol.md §1.1): the runtime buffer at the header's
+ * (docs/hardware.md §4.5, docs/firmware-protocol.md §1.1): the runtime buffer at the header's
  * boot_params_load_address holding boot params, version page and image; the
  * IPC and log buffers in the global range.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "driver/device.h"
@@ -41,6 +42,13 @@ static struct va_range user_range(const struct npu_device *d)
 	if (d->gen == NPU_GEN_37XX)
 		return (struct va_range){ NPU_VA_37XX_USER_START, NPU_VA_37XX_USER_SIZE };
 	return (struct va_range){ NPU_VA_40XX_USER_START, NPU_VA_40XX_USER_SIZE };
+}
+
+static struct va_range shave_range(const struct npu_device *d)
+{
+	if (d->gen == NPU_GEN_37XX)
+		return (struct va_range){ NPU_VA_37XX_SHAVE_START, NPU_VA_37XX_SHAVE_SIZE };
+	return (struct va_range){ NPU_VA_40XX_SHAVE_START, NPU_VA_40XX_SHAVE_SIZE };
 }
 
 /* Allocates DMA memory and maps it at va in the global context. */
@@ -139,6 +147,19 @@ static int load_runtime(struct npu_device *d)
 	return 0;
 }
 
+/*
+ * The SHAVE-NN buffer (docs/hardware.md §4.5): shave_nn_fw_size bytes, page-rounded,
+ * at the start of the shave range, when the image declares a size (the 37xx image:
+ * 0x17C0); Linux ivpu_fw.c: ivpu_fw_mem_init. Its address goes into shave_nn_fw_base.
+ */
+static int shave_nn_alloc(struct npu_device *d)
+{
+	if (!d->fw.shave_nn_fw_size)
+		return 0;
+	/* caching: WC as Linux ivpu_fw_mem_init */
+	return gbuf_map_at(d, &d->shave_nn, d->fw.shave_nn_fw_size, shave_range(d).start);
+}
+
 int npu_fw_mem_init(struct npu_device *d)
 {
 	int ret;
@@ -160,11 +181,20 @@ int npu_fw_mem_init(struct npu_device *d)
 		return npu_device_fail(d, "firmware load", ret,
 				       "cannot allocate the IPC and log buffers");
 	}
+	ret = shave_nn_alloc(d);
+	if (ret) {
+		npu_fw_mem_fini(d);
+		return npu_device_fail(d, "firmware load", ret,
+				       "cannot place the SHAVE-NN buffer of %u bytes at 0x%llx",
+				       d->fw.shave_nn_fw_size,
+				       (unsigned long long)shave_range(d).start);
+	}
 	return 0;
 }
 
 void npu_fw_mem_fini(struct npu_device *d)
 {
+	gbuf_free(d, &d->shave_nn);
 	gbuf_free(d, &d->log_verbose);
 	gbuf_free(d, &d->log_crit);
 	gbuf_free(d, &d->ipc_rx);
@@ -173,7 +203,27 @@ void npu_fw_mem_fini(struct npu_device *d)
 	d->global_next_va = 0;
 }
 
-/* hardware.md §4.5: what Linux writes on a cold boot, OS scheduling mode. */
+/* The PCI bus number of a "dddd:bb:dd.f" or "bb:dd.f" address; 0 when there is none ("sim"). */
+static uint32_t pci_bus_number(const char *bdf)
+{
+	const char *colon = strrchr(bdf, ':');
+	const char *bus = colon;
+	unsigned long v;
+	char *end;
+
+	if (!colon)
+		return 0;
+	while (bus > bdf && bus[-1] != ':')
+		bus--;
+	v = strtoul(bus, &end, 16);
+	return end == colon && v <= 0xFF ? (uint32_t)v : 0;
+}
+
+/*
+ * docs/hardware.md §4.5, docs/boot-params.md: what Linux ivpu_fw.c:
+ * ivpu_fw_boot_params_setup writes on a cold boot in OS scheduling mode, field by
+ * field; everything else stays 0 (the page is zeroed first).
+ */
 void npu_fw_boot_params_fill(struct npu_device *d)
 {
 	struct npu_boot_params *bp = d->fw_runtime.dma.cpu;
@@ -184,7 +234,8 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 
 	memset(bp, 0, sizeof(*bp));
 	bp->magic = NPU_BOOT_PARAMS_MAGIC;
-	bp->vpu_id = 0; /* the PCI bus number; 0 for the simulated NPU and 00:0b.0 */
+	bp->vpu_id = pci_bus_number(d->plat->pci.bdf);
+	/* frequency: Linux 6.12 wrote the PLL frequency, current kernels leave it 0. */
 	bp->perf_clk_frequency = NPU_BOOT_PERF_CLK_DEFAULT_HZ;
 	bp->ipc_header_area_start = d->ipc_rx.va;
 	bp->ipc_header_area_size = NPU_BOOT_IPC_HEADER_AREA_SIZE;
@@ -195,11 +246,15 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 	bp->global_aliased_pio_base = u.start;
 	bp->global_aliased_pio_size = (uint32_t)u.size; /* u32: 256 GiB reads 0, as on Linux */
 	bp->autoconfig = NPU_BOOT_AUTOCONFIG;
+	/* L2 cache on for the first 2 GiB of the shave range: bytes 0x136 and 0x137. */
 	bp->cache_defaults[NPU_BOOT_CACHE_CFG_NN].use = 1;
 	bp->cache_defaults[NPU_BOOT_CACHE_CFG_NN].cfg =
-	    (uint32_t)(shave >> NPU_BOOT_CACHE_CFG_SHIFT);
-	bp->watchdog_irq_mss = NPU_BOOT_WATCHDOG_IRQ_MSS;
-	bp->watchdog_irq_nce = NPU_BOOT_WATCHDOG_IRQ_NCE;
+	    (uint8_t)(shave >> NPU_BOOT_CACHE_CFG_SHIFT);
+	/* global_memory_allocator_base/_size: Linux leaves both 0. */
+	if (d->shave_nn.mapped)
+		bp->shave_nn_fw_base = d->shave_nn.va;
+	bp->watchdog_irq_mss = (int32_t)NPU_BOOT_WATCHDOG_IRQ_MSS;
+	bp->watchdog_irq_nce = (int32_t)NPU_BOOT_WATCHDOG_IRQ_NCE;
 	bp->si_stepping = d->plat->pci.revision;
 	bp->device_id = d->plat->pci.device;
 	bp->feature_exclusion = mtl ? NPU_BTRS_MTL_TILE_FUSE_DEFAULT
@@ -221,11 +276,17 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 	bp->crit_tracing_buff_size = (uint32_t)d->log_crit.dma.size;
 	bp->verbose_tracing_buff_addr = d->log_verbose.va;
 	bp->verbose_tracing_buff_size = (uint32_t)d->log_verbose.dma.size;
-	bp->tracing_buff_message_destination_mask = NPU_TRACE_DEST_VERBOSE_TRACING;
+	bp->trace_destination_mask = NPU_TRACE_DEST_VERBOSE_TRACING;
 	bp->trace_hw_component_mask = NPU_TRACE_HW_COMPONENT_MASK_ALL;
 	bp->tracing_buff_message_format_mask = NPU_TRACE_FORMAT_MASK_STRING;
-	bp->dvfs_mode = 0;
-	bp->d0i3_delayed_entry = 1;
-	bp->system_time_us = npu_now_ns(d->plat) / 1000u;
 	bp->vpu_scheduling_mode = NPU_BOOT_SCHED_MODE_OS;
+	bp->dvfs_mode = 0;
+	bp->d0i3_delayed_entry = npu_fw_d0i3_msg_supported(&d->fw) ? 1u : 0u;
+	bp->system_time_us = npu_realtime_ns(d->plat) / 1000u; /* ktime_get_real */
+}
+
+bool npu_fw_d0i3_msg_supported(const struct npu_fw_image *fw)
+{
+	/* Linux ivpu_fw.c: ivpu_fw_init_wa, disable_d0i3_msg below BOOT API 3.17. */
+	return fw->api_version[NPU_FW_API_IDX_BOOT] >= NPU_FW_BOOT_API_D0I3_MSG_MIN;
 }

@@ -2,9 +2,11 @@
 #ifndef NPU_DRIVER_FW_LOAD_H
 #define NPU_DRIVER_FW_LOAD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct npu_device;
+struct npu_fw_image;
 
 /* Places the firmware runtime, IPC and log buffers in the global context. */
 int npu_fw_mem_init(struct npu_device *d);
@@ -20,5 +22,8 @@ uint64_t npu_global_jobq_va(const struct npu_device *d, uint32_t ctx_id);
 
 /* Writes the cold-boot parameters into the first page of the runtime buffer. */
 void npu_fw_boot_params_fill(struct npu_device *d);
+
+/* Whether the firmware takes PWR_D0I3_ENTER (BOOT API >= 3.17, as Linux). */
+bool npu_fw_d0i3_msg_supported(const struct npu_fw_image *fw);
 
 #endif

@@ -148,7 +148,7 @@ static void memory_fill(struct npu_device *d, struct npu_device_stats *s)
 {
 	const struct npu_mmu *mmu = &d->mmu;
 
-	s->memory_firmware_bytes = dma_bytes(&d->fw_runtime.dma);
+	s->memory_firmware_bytes = dma_bytes(&d->fw_runtime.dma) + dma_bytes(&d->shave_nn.dma);
 	s->memory_ipc_bytes = dma_bytes(&d->ipc_tx.dma) + dma_bytes(&d->ipc_rx.dma) +
 			      dma_bytes(&d->log_crit.dma) + dma_bytes(&d->log_verbose.dma);
 	s->memory_mmu_bytes = dma_bytes(&mmu->strtab) + dma_bytes(&mmu->cdtab) +

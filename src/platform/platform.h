@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "driver/gen.h"
 
@@ -83,6 +84,8 @@ struct npu_platform_ops {
 			 size_t *size);
 	/* Monotonic clock. */
 	uint64_t (*now_ns)(struct npu_platform *p);
+	/* Optional wall clock, ns since 1970 (NULL: the C library's CLOCK_REALTIME). */
+	uint64_t (*realtime_ns)(struct npu_platform *p);
 	/* Sleeps at least us microseconds. */
 	void (*delay_us)(struct npu_platform *p, uint32_t us);
 	/* Releases everything open() took. */
@@ -186,6 +189,18 @@ static inline int npu_dma_share(struct npu_platform *p, struct npu_dma *dma)
 static inline uint64_t npu_now_ns(struct npu_platform *p)
 {
 	return p->ops->now_ns(p);
+}
+
+/* Wall-clock time, ns since 1970 (boot parameters' system_time_us, as ktime_get_real). */
+static inline uint64_t npu_realtime_ns(struct npu_platform *p)
+{
+	struct timespec ts;
+
+	if (p->ops->realtime_ns)
+		return p->ops->realtime_ns(p);
+	if (clock_gettime(CLOCK_REALTIME, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 #endif

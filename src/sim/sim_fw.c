@@ -59,6 +59,12 @@ static int rom_init(struct sim_rom *rom, const uint8_t *file, size_t size)
 	rom->entry_point = npu_le64(file + offsetof(struct npu_fw_header, entry_point));
 	rom->boot_params_load_address =
 	    npu_le64(file + offsetof(struct npu_fw_header, boot_params_load_address));
+	rom->runtime_size = npu_le32(file + offsetof(struct npu_fw_header, runtime_size));
+	rom->shave_nn_fw_size = npu_le32(file + offsetof(struct npu_fw_header, shave_nn_fw_size));
+	rom->api_job_cmd = npu_le32(file + offsetof(struct npu_fw_header, api_version) +
+				    4u * NPU_FW_API_IDX_JOB_CMD);
+	rom->api_boot =
+	    npu_le32(file + offsetof(struct npu_fw_header, api_version) + 4u * NPU_FW_API_IDX_BOOT);
 	if (rom->image_size > size - image_off)
 		return -EINVAL;
 	return 0;
@@ -220,6 +226,7 @@ static void boot(struct npu_sim *s)
 {
 	struct npu_boot_params *bp;
 	struct npu_ipc_hdr ready;
+	char why[200];
 	uint32_t latency = BOOT_LATENCY_US;
 	int ret;
 
@@ -247,6 +254,10 @@ static void boot(struct npu_sim *s)
 		goto out;
 	}
 	sim_fwlog_init(s, bp); /* from here on the firmware can say what goes wrong */
+	if (sim_boot_params_check(s, bp, why, sizeof(why))) {
+		fail(s, "bad boot parameters: %s", why);
+		goto out;
+	}
 	if (bp->ipc_header_area_size < sizeof(struct npu_ipc_hdr) ||
 	    bp->ipc_header_area_start % NPU_IPC_ALIGN || bp->ipc_header_area_start >> 32 ||
 	    (bp->ipc_header_area_start + bp->ipc_header_area_size - 1) >> 32) {

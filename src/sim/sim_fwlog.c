@@ -120,11 +120,12 @@ void sim_fwlog_reset(struct npu_sim *s)
 
 void sim_fwlog_init(struct npu_sim *s, const struct npu_boot_params *bp)
 {
-	uint32_t mask = bp->tracing_buff_message_format_mask;
+	uint64_t mask = bp->tracing_buff_message_format_mask;
 
 	sim_fwlog_reset(s);
 	if (mask && !(mask & NPU_TRACE_FORMAT_MASK_STRING)) {
-		npu_dbg(SIM, "firmware: log format mask 0x%x has no string format: no log", mask);
+		npu_dbg(SIM, "firmware: log format mask 0x%llx has no string format: no log",
+			(unsigned long long)mask);
 		return;
 	}
 	buf_init(s, &s->fw.log.crit, bp->crit_tracing_buff_addr, bp->crit_tracing_buff_size);

@@ -93,6 +93,10 @@ struct sim_rom {
 	uint32_t image_size;
 	uint64_t entry_point;
 	uint64_t boot_params_load_address;
+	uint32_t runtime_size;
+	uint32_t shave_nn_fw_size; /* 0: the image needs no SHAVE-NN buffer */
+	uint32_t api_job_cmd;	   /* job-command API, (major << 16) | minor */
+	uint32_t api_boot;	   /* BOOT API */
 };
 
 /* A job queue registered to a doorbell (REGISTER_DB, protocol.md §3). */
@@ -367,6 +371,14 @@ enum sim_log_level {
 };
 
 struct npu_boot_params;
+/*
+ * sim_bootp.c: the firmware's checks of its boot parameters on a cold boot; -EINVAL
+ * with why filled when the page is one the firmware could not run with.
+ */
+int sim_boot_params_check(struct npu_sim *s, const struct npu_boot_params *bp, char *why,
+			  size_t len);
+/* system_time_us read as a wall clock (cold and warm boot). */
+int sim_boot_params_time_check(const struct npu_boot_params *bp, char *why, size_t len);
 /* Boot: takes the log buffers of bp and writes their headers. */
 void sim_fwlog_init(struct npu_sim *s, const struct npu_boot_params *bp);
 /* CPU stopped: the firmware forgets its log buffers (the host may free them). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Checks the firmware-loading layouts in src/hw/ against the reference document
- * (/work/shared/reference/hardware.md §4): boot parameters, firmware header, VA ranges.
+ * (docs/hardware.md §4): boot parameters, firmware header, VA ranges.
  *
  * The offsets and values below are typed by hand from the reference tables, not derived
  * from the structures: each layout test writes little-endian bytes at the documented
@@ -22,7 +22,197 @@
 
 #include "hw_layout_test_util.h"
 
-/* ---- boot parameters (hardware.md §4.5) ---- */
+/* ---- boot parameters (docs/hardware.md §4.5) ---- */
+
+/*
+ * struct vpu_boot_params typed from Intel's vpu_boot_api.h (BOOT API 3.28), with the
+ * header's own types and padding, apart from src/hw/boot_params.h: every field of
+ * npud's structure must sit at the same offset with the same size as here.
+ */
+#pragma pack(push, 4)
+struct intel_vpu_boot_params {
+	uint32_t magic;
+	uint32_t vpu_id;
+	uint32_t vpu_count;
+	uint32_t pad0[5];
+	uint32_t frequency;
+	uint32_t pll[3][4];
+	uint32_t perf_clk_frequency;
+	uint32_t pad1[42];
+	uint64_t ipc_header_area_start;
+	uint32_t ipc_header_area_size;
+	uint64_t shared_region_base;
+	uint32_t shared_region_size;
+	uint64_t ipc_payload_area_start;
+	uint32_t ipc_payload_area_size;
+	uint64_t global_aliased_pio_base;
+	uint32_t global_aliased_pio_size;
+	uint32_t autoconfig;
+	struct {
+		uint8_t use;
+		uint8_t cfg;
+	} cache_defaults[2];
+	uint64_t global_memory_allocator_base;
+	uint32_t global_memory_allocator_size;
+	uint64_t shave_nn_fw_base;
+	uint64_t save_restore_ret_address;
+	uint32_t pad2[43];
+	int32_t watchdog_irq_mss;
+	int32_t watchdog_irq_nce;
+	uint32_t host_to_vpu_irq;
+	uint32_t job_done_irq;
+	uint32_t mmu_update_request_irq;
+	uint32_t mmu_update_done_irq;
+	uint32_t set_power_level_irq;
+	uint32_t set_power_level_done_irq;
+	uint32_t set_vpu_idle_update_irq;
+	uint32_t metric_query_event_irq;
+	uint32_t metric_query_event_done_irq;
+	uint32_t preemption_done_irq;
+	uint32_t pad3[52];
+	uint32_t host_version_id;
+	uint32_t si_stepping;
+	uint64_t device_id;
+	uint64_t feature_exclusion;
+	uint64_t sku;
+	uint32_t min_freq_pll_ratio;
+	uint32_t max_freq_pll_ratio;
+	uint32_t default_trace_level;
+	uint32_t boot_type;
+	uint64_t punit_telemetry_sram_base;
+	uint64_t punit_telemetry_sram_size;
+	uint32_t vpu_telemetry_enable;
+	uint64_t crit_tracing_buff_addr;
+	uint32_t crit_tracing_buff_size;
+	uint64_t verbose_tracing_buff_addr;
+	uint32_t verbose_tracing_buff_size;
+	uint64_t verbose_tracing_sw_component_mask;
+	uint32_t trace_destination_mask;
+	uint64_t trace_hw_component_mask;
+	uint64_t tracing_buff_message_format_mask;
+	uint64_t trace_reserved_1[2];
+	uint32_t temp_sensor_period_ms;
+	uint32_t pn_freq_pll_ratio;
+	uint32_t dvfs_mode;
+	uint64_t dvfs_param;
+	uint32_t d0i3_delayed_entry;
+	uint64_t d0i3_residency_time_us;
+	uint64_t d0i3_entry_vpu_ts;
+	uint64_t system_time_us;
+	uint32_t pad4[2];
+	uint64_t device_time_delta_ticks;
+	uint32_t pad7[14];
+	uint32_t warm_boot_sections_count;
+	uint32_t warm_boot_start_address_reference;
+	uint32_t warm_boot_section_info_address_offset;
+	uint32_t pad5[13];
+	uint64_t power_states_timestamps[6];
+	uint32_t vpu_scheduling_mode;
+	uint32_t vpu_focus_present_timer_ms;
+	uint32_t vpu_uses_ecc_mca_signal;
+	uint32_t power_profile;
+	uint32_t dct_active_us;
+	uint32_t dct_inactive_us;
+	uint32_t pad6[734];
+};
+#pragma pack(pop)
+
+#define SAME_FIELD(f)                                                        \
+	_Static_assert(offsetof(struct intel_vpu_boot_params, f) ==          \
+			       offsetof(struct npu_boot_params, f) &&        \
+			   sizeof(((struct intel_vpu_boot_params *)0)->f) == \
+			       sizeof(((struct npu_boot_params *)0)->f),     \
+		       "boot_params." #f " is not where vpu_boot_api.h puts it")
+
+_Static_assert(sizeof(struct intel_vpu_boot_params) == 4096, "mirror size");
+_Static_assert(sizeof(struct npu_boot_params) == 4096, "boot_params size");
+SAME_FIELD(magic);
+SAME_FIELD(vpu_id);
+SAME_FIELD(vpu_count);
+SAME_FIELD(frequency);
+SAME_FIELD(pll);
+SAME_FIELD(perf_clk_frequency);
+SAME_FIELD(ipc_header_area_start);
+SAME_FIELD(ipc_header_area_size);
+SAME_FIELD(shared_region_base);
+SAME_FIELD(shared_region_size);
+SAME_FIELD(ipc_payload_area_start);
+SAME_FIELD(ipc_payload_area_size);
+SAME_FIELD(global_aliased_pio_base);
+SAME_FIELD(global_aliased_pio_size);
+SAME_FIELD(autoconfig);
+SAME_FIELD(cache_defaults);
+SAME_FIELD(cache_defaults[1].use);
+SAME_FIELD(cache_defaults[1].cfg);
+SAME_FIELD(global_memory_allocator_base);
+SAME_FIELD(global_memory_allocator_size);
+SAME_FIELD(shave_nn_fw_base);
+SAME_FIELD(save_restore_ret_address);
+SAME_FIELD(watchdog_irq_mss);
+SAME_FIELD(watchdog_irq_nce);
+SAME_FIELD(host_to_vpu_irq);
+SAME_FIELD(job_done_irq);
+SAME_FIELD(mmu_update_request_irq);
+SAME_FIELD(mmu_update_done_irq);
+SAME_FIELD(set_power_level_irq);
+SAME_FIELD(set_power_level_done_irq);
+SAME_FIELD(set_vpu_idle_update_irq);
+SAME_FIELD(metric_query_event_irq);
+SAME_FIELD(metric_query_event_done_irq);
+SAME_FIELD(preemption_done_irq);
+SAME_FIELD(host_version_id);
+SAME_FIELD(si_stepping);
+SAME_FIELD(device_id);
+SAME_FIELD(feature_exclusion);
+SAME_FIELD(sku);
+SAME_FIELD(min_freq_pll_ratio);
+SAME_FIELD(max_freq_pll_ratio);
+SAME_FIELD(default_trace_level);
+SAME_FIELD(boot_type);
+SAME_FIELD(punit_telemetry_sram_base);
+SAME_FIELD(punit_telemetry_sram_size);
+SAME_FIELD(vpu_telemetry_enable);
+SAME_FIELD(crit_tracing_buff_addr);
+SAME_FIELD(crit_tracing_buff_size);
+SAME_FIELD(verbose_tracing_buff_addr);
+SAME_FIELD(verbose_tracing_buff_size);
+SAME_FIELD(verbose_tracing_sw_component_mask);
+SAME_FIELD(trace_destination_mask);
+SAME_FIELD(trace_hw_component_mask);
+SAME_FIELD(tracing_buff_message_format_mask);
+SAME_FIELD(trace_reserved_1);
+SAME_FIELD(temp_sensor_period_ms);
+SAME_FIELD(pn_freq_pll_ratio);
+SAME_FIELD(dvfs_mode);
+SAME_FIELD(dvfs_param);
+SAME_FIELD(d0i3_delayed_entry);
+SAME_FIELD(d0i3_residency_time_us);
+SAME_FIELD(d0i3_entry_vpu_ts);
+SAME_FIELD(system_time_us);
+SAME_FIELD(device_time_delta_ticks);
+SAME_FIELD(warm_boot_sections_count);
+SAME_FIELD(warm_boot_start_address_reference);
+SAME_FIELD(warm_boot_section_info_address_offset);
+SAME_FIELD(power_states_timestamps);
+SAME_FIELD(vpu_scheduling_mode);
+SAME_FIELD(vpu_focus_present_timer_ms);
+SAME_FIELD(vpu_uses_ecc_mca_signal);
+SAME_FIELD(power_profile);
+SAME_FIELD(dct_active_us);
+SAME_FIELD(dct_inactive_us);
+
+/* The section markers vpu_boot_api.h names in its comments. */
+_Static_assert(offsetof(struct intel_vpu_boot_params, frequency) == 0x20, "clocks at 0x20");
+_Static_assert(offsetof(struct intel_vpu_boot_params, ipc_header_area_start) == 0x100,
+	       "memory at 0x100");
+_Static_assert(offsetof(struct intel_vpu_boot_params, watchdog_irq_mss) == 0x200, "irq at 0x200");
+_Static_assert(offsetof(struct intel_vpu_boot_params, host_version_id) == 0x300,
+	       "silicon at 0x300");
+_Static_assert(offsetof(struct intel_vpu_boot_params, warm_boot_sections_count) == 0x400,
+	       "warm boot at 0x400");
+_Static_assert(offsetof(struct intel_vpu_boot_params, power_states_timestamps) == 0x440,
+	       "timestamps at 0x440");
+_Static_assert(offsetof(struct intel_vpu_boot_params, pad6) == 0x488, "reserved from 0x488");
 
 static void test_boot_params_read(void **state)
 {
@@ -43,8 +233,10 @@ static void test_boot_params_read(void **state)
 	put_le64(raw, 0x124, 0xA0000000ull);
 	put_le32(raw, 0x12C, 0x1FF00000);
 	put_le32(raw, 0x130, 1);
-	put_le32(raw, 0x13C, 1); /* cache_defaults[1].use */
-	put_le32(raw, 0x140, 3); /* cache_defaults[1].cfg */
+	raw[0x136] = 1;				     /* cache_defaults[1].use, a byte */
+	raw[0x137] = 3;				     /* cache_defaults[1].cfg, a byte */
+	put_le64(raw, 0x138, 0x0123456789ABCDEFull); /* global_memory_allocator_base */
+	put_le32(raw, 0x140, 0x5A5A0001);	     /* global_memory_allocator_size */
 	put_le64(raw, 0x144, 0x180000000ull);
 	put_le64(raw, 0x14C, 0x84803100ull);
 	put_le32(raw, 0x200, 32);
@@ -90,6 +282,10 @@ static void test_boot_params_read(void **state)
 	assert_int_equal(bp.cache_defaults[NPU_BOOT_CACHE_CFG_NN].use, 1);
 	assert_int_equal(bp.cache_defaults[NPU_BOOT_CACHE_CFG_NN].cfg,
 			 0x180000000ull >> NPU_BOOT_CACHE_CFG_SHIFT);
+	assert_int_equal(bp.cache_defaults[NPU_BOOT_CACHE_CFG_UPA].use, 0);
+	assert_int_equal(bp.cache_defaults[NPU_BOOT_CACHE_CFG_UPA].cfg, 0);
+	assert_true(bp.global_memory_allocator_base == 0x0123456789ABCDEFull);
+	assert_int_equal(bp.global_memory_allocator_size, 0x5A5A0001);
 	assert_true(bp.shave_nn_fw_base == 0x180000000ull);
 	assert_true(bp.save_restore_ret_address == 0x84803100ull);
 	assert_int_equal(bp.watchdog_irq_mss, NPU_BOOT_WATCHDOG_IRQ_MSS);
@@ -106,7 +302,7 @@ static void test_boot_params_read(void **state)
 	assert_int_equal(bp.crit_tracing_buff_size, NPU_BOOT_CRIT_TRACING_BUFF_SIZE);
 	assert_true(bp.verbose_tracing_buff_addr == 0x90200000ull);
 	assert_int_equal(bp.verbose_tracing_buff_size, NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE);
-	assert_int_equal(bp.tracing_buff_message_destination_mask, NPU_TRACE_DEST_VERBOSE_TRACING);
+	assert_int_equal(bp.trace_destination_mask, NPU_TRACE_DEST_VERBOSE_TRACING);
 	assert_true(bp.trace_hw_component_mask == NPU_TRACE_HW_COMPONENT_MASK_ALL);
 	assert_int_equal(bp.tracing_buff_message_format_mask, NPU_TRACE_FORMAT_MASK_STRING);
 	assert_int_equal(bp.d0i3_delayed_entry, 1);
@@ -138,6 +334,10 @@ static void test_boot_params_write(void **state)
 	bp.d0i3_entry_vpu_ts = 0xABCDEF;
 	bp.vpu_uses_ecc_mca_signal = NPU_BOOT_ECC_MCA_SIGNAL;
 	bp.power_profile = NPU_BOOT_POWER_PROFILE_D0I2_DISABLE;
+	bp.cache_defaults[NPU_BOOT_CACHE_CFG_NN].use = 1;
+	bp.cache_defaults[NPU_BOOT_CACHE_CFG_NN].cfg = 1;
+	bp.shave_nn_fw_base = 0x180000000ull;
+	bp.tracing_buff_message_format_mask = 0x8000000000000001ull;
 	memcpy(raw, &bp, sizeof(raw));
 
 	assert_int_equal(get_le32(raw, 0x000), 0x10000);
@@ -152,6 +352,12 @@ static void test_boot_params_write(void **state)
 	assert_true(get_le64(raw, 0x3A8) == 0xABCDEF);
 	assert_int_equal(get_le32(raw, 0x478), 3);
 	assert_int_equal(get_le32(raw, 0x47C), 0x2);
+	/* The NN cache entry is the bytes 0x136/0x137; the allocator fields after it stay 0. */
+	assert_int_equal(get_le32(raw, 0x134), 0x01010000);
+	assert_true(get_le64(raw, 0x138) == 0);
+	assert_int_equal(get_le32(raw, 0x140), 0);
+	assert_true(get_le64(raw, 0x144) == 0x180000000ull);
+	assert_true(get_le64(raw, 0x370) == 0x8000000000000001ull);
 	/* Nothing past the last field. */
 	for (size_t i = 0x488; i < sizeof(raw); i++)
 		assert_int_equal(raw[i], 0);
