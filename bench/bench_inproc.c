@@ -156,6 +156,8 @@ int bench_make_cmd(struct npu_ctx *ctx, enum npu_gen gen, uint64_t dst, uint64_t
 
 	if (!ret)
 		ret = npu_cmdbuf_init(&cb, (*out)->dma.cpu, (*out)->va, (*out)->size, 4, gen);
+	if (!ret) /* a no-op job: NOP or BARRIER by the firmware's job-command API */
+		npu_cmdbuf_set_api(&cb, ctx->dev->fw.api_version[NPU_FW_API_IDX_JOB_CMD]);
 	if (!ret)
 		ret = n ? npu_cmdbuf_copy(&cb, dst, src, n) : npu_cmdbuf_nop(&cb);
 	if (!ret)

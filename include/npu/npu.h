@@ -127,6 +127,11 @@ NPU_API size_t npu_buf_size(const struct npu_buf *b);
  */
 NPU_API size_t npu_batch_size(struct npu *n, unsigned n_cmds, unsigned n_copy_desc);
 NPU_API int npu_batch_begin(struct npu_buf *buf, unsigned n_cmds, struct npu_batch **out);
+/*
+ * npu_batch_nop appends a command that does nothing. The client is not told the
+ * firmware's job-command API, so it is a BARRIER, which every firmware knows (NOP
+ * needs job-command API 4.10; Intel's user-mode driver also sends BARRIER below it).
+ */
 NPU_API int npu_batch_nop(struct npu_batch *b);
 NPU_API int npu_batch_barrier(struct npu_batch *b);
 NPU_API int npu_batch_fill(struct npu_batch *b, uint64_t va, uint64_t size, uint32_t pattern);

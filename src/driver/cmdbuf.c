@@ -63,9 +63,28 @@ static void *append(struct npu_cmdbuf *cb, uint16_t type, uint16_t size)
 	return h;
 }
 
+uint16_t npu_cmd_noop_type(uint32_t job_cmd_api)
+{
+	return job_cmd_api >= NPU_JOB_CMD_API_NOP_MIN ? NPU_CMD_NOP : NPU_CMD_BARRIER;
+}
+
+const char *npu_cmd_noop_name(uint32_t job_cmd_api)
+{
+	return npu_cmd_noop_type(job_cmd_api) == NPU_CMD_NOP ? "NOP" : "BARRIER";
+}
+
+void npu_cmdbuf_set_api(struct npu_cmdbuf *cb, uint32_t job_cmd_api)
+{
+	cb->job_cmd_api = job_cmd_api;
+}
+
 int npu_cmdbuf_nop(struct npu_cmdbuf *cb)
 {
-	return append(cb, NPU_CMD_NOP, sizeof(struct npu_cmd_nop)) ? 0 : -ENOSPC;
+	_Static_assert(sizeof(struct npu_cmd_nop) == sizeof(struct npu_cmd_barrier),
+		       "NOP and BARRIER are both 8 bytes");
+	return append(cb, npu_cmd_noop_type(cb->job_cmd_api), sizeof(struct npu_cmd_nop))
+		   ? 0
+		   : -ENOSPC;
 }
 
 int npu_cmdbuf_barrier(struct npu_cmdbuf *cb)

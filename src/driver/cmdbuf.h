@@ -26,6 +26,11 @@ struct npu_cmdbuf {
 	size_t desc_off; /* start of the descriptor area */
 	size_t desc_len;
 	unsigned n_cmds;
+	/*
+	 * The firmware's job-command API, (major << 16) | minor (header api_version[3]);
+	 * 0 when not known. It decides what npu_cmdbuf_nop emits.
+	 */
+	uint32_t job_cmd_api;
 };
 
 /* Bytes a buffer needs for n_cmds commands of at most 32 bytes and n_desc descriptors. */
@@ -35,7 +40,21 @@ size_t npu_cmdbuf_size_for(enum npu_gen gen, unsigned n_cmds, unsigned n_desc);
 int npu_cmdbuf_init(struct npu_cmdbuf *cb, void *cpu, uint64_t va, size_t size, unsigned n_cmds,
 		    enum npu_gen gen);
 
-/* Appends a command; -ENOSPC when the buffer is full, -EINVAL for bad arguments. */
+/*
+ * The command a job that does nothing carries: NOP on job-command API 4.10 and later,
+ * BARRIER below it and when the API is not known (0), as Intel's user-mode driver does
+ * (docs/firmware-protocol.md §4.2): firmware before 4.10 fails NOP as an unknown type.
+ */
+uint16_t npu_cmd_noop_type(uint32_t job_cmd_api);
+/* "NOP" or "BARRIER". */
+const char *npu_cmd_noop_name(uint32_t job_cmd_api);
+/* Sets the firmware's job-command API a buffer is built for (before any command). */
+void npu_cmdbuf_set_api(struct npu_cmdbuf *cb, uint32_t job_cmd_api);
+
+/*
+ * Appends a command; -ENOSPC when the buffer is full, -EINVAL for bad arguments.
+ * npu_cmdbuf_nop appends npu_cmd_noop_type(cb->job_cmd_api).
+ */
 int npu_cmdbuf_nop(struct npu_cmdbuf *cb);
 int npu_cmdbuf_barrier(struct npu_cmdbuf *cb);
 int npu_cmdbuf_timestamp(struct npu_cmdbuf *cb, uint64_t va, uint32_t type);

@@ -265,6 +265,7 @@ static bool has(const struct npu_batch *b, uint64_t cap)
 	return (b->caps & cap) != 0;
 }
 
+/* b->cb.job_cmd_api stays 0 (not known here): npu_cmdbuf_nop appends a BARRIER. */
 int npu_batch_nop(struct npu_batch *b)
 {
 	return b ? added(b, "nop", npu_cmdbuf_nop(&b->cb)) : -EINVAL;

@@ -278,12 +278,16 @@ static uint32_t exec_copy(const struct cmd_ctx *c, const uint8_t *cmd)
 
 /* ---- the walk ---- */
 
-/* The size a type demands: its exact size, 0 for "at least 8" (NOP), -1 if not accepted. */
-static int cmd_size(uint16_t type)
+/*
+ * The size a type demands: its exact size, 0 for "at least 8" (NOP), -1 if not accepted.
+ * NOP is a command from job-command API 4.10 on (Intel vpu_jsm_job_cmd_api.h); firmware
+ * of an older API does not know the type (docs/firmware-protocol.md §4.2).
+ */
+static int cmd_size(uint16_t type, uint32_t job_cmd_api)
 {
 	switch (type) {
 	case NPU_CMD_NOP:
-		return 0;
+		return job_cmd_api >= NPU_JOB_CMD_API_NOP_MIN ? 0 : -1;
 	case NPU_CMD_BARRIER:
 		return (int)sizeof(struct npu_cmd_barrier);
 	case NPU_CMD_TIMESTAMP:
@@ -361,7 +365,9 @@ static uint32_t step(const struct cmd_ctx *c)
 		return parse_error(c, "command size not a non-zero multiple of 4");
 	if (size > left)
 		return parse_error(c, "command runs past cmd_buffer_size");
-	want = cmd_size(type);
+	want = cmd_size(type, c->s->rom.api_job_cmd);
+	if (want < 0 && type == NPU_CMD_NOP)
+		return parse_error(c, "NOP is unknown to firmware below job-command API 4.10");
 	if (want < 0)
 		return parse_error(c, "unknown or deprecated command type");
 	if (want == 0 ? size < CMD_MIN_SIZE : size != (unsigned)want)

@@ -50,7 +50,11 @@ d = json.load(open('$tmp/out'))
 names = [t['name'] for t in d['tests']]
 want = ['commands', 'fences', 'unmapped_fault', 'read_only_fault', 'unknown_command', 'two_contexts', 'full_queue', 'hang_recovery']
 bad = [t for t in d['tests'] if not t['passed']]
-sys.exit(0 if names == want and not bad and d['failed'] == 0 else 1)" && ok || bad "selftest $g: $(cat "$tmp/out")"
+# The no-op job's command follows the firmware's job-command API: NOP from 4.10 on.
+major, minor = (int(x) for x in d['job_cmd_api'].split('.'))
+noop = 'NOP' if (major, minor) >= (4, 10) else 'BARRIER'
+ok_noop = d['noop_command'] == noop and d['tests'][0]['detail'].startswith(noop + ' (no-op)')
+sys.exit(0 if names == want and not bad and d['failed'] == 0 and ok_noop else 1)" && ok || bad "selftest $g: $(cat "$tmp/out")"
 done
 
 # A firmware that stops completing jobs: exit 1 within the hang timeout plus recovery.

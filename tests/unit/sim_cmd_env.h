@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "hw/cmd.h"
 #include "sim/sim.h"
 #include "sim/sim_cmd.h"
 #include "sim/sim_internal.h"
@@ -117,6 +118,8 @@ static inline int setup(void **state)
 	uint8_t *ste, *cd;
 
 	assert_int_equal(npu_sim_create(&cfg, &e->s), 0);
+	/* Firmware of the job-command API this header describes (4.15), which knows NOP. */
+	e->s->rom.api_job_cmd = NPU_JOB_CMD_API_VERSION;
 	e->g37 = e == &e37;
 	ste = alloc(e, PAGE, &strtab);
 	e->cdtab = alloc(e, 4 * PAGE, &cdtab);

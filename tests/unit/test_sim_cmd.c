@@ -32,6 +32,33 @@ static void test_walk(void **state)
 	assert_int_equal(faults(e), 0);
 }
 
+/*
+ * NOP is a command from job-command API 4.10 on: the firmware Debian installs (4.9)
+ * fails a batch holding one with PARSING_ERR, as any type it does not know, and runs
+ * BARRIER (docs/firmware-protocol.md §4.2).
+ */
+static void test_nop_by_api(void **state)
+{
+	struct env *e = *state;
+	struct sim_cmd_state st;
+
+	e->s->rom.api_job_cmd = NPU_JOB_CMD_API_VER(4, 9);
+	begin(e, 0, 0);
+	cmd(e, C_BARRIER, 8);
+	cmd(e, C_NOP, 8);
+	assert_int_equal(run_at(e, VA_BATCH, &st), ST_PARSE);
+	assert_int_equal(st.commands, 1); /* the BARRIER ran, the NOP did not */
+	assert_int_equal(st.offset, 48 + 8);
+	begin(e, 0, 0);
+	cmd(e, C_BARRIER, 8);
+	assert_int_equal(run_batch(e), ST_OK);
+	e->s->rom.api_job_cmd = NPU_JOB_CMD_API_VER(4, 10);
+	begin(e, 0, 0);
+	cmd(e, C_NOP, 8);
+	assert_int_equal(run_batch(e), ST_OK);
+	e->s->rom.api_job_cmd = NPU_JOB_CMD_API_VERSION;
+}
+
 static void test_bad_header(void **state)
 {
 	struct env *e = *state;
@@ -277,9 +304,9 @@ static void test_large_batch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_walk),	BOTH(test_bad_header), BOTH(test_bad_commands),
-		BOTH(test_timestamp),	BOTH(test_fence),      BOTH(test_faults),
-		BOTH(test_large_batch),
+		BOTH(test_walk),	 BOTH(test_nop_by_api),	 BOTH(test_bad_header),
+		BOTH(test_bad_commands), BOTH(test_timestamp),	 BOTH(test_fence),
+		BOTH(test_faults),	 BOTH(test_large_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

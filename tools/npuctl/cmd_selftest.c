@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,8 @@ static int job_begin(struct selftest *t, struct npu_ctx *ctx, struct job *j)
 	if (!ret)
 		ret = npu_cmdbuf_init(&j->cb, j->cmd->dma.cpu, j->cmd->va, j->cmd->size, 8,
 				      t->d->gen);
+	if (!ret) /* NOP or BARRIER for a no-op, by the image's job-command API */
+		npu_cmdbuf_set_api(&j->cb, t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD]);
 	return ret;
 }
 
@@ -135,9 +138,9 @@ static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 		}
 		record(t, "commands",
 		       rc == 0 && words[0] != 0 && words[8] == 3 && fill_ok && copy_ok,
-		       "NOP, BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, COPY %s; "
-		       "job status %d",
-		       (unsigned long long)words[0], (unsigned long long)words[8],
+		       "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, "
+		       "COPY %s; job status %d",
+		       npu_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0], (unsigned long long)words[8],
 		       fill_ok ? "ok" : "wrong", copy_ok ? "ok" : "wrong", rc);
 	}
 	job_end(&j);
@@ -397,8 +400,12 @@ out:
 
 static void report(const struct npuctl *ctl, struct selftest *t)
 {
+	uint32_t job_cmd_api = t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD];
+	char api[16];
 	int failed = 0;
 
+	snprintf(api, sizeof(api), "%u.%u", npu_fw_api_major(job_cmd_api),
+		 npu_fw_api_minor(job_cmd_api));
 	for (int i = 0; i < t->n; i++)
 		failed += !t->results[i].passed;
 	if (ctl->json) {
@@ -408,6 +415,8 @@ static void report(const struct npuctl *ctl, struct selftest *t)
 		npu_json_obj_begin(&j, NULL);
 		npu_json_str(&j, "device", t->nd->device_name);
 		npu_json_str(&j, "generation", npu_gen_name(t->d->gen));
+		npu_json_str(&j, "noop_command", npu_cmd_noop_name(job_cmd_api));
+		npu_json_str(&j, "job_cmd_api", api);
 		npu_json_arr_begin(&j, "tests");
 		for (int i = 0; i < t->n; i++) {
 			npu_json_obj_begin(&j, NULL);
@@ -423,6 +432,8 @@ static void report(const struct npuctl *ctl, struct selftest *t)
 		npu_json_finish(&j);
 		return;
 	}
+	printf("no-op jobs carry %s (the firmware's job-command API is %s; NOP needs 4.10)\n",
+	       npu_cmd_noop_name(job_cmd_api), api);
 	for (int i = 0; i < t->n; i++)
 		printf("%-4s %-16s %s\n", t->results[i].passed ? "ok" : "FAIL", t->results[i].name,
 		       t->results[i].detail);
