@@ -230,6 +230,7 @@ int npu_device_boot(struct npu_device *d)
 	if (ret)
 		goto fail;
 	npu_fw_boot_params_fill(d);
+	npu_ipc_reset(d); /* docs/firmware-protocol.md §1.1: fresh TX/RX areas before the CPU */
 	phase_done(d, "firmware_load", t);
 	t = npu_now_ns(d->plat);
 	npu_ip_snoop_and_ssid(d);
@@ -244,7 +245,7 @@ int npu_device_boot(struct npu_device *d)
 	ret = wait_for_ready(d);
 	if (ret)
 		goto fail;
-	npu_ipc_reset(d); /* protocol.md §1.1: fresh TX/RX areas, IPC on, before interrupts */
+	npu_ipc_enable(d); /* before interrupts */
 	phase_done(d, "wait_ready", t);
 	t = npu_now_ns(d->plat);
 	npu_ip_irq_clear(d);

@@ -63,7 +63,11 @@ void npu_ipc_reset(struct npu_device *d)
 {
 	struct npu_ipc_stats stats = d->ipc.stats;
 
-	/* protocol.md §1.1: both areas are zeroed on every boot. */
+	/*
+	 * docs/firmware-protocol.md §1.1: both areas are zeroed before a cold boot, before
+	 * the firmware can post its ready message into them (Linux ivpu_pm.c:
+	 * ivpu_pm_prepare_cold_boot calls ivpu_ipc_reset before the firmware is started).
+	 */
 	if (d->ipc_tx.dma.cpu)
 		memset(d->ipc_tx.dma.cpu, 0, d->ipc_tx.dma.size);
 	if (d->ipc_rx.dma.cpu)
@@ -71,6 +75,10 @@ void npu_ipc_reset(struct npu_device *d)
 	npu_dma_wmb();
 	memset(&d->ipc, 0, sizeof(d->ipc));
 	d->ipc.stats = stats;
+}
+
+void npu_ipc_enable(struct npu_device *d)
+{
 	d->ipc.enabled = true;
 	npu_dbg(IPC, "IPC on");
 }

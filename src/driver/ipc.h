@@ -46,8 +46,10 @@ struct npu_ipc {
 	uint32_t rx_hdr_after, rx_msg_after;
 };
 
-/* Zeroes the TX/RX buffers and the state; IPC on (after READY). */
+/* Zeroes the TX/RX buffers and the state (before a cold boot); IPC stays off. */
 void npu_ipc_reset(struct npu_device *d);
+/* IPC on (after READY, Linux ivpu_ipc_enable). */
+void npu_ipc_enable(struct npu_device *d);
 /* IPC off: requests fail with -EAGAIN (reset, power-down). */
 void npu_ipc_disable(struct npu_device *d);
 

@@ -22,10 +22,15 @@
 #define NPU_IPC_RX_MSG_MAX   128u	  /* queued received messages (129 accepted) */
 
 /* Channels (protocol.md §1.3). */
-#define NPU_IPC_CHAN_ASYNC_CMD 0u     /* almost all requests and responses */
-#define NPU_IPC_CHAN_GEN_CMD   10u    /* DYNDBG_CONTROL, PWR_D0I3_ENTER */
-#define NPU_IPC_CHAN_JOB_RET   11u    /* JOB_DONE */
-#define NPU_IPC_CHAN_BOOT_MSG  0x3FFu /* ready notification, no JSM payload */
+#define NPU_IPC_CHAN_ASYNC_CMD 0u /* almost all requests and responses */
+/*
+ * GEN_CMD: PWR_D0I3_ENTER and DYNDBG_CONTROL. Linux sent DYNDBG on ASYNC_CMD up to 6.12
+ * and moved it here in 6.13 ("accel/ivpu: Fix ivpu_jsm_dyndbg_control()": "use correct
+ * channel"); npud follows the corrected channel (docs/boot-params.md).
+ */
+#define NPU_IPC_CHAN_GEN_CMD  10u
+#define NPU_IPC_CHAN_JOB_RET  11u    /* JOB_DONE */
+#define NPU_IPC_CHAN_BOOT_MSG 0x3FFu /* ready notification, no JSM payload */
 
 /* Header status (protocol.md §1.2); the JSM message uses the same values. */
 #define NPU_IPC_HDR_FREE      0u
