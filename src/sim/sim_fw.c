@@ -249,6 +249,8 @@ static void boot(struct npu_sim *s)
 		     (unsigned long long)s->rom.boot_params_load_address, ret);
 		goto out;
 	}
+	memcpy(s->fw.bp_seen, bp, sizeof(s->fw.bp_seen));
+	s->fw.bp_seen_valid = true;
 	if (bp->magic != NPU_BOOT_PARAMS_MAGIC) {
 		fail(s, "boot parameters magic 0x%x, want 0x%x", bp->magic, NPU_BOOT_PARAMS_MAGIC);
 		goto out;

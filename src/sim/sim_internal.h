@@ -133,6 +133,9 @@ struct sim_fwlog {
 struct sim_fw {
 	pthread_t thread;
 	bool thread_running;
+	/* The boot-parameter page as the firmware read it on its last boot (for tests). */
+	uint8_t bp_seen[4096];
+	bool bp_seen_valid;
 	pthread_cond_t wake;
 	bool quit;
 	/*

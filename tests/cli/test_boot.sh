@@ -95,6 +95,43 @@ json_check "late-ready" "$tmp/out" "d['state'] == 'ready' and d['boot_us'] >= 50
 NPU_FIRMWARE_PATH=$tmp/empty NPU_SIM_FAULT=no-ready "$NPUCTL" -v boot --device sim >/dev/null 2>"$tmp/err"
 grep -q "register dump" "$tmp/err" && grep -q "VPU_STATUS" "$tmp/err" && ok || bad "-v dump missing: $(cat "$tmp/err")"
 
+# --dump-boot-params: the 4 KiB page the firmware got, fields at Intel's offsets
+# (vpu_boot_api.h, docs/boot-params.md), with Intel's images where installed.
+for g in 37xx 40xx; do
+	"$NPUCTL" boot --device sim --gen $g --json --dump-boot-params "$tmp/bp_$g" >"$tmp/out" 2>"$tmp/err"
+	expect_rc "dump-boot-params $g" 0 $?
+	json_check "dump-boot-params $g json" "$tmp/out" "d['boot_params_file'] == '$tmp/bp_$g'"
+	python3 - "$tmp/bp_$g" $g <<'PY' && ok || bad "dump-boot-params $g: wrong page"
+import struct, sys, time
+b = open(sys.argv[1], 'rb').read()
+g = sys.argv[2]
+u32 = lambda o: struct.unpack_from('<I', b, o)[0]
+u64 = lambda o: struct.unpack_from('<Q', b, o)[0]
+shave = 0x180000000 if g == '37xx' else 0x80000000
+ok = (len(b) == 4096 and u32(0x000) == 0x10000 and u32(0x054) == 38400000
+      and u64(0x100) != 0 and u32(0x108) == 0x2000 and u64(0x118) == u64(0x100) + 0x2000
+      and u32(0x130) == 1
+      and b[0x134] == 0 and b[0x135] == 0 and b[0x136] == 1 and b[0x137] == shave >> 31
+      and u64(0x138) == 0 and u32(0x140) == 0
+      and (u64(0x144) == shave if g == '37xx' else u64(0x144) == 0)
+      and u64(0x14C) == 0 and u32(0x200) == 32 and u32(0x204) == 33
+      and u64(0x308) in ((0x7D1D, 0xAD1D) if g == '37xx' else (0x643E, 0xB03E))
+      and (u64(0x318) == 0x3630 if g == '37xx' else u64(0x318) == 0)
+      and u32(0x32C) == 0 and u32(0x364) == 2 and u64(0x368) == 2**64 - 1 and u64(0x370) == 1
+      and u32(0x39C) == 1 and abs(u64(0x3B0) - time.time() * 1e6) < 600e6
+      and u64(0x3C0) == 0 and not any(b[0x488:]))
+if not ok:
+    print('page:', b[0x100:0x150].hex(), hex(u64(0x308)), u64(0x3B0))
+sys.exit(0 if ok else 1)
+PY
+done
+"$NPUCTL" boot --device sim --dump-boot-params /nonexistent/dir/bp >/dev/null 2>"$tmp/err"
+expect_rc "unwritable dump-boot-params" 1 $?
+grep -q "/nonexistent/dir/bp" "$tmp/err" && ok || bad "unwritable dump not reported: $(cat "$tmp/err")"
+NPU_FIRMWARE_PATH=$tmp/empty NPU_SIM_FAULT=pll-no-lock "$NPUCTL" boot --device sim --dump-boot-params "$tmp/bp_none" >/dev/null 2>"$tmp/err"
+expect_rc "dump-boot-params before the CPU start" 1 $?
+[[ ! -e $tmp/bp_none ]] && grep -q "before the firmware was started" "$tmp/err" && ok || bad "no-page dump: $(cat "$tmp/err")"
+
 # Usage errors.
 NPU_SIM_FAULT=bogus "$NPUCTL" boot --device sim >/dev/null 2>"$tmp/err"
 expect_rc "bad NPU_SIM_FAULT" 2 $?

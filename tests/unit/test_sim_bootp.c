@@ -80,6 +80,10 @@ static void test_driver_page_passes(void **state)
 	fresh(f);
 	if (check(f, why, sizeof(why)))
 		fail_msg("the driver's page was refused: %s", why);
+	/* The driver's copy at the CPU start is the page the firmware read. */
+	assert_true(npu_platform_sim_model(f->plat)->fw.bp_seen_valid);
+	assert_memory_equal(npu_platform_sim_model(f->plat)->fw.bp_seen, f->d.boot_params_sent,
+			    sizeof(page));
 	/* What the driver wrote at the bytes hardware.md §4.5 names. */
 	assert_int_equal(f->d.boot_params_sent[0x136], 1);
 	assert_int_equal(f->d.boot_params_sent[0x137], f->gen == NPU_GEN_37XX ? 3 : 1);

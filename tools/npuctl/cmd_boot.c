@@ -9,7 +9,36 @@
 #include "libopen.h"
 #include "util/json.h"
 
-static void print_json(struct npuctl_dev *nd, int ret)
+/*
+ * --dump-boot-params: the 4 KiB page as it stood when the NPU's CPU was started
+ * (the driver's copy at that moment, docs/boot-params.md), also after a boot that
+ * failed later; 0 or -1 after saying what went wrong.
+ */
+static int dump_boot_params(const struct npu_device *d, const char *path)
+{
+	FILE *f;
+	int e;
+
+	if (!d->boot_params_sent_valid) {
+		npuctl_err("%s: not written: the boot failed before the firmware was started",
+			   path);
+		return -1;
+	}
+	f = fopen(path, "wb");
+	if (f && fwrite(d->boot_params_sent, 1, sizeof(d->boot_params_sent), f) ==
+		     sizeof(d->boot_params_sent)) {
+		if (fclose(f) == 0)
+			return 0;
+		f = NULL;
+	}
+	e = errno;
+	if (f)
+		fclose(f);
+	npuctl_err("%s: %s", path, strerror(e ? e : EIO));
+	return -1;
+}
+
+static void print_json(struct npuctl_dev *nd, int ret, const char *dump)
 {
 	struct npu_device *d = &nd->dev;
 	struct npu_json j;
@@ -25,6 +54,8 @@ static void print_json(struct npuctl_dev *nd, int ret)
 	npu_json_str(&j, "firmware_file", d->fw_path);
 	npu_json_str(&j, "firmware_version", d->fw.version);
 	npu_json_u64(&j, "boot_us", d->boot_us);
+	if (dump)
+		npu_json_str(&j, "boot_params_file", dump);
 	npu_json_arr_begin(&j, "phases");
 	for (unsigned i = 0; i < d->n_phases; i++) {
 		npu_json_obj_begin(&j, NULL);
@@ -41,7 +72,7 @@ static void print_json(struct npuctl_dev *nd, int ret)
 	npu_json_finish(&j);
 }
 
-static void print_text(struct npuctl_dev *nd)
+static void print_text(struct npuctl_dev *nd, const char *dump)
 {
 	struct npu_device *d = &nd->dev;
 
@@ -54,15 +85,20 @@ static void print_text(struct npuctl_dev *nd)
 	for (unsigned i = 0; i < d->n_phases; i++)
 		printf("  %-14s %8llu us\n", d->phases[i].name,
 		       (unsigned long long)d->phases[i].us);
+	if (dump)
+		printf("boot parameters (%zu bytes, as the firmware got them) written to %s\n",
+		       sizeof(d->boot_params_sent), dump);
 }
 
 static int run(struct npuctl *ctl, int argc, char **argv)
 {
 	struct npuctl_dev nd;
-	const char *pos[1];
-	int n_pos, code, ret;
+	const char *pos[1], *dump = NULL;
+	const struct npuctl_opt opts[] = { { "--dump-boot-params", &dump, NULL },
+					   { NULL, NULL, NULL } };
+	int n_pos, code, ret, dumped = 0;
 
-	if (npuctl_parse_args(&npuctl_cmd_boot, argc, argv, NULL, NULL, pos, 0, &n_pos, &code))
+	if (npuctl_parse_opts(&npuctl_cmd_boot, argc, argv, opts, pos, 0, &n_pos, &code))
 		return code;
 	if (npuctl_no_socket(ctl, "boot"))
 		return NPUCTL_EXIT_USAGE;
@@ -76,10 +112,12 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	    ctl->verbosity >= 0)
 		fprintf(stderr, "%s\n", nd.pcfg.note);
 	ret = npu_device_boot(&nd.dev);
+	if (dump)
+		dumped = dump_boot_params(&nd.dev, dump);
 	if (ctl->json)
-		print_json(&nd, ret);
+		print_json(&nd, ret, dump && !dumped ? dump : NULL);
 	else if (!ret)
-		print_text(&nd);
+		print_text(&nd, dump && !dumped ? dump : NULL);
 	if (ret) {
 		npuctl_dev_boot_failed(&nd);
 		if (ctl->verbosity > 0)
@@ -87,13 +125,13 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	}
 	if (npuctl_dev_close(&nd))
 		ret = -EIO;
-	return ret ? NPUCTL_EXIT_ERROR : NPUCTL_EXIT_OK;
+	return ret || dumped ? NPUCTL_EXIT_ERROR : NPUCTL_EXIT_OK;
 }
 
 const struct npuctl_cmd npuctl_cmd_boot = {
 	.name = "boot",
 	.summary = "Power the NPU up, load and start its firmware, wait for the ready message",
 	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--firmware FILE] [--json] "
-		 "[--trace-mmio FILE]",
+		 "[--trace-mmio FILE] [--dump-boot-params FILE]",
 	.run = run,
 };
