@@ -46,8 +46,12 @@ static int power_up(struct npu_device *d)
 		}
 	}
 	ret = npu_btrs_d0i3_exit(d);
-	if (ret)
-		return ret;
+	if (ret) {
+		/* Linux ivpu_hw.c: ivpu_hw_power_up warns and goes on ("Failed to disable D0I3"). */
+		npu_warn(PM, "D0i3 exit failed (%d: %s); going on", ret, d->fail_reason);
+		d->fail_step[0] = d->fail_reason[0] = '\0';
+		d->mmio.last_timeout[0] = '\0';
+	}
 	phase_done(d, "d0i3_exit", t);
 	t = npu_now_ns(d->plat);
 	ret = npu_btrs_wp_drive(d, true);

@@ -15,6 +15,7 @@
 #include "hw/regs_btrs_lnl.h"
 #include "hw/regs_btrs_mtl.h"
 #include "sim/sim_internal.h"
+#include "sim/sim_jobs.h"
 #include "util/log.h"
 
 #define SIM_D0I3_LATENCY_NS	20000u /* INPROGRESS reads 1 this long */
@@ -310,8 +311,11 @@ static uint32_t vpu_status_read(struct npu_sim *s)
 {
 	uint32_t v = s->btrs.vpu_status;
 
-	/* For now the firmware counts as idle whenever the workpoint is granted. */
-	if (v & VPU_STATUS_READY)
+	/*
+	 * docs/hardware.md §3.6: IDLE while the workpoint is granted and no job runs or
+	 * waits to (Linux ivpu_hw_is_idle, read before D0i3 entry and power-down).
+	 */
+	if ((v & VPU_STATUS_READY) && !sim_jobs_busy(s))
 		v |= VPU_STATUS_IDLE | (is_lnl(s) ? NPU_BTRS_LNL_VPU_STATUS_DUP_IDLE : 0);
 	return v; /* PLATFORM [31:29] = 0: silicon */
 }

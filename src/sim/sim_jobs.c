@@ -367,6 +367,22 @@ bool sim_jobs_run(struct npu_sim *s)
 	return wait;
 }
 
+bool sim_jobs_busy(struct npu_sim *s)
+{
+	for (uint32_t w = 0; w < SIM_DOORBELLS / 32; w++) {
+		if (atomic_load_explicit(&s->fw.doorbells_rung[w], memory_order_relaxed))
+			return true; /* a submit the firmware has not looked at yet */
+	}
+	for (uint32_t db = next_queue(s->fw.queue_map, 0, SIM_DOORBELLS - 1); db < SIM_DOORBELLS;
+	     db = next_queue(s->fw.queue_map, db + 1, SIM_DOORBELLS - 1)) {
+		const struct sim_queue *q = &s->fw.queues[db];
+
+		if (q->registered && (q->running || q->active))
+			return true;
+	}
+	return false;
+}
+
 void sim_jobs_reset(struct npu_sim *s)
 {
 	for (uint32_t db = 0; db < SIM_DOORBELLS; db++)

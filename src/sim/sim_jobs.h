@@ -58,6 +58,9 @@ void sim_jobs_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *
  */
 bool sim_jobs_run(struct npu_sim *s);
 
+/* Whether a job runs or waits to: the buttress then reports busy (VPU_STATUS.IDLE 0). */
+bool sim_jobs_busy(struct npu_sim *s);
+
 /* Firmware reset: every registration and running job is forgotten. */
 void sim_jobs_reset(struct npu_sim *s);
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Power as the chip has it, through the driver on the simulated NPU (docs/simulator.md):
+ * the buttress reports busy, not idle, while a job runs (docs/hardware.md §3.6, Linux
+ * ivpu_hw_is_idle).
+ */
+#include "jobs_test_util.h"
+
+#include "hw/regs_btrs_lnl.h"
+
+#define IDLE NPU_BTRS_LNL_VPU_STATUS_IDLE /* bit 1 on MTL and LNL */
+
+static void test_busy_while_a_job_runs(void **state)
+{
+	struct fx *f = *state;
+	struct npu_ctx *c;
+	struct npu_bo *blocker, *fence;
+	struct cmdbuf cb;
+	uint32_t id, st;
+
+	assert_true(npu_btrs_vpu_status(&f->d) & IDLE);
+	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
+	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &fence), 0);
+	cmd_begin(&cb, blocker);
+	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
+	cmd_end(&cb);
+	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
+	/* The job is taken and blocks: busy, for as long as it waits. */
+	assert_int_equal(npu_job_wait(c, id, 20000, &st), -ETIMEDOUT);
+	assert_false(npu_btrs_vpu_status(&f->d) & IDLE);
+	assert_int_equal(npu_job_wait(c, id, 20000, &st), -ETIMEDOUT);
+	assert_false(npu_btrs_vpu_status(&f->d) & IDLE);
+	fence_write(fence, 0, 1);
+	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(st, 0);
+	assert_true(npu_btrs_vpu_status(&f->d) & IDLE);
+	npu_ctx_destroy(c);
+}
+
+int main(void)
+{
+	static struct fx up37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);
+	static struct fx up40 = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, true);
+	const struct CMUnitTest tests[] = {
+		BOTH(test_busy_while_a_job_runs, up37, up40),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
