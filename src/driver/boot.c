@@ -12,8 +12,10 @@
 #include "driver/fw_load.h"
 #include "driver/fw_log.h"
 #include "driver/job.h"
+#include "driver/jsm.h"
 #include "hw/boot_params.h"
 #include "hw/ipc.h"
+#include "hw/regs_btrs_lnl.h"
 #include "hw/timeouts.h"
 #include "util/log.h"
 
@@ -259,6 +261,13 @@ int npu_device_boot(struct npu_device *d)
 	phase_done(d, "irq_enable", t);
 
 	d->state = NPU_DEV_READY;
+	/* A duty cycle in force is given to the new firmware (Linux ivpu_boot: ivpu_pm_dct_init). */
+	if (d->dct_active_percent) {
+		uint32_t active = NPU_BTRS_LNL_DCT_PERIOD_US * d->dct_active_percent / 100u;
+
+		if (npu_jsm_dct_enable(d, active, NPU_BTRS_LNL_DCT_PERIOD_US - active))
+			npu_warn(PM, "DCT could not be given to the firmware again");
+	}
 	d->boot_count++;
 	d->boot_us = (npu_now_ns(d->plat) - start) / 1000u;
 	npu_info(PM, "%s NPU ready in %llu us (firmware %s)", npu_gen_name(d->gen),

@@ -82,9 +82,8 @@ int npu_cmdbuf_nop(struct npu_cmdbuf *cb)
 {
 	_Static_assert(sizeof(struct npu_cmd_nop) == sizeof(struct npu_cmd_barrier),
 		       "NOP and BARRIER are both 8 bytes");
-	return append(cb, npu_cmd_noop_type(cb->job_cmd_api), sizeof(struct npu_cmd_nop))
-		   ? 0
-		   : -ENOSPC;
+	return append(cb, npu_cmd_noop_type(cb->job_cmd_api), sizeof(struct npu_cmd_nop)) ? 0
+											  : -ENOSPC;
 }
 
 int npu_cmdbuf_barrier(struct npu_cmdbuf *cb)

@@ -98,6 +98,8 @@ struct npu_device {
 	uint32_t inference_timeout_us; /* longest a job may run while the heartbeat advances */
 	uint64_t last_heartbeat;
 	bool need_recovery; /* set by the interrupt service */
+	bool dct_pending;   /* a DCT request to answer (set by the interrupt service, pm.c) */
+	uint8_t dct_active_percent; /* duty cycle in force: 0 off, else the D0 share */
 	char recovery_reason[160];
 	uint64_t recoveries;
 	uint64_t mmu_faults;
@@ -123,6 +125,13 @@ int npu_device_boot(struct npu_device *d);
 
 /* The way down: interrupts off, IP reset, workpoint disable, D0i3 entry. */
 int npu_device_power_down(struct npu_device *d);
+
+/*
+ * pm.c: answers a pending DCT request (Lunar Lake and later): DCT_ENABLE with the default
+ * 30 % of the 35300 us period, or DCT_DISABLE, then the status in PCODE_MAILBOX_STATUS, as
+ * Linux ivpu_pm_irq_dct_work_fn. 0, or the error of the JSM request (status not written).
+ */
+int npu_pm_dct_service(struct npu_device *d);
 
 const char *npu_dev_state_name(enum npu_dev_state s);
 

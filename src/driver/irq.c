@@ -126,9 +126,12 @@ static uint32_t btrs_lnl_handle(struct npu_device *d)
 		need_recovery(d, "buttress %s error, log 0x%08x%08x", e->name, hi, lo);
 	}
 	if (stat & NPU_BTRS_LNL_INTERRUPT_STAT_SURV_ERR)
-		/* A DCT request from PCODE (protocol.md §6.3); duty cycling is not implemented. */
-		npu_info(IRQ, "DCT request ignored (mailbox 0x%08x)",
-			 REGB_RD32(m, NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW));
+		/*
+		 * A DCT request from PCODE (docs/firmware-protocol.md §6.3): answered outside
+		 * the interrupt service, by npu_device_service (pm.c), as Linux queues its
+		 * irq_dct_work.
+		 */
+		d->dct_pending = true;
 	REGB_WR32(m, NPU_BTRS_LNL_INTERRUPT_STAT, stat);
 	return stat;
 }

@@ -91,6 +91,22 @@ int npu_jsm_pwr_d0i3_enter(struct npu_device *d)
 	return ret;
 }
 
+/* DCT (docs/firmware-protocol.md §2.4, §6.3): the duty cycle, in microseconds of D0 and D0i2. */
+int npu_jsm_dct_enable(struct npu_device *d, uint32_t active_us, uint32_t inactive_us)
+{
+	struct npu_jsm_dct_enable p = { .dct_active_us = active_us,
+					.dct_inactive_us = inactive_us };
+
+	return async_request(d, NPU_JSM_MSG_DCT_ENABLE, &p, sizeof(p), NPU_JSM_MSG_DCT_ENABLE_DONE,
+			     NULL);
+}
+
+int npu_jsm_dct_disable(struct npu_device *d)
+{
+	return async_request(d, NPU_JSM_MSG_DCT_DISABLE, NULL, 0, NPU_JSM_MSG_DCT_DISABLE_DONE,
+			     NULL);
+}
+
 /* The power-level replies carry one u32 first in the payload (count or level). */
 static uint32_t reply_u32(const struct npu_jsm_msg *reply)
 {

@@ -70,6 +70,8 @@ uint64_t npu_device_service(struct npu_device *d)
 			again = true;
 			continue;
 		}
+		if (d->dct_pending && d->state == NPU_DEV_READY)
+			npu_pm_dct_service(d);
 		for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
 			struct npu_ctx *c = d->ctx[i];
 

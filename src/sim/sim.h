@@ -12,6 +12,7 @@
 #ifndef NPU_SIM_SIM_H
 #define NPU_SIM_SIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +70,13 @@ size_t npu_sim_mem_size(const struct npu_sim *sim);
 /* Readable while the interrupt line is asserted and not yet acknowledged. */
 int npu_sim_irq_fd(struct npu_sim *sim);
 void npu_sim_irq_ack(struct npu_sim *sim);
+
+/*
+ * Lunar Lake and later: PCODE asks for duty-cycle throttling (DCT, docs/hardware.md §2.2,
+ * docs/firmware-protocol.md §6.3): the request goes into PCODE_MAILBOX_SHADOW (CMD 2,
+ * PARAM1 1 enable / 0 disable) and INTERRUPT_STAT.SURV_ERR is raised. -EOPNOTSUPP on 37xx.
+ */
+int npu_sim_dct_request(struct npu_sim *sim, bool enable);
 
 /* BAR sizes the model decodes. */
 #define NPU_SIM_BAR0_SIZE 0x08000000u /* 128 MiB: covers doorbell 255 (0x063FF000) */

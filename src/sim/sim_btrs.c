@@ -387,6 +387,65 @@ uint32_t sim_btrs_read32(struct npu_sim *s, uint64_t off)
 	return 0xFFFFFFFFu;
 }
 
+/*
+ * The host's answer to a DCT request (docs/firmware-protocol.md §6.3, Linux ivpu_hw_btrs.c:
+ * ivpu_hw_btrs_dct_set_status): CMD DCT_REQ, PARAM1 the request's enable, PARAM2 the
+ * active share in U1.7 (round(percent * 128 / 100)); by then the firmware must have been
+ * told with DCT_ENABLE (that share of the 35300 us period) or DCT_DISABLE.
+ */
+static void dct_answer(struct npu_sim *s, uint32_t val)
+{
+	struct sim_btrs *b = &s->btrs;
+	uint32_t cmd = npu_field_get(NPU_BTRS_LNL_PCODE_MAILBOX_STATUS_CMD, val);
+	uint32_t p1 = npu_field_get(NPU_BTRS_LNL_PCODE_MAILBOX_STATUS_PARAM1, val);
+	uint32_t p2 = npu_field_get(NPU_BTRS_LNL_PCODE_MAILBOX_STATUS_PARAM2, val);
+	uint32_t period = s->fw.dct_active_us + s->fw.dct_inactive_us;
+	uint32_t want_p2 = 0;
+	const char *why = NULL;
+
+	if (cmd != NPU_BTRS_LNL_PCODE_CMD_DCT_REQ)
+		return;
+	if (s->fw.dct_enabled && period)
+		want_p2 = (s->fw.dct_active_us * 128u + period / 2) / period;
+	if (!b->dct_pending)
+		why = "no DCT request is pending";
+	else if (p1 !=
+		 (b->dct_want ? NPU_BTRS_LNL_PCODE_DCT_ENABLE : NPU_BTRS_LNL_PCODE_DCT_DISABLE))
+		why = "PARAM1 is not the request's enable";
+	else if (s->fw.dct_enabled != b->dct_want)
+		why = "the firmware was not told (DCT_ENABLE / DCT_DISABLE) before the answer";
+	else if (b->dct_want && period != NPU_BTRS_LNL_DCT_PERIOD_US)
+		why = "the firmware's cycle is not the 35300 us period";
+	else if (p2 != want_p2)
+		why = "PARAM2 is not the active share in U1.7";
+	if (why) {
+		b->dct_answers_bad++;
+		sim_guest_error(s, "DCT answer 0x%08x: %s", val, why);
+		return;
+	}
+	b->dct_pending = false;
+	b->dct_answers_ok++;
+}
+
+int npu_sim_dct_request(struct npu_sim *s, bool enable)
+{
+	struct sim_btrs *b = &s->btrs;
+
+	if (!is_lnl(s))
+		return -EOPNOTSUPP;
+	sim_host_lock(s);
+	b->mailbox[1] =
+	    npu_field_prep(NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW_CMD, NPU_BTRS_LNL_PCODE_CMD_DCT_REQ) |
+	    npu_field_prep(NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW_PARAM1,
+			   enable ? NPU_BTRS_LNL_PCODE_DCT_ENABLE : NPU_BTRS_LNL_PCODE_DCT_DISABLE);
+	b->dct_pending = true;
+	b->dct_want = enable;
+	b->int_stat |= NPU_BTRS_LNL_INTERRUPT_STAT_SURV_ERR;
+	sim_irq_update(s);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
 static void d0i3_write(struct npu_sim *s, uint32_t val)
 {
 	struct sim_btrs *b = &s->btrs;
@@ -509,6 +568,7 @@ void sim_btrs_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 		return;
 	case R_MAILBOX_STATUS:
 		b->mailbox[0] = val;
+		dct_answer(s, val);
 		return;
 	case R_CDYN:
 		b->cdyn = val & NPU_BTRS_LNL_CDYN_CDYN;

@@ -554,6 +554,8 @@ void sim_fw_stop(struct npu_sim *s)
 	sim_fwlog_reset(s); /* nor of its log buffers, which the host may free */
 	s->fw.heartbeat = 0;
 	s->fw.power_level = 0;
+	s->fw.dct_enabled = false;
+	s->fw.dct_active_us = s->fw.dct_inactive_us = 0;
 	s->fw.trace_level = s->fw.trace_dest = 0;
 	s->fw.trace_hw_mask = 0;
 }

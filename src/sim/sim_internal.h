@@ -49,7 +49,15 @@ struct sim_btrs {
 	uint32_t port_arb[2]; /* LNL PORT_ARBITRATION_WEIGHTS(_ATS) */
 	uint32_t cdyn;	      /* LNL */
 	uint32_t mailbox[2];  /* LNL PCODE mailbox status, shadow */
-	uint32_t wa_stat;     /* raw INTERRUPT_STAT for the write-0 probe */
+	/*
+	 * DCT (LNL): a request raised (npu_sim_dct_request) and not yet answered in
+	 * MAILBOX_STATUS; answers that matched the request and the firmware's DCT state,
+	 * and those that did not (sim_btrs.c).
+	 */
+	bool dct_pending;
+	bool dct_want; /* the pending request: enable */
+	uint32_t dct_answers_ok, dct_answers_bad;
+	uint32_t wa_stat; /* raw INTERRUPT_STAT for the write-0 probe */
 };
 
 struct sim_ip {
@@ -179,6 +187,9 @@ struct sim_fw {
 	bool hung;	      /* fault hang-job: a job was taken; the heartbeat is frozen */
 	bool wake_monotonic;  /* `wake` times its waits on CLOCK_MONOTONIC */
 	uint32_t power_level; /* SET_POWER_LEVEL (sim_jsm.c) */
+	/* DCT_ENABLE / DCT_DISABLE (sim_jsm.c): duty cycling on, and its cycle. */
+	bool dct_enabled;
+	uint32_t dct_active_us, dct_inactive_us;
 	uint32_t trace_level; /* TRACE_SET_CONFIG, as the host set it */
 	uint32_t trace_dest;
 	uint64_t trace_hw_mask;

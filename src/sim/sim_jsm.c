@@ -304,8 +304,21 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 		npu_dbg(SIM, "firmware: dyndbg \"%.*s\"", DYNDBG_LOG_MAX, in->dyndbg_control);
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_DCT_ENABLE:
+		/* The model keeps the cycle it was given; it does not duty-cycle. */
+		if (!in->dct_enable.dct_active_us || !in->dct_enable.dct_inactive_us) {
+			sim_guest_error(s, "DCT_ENABLE with active %u us, inactive %u us",
+					in->dct_enable.dct_active_us,
+					in->dct_enable.dct_inactive_us);
+			return NPU_JSM_STATUS_PARSING_ERR;
+		}
+		s->fw.dct_enabled = true;
+		s->fw.dct_active_us = in->dct_enable.dct_active_us;
+		s->fw.dct_inactive_us = in->dct_enable.dct_inactive_us;
+		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_DCT_DISABLE:
-		return NPU_JSM_STATUS_SUCCESS; /* the model does not duty-cycle */
+		s->fw.dct_enabled = false;
+		s->fw.dct_active_us = s->fw.dct_inactive_us = 0;
+		return NPU_JSM_STATUS_SUCCESS;
 	default:
 		if (response_type(req->type) != NPU_JSM_MSG_UNKNOWN) {
 			npu_dbg(SIM, "firmware: JSM 0x%x not implemented by the model", req->type);
