@@ -14,6 +14,8 @@
 #include "driver/job.h"
 #include "driver/jsm.h"
 #include "hw/boot_params.h"
+#include "hw/regs_37xx.h"
+#include "hw/regs_40xx.h"
 #include "hw/ipc.h"
 #include "hw/regs_btrs_lnl.h"
 #include "hw/timeouts.h"
@@ -202,19 +204,20 @@ static int wait_for_ready(struct npu_device *d)
 	}
 }
 
-int npu_device_boot(struct npu_device *d)
+/*
+ * One boot: cold from the header's entry point, or warm from the restore entry the
+ * firmware left (docs/boot-params.md "Warm boot"), with the firmware memory kept.
+ */
+static int boot_once(struct npu_device *d, bool warm)
 {
 	uint64_t start = npu_now_ns(d->plat), t;
+	uint64_t entry = warm ? d->warm_entry : d->fw.entry_point;
 	int ret;
 
-	if (d->state == NPU_DEV_READY)
-		return 0;
-	if (d->state != NPU_DEV_OFF)
-		return npu_device_fail(d, "boot", -EBUSY, "device is %s; power it down first",
-				       npu_dev_state_name(d->state));
 	d->state = NPU_DEV_BOOTING;
 	d->n_phases = 0;
 	d->fail_step[0] = d->fail_reason[0] = d->mmio.last_timeout[0] = '\0';
+	d->boot_params_sent_valid = false;
 
 	t = npu_now_ns(d->plat);
 	ret = npu_btrs_init(d);
@@ -232,18 +235,30 @@ int npu_device_boot(struct npu_device *d)
 		goto fail;
 	phase_done(d, "mmu", t);
 	t = npu_now_ns(d->plat);
-	ret = npu_fw_mem_init(d);
-	if (ret)
-		goto fail;
-	npu_fw_boot_params_fill(d);
-	npu_ipc_reset(d); /* docs/firmware-protocol.md §1.1: fresh TX/RX areas before the CPU */
-	phase_done(d, "firmware_load", t);
+	if (warm) {
+		ret = npu_fw_mem_remap(d);
+		if (ret)
+			goto fail;
+		npu_fw_boot_params_warm(d);
+		phase_done(d, "firmware_remap", t);
+	} else {
+		if (d->fw_mem_kept) /* a suspend kept it; a cold boot starts afresh */
+			npu_fw_mem_fini(d);
+		d->fw_mem_kept = false;
+		ret = npu_fw_mem_init(d);
+		if (ret)
+			goto fail;
+		npu_fw_boot_params_fill(d);
+		npu_ipc_reset(
+		    d); /* docs/firmware-protocol.md §1.1: fresh TX/RX areas before the CPU */
+		phase_done(d, "firmware_load", t);
+	}
 	t = npu_now_ns(d->plat);
 	npu_ip_snoop_and_ssid(d);
 	/* What the firmware is handed, for npuctl boot --dump-boot-params (docs/boot-params.md). */
 	memcpy(d->boot_params_sent, d->fw_runtime.dma.cpu, sizeof(d->boot_params_sent));
 	d->boot_params_sent_valid = true;
-	ret = npu_ip_cpu_start(d, d->fw.entry_point);
+	ret = npu_ip_cpu_start(d, entry);
 	if (ret)
 		goto fail;
 	phase_done(d, "cpu_start", t);
@@ -261,6 +276,10 @@ int npu_device_boot(struct npu_device *d)
 	phase_done(d, "irq_enable", t);
 
 	d->state = NPU_DEV_READY;
+	d->warm_entry = 0;
+	d->last_boot_warm = warm;
+	if (warm)
+		d->warm_boots++;
 	/* A duty cycle in force is given to the new firmware (Linux ivpu_boot: ivpu_pm_dct_init). */
 	if (d->dct_active_percent) {
 		uint32_t active = NPU_BTRS_LNL_DCT_PERIOD_US * d->dct_active_percent / 100u;
@@ -270,12 +289,33 @@ int npu_device_boot(struct npu_device *d)
 	}
 	d->boot_count++;
 	d->boot_us = (npu_now_ns(d->plat) - start) / 1000u;
-	npu_info(PM, "%s NPU ready in %llu us (firmware %s)", npu_gen_name(d->gen),
-		 (unsigned long long)d->boot_us, d->fw.version);
+	npu_info(PM, "%s NPU ready in %llu us (%s boot, firmware %s)", npu_gen_name(d->gen),
+		 (unsigned long long)d->boot_us, warm ? "warm" : "cold", d->fw.version);
 	return 0;
 fail:
 	d->state = NPU_DEV_FAILED;
 	d->boot_us = (npu_now_ns(d->plat) - start) / 1000u;
+	return ret;
+}
+
+int npu_device_boot(struct npu_device *d)
+{
+	bool warm = d->warm_entry && d->fw_mem_kept;
+	int ret;
+
+	if (d->state == NPU_DEV_READY)
+		return 0;
+	if (d->state != NPU_DEV_OFF)
+		return npu_device_fail(d, "boot", -EBUSY, "device is %s; power it down first",
+				       npu_dev_state_name(d->state));
+	ret = boot_once(d, warm);
+	if (ret && warm) {
+		/* Linux ivpu_pm.c: ivpu_resume falls back to a cold boot once. */
+		npu_warn(PM, "warm boot failed at %s: %s; booting cold", d->fail_step,
+			 d->fail_reason);
+		npu_device_power_off(d, false);
+		ret = boot_once(d, false);
+	}
 	return ret;
 }
 
@@ -285,17 +325,33 @@ static bool device_alive(struct npu_device *d)
 	return npu_btrs_vpu_status(d) != NPU_REG_IO_ERROR;
 }
 
-int npu_device_power_down(struct npu_device *d)
+/* The NPU's free-running perf counter (Linux ivpu_hw_ip_read_perf_timer_counter). */
+static uint64_t perf_counter(struct npu_device *d)
+{
+	return REGV_RD64(&d->mmio, d->gen == NPU_GEN_37XX ? NPU_37XX_CPU_SS_TIM_PERF_FREE_CNT
+							  : NPU_40XX_CPU_SS_TIM_PERF_EXT_FREE_CNT);
+}
+
+int npu_device_power_off(struct npu_device *d, bool keep_fw)
 {
 	bool alive = device_alive(d);
 	int ret = 0;
 
 	npu_ipc_disable(d); /* requests from here on fail with -EAGAIN */
-	if (d->state == NPU_DEV_OFF)
+	if (d->state == NPU_DEV_OFF) {
+		if (!keep_fw && d->fw_mem_kept) { /* a suspend kept it for a warm boot */
+			npu_fw_mem_fini(d);
+			d->fw_mem_kept = false;
+		}
+		d->warm_entry = 0;
 		return 0;
+	}
 	if (alive) {
 		int r;
 
+		/* Linux ivpu_hw_power_down: the times a warm boot reports, first. */
+		d->d0i3_entry_host_ns = npu_now_ns(d->plat);
+		d->d0i3_entry_vpu_ts = perf_counter(d);
 		/* hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
 		npu_btrs_irq_disable(d);
 		npu_ip_irq_disable(d);
@@ -310,10 +366,24 @@ int npu_device_power_down(struct npu_device *d)
 	} else {
 		npu_warn(PM, "the device does not respond (registers read 0xffffffff): skipping "
 			     "the power-down sequence");
+		keep_fw = false;
 	}
-	npu_ctx_detach_all(d); /* queued jobs end, job queues leave the global context */
-	npu_fw_mem_fini(d);    /* unmaps from the global context: before the contexts go */
+	if (keep_fw) {
+		npu_ctx_detach_all_warm(d); /* the firmware keeps its queues */
+		npu_fw_mem_unmap(d);
+		d->fw_mem_kept = true;
+	} else {
+		npu_ctx_detach_all(d); /* queued jobs end, job queues leave the global context */
+		npu_fw_mem_fini(d);    /* unmaps from the global context: before the contexts go */
+		d->fw_mem_kept = false;
+		d->warm_entry = 0;
+	}
 	mmu_free(d);
 	d->state = NPU_DEV_OFF;
 	return ret;
+}
+
+int npu_device_power_down(struct npu_device *d)
+{
+	return npu_device_power_off(d, false);
 }

@@ -130,6 +130,23 @@ void npu_ctx_detach_all(struct npu_device *d)
 	}
 }
 
+void npu_ctx_detach_all_warm(struct npu_device *d)
+{
+	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
+		if (d->ctx[i])
+			jobq_unmap(d->ctx[i]);
+	}
+}
+
+bool npu_ctx_any_queued(const struct npu_device *d)
+{
+	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
+		if (d->ctx[i] && d->ctx[i]->queued)
+			return true;
+	}
+	return false;
+}
+
 int npu_ctx_create(struct npu_device *d, struct npu_ctx **out)
 {
 	struct npu_ctx *c;

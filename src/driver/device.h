@@ -81,6 +81,17 @@ struct npu_device {
 	struct npu_gbuf shave_nn; /* in the shave range, when the image declares one */
 	uint64_t global_next_va;  /* bump allocator over the global range */
 
+	/*
+	 * Warm boot (pm.c, docs/boot-params.md): the firmware memory was kept over a
+	 * suspend and the firmware left its restore entry; the next boot starts there.
+	 */
+	bool fw_mem_kept;
+	uint64_t warm_entry;	       /* 0: the next boot is cold */
+	uint64_t d0i3_entry_host_ns;   /* when the last suspend powered the NPU down */
+	uint64_t d0i3_entry_vpu_ts;    /* the NPU's perf counter then */
+	uint32_t warm_boots, suspends; /* counts */
+	bool last_boot_warm;
+
 	/* Boot report. */
 	uint32_t boot_count;
 	uint64_t boot_us;
@@ -132,6 +143,18 @@ int npu_device_power_down(struct npu_device *d);
  * Linux ivpu_pm_irq_dct_work_fn. 0, or the error of the JSM request (status not written).
  */
 int npu_pm_dct_service(struct npu_device *d);
+
+/*
+ * pm.c: runtime suspend as Linux ivpu_pm_runtime_suspend_cb: with the NPU idle,
+ * PWR_D0I3_ENTER (when the firmware takes it) and a wait for the buttress's IDLE, then the
+ * power-down, keeping the firmware memory; the next npu_device_boot is warm when the NPU
+ * was idle, the message succeeded and the firmware wrote its restore entry, else cold.
+ * -EBUSY (nothing done) while jobs are queued; else as npu_device_power_down.
+ */
+int npu_device_suspend(struct npu_device *d);
+
+/* boot.c: the power-down; keep_fw keeps the firmware memory for a warm boot. */
+int npu_device_power_off(struct npu_device *d, bool keep_fw);
 
 const char *npu_dev_state_name(enum npu_dev_state s);
 

@@ -85,6 +85,25 @@ static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size)
 	return ret;
 }
 
+static void gbuf_unmap(struct npu_device *d, struct npu_gbuf *b)
+{
+	if (b->mapped)
+		npu_mmu_ctx_unmap(&d->gctx, b->va, b->dma.size);
+	b->mapped = false;
+}
+
+static int gbuf_remap(struct npu_device *d, struct npu_gbuf *b)
+{
+	int ret;
+
+	if (!b->dma.cpu || b->mapped)
+		return 0;
+	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, b->va, &b->dma, 0, b->dma.size, 0);
+	if (!ret)
+		b->mapped = true;
+	return ret;
+}
+
 uint64_t npu_global_jobq_va(const struct npu_device *d, uint32_t ctx_id)
 {
 	struct va_range r = global_range(d);
@@ -106,20 +125,14 @@ static void gbuf_free(struct npu_device *d, struct npu_gbuf *b)
  * boot params, then the version page, then the image at image_load_address.
  * A read-only section, if the header has one, is mapped read-only.
  */
-static int load_runtime(struct npu_device *d)
+static int map_runtime(struct npu_device *d)
 {
 	const struct npu_fw_image *fw = &d->fw;
 	struct npu_gbuf *rt = &d->fw_runtime;
 	uint64_t base = fw->boot_params_load_address;
-	uint64_t image_off = fw->image_load_address - base;
 	uint64_t ro = fw->ro_section_start_address, ro_size = page_align(fw->ro_section_size);
 	int ret;
 
-	/* The parser's rules 3-6 hold: the image lies inside [base, base + runtime_size). */
-	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &rt->dma);
-	if (ret)
-		return ret;
-	npu_fw_image_copy(fw, (uint8_t *)rt->dma.cpu + image_off);
 	if (ro_size && (ro & (PAGE - 1)) == 0) {
 		uint64_t ro_off = ro - base;
 
@@ -137,12 +150,31 @@ static int load_runtime(struct npu_device *d)
 	if (ret) {
 		/* Unmap whatever part went in; -ENOENT for the parts that did not. */
 		npu_mmu_ctx_unmap(&d->gctx, base, rt->dma.size);
-		npu_dma_free(d->plat, &rt->dma);
 		return ret;
 	}
 	rt->va = base;
 	rt->mapped = true;
-	npu_dbg(FW, "runtime 0x%llx+0x%zx, image at +0x%llx (%u bytes)", (unsigned long long)base,
+	return 0;
+}
+
+static int load_runtime(struct npu_device *d)
+{
+	const struct npu_fw_image *fw = &d->fw;
+	struct npu_gbuf *rt = &d->fw_runtime;
+	uint64_t image_off = fw->image_load_address - fw->boot_params_load_address;
+	int ret;
+
+	/* The parser's rules 3-6 hold: the image lies inside [base, base + runtime_size). */
+	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &rt->dma);
+	if (ret)
+		return ret;
+	npu_fw_image_copy(fw, (uint8_t *)rt->dma.cpu + image_off);
+	ret = map_runtime(d);
+	if (ret) {
+		npu_dma_free(d->plat, &rt->dma);
+		return ret;
+	}
+	npu_dbg(FW, "runtime 0x%llx+0x%zx, image at +0x%llx (%u bytes)", (unsigned long long)rt->va,
 		rt->dma.size, (unsigned long long)image_off, fw->image_size);
 	return 0;
 }
@@ -201,6 +233,36 @@ void npu_fw_mem_fini(struct npu_device *d)
 	gbuf_free(d, &d->ipc_tx);
 	gbuf_free(d, &d->fw_runtime);
 	d->global_next_va = 0;
+}
+
+void npu_fw_mem_unmap(struct npu_device *d)
+{
+	gbuf_unmap(d, &d->shave_nn);
+	gbuf_unmap(d, &d->log_verbose);
+	gbuf_unmap(d, &d->log_crit);
+	gbuf_unmap(d, &d->ipc_rx);
+	gbuf_unmap(d, &d->ipc_tx);
+	gbuf_unmap(d, &d->fw_runtime);
+}
+
+int npu_fw_mem_remap(struct npu_device *d)
+{
+	int ret = d->fw_runtime.mapped ? 0 : map_runtime(d);
+
+	if (!ret)
+		ret = gbuf_remap(d, &d->ipc_tx);
+	if (!ret)
+		ret = gbuf_remap(d, &d->ipc_rx);
+	if (!ret)
+		ret = gbuf_remap(d, &d->log_crit);
+	if (!ret)
+		ret = gbuf_remap(d, &d->log_verbose);
+	if (!ret)
+		ret = gbuf_remap(d, &d->shave_nn);
+	if (ret)
+		return npu_device_fail(d, "firmware load", ret,
+				       "cannot map the kept firmware memory again");
+	return 0;
 }
 
 /* The PCI bus number of a "dddd:bb:dd.f" or "bb:dd.f" address; 0 when there is none ("sim"). */
@@ -283,6 +345,29 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 	bp->dvfs_mode = 0;
 	bp->d0i3_delayed_entry = npu_fw_d0i3_msg_supported(&d->fw) ? 1u : 0u;
 	bp->system_time_us = npu_realtime_ns(d->plat) / 1000u; /* ktime_get_real */
+}
+
+/*
+ * docs/boot-params.md "Warm boot": Linux ivpu_fw_boot_params_setup on a warm boot
+ * refreshes these fields only; the CPU then starts at the address the firmware left in
+ * save_restore_ret_address, which the host clears.
+ */
+void npu_fw_boot_params_warm(struct npu_device *d)
+{
+	struct npu_boot_params *bp = d->fw_runtime.dma.cpu;
+
+	bp->d0i3_residency_time_us = (npu_now_ns(d->plat) - d->d0i3_entry_host_ns) / 1000u;
+	bp->d0i3_entry_vpu_ts = d->d0i3_entry_vpu_ts;
+	bp->system_time_us = npu_realtime_ns(d->plat) / 1000u;
+	bp->save_restore_ret_address = 0;
+	bp->boot_type = NPU_BOOT_TYPE_WARM;
+}
+
+uint64_t npu_fw_restore_address(const struct npu_device *d)
+{
+	const struct npu_boot_params *bp = d->fw_runtime.dma.cpu;
+
+	return bp ? bp->save_restore_ret_address : 0;
 }
 
 bool npu_fw_d0i3_msg_supported(const struct npu_fw_image *fw)

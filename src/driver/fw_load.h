@@ -20,6 +20,17 @@ void npu_fw_mem_fini(struct npu_device *d);
 #define NPU_GLOBAL_JOBQ_AREA (64u * 4096u)
 uint64_t npu_global_jobq_va(const struct npu_device *d, uint32_t ctx_id);
 
+/*
+ * Warm boot (docs/boot-params.md): the firmware memory stays allocated while the MMU
+ * tables go; unmap takes it out of the global context, remap puts it back at the same
+ * addresses. The restore address is what the firmware wrote into the boot parameters.
+ */
+void npu_fw_mem_unmap(struct npu_device *d);
+int npu_fw_mem_remap(struct npu_device *d);
+uint64_t npu_fw_restore_address(const struct npu_device *d);
+/* Refreshes the warm-boot fields of the page (boot type, D0i3 times, wall clock). */
+void npu_fw_boot_params_warm(struct npu_device *d);
+
 /* Writes the cold-boot parameters into the first page of the runtime buffer. */
 void npu_fw_boot_params_fill(struct npu_device *d);
 

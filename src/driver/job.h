@@ -219,10 +219,15 @@ void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why);
  * npu_ctx_detach_all, before the MMU goes down: every queued job ends
  * ABORTED, doorbell registrations are forgotten (the ids stay; they are
  * registered again on the next submit), each queue is emptied (head = tail
- * = 0) and unmapped from the global context.
+ * = 0) and unmapped from the global context. npu_ctx_detach_all_warm, before a
+ * suspend whose firmware keeps its state: registrations and queues stay (no job is
+ * queued then), only the global mappings go.
  */
 int npu_ctx_attach_all(struct npu_device *d);
 void npu_ctx_detach_all(struct npu_device *d);
+void npu_ctx_detach_all_warm(struct npu_device *d);
+/* Whether any context has a job queued. */
+bool npu_ctx_any_queued(const struct npu_device *d);
 
 /* Shared by ctx.c, job.c, recover.c and service.c. */
 /* One hang check of a queued job whose tdr_next_ns has come (may recover the device). */

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Power management beyond boot and power-down: the duty-cycle (DCT) requests PCODE
+ * Power management beyond boot and power-down: runtime suspend with the D0i3 entry
+ * message, so that the next boot is warm (docs/hardware.md §3.6, docs/boot-params.md;
+ * Linux ivpu_pm.c: ivpu_pm_runtime_suspend_cb, ivpu_jsm_msg.c: ivpu_jsm_pwr_d0i3_enter),
+ * and the duty-cycle (DCT) requests PCODE
  * raises on Lunar Lake and later (docs/hardware.md §2.2, docs/firmware-protocol.md §6.3;
  * Linux ivpu_pm.c: ivpu_pm_irq_dct_work_fn, ivpu_hw_btrs.c: ivpu_hw_btrs_dct_get_request,
  * ivpu_hw_btrs_dct_set_status).
  */
 #include <errno.h>
 
+#include "driver/barrier.h"
 #include "driver/device.h"
+#include "driver/fw_load.h"
+#include "driver/job.h"
 #include "driver/jsm.h"
 #include "hw/regs_btrs_lnl.h"
+#include "hw/timeouts.h"
 #include "util/log.h"
 
 /* The active share in U1.7 fixed point, as kernels since Oct 2025 write it: 30 % is 38. */
@@ -62,4 +69,66 @@ int npu_pm_dct_service(struct npu_device *d)
 	REGB_WR32(m, NPU_BTRS_LNL_PCODE_MAILBOX_STATUS, status);
 	npu_info(PM, "DCT %s (%u%% active)", enable ? "on" : "off", d->dct_active_percent);
 	return 0;
+}
+
+/* VPU_STATUS READY and IDLE (same bits on MTL and LNL): Linux ivpu_hw_is_idle. */
+#define STATUS_READY_IDLE (NPU_BTRS_LNL_VPU_STATUS_READY | NPU_BTRS_LNL_VPU_STATUS_IDLE)
+
+static bool npu_idle(struct npu_device *d)
+{
+	return (npu_btrs_vpu_status(d) & STATUS_READY_IDLE) == STATUS_READY_IDLE;
+}
+
+/* Linux ivpu_hw_wait_for_idle: the firmware goes idle after PWR_D0I3_ENTER_DONE. */
+static int wait_idle(struct npu_device *d)
+{
+	uint64_t end = npu_now_ns(d->plat) + (uint64_t)NPU_TIMEOUT_IDLE_US * 1000u;
+
+	while (!npu_idle(d)) {
+		if (npu_now_ns(d->plat) >= end)
+			return -ETIMEDOUT;
+		d->plat->ops->delay_us(d->plat, 10);
+	}
+	return 0;
+}
+
+int npu_device_suspend(struct npu_device *d)
+{
+	bool idle, msg_ok = false;
+	uint64_t restore;
+	int ret;
+
+	if (d->state == NPU_DEV_OFF)
+		return 0;
+	if (d->state != NPU_DEV_READY)
+		return npu_device_power_down(d);
+	if (npu_ctx_any_queued(d))
+		return -EBUSY;
+	idle = npu_idle(d);
+	if (!idle)
+		npu_warn(PM, "the NPU is not idle before suspend (VPU_STATUS 0x%08x)",
+			 npu_btrs_vpu_status(d));
+	if (npu_fw_d0i3_msg_supported(&d->fw)) {
+		ret = npu_jsm_pwr_d0i3_enter(d);
+		if (!ret)
+			ret = wait_idle(d);
+		if (ret)
+			npu_warn(PM, "D0i3 entry failed (%d): the next boot is cold", ret);
+		msg_ok = !ret;
+	}
+	ret = npu_device_power_off(d, true);
+	d->suspends++;
+	npu_dma_rmb(); /* the firmware wrote its restore entry before its reply */
+	restore = d->fw_mem_kept ? npu_fw_restore_address(d) : 0;
+	if (!ret && idle && msg_ok && restore) {
+		d->warm_entry = restore; /* Linux ivpu_pm_prepare_warm_boot */
+		npu_info(PM, "suspended; the next boot is warm, from 0x%llx",
+			 (unsigned long long)restore);
+		return 0;
+	}
+	/* Linux ivpu_pm_prepare_cold_boot: nothing of this firmware is used again. */
+	d->warm_entry = 0;
+	npu_device_power_off(d, false);
+	npu_info(PM, "suspended; the next boot is cold");
+	return ret;
 }

@@ -228,16 +228,20 @@ static void boot(struct npu_sim *s)
 	struct npu_ipc_hdr ready;
 	char why[200];
 	uint32_t latency = BOOT_LATENCY_US;
+	bool warm = s->fw.warm.saved && s->fw.entry == s->fw.warm.ret_address;
 	int ret;
 
 	s->fw.state = SIM_FW_BOOTING;
 	s->fw.fail_reason[0] = '\0';
 	sim_fwlog_reset(s);
-	if (s->fw.entry != s->rom.entry_point) {
-		fail(s, "started at 0x%llx, but its entry point is 0x%llx",
-		     (unsigned long long)s->fw.entry, (unsigned long long)s->rom.entry_point);
+	if (!warm && s->fw.entry != s->rom.entry_point) {
+		fail(s, "started at 0x%llx, but its entry point is 0x%llx%s",
+		     (unsigned long long)s->fw.entry, (unsigned long long)s->rom.entry_point,
+		     s->fw.warm.saved ? " and its restore entry another" : "");
 		return;
 	}
+	if (!warm)
+		s->fw.warm.saved = false; /* a cold boot: whatever was saved is gone */
 	bp = malloc(sizeof(*bp));
 	if (!bp) {
 		fail(s, "out of memory");
@@ -256,8 +260,9 @@ static void boot(struct npu_sim *s)
 		goto out;
 	}
 	sim_fwlog_init(s, bp); /* from here on the firmware can say what goes wrong */
-	if (sim_boot_params_check(s, bp, why, sizeof(why))) {
-		fail(s, "bad boot parameters: %s", why);
+	if (warm ? sim_warm_check(s, bp, why, sizeof(why))
+		 : sim_boot_params_check(s, bp, why, sizeof(why))) {
+		fail(s, "bad boot parameters%s: %s", warm ? " for a warm boot" : "", why);
 		goto out;
 	}
 	if (bp->ipc_header_area_size < sizeof(struct npu_ipc_hdr) ||
@@ -295,6 +300,15 @@ static void boot(struct npu_sim *s)
 		  (unsigned long long)s->fw.rx_payload_area, bp->ipc_payload_area_size);
 	if (check_image(s))
 		goto out;
+	if (warm) {
+		sim_warm_restore(s);
+		sim_fwlog(s, SIM_LOG_INFO, "boot: warm, from 0x%llx",
+			  (unsigned long long)s->fw.entry);
+	} else {
+		memcpy(s->fw.warm.bp_cold, bp, sizeof(s->fw.warm.bp_cold));
+		s->fw.warm.bp_cold_valid = true;
+		s->fw.d0i3_delayed_entry = bp->d0i3_delayed_entry == 1;
+	}
 
 	if (s->fault == NPU_SIM_FAULT_NO_READY) {
 		fail(s, "fault injection no-ready: the firmware hangs before its ready message");

@@ -138,9 +138,32 @@ struct sim_fwlog {
 	uint64_t records; /* written since boot */
 };
 
+/*
+ * What the firmware saves on a D0i3 entry message and restores on a warm boot through
+ * save_restore_ret_address (sim_warm.c, docs/hardware.md §3.6): its queues and settings,
+ * and the page of its last cold boot, which a warm boot's page must match but for the
+ * fields Linux refreshes.
+ */
+struct sim_warm {
+	bool saved;
+	uint64_t ret_address; /* written into save_restore_ret_address */
+	struct sim_queue queues[SIM_DOORBELLS];
+	uint64_t queue_map[SIM_DOORBELLS / 64];
+	uint32_t power_level, trace_level, trace_dest;
+	uint64_t trace_hw_mask;
+	bool dct_enabled;
+	uint32_t dct_active_us, dct_inactive_us;
+	uint32_t rx_next, rx_payload_next;
+	uint8_t bp_cold[4096];
+	bool bp_cold_valid;
+	uint32_t saves, warm_boots;
+};
+
 struct sim_fw {
 	pthread_t thread;
 	bool thread_running;
+	struct sim_warm warm;
+	bool d0i3_delayed_entry; /* the boot parameters asked for the D0i3 message */
 	/* The boot-parameter page as the firmware read it on its last boot (for tests). */
 	uint8_t bp_seen[4096];
 	bool bp_seen_valid;
@@ -393,6 +416,15 @@ int sim_boot_params_check(struct npu_sim *s, const struct npu_boot_params *bp, c
 			  size_t len);
 /* system_time_us read as a wall clock (cold and warm boot). */
 int sim_boot_params_time_check(const struct npu_boot_params *bp, char *why, size_t len);
+/*
+ * sim_warm.c: PWR_D0I3_ENTER saves the firmware's state and writes its restore entry
+ * into the boot parameters (when they asked for the message); a CPU start at that
+ * address is a warm boot, whose page sim_warm_check checks against the cold one;
+ * sim_warm_restore puts the state back.
+ */
+void sim_warm_save(struct npu_sim *s);
+int sim_warm_check(struct npu_sim *s, const struct npu_boot_params *bp, char *why, size_t len);
+void sim_warm_restore(struct npu_sim *s);
 /* Boot: takes the log buffers of bp and writes their headers. */
 void sim_fwlog_init(struct npu_sim *s, const struct npu_boot_params *bp);
 /* CPU stopped: the firmware forgets its log buffers (the host may free them). */

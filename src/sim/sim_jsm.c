@@ -290,6 +290,7 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 		return power_level(s, req, out);
 	case NPU_JSM_MSG_PWR_D0I3_ENTER:
 		*reply = in->pwr_d0i3_enter.send_response != 0;
+		sim_warm_save(s); /* the restore entry, for a warm boot (sim_warm.c) */
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_STATE_DUMP:
 		*reply = false; /* "send and sleep": the host awaits nothing (protocol.md §1.7) */
