@@ -140,8 +140,9 @@ static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 		       rc == 0 && words[0] != 0 && words[8] == 3 && fill_ok && copy_ok,
 		       "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, "
 		       "COPY %s; job status %d",
-		       npu_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0], (unsigned long long)words[8],
-		       fill_ok ? "ok" : "wrong", copy_ok ? "ok" : "wrong", rc);
+		       npu_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0],
+		       (unsigned long long)words[8], fill_ok ? "ok" : "wrong",
+		       copy_ok ? "ok" : "wrong", rc);
 	}
 	job_end(&j);
 	npu_bo_destroy(data);
