@@ -54,9 +54,10 @@ static uint64_t shave_start(const struct npu_sim *s)
 	return s->gen == NPU_GEN_37XX ? NPU_VA_37XX_SHAVE_START : NPU_VA_40XX_SHAVE_START;
 }
 
-static uint64_t shave_size(const struct npu_sim *s)
+/* 2 GiB on both generations (docs/hardware.md §4.5). */
+static uint64_t shave_size(void)
 {
-	return s->gen == NPU_GEN_37XX ? NPU_VA_37XX_SHAVE_SIZE : NPU_VA_40XX_SHAVE_SIZE;
+	return NPU_VA_37XX_SHAVE_SIZE;
 }
 
 static bool all_zero(const void *p, size_t n)
@@ -245,7 +246,7 @@ static int shave_nn(struct npu_sim *s, const struct npu_boot_params *bp, struct 
 			   "shave_nn_fw_base is 0, but the image needs %" PRIu64
 			   " bytes of SHAVE-NN memory",
 			   size);
-	if (va < shave_start(s) || va + size > shave_start(s) + shave_size(s))
+	if (va < shave_start(s) || va + size > shave_start(s) + shave_size())
 		return bad(w,
 			   "shave_nn_fw_base 0x%" PRIx64 " is outside the shave range 0x%" PRIx64,
 			   va, shave_start(s));
@@ -272,14 +273,16 @@ static uint64_t wall_us(void)
 
 int sim_boot_params_time_check(const struct npu_boot_params *bp, char *why, size_t len)
 {
-	struct why w = { why, len };
 	uint64_t now = wall_us();
 
 	if (bp->system_time_us < WALL_CLOCK_MIN_US ||
 	    bp->system_time_us + WALL_CLOCK_SLOP_US < now ||
-	    bp->system_time_us > now + WALL_CLOCK_SLOP_US)
-		return bad(&w, "system_time_us %" PRIu64 " is not the wall clock (now %" PRIu64 ")",
-			   bp->system_time_us, now);
+	    bp->system_time_us > now + WALL_CLOCK_SLOP_US) {
+		snprintf(why, len,
+			 "system_time_us %" PRIu64 " is not the wall clock (now %" PRIu64 ")",
+			 bp->system_time_us, now);
+		return -EINVAL;
+	}
 	return 0;
 }
 
