@@ -70,6 +70,7 @@ int npu_server_create(struct npu_device *d, const struct npu_server_config *cfg,
 	if (!s->cfg.max_waits_per_client || s->cfg.max_waits_per_client > SRV_WAITS_MAX)
 		s->cfg.max_waits_per_client = SRV_WAITS_MAX;
 	s->next_client_id = 1;
+	s->last_activity_ns = npu_now_ns(d->plat);
 	if (d->state == NPU_DEV_OFF && npu_device_boot(d))
 		npu_err(SRV, "the NPU did not boot (%s: %s); requests will say so", d->fail_step,
 			d->fail_reason);
@@ -287,6 +288,37 @@ static const srv_op_fn ops[NPU_OP_MAX_] = {
 	[NPU_OP_RUN] = srv_op_run,
 };
 
+/* A request after an autosuspend: the NPU boots again (warm when the firmware saved). */
+static void resume(struct npu_server *s)
+{
+	struct npu_device *d = s->dev;
+
+	if (!s->suspended)
+		return;
+	s->suspended = false;
+	if (d->state == NPU_DEV_OFF && npu_device_boot(d))
+		npu_err(SRV, "the NPU did not come back from suspend (%s: %s)", d->fail_step,
+			d->fail_reason);
+}
+
+/* Autosuspend: idle long enough, nothing queued; returns ms until it is due (-1: never). */
+static int autosuspend(struct npu_server *s, uint64_t now)
+{
+	uint64_t due;
+
+	if (!s->cfg.autosuspend_ms || s->suspended || s->dev->state != NPU_DEV_READY ||
+	    npu_server_jobs_queued(s))
+		return -1;
+	due = s->last_activity_ns + (uint64_t)s->cfg.autosuspend_ms * 1000000u;
+	if (now < due)
+		return (int)((due - now + 999999u) / 1000000u);
+	if (npu_device_suspend(s->dev) == 0)
+		s->suspended = true;
+	else
+		s->last_activity_ns = now; /* busy after all: try again later */
+	return -1;
+}
+
 int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len)
 {
 	struct npu_req_hdr h;
@@ -335,7 +367,9 @@ int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len)
 	}
 	r.body = (const uint8_t *)msg + sizeof(h);
 	r.len = len - sizeof(h);
+	resume(c->s);
 	ret = ops[h.op](&r);
+	c->s->last_activity_ns = npu_now_ns(c->s->dev->plat);
 	srv_client_progress(c, npu_now_ns(c->s->dev->plat));
 	return c->dead ? -EPIPE : ret;
 }
@@ -378,15 +412,20 @@ bool npu_server_poll(struct npu_server *s, bool (*stop)(void *arg), void *arg)
 int npu_server_tick(struct npu_server *s)
 {
 	uint64_t next = progress_all(s);
-	uint64_t now, ms;
+	uint64_t now = npu_now_ns(s->dev->plat), ms;
+	int idle_ms;
 
+	if (npu_server_jobs_queued(s))
+		s->last_activity_ns = now;
+	idle_ms = autosuspend(s, now);
 	if (next == UINT64_MAX)
-		return -1;
-	now = npu_now_ns(s->dev->plat);
+		return idle_ms;
 	if (next <= now)
 		return 0;
 	ms = (next - now + 999999u) / 1000000u;
-	return ms > 60000u ? 60000 : (int)ms;
+	if (ms > 60000u)
+		ms = 60000u;
+	return idle_ms >= 0 && (uint64_t)idle_ms < ms ? idle_ms : (int)ms;
 }
 
 unsigned npu_server_clients(const struct npu_server *s)

@@ -49,6 +49,12 @@ struct npu_server_config {
 	 * which only waits for the interrupt).
 	 */
 	bool loop_polls;
+	/*
+	 * Runtime suspend (docs/boot-params.md "Warm boot"): after this many ms with no
+	 * job queued and no request, the NPU is suspended with the D0i3 entry message
+	 * (npu_device_suspend) and the next request boots it again, warm. 0: never.
+	 */
+	uint32_t autosuspend_ms;
 };
 
 /* Who is at the other end, as the transport learnt it (SO_PEERCRED, scheme open). */

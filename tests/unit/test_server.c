@@ -190,6 +190,46 @@ static void t_fill_and_query(void **state)
 	fx_close(&f);
 }
 
+/*
+ * --autosuspend-ms: idle long enough, the NPU is suspended with the D0i3 entry message;
+ * the next request boots it again from the firmware's restore entry (docs/boot-params.md).
+ */
+static void t_autosuspend(void **state)
+{
+	struct fx f = { .cfg = {
+			    .allow_uids = { 1000 }, .n_allow_uids = 1, .autosuspend_ms = 20 } };
+	struct tc t;
+	struct buf cmd, dst;
+	const struct buf *use[] = { &dst };
+	uint32_t job, st = 99;
+
+	(void)state;
+	fx_open(&f);
+	assert_int_equal(tc_connect(f.s, &t, 1000), 0);
+	assert_int_equal(tc_hello(&t, "test"), 0);
+	assert_int_equal(mkbuf(&t, 4096, &dst), 0);
+	assert_int_equal(mkbuf(&t, npu_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
+	build_fill(&f, &cmd, &dst, 0x01020304u);
+	assert_int_equal(submit(&t, &cmd, use, 1, &job), 0);
+	assert_int_equal(wait_job(&f, &t, job, 5000, &st), 0);
+	assert_int_equal(st, 0);
+	for (int i = 0; i < 200 && f.d.state == NPU_DEV_READY; i++)
+		srv_step(f.s, 10);
+	assert_int_equal(f.d.state, NPU_DEV_OFF);
+	assert_int_equal(f.d.suspends, 1);
+	assert_true(f.d.warm_entry != 0);
+
+	build_fill(&f, &cmd, &dst, 0x0A0B0C0Du);
+	assert_int_equal(submit(&t, &cmd, use, 1, &job), 0);
+	assert_int_equal(f.d.state, NPU_DEV_READY);
+	assert_true(f.d.last_boot_warm);
+	assert_int_equal(wait_job(&f, &t, job, 5000, &st), 0);
+	assert_int_equal(st, 0);
+	assert_int_equal(*(uint32_t *)dst.cpu, 0x0A0B0C0Du);
+	npu_server_client_gone(t.c);
+	fx_close(&f);
+}
+
 /* Buffers carry memfds: what the client writes through its own mapping the NPU copies. */
 static void t_copy_through_fds(void **state)
 {
@@ -487,10 +527,11 @@ static void t_too_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_fill_and_query), cmocka_unit_test(t_copy_through_fds),
-		cmocka_unit_test(t_garbage),	    cmocka_unit_test(t_isolation),
-		cmocka_unit_test(t_limits),	    cmocka_unit_test(t_permission),
-		cmocka_unit_test(t_gone_mid_job),   cmocka_unit_test(t_too_many),
+		cmocka_unit_test(t_fill_and_query),   cmocka_unit_test(t_autosuspend),
+		cmocka_unit_test(t_copy_through_fds), cmocka_unit_test(t_garbage),
+		cmocka_unit_test(t_isolation),	      cmocka_unit_test(t_limits),
+		cmocka_unit_test(t_permission),	      cmocka_unit_test(t_gone_mid_job),
+		cmocka_unit_test(t_too_many),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

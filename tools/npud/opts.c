@@ -40,6 +40,9 @@ static const char usage[] =
     "  --max-bytes SIZE        bytes of buffers per client, K/M/G suffixes\n"
     "                          (default a quarter of the NPU's memory)\n"
     "  --max-jobs N            jobs queued per client (default 63, at most 63)\n"
+    "Power:\n"
+    "  --autosuspend-ms MS     suspend the NPU (D0i3, warm resume) after MS ms with\n"
+    "                          no job and no request (default 0: never)\n"
     "Running:\n"
     "  --foreground            do not daemonise (under systemd: Type=notify)\n"
     "  --check                 run the start-up checks and exit\n"
@@ -188,6 +191,9 @@ static int value_opt(const char *a, const char *v, struct npud_opts *o)
 	} else if (strcmp(a, "--max-jobs") == 0) {
 		if (parse_u32(v, 1, 63, &sc->max_jobs_per_client))
 			return usage_err("--max-jobs: '%s' is not 1..63", v);
+	} else if (strcmp(a, "--autosuspend-ms") == 0) {
+		if (parse_u32(v, 0, 3600000, &sc->autosuspend_ms))
+			return usage_err("--autosuspend-ms: '%s' is not 0..3600000", v);
 	}
 	return 0;
 }
@@ -217,10 +223,13 @@ static int flag_opt(const char *a, struct npud_opts *o)
 static bool takes_value(const char *a)
 {
 	static const char *const names[] = {
-		"--device",	     "--gen",	      "--firmware",  "--socket",
-		"--socket-group",    "--socket-mode", "--allow-uid", "--allow-gid",
-		"--max-clients",     "--max-buffers", "--max-bytes", "--max-jobs",
-		"--max-connections",
+		"--device",	     "--gen",
+		"--firmware",	     "--socket",
+		"--socket-group",    "--socket-mode",
+		"--allow-uid",	     "--allow-gid",
+		"--max-clients",     "--max-buffers",
+		"--max-bytes",	     "--max-jobs",
+		"--max-connections", "--autosuspend-ms",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
