@@ -84,7 +84,7 @@ static void test_driver_page_passes(void **state)
 	assert_true(npu_platform_sim_model(f->plat)->fw.bp_seen_valid);
 	assert_memory_equal(npu_platform_sim_model(f->plat)->fw.bp_seen, f->d.boot_params_sent,
 			    sizeof(page));
-	/* What the driver wrote at the bytes hardware.md §4.5 names. */
+	/* What the driver wrote at the bytes docs/hardware.md §4.5 names. */
 	assert_int_equal(f->d.boot_params_sent[0x136], 1);
 	assert_int_equal(f->d.boot_params_sent[0x137], f->gen == NPU_GEN_37XX ? 3 : 1);
 }
@@ -157,7 +157,7 @@ static void test_shave_nn(void **state)
 
 	fresh(f);
 	if (f->d.fw.shave_nn_fw_size) {
-		/* hardware.md §4.4: the 37xx image declares 0x17C0 bytes. */
+		/* docs/hardware.md §4.4: the 37xx image declares 0x17C0 bytes. */
 		assert_true(
 		    page.shave_nn_fw_base >=
 		    (f->gen == NPU_GEN_37XX ? NPU_VA_37XX_SHAVE_START : NPU_VA_40XX_SHAVE_START));
