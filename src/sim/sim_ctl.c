@@ -4,6 +4,9 @@
  */
 #include "sim/sim_ctl.h"
 
+#include <stdint.h>
+#include <unistd.h>
+
 #include "sim/sim_internal.h"
 #include "util/log.h"
 
@@ -41,5 +44,17 @@ void npu_sim_set_fwlog_echo(struct npu_sim *sim, bool on)
 {
 	sim_host_lock(sim);
 	sim->fwlog_echo = on;
+	pthread_mutex_unlock(&sim->lock);
+}
+
+void npu_sim_irq_rearm(struct npu_sim *sim)
+{
+	uint64_t buf[8];
+
+	sim_host_lock(sim);
+	/* An eventfd read takes the whole count; a pipe (no eventfd) is read until empty. */
+	while (read(sim->irq_fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf))
+		;
+	sim->irq_line = false;
 	pthread_mutex_unlock(&sim->lock);
 }

@@ -113,11 +113,12 @@ static void irq_send(struct vu_dev *d)
 
 void vu_dev_irq(struct vu_dev *d)
 {
-	uint64_t cnt;
-
-	/* The model's line rose (it signals edges: sim.c); take the count, relay one interrupt. */
-	if (read(npu_sim_irq_fd(d->sim), &cnt, sizeof(cnt)) <= 0)
-		return;
+	/*
+	 * The model's line rose (it signals edges: sim.c). Re-armed before the
+	 * MSI goes out, so a source raised after the guest's handler looked is
+	 * signalled again (sim_ctl.h).
+	 */
+	npu_sim_irq_rearm(d->sim);
 	irq_send(d);
 }
 

@@ -379,6 +379,20 @@ static void test_msi(void **state)
 	assert_int_equal(read(efd, &cnt, sizeof(cnt)), sizeof(cnt));
 	assert_int_equal(cnt, 1);
 
+	/*
+	 * Serviced as ivpu services it (mask, clear the source, unmask: nothing
+	 * pending), then the same source raised again: a second MSI. The error
+	 * is acknowledged (GERRORN) with the bad command still in place, so the
+	 * MMU fails on it again.
+	 */
+	vt_region_write(t, 4, NPU_BTRS_MTL_GLOBAL_INT_MASK, 4, 1, true);
+	vt_region_write(t, 0, NPU_37XX_HOST_SS_ICB_CLEAR_0, 4, 1u << 7, true);
+	vt_region_write(t, 4, NPU_BTRS_MTL_GLOBAL_INT_MASK, 4, 0, true);
+	assert_int_equal(poll(&pfd, 1, 100), 0);
+	vt_region_write(t, 0, R_GERROR + 4, 4, mmu_rd(t, R_GERROR), true);
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	assert_int_equal(read(efd, &cnt, sizeof(cnt)), sizeof(cnt));
+
 	/* Cleared: an eventfd set without fds means none. */
 	npu_put_le32(p + 16, 1);
 	assert_int_equal(vt_call(t, VU_CMD_DEVICE_SET_IRQS, p, 20, NULL, 0, NULL, 0), 0);
