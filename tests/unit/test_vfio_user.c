@@ -315,6 +315,32 @@ static void test_dma_model_reads(void **state)
 	close(fd);
 }
 
+/* The file under a region shrinks mid-job: the model reads zeros there, nothing crashes. */
+static void test_dma_shrink(void **state)
+{
+	struct vt *t = *state;
+	uint8_t *ram;
+	int fd = memfd_pages(MAP_SIZE, &ram);
+	unsigned long before = vu_dma_shrunk();
+
+	vt_version(t);
+	assert_int_equal(dma_map(t, IOVA, MAP_SIZE, 0, fd), 0);
+	npu_put_le64(ram, CMD_SYNC);
+	vt_region_write(t, 0, R_CMDQ_BASE, 8, 1ull << 62 | IOVA | 4, true);
+	vt_region_write(t, 0, R_CR0, 4, CR0_CMDQEN, true);
+	vt_region_write(t, 0, R_CMDQ_PROD, 4, 1, true);
+	assert_int_equal(mmu_rd(t, R_CMDQ_CONS), 1);
+	/* Gone from under the region: the next command reads as 0, not a command. */
+	munmap(ram, MAP_SIZE);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	vt_region_write(t, 0, R_CMDQ_PROD, 4, 2, true);
+	assert_int_equal(CONS_ERR(mmu_rd(t, R_CMDQ_CONS)), ERR_ILL);
+	assert_true(vu_dma_shrunk() > before);
+	/* The region unmaps as usual. */
+	assert_int_equal(dma_unmap(t, IOVA, MAP_SIZE, 0), 0);
+	close(fd);
+}
+
 static void test_dma_regions(void **state)
 {
 	struct vt *t = *state;
@@ -535,6 +561,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bar_access, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_model_reads, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_regions, setup37, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_shrink, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_msi, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_stream, setup37, teardown),
