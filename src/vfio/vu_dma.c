@@ -57,11 +57,13 @@ static void on_sigbus(int sig, siginfo_t *si, void *ctx)
 		uintptr_t s = atomic_load_explicit(&net[i].start, memory_order_acquire);
 
 		if (s && a >= s && a < atomic_load_explicit(&net[i].end, memory_order_acquire)) {
-			void *page = (void *)(a & ~(uintptr_t)(VU_PAGE_SIZE - 1));
+			char *page = (char *)si->si_addr - (a & (VU_PAGE_SIZE - 1));
+			int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+			void *z =
+			    /* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
+			    mmap(page, VU_PAGE_SIZE, PROT_READ | PROT_WRITE, flags, -1, 0);
 
-			/* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
-			if (mmap(page, VU_PAGE_SIZE, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+			if (z != MAP_FAILED) {
 				atomic_fetch_add(&shrunk, 1);
 				return; /* the access is made again, on the zero page */
 			}
@@ -79,7 +81,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *ctx)
 	}
 }
 
-static void net_add(uint8_t *host, uint64_t size)
+static void net_add(const uint8_t *host, uint64_t size)
 {
 	struct sigaction cur;
 
