@@ -8,12 +8,14 @@
  */
 #define _GNU_SOURCE /* memfd_create */
 #include <poll.h>
+#include <stdatomic.h>
 #include <sys/eventfd.h>
 
 #include "hw/pci_ids.h"
 #include "hw/regs_37xx.h"
 #include "hw/regs_btrs_lnl.h"
 #include "hw/regs_btrs_mtl.h"
+#include "sim/sim_mem_backend.h"
 #include "vfio_test_util.h"
 
 /* MMU registers, BAR0 + 0x200000 (docs/firmware-protocol.md §5.1), restated. */
@@ -341,6 +343,87 @@ static void test_dma_shrink(void **state)
 	close(fd);
 }
 
+/* A stand-in for the model's firmware thread: reads a page through the backend while it runs. */
+struct race {
+	struct vt *t;
+	atomic_bool stop;
+	unsigned long hits, misses, torn;
+};
+
+static void race_read(void *arg)
+{
+	struct race *r = arg;
+	const uint8_t *p = vu_dma_ptr(&r->t->dev.dma, IOVA + 0x1000, 0x1000, NULL);
+
+	if (!p) {
+		r->misses++;
+		return;
+	}
+	/* One region's page, whole: 0xA1 throughout, or 0xB2. */
+	for (unsigned i = 0; i < 0x1000; i++)
+		if (p[i] != p[0] || (p[0] != 0xA1 && p[0] != 0xB2))
+			r->torn++;
+	r->hits++;
+}
+
+struct race_counts {
+	struct race *r;
+	unsigned long hits, misses;
+};
+
+static void race_count(void *arg)
+{
+	struct race_counts *c = arg;
+
+	c->hits = c->r->hits;
+	c->misses = c->r->misses;
+}
+
+static void *race_reader(void *arg)
+{
+	struct race *r = arg;
+
+	while (!atomic_load(&r->stop))
+		npu_sim_mem_quiesce(r->t->sim, race_read, r);
+	return NULL;
+}
+
+/*
+ * Regions mapped and unmapped while the model reads them: an unmap waits for
+ * the access in flight, an access after it finds nothing (never freed
+ * memory, never half of one region and half of another).
+ */
+static void test_dma_unmap_in_flight(void **state)
+{
+	struct vt *t = *state;
+	struct race r = { .t = t };
+	uint8_t *ram[2];
+	int fd[2] = { memfd_pages(MAP_SIZE, &ram[0]), memfd_pages(MAP_SIZE, &ram[1]) };
+	pthread_t reader;
+
+	memset(ram[0], 0xA1, MAP_SIZE);
+	memset(ram[1], 0xB2, MAP_SIZE);
+	assert_int_equal(pthread_create(&reader, NULL, race_reader, &r), 0);
+	/* Until the reader has found the page there and not there often enough (bounded). */
+	for (unsigned i = 0; i < 200000; i++) {
+		struct race_counts c = { .r = &r };
+
+		assert_int_equal(vu_dma_map(&t->dev, IOVA, MAP_SIZE, 0, 3, fd[i & 1]), 0);
+		assert_int_equal(vu_dma_unmap(&t->dev, IOVA, MAP_SIZE, false), 0);
+		npu_sim_mem_quiesce(t->sim, race_count, &c);
+		if (c.hits >= 100 && c.misses >= 100)
+			break;
+	}
+	atomic_store(&r.stop, true);
+	pthread_join(reader, NULL);
+	assert_int_equal(r.torn, 0);
+	assert_true(r.hits >= 100 && r.misses >= 100);
+	for (unsigned i = 0; i < 2; i++) {
+		munmap(ram[i], MAP_SIZE);
+		close(fd[i]);
+	}
+}
+
 static void test_dma_regions(void **state)
 {
 	struct vt *t = *state;
@@ -574,6 +657,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dma_model_reads, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_regions, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_shrink, setup37, teardown),
+		cmocka_unit_test_setup_teardown(test_dma_unmap_in_flight, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_msi, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup37, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_stream, setup37, teardown),
