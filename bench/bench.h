@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 
 struct npu_json;
 

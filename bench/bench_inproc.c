@@ -14,7 +14,6 @@
 #include "driver/device.h"
 #include "driver/fw_image.h"
 #include "driver/job.h"
-#include "sim/fw_synth.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -64,11 +63,11 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 	unsigned runs = c->runs * 4;
 	int ret;
 
-	ret = c->fw_file ? npu_read_file(c->fw_file, 64u << 20, &file, &size)
-			 : npu_fw_synth_build(c->gen, &file, &size);
-	if (ret)
-		return ret;
 	ret = bench_rig_open(c, &r, false);
+	/* Without a file: the simulated platform's built-in image, the one the rig loaded. */
+	if (!ret)
+		ret = c->fw_file ? npu_read_file(c->fw_file, 64u << 20, &file, &size)
+				 : r.plat->ops->builtin_firmware(r.plat, &file, &size);
 	drv = calloc(runs, sizeof(double));
 	base = calloc(runs, sizeof(double));
 	if (!ret && (!drv || !base))
@@ -86,7 +85,7 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 			npu_fw_image_copy(&img, dma.cpu);
 		drv[i] = (double)(bench_now_ns() - t0) / 1000.0;
 		t0 = bench_now_ns();
-		memcpy(dma.cpu, file + 0x2000, img.image_size);
+		memcpy(dma.cpu, file + NPU_FW_FILE_IMAGE_OFFSET, img.image_size);
 		__asm__ __volatile__("" : : "r"(((volatile uint8_t *)dma.cpu)[0]) : "memory");
 		base[i] = (double)(bench_now_ns() - t0) / 1000.0;
 	}

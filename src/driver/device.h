@@ -13,12 +13,12 @@
 #include <stdio.h>
 
 #include "driver/fw_image.h"
-#include "driver/gen.h"
 #include "driver/ipc.h"
 #include "driver/mmio.h"
 #include "driver/mmu.h"
 #include "driver/mmu_ctx.h"
 #include "driver/stats.h"
+#include "hw/gen.h"
 #include "platform/platform.h"
 
 #define NPU_BOOT_MAX_PHASES 16

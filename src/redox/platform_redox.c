@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "hw/pci_ids.h"
 #include "redox/pcid.h"
 #include "redox/redox_shim.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "util/json_read.h"
 
 #define STATUS_MAX 65536u

@@ -116,6 +116,22 @@ static int sim_read_file(struct npu_platform *p, const char *path, size_t max_si
 	return npu_read_file(path, max_size, data, size);
 }
 
+static int sim_builtin_firmware(struct npu_platform *p, uint8_t **data, size_t *size)
+{
+	const uint8_t *rom;
+	size_t n;
+	int ret = npu_sim_builtin_fw(sim_of(p), &rom, &n);
+
+	if (ret)
+		return ret;
+	*data = malloc(n);
+	if (!*data)
+		return -ENOMEM;
+	memcpy(*data, rom, n);
+	*size = n;
+	return 0;
+}
+
 static uint64_t sim_now(struct npu_platform *p)
 {
 	struct timespec ts;
@@ -161,6 +177,7 @@ static const struct npu_platform_ops sim_ops = {
 	.irq_fd = sim_irq_fd,
 	.irq_ack = sim_irq_ack,
 	.read_file = sim_read_file,
+	.builtin_firmware = sim_builtin_firmware,
 	.now_ns = sim_now,
 	.delay_us = sim_delay_us,
 	.close = sim_close,
