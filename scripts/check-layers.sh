@@ -43,7 +43,7 @@ fi
 known=$(mktemp)
 trap 'rm -f "$known"' EXIT
 {
-	git ls-files
+	git ls-files 2>/dev/null || true
 	printf '%s\n' "${files[@]}"
 } >"$known"
 
