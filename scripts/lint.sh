@@ -26,8 +26,8 @@ if [[ -z $tidy || -z $cppcheck ]]; then
 	exit 1
 fi
 
-# NPU_TESTS=OFF: the database then holds exactly the library, npuctl and npud.
-cmake -S . -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DNPU_TESTS=OFF -DNPU_FUZZ=OFF \
+# BUILD_TESTING=OFF: the database then holds exactly the library, npuctl and npud.
+cmake -S . -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DBUILD_TESTING=OFF -DNPU_FUZZ=OFF \
 	>/dev/null
 db=$build/compile_commands.json
 

@@ -283,7 +283,7 @@ static void rx_close(struct npu_platform *p)
 
 	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++)
 		if (rp->bar[i])
-			redox_munmap_v1((void *)rp->bar[i], rp->bar_len[i]);
+			redox_munmap_v1((void *)(uintptr_t)rp->bar[i], rp->bar_len[i]);
 	if (rp->irq_fd != NO_FD)
 		redox_close_v1(rp->irq_fd);
 	if (rp->trans_fd != NO_FD)

@@ -82,7 +82,8 @@ static void rl_warn(struct unix_ratelimit *rl, const char *fmt, ...)
 static int conn_send(void *tp, const void *msg, size_t len, const struct npu_srv_attach *att)
 {
 	struct unix_conn *cn = tp;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	/* sendmsg only reads the iovec's bytes: its base is not const in POSIX. */
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)msg, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
