@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The host's monotonic clock and sleep. */
+#ifndef NPU_UTIL_CLOCK_H
+#define NPU_UTIL_CLOCK_H
+
+#include <stdint.h>
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t npu_clock_ns(void);
+
+/* Sleeps at least us microseconds (a signal does not cut it short). */
+void npu_sleep_us(uint32_t us);
+
+#endif
