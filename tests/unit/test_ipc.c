@@ -32,6 +32,7 @@
 #include "platform/backends.h"
 #include "sim/sim_test.h"
 #include "util/log.h"
+#include "test_time.h"
 
 /* The job layer's handler for builds without job.c; job.c's strong one wins otherwise. */
 __attribute__((weak)) void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
@@ -67,21 +68,6 @@ struct fx {
 };
 
 static const enum npu_gen gen37 = NPU_GEN_37XX, gen40 = NPU_GEN_40XX;
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 static int setup(void **state)
 {
