@@ -179,7 +179,8 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	return 0;
 }
 
-void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status)
+/* Ends a queued job with status (counts it); a no-op unless it is queued. */
+static void job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status)
 {
 	if (job->state != NPU_JOB_QUEUED)
 		return;
@@ -198,7 +199,7 @@ void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status)
 void npu_ctx_abort_jobs(struct npu_ctx *c)
 {
 	for (unsigned i = 0; i < NPU_JOBS_PER_CTX && c->queued; i++)
-		npu_job_complete(c, &c->jobs[i], NPU_JOB_STATUS_ABORTED);
+		job_complete(c, &c->jobs[i], NPU_JOB_STATUS_ABORTED);
 }
 
 /*
@@ -243,7 +244,7 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 		return;
 	}
 	/* Like Linux: a job of a context with MMU faults is reported aborted. */
-	npu_job_complete(c, job, c->faulted ? NPU_JOB_STATUS_ABORTED : p.job_status);
+	job_complete(c, job, c->faulted ? NPU_JOB_STATUS_ABORTED : p.job_status);
 	npu_dbg(JOB, "context %u: job 0x%x done, status %u", c->id, p.job_id, job->status);
 }
 

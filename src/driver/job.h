@@ -228,8 +228,6 @@ void npu_ctx_detach_all(struct npu_device *d);
 /* One hang check of a queued job whose tdr_next_ns has come (may recover the device). */
 void npu_job_tdr_check(struct npu_ctx *c, struct npu_job *job);
 struct npu_ctx *npu_ctx_by_ssid(struct npu_device *d, uint32_t ssid);
-/* Ends a queued job with status (counts it); a no-op unless it is queued. */
-void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status);
 /* Every queued job of the context ends ABORTED. */
 void npu_ctx_abort_jobs(struct npu_ctx *c);
 /* Sends the faulted context's UNREGISTER_DB and SSID_RELEASE once (protocol.md §2.5). */

@@ -487,11 +487,6 @@ void npu_redox_scheme_destroy(struct npu_redox_scheme *x)
 	free(x);
 }
 
-int npu_redox_scheme_fd(const struct npu_redox_scheme *x)
-{
-	return (int)x->sock;
-}
-
 unsigned npu_redox_scheme_handles(const struct npu_redox_scheme *x)
 {
 	return x->n_h;
