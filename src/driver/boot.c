@@ -7,8 +7,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "driver/boot.h"
+#include "driver/btrs.h"
 #include "driver/device.h"
 #include "driver/fw_load.h"
+#include "driver/ip.h"
 #include "driver/job.h"
 #include "hw/boot_params.h"
 #include "hw/ipc.h"

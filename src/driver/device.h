@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "driver/boot.h"
 #include "driver/fw_image.h"
 #include "driver/ipc.h"
 #include "driver/mmio.h"
@@ -110,45 +111,7 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 /* Powers down when needed, frees everything open and boot took. */
 void npu_device_close(struct npu_device *d);
 
-/*
- * Power-up, MMU, firmware load, CPU start, wait for the ready message,
- * interrupts on (hardware.md §3). Returns 0 when READY was received; else a
- * negative errno with d->fail_step and d->fail_reason saying what failed.
- */
-int npu_device_boot(struct npu_device *d);
-
-/* The way down: interrupts off, IP reset, workpoint disable, D0i3 entry. */
-int npu_device_power_down(struct npu_device *d);
-
 const char *npu_dev_state_name(enum npu_dev_state s);
-
-/* Per-generation steps (btrs.c: buttress; ip.c: NPU IP), used by boot.c. */
-int npu_btrs_init(struct npu_device *d);
-int npu_btrs_d0i3_exit(struct npu_device *d);
-int npu_btrs_d0i3_enter(struct npu_device *d);
-int npu_btrs_wp_drive(struct npu_device *d, bool enable);
-int npu_btrs_lnl_setup(struct npu_device *d);
-int npu_btrs_clock_own_ack(struct npu_device *d);
-void npu_btrs_port_arbitration(struct npu_device *d);
-int npu_btrs_ip_reset(struct npu_device *d);
-void npu_btrs_irq_enable(struct npu_device *d);
-void npu_btrs_irq_disable(struct npu_device *d);
-uint32_t npu_btrs_vpu_status(struct npu_device *d);
-uint32_t npu_btrs_pll_ratio(struct npu_device *d);
-uint32_t npu_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio);
-
-int npu_ip_host_ss_configure(struct npu_device *d);
-void npu_ip_idle_gen_disable(struct npu_device *d);
-int npu_ip_pwr_domain_enable(struct npu_device *d);
-int npu_ip_axi_enable(struct npu_device *d);
-int npu_ip_top_noc_enable(struct npu_device *d);
-void npu_ip_snoop_and_ssid(struct npu_device *d);
-int npu_ip_cpu_start(struct npu_device *d, uint64_t entry);
-void npu_ip_irq_clear(struct npu_device *d);
-void npu_ip_irq_enable(struct npu_device *d);
-void npu_ip_irq_disable(struct npu_device *d);
-uint32_t npu_ip_fifo_fill(struct npu_device *d);
-uint32_t npu_ip_fifo_pop(struct npu_device *d);
 
 /* Records why boot failed (first failure wins); returns ret. */
 int npu_device_fail(struct npu_device *d, const char *step, int ret, const char *fmt, ...)

@@ -18,6 +18,8 @@
 #include "driver/irq.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
+#include "driver/recover.h"
+#include "driver/service.h"
 #include "hw/jobq.h"
 #include "hw/regs_37xx.h"
 #include "hw/regs_40xx.h"

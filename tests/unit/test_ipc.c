@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "driver/device.h"
+#include "driver/ip.h"
 #include "driver/ipc.h"
 #include "driver/irq.h"
 #include "driver/job.h"

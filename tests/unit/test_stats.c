@@ -13,7 +13,9 @@
 
 #include <time.h>
 
+#include "driver/btrs.h"
 #include "driver/irq.h"
+#include "driver/recover.h"
 #include "driver/stats.h"
 #include "util/json.h"
 #include "test_time.h"
