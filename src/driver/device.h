@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "driver/boot.h"
+#include "driver/ctx.h"
 #include "driver/fw_image.h"
 #include "driver/ipc.h"
 #include "driver/mmio.h"
@@ -23,6 +24,12 @@
 #include "platform/platform.h"
 
 #define NPU_BOOT_MAX_PHASES 16
+
+/* Text the device keeps: where its firmware came from, why it failed or recovered. */
+#define NPU_DEV_FW_PATH_MAX	    512
+#define NPU_DEV_FAIL_STEP_MAX	    48
+#define NPU_DEV_FAIL_REASON_MAX	    384
+#define NPU_DEV_RECOVERY_REASON_MAX 160
 
 enum npu_dev_state {
 	NPU_DEV_OFF = 0, /* opened, not powered */
@@ -62,7 +69,7 @@ struct npu_device {
 	uint8_t *fw_file;
 	size_t fw_file_size;
 	struct npu_fw_image fw;
-	char fw_path[512]; /* "(synthetic)" for the built-in image */
+	char fw_path[NPU_DEV_FW_PATH_MAX]; /* "(synthetic)" for the built-in image */
 	bool fw_synthetic;
 
 	/* Fuses and workpoint (hardware.md §3.2). */
@@ -89,19 +96,19 @@ struct npu_device {
 	unsigned n_phases;
 	/* IPC, contexts and jobs (ipc.c, job.c). */
 	struct npu_ipc ipc;
-	struct npu_ctx *ctx[64]; /* by context id - 1 */
-	uint32_t db_next;	 /* doorbells are handed out cyclically from 1..255 */
+	struct npu_ctx *ctx[NPU_CTX_MAX]; /* by context id - 1 */
+	uint32_t db_next;		  /* doorbells are handed out cyclically from 1..255 */
 	uint32_t tdr_timeout_us;
 	uint32_t inference_timeout_us; /* longest a job may run while the heartbeat advances */
 	uint64_t last_heartbeat;
 	bool need_recovery; /* set by the interrupt service */
-	char recovery_reason[160];
+	char recovery_reason[NPU_DEV_RECOVERY_REASON_MAX];
 	uint64_t recoveries;
 	uint64_t mmu_faults;
 	struct npu_dev_counters counters; /* busy time, job totals (stats.h) */
 
-	char fail_step[48];
-	char fail_reason[384];
+	char fail_step[NPU_DEV_FAIL_STEP_MAX];
+	char fail_reason[NPU_DEV_FAIL_REASON_MAX];
 	uint32_t boot_timeout_us;
 };
 

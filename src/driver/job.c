@@ -174,7 +174,9 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	c->queued++;
 	npu_stats_job_queued(c, job->submit_ns);
 
-	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id), NPU_37XX_CPU_SS_DOORBELL_SET);
+	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id),
+		  d->gen == NPU_GEN_37XX ? NPU_37XX_CPU_SS_DOORBELL_SET
+					 : NPU_40XX_CPU_SS_DOORBELL_SET);
 	npu_dbg(JOB, "context %u: job 0x%x at 0x%" PRIx64 " in slot %u, doorbell %u", c->id, id,
 		cmd_va, tail, c->db_id);
 	*job_id = id;
