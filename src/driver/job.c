@@ -32,6 +32,11 @@ static uint64_t tdr_ns(const struct npu_device *d)
 	return (uint64_t)(d->tdr_timeout_us ? d->tdr_timeout_us : NPU_TIMEOUT_TDR_US) * 1000u;
 }
 
+/* A doorbell rings with bit 0 on both generations. */
+/* NOLINTNEXTLINE(misc-redundant-expression): that they are equal is the point */
+_Static_assert(NPU_37XX_CPU_SS_DOORBELL_SET == NPU_40XX_CPU_SS_DOORBELL_SET, "doorbell SET bit");
+#define DOORBELL_SET NPU_40XX_CPU_SS_DOORBELL_SET
+
 static uint32_t doorbell_reg(const struct npu_device *d, uint32_t db)
 {
 	return d->gen == NPU_GEN_37XX ? NPU_37XX_CPU_SS_DOORBELL(db) : NPU_40XX_CPU_SS_DOORBELL(db);
@@ -174,9 +179,7 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	c->queued++;
 	npu_stats_job_queued(c, job->submit_ns);
 
-	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id),
-		  d->gen == NPU_GEN_37XX ? NPU_37XX_CPU_SS_DOORBELL_SET
-					 : NPU_40XX_CPU_SS_DOORBELL_SET);
+	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id), DOORBELL_SET);
 	npu_dbg(JOB, "context %u: job 0x%x at 0x%" PRIx64 " in slot %u, doorbell %u", c->id, id,
 		cmd_va, tail, c->db_id);
 	*job_id = id;

@@ -255,9 +255,16 @@ static void rx_close(struct npu_platform *p)
 {
 	struct redox_platform *rp = to_rp(p);
 
-	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++)
-		if (rp->bar[i])
-			redox_munmap_v1((void *)(uintptr_t)rp->bar[i], rp->bar_len[i]);
+	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++) {
+		/* The mapping, as munmap takes it: no access goes through it. */
+		union {
+			volatile uint8_t *bar;
+			void *addr;
+		} m = { .bar = rp->bar[i] };
+
+		if (m.addr)
+			redox_munmap_v1(m.addr, rp->bar_len[i]);
+	}
 	if (rp->irq_fd != NO_FD)
 		redox_close_v1(rp->irq_fd);
 	if (rp->trans_fd != NO_FD)

@@ -83,7 +83,11 @@ static int conn_send(void *tp, const void *msg, size_t len, const struct npu_srv
 {
 	struct unix_conn *cn = tp;
 	/* sendmsg only reads the iovec's bytes: its base is not const in POSIX. */
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)msg, .iov_len = len };
+	union {
+		const void *in;
+		void *base;
+	} m = { .in = msg };
+	struct iovec iov = { .iov_base = m.base, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];

@@ -72,7 +72,12 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 static inline int sim_mmu_write(struct npu_sim *s, uint32_t ssid, uint64_t va, const void *buf,
 				size_t len)
 {
-	return sim_mmu_access(s, ssid, va, (void *)(uintptr_t)buf, len, true);
+	union {
+		const void *in;
+		void *arg;
+	} b = { .in = buf };
+
+	return sim_mmu_access(s, ssid, va, b.arg, len, true);
 }
 
 /*
