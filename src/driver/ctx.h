@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Contexts and buffers (protocol.md §3, §5.5).
+ * Contexts and buffers (docs/firmware-protocol.md §3, §5.5).
  *
  * A context is one client's address space: an SSID (2..65) with its own page
  * tables and a 4 KiB job queue (64-byte header + 63 slots) in the global

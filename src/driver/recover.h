@@ -9,9 +9,10 @@ struct npu_ctx;
 struct npu_device;
 
 /*
- * A full recovery (protocol.md §3.7, hardware.md §3.6): state dump, power-down,
- * every queued job ABORTED, cold boot, contexts back in place. Returns 0, or
- * the boot's error (the device is then FAILED and submits return -EIO).
+ * A full recovery (docs/firmware-protocol.md §3.7, docs/hardware.md §3.6):
+ * state dump, power-down, every queued job ABORTED, cold boot, contexts back
+ * in place. Returns 0, or the boot's error (the device is then FAILED and
+ * submits return -EIO).
  */
 int npu_device_recover(struct npu_device *d, const char *reason);
 
@@ -24,7 +25,10 @@ int npu_device_recover(struct npu_device *d, const char *reason);
  */
 void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why);
 
-/* Sends the faulted context's UNREGISTER_DB and SSID_RELEASE once (protocol.md §2.5). */
+/*
+ * Sends the faulted context's UNREGISTER_DB and SSID_RELEASE once
+ * (docs/firmware-protocol.md §2.5).
+ */
 void npu_ctx_abort_send(struct npu_ctx *c);
 
 #endif

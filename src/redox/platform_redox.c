@@ -258,6 +258,7 @@ static void rx_close(struct npu_platform *p)
 	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++) {
 		/* The mapping, as munmap takes it: no access goes through it. */
 		union {
+			/* cppcheck-suppress unusedStructMember ; set, then read as addr */
 			volatile uint8_t *bar;
 			void *addr;
 		} m = { .bar = rp->bar[i] };

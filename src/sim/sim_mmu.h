@@ -73,6 +73,7 @@ static inline int sim_mmu_write(struct npu_sim *s, uint32_t ssid, uint64_t va, c
 				size_t len)
 {
 	union {
+		/* cppcheck-suppress unusedStructMember ; set, then read as arg */
 		const void *in;
 		void *arg;
 	} b = { .in = buf };
