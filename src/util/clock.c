@@ -12,6 +12,16 @@ uint64_t npu_clock_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t npu_clock_us(void)
+{
+	return npu_clock_ns() / 1000u;
+}
+
+uint64_t npu_clock_ms(void)
+{
+	return npu_clock_ns() / 1000000u;
+}
+
 void npu_sleep_us(uint32_t us)
 {
 	struct timespec ts = { .tv_sec = us / 1000000u, .tv_nsec = (long)(us % 1000000u) * 1000L };

@@ -5,8 +5,10 @@
 
 #include <stdint.h>
 
-/* CLOCK_MONOTONIC in nanoseconds. */
+/* CLOCK_MONOTONIC in nanoseconds, microseconds, milliseconds. */
 uint64_t npu_clock_ns(void);
+uint64_t npu_clock_us(void);
+uint64_t npu_clock_ms(void);
 
 /* Sleeps at least us microseconds (a signal does not cut it short). */
 void npu_sleep_us(uint32_t us);
