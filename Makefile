@@ -7,13 +7,17 @@
 #   make tsan       the suite under ThreadSanitizer, in build-tsan/
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make format / format-check
-#   make lint       clang-tidy and cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
+#   make lint       the layers' include rules (scripts/check-layers.sh), clang-tidy and
+#                   cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
 #   make install    npuctl, npud, libnpu.so with its header and pkg-config file, the man
-#                   pages, under PREFIX (/usr/local), staged under DESTDIR when given
+#                   pages, the systemd unit, under PREFIX (/usr/local), staged under DESTDIR
+#                   when given; built without the tests (in build-install/), so it needs
+#                   neither cmocka nor Python
 #
 # Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
 # JOBS (parallel build jobs), WERROR (ON), PREFIX, DESTDIR, BUILD (the build
-# folder make install installs from, build).
+# folder make install builds and installs from, build-install; a new one is
+# configured with BUILD_TESTING=OFF).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= ON
@@ -24,7 +28,7 @@ CTEST ?= ctest
 CLANG := $(shell command -v clang 2>/dev/null)
 PREFIX ?= /usr/local
 DESTDIR ?=
-BUILD ?= build
+BUILD ?= build-install
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
@@ -39,11 +43,13 @@ build:
 deps:
 	scripts/install-deps.sh
 
-# An existing build folder keeps its options; only the prefix (for libnpu.pc) is set.
+# An existing build folder keeps its options; only the prefix (for libnpu.pc
+# and the systemd unit) is set. Only what is installed is built, never a test.
 install:
-	@test -f $(BUILD)/CMakeCache.txt || $(CMAKE) -S . -B $(BUILD) -DNPU_WERROR=$(WERROR) >/dev/null
+	@test -f $(BUILD)/CMakeCache.txt || $(CMAKE) -S . -B $(BUILD) -DNPU_WERROR=$(WERROR) \
+		-DBUILD_TESTING=OFF >/dev/null
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
-	$(CMAKE) --build $(BUILD) -j $(JOBS)
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target npuctl npud npu
 	DESTDIR=$(DESTDIR) $(CMAKE) --install $(BUILD)
 
 demo: deps build
@@ -73,7 +79,7 @@ tsan: deps
 	cd build-tsan && $(CTEST) --output-on-failure -j $(JOBS)
 
 fuzz:
-	CC=clang $(CMAKE) -S . -B build-fuzz -DNPU_FUZZ=ON -DNPU_TESTS=OFF \
+	CC=clang $(CMAKE) -S . -B build-fuzz -DNPU_FUZZ=ON -DBUILD_TESTING=OFF \
 		-DNPU_FUZZ_SECONDS=$(FUZZ_SECONDS) -DNPU_WERROR=$(WERROR) >/dev/null
 	$(CMAKE) --build build-fuzz -j $(JOBS)
 	cd build-fuzz && $(CTEST) --output-on-failure -L fuzz
@@ -89,4 +95,4 @@ lint:
 	@JOBS=$(JOBS) scripts/lint.sh build-lint
 
 clean:
-	rm -rf build build-asan build-fuzz build-tsan build-lint
+	rm -rf build build-asan build-fuzz build-tsan build-lint build-install

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 
 struct npu_json;
 
@@ -39,7 +39,6 @@ struct bench_range {
 void bench_range(double *v, unsigned n, struct bench_range *out);
 void bench_range_json(struct npu_json *j, const char *key, const struct bench_range *r);
 
-uint64_t bench_now_ns(void);
 void bench_progress(const struct bench_cfg *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -20,15 +20,8 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "util/clock.h"
 #include "util/json.h"
-
-uint64_t bench_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 void bench_progress(const struct bench_cfg *c, const char *fmt, ...)
 {
@@ -110,7 +103,7 @@ static bool pair_settled(unsigned round, int peer_cpu, uint64_t since_ns)
 {
 	int me = bench_this_cpu();
 
-	if (bench_now_ns() - since_ns > SETTLE_MAX_NS)
+	if (npu_clock_ns() - since_ns > SETTLE_MAX_NS)
 		return true; /* one CPU, or a scheduler that keeps them together */
 	return round >= SETTLE_ROUNDS && (me < 0 || peer_cpu < 0 || me != peer_cpu);
 }
@@ -118,7 +111,7 @@ static bool pair_settled(unsigned round, int peer_cpu, uint64_t since_ns)
 int bench_pair_time(const struct bench_pair *p, unsigned rounds, unsigned *next,
 		    double *ns_per_round)
 {
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = npu_clock_ns();
 	bool ok = true;
 	unsigned i;
 
@@ -126,10 +119,10 @@ int bench_pair_time(const struct bench_pair *p, unsigned rounds, unsigned *next,
 		ok = p->round(p->arg, i);
 	/* From here the peer does no more than the rounds themselves. */
 	atomic_store(p->settled, true);
-	t0 = bench_now_ns();
+	t0 = npu_clock_ns();
 	for (unsigned k = 0; ok && k < rounds; k++, i++)
 		ok = p->round(p->arg, i);
-	*ns_per_round = (double)(bench_now_ns() - t0) / rounds;
+	*ns_per_round = (double)(npu_clock_ns() - t0) / rounds;
 	*next = i;
 	return ok ? 0 : -EIO;
 }
@@ -245,7 +238,7 @@ int bench_socket_rtt_us(unsigned rounds, unsigned runs, struct bench_range *out)
 			ret = -EAGAIN;
 			break;
 		}
-		t0 = bench_now_ns();
+		t0 = npu_clock_ns();
 		for (unsigned i = 0; i < rounds; i++) {
 			if (write(sv[0], buf, sizeof(buf)) != (ssize_t)sizeof(buf) ||
 			    read(sv[0], buf, sizeof(buf)) != (ssize_t)sizeof(buf)) {
@@ -253,7 +246,7 @@ int bench_socket_rtt_us(unsigned rounds, unsigned runs, struct bench_range *out)
 				break;
 			}
 		}
-		v[r] = (double)(bench_now_ns() - t0) / rounds / 1000.0;
+		v[r] = (double)(npu_clock_ns() - t0) / rounds / 1000.0;
 		shutdown(sv[0], SHUT_RDWR);
 		pthread_join(th, NULL);
 		close(sv[0]);

@@ -22,6 +22,7 @@
 #include "hw/regs_37xx.h"
 #include "hw/regs_btrs_lnl.h"
 #include "hw/regs_btrs_mtl.h"
+#include "util/clock.h"
 #include "util/json.h"
 
 #define WAIT_NS	      1000000000u
@@ -35,13 +36,13 @@ static uint64_t n_reads, n_writes, inside_ns;
 /* After an access that began at t0. */
 static void took(uint64_t t0, uint64_t *count)
 {
-	inside_ns += bench_now_ns() - t0;
+	inside_ns += npu_clock_ns() - t0;
 	(*count)++;
 }
 
 static uint32_t shim_read32(struct npu_platform *p, unsigned bar, uint64_t off)
 {
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = npu_clock_ns();
 	uint32_t v = real_ops->read32(p, bar, off);
 
 	took(t0, &n_reads);
@@ -50,7 +51,7 @@ static uint32_t shim_read32(struct npu_platform *p, unsigned bar, uint64_t off)
 
 static uint64_t shim_read64(struct npu_platform *p, unsigned bar, uint64_t off)
 {
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = npu_clock_ns();
 	uint64_t v = real_ops->read64(p, bar, off);
 
 	took(t0, &n_reads);
@@ -59,7 +60,7 @@ static uint64_t shim_read64(struct npu_platform *p, unsigned bar, uint64_t off)
 
 static void shim_write32(struct npu_platform *p, unsigned bar, uint64_t off, uint32_t val)
 {
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = npu_clock_ns();
 
 	real_ops->write32(p, bar, off, val);
 	took(t0, &n_writes);
@@ -67,7 +68,7 @@ static void shim_write32(struct npu_platform *p, unsigned bar, uint64_t off, uin
 
 static void shim_write64(struct npu_platform *p, unsigned bar, uint64_t off, uint64_t val)
 {
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = npu_clock_ns();
 
 	real_ops->write64(p, bar, off, val);
 	took(t0, &n_writes);
@@ -86,9 +87,9 @@ static double clock_cost_ns(void)
 
 	for (unsigned b = 0; b < CLOCK_BATCHES; b++) {
 		for (unsigned i = 0; i < CLOCK_ROUNDS; i++) {
-			uint64_t a = bench_now_ns();
+			uint64_t a = npu_clock_ns();
 
-			v[i] = (double)(bench_now_ns() - a);
+			v[i] = (double)(npu_clock_ns() - a);
 		}
 		bench_range(v, CLOCK_ROUNDS, &r);
 		if (b == 0 || r.median < best)
@@ -100,11 +101,11 @@ static double clock_cost_ns(void)
 /* Untimed: until the device shows something for the interrupt service. */
 static int wait_device(struct npu_platform *p)
 {
-	uint64_t end = bench_now_ns() + WAIT_NS;
+	uint64_t end = npu_clock_ns() + WAIT_NS;
 
 	while (!(real_ops->read32(p, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_ICB_STATUS_0) &
 		 NPU_37XX_ICB_STATUS_0_HANDLED))
-		if (bench_now_ns() >= end)
+		if (npu_clock_ns() >= end)
 			return -ETIMEDOUT;
 	return 0;
 }
@@ -131,22 +132,22 @@ static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop,
 		double n_acc;
 
 		in0 = inside_ns;
-		t[0] = bench_now_ns();
+		t[0] = npu_clock_ns();
 		ret = npu_job_submit(ctx, nop->va, &id);
-		t[1] = bench_now_ns();
+		t[1] = npu_clock_ns();
 		if (ret)
 			break;
 		in1 = inside_ns;
 		n_acc = (double)(n_reads - r0 + n_writes - w0);
 		sub[i] = (double)(t[1] - t[0]) - clock_ns - (double)(in1 - in0) - n_acc * clock_ns;
-		t[2] = bench_now_ns();
+		t[2] = npu_clock_ns();
 		npu_irq_poll_begin(&r->d);
-		t[3] = bench_now_ns();
+		t[3] = npu_clock_ns();
 		ret = wait_device(r->plat);
-		t[4] = bench_now_ns();
+		t[4] = npu_clock_ns();
 		npu_irq_poll(&r->d);
 		npu_irq_poll_end(&r->d);
-		t[5] = bench_now_ns();
+		t[5] = npu_clock_ns();
 		if (!ret && (npu_job_poll(ctx, id, &st) != 0 || st != 0))
 			ret = -EIO; /* the service did not end the job, or it failed */
 		n_acc = (double)(n_reads - r0 + n_writes - w0);

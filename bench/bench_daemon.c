@@ -20,6 +20,7 @@
 
 #include "bench.h"
 #include "npu/npu.h"
+#include "util/clock.h"
 #include "util/json.h"
 
 #define CLIENT_STEPS 4
@@ -138,7 +139,7 @@ static void *client_run(void *arg)
 	pthread_barrier_wait(cl->start);
 	while (!ret && !atomic_load_explicit(cl->stop, memory_order_relaxed) &&
 	       (!cl->max_jobs || cl->jobs < cl->max_jobs)) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = npu_clock_ns();
 		uint32_t id, st = 0;
 
 		/* One request: submitted, and answered when the job has ended. */
@@ -146,7 +147,7 @@ static void *client_run(void *arg)
 		if (!ret && st)
 			ret = -EIO;
 		if (cl->n_lat < cl->max_lat)
-			cl->lat_us[cl->n_lat++] = (double)(bench_now_ns() - t0) / 1000.0;
+			cl->lat_us[cl->n_lat++] = (double)(npu_clock_ns() - t0) / 1000.0;
 		cl->jobs++;
 	}
 	cl->err = ret;
@@ -189,7 +190,7 @@ static int run_clients(const struct daemon *dm, unsigned n_clients, unsigned max
 		abort();
 	}
 	pthread_barrier_wait(&start);
-	t0 = bench_now_ns();
+	t0 = npu_clock_ns();
 	if (!max_jobs) {
 		sleep_us((uint64_t)(secs * 1e6 / 2));
 		if (rss)
@@ -204,7 +205,7 @@ static int run_clients(const struct daemon *dm, unsigned n_clients, unsigned max
 		if (cl[i].err && !ret)
 			ret = cl[i].err;
 	}
-	*jobs_per_s = (double)jobs * 1e9 / (double)(bench_now_ns() - t0);
+	*jobs_per_s = (double)jobs * 1e9 / (double)(npu_clock_ns() - t0);
 	all = malloc((total_lat ? total_lat : 1) * sizeof(double));
 	if (all) {
 		unsigned k = 0;

@@ -14,7 +14,7 @@
 #include "driver/device.h"
 #include "driver/fw_image.h"
 #include "driver/job.h"
-#include "sim/fw_synth.h"
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -64,11 +64,11 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 	unsigned runs = c->runs * 4;
 	int ret;
 
-	ret = c->fw_file ? npu_read_file(c->fw_file, 64u << 20, &file, &size)
-			 : npu_fw_synth_build(c->gen, &file, &size);
-	if (ret)
-		return ret;
 	ret = bench_rig_open(c, &r, false);
+	/* Without a file: the simulated platform's built-in image, the one the rig loaded. */
+	if (!ret)
+		ret = c->fw_file ? npu_read_file(c->fw_file, 64u << 20, &file, &size)
+				 : r.plat->ops->builtin_firmware(r.plat, &file, &size);
 	drv = calloc(runs, sizeof(double));
 	base = calloc(runs, sizeof(double));
 	if (!ret && (!drv || !base))
@@ -78,17 +78,17 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 	if (!ret)
 		ret = npu_dma_alloc(r.plat, (img.image_size + 4095u) & ~4095u, &dma);
 	for (unsigned i = 0; i < runs && !ret; i++) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = npu_clock_ns();
 
 		/* The driver's path: parse and check every rule, then one copy. */
 		ret = npu_fw_image_parse(file, size, c->gen, &img, &err);
 		if (!ret)
 			npu_fw_image_copy(&img, dma.cpu);
-		drv[i] = (double)(bench_now_ns() - t0) / 1000.0;
-		t0 = bench_now_ns();
-		memcpy(dma.cpu, file + 0x2000, img.image_size);
+		drv[i] = (double)(npu_clock_ns() - t0) / 1000.0;
+		t0 = npu_clock_ns();
+		memcpy(dma.cpu, file + NPU_FW_FILE_IMAGE_OFFSET, img.image_size);
 		__asm__ __volatile__("" : : "r"(((volatile uint8_t *)dma.cpu)[0]) : "memory");
-		base[i] = (double)(bench_now_ns() - t0) / 1000.0;
+		base[i] = (double)(npu_clock_ns() - t0) / 1000.0;
 	}
 	if (!ret) {
 		bench_range(drv, runs, &rd);
@@ -122,10 +122,10 @@ int bench_boot(const struct bench_cfg *c, struct npu_json *j)
 	int ret = v ? bench_rig_open(c, &r, false) : -ENOMEM;
 
 	for (unsigned i = 0; i < runs && !ret; i++) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = npu_clock_ns();
 
 		ret = npu_device_boot(&r.d);
-		v[i] = (double)(bench_now_ns() - t0) / 1000.0;
+		v[i] = (double)(npu_clock_ns() - t0) / 1000.0;
 		if (!ret)
 			ret = npu_device_power_down(&r.d);
 	}
@@ -179,7 +179,7 @@ static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs
 {
 	uint32_t ids[64];
 	unsigned head = 0, tail = 0, done = 0, sent = 0;
-	uint64_t t0 = bench_now_ns();
+	uint64_t t0 = npu_clock_ns();
 	int ret = 0;
 
 	while (done < jobs && !ret) {
@@ -202,7 +202,7 @@ static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs
 			done++;
 		}
 	}
-	*per_s = (double)jobs * 1e9 / (double)(bench_now_ns() - t0);
+	*per_s = (double)jobs * 1e9 / (double)(npu_clock_ns() - t0);
 	return ret;
 }
 
@@ -222,10 +222,10 @@ static int rtt_run(const struct bench_cfg *c, struct npu_ctx *ctx, struct npu_bo
 	if (!ret)
 		ret = bench_protocol_floor_ns(20000, 1, &b);
 	*floor_ns = b.median;
-	t0 = bench_now_ns();
+	t0 = npu_clock_ns();
 	for (unsigned k = 0; k < c->jobs && !ret; k++)
 		ret = run_job(ctx, nop);
-	*rtt = (double)(bench_now_ns() - t0) / c->jobs;
+	*rtt = (double)(npu_clock_ns() - t0) / c->jobs;
 	return ret;
 }
 
@@ -273,14 +273,14 @@ static uint64_t memcpy_ns(struct npu_bo *src, struct npu_bo *dst, size_t bytes)
 	uint64_t t0;
 
 	memset(dst->dma.cpu, 0, bytes);
-	t0 = bench_now_ns();
+	t0 = npu_clock_ns();
 	memcpy(dst->dma.cpu, src->dma.cpu, bytes);
 	/* The compiler must not drop the copy: read one byte of it back. */
 	__asm__ __volatile__(""
 			     :
 			     : "r"(((volatile const char *)dst->dma.cpu)[bytes - 1])
 			     : "memory");
-	return bench_now_ns() - t0;
+	return npu_clock_ns() - t0;
 }
 
 /*
@@ -297,9 +297,9 @@ static int copy_run(struct npu_ctx *ctx, struct npu_bo *cpy, struct npu_bo *src,
 	int ret;
 
 	memset(dst->dma.cpu, 0, bytes);
-	t0 = bench_now_ns();
+	t0 = npu_clock_ns();
 	ret = run_job(ctx, cpy);
-	*copy_gbps = (double)bytes / (double)(bench_now_ns() - t0);
+	*copy_gbps = (double)bytes / (double)(npu_clock_ns() - t0);
 	if (!ret && memcmp(dst->dma.cpu, src->dma.cpu, bytes) != 0)
 		ret = -EIO;
 	after = memcpy_ns(src, dst, bytes);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static analysis: clang-tidy (.clang-tidy) and cppcheck (.cppcheck-suppressions)
-# over the sources CMake builds from src/ and tools/. Any finding fails.
+# Static analysis: the layers' include rules (scripts/check-layers.sh), then
+# clang-tidy (.clang-tidy) and cppcheck (.cppcheck-suppressions) over the
+# sources CMake builds from src/ and tools/. Any finding fails.
 #
 # Usage: scripts/lint.sh [BUILD_DIR]   (default build-lint; JOBS sets parallelism)
 #
@@ -16,13 +17,17 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 tidy=${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy || true)}
 cppcheck=${CPPCHECK:-$(command -v cppcheck || true)}
 
+# The layers first: no compiler needed, and it names every bad include at once.
+layers_rc=0
+scripts/check-layers.sh || layers_rc=$?
+
 if [[ -z $tidy || -z $cppcheck ]]; then
 	echo "lint: needs clang-tidy and cppcheck ('make deps' as root installs them)" >&2
 	exit 1
 fi
 
-# NPU_TESTS=OFF: the database then holds exactly the library, npuctl and npud.
-cmake -S . -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DNPU_TESTS=OFF -DNPU_FUZZ=OFF \
+# BUILD_TESTING=OFF: the database then holds exactly the library, npuctl and npud.
+cmake -S . -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DBUILD_TESTING=OFF -DNPU_FUZZ=OFF \
 	>/dev/null
 db=$build/compile_commands.json
 
@@ -78,7 +83,10 @@ if ((cppcheck_findings || cppcheck_rc)); then
 fi
 
 summary="lint: ${#files[@]} files: clang-tidy $tidy_findings finding(s), cppcheck $cppcheck_findings finding(s)"
-if ((tidy_findings || tidy_failed || cppcheck_findings || cppcheck_rc)); then
+if ((layers_rc)); then
+	summary="$summary, includes against the layers (above)"
+fi
+if ((tidy_findings || tidy_failed || cppcheck_findings || cppcheck_rc || layers_rc)); then
 	((tidy_failed && !tidy_findings)) && echo "lint: clang-tidy failed on: $(tr "\n" " " <"$out/failed")" >&2
 	echo "$summary: FAILED" >&2
 	exit 1

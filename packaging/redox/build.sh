@@ -1,7 +1,7 @@
 #!/bin/sh
-# Builds npud for Redox (docs/redox.md): the portable sources (driver, server,
-# Redox backend and scheme, utilities, the synthetic firmware image the driver
-# falls back to) and tools/npud/npud_redox.c, without the Linux-only ones
+# Builds npud for Redox (docs/redox.md): the portable sources (hardware tables,
+# driver, server, Redox backend and scheme, utilities) and
+# tools/npud/npud_redox.c, without the Linux-only ones
 # (Unix socket transport, systemd notification, libnpu, the simulated NPU).
 # The cookbook recipe runs it with its cross compiler in CC.
 #
@@ -10,9 +10,9 @@
 set -eu
 
 sources() {
-	for f in "$1"/src/driver/*.c "$1"/src/redox/*.c "$1"/src/util/*.c \
+	for f in "$1"/src/hw/*.c "$1"/src/driver/*.c "$1"/src/redox/*.c "$1"/src/util/*.c \
 		"$1"/src/server/server.c "$1"/src/server/server_ops.c "$1"/src/server/server_jobs.c \
-		"$1"/src/sim/fw_synth.c "$1"/tools/npud/npud_redox.c; do
+		"$1"/src/platform/host.c "$1"/tools/npud/npud_redox.c; do
 		echo "$f"
 	done
 }

@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "driver/boot.h"
+#include "driver/btrs.h"
 #include "driver/device.h"
 #include "driver/fw_load.h"
 #include "driver/fw_log.h"
+#include "driver/ip.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
 #include "hw/boot_params.h"

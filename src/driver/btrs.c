@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 
+#include "driver/btrs.h"
 #include "driver/device.h"
 #include "hw/bits.h"
 #include "hw/regs_btrs_lnl.h"

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 
 struct npu_cmdbuf {
 	uint8_t *cpu;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/ctx.h"
 #include "driver/device.h"
 #include "driver/fw_load.h"
 #include "driver/job.h"

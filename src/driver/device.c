@@ -9,7 +9,6 @@
 #include "driver/device.h"
 #include "driver/fw_locate.h"
 #include "hw/timeouts.h"
-#include "sim/fw_synth.h"
 #include "util/log.h"
 
 const char *npu_dev_state_name(enum npu_dev_state s)
@@ -59,11 +58,8 @@ static int load_firmware_file(struct npu_device *d, const char *path_cfg)
 	struct npu_fw_error err;
 	int ret = npu_fw_locate(d->gen, path_cfg, d->fw_path, sizeof(d->fw_path));
 
-	if (ret == -ENOENT && d->plat->simulated) {
-		ret = npu_fw_synth_build(d->gen, &d->fw_file, &d->fw_file_size);
-		if (ret)
-			return npu_device_fail(d, "firmware", ret,
-					       "cannot build the synthetic image");
+	if (ret == -ENOENT && d->plat->ops->builtin_firmware &&
+	    (ret = d->plat->ops->builtin_firmware(d->plat, &d->fw_file, &d->fw_file_size)) == 0) {
 		snprintf(d->fw_path, sizeof(d->fw_path), "(synthetic)");
 		d->fw_synthetic = true;
 		npu_info(FW, "no %s firmware image installed: using the built-in synthetic image",

@@ -12,16 +12,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "driver/boot.h"
+#include "driver/ctx.h"
 #include "driver/fw_image.h"
-#include "driver/gen.h"
 #include "driver/ipc.h"
 #include "driver/mmio.h"
 #include "driver/mmu.h"
 #include "driver/mmu_ctx.h"
 #include "driver/stats.h"
+#include "hw/gen.h"
 #include "platform/platform.h"
 
 #define NPU_BOOT_MAX_PHASES 16
+
+/* Text the device keeps: where its firmware came from, why it failed or recovered. */
+#define NPU_DEV_FW_PATH_MAX	    512
+#define NPU_DEV_FAIL_STEP_MAX	    48
+#define NPU_DEV_FAIL_REASON_MAX	    384
+#define NPU_DEV_RECOVERY_REASON_MAX 160
 
 enum npu_dev_state {
 	NPU_DEV_OFF = 0, /* opened, not powered */
@@ -61,7 +69,7 @@ struct npu_device {
 	uint8_t *fw_file;
 	size_t fw_file_size;
 	struct npu_fw_image fw;
-	char fw_path[512]; /* "(synthetic)" for the built-in image */
+	char fw_path[NPU_DEV_FW_PATH_MAX]; /* "(synthetic)" for the built-in image */
 	bool fw_synthetic;
 
 	/* Fuses and workpoint (hardware.md §3.2). */
@@ -103,21 +111,21 @@ struct npu_device {
 	bool boot_params_sent_valid;
 	/* IPC, contexts and jobs (ipc.c, job.c). */
 	struct npu_ipc ipc;
-	struct npu_ctx *ctx[64]; /* by context id - 1 */
-	uint32_t db_next;	 /* doorbells are handed out cyclically from 1..255 */
+	struct npu_ctx *ctx[NPU_CTX_MAX]; /* by context id - 1 */
+	uint32_t db_next;		  /* doorbells are handed out cyclically from 1..255 */
 	uint32_t tdr_timeout_us;
 	uint32_t inference_timeout_us; /* longest a job may run while the heartbeat advances */
 	uint64_t last_heartbeat;
 	bool need_recovery; /* set by the interrupt service */
 	bool dct_pending;   /* a DCT request to answer (set by the interrupt service, pm.c) */
 	uint8_t dct_active_percent; /* duty cycle in force: 0 off, else the D0 share */
-	char recovery_reason[160];
+	char recovery_reason[NPU_DEV_RECOVERY_REASON_MAX];
 	uint64_t recoveries;
 	uint64_t mmu_faults;
 	struct npu_dev_counters counters; /* busy time, job totals (stats.h) */
 
-	char fail_step[48];
-	char fail_reason[384];
+	char fail_step[NPU_DEV_FAIL_STEP_MAX];
+	char fail_reason[NPU_DEV_FAIL_REASON_MAX];
 	uint32_t boot_timeout_us;
 };
 
@@ -127,64 +135,7 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 /* Powers down when needed, frees everything open and boot took. */
 void npu_device_close(struct npu_device *d);
 
-/*
- * Power-up, MMU, firmware load, CPU start, wait for the ready message,
- * interrupts on (hardware.md §3). Returns 0 when READY was received; else a
- * negative errno with d->fail_step and d->fail_reason saying what failed.
- */
-int npu_device_boot(struct npu_device *d);
-
-/* The way down: interrupts off, IP reset, workpoint disable, D0i3 entry. */
-int npu_device_power_down(struct npu_device *d);
-
-/*
- * pm.c: answers a pending DCT request (Lunar Lake and later): DCT_ENABLE with the default
- * 30 % of the 35300 us period, or DCT_DISABLE, then the status in PCODE_MAILBOX_STATUS, as
- * Linux ivpu_pm_irq_dct_work_fn. 0, or the error of the JSM request (status not written).
- */
-int npu_pm_dct_service(struct npu_device *d);
-
-/*
- * pm.c: runtime suspend as Linux ivpu_pm_runtime_suspend_cb: with the NPU idle,
- * PWR_D0I3_ENTER (when the firmware takes it) and a wait for the buttress's IDLE, then the
- * power-down, keeping the firmware memory; the next npu_device_boot is warm when the NPU
- * was idle, the message succeeded and the firmware wrote its restore entry, else cold.
- * -EBUSY (nothing done) while jobs are queued; else as npu_device_power_down.
- */
-int npu_device_suspend(struct npu_device *d);
-
-/* boot.c: the power-down; keep_fw keeps the firmware memory for a warm boot. */
-int npu_device_power_off(struct npu_device *d, bool keep_fw);
-
 const char *npu_dev_state_name(enum npu_dev_state s);
-
-/* Per-generation steps (btrs.c: buttress; ip.c: NPU IP), used by boot.c. */
-int npu_btrs_init(struct npu_device *d);
-int npu_btrs_d0i3_exit(struct npu_device *d);
-int npu_btrs_d0i3_enter(struct npu_device *d);
-int npu_btrs_wp_drive(struct npu_device *d, bool enable);
-int npu_btrs_lnl_setup(struct npu_device *d);
-int npu_btrs_clock_own_ack(struct npu_device *d);
-void npu_btrs_port_arbitration(struct npu_device *d);
-int npu_btrs_ip_reset(struct npu_device *d);
-void npu_btrs_irq_enable(struct npu_device *d);
-void npu_btrs_irq_disable(struct npu_device *d);
-uint32_t npu_btrs_vpu_status(struct npu_device *d);
-uint32_t npu_btrs_pll_ratio(struct npu_device *d);
-uint32_t npu_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio);
-
-int npu_ip_host_ss_configure(struct npu_device *d);
-void npu_ip_idle_gen_disable(struct npu_device *d);
-int npu_ip_pwr_domain_enable(struct npu_device *d);
-int npu_ip_axi_enable(struct npu_device *d);
-int npu_ip_top_noc_enable(struct npu_device *d);
-void npu_ip_snoop_and_ssid(struct npu_device *d);
-int npu_ip_cpu_start(struct npu_device *d, uint64_t entry);
-void npu_ip_irq_clear(struct npu_device *d);
-void npu_ip_irq_enable(struct npu_device *d);
-void npu_ip_irq_disable(struct npu_device *d);
-uint32_t npu_ip_fifo_fill(struct npu_device *d);
-uint32_t npu_ip_fifo_pop(struct npu_device *d);
 
 /* Records why boot failed (first failure wins); returns ret. */
 int npu_device_fail(struct npu_device *d, const char *step, int ret, const char *fmt, ...)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "driver/btrs.h"
 #include "driver/diag.h"
 
 #include "driver/device.h"

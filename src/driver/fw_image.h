@@ -14,15 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "hw/fw_header.h"
 
 /* Bytes of version text kept, and of the header's vpu_version string. */
 #define NPU_FW_VERSION_TEXT_MAX NPU_FW_VERSION_PAGE_SIZE
 #define NPU_FW_VPU_VERSION_LEN	32u
-
-/* Byte offset of a header field in the file (hardware.md §4.2; struct in hw/fw_header.h). */
-#define NPU_FW_OFF(field) offsetof(struct npu_fw_header, field)
 
 static inline unsigned npu_fw_api_major(uint32_t v)
 {

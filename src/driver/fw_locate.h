@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 
 #define NPU_FW_SYSTEM_DIR "/lib/firmware/intel/vpu"
 

@@ -7,6 +7,7 @@
  * firmware writing meanwhile can garble a record (which the sanitiser keeps
  * printable) but never move the reader outside the buffer.
  */
+#include "driver/btrs.h"
 #include "driver/fw_log.h"
 
 #include <errno.h>

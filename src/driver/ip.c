@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "driver/device.h"
+#include "driver/ip.h"
 #include "hw/bits.h"
 #include "hw/regs_37xx.h"
 #include "hw/regs_40xx.h"

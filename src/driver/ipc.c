@@ -17,6 +17,7 @@
 
 #include "driver/barrier.h"
 #include "driver/device.h"
+#include "driver/ip.h"
 #include "driver/ipc.h"
 #include "driver/irq.h"
 #include "driver/job.h"

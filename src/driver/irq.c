@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "driver/btrs.h"
 #include "driver/device.h"
 #include "driver/ipc.h"
 #include "driver/irq.h"

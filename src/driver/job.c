@@ -18,6 +18,8 @@
 #include "driver/irq.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
+#include "driver/recover.h"
+#include "driver/service.h"
 #include "hw/jobq.h"
 #include "hw/regs_37xx.h"
 #include "hw/regs_40xx.h"
@@ -29,6 +31,11 @@ static uint64_t tdr_ns(const struct npu_device *d)
 {
 	return (uint64_t)(d->tdr_timeout_us ? d->tdr_timeout_us : NPU_TIMEOUT_TDR_US) * 1000u;
 }
+
+/* A doorbell rings with bit 0 on both generations. */
+/* NOLINTNEXTLINE(misc-redundant-expression): that they are equal is the point */
+_Static_assert(NPU_37XX_CPU_SS_DOORBELL_SET == NPU_40XX_CPU_SS_DOORBELL_SET, "doorbell SET bit");
+#define DOORBELL_SET NPU_40XX_CPU_SS_DOORBELL_SET
 
 static uint32_t doorbell_reg(const struct npu_device *d, uint32_t db)
 {
@@ -172,14 +179,15 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	c->queued++;
 	npu_stats_job_queued(c, job->submit_ns);
 
-	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id), NPU_37XX_CPU_SS_DOORBELL_SET);
+	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id), DOORBELL_SET);
 	npu_dbg(JOB, "context %u: job 0x%x at 0x%" PRIx64 " in slot %u, doorbell %u", c->id, id,
 		cmd_va, tail, c->db_id);
 	*job_id = id;
 	return 0;
 }
 
-void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status)
+/* Ends a queued job with status (counts it); a no-op unless it is queued. */
+static void job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status)
 {
 	if (job->state != NPU_JOB_QUEUED)
 		return;
@@ -198,7 +206,7 @@ void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status)
 void npu_ctx_abort_jobs(struct npu_ctx *c)
 {
 	for (unsigned i = 0; i < NPU_JOBS_PER_CTX && c->queued; i++)
-		npu_job_complete(c, &c->jobs[i], NPU_JOB_STATUS_ABORTED);
+		job_complete(c, &c->jobs[i], NPU_JOB_STATUS_ABORTED);
 }
 
 /*
@@ -243,7 +251,7 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 		return;
 	}
 	/* Like Linux: a job of a context with MMU faults is reported aborted. */
-	npu_job_complete(c, job, c->faulted ? NPU_JOB_STATUS_ABORTED : p.job_status);
+	job_complete(c, job, c->faulted ? NPU_JOB_STATUS_ABORTED : p.job_status);
 	npu_dbg(JOB, "context %u: job 0x%x done, status %u", c->id, p.job_id, job->status);
 }
 

@@ -11,10 +11,13 @@
 #include <errno.h>
 
 #include "driver/barrier.h"
+#include "driver/boot.h"
+#include "driver/btrs.h"
 #include "driver/device.h"
 #include "driver/fw_load.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
+#include "driver/pm.h"
 #include "hw/regs_btrs_lnl.h"
 #include "hw/timeouts.h"
 #include "util/log.h"

@@ -19,6 +19,7 @@
 #include "driver/ipc.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
+#include "driver/recover.h"
 #include "util/log.h"
 
 void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why)

@@ -10,6 +10,9 @@
 #include "driver/device.h"
 #include "driver/irq.h"
 #include "driver/job.h"
+#include "driver/pm.h"
+#include "driver/recover.h"
+#include "driver/service.h"
 #include "util/cpu_relax.h"
 #include "util/log.h"
 

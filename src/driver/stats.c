@@ -4,6 +4,7 @@
  * busy-time hooks, the walk over the DMA memory the driver holds, the power
  * state and clock from the buttress, and the report's JSON form.
  */
+#include "driver/btrs.h"
 #include "driver/stats.h"
 
 #include <stdio.h>

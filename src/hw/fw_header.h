@@ -66,6 +66,9 @@ struct npu_fw_header {
 };
 #pragma pack(pop)
 
+/* Byte offset of a header field in the file (the struct above, hardware.md §4.2). */
+#define NPU_FW_OFF(field) offsetof(struct npu_fw_header, field)
+
 _Static_assert(sizeof(struct npu_fw_header) == 0xCC, "fw header size");
 _Static_assert(sizeof(struct npu_fw_header) <= NPU_FW_HEADER_SIZE, "fw header fits its page");
 _Static_assert(offsetof(struct npu_fw_header, header_version) == 0x00, "header_version");

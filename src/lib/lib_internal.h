@@ -18,7 +18,7 @@
 #include <stdio.h>
 
 #include "driver/cmdbuf.h"
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "npu/npu.h"
 #include "server/proto.h"
 

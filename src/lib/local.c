@@ -17,6 +17,7 @@
 #include "lib/devsetup.h"
 #include "lib/lib_internal.h"
 #include "server/server.h"
+#include "util/clock.h"
 
 #define LOOP_SLICE_MS 1000 /* the longest poll, whatever the server says */
 
@@ -38,14 +39,6 @@ struct local {
 	struct npu_lib_attach att;
 	unsigned dropped; /* replies nobody asked for */
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static int local_send(void *tp, const void *msg, size_t len, const struct npu_srv_attach *att)
 {
@@ -69,7 +62,7 @@ static int loop_once(struct npu *n, struct local *l, uint64_t deadline)
 {
 	int fd = npu_server_irq_fd(l->srv);
 	int ms = npu_server_tick(l->srv);
-	uint64_t now = now_ms();
+	uint64_t now = npu_clock_ms();
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int wait, r;
 
@@ -105,7 +98,7 @@ static int local_request(struct npu *n, const void *req, size_t len, void *rsp, 
 			 struct npu_lib_attach *att, uint32_t timeout_ms)
 {
 	struct local *l = n->tp;
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = npu_clock_ms() + timeout_ms;
 	int ret, closing;
 
 	att->fd = -1;

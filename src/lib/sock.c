@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/lib_internal.h"
+#include "util/clock.h"
 
 #define SOCK_MAX_FDS 4 /* room to receive (and close) a few fds more than the one allowed */
 
@@ -24,14 +25,6 @@ struct sock {
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static int gone(struct npu *n, int err, const char *what)
 {
@@ -66,7 +59,7 @@ static int wait_readable(struct npu *n, uint64_t deadline, uint32_t timeout_ms)
 	struct pollfd p = { .fd = s->fd, .events = POLLIN };
 
 	for (;;) {
-		uint64_t now = now_ms();
+		uint64_t now = npu_clock_ms();
 		int r;
 
 		if (now >= deadline)
@@ -124,7 +117,7 @@ static int sock_request(struct npu *n, const void *req, size_t len, void *rsp, s
 	} ctl;
 	struct iovec iov = { .iov_base = rsp, .iov_len = NPU_PROTO_RSP_MAX };
 	struct msghdr m;
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = npu_clock_ms() + timeout_ms;
 	ssize_t got;
 	int ret;
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 
 #define NPU_PCI_SYSFS_ROOT_DEFAULT "/sys"
 #define NPU_PCI_NUM_BARS	   6

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Choosing and opening a platform backend, and the names of the simulated
- * NPU's faults.
+ * Choosing and opening a platform backend.
  *
  * This build has one backend, the simulated NPU. "auto" still looks at the
  * PCI bus, so that it can tell the user what it found and why it is using
@@ -16,39 +15,6 @@
 #include "platform/backends.h"
 #include "platform/pci_scan.h"
 #include "util/log.h"
-
-static const char *const fault_names[] = {
-	[NPU_SIM_FAULT_NONE] = "none",
-	[NPU_SIM_FAULT_NO_READY] = "no-ready",
-	[NPU_SIM_FAULT_LATE_READY] = "late-ready",
-	[NPU_SIM_FAULT_BAD_READY] = "bad-ready",
-	[NPU_SIM_FAULT_PLL_NO_LOCK] = "pll-no-lock",
-	[NPU_SIM_FAULT_DEAD_MMIO] = "dead-mmio",
-	[NPU_SIM_FAULT_HANG_JOB] = "hang-job",
-	[NPU_SIM_FAULT_IPC_GARBAGE] = "ipc-garbage",
-};
-
-#define FAULT_COUNT (sizeof(fault_names) / sizeof(fault_names[0]))
-
-int npu_sim_fault_parse(const char *s, enum npu_sim_fault *out)
-{
-	if (!s || !out)
-		return -EINVAL;
-	for (size_t i = 0; i < FAULT_COUNT; i++) {
-		if (strcmp(s, fault_names[i]) == 0) {
-			*out = (enum npu_sim_fault)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-const char *npu_sim_fault_name(enum npu_sim_fault f)
-{
-	if ((unsigned)f < FAULT_COUNT)
-		return fault_names[f];
-	return "unknown";
-}
 
 /* The generation to simulate: the configured one, else the one found, else 37xx. */
 static enum npu_gen sim_gen(const struct npu_platform_config *cfg, enum npu_gen found)

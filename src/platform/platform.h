@@ -5,7 +5,7 @@
  * Open the PCI device, reach its BARs, allocate DMA memory (CPU pointer plus
  * device address), wait for the interrupt (a waitable fd), read a file, read
  * the clock. One const table of operations per backend: the simulated NPU
- * (sim.c), Linux VFIO and Redox later. The driver core uses nothing else of
+ * (platform_sim.c), Linux VFIO and Redox later. The driver core uses nothing else of
  * the OS, so it is the same code on silicon and on the device model.
  */
 #ifndef NPU_PLATFORM_PLATFORM_H
@@ -17,7 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
+#include "sim/sim_fault.h"
 
 #define NPU_PLATFORM_BARS 6
 
@@ -82,6 +83,12 @@ struct npu_platform_ops {
 	/* Reads a whole file (e.g. firmware); files over max_size are -EFBIG. */
 	int (*read_file)(struct npu_platform *p, const char *path, size_t max_size, uint8_t **data,
 			 size_t *size);
+	/*
+	 * Optional (NULL: none): the firmware file the platform has built in, for
+	 * when none is installed; the simulated NPU answers with the synthetic
+	 * image its model runs. A malloc'd copy the caller frees; -ENOENT: none.
+	 */
+	int (*builtin_firmware)(struct npu_platform *p, uint8_t **data, size_t *size);
 	/* Monotonic clock. */
 	uint64_t (*now_ns)(struct npu_platform *p);
 	/* Optional wall clock, ns since 1970 (NULL: the C library's CLOCK_REALTIME). */
@@ -113,18 +120,6 @@ struct npu_platform {
 	uint64_t dma_mem_size;
 };
 
-/* Fault-injection knobs of the simulated NPU (NPU_SIM_FAULT, docs/simulator.md). */
-enum npu_sim_fault {
-	NPU_SIM_FAULT_NONE = 0,
-	NPU_SIM_FAULT_NO_READY,	   /* the firmware never posts the ready message */
-	NPU_SIM_FAULT_LATE_READY,  /* ready arrives late, within the boot timeout */
-	NPU_SIM_FAULT_BAD_READY,   /* ready carries a wrong data_addr */
-	NPU_SIM_FAULT_PLL_NO_LOCK, /* the workpoint request never locks the PLL */
-	NPU_SIM_FAULT_DEAD_MMIO,   /* every register read returns 0xFFFFFFFF */
-	NPU_SIM_FAULT_HANG_JOB,	   /* jobs are taken, never completed; the heartbeat stops */
-	NPU_SIM_FAULT_IPC_GARBAGE, /* malformed IPC messages are posted alongside real ones */
-};
-
 struct npu_platform_config {
 	const char *device;	  /* "auto" (default when NULL), "sim", or a PCI address */
 	enum npu_gen gen;	  /* simulated NPU's generation; UNKNOWN means 37xx */
@@ -149,10 +144,6 @@ struct npu_platform_config {
  */
 int npu_platform_open(struct npu_platform_config *cfg, struct npu_platform **out);
 void npu_platform_close(struct npu_platform *p);
-
-/* Parses an NPU_SIM_FAULT value ("no-ready", ...); -EINVAL when unknown. */
-int npu_sim_fault_parse(const char *s, enum npu_sim_fault *out);
-const char *npu_sim_fault_name(enum npu_sim_fault f);
 
 static inline int npu_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
 {

@@ -159,7 +159,9 @@ int npu_pcid_decode_config(const uint8_t *buf, size_t len, struct npu_pcid_confi
 	return rd_end(&r, "Config");
 }
 
-int npu_pcid_transact(size_t fd, const uint8_t *req, size_t req_len, uint8_t **rsp, size_t *rsp_len)
+/* One request/response exchange on the channel; *rsp is malloc'd. */
+static int pcid_transact(size_t fd, const uint8_t *req, size_t req_len, uint8_t **rsp,
+			 size_t *rsp_len)
 {
 	uint8_t lenbuf[8];
 	uint64_t n;
@@ -201,7 +203,7 @@ int npu_pcid_transact(size_t fd, const uint8_t *req, size_t req_len, uint8_t **r
 static int simple_request(size_t fd, const uint8_t *req, size_t len, uint32_t want, struct rd *r,
 			  uint8_t **keep)
 {
-	int ret = npu_pcid_transact(fd, req, len, keep, &r->len);
+	int ret = pcid_transact(fd, req, len, keep, &r->len);
 
 	if (ret)
 		return ret;
@@ -218,7 +220,7 @@ int npu_pcid_get_config(size_t fd, struct npu_pcid_config *out)
 	int ret;
 
 	npu_put_le32(req, NPU_PCID_REQ_CONFIG);
-	ret = npu_pcid_transact(fd, req, sizeof(req), &rsp, &len);
+	ret = pcid_transact(fd, req, sizeof(req), &rsp, &len);
 	if (ret)
 		return ret;
 	ret = npu_pcid_decode_config(rsp, len, out);

@@ -66,10 +66,6 @@ struct npu_pcid_config {
  */
 int npu_pcid_decode_config(const uint8_t *buf, size_t len, struct npu_pcid_config *out);
 
-/* One request/response exchange on the channel; *rsp is malloc'd. */
-int npu_pcid_transact(size_t fd, const uint8_t *req, size_t req_len, uint8_t **rsp,
-		      size_t *rsp_len);
-
 int npu_pcid_get_config(size_t fd, struct npu_pcid_config *out);
 /* Which of MSI and MSI-X the function has. */
 int npu_pcid_features(size_t fd, bool *msi, bool *msix);

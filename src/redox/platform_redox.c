@@ -13,13 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "hw/pci_ids.h"
+#include "platform/host.h"
 #include "redox/pcid.h"
 #include "redox/redox_shim.h"
-#include "util/file.h"
 #include "util/log.h"
 
 #define NO_FD ((size_t)-1)
@@ -252,38 +251,21 @@ static void rx_irq_ack(struct npu_platform *p)
 		redox_write_v1(rp->irq_fd, &count, sizeof(count));
 }
 
-static int rx_read_file(struct npu_platform *p, const char *path, size_t max_size, uint8_t **data,
-			size_t *size)
-{
-	(void)p;
-	return npu_read_file(path, max_size, data, size);
-}
-
-static uint64_t rx_now(struct npu_platform *p)
-{
-	struct timespec ts;
-
-	(void)p;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void rx_delay_us(struct npu_platform *p, uint32_t us)
-{
-	struct timespec ts = { .tv_sec = us / 1000000u, .tv_nsec = (long)(us % 1000000u) * 1000L };
-
-	(void)p;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 static void rx_close(struct npu_platform *p)
 {
 	struct redox_platform *rp = to_rp(p);
 
-	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++)
-		if (rp->bar[i])
-			redox_munmap_v1((void *)rp->bar[i], rp->bar_len[i]);
+	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++) {
+		/* The mapping, as munmap takes it: no access goes through it. */
+		union {
+			/* cppcheck-suppress unusedStructMember ; set, then read as addr */
+			volatile uint8_t *bar;
+			void *addr;
+		} m = { .bar = rp->bar[i] };
+
+		if (m.addr)
+			redox_munmap_v1(m.addr, rp->bar_len[i]);
+	}
 	if (rp->irq_fd != NO_FD)
 		redox_close_v1(rp->irq_fd);
 	if (rp->trans_fd != NO_FD)
@@ -305,9 +287,9 @@ static const struct npu_platform_ops redox_ops = {
 	.dma_free = rx_dma_free,
 	.irq_fd = rx_irq_fd,
 	.irq_ack = rx_irq_ack,
-	.read_file = rx_read_file,
-	.now_ns = rx_now,
-	.delay_us = rx_delay_us,
+	.read_file = npu_host_read_file,
+	.now_ns = npu_host_now_ns,
+	.delay_us = npu_host_delay_us,
 	.close = rx_close,
 };
 

@@ -156,7 +156,7 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 		return ret;
 	}
 	x->h[x->n_h++] = h;
-	*extra = h->kind == SCH_CONN ? 0 : REDOX_NEWFD_POSITIONED;
+	*extra = h->kind == SCH_CONN ? 0 : (uint8_t)REDOX_NEWFD_POSITIONED;
 	return (int64_t)h->id;
 }
 
@@ -485,11 +485,6 @@ void npu_redox_scheme_destroy(struct npu_redox_scheme *x)
 	free(x->h);
 	free(x->out);
 	free(x);
-}
-
-int npu_redox_scheme_fd(const struct npu_redox_scheme *x)
-{
-	return (int)x->sock;
 }
 
 unsigned npu_redox_scheme_handles(const struct npu_redox_scheme *x)

@@ -44,9 +44,6 @@ int npu_redox_scheme_create(struct npu_server *s, const struct npu_redox_scheme_
 /* Closes every open description (their clients gone) and the socket. */
 void npu_redox_scheme_destroy(struct npu_redox_scheme *x);
 
-/* The scheme socket, for an event loop that wants to wait on it itself. */
-int npu_redox_scheme_fd(const struct npu_redox_scheme *x);
-
 /*
  * One turn of the loop: waits up to timeout_ms (capped by the server's
  * timers; 0: not at all) for requests or the interrupt, serves them, runs the

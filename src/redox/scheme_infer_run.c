@@ -186,7 +186,7 @@ static int inf_connect(struct sch_handle *h)
 		return ret;
 	f->caps = qa.capabilities;
 	qa.generation[sizeof(qa.generation) - 1] = '\0';
-	f->gen = npu_gen_parse(qa.generation);
+	f->gen = (int)npu_gen_parse(qa.generation);
 	ret = buf_create(h, npu_cmdbuf_size_for((enum npu_gen)f->gen, 1, 0), &f->cmd);
 	if (!ret)
 		ret = buf_create(h, NPU_INFER_DESC_SIZE, &f->desc);

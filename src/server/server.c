@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "driver/device.h"
+#include "driver/pm.h"
+#include "driver/service.h"
 #include "server/server_internal.h"
 #include "util/log.h"
 

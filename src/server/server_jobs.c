@@ -12,6 +12,7 @@
 
 #include "driver/device.h"
 #include "driver/irq.h"
+#include "driver/recover.h"
 #include "driver/stats.h"
 #include "server/server_internal.h"
 #include "util/json.h"

@@ -22,6 +22,7 @@
 
 #include "server/server.h"
 #include "server/unix_internal.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define UNIX_BATCH	  8  /* requests read from one connection per turn of the loop */
@@ -37,14 +38,6 @@ struct unix_conn {
 	struct npu_srv_client *client; /* made on the first request */
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Flushes the count of warnings not logged in the window that ended. */
 static void rl_flush(struct unix_ratelimit *rl)
 {
@@ -59,7 +52,7 @@ static void rl_warn(struct unix_ratelimit *rl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void rl_warn(struct unix_ratelimit *rl, const char *fmt, ...)
 {
-	uint64_t now = now_ms();
+	uint64_t now = npu_clock_ms();
 	va_list ap;
 
 	if (now - rl->window >= 1000) {
@@ -82,7 +75,13 @@ static void rl_warn(struct unix_ratelimit *rl, const char *fmt, ...)
 static int conn_send(void *tp, const void *msg, size_t len, const struct npu_srv_attach *att)
 {
 	struct unix_conn *cn = tp;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	/* sendmsg only reads the iovec's bytes: its base is not const in POSIX. */
+	union {
+		/* cppcheck-suppress unusedStructMember ; set, then read as base */
+		const void *in;
+		void *base;
+	} m = { .in = msg };
+	struct iovec iov = { .iov_base = m.base, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -207,7 +206,7 @@ static void accept_all(struct npu_unix *u)
 		}
 		/* Nothing to be done now: do not spin on the listening socket. */
 		npu_err(SRV, "accepting a connection: %s", strerror(errno));
-		u->accept_pause_until = now_ms() + 100;
+		u->accept_pause_until = npu_clock_ms() + 100;
 		return;
 	}
 }
@@ -287,7 +286,7 @@ static bool fds_ready(void *arg)
 static int turn(struct npu_unix *u, int stop_fd, bool serving, int max_ms, bool *stop)
 {
 	int timeout = npu_server_tick(u->srv);
-	bool accepting = serving && u->lfd >= 0 && now_ms() >= u->accept_pause_until;
+	bool accepting = serving && u->lfd >= 0 && npu_clock_ms() >= u->accept_pause_until;
 	unsigned n = fill_pfds(u, stop_fd, accepting, serving);
 	unsigned old = u->n_conns;
 	int r;
@@ -347,13 +346,13 @@ int npu_unix_serve(struct npu_unix *u, struct npu_server *srv)
 
 	/* Stop: no new connections or requests; jobs in flight may finish. */
 	unix_close_listener(u);
-	deadline = now_ms() + drain;
+	deadline = npu_clock_ms() + drain;
 	if (ret == 0 && npu_server_jobs_queued(srv))
 		npu_info(SRV, "stopping: waiting up to %u ms for %u jobs in flight", drain,
 			 npu_server_jobs_queued(srv));
 	stop = false;
 	while (ret == 0 && !stop && npu_server_jobs_queued(srv)) {
-		uint64_t now = now_ms();
+		uint64_t now = npu_clock_ms();
 
 		if (now >= deadline)
 			break;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver/fw_image.h"
+#include "hw/fw_header.h"
 #include "util/bytes.h"
 
 /* The per-generation values; addresses are those of Intel's images (§4.4). */

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 
 #define NPU_FW_SYNTH_TAG	    "npud-synth-"
 #define NPU_FW_SYNTH_TAG_LEN	    16u	    /* bytes at the image start holding the tag */

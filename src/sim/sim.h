@@ -7,7 +7,7 @@
  * (RegB), and the DMA memory the driver gave it, which it reaches through its
  * own walk of the driver's MMU tables. Its firmware runs on its own thread,
  * like another CPU. The driver reaches it only through the platform interface
- * (src/platform/sim.c); nothing here calls into the driver.
+ * (src/platform/platform_sim.c); nothing here calls into the driver.
  */
 #ifndef NPU_SIM_SIM_H
 #define NPU_SIM_SIM_H
@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver/gen.h"
-#include "platform/platform.h"
+#include "hw/gen.h"
+#include "sim/sim_fault.h"
 
 struct npu_sim;
 
@@ -71,6 +71,13 @@ int npu_sim_dma_share(struct npu_sim *sim, void *cpu, size_t size);
 void npu_sim_dma_unshare(struct npu_sim *sim, void *cpu, size_t size, int fd);
 /* Bytes of the DMA arena. */
 size_t npu_sim_mem_size(const struct npu_sim *sim);
+
+/*
+ * The built-in synthetic firmware file (sim/fw_synth.h) the model runs when it
+ * was given none: *data is the model's own copy, valid until npu_sim_destroy.
+ * -ENOENT when the model runs a file it was given.
+ */
+int npu_sim_builtin_fw(const struct npu_sim *sim, const uint8_t **data, size_t *size);
 
 /* Readable while the interrupt line is asserted and not yet acknowledged. */
 int npu_sim_irq_fd(struct npu_sim *sim);

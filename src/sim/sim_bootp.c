@@ -11,6 +11,7 @@
  * from the driver: the shave range start, the watchdog redirects 32/33, the sku,
  * the buttress registers the model itself answers with.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>

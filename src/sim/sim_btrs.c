@@ -12,6 +12,8 @@
  *
  * The latencies and fuse values below are the model's, not silicon facts.
  */
+#include <errno.h>
+
 #include "hw/regs_btrs_lnl.h"
 #include "hw/regs_btrs_mtl.h"
 #include "sim/sim_internal.h"

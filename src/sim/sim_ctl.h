@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "platform/platform.h"
+#include "sim/sim_fault.h"
 
 struct npu_sim;
 

@@ -550,6 +550,15 @@ void sim_fw_fini(struct npu_sim *s)
 	s->rom.owned = NULL;
 }
 
+int npu_sim_builtin_fw(const struct npu_sim *sim, const uint8_t **data, size_t *size)
+{
+	if (!sim->rom.owned)
+		return -ENOENT;
+	*data = sim->rom.owned;
+	*size = sim->rom.file_size;
+	return 0;
+}
+
 void sim_fw_start(struct npu_sim *s, uint64_t entry)
 {
 	if (s->fw.state != SIM_FW_OFF || s->fw.start_pending) {

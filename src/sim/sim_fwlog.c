@@ -90,12 +90,12 @@ static void buf_put(struct npu_sim *s, struct sim_fwlog_buf *b, const char *rec,
 		return;
 	if (data - b->write < n) {
 		/* Never split: the tail stays empty, the record starts the next lap. */
-		ret = sim_mmu_access(s, 0, area + b->write, (void *)zeros, data - b->write, true);
+		ret = sim_mmu_write(s, 0, area + b->write, zeros, data - b->write);
 		b->write = 0;
 		b->wrap++;
 	}
 	if (!ret)
-		ret = sim_mmu_access(s, 0, area + b->write, (void *)rec, n, true);
+		ret = sim_mmu_write(s, 0, area + b->write, rec, n);
 	if (ret) {
 		give_up(b, "messages", ret);
 		return;

@@ -361,7 +361,7 @@ static void mark_free(struct npu_sim *s, uint64_t va, size_t len)
 {
 	static const uint8_t zero[4];
 
-	if (sim_mmu_access(s, 0, va + 12u, (void *)zero, len, true))
+	if (sim_mmu_write(s, 0, va + 12u, zero, len))
 		sim_guest_error(s, "cannot release the host message at 0x%llx",
 				(unsigned long long)va);
 }

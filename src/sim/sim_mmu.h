@@ -68,6 +68,19 @@ void sim_mmu_reset(struct npu_sim *s);
 int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len,
 		   bool write);
 
+/* A device write from a buffer it only reads (sim_mmu_access never writes buf then). */
+static inline int sim_mmu_write(struct npu_sim *s, uint32_t ssid, uint64_t va, const void *buf,
+				size_t len)
+{
+	union {
+		/* cppcheck-suppress unusedStructMember ; set, then read as arg */
+		const void *in;
+		void *arg;
+	} b = { .in = buf };
+
+	return sim_mmu_access(s, ssid, va, b.arg, len, true);
+}
+
 /*
  * The same translation for a device that moves data itself (the copy engine):
  * *mem points at the memory behind va, valid for *run bytes (1 .. len), the

@@ -13,6 +13,7 @@
  * warm boot (boot_type = 1, save_restore_ret_address = 0, the two D0i3 fields, the wall
  * clock) and what the firmware itself writes.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -17,7 +17,8 @@ int npu_json_finish(struct npu_json *j)
 	return (j->depth == 0 && !j->overflow) ? 0 : -1;
 }
 
-void npu_json_write_string(FILE *out, const char *s, size_t len)
+/* Writes s as a quoted JSON string (escaped) to out. */
+static void json_write_string(FILE *out, const char *s, size_t len)
 {
 	fputc('"', out);
 	for (size_t i = 0; i < len; i++) {
@@ -60,7 +61,7 @@ static void prefix(struct npu_json *j, const char *key)
 		j->need_comma[j->depth - 1] = true;
 	}
 	if (key) {
-		npu_json_write_string(j->out, key, strlen(key));
+		json_write_string(j->out, key, strlen(key));
 		fputc(':', j->out);
 	}
 }
@@ -118,7 +119,7 @@ void npu_json_str(struct npu_json *j, const char *key, const char *val)
 void npu_json_strn(struct npu_json *j, const char *key, const char *val, size_t len)
 {
 	prefix(j, key);
-	npu_json_write_string(j->out, val, len);
+	json_write_string(j->out, val, len);
 }
 
 void npu_json_u64(struct npu_json *j, const char *key, uint64_t val)

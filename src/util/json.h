@@ -39,7 +39,4 @@ void npu_json_double(struct npu_json *j, const char *key, double val);
 void npu_json_bool(struct npu_json *j, const char *key, bool val);
 void npu_json_null(struct npu_json *j, const char *key);
 
-/* Writes s as a quoted JSON string (escaped) to out. */
-void npu_json_write_string(FILE *out, const char *s, size_t len);
-
 #endif

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "vfio/vu_proto.h"
 
 struct npu_sim;

@@ -38,6 +38,8 @@ expect_rc "make install PREFIX=/opt/npu" 0 $?
 pc=$(find "$tmp/opt/opt/npu" -name libnpu.pc 2>/dev/null | head -1)
 [[ -n $pc ]] && grep -qx 'prefix=/opt/npu' "$pc" && ok || bad "PREFIX=/opt/npu: libnpu.pc: $(cat "$pc" 2>/dev/null)"
 [[ -x $tmp/opt/opt/npu/bin/npuctl ]] && ok || bad "PREFIX=/opt/npu: no bin/npuctl"
+grep -qx 'ExecStart=/opt/npu/sbin/npud --foreground' "$tmp/opt/opt/npu/lib/systemd/system/npud.service" &&
+	ok || bad "PREFIX=/opt/npu: npud.service: $(grep ExecStart "$tmp/opt/opt/npu/lib/systemd/system/npud.service" 2>&1)"
 
 root=$tmp/root
 install_to /usr/local "$root"
@@ -52,10 +54,13 @@ libdir=$(pkg-config --variable=libdir libnpu) # pkgconf puts the sysroot in fron
 
 p=$root/usr/local
 for f in bin/npuctl sbin/npud include/npu/npu.h share/man/man1/npuctl.1 \
-	share/man/man8/npud.8 share/man/man3/libnpu.3; do
+	share/man/man8/npud.8 share/man/man3/libnpu.3 lib/systemd/system/npud.service \
+	lib/sysusers.d/npud.conf; do
 	[[ -s $p/$f ]] && ok || bad "not installed: $f"
 done
 [[ -x $p/bin/npuctl && -x $p/sbin/npud ]] && ok || bad "programs not executable"
+grep -qx 'ExecStart=/usr/local/sbin/npud --foreground' "$p/lib/systemd/system/npud.service" && ok ||
+	bad "npud.service: $(grep ExecStart "$p/lib/systemd/system/npud.service" 2>&1)"
 [[ -f $libdir/libnpu.so.0.1.0 && -L $libdir/libnpu.so.0 && -L $libdir/libnpu.so ]] && ok ||
 	bad "library files: $(ls -l "$libdir" 2>&1)"
 [[ $(readlink "$libdir/libnpu.so") == libnpu.so.0 && $(readlink "$libdir/libnpu.so.0") == libnpu.so.0.1.0 ]] &&
@@ -64,8 +69,12 @@ readelf -d "$libdir/libnpu.so.0.1.0" | grep -q 'SONAME.*\[libnpu\.so\.0\]' && ok
 	bad "soname: $(readelf -d "$libdir/libnpu.so.0.1.0" | grep SONAME)"
 "$p/bin/npuctl" --version | grep -q "^npuctl 0.1.0$" && ok || bad "installed npuctl --version"
 
-# Exported: exactly the NPU_API functions of the installed headers.
-nm -D --defined-only "$libdir/libnpu.so.0.1.0" | awk '$2 ~ /^[TtWDdBbRr]$/ {print $3}' | sort -u >"$tmp/exported"
+# Exported: exactly the NPU_API functions of the installed headers, each of
+# version NPU_0 (src/lib/libnpu.map).
+nm -D --defined-only "$libdir/libnpu.so.0.1.0" | awk '$2 ~ /^[TtWDdBbRr]$/ {print $3}' |
+	sort -u >"$tmp/exported_v"
+sed 's/@@NPU_0$//' "$tmp/exported_v" >"$tmp/exported"
+grep -v '@@NPU_0$' "$tmp/exported_v" >"$tmp/why" && bad "exported without version NPU_0: $(cat "$tmp/why")" || ok
 python3 - "$p"/include/npu/*.h >"$tmp/api" <<'EOF'
 import re, sys
 names = set()
@@ -138,5 +147,35 @@ expect_rc "compile the libnpu(3) example" 0 $?
 LD_LIBRARY_PATH=$libdir "$tmp/example" >"$tmp/out" 2>"$tmp/err"
 expect_rc "run the libnpu(3) example" 0 $?
 grep -qx "status success, first byte 0xa5" "$tmp/out" && ok || bad "example output: $(cat "$tmp/out")"
+
+# The product alone, as a machine without the test tools builds it: a second
+# tree configured with BUILD_TESTING=OFF where cmocka cannot be found, an
+# absolute libdir, and make install from it. No test is built; libnpu.pc
+# gives the install dirs as they are.
+cmocka_h=$(echo '#include <cmocka.h>' | cc -xc -E -M - 2>/dev/null | tr ' ' '\n' | grep '/cmocka\.h$' | head -1)
+cmocka_so=$(cc -print-file-name=libcmocka.so)
+hide="$(dirname "${cmocka_h:-/usr/include/cmocka.h}");$(dirname "$cmocka_so")"
+b2=$tmp/product
+cmake -S "$src" -B "$b2" -DBUILD_TESTING=OFF -DCMAKE_IGNORE_PATH="$hide" -DNPU_WERROR=ON \
+	-DCMAKE_INSTALL_PREFIX=/opt/npu2 -DCMAKE_INSTALL_LIBDIR=/opt/npu2/lib/x86_64 \
+	-DCMAKE_INSTALL_INCLUDEDIR=/opt/npu2/include >"$tmp/err" 2>&1
+expect_rc "configure with BUILD_TESTING=OFF, cmocka hidden" 0 $?
+grep -q '^CMOCKA' "$b2/CMakeCache.txt" && bad "BUILD_TESTING=OFF still looked for cmocka" || ok
+# The same hiding works: with the tests on, the configure stops and says why.
+cmake -S "$src" -B "$tmp/withtests" -DCMAKE_IGNORE_PATH="$hide" >"$tmp/err" 2>&1
+expect_rc "configure with the tests, cmocka hidden" 1 $?
+grep -q "cmocka not found" "$tmp/err" && ok || bad "no word on the missing cmocka: $(tail -5 "$tmp/err")"
+make -C "$src" --no-print-directory install BUILD="$b2" PREFIX=/opt/npu2 DESTDIR="$tmp/r2" \
+	>"$tmp/make2.log" 2>&1
+expect_rc "make install from the BUILD_TESTING=OFF tree ($(tail -3 "$tmp/make2.log"))" 0 $?
+find "$b2" -path '*/CMakeFiles' -prune -o -type f -perm -u+x -print | sed "s|^$b2/||" | sort >"$tmp/built"
+printf '%s\n' libnpu.so.0.1.0 npuctl npud >"$tmp/want"
+diff "$tmp/want" "$tmp/built" >"$tmp/why" && ok || bad "built besides the product (< missing, > extra): $(cat "$tmp/why")"
+[[ -f $tmp/r2/opt/npu2/lib/x86_64/libnpu.so.0.1.0 && -s $tmp/r2/opt/npu2/include/npu/npu.h ]] && ok ||
+	bad "absolute libdir: $(cd "$tmp/r2" && find . -name 'libnpu*')"
+pc2=$tmp/r2/opt/npu2/lib/x86_64/pkgconfig/libnpu.pc
+got=$(PKG_CONFIG_PATH=$(dirname "$pc2") PKG_CONFIG_SYSROOT_DIR='' pkg-config --cflags --libs libnpu 2>&1 | sed 's/ *$//')
+[[ $got == "-I/opt/npu2/include -L/opt/npu2/lib/x86_64 -lnpu" ]] && ok ||
+	bad "pkg-config with an absolute libdir: '$got' from: $(cat "$pc2" 2>&1)"
 
 finish

@@ -47,7 +47,7 @@
 #include "hw/ipc.h"
 #include "hw/jsm.h"
 #include "platform/platform.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_test.h"
 
 #include "fuzz_ipc_env.h"
 #include "fuzz_ipc_model.h"
@@ -394,9 +394,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*rig.ctx[i] = rig.golden_ctx[i]; /* the whole context: jobs, counters, flags */
 		rig.want[i] = rig.golden[i];
 	}
-	pthread_mutex_lock(&rig.s->lock);
+	npu_sim_test_lock(rig.s);
 	memset(rig.d.ipc_rx.dma.cpu, 0, RX_SIZE);
-	pthread_mutex_unlock(&rig.s->lock);
+	npu_sim_test_unlock(rig.s);
 	memset(rig.rx_shadow, 0, RX_SIZE);
 	rig.stats0 = rig.d.ipc.stats;
 	memset(&rig.stats_want, 0, sizeof(rig.stats_want));
@@ -416,7 +416,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_request(&in);
 			continue;
 		}
-		pthread_mutex_lock(&rig.s->lock);
+		npu_sim_test_lock(rig.s);
 		switch (op) {
 		case OP_HDR:
 			op_hdr(&in);
@@ -437,7 +437,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_raw(&in);
 			break;
 		}
-		pthread_mutex_unlock(&rig.s->lock);
+		npu_sim_test_unlock(rig.s);
 	}
 	/* Whatever is still in the FIFO, through the interrupt service. */
 	npu_irq_handle(&rig.d);

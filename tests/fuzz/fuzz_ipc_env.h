@@ -30,7 +30,7 @@
 #include "hw/jsm.h"
 #include "platform/backends.h"
 #include "platform/platform.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_test.h"
 #include "util/log.h"
 
 #define RX_SIZE	     NPU_IPC_RX_BUF_SIZE
@@ -74,7 +74,7 @@ static struct rig {
 	uint8_t tx_shadow[TX_SIZE];
 
 	/* FIFO entries pushed and not yet drained, in order. */
-	uint32_t pending[SIM_FIFO_DEPTH];
+	uint32_t pending[NPU_SIM_FIFO_DEPTH];
 	unsigned n_pending;
 
 	/* The model of the driver's IPC state during the input. */
@@ -111,8 +111,11 @@ static void view_save(struct jobs_view *v, const struct npu_ctx *c)
 static void arena_guard(bool on)
 {
 	const int rw = PROT_READ | PROT_WRITE;
+	void *arena;
+	size_t arena_size;
 
-	trap_unless(mprotect(rig.s->mem, rig.s->mem_size, on ? PROT_READ : rw) == 0);
+	npu_sim_test_arena(rig.s, &arena, &arena_size);
+	trap_unless(mprotect(arena, arena_size, on ? PROT_READ : rw) == 0);
 	if (!on)
 		return;
 	trap_unless(mprotect(rig.d.ipc_rx.dma.cpu, rig.d.ipc_rx.dma.size, rw) == 0);
@@ -213,17 +216,17 @@ static void rig_up(void)
 	jobs_setup();
 
 	/* From here on the input is the firmware (as in tests/unit/test_ipc.c). */
-	pthread_mutex_lock(&rig.s->lock);
-	rig.s->fw.state = SIM_FW_FAILED;
-	while (sim_fifo_pop(&rig.s->ip.to_fw, &va) == 0)
+	npu_sim_test_lock(rig.s);
+	npu_sim_test_fw_stop(rig.s);
+	while (npu_sim_test_fw_take(rig.s, &va) == 0)
 		;
-	pthread_mutex_unlock(&rig.s->lock);
+	npu_sim_test_unlock(rig.s);
 	npu_irq_handle(&rig.d);
 	rig.p->ops->irq_ack(rig.p);
-	pthread_mutex_lock(&rig.s->lock);
-	trap_unless(sim_host_fifo_fill(rig.s) == 0);
+	npu_sim_test_lock(rig.s);
+	trap_unless(npu_sim_test_host_pending(rig.s) == 0);
 	memset(rig.d.ipc_rx.dma.cpu, 0, RX_SIZE);
-	pthread_mutex_unlock(&rig.s->lock);
+	npu_sim_test_unlock(rig.s);
 	memcpy(rig.tx_shadow, rig.d.ipc_tx.dma.cpu, TX_SIZE);
 	for (unsigned i = 0; i < N_CTX; i++) {
 		rig.golden_ctx[i] = *rig.ctx[i];

@@ -19,7 +19,7 @@
 #include "driver/job.h"
 #include "hw/ipc.h"
 #include "hw/jsm.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_test.h"
 
 #include "fuzz_ipc_env.h"
 
@@ -41,8 +41,8 @@ static void rx_put(size_t off, const void *src, size_t len)
 
 static void push(uint32_t va)
 {
-	if (sim_ip_post_to_host(rig.s, va) == 0) {
-		trap_unless(rig.n_pending < SIM_FIFO_DEPTH);
+	if (npu_sim_test_post_to_host(rig.s, va) == 0) {
+		trap_unless(rig.n_pending < NPU_SIM_FIFO_DEPTH);
 		rig.pending[rig.n_pending++] = va;
 	}
 }
@@ -159,9 +159,9 @@ static void model_entry(uint32_t hdr_va)
 /* After the driver drained: the FIFO is empty and every entry it held is accounted for. */
 static void model_drained(void)
 {
-	pthread_mutex_lock(&rig.s->lock);
-	trap_unless(sim_host_fifo_fill(rig.s) == 0);
-	pthread_mutex_unlock(&rig.s->lock);
+	npu_sim_test_lock(rig.s);
+	trap_unless(npu_sim_test_host_pending(rig.s) == 0);
+	npu_sim_test_unlock(rig.s);
 	for (unsigned i = 0; i < rig.n_pending; i++)
 		model_entry(rig.pending[i]);
 	rig.n_pending = 0;
@@ -181,8 +181,8 @@ static void tx_check(uint16_t channel, uint32_t id)
 	struct npu_jsm_msg m;
 	uint32_t va = 0, off;
 
-	pthread_mutex_lock(&rig.s->lock);
-	trap_unless(rig.s->ip.to_fw.fill == 1 && sim_fifo_pop(&rig.s->ip.to_fw, &va) == 0);
+	npu_sim_test_lock(rig.s);
+	trap_unless(npu_sim_test_fw_pending(rig.s) == 1 && npu_sim_test_fw_take(rig.s, &va) == 0);
 	trap_unless(va >= rig.d.ipc_tx.va && va - rig.d.ipc_tx.va < TX_SIZE);
 	off = (uint32_t)(va - rig.d.ipc_tx.va);
 	trap_unless(off % NPU_IPC_TX_SLOT_SIZE == 0 && off / NPU_IPC_TX_SLOT_SIZE < TX_SLOTS);
@@ -199,7 +199,7 @@ static void tx_check(uint16_t channel, uint32_t id)
 	tx[off + offsetof(struct npu_ipc_hdr, status)] = NPU_IPC_HDR_FREE;
 	memset(tx + off + HDR_SIZE + offsetof(struct npu_jsm_msg, status), 0, 4);
 	memcpy(rig.tx_shadow, tx, TX_SIZE);
-	pthread_mutex_unlock(&rig.s->lock);
+	npu_sim_test_unlock(rig.s);
 }
 
 /*
@@ -220,11 +220,11 @@ static void request(uint16_t channel, const struct npu_jsm_msg *reply, uint16_t 
 		struct npu_ipc_hdr h;
 
 		hdr_make(&h, (uint32_t)(rig.d.ipc_rx.va + moff), reply_channel);
-		pthread_mutex_lock(&rig.s->lock);
+		npu_sim_test_lock(rig.s);
 		rx_put(moff, reply, sizeof(*reply));
 		rx_put(hoff, &h, sizeof(h));
 		push((uint32_t)(rig.d.ipc_rx.va + hoff));
-		pthread_mutex_unlock(&rig.s->lock);
+		npu_sim_test_unlock(rig.s);
 	}
 	rig.waiting = true;
 	rig.replied = false;
@@ -289,10 +289,10 @@ static void usable_check(void)
 	r.status = NPU_JSM_MSG_ALLOCATED;
 	r.request_id = next_request_id();
 	r.payload.query_engine_hb_done.heartbeat = 42;
-	pthread_mutex_lock(&rig.s->lock);
+	npu_sim_test_lock(rig.s);
 	memset(rig.d.ipc_rx.dma.cpu, 0, RX_SIZE);
 	memset(rig.rx_shadow, 0, RX_SIZE);
-	pthread_mutex_unlock(&rig.s->lock);
+	npu_sim_test_unlock(rig.s);
 	request(NPU_IPC_CHAN_ASYNC_CMD, &r, NPU_IPC_CHAN_ASYNC_CMD, 0, 0);
 	trap_unless(rig.replied && rig.reply.payload.query_engine_hb_done.heartbeat == 42);
 }

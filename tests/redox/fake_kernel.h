@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "redox/redox_shim.h"
 
 struct npu_sim;

@@ -6,32 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/file.h"
+
+/* Larger than any firmware image or test file (util/file.h refuses what is larger). */
+#define NPU_TEST_FILE_MAX ((size_t)1 << 30)
+
 int npu_test_read_file(const char *path, uint8_t **data, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long len;
-
-	if (!f)
-		return -errno;
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return -EIO;
-	}
-	buf = malloc(len > 0 ? (size_t)len : 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	if (len > 0 && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	*data = buf;
-	*size = (size_t)len;
-	return 0;
+	return npu_read_file(path, NPU_TEST_FILE_MAX, data, size);
 }
 
 static const char *firmware_dir(void)

@@ -27,6 +27,7 @@
 #include "hw/regs_btrs_mtl.h"
 #include "sim/sim.h"
 #include "sim/sim_internal.h"
+#include "test_time.h"
 
 #define RV NPU_PCI_BAR_REGV
 #define RB NPU_PCI_BAR_REGB
@@ -137,13 +138,6 @@ static inline uint32_t rd(struct npu_sim *s, unsigned bar, uint64_t off)
 static inline void wr(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t val)
 {
 	npu_sim_write32(s, bar, off, val);
-}
-
-static inline void sleep_us(unsigned us)
-{
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)us * 1000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* Polls (reg & mask) == want like the driver does; true when it matched in time. */

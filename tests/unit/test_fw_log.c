@@ -23,7 +23,7 @@
 #include "hw/boot_params.h"
 #include "jobs_test_util.h"
 #include "platform/backends.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_test.h"
 
 /* protocol.md §7, typed from the table. */
 enum {
@@ -458,11 +458,16 @@ static void test_model_wrap(void **state)
 	assert_non_null(s);
 	assert_int_equal(npu_device_boot(d), 0);
 	small_log_params(d, &bp);
-	pthread_mutex_lock(&s->lock);
-	sim_fwlog_init(s, &bp);
-	for (int i = 0; i < total; i++)
-		sim_fwlog(s, SIM_LOG_INFO, "record %03d%.*s", i, i % 23, "-----------------------");
-	pthread_mutex_unlock(&s->lock);
+	npu_sim_test_lock(s);
+	npu_sim_test_fwlog_init(s, &bp);
+	for (int i = 0; i < total; i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "record %03d%.*s", i, i % 23,
+			 "-----------------------");
+		npu_sim_test_fwlog_info(s, text);
+	}
+	npu_sim_test_unlock(s);
 
 	assert_int_equal(
 	    npu_fw_log_parse(d->log_verbose.dma.cpu, 4096, 0, 0, NULL, count_records, &seen, &info),
@@ -505,11 +510,11 @@ static void test_model_job_record(void **state)
 	assert_non_null(s);
 	assert_int_equal(npu_device_boot(d), 0);
 	small_log_params(d, &bp);
-	pthread_mutex_lock(&s->lock);
-	sim_fwlog_init(s, &bp);
+	npu_sim_test_lock(s);
+	npu_sim_test_fwlog_init(s, &bp);
 	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)
-		sim_fwlog_job(s, jobs[i].db, jobs[i].ssid, jobs[i].job_id, jobs[i].status);
-	pthread_mutex_unlock(&s->lock);
+		npu_sim_test_fwlog_job(s, jobs[i].db, jobs[i].ssid, jobs[i].job_id, jobs[i].status);
+	npu_sim_test_unlock(s);
 
 	assert_int_equal(
 	    npu_fw_log_parse(d->log_verbose.dma.cpu, 4096, 0, 0, NULL, take, &g, &info), 0);

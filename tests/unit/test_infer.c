@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "test_env.h"
+#include "test_time.h"
 
 /* ---- tests ---- */
 
@@ -194,14 +195,6 @@ static uint8_t *read_or_fail(const char *dir, const char *name, size_t *size)
 	if (npu_test_read_file(path, &data, size) != 0)
 		fail_msg("%s: cannot read it (it is in the repository)", path);
 	return data;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /*

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "driver/device.h"
+#include "driver/ip.h"
 #include "driver/ipc.h"
 #include "driver/irq.h"
 #include "driver/job.h"
@@ -30,8 +31,9 @@
 #include "hw/ipc.h"
 #include "hw/jsm.h"
 #include "platform/backends.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_test.h"
 #include "util/log.h"
+#include "test_time.h"
 
 /* The job layer's handler for builds without job.c; job.c's strong one wins otherwise. */
 __attribute__((weak)) void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
@@ -68,21 +70,6 @@ struct fx {
 
 static const enum npu_gen gen37 = NPU_GEN_37XX, gen40 = NPU_GEN_40XX;
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -110,9 +97,9 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	if (f->fw_running) {
-		pthread_mutex_lock(&f->s->lock);
+		npu_sim_test_lock(f->s);
 		f->fw_quit = true;
-		pthread_mutex_unlock(&f->s->lock);
+		npu_sim_test_unlock(f->s);
 		pthread_join(f->fw, NULL);
 	}
 	npu_device_close(&f->d);
@@ -126,9 +113,9 @@ static int teardown(void **state)
 /* The model's firmware stops serving: from now on the test is the firmware. */
 static void silence_model_fw(struct fx *f)
 {
-	pthread_mutex_lock(&f->s->lock);
-	f->s->fw.state = SIM_FW_FAILED;
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	npu_sim_test_fw_stop(f->s);
+	npu_sim_test_unlock(f->s);
 }
 
 /* RX header slot i (0..127) and payload slot i (0..63), as NPU addresses. */
@@ -160,9 +147,9 @@ static void fw_post(struct fx *f, uint16_t channel, const struct npu_jsm_msg *ms
 				 .dst_node = NPU_IPC_NODE_HOST,
 				 .status = NPU_IPC_HDR_ALLOCATED };
 
-	if (sim_mmu_access(f->s, 0, mva, (void *)msg, sizeof(*msg), true) ||
-	    sim_mmu_access(f->s, 0, hva, &h, sizeof(h), true) ||
-	    sim_ip_post_to_host(f->s, (uint32_t)hva))
+	if (npu_sim_test_access(f->s, 0, mva, (void *)msg, sizeof(*msg), true) ||
+	    npu_sim_test_access(f->s, 0, hva, &h, sizeof(h), true) ||
+	    npu_sim_test_post_to_host(f->s, (uint32_t)hva))
 		f->fw_errors++;
 }
 
@@ -171,8 +158,8 @@ static void fw_serve(struct fx *f, uint32_t va)
 	struct npu_ipc_hdr h;
 	struct npu_jsm_msg m, r;
 
-	if (sim_mmu_access(f->s, 0, va, &h, sizeof(h), false) ||
-	    sim_mmu_access(f->s, 0, h.data_addr, &m, sizeof(m), false)) {
+	if (npu_sim_test_access(f->s, 0, va, &h, sizeof(h), false) ||
+	    npu_sim_test_access(f->s, 0, h.data_addr, &m, sizeof(m), false)) {
 		f->fw_errors++;
 		return;
 	}
@@ -182,8 +169,8 @@ static void fw_serve(struct fx *f, uint32_t va)
 	/* Release the TX slot, as the firmware does once it has read it. */
 	h.status = NPU_IPC_HDR_FREE;
 	m.status = NPU_JSM_MSG_FREE;
-	sim_mmu_access(f->s, 0, va, &h, sizeof(h), true);
-	sim_mmu_access(f->s, 0, h.data_addr, &m, sizeof(m), true);
+	npu_sim_test_access(f->s, 0, va, &h, sizeof(h), true);
+	npu_sim_test_access(f->s, 0, h.data_addr, &m, sizeof(m), true);
 	if (f->mode == FW_SILENT || m.type == NPU_JSM_MSG_STATE_DUMP)
 		return;
 
@@ -219,17 +206,17 @@ static void *fw_main(void *arg)
 	struct timespec nap = { 0, 100000 };
 	uint32_t va;
 
-	pthread_mutex_lock(&f->s->lock);
+	npu_sim_test_lock(f->s);
 	while (!f->fw_quit) {
-		if (sim_fifo_pop(&f->s->ip.to_fw, &va) == 0) {
+		if (npu_sim_test_fw_take(f->s, &va) == 0) {
 			fw_serve(f, va);
 			continue;
 		}
-		pthread_mutex_unlock(&f->s->lock);
+		npu_sim_test_unlock(f->s);
 		nanosleep(&nap, NULL);
-		pthread_mutex_lock(&f->s->lock);
+		npu_sim_test_lock(f->s);
 	}
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_unlock(f->s);
 	return NULL;
 }
 
@@ -243,9 +230,9 @@ static void fw_start(struct fx *f, enum fw_mode mode)
 
 static void fw_set_mode(struct fx *f, enum fw_mode mode)
 {
-	pthread_mutex_lock(&f->s->lock);
+	npu_sim_test_lock(f->s);
 	f->mode = mode;
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_unlock(f->s);
 }
 
 /* The last request the firmware read (header and message as the driver wrote them). */
@@ -253,12 +240,12 @@ static struct npu_jsm_msg fw_last(struct fx *f, struct npu_ipc_hdr *hdr)
 {
 	struct npu_jsm_msg m;
 
-	pthread_mutex_lock(&f->s->lock);
+	npu_sim_test_lock(f->s);
 	m = f->last_msg;
 	if (hdr)
 		*hdr = f->last_hdr;
 	assert_int_equal(f->fw_errors, 0);
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_unlock(f->s);
 	return m;
 }
 
@@ -442,7 +429,7 @@ static void test_hostile_entries(void **state)
 
 	assert_non_null(before);
 	silence_model_fw(f);
-	pthread_mutex_lock(&f->s->lock);
+	npu_sim_test_lock(f->s);
 	for (size_t i = 0; i < n; i++) {
 		struct npu_ipc_hdr h = { .data_addr = hdrs[i].data_addr,
 					 .data_size = hdrs[i].size,
@@ -460,15 +447,16 @@ static void test_hostile_entries(void **state)
 	}
 	memcpy(before, d->ipc_rx.dma.cpu, NPU_IPC_RX_BUF_SIZE);
 	for (size_t i = 0; i < n + nbad; i++)
-		assert_int_equal(sim_ip_post_to_host(f->s, i < n ? (uint32_t)rx_hdr_va(f, 16 + i)
-								 : bad_hdr_va[i - n]),
-				 0);
-	pthread_mutex_unlock(&f->s->lock);
+		assert_int_equal(
+		    npu_sim_test_post_to_host(f->s, i < n ? (uint32_t)rx_hdr_va(f, 16 + i)
+							  : bad_hdr_va[i - n]),
+		    0);
+	npu_sim_test_unlock(f->s);
 
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
-	pthread_mutex_lock(&f->s->lock);
-	assert_int_equal(sim_host_fifo_fill(f->s), 0);
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	assert_int_equal(npu_sim_test_host_pending(f->s), 0);
+	npu_sim_test_unlock(f->s);
 	assert_int_equal(d->ipc.stats.rx_dropped - s0.rx_dropped, n - 1 + nbad);
 	assert_int_equal(d->ipc.stats.job_done - s0.job_done, 1);
 	assert_int_equal(d->ipc.stats.rx - s0.rx, 1);
@@ -491,10 +479,10 @@ static void test_flood_and_dead_device(void **state)
 	unsigned accepted = 0;
 
 	silence_model_fw(f);
-	pthread_mutex_lock(&f->s->lock);
+	npu_sim_test_lock(f->s);
 	for (uint32_t i = 0; i < 300; i++)
-		accepted += sim_ip_post_to_host(f->s, 0xDEAD0000u + i * 4u) == 0;
-	pthread_mutex_unlock(&f->s->lock);
+		accepted += npu_sim_test_post_to_host(f->s, 0xDEAD0000u + i * 4u) == 0;
+	npu_sim_test_unlock(f->s);
 	assert_true(accepted >= 255);
 	t0 = now_us();
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
@@ -502,16 +490,16 @@ static void test_flood_and_dead_device(void **state)
 	assert_int_equal(d->ipc.stats.rx_dropped - dropped, accepted);
 	assert_int_equal(npu_ip_fifo_fill(d), 0);
 
-	pthread_mutex_lock(&f->s->lock);
-	sim_ip_post_to_host(f->s, 0x1000u);
-	f->s->fault = NPU_SIM_FAULT_DEAD_MMIO;
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	npu_sim_test_post_to_host(f->s, 0x1000u);
+	npu_sim_test_set_fault(f->s, NPU_SIM_FAULT_DEAD_MMIO);
+	npu_sim_test_unlock(f->s);
 	npu_ipc_drain(d);
 	npu_irq_handle(d);
 	assert_true(d->need_recovery);
-	pthread_mutex_lock(&f->s->lock);
-	f->s->fault = NPU_SIM_FAULT_NONE;
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	npu_sim_test_set_fault(f->s, NPU_SIM_FAULT_NONE);
+	npu_sim_test_unlock(f->s);
 }
 
 /* The model's own firmware, once it serves JSM (src/sim/sim_jsm.c). */

@@ -23,7 +23,7 @@
 #include "driver/job.h"
 #include "hw/regs_37xx.h"
 #include "platform/backends.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_test.h"
 
 struct fx {
 	char fwdir[64];
@@ -69,23 +69,26 @@ static void test_irq_watchdog_and_btrs(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
+	struct npu_sim_test_tim tim;
 
-	pthread_mutex_lock(&f->s->lock);
-	f->s->ip.tim_wdog_en = 1;
-	f->s->ip.tim_gen_config = 1u << 9;
-	sim_icb_raise(f->s, NPU_37XX_HOST_SS_ICB_STATUS_0_CPU_INT_REDIRECT_0);
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	npu_sim_test_tim_get(f->s, &tim);
+	tim.wdog_en = 1;
+	tim.gen_config = 1u << 9;
+	npu_sim_test_tim_set(f->s, &tim);
+	npu_sim_test_icb_raise(f->s, NPU_37XX_HOST_SS_ICB_STATUS_0_CPU_INT_REDIRECT_0);
+	npu_sim_test_unlock(f->s);
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
 	assert_true(d->need_recovery);
 	assert_non_null(strstr(d->recovery_reason, "MSS watchdog"));
-	pthread_mutex_lock(&f->s->lock);
-	assert_int_equal(f->s->ip.tim_wdog_en, 0);
-	assert_int_equal(f->s->ip.tim_watchdog, 0xFFFFFFFFu);
-	assert_int_equal(f->s->ip.tim_gen_config & (1u << 9), 0);
-	assert_int_equal(f->s->host.icb_status & (1u << 30), 0);
-	f->s->btrs.int_stat |= 1u << 1; /* ATS_ERR, same bit on both buttresses */
-	sim_irq_update(f->s);
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	npu_sim_test_tim_get(f->s, &tim);
+	assert_int_equal(tim.wdog_en, 0);
+	assert_int_equal(tim.watchdog, 0xFFFFFFFFu);
+	assert_int_equal(tim.gen_config & (1u << 9), 0);
+	assert_int_equal(npu_sim_test_icb_status(f->s) & (1u << 30), 0);
+	npu_sim_test_btrs_raise(f->s, 1u << 1); /* ATS_ERR, same bit on both buttresses */
+	npu_sim_test_unlock(f->s);
 	d->need_recovery = false;
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
 	assert_true(d->need_recovery);
@@ -102,18 +105,18 @@ static void test_irq_mmu_faults(void **state)
 
 	ctx.faulted = false;
 	d->ctx[0] = &ctx;
-	pthread_mutex_lock(&f->s->lock);
-	assert_int_not_equal(sim_mmu_access(f->s, 2, 0x10000, &word, 4, false), 0);
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	assert_int_not_equal(npu_sim_test_access(f->s, 2, 0x10000, &word, 4, false), 0);
+	npu_sim_test_unlock(f->s);
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
 	d->ctx[0] = NULL;
 	assert_true(ctx.faulted);
 	assert_int_equal(d->mmu_faults, 1);
 	assert_false(d->need_recovery);
 
-	pthread_mutex_lock(&f->s->lock);
-	assert_int_not_equal(sim_mmu_access(f->s, 0, 0x10, &word, 4, false), 0);
-	pthread_mutex_unlock(&f->s->lock);
+	npu_sim_test_lock(f->s);
+	assert_int_not_equal(npu_sim_test_access(f->s, 0, 0x10, &word, 4, false), 0);
+	npu_sim_test_unlock(f->s);
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
 	assert_true(d->need_recovery);
 	assert_non_null(strstr(d->recovery_reason, "MMU fault"));

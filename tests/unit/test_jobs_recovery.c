@@ -7,6 +7,7 @@
  * jobs_test_util.h.
  */
 #include "jobs_test_util.h"
+#include "driver/recover.h"
 
 /* ---- tests ---- */
 

@@ -23,7 +23,7 @@
 #include "hw/fw_header.h"
 #include "hw/regs_mmu.h"
 #include "platform/backends.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_test.h"
 #include "util/bytes.h"
 
 #define PAGE 4096u
@@ -67,10 +67,64 @@ static int npu_access(struct pair *t, uint32_t ssid, uint64_t va, void *buf, siz
 {
 	int ret;
 
-	pthread_mutex_lock(&t->sim->lock);
-	ret = sim_mmu_access(t->sim, ssid, va, buf, len, write);
-	pthread_mutex_unlock(&t->sim->lock);
+	npu_sim_test_lock(t->sim);
+	ret = npu_sim_test_access(t->sim, ssid, va, buf, len, write);
+	npu_sim_test_unlock(t->sim);
 	return ret;
+}
+
+/* The device's SMMU state, read under the model's lock. */
+static struct npu_sim_test_mmu mmu_state(struct pair *t)
+{
+	struct npu_sim_test_mmu m;
+
+	npu_sim_test_lock(t->sim);
+	npu_sim_test_mmu_get(t->sim, &m);
+	npu_sim_test_unlock(t->sim);
+	return m;
+}
+
+static uint64_t icb_status(struct pair *t)
+{
+	uint64_t v;
+
+	npu_sim_test_lock(t->sim);
+	v = npu_sim_test_icb_status(t->sim);
+	npu_sim_test_unlock(t->sim);
+	return v;
+}
+
+static uint64_t guest_errors(struct pair *t)
+{
+	uint64_t v;
+
+	npu_sim_test_lock(t->sim);
+	v = npu_sim_test_guest_errors(t->sim);
+	npu_sim_test_unlock(t->sim);
+	return v;
+}
+
+/* A device gone wrong: a command queue base or an event PROD the host did not set. */
+static void mmu_set_cmdq_base(struct pair *t, uint64_t base)
+{
+	struct npu_sim_test_mmu m;
+
+	npu_sim_test_lock(t->sim);
+	npu_sim_test_mmu_get(t->sim, &m);
+	m.cmdq_base = base;
+	npu_sim_test_mmu_set(t->sim, &m);
+	npu_sim_test_unlock(t->sim);
+}
+
+static void mmu_set_evtq_prod(struct pair *t, uint32_t prod)
+{
+	struct npu_sim_test_mmu m;
+
+	npu_sim_test_lock(t->sim);
+	npu_sim_test_mmu_get(t->sim, &m);
+	m.evtq_prod = prod;
+	npu_sim_test_mmu_set(t->sim, &m);
+	npu_sim_test_unlock(t->sim);
 }
 
 static void collect(void *ctx, const struct npu_mmu_event *ev)
@@ -104,13 +158,13 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
 	assert_true(t.mmu.enabled);
 	/* The model's view: on, with every queue and interrupt the sequence turns on. */
-	assert_int_equal(t.sim->mmu.cr0, NPU_MMU_CR0_SMMUEN | NPU_MMU_CR0_EVTQEN |
-					     NPU_MMU_CR0_CMDQEN | NPU_MMU_CR0_ATSCHK);
-	assert_int_equal(t.sim->mmu.irq_ctrl, 0x5);
-	assert_int_equal(t.sim->mmu.cmdq_cons, t.mmu.cmdq_prod);
+	assert_int_equal(mmu_state(&t).cr0, NPU_MMU_CR0_SMMUEN | NPU_MMU_CR0_EVTQEN |
+						NPU_MMU_CR0_CMDQEN | NPU_MMU_CR0_ATSCHK);
+	assert_int_equal(mmu_state(&t).irq_ctrl, 0x5);
+	assert_int_equal(mmu_state(&t).cmdq_cons, t.mmu.cmdq_prod);
 	assert_int_equal(t.mmu.cmdq_prod, 6); /* two batches of three */
-	assert_int_equal(t.sim->mmu.strtab_cfg, 2);
-	assert_int_equal(t.sim->mmu.cr1, NPU_MMU_CR1_VAL);
+	assert_int_equal(mmu_state(&t).strtab_cfg, 2);
+	assert_int_equal(mmu_state(&t).cr1, NPU_MMU_CR1_VAL);
 
 	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
 	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
@@ -127,7 +181,7 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 		bytes[i] = (uint8_t)(i ^ 0x5A);
 	assert_int_equal(npu_access(&t, ssid, va, bytes, sizeof(bytes), true), 0);
 	assert_memory_equal(buf.cpu, bytes, sizeof(bytes));
-	assert_int_equal(t.sim->mmu.faults, 0);
+	assert_int_equal(mmu_state(&t).faults, 0);
 
 	/* Read-only mapping: a device write faults with a permission event. */
 	assert_int_equal(
@@ -137,7 +191,7 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE, back, 16, false), 0);
 	assert_memory_equal(back, bytes, 16);
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE + 8, bytes, 8, true), -EACCES);
-	assert_true(t.sim->host.icb_status & NPU_MMU_ICB_EVTQ);
+	assert_true(icb_status(&t) & NPU_MMU_ICB_EVTQ);
 	expect_one_event(&t, NPU_MMU_EVT_F_PERMISSION, ssid, va + 16 * PAGE + 8);
 
 	/* Unmapped and invalidated: the access faults, the driver gets the event. */
@@ -150,13 +204,13 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	assert_int_equal(npu_mmu_clear_cd(&t.mmu, &t.m, ssid), 0);
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE, back, 16, false), -EFAULT);
 	expect_one_event(&t, NPU_MMU_EVT_C_BAD_CD, ssid, va + 16 * PAGE);
-	assert_int_equal(t.sim->mmu.faults, 3);
-	assert_int_equal(t.sim->mmu.cmdq_cons, t.mmu.cmdq_prod);
+	assert_int_equal(mmu_state(&t).faults, 3);
+	assert_int_equal(mmu_state(&t).cmdq_cons, t.mmu.cmdq_prod);
 	assert_int_equal(t.mmu.events, 3);
 
 	npu_mmu_disable(&t.mmu, &t.m);
-	assert_int_equal(t.sim->mmu.cr0, 0);
-	assert_int_equal(t.sim->guest_errors, 0);
+	assert_int_equal(mmu_state(&t).cr0, 0);
+	assert_int_equal(guest_errors(&t), 0);
 	npu_mmu_ctx_fini(&ctx, t.plat);
 	npu_dma_free(t.plat, &buf);
 	pair_close(&t);
@@ -244,18 +298,14 @@ static void test_commands(void **state)
 	assert_int_equal(npu_le64(q + 9 * 16), 0x46);
 
 	/* The device cannot fetch its queue: CONS.ERR, -EIO at once, GERROR.CMDQ. */
-	pthread_mutex_lock(&t.sim->lock);
-	base = t.sim->mmu.cmdq_base;
-	t.sim->mmu.cmdq_base = 0x2000 | 4;
-	pthread_mutex_unlock(&t.sim->lock);
+	base = mmu_state(&t).cmdq_base;
+	mmu_set_cmdq_base(&t, 0x2000 | 4);
 	assert_int_equal(npu_mmu_clear_cd(&t.mmu, &t.m, 9), -EIO);
-	assert_true(t.sim->host.icb_status & NPU_MMU_ICB_GERROR);
+	assert_true(icb_status(&t) & NPU_MMU_ICB_GERROR);
 	/* Repaired; the global-error handler acks, the device resumes, the queue works again. */
-	pthread_mutex_lock(&t.sim->lock);
-	t.sim->mmu.cmdq_base = base;
-	pthread_mutex_unlock(&t.sim->lock);
+	mmu_set_cmdq_base(&t, base);
 	assert_int_equal(npu_mmu_handle_gerror(&t.mmu, &t.m), NPU_MMU_GERROR_CMDQ);
-	assert_int_equal(t.sim->mmu.cmdq_cons, t.mmu.cmdq_prod);
+	assert_int_equal(mmu_state(&t).cmdq_cons, t.mmu.cmdq_prod);
 	assert_int_equal(npu_mmu_handle_gerror(&t.mmu, &t.m), 0);
 	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, 9), 0);
 	pair_close(&t);
@@ -283,26 +333,22 @@ static void test_events(void **state)
 	assert_int_equal(t.ev[2].id, NPU_MMU_EVT_C_BAD_CD);
 	assert_int_equal(t.ev[2].ssid, 2);
 	assert_int_equal(t.ev[2].input_va, 0x3000);
-	assert_int_equal(t.sim->mmu.evtq_cons, 3);
+	assert_int_equal(mmu_state(&t).evtq_cons, 3);
 
 	/* Garbage: PROD claims 28 records after CONS 3. Nothing consumed, CONS untouched. */
-	pthread_mutex_lock(&t.sim->lock);
-	t.sim->mmu.evtq_prod = 0x1F;
-	pthread_mutex_unlock(&t.sim->lock);
+	mmu_set_evtq_prod(&t, 0x1F);
 	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, collect, &t), -EIO);
-	assert_int_equal(t.sim->mmu.evtq_cons, 3);
-	pthread_mutex_lock(&t.sim->lock);
-	t.sim->mmu.evtq_prod = 3;
-	pthread_mutex_unlock(&t.sim->lock);
+	assert_int_equal(mmu_state(&t).evtq_cons, 3);
+	mmu_set_evtq_prod(&t, 3);
 
 	/* A full queue across the wrap, then one more: lost, reported, acknowledged. */
 	make_faults(&t, 0x10, 17);
-	assert_int_equal(t.sim->mmu.evtq_prod, NPU_MMU_EVTQ_PROD_OVFLG | 0x13);
+	assert_int_equal(mmu_state(&t).evtq_prod, NPU_MMU_EVTQ_PROD_OVFLG | 0x13);
 	t.n_ev = 0;
 	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, collect, &t), 16);
 	assert_int_equal(t.ev[15].input_va, 0x1F000);
 	assert_int_equal(t.mmu.events_lost, 1);
-	assert_int_equal(t.sim->mmu.evtq_cons, NPU_MMU_EVTQ_CONS_OVACKFLG | 0x13);
+	assert_int_equal(mmu_state(&t).evtq_cons, NPU_MMU_EVTQ_CONS_OVACKFLG | 0x13);
 	make_faults(&t, 0x30, 1);
 	t.n_ev = 0;
 	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, collect, &t), 1);

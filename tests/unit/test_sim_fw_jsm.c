@@ -27,6 +27,7 @@
 #include "platform/platform.h"
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
+#include "test_time.h"
 
 /* Little-endian fields, as the reference lays them out. */
 #define put16 npu_put_le16
@@ -73,13 +74,6 @@ struct msg {
 
 static struct host h37 = { .gen = NPU_GEN_37XX }, h40 = { .gen = NPU_GEN_40XX },
 		   hgarbage = { .gen = NPU_GEN_37XX, .fault = NPU_SIM_FAULT_IPC_GARBAGE };
-
-static void sleep_us(unsigned us)
-{
-	struct timespec ts = { 0, (long)us * 1000L };
-
-	nanosleep(&ts, NULL);
-}
 
 static int setup(void **state)
 {

@@ -11,7 +11,10 @@
 
 #include <pthread.h>
 
+#include "driver/btrs.h"
 #include "driver/irq.h"
+#include "driver/pm.h"
+#include "driver/service.h"
 #include "hw/boot_params.h"
 #include "hw/regs_btrs_lnl.h"
 #include "platform/backends.h"

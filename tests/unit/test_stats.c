@@ -13,9 +13,12 @@
 
 #include <time.h>
 
+#include "driver/btrs.h"
 #include "driver/irq.h"
+#include "driver/recover.h"
 #include "driver/stats.h"
 #include "util/json.h"
+#include "test_time.h"
 
 /* ---- the fixture: the platform's DMA ops, counted ---- */
 
@@ -101,13 +104,6 @@ static uint64_t ctx_memory(const struct npu_ctx *c)
 	for (const struct npu_bo *b = c->bos; b; b = b->next)
 		n += b->size;
 	return n;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000u, .tv_nsec = (long)(ms % 1000u) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* A job that waits for fence_va to reach 1 (the host releases it). */

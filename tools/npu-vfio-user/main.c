@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "driver/fw_locate.h"
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "hw/pci_ids.h"
 #include "sim/sim.h"
 #include "sim/sim_ctl.h"

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "libopen.h"
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/json.h"
 #include "util/json_read.h"
@@ -105,7 +106,7 @@ static uint64_t recoveries(struct npu *n)
 static int run_job(struct exec *x)
 {
 	struct npu_buf *bufs[2] = { x->dst, x->src };
-	uint64_t t0 = npuctl_now_us();
+	uint64_t t0 = npu_clock_us();
 	int ret = npu_submit(x->n, x->cmd, bufs, x->src ? 2 : 1, &x->job_id);
 
 	if (ret) {
@@ -113,7 +114,7 @@ static int run_job(struct exec *x)
 		return ret;
 	}
 	ret = npu_wait(x->n, x->job_id, JOB_TIMEOUT_MS, &x->status);
-	x->us = npuctl_now_us() - t0;
+	x->us = npu_clock_us() - t0;
 	if (ret) {
 		npuctl_err("job 0x%x did not complete within %u s: %s", x->job_id,
 			   JOB_TIMEOUT_MS / 1000u, npu_last_error(x->n));

@@ -16,6 +16,7 @@
 #include "npu/model.h"
 #include "npu/npu.h"
 #include "util/bytes.h"
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -35,14 +36,6 @@ struct infer {
 	uint32_t jobs, correct;
 	uint64_t us;
 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static int read_file(const char *what, const char *path, size_t max, uint8_t **data, size_t *size)
 {
@@ -363,14 +356,14 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	     read_file("labels", x.labels_path, INFER_INPUT_MAX, &x.labels, &x.labels_size)) ||
 	    check_input(&x) || setup(ctl, &x))
 		goto out;
-	x.us = now_us();
+	x.us = npu_clock_us();
 	for (uint32_t first = 0; first < x.samples; first += x.batch) {
 		uint32_t n = x.samples - first < x.batch ? x.samples - first : x.batch;
 
 		if (run_job(&x, first, n))
 			goto out;
 	}
-	x.us = now_us() - x.us;
+	x.us = npu_clock_us() - x.us;
 	report(ctl, &x);
 	code = NPUCTL_EXIT_OK;
 out:

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "driver/fw_locate.h"
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "hw/pci_ids.h"
 #include "libopen.h"
 #include "platform/pci_scan.h"

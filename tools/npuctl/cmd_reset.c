@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "libopen.h"
+#include "util/clock.h"
 #include "util/json.h"
 #include "util/json_read.h"
 
@@ -70,9 +71,9 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		npuctl_err("reset: cannot query the NPU: %s", npu_last_error(n));
 		goto out;
 	}
-	t0 = npuctl_now_us();
+	t0 = npu_clock_us();
 	ret = npu_reset(n);
-	us = npuctl_now_us() - t0;
+	us = npu_clock_us() - t0;
 	if (ret == -EPERM) {
 		npuctl_err("reset: not permitted: %s", npu_last_error(n));
 		goto out;

@@ -6,7 +6,6 @@
  * recovery.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,31 +13,23 @@
 #include "cli.h"
 #include "devopen.h"
 #include "libopen.h"
+#include "selftest_report.h"
 #include "driver/cmdbuf.h"
 #include "driver/job.h"
 #include "driver/status.h"
 #include "hw/cmd.h"
 #include "hw/jsm.h"
-#include "util/json.h"
 #include "util/log.h"
 
 #define WAIT_US		   10000000u
-#define MAX_RESULTS	   16
 #define SELFTEST_TDR	   250000u  /* hang checks in the hang test: every 250 ms */
 #define SELFTEST_JOB_LIMIT 1000000u /* and a job may run for 1 s */
 #define FULL_QUEUE	   62	    /* 63 slots, one always empty (protocol.md §3.4) */
 
-struct result {
-	const char *name;
-	bool passed;
-	char detail[200];
-};
-
 struct selftest {
 	struct npuctl_dev *nd;
 	struct npu_device *d;
-	struct result results[MAX_RESULTS];
-	int n;
+	struct selftest_results res;
 };
 
 /* A job: its command buffer and a data buffer in one context. */
@@ -48,21 +39,6 @@ struct job {
 	struct npu_cmdbuf cb;
 	uint32_t id, status;
 };
-
-static bool record(struct selftest *t, const char *name, bool passed, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static bool record(struct selftest *t, const char *name, bool passed, const char *fmt, ...)
-{
-	struct result *r = &t->results[t->n < MAX_RESULTS ? t->n++ : MAX_RESULTS - 1];
-	va_list ap;
-
-	r->name = name;
-	r->passed = passed;
-	va_start(ap, fmt);
-	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
-	va_end(ap);
-	return passed;
-}
 
 static int job_begin(struct selftest *t, struct npu_ctx *ctx, struct job *j)
 {
@@ -108,6 +84,21 @@ static void job_end(struct job *j)
 	j->cmd = NULL;
 }
 
+/* The report, with the command no-op jobs carried and the job-command API that chose it. */
+static void report(const struct selftest *t, bool json, const char *device)
+{
+	uint32_t job_cmd_api = t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD];
+	char api[16];
+
+	snprintf(api, sizeof(api), "%u.%u", npu_fw_api_major(job_cmd_api),
+		 npu_fw_api_minor(job_cmd_api));
+	selftest_report(&t->res, json,
+			&(struct selftest_about){.device = device,
+						 .generation = npu_gen_name(t->d->gen),
+						 .noop_command = npu_cmd_noop_name(job_cmd_api),
+						 .job_cmd_api = api});
+}
+
 static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 {
 	struct npu_bo *data = NULL;
@@ -116,7 +107,7 @@ static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 	int rc;
 
 	if (npu_bo_create(ctx, 4 * 4096, 0, 0, &data) || job_begin(t, ctx, &j)) {
-		record(t, "commands", false, "cannot allocate buffers");
+		selftest_record(&t->res, "commands", false, "cannot allocate buffers");
 		return;
 	}
 	words = data->dma.cpu;
@@ -136,13 +127,14 @@ static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 			fill_ok &= b[4096 + i] == 0x5A;
 			copy_ok &= b[8192 + i] == 0x5A;
 		}
-		record(t, "commands",
-		       rc == 0 && words[0] != 0 && words[8] == 3 && fill_ok && copy_ok,
-		       "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, "
-		       "COPY %s; job status %d",
-		       npu_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0],
-		       (unsigned long long)words[8], fill_ok ? "ok" : "wrong",
-		       copy_ok ? "ok" : "wrong", rc);
+		selftest_record(
+		    &t->res, "commands",
+		    rc == 0 && words[0] != 0 && words[8] == 3 && fill_ok && copy_ok,
+		    "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, "
+		    "COPY %s; job status %d",
+		    npu_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0],
+		    (unsigned long long)words[8], fill_ok ? "ok" : "wrong", copy_ok ? "ok" : "wrong",
+		    rc);
 	}
 	job_end(&j);
 	npu_bo_destroy(data);
@@ -162,7 +154,7 @@ static void test_fences(struct selftest *t, struct npu_ctx *c1, struct npu_ctx *
 
 	if (npu_bo_create(c1, 4096, 0, 0, &f1) || npu_bo_share(f1, c2, 0, &f2) ||
 	    job_begin(t, c1, &a) || job_begin(t, c2, &b)) {
-		record(t, "fences", false, "cannot allocate buffers");
+		selftest_record(&t->res, "fences", false, "cannot allocate buffers");
 		goto out;
 	}
 	fence = f1->dma.cpu;
@@ -176,10 +168,11 @@ static void test_fences(struct selftest *t, struct npu_ctx *c1, struct npu_ctx *
 		ra = job_wait(&a);
 		rb = job_wait(&b);
 	}
-	record(t, "fences", !ra && !rb && a.status == 0 && b.status == 0 && fence[8] == 7,
-	       "job 0x%x waited on a fence that job 0x%x of another context signalled: "
-	       "statuses %u/%u, value written after the wait %llu",
-	       a.id, b.id, a.status, b.status, (unsigned long long)fence[8]);
+	selftest_record(&t->res, "fences",
+			!ra && !rb && a.status == 0 && b.status == 0 && fence[8] == 7,
+			"job 0x%x waited on a fence that job 0x%x of another context signalled: "
+			"statuses %u/%u, value written after the wait %llu",
+			a.id, b.id, a.status, b.status, (unsigned long long)fence[8]);
 out:
 	job_end(&a);
 	job_end(&b);
@@ -207,7 +200,7 @@ static void test_mmu_fault(struct selftest *t, struct npu_ctx *good, bool read_o
 
 	if (npu_ctx_create(t->d, &bad) || job_begin(t, bad, &j) || job_begin(t, good, &ok) ||
 	    (read_only && npu_bo_create(bad, 4096, 0, NPU_MMU_MAP_READ_ONLY, &ro))) {
-		record(t, name, false, "cannot set up the contexts");
+		selftest_record(&t->res, name, false, "cannot set up the contexts");
 		goto out;
 	}
 	/* 64 MiB past the context's last buffer: nothing is mapped there. */
@@ -217,12 +210,13 @@ static void test_mmu_fault(struct selftest *t, struct npu_ctx *good, bool read_o
 	npu_cmdbuf_nop(&ok.cb);
 	rc_ok = job_run(&ok);
 	again = npu_job_submit(bad, j.cmd->va, &id);
-	record(t, name, rc >= 0 && faulted_status((uint32_t)rc) && again == -EBADFD && rc_ok == 0,
-	       "fill of %s 0x%llx: status 0x%x (%s); later submit in that context: %s; "
-	       "another context's job: status %d",
-	       read_only ? "read-only" : "unmapped", (unsigned long long)target, (unsigned)rc,
-	       rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
-	       again == -EBADFD ? "refused (context faulted)" : strerror(-again), rc_ok);
+	selftest_record(&t->res, name,
+			rc >= 0 && faulted_status((uint32_t)rc) && again == -EBADFD && rc_ok == 0,
+			"fill of %s 0x%llx: status 0x%x (%s); later submit in that context: %s; "
+			"another context's job: status %d",
+			read_only ? "read-only" : "unmapped", (unsigned long long)target,
+			(unsigned)rc, rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
+			again == -EBADFD ? "refused (context faulted)" : strerror(-again), rc_ok);
 out:
 	job_end(&j);
 	job_end(&ok);
@@ -240,10 +234,11 @@ static void test_unknown_command(struct selftest *t, struct npu_ctx *ctx)
 
 	if (!job_begin(t, ctx, &j) && !npu_cmdbuf_raw(&j.cb, cmd, sizeof(cmd)))
 		rc = job_run(&j);
-	record(t, "unknown_command", rc == NPU_JSM_STATUS_PARSING_ERR && !ctx->faulted,
-	       "command type 0x0999: status %d (%s), context %s", rc,
-	       rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
-	       ctx->faulted ? "faulted" : "still usable");
+	selftest_record(&t->res, "unknown_command",
+			rc == NPU_JSM_STATUS_PARSING_ERR && !ctx->faulted,
+			"command type 0x0999: status %d (%s), context %s", rc,
+			rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
+			ctx->faulted ? "faulted" : "still usable");
 	job_end(&j);
 }
 
@@ -258,7 +253,7 @@ static void test_two_contexts(struct selftest *t, struct npu_ctx *c1, struct npu
 	memset(jobs, 0, sizeof(jobs));
 	for (int c = 0; c < 2; c++) {
 		if (npu_bo_create(ctx[c], 8 * 4096, 0, 0, &out[c])) {
-			record(t, "two_contexts", false, "cannot allocate buffers");
+			selftest_record(&t->res, "two_contexts", false, "cannot allocate buffers");
 			goto out;
 		}
 		for (int i = 0; i < 8; i++) {
@@ -281,8 +276,8 @@ static void test_two_contexts(struct selftest *t, struct npu_ctx *c1, struct npu
 				bad += b[k] != (uint8_t)(16 * c + i + 1);
 		}
 	}
-	record(t, "two_contexts", failed == 0 && bad == 0,
-	       "16 fill jobs in 2 contexts: %d failed, %d wrong bytes", failed, bad);
+	selftest_record(&t->res, "two_contexts", failed == 0 && bad == 0,
+			"16 fill jobs in 2 contexts: %d failed, %d wrong bytes", failed, bad);
 out:
 	for (int c = 0; c < 2; c++) {
 		for (int i = 0; i < 8; i++)
@@ -308,7 +303,7 @@ static void test_full_queue(struct selftest *t, struct npu_ctx *other)
 	if (npu_ctx_create(t->d, &ctx) || npu_bo_create(ctx, 4096, 0, 0, &fence) ||
 	    npu_bo_share(fence, other, 0, &shared) || job_begin(t, ctx, &head) ||
 	    job_begin(t, ctx, &nop) || job_begin(t, other, &sig)) {
-		record(t, "full_queue", false, "cannot set up the context");
+		selftest_record(&t->res, "full_queue", false, "cannot set up the context");
 		goto out;
 	}
 	memset(fence->dma.cpu, 0, 4096);
@@ -316,7 +311,7 @@ static void test_full_queue(struct selftest *t, struct npu_ctx *other)
 	npu_cmdbuf_nop(&nop.cb);
 	npu_cmdbuf_finish(&nop.cb);
 	if (job_submit(&head)) {
-		record(t, "full_queue", false, "the first submit failed");
+		selftest_record(&t->res, "full_queue", false, "the first submit failed");
 		goto out;
 	}
 	while (queued < FULL_QUEUE + 1) {
@@ -336,9 +331,10 @@ static void test_full_queue(struct selftest *t, struct npu_ctx *other)
 		if (npu_job_wait(ctx, ids[i], WAIT_US, &st) || st)
 			failed++;
 	}
-	record(t, "full_queue", queued == FULL_QUEUE && busy == -EBUSY && failed == 0,
-	       "%d jobs queued, then submit said %s; after the fence: %d failed", queued,
-	       busy ? strerror(-busy) : "nothing", failed);
+	selftest_record(&t->res, "full_queue",
+			queued == FULL_QUEUE && busy == -EBUSY && failed == 0,
+			"%d jobs queued, then submit said %s; after the fence: %d failed", queued,
+			busy ? strerror(-busy) : "nothing", failed);
 out:
 	job_end(&head);
 	job_end(&nop);
@@ -372,7 +368,7 @@ static void test_hang(struct selftest *t)
 	d->inference_timeout_us = SELFTEST_JOB_LIMIT;
 	if (npu_ctx_create(d, &ctx) || npu_bo_create(ctx, 4096, 0, 0, &fence) ||
 	    job_begin(t, ctx, &j)) {
-		record(t, "hang_recovery", false, "cannot set up the context");
+		selftest_record(&t->res, "hang_recovery", false, "cannot set up the context");
 		goto out;
 	}
 	memset(fence->dma.cpu, 0, 4096);
@@ -382,12 +378,13 @@ static void test_hang(struct selftest *t)
 		npu_cmdbuf_nop(&k.cb);
 		rc2 = job_run(&k);
 	}
-	record(t, "hang_recovery",
-	       rc == (int)NPU_JOB_STATUS_ABORTED && d->recoveries == before + 1 && rc2 == 0,
-	       "stuck job: status %d (%s), recoveries %llu -> %llu (%s); next job: status %d", rc,
-	       rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error", (unsigned long long)before,
-	       (unsigned long long)d->recoveries, d->recovery_reason[0] ? d->recovery_reason : "-",
-	       rc2);
+	selftest_record(
+	    &t->res, "hang_recovery",
+	    rc == (int)NPU_JOB_STATUS_ABORTED && d->recoveries == before + 1 && rc2 == 0,
+	    "stuck job: status %d (%s), recoveries %llu -> %llu (%s); next job: status %d", rc,
+	    rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error", (unsigned long long)before,
+	    (unsigned long long)d->recoveries, d->recovery_reason[0] ? d->recovery_reason : "-",
+	    rc2);
 out:
 	d->tdr_timeout_us = tdr;
 	d->inference_timeout_us = limit;
@@ -397,48 +394,6 @@ out:
 		npu_ctx_destroy(ctx);
 	if (after)
 		npu_ctx_destroy(after);
-}
-
-static void report(const struct npuctl *ctl, struct selftest *t)
-{
-	uint32_t job_cmd_api = t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD];
-	char api[16];
-	int failed = 0;
-
-	snprintf(api, sizeof(api), "%u.%u", npu_fw_api_major(job_cmd_api),
-		 npu_fw_api_minor(job_cmd_api));
-	for (int i = 0; i < t->n; i++)
-		failed += !t->results[i].passed;
-	if (ctl->json) {
-		struct npu_json j;
-
-		npu_json_init(&j, stdout);
-		npu_json_obj_begin(&j, NULL);
-		npu_json_str(&j, "device", t->nd->device_name);
-		npu_json_str(&j, "generation", npu_gen_name(t->d->gen));
-		npu_json_str(&j, "noop_command", npu_cmd_noop_name(job_cmd_api));
-		npu_json_str(&j, "job_cmd_api", api);
-		npu_json_arr_begin(&j, "tests");
-		for (int i = 0; i < t->n; i++) {
-			npu_json_obj_begin(&j, NULL);
-			npu_json_str(&j, "name", t->results[i].name);
-			npu_json_bool(&j, "passed", t->results[i].passed);
-			npu_json_str(&j, "detail", t->results[i].detail);
-			npu_json_obj_end(&j);
-		}
-		npu_json_arr_end(&j);
-		npu_json_u64(&j, "passed", (uint64_t)(t->n - failed));
-		npu_json_u64(&j, "failed", (uint64_t)failed);
-		npu_json_obj_end(&j);
-		npu_json_finish(&j);
-		return;
-	}
-	printf("no-op jobs carry %s (the firmware's job-command API is %s; NOP needs 4.10)\n",
-	       npu_cmd_noop_name(job_cmd_api), api);
-	for (int i = 0; i < t->n; i++)
-		printf("%-4s %-16s %s\n", t->results[i].passed ? "ok" : "FAIL", t->results[i].name,
-		       t->results[i].detail);
-	printf("%d passed, %d failed\n", t->n - failed, failed);
 }
 
 static int run(struct npuctl *ctl, int argc, char **argv)
@@ -481,11 +436,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	test_two_contexts(&t, c1, c2);
 	test_full_queue(&t, c2);
 	test_hang(&t);
-	report(ctl, &t);
-	code = NPUCTL_EXIT_OK;
-	for (int i = 0; i < t.n; i++)
-		if (!t.results[i].passed)
-			code = NPUCTL_EXIT_ERROR;
+	report(&t, ctl->json, nd.device_name);
+	code = selftest_all_passed(&t.res) ? NPUCTL_EXIT_OK : NPUCTL_EXIT_ERROR;
 out:
 	if (c2)
 		npu_ctx_destroy(c2);

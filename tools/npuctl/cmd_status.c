@@ -22,6 +22,7 @@
 #include "driver/irq.h"
 #include "driver/stats.h"
 #include "libopen.h"
+#include "util/clock.h"
 #include "util/json.h"
 #include "util/json_read.h"
 #include "util/status_text.h"
@@ -122,10 +123,10 @@ static int report_npud(struct npuctl *ctl, struct npu *n)
 
 static void watch_sleep(uint32_t ms)
 {
-	uint64_t end = npuctl_now_us() + (uint64_t)ms * 1000u;
+	uint64_t end = npu_clock_us() + (uint64_t)ms * 1000u;
 
 	while (!stop_requested) {
-		uint64_t now = npuctl_now_us(), left;
+		uint64_t now = npu_clock_us(), left;
 
 		if (now >= end)
 			return;

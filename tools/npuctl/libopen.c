@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "util/json_read.h"
 
 #define STATUS_MAX 65536u
@@ -76,12 +76,4 @@ struct npu_jv *npuctl_lib_status(struct npu *n)
 	}
 	free(text);
 	return root;
-}
-
-uint64_t npuctl_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }

@@ -34,7 +34,4 @@ struct npu_jv *npuctl_lib_status(struct npu *n);
 /* npuctl selftest --socket: the battery through npud (selftest_npud.c); the exit code. */
 int npuctl_selftest_npud(const struct npuctl *ctl);
 
-/* Microseconds of the monotonic clock. */
-uint64_t npuctl_now_us(void);
-
 #endif

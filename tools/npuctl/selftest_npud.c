@@ -9,7 +9,6 @@
  * in-process only.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "cli.h"
@@ -17,42 +16,18 @@
 #include "hw/cmd.h"
 #include "hw/jsm.h"
 #include "libopen.h"
-#include "util/json.h"
+#include "selftest_report.h"
 
-#define WAIT_MS	    10000u
-#define MAX_RESULTS 8
-#define MAX_QUEUE   256u /* more than any queue: the submit must say -EBUSY before */
-
-struct result {
-	const char *name;
-	bool passed;
-	char detail[200];
-};
+#define WAIT_MS	  10000u
+#define MAX_QUEUE 256u /* more than any queue: the submit must say -EBUSY before */
 
 struct st {
 	const struct npuctl *ctl;
 	struct npu *n;
 	struct npu_info info;
-	struct result results[MAX_RESULTS];
-	int count;
+	struct selftest_results res;
 };
 
-static bool record(struct st *t, const char *name, bool passed, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static bool record(struct st *t, const char *name, bool passed, const char *fmt, ...)
-{
-	struct result *r = &t->results[t->count < MAX_RESULTS ? t->count++ : MAX_RESULTS - 1];
-	va_list ap;
-
-	r->name = name;
-	r->passed = passed;
-	va_start(ap, fmt);
-	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
-	va_end(ap);
-	return passed;
-}
-
-/* A command buffer for up to 8 commands and 4 copy descriptors, being built. */
 static int job_begin(struct npu *n, struct npu_buf **cmd, struct npu_batch **b)
 {
 	int ret = npu_buf_create(n, npu_batch_size(n, 8, 4), 0, cmd);
@@ -94,7 +69,8 @@ static void test_commands(struct st *t)
 	int rc = -EINVAL;
 
 	if (npu_buf_create(t->n, 4 * 4096, 0, &data) || job_begin(t->n, &cmd, &b)) {
-		record(t, "commands", false, "cannot allocate buffers: %s", npu_last_error(t->n));
+		selftest_record(&t->res, "commands", false, "cannot allocate buffers: %s",
+				npu_last_error(t->n));
 		goto out;
 	}
 	va = npu_buf_va(data);
@@ -106,13 +82,14 @@ static void test_commands(struct st *t)
 		rc = job_run(t->n, cmd, b, data);
 	else
 		npu_batch_end(b);
-	record(t, "commands",
-	       rc == 0 && words[0] != 0 && words[8] == 3 &&
-		   all_bytes((const uint8_t *)words + 4096, 8192, 0x5A),
-	       "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL and COPY %s; "
-	       "job status %d",
-	       npu_cmd_noop_name(0), (unsigned long long)words[0], (unsigned long long)words[8],
-	       all_bytes((const uint8_t *)words + 4096, 8192, 0x5A) ? "ok" : "wrong", rc);
+	selftest_record(
+	    &t->res, "commands",
+	    rc == 0 && words[0] != 0 && words[8] == 3 &&
+		all_bytes((const uint8_t *)words + 4096, 8192, 0x5A),
+	    "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL and COPY %s; "
+	    "job status %d",
+	    npu_cmd_noop_name(0), (unsigned long long)words[0], (unsigned long long)words[8],
+	    all_bytes((const uint8_t *)words + 4096, 8192, 0x5A) ? "ok" : "wrong", rc);
 out:
 	npu_buf_free(cmd);
 	npu_buf_free(data);
@@ -128,13 +105,15 @@ static void test_fence(struct st *t)
 	bool untouched = false;
 
 	if (npu_buf_create(t->n, 2 * 4096, 0, &data) || job_begin(t->n, &cmd, &b)) {
-		record(t, "fences", false, "cannot allocate buffers: %s", npu_last_error(t->n));
+		selftest_record(&t->res, "fences", false, "cannot allocate buffers: %s",
+				npu_last_error(t->n));
 		goto out;
 	}
 	if (npu_batch_fence_wait(b, npu_buf_va(data), 1) ||
 	    npu_batch_fill(b, npu_buf_va(data) + 4096, 4096, 0x6B6B6B6Bu) || npu_batch_end(b) ||
 	    npu_submit(t->n, cmd, &data, 1, &id)) {
-		record(t, "fences", false, "cannot submit: %s", npu_last_error(t->n));
+		selftest_record(&t->res, "fences", false, "cannot submit: %s",
+				npu_last_error(t->n));
 		goto out;
 	}
 	timed = npu_wait(t->n, id, 100, &status);
@@ -142,13 +121,14 @@ static void test_fence(struct st *t)
 	untouched = all_bytes((const uint8_t *)npu_buf_ptr(data) + 4096, 4096, 0);
 	*(volatile uint64_t *)npu_buf_ptr(data) = 1;
 	rc = npu_wait(t->n, id, WAIT_MS, &status);
-	record(t, "fences",
-	       timed == -ETIMEDOUT && done == 0 && untouched && rc == 0 && status == 0 &&
-		   all_bytes((const uint8_t *)npu_buf_ptr(data) + 4096, 4096, 0x6B),
-	       "held by FENCE_WAIT (wait of 100 ms: %s, %s), then released by this process: %s",
-	       timed == -ETIMEDOUT ? "timed out" : "did not time out",
-	       done == 0 ? "still running" : "not running",
-	       rc ? npu_strerror(rc) : npu_status_name(status));
+	selftest_record(
+	    &t->res, "fences",
+	    timed == -ETIMEDOUT && done == 0 && untouched && rc == 0 && status == 0 &&
+		all_bytes((const uint8_t *)npu_buf_ptr(data) + 4096, 4096, 0x6B),
+	    "held by FENCE_WAIT (wait of 100 ms: %s, %s), then released by this process: %s",
+	    timed == -ETIMEDOUT ? "timed out" : "did not time out",
+	    done == 0 ? "still running" : "not running",
+	    rc ? npu_strerror(rc) : npu_status_name(status));
 out:
 	npu_buf_free(cmd);
 	npu_buf_free(data);
@@ -164,11 +144,12 @@ static void test_fault(struct st *t)
 	int rc = -EINVAL, again = 0, ok = -EINVAL;
 
 	if (npuctl_lib_open(t->ctl, "selftest", &bad) != NPUCTL_EXIT_OK) {
-		record(t, "unmapped_fault", false, "cannot open a second client");
+		selftest_record(&t->res, "unmapped_fault", false, "cannot open a second client");
 		return;
 	}
 	if (npu_buf_create(bad, 4096, 0, &data) || job_begin(bad, &cmd, &b)) {
-		record(t, "unmapped_fault", false, "cannot allocate: %s", npu_last_error(bad));
+		selftest_record(&t->res, "unmapped_fault", false, "cannot allocate: %s",
+				npu_last_error(bad));
 		goto out;
 	}
 	if (!npu_batch_fill(b, npu_buf_va(data) + ((uint64_t)64 << 20), 4096, 0xDEADBEEFu))
@@ -178,14 +159,15 @@ static void test_fault(struct st *t)
 	again = npu_submit(bad, cmd, &data, 1, &id);
 	if (!job_begin(t->n, &cmd2, &b2) && !npu_batch_nop(b2))
 		ok = job_run(t->n, cmd2, b2, NULL);
-	record(t, "unmapped_fault",
-	       (rc == (int)NPU_JSM_STATUS_MVNCI_CONTEXT_VIOLATION_HW ||
-		rc == (int)NPU_STATUS_ABORTED) &&
-		   again == -EBADFD && ok == 0,
-	       "fill of an unmapped address: status 0x%x (%s); the next submit of that client: "
-	       "%s; another client's job: status %d",
-	       (unsigned)rc, rc >= 0 ? npu_status_name((uint32_t)rc) : npu_strerror(rc),
-	       again == -EBADFD ? "refused (context faulted)" : npu_strerror(again), ok);
+	selftest_record(
+	    &t->res, "unmapped_fault",
+	    (rc == (int)NPU_JSM_STATUS_MVNCI_CONTEXT_VIOLATION_HW ||
+	     rc == (int)NPU_STATUS_ABORTED) &&
+		again == -EBADFD && ok == 0,
+	    "fill of an unmapped address: status 0x%x (%s); the next submit of that client: "
+	    "%s; another client's job: status %d",
+	    (unsigned)rc, rc >= 0 ? npu_status_name((uint32_t)rc) : npu_strerror(rc),
+	    again == -EBADFD ? "refused (context faulted)" : npu_strerror(again), ok);
 out:
 	npu_close(bad);
 	npu_buf_free(cmd2);
@@ -212,9 +194,10 @@ static void test_unknown_command(struct st *t)
 	}
 	if (!job_begin(t->n, &cmd2, &b2) && !npu_batch_nop(b2))
 		ok = job_run(t->n, cmd2, b2, NULL);
-	record(t, "unknown_command", rc == (int)NPU_JSM_STATUS_PARSING_ERR && ok == 0,
-	       "command type 0x0999: status %d (%s); the next job: status %d", rc,
-	       rc >= 0 ? npu_status_name((uint32_t)rc) : npu_strerror(rc), ok);
+	selftest_record(&t->res, "unknown_command",
+			rc == (int)NPU_JSM_STATUS_PARSING_ERR && ok == 0,
+			"command type 0x0999: status %d (%s); the next job: status %d", rc,
+			rc >= 0 ? npu_status_name((uint32_t)rc) : npu_strerror(rc), ok);
 	npu_buf_free(cmd);
 	npu_buf_free(cmd2);
 }
@@ -230,7 +213,7 @@ static void test_two_clients(struct st *t)
 	memset(cmd, 0, sizeof(cmd));
 	memset(id, 0xFF, sizeof(id)); /* UINT32_MAX: not submitted */
 	if (npuctl_lib_open(t->ctl, "selftest", &h[1]) != NPUCTL_EXIT_OK) {
-		record(t, "two_clients", false, "cannot open a second client");
+		selftest_record(&t->res, "two_clients", false, "cannot open a second client");
 		return;
 	}
 	for (int c = 0; c < 2; c++) {
@@ -260,8 +243,8 @@ static void test_two_clients(struct st *t)
 					    (uint8_t)(16 * c + i + 1));
 		}
 	}
-	record(t, "two_clients", failed == 0 && wrong == 0,
-	       "16 fill jobs from 2 clients: %d failed, %d pages wrong", failed, wrong);
+	selftest_record(&t->res, "two_clients", failed == 0 && wrong == 0,
+			"16 fill jobs from 2 clients: %d failed, %d pages wrong", failed, wrong);
 	for (int i = 0; i < 8; i++)
 		npu_buf_free(cmd[0][i]);
 	npu_buf_free(out[0]);
@@ -279,7 +262,8 @@ static void test_full_queue(struct st *t)
 
 	if (npu_buf_create(t->n, 4096, 0, &fence) || job_begin(t->n, &cmd, &b) ||
 	    npu_batch_fence_wait(b, npu_buf_va(fence), 1) || npu_batch_end(b)) {
-		record(t, "full_queue", false, "cannot build the job: %s", npu_last_error(t->n));
+		selftest_record(&t->res, "full_queue", false, "cannot build the job: %s",
+				npu_last_error(t->n));
 		goto out;
 	}
 	while (n < MAX_QUEUE && (busy = npu_submit(t->n, cmd, &fence, 1, &ids[n])) == 0)
@@ -287,49 +271,13 @@ static void test_full_queue(struct st *t)
 	*(volatile uint64_t *)npu_buf_ptr(fence) = 1;
 	for (unsigned i = 0; i < n; i++)
 		failed += npu_wait(t->n, ids[i], WAIT_MS, &status) || status;
-	record(t, "full_queue", busy == -EBUSY && n >= 1 && failed == 0,
-	       "%u jobs queued behind a fence, the next submit: %s; after the fence: %d failed", n,
-	       busy == -EBUSY ? "refused with EBUSY" : npu_strerror(busy), failed);
+	selftest_record(
+	    &t->res, "full_queue", busy == -EBUSY && n >= 1 && failed == 0,
+	    "%u jobs queued behind a fence, the next submit: %s; after the fence: %d failed", n,
+	    busy == -EBUSY ? "refused with EBUSY" : npu_strerror(busy), failed);
 out:
 	npu_buf_free(cmd);
 	npu_buf_free(fence);
-}
-
-static void report(struct st *t)
-{
-	int failed = 0;
-
-	for (int i = 0; i < t->count; i++)
-		failed += !t->results[i].passed;
-	if (t->ctl->json) {
-		struct npu_json j;
-
-		npu_json_init(&j, stdout);
-		npu_json_obj_begin(&j, NULL);
-		npu_json_str(&j, "device", t->info.pci_address);
-		npu_json_str(&j, "generation", t->info.generation);
-		npu_json_str(&j, "via", "npud");
-		/* libnpu builds batches without the firmware's job-command API: BARRIER. */
-		npu_json_str(&j, "noop_command", npu_cmd_noop_name(0));
-		npu_json_arr_begin(&j, "tests");
-		for (int i = 0; i < t->count; i++) {
-			npu_json_obj_begin(&j, NULL);
-			npu_json_str(&j, "name", t->results[i].name);
-			npu_json_bool(&j, "passed", t->results[i].passed);
-			npu_json_str(&j, "detail", t->results[i].detail);
-			npu_json_obj_end(&j);
-		}
-		npu_json_arr_end(&j);
-		npu_json_u64(&j, "passed", (uint64_t)(t->count - failed));
-		npu_json_u64(&j, "failed", (uint64_t)failed);
-		npu_json_obj_end(&j);
-		npu_json_finish(&j);
-		return;
-	}
-	for (int i = 0; i < t->count; i++)
-		printf("%-4s %-16s %s\n", t->results[i].passed ? "ok" : "FAIL", t->results[i].name,
-		       t->results[i].detail);
-	printf("%d passed, %d failed\n", t->count - failed, failed);
 }
 
 int npuctl_selftest_npud(const struct npuctl *ctl)
@@ -353,11 +301,12 @@ int npuctl_selftest_npud(const struct npuctl *ctl)
 	test_unknown_command(&t);
 	test_two_clients(&t);
 	test_full_queue(&t);
-	report(&t);
+	/* libnpu builds batches without the firmware's job-command API: BARRIER. */
+	selftest_report(&t.res, ctl->json,
+			&(struct selftest_about){.device = t.info.pci_address,
+						 .generation = t.info.generation,
+						 .via = "npud",
+						 .noop_command = npu_cmd_noop_name(0)});
 	npu_close(t.n);
-	code = NPUCTL_EXIT_OK;
-	for (int i = 0; i < t.count; i++)
-		if (!t.results[i].passed)
-			code = NPUCTL_EXIT_ERROR;
-	return code;
+	return selftest_all_passed(&t.res) ? NPUCTL_EXIT_OK : NPUCTL_EXIT_ERROR;
 }

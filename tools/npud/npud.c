@@ -28,7 +28,7 @@
 #include "driver/device.h"
 #include "driver/fw_image.h"
 #include "driver/fw_locate.h"
-#include "driver/gen.h"
+#include "hw/gen.h"
 #include "lib/devsetup.h"
 #include "npu/npu.h"
 #include "platform/pci_scan.h"

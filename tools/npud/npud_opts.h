@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* npud's command line (opts.c) and its one-line errors (npud.c). */
+/* npud's command line (npud_opts.c) and its one-line errors (npud.c). */
 #ifndef NPUD_OPTS_H
 #define NPUD_OPTS_H
 

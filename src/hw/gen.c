@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "driver/gen.h"
+#include "hw/gen.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -8,12 +8,11 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "hw/pci_ids.h"
 #include "platform/backends.h"
+#include "platform/host.h"
 #include "sim/sim.h"
-#include "util/file.h"
 #include "util/log.h"
 
 #define SIM_PAGE_SIZE	 4096u
@@ -109,29 +108,20 @@ static void sim_irq_ack(struct npu_platform *p)
 	npu_sim_irq_ack(sim_of(p));
 }
 
-static int sim_read_file(struct npu_platform *p, const char *path, size_t max_size, uint8_t **data,
-			 size_t *size)
+static int sim_builtin_firmware(struct npu_platform *p, uint8_t **data, size_t *size)
 {
-	(void)p;
-	return npu_read_file(path, max_size, data, size);
-}
+	const uint8_t *rom;
+	size_t n;
+	int ret = npu_sim_builtin_fw(sim_of(p), &rom, &n);
 
-static uint64_t sim_now(struct npu_platform *p)
-{
-	struct timespec ts;
-
-	(void)p;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void sim_delay_us(struct npu_platform *p, uint32_t us)
-{
-	struct timespec ts = { .tv_sec = us / 1000000u, .tv_nsec = (long)(us % 1000000u) * 1000L };
-
-	(void)p;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	if (ret)
+		return ret;
+	*data = malloc(n);
+	if (!*data)
+		return -ENOMEM;
+	memcpy(*data, rom, n);
+	*size = n;
+	return 0;
 }
 
 static void sim_close(struct npu_platform *p)
@@ -160,9 +150,10 @@ static const struct npu_platform_ops sim_ops = {
 	.dma_share = sim_dma_share,
 	.irq_fd = sim_irq_fd,
 	.irq_ack = sim_irq_ack,
-	.read_file = sim_read_file,
-	.now_ns = sim_now,
-	.delay_us = sim_delay_us,
+	.read_file = npu_host_read_file,
+	.builtin_firmware = sim_builtin_firmware,
+	.now_ns = npu_host_now_ns,
+	.delay_us = npu_host_delay_us,
 	.close = sim_close,
 };
 

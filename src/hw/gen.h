@@ -2,8 +2,8 @@
 /*
  * NPU generations and the PCI device IDs that select them (hardware.md §1).
  */
-#ifndef NPU_DRIVER_GEN_H
-#define NPU_DRIVER_GEN_H
+#ifndef NPU_HW_GEN_H
+#define NPU_HW_GEN_H
 
 #include <stdbool.h>
 #include <stdint.h>

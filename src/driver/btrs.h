@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The buttress, per generation (btrs.c; docs/hardware.md §3.2, §3.3): D0i3,
+ * workpoint, IP reset, interrupts, the PLL ratio. boot.c's steps.
+ */
+#ifndef NPU_DRIVER_BTRS_H
+#define NPU_DRIVER_BTRS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct npu_device;
+
+int npu_btrs_init(struct npu_device *d);
+int npu_btrs_d0i3_exit(struct npu_device *d);
+int npu_btrs_d0i3_enter(struct npu_device *d);
+int npu_btrs_wp_drive(struct npu_device *d, bool enable);
+int npu_btrs_lnl_setup(struct npu_device *d);
+int npu_btrs_clock_own_ack(struct npu_device *d);
+void npu_btrs_port_arbitration(struct npu_device *d);
+int npu_btrs_ip_reset(struct npu_device *d);
+void npu_btrs_irq_enable(struct npu_device *d);
+void npu_btrs_irq_disable(struct npu_device *d);
+uint32_t npu_btrs_vpu_status(struct npu_device *d);
+uint32_t npu_btrs_pll_ratio(struct npu_device *d);
+uint32_t npu_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio);
+
+#endif
