@@ -9,7 +9,7 @@
 #   make format / format-check
 #   make lint       the layers' include rules (scripts/check-layers.sh), clang-tidy and
 #                   cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
-#   make install    npuctl, npud, libnpu.so with its header and pkg-config file, the man
+#   make install    npuctl, npud, npu-vfio-user, libnpu.so with its header and pkg-config file, the man
 #                   pages, the systemd unit, under PREFIX (/usr/local), staged under DESTDIR
 #                   when given; built without the tests (in build-install/), so it needs
 #                   neither cmocka nor Python
@@ -49,7 +49,7 @@ install:
 	@test -f $(BUILD)/CMakeCache.txt || $(CMAKE) -S . -B $(BUILD) -DNPU_WERROR=$(WERROR) \
 		-DBUILD_TESTING=OFF >/dev/null
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
-	$(CMAKE) --build $(BUILD) -j $(JOBS) --target npuctl npud npu
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target npuctl npud npu npu-vfio-user
 	DESTDIR=$(DESTDIR) $(CMAKE) --install $(BUILD)
 
 demo: deps build

@@ -36,14 +36,17 @@ BY_NATURE = {
 }
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BOOT_PARAMS_H = os.path.join(HERE, "..", "src", "hw", "boot_params.h")
+# The field table of docs/boot-params.md (offset and Intel's name, from vpu_boot_api.h).
+BOOT_PARAMS_DOC = os.path.join(HERE, "..", "docs", "boot-params.md")
 
 
 def fields():
-    text = open(BOOT_PARAMS_H).read()
+    text = open(BOOT_PARAMS_DOC).read()
     offs = sorted(
-        (int(m.group(2), 16), m.group(1))
-        for m in re.finditer(r"NPU_BP_OFF\((\w+),\s*(0x[0-9a-fA-F]+)\)", text)
+        {
+            (int(m.group(1), 16), m.group(2).strip())
+            for m in re.finditer(r"^\| 0x([0-9a-fA-F]+) \| ([^|]+?) \|", text, re.M)
+        }
     )
     out = []
     for i, (off, name) in enumerate(offs):

@@ -169,7 +169,7 @@ make -C "$src" --no-print-directory install BUILD="$b2" PREFIX=/opt/npu2 DESTDIR
 	>"$tmp/make2.log" 2>&1
 expect_rc "make install from the BUILD_TESTING=OFF tree ($(tail -3 "$tmp/make2.log"))" 0 $?
 find "$b2" -path '*/CMakeFiles' -prune -o -type f -perm -u+x -print | sed "s|^$b2/||" | sort >"$tmp/built"
-printf '%s\n' libnpu.so.0.1.0 npuctl npud >"$tmp/want"
+printf '%s\n' libnpu.so.0.1.0 npu-vfio-user npuctl npud >"$tmp/want"
 diff "$tmp/want" "$tmp/built" >"$tmp/why" && ok || bad "built besides the product (< missing, > extra): $(cat "$tmp/why")"
 [[ -f $tmp/r2/opt/npu2/lib/x86_64/libnpu.so.0.1.0 && -s $tmp/r2/opt/npu2/include/npu/npu.h ]] && ok ||
 	bad "absolute libdir: $(cd "$tmp/r2" && find . -name 'libnpu*')"
