@@ -43,14 +43,29 @@ static struct va_range user_range(const struct npu_device *d)
 	return (struct va_range){ NPU_VA_40XX_USER_START, NPU_VA_40XX_USER_SIZE };
 }
 
-/* Allocates DMA memory and maps it at va in the global context. */
-static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, uint64_t va)
+/*
+ * Caching of the firmware's buffers (docs/dma.md), as Linux ivpu_fw_mem_init
+ * and ivpu_ipc_init: the runtime (boot params, image) and the IPC areas
+ * write-combined, mapped without snooping; the log buffers write-back and
+ * mapped snooped (DRM_IVPU_BO_CACHED: the CPU reads them often, the
+ * firmware writes them through the LLC).
+ */
+static const struct npu_dma_use use_runtime = { "firmware runtime", NPU_DMA_WC, false };
+static const struct npu_dma_use use_ipc_tx = { "ipc tx", NPU_DMA_WC, false };
+static const struct npu_dma_use use_ipc_rx = { "ipc rx", NPU_DMA_WC, false };
+static const struct npu_dma_use use_log_crit = { "log critical", NPU_DMA_WB, true };
+static const struct npu_dma_use use_log_verbose = { "log verbose", NPU_DMA_WB, true };
+
+/* Allocates DMA memory for use and maps it at va in the global context. */
+static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, uint64_t va,
+		       const struct npu_dma_use *use)
 {
-	int ret = npu_dma_alloc(d->plat, page_align(size), &b->dma);
+	int ret = npu_dma_alloc(d->plat, page_align(size), use, &b->dma);
 
 	if (ret)
 		return ret;
-	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, va, &b->dma, 0, b->dma.size, 0);
+	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, va, &b->dma, 0, b->dma.size,
+				  use->snooped ? NPU_MMU_MAP_SNOOP : 0);
 	if (ret) {
 		npu_dma_free(d->plat, &b->dma);
 		return ret;
@@ -61,7 +76,8 @@ static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, ui
 }
 
 /* Takes the next free VA of the global range (a bump allocator: boot-time buffers only). */
-static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size)
+static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size,
+		      const struct npu_dma_use *use)
 {
 	struct va_range r = global_range(d);
 	uint64_t va = d->global_next_va ? d->global_next_va : r.start;
@@ -71,7 +87,7 @@ static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size)
 	/* The top of the range is the job queues' (npu_global_jobq_va). */
 	if (va + len > r.start + r.size - NPU_GLOBAL_JOBQ_AREA)
 		return -ENOSPC;
-	ret = gbuf_map_at(d, b, len, va);
+	ret = gbuf_map_at(d, b, len, va, use);
 	if (!ret)
 		d->global_next_va = va + len;
 	return ret;
@@ -108,10 +124,11 @@ static int load_runtime(struct npu_device *d)
 	int ret;
 
 	/* The parser's rules 3-6 hold: the image lies inside [base, base + runtime_size). */
-	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &rt->dma);
+	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &use_runtime, &rt->dma);
 	if (ret)
 		return ret;
 	npu_fw_image_copy(fw, (uint8_t *)rt->dma.cpu + image_off);
+	npu_dma_flush(d->plat, &rt->dma, image_off, fw->image_size);
 	if (ro_size && (ro & (PAGE - 1)) == 0) {
 		uint64_t ro_off = ro - base;
 
@@ -148,13 +165,14 @@ int npu_fw_mem_init(struct npu_device *d)
 	if (ret)
 		return npu_device_fail(d, "firmware load", ret,
 				       "cannot place the firmware runtime");
-	ret = gbuf_alloc(d, &d->ipc_tx, NPU_IPC_TX_BUF_SIZE);
+	ret = gbuf_alloc(d, &d->ipc_tx, NPU_IPC_TX_BUF_SIZE, &use_ipc_tx);
 	if (!ret)
-		ret = gbuf_alloc(d, &d->ipc_rx, NPU_IPC_RX_BUF_SIZE);
+		ret = gbuf_alloc(d, &d->ipc_rx, NPU_IPC_RX_BUF_SIZE, &use_ipc_rx);
 	if (!ret)
-		ret = gbuf_alloc(d, &d->log_crit, NPU_BOOT_CRIT_TRACING_BUFF_SIZE);
+		ret = gbuf_alloc(d, &d->log_crit, NPU_BOOT_CRIT_TRACING_BUFF_SIZE, &use_log_crit);
 	if (!ret)
-		ret = gbuf_alloc(d, &d->log_verbose, NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE);
+		ret = gbuf_alloc(d, &d->log_verbose, NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE,
+				 &use_log_verbose);
 	if (ret) {
 		npu_fw_mem_fini(d);
 		return npu_device_fail(d, "firmware load", ret,
@@ -228,4 +246,5 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 	bp->d0i3_delayed_entry = 1;
 	bp->system_time_us = npu_now_ns(d->plat) / 1000u;
 	bp->vpu_scheduling_mode = NPU_BOOT_SCHED_MODE_OS;
+	npu_dma_flush(d->plat, &d->fw_runtime.dma, 0, sizeof(*bp));
 }

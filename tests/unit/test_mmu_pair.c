@@ -26,6 +26,8 @@
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
 
+static const struct npu_dma_use test_use = { "test", NPU_DMA_WC, false };
+
 #define PAGE 4096u
 
 struct pair {
@@ -114,7 +116,7 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 
 	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
 	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
-	assert_int_equal(npu_dma_alloc(t.plat, sizeof(bytes), &buf), 0);
+	assert_int_equal(npu_dma_alloc(t.plat, sizeof(bytes), &test_use, &buf), 0);
 	assert_int_equal(npu_mmu_ctx_map(&ctx, t.plat, va, buf.addr, buf.size, 0), 0);
 	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
 
@@ -188,7 +190,7 @@ static void test_global_context(void **state)
 	/* CD first, MMU second, as a boot may do it: the enable's invalidation covers it. */
 	assert_int_equal(npu_mmu_ctx_init(&g, t.plat, NPU_MMU_SSID_GLOBAL), 0);
 	assert_int_equal(npu_mmu_set_cd(&t.mmu, NULL, NPU_MMU_SSID_GLOBAL, g.pgd.addr), 0);
-	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &buf), 0);
+	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &test_use, &buf), 0);
 	assert_int_equal(npu_mmu_ctx_map(&g, t.plat, va, buf.addr, PAGE, NPU_MMU_MAP_SNOOP), 0);
 	assert_int_equal(npu_access(&t, 0, va, back, 8, false), -EFAULT); /* MMU still off */
 	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
