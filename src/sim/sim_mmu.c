@@ -193,8 +193,13 @@ static void evtq_record(struct npu_sim *s, uint32_t id, uint32_t ssid, uint32_t 
 	if (!(m->cr0 & NPU_MMU_CR0_EVTQEN))
 		return;
 	if (q_count(&q, m->evtq_prod, m->evtq_cons) >= q.wrap) {
-		/* Lost: say so through PROD.OVFLG; the interrupt is still pending. */
-		m->evtq_prod ^= NPU_MMU_EVTQ_PROD_OVFLG;
+		/*
+		 * Lost: say so through PROD.OVFLG, toggled when no overflow is
+		 * pending (OVFLG == CONS.OVACKFLG), so that the host sees one
+		 * whatever the number of events lost (Arm SMMUv3 queue overflow).
+		 */
+		if (!((m->evtq_prod ^ m->evtq_cons) & NPU_MMU_EVTQ_PROD_OVFLG))
+			m->evtq_prod ^= NPU_MMU_EVTQ_PROD_OVFLG;
 		sim_guest_error(s, "MMU event queue full: event 0x%02x at VA 0x%" PRIx64 " dropped",
 				id, va);
 	} else {

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Non-coherent DMA (docs/dma.md, docs/simulator.md "Non-coherent memory").
+ *
+ * The model: a write-back buffer's CPU view reaches a non-snooping device
+ * only through a flush; write-combined buffers write through; snooped device
+ * accesses see the CPU's view; a non-snooped device write reaches the CPU
+ * after an invalidate; the MMU's own accesses snoop as TCU_PTW_OVERRIDES says.
+ *
+ * The driver against it: each structure the MMU reads without snooping
+ * reaches it (page tables, stream table, context descriptors set and
+ * cleared, command queue), the firmware image reaches the firmware, a
+ * faulting context's events are muted, buffers beyond the NPU's DMA address
+ * limit are refused, and the allocations are listed for npuctl diag.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "driver/device.h"
+#include "driver/mmio.h"
+#include "driver/mmu.h"
+#include "driver/mmu_ctx.h"
+#include "hw/fw_header.h"
+#include "hw/pci_ids.h"
+#include "hw/regs_37xx.h"
+#include "hw/regs_40xx.h"
+#include "hw/regs_mmu.h"
+#include "platform/backends.h"
+#include "platform/cache.h"
+#include "sim/sim_internal.h"
+#include "test_env.h"
+
+#define PAGE 4096u
+
+static const struct npu_dma_use use_wb = { "test wb", NPU_DMA_WB, false };
+static const struct npu_dma_use use_wb_snooped = { "test wb snooped", NPU_DMA_WB, true };
+static const struct npu_dma_use use_wc = { "test wc", NPU_DMA_WC, false };
+
+/* ---- the model alone ---- */
+
+static struct npu_sim *model(enum npu_gen gen)
+{
+	struct npu_sim_config cfg = { .gen = gen, .mem_size = 64 * PAGE };
+	struct npu_sim *s = NULL;
+
+	assert_int_equal(npu_sim_create(&cfg, &s), 0);
+	return s;
+}
+
+/* What a device access of 8 bytes at pa reads, snooped or not. */
+static uint64_t dev_read(struct npu_sim *s, uint64_t pa, bool snooped)
+{
+	const uint8_t *p;
+	uint64_t v;
+
+	pthread_mutex_lock(&s->lock);
+	p = sim_mem_view(s, pa, 8, snooped);
+	assert_non_null(p);
+	memcpy(&v, p, 8);
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
+static void dev_write(struct npu_sim *s, uint64_t pa, uint64_t v, bool snooped)
+{
+	pthread_mutex_lock(&s->lock);
+	assert_int_equal(sim_dma_write(s, pa, &v, 8, snooped), 0);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void test_model_wb_reaches_memory_on_flush(void **state)
+{
+	struct npu_sim *s = model(NPU_GEN_37XX);
+	uint64_t *cpu, pa;
+
+	(void)state;
+	assert_int_equal(npu_sim_dma_alloc_cached(s, 2 * PAGE, NPU_DMA_WB, (void **)&cpu, &pa), 0);
+	cpu[PAGE / 8 + 1] = 0x1122334455667788ull;
+	/* Not flushed: memory still holds the zeroes; a snoop finds the CPU's line. */
+	assert_int_equal(dev_read(s, pa + PAGE + 8, false), 0);
+	assert_int_equal(dev_read(s, pa + PAGE + 8, true), 0x1122334455667788ull);
+	/* A flush of another range does not help. */
+	assert_int_equal(npu_sim_dma_sync(s, cpu, 8, true), 0);
+	assert_int_equal(dev_read(s, pa + PAGE + 8, false), 0);
+	assert_int_equal(npu_sim_dma_sync(s, cpu + PAGE / 8, 16, true), 0);
+	assert_int_equal(dev_read(s, pa + PAGE + 8, false), 0x1122334455667788ull);
+	npu_sim_dma_free(s, pa);
+	npu_sim_destroy(s);
+}
+
+static void test_model_wc_writes_through(void **state)
+{
+	struct npu_sim *s = model(NPU_GEN_40XX);
+	uint64_t *cpu, pa;
+
+	(void)state;
+	assert_int_equal(npu_sim_dma_alloc_cached(s, PAGE, NPU_DMA_WC, (void **)&cpu, &pa), 0);
+	cpu[3] = 42;
+	assert_int_equal(dev_read(s, pa + 24, false), 42);
+	assert_int_equal(dev_read(s, pa + 24, true), 42);
+	dev_write(s, pa + 32, 7, false);
+	assert_int_equal(cpu[4], 7);
+	npu_sim_dma_free(s, pa);
+	/* Uncached: the same. */
+	assert_int_equal(npu_sim_dma_alloc_cached(s, PAGE, NPU_DMA_UC, (void **)&cpu, &pa), 0);
+	cpu[0] = 9;
+	assert_int_equal(dev_read(s, pa, false), 9);
+	npu_sim_dma_free(s, pa);
+	npu_sim_destroy(s);
+}
+
+static void test_model_device_writes(void **state)
+{
+	struct npu_sim *s = model(NPU_GEN_37XX);
+	uint64_t *cpu, pa;
+
+	(void)state;
+	assert_int_equal(npu_sim_dma_alloc_cached(s, PAGE, NPU_DMA_WB, (void **)&cpu, &pa), 0);
+	/* Non-snooped: memory only; the CPU reads its stale line until it invalidates. */
+	dev_write(s, pa + 64, 0xAB, false);
+	assert_int_equal(cpu[8], 0);
+	assert_int_equal(npu_sim_dma_sync(s, cpu + 8, 8, false), 0);
+	assert_int_equal(cpu[8], 0xAB);
+	/* Snooped: the CPU sees it at once, and an invalidate keeps it. */
+	dev_write(s, pa + 128, 0xCD, true);
+	assert_int_equal(cpu[16], 0xCD);
+	assert_int_equal(npu_sim_dma_sync(s, cpu, PAGE, false), 0);
+	assert_int_equal(cpu[16], 0xCD);
+	/* A fresh write-back buffer is zero in both views. */
+	npu_sim_dma_free(s, pa);
+	assert_int_equal(npu_sim_dma_alloc_cached(s, PAGE, NPU_DMA_WB, (void **)&cpu, &pa), 0);
+	assert_int_equal(cpu[8], 0);
+	assert_int_equal(dev_read(s, pa + 64, false), 0);
+	npu_sim_dma_free(s, pa);
+	npu_sim_destroy(s);
+}
+
+/* hardware.md §2.5: 37xx NOSNOOP bits, 40xx SNOOP bits of opposite polarity; off: no snoop. */
+static void test_model_tcu_override(void **state)
+{
+	struct npu_sim *s = model(NPU_GEN_37XX);
+
+	(void)state;
+	assert_false(sim_cache_tcu_snooped(s, false));
+	assert_false(sim_cache_tcu_snooped(s, true));
+	/* What Linux writes: reads not snooped, writes snooped. */
+	s->ip.tcu_ptw_overrides = NPU_37XX_HOST_IF_TCU_PTW_OVERRIDES_NOSNOOP_OVERRIDE_EN |
+				  NPU_37XX_HOST_IF_TCU_PTW_OVERRIDES_AR_NOSNOOP;
+	assert_false(sim_cache_tcu_snooped(s, false));
+	assert_true(sim_cache_tcu_snooped(s, true));
+	s->ip.tcu_ptw_overrides = NPU_37XX_HOST_IF_TCU_PTW_OVERRIDES_AR_NOSNOOP; /* not enabled */
+	assert_false(sim_cache_tcu_snooped(s, true));
+	npu_sim_destroy(s);
+
+	s = model(NPU_GEN_40XX);
+	s->ip.tcu_ptw_overrides = NPU_40XX_HOST_IF_TCU_PTW_OVERRIDES_SNOOP_OVERRIDE_EN |
+				  NPU_40XX_HOST_IF_TCU_PTW_OVERRIDES_AW_SNOOP;
+	assert_false(sim_cache_tcu_snooped(s, false));
+	assert_true(sim_cache_tcu_snooped(s, true));
+	npu_sim_destroy(s);
+}
+
+/* The x86 flush (used by the Redox backend) keeps the bytes and returns. */
+static void test_cpu_cache_flush(void **state)
+{
+	uint8_t buf[300];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)i;
+	npu_cpu_cache_flush(buf + 3, sizeof(buf) - 3);
+	npu_cpu_cache_flush(buf, 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], (uint8_t)i);
+}
+
+/* ---- the driver against the model ---- */
+
+struct pair {
+	struct npu_platform *plat;
+	struct npu_sim *sim;
+	struct npu_mmio m;
+	struct npu_mmu mmu;
+	unsigned n_ev;
+};
+
+static void pair_open(struct pair *t, enum npu_gen gen)
+{
+	struct npu_platform_config cfg = { .device = "sim", .gen = gen };
+
+	memset(t, 0, sizeof(*t));
+	assert_int_equal(npu_platform_open(&cfg, &t->plat), 0);
+	t->sim = npu_platform_sim_model(t->plat);
+	assert_non_null(t->sim);
+	t->m.plat = t->plat;
+	assert_int_equal(npu_mmu_init(&t->mmu, t->plat), 0);
+}
+
+static void pair_close(struct pair *t)
+{
+	npu_mmu_fini(&t->mmu);
+	npu_platform_close(t->plat);
+}
+
+static int npu_access(struct pair *t, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
+{
+	int ret;
+
+	pthread_mutex_lock(&t->sim->lock);
+	ret = sim_mmu_access(t->sim, ssid, va, buf, len, write);
+	pthread_mutex_unlock(&t->sim->lock);
+	return ret;
+}
+
+static void count_event(void *ctx, const struct npu_mmu_event *ev)
+{
+	struct pair *t = ctx;
+
+	(void)ev;
+	t->n_ev++;
+}
+
+/*
+ * The command queue: every command of the enable sequence reached the MMU
+ * (none read as opcode 0, which it refuses), CONS caught up with PROD.
+ */
+static void test_cmdq_reaches_device(void **state)
+{
+	struct pair t;
+
+	(void)state;
+	pair_open(&t, NPU_GEN_37XX);
+	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(t.sim->mmu.cmdq_cons, t.mmu.cmdq_prod);
+	assert_int_equal(t.sim->mmu.gerror, 0);
+	assert_int_equal(t.sim->guest_errors, 0);
+	pair_close(&t);
+}
+
+/*
+ * Stream table, context descriptor and page tables: a device access through
+ * a context the driver just built works, for a cached snooped buffer and a
+ * write-combined one; a cleared descriptor stops the next access.
+ */
+static void run_tables_reach_device(enum npu_gen gen, uint64_t va)
+{
+	struct pair t;
+	struct npu_mmu_ctx ctx;
+	struct npu_dma wb, wc;
+	uint8_t back[16];
+	const uint32_t ssid = 5;
+
+	pair_open(&t, gen);
+	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
+	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wb_snooped, &wb), 0);
+	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wc, &wc), 0);
+	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, NPU_MMU_MAP_SNOOP), 0);
+	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, t.plat, va + PAGE, &wc, 0, PAGE, 0), 0);
+	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+
+	memcpy(wb.cpu, "cached, snooped", 16);
+	memcpy(wc.cpu, "write-combined!", 16);
+	assert_int_equal(npu_access(&t, ssid, va, back, 16, false), 0);
+	assert_memory_equal(back, "cached, snooped", 16);
+	assert_int_equal(npu_access(&t, ssid, va + PAGE, back, 16, false), 0);
+	assert_memory_equal(back, "write-combined!", 16);
+	assert_int_equal(t.sim->mmu.faults, 0);
+
+	/* The cleared CD reaches the MMU too: the next access is a bad-CD fault. */
+	assert_int_equal(npu_mmu_clear_cd(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(npu_access(&t, ssid, va, back, 16, false), -EFAULT);
+	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
+
+	npu_mmu_ctx_fini(&ctx, t.plat);
+	npu_dma_free(t.plat, &wb);
+	npu_dma_free(t.plat, &wc);
+	pair_close(&t);
+}
+
+static void test_tables_reach_device_37xx(void **state)
+{
+	(void)state;
+	run_tables_reach_device(NPU_GEN_37XX, NPU_VA_37XX_USER_START);
+}
+
+static void test_tables_reach_device_40xx(void **state)
+{
+	(void)state;
+	run_tables_reach_device(NPU_GEN_40XX, NPU_VA_40XX_USER_START + 0x200000);
+}
+
+/* A cached buffer mapped without the snoop bit: the device reads memory, so the CPU must flush. */
+static void test_unsnooped_cached_buffer_needs_flush(void **state)
+{
+	struct pair t;
+	struct npu_mmu_ctx ctx;
+	struct npu_dma wb;
+	uint8_t back[8];
+	const uint32_t ssid = 3;
+	const uint64_t va = NPU_VA_37XX_USER_START;
+
+	(void)state;
+	pair_open(&t, NPU_GEN_37XX);
+	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
+	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wb, &wb), 0);
+	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, 0), 0);
+	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+	memcpy(wb.cpu, "flushed", 8);
+	assert_int_equal(npu_access(&t, ssid, va, back, 8, false), 0);
+	assert_memory_equal(back, "\0\0\0\0\0\0\0", 8);
+	npu_dma_flush(t.plat, &wb, 0, 8);
+	assert_int_equal(npu_access(&t, ssid, va, back, 8, false), 0);
+	assert_memory_equal(back, "flushed", 8);
+	npu_mmu_ctx_fini(&ctx, t.plat);
+	npu_dma_free(t.plat, &wb);
+	pair_close(&t);
+}
+
+/*
+ * A context that keeps faulting: without muting, 40 faults between two
+ * drains overflow the 16-record queue; muted after its first event (as the
+ * interrupt service does), the queue holds nothing more of it.
+ */
+static void test_fault_events_muted(void **state)
+{
+	struct pair t;
+	struct npu_mmu_ctx ctx;
+	uint8_t back[8];
+	const uint32_t ssid = 4;
+	const uint64_t va = NPU_VA_37XX_USER_START;
+
+	(void)state;
+	pair_open(&t, NPU_GEN_37XX);
+	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
+	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(npu_access(&t, ssid, va + i * PAGE, back, 8, false), -EFAULT);
+	t.n_ev = 0;
+	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 16);
+	assert_int_equal(t.mmu.events_lost, 1);
+
+	assert_false(npu_mmu_events_muted(&t.mmu, ssid));
+	assert_int_equal(npu_mmu_mute_events(&t.mmu, &t.m, ssid), 0);
+	assert_true(npu_mmu_events_muted(&t.mmu, ssid));
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(npu_access(&t, ssid, va + i * PAGE, back, 8, false), -EFAULT);
+	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 0);
+	assert_int_equal(t.mmu.events_lost, 1);
+	/* Another context's fault still gets through. */
+	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid + 1, ctx.pgd.addr), 0);
+	assert_int_equal(npu_access(&t, ssid + 1, va, back, 8, false), -EFAULT);
+	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
+	/* A fresh CD records again. */
+	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_false(npu_mmu_events_muted(&t.mmu, ssid));
+	assert_int_equal(npu_access(&t, ssid, va, back, 8, false), -EFAULT);
+	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
+	assert_int_equal(npu_mmu_mute_events(&t.mmu, &t.m, 300), -EINVAL);
+	assert_int_equal(npu_mmu_mute_events(&t.mmu, &t.m, 77), -ENOENT);
+
+	npu_mmu_ctx_fini(&ctx, t.plat);
+	pair_close(&t);
+}
+
+/* 37xx reaches 38 bits of address (hardware.md §1): a buffer beyond is refused, nothing kept. */
+static void test_dma_address_limit(void **state)
+{
+	struct npu_platform_config cfg = { .device = "sim", .gen = NPU_GEN_37XX };
+	struct npu_platform *p;
+	struct npu_dma a, b;
+	struct npu_dma_region r[4];
+
+	(void)state;
+	assert_int_equal(npu_platform_open(&cfg, &p), 0);
+	/* The model's memory is above 4 GiB: a 32-bit device could not reach it. */
+	p->dma_addr_bits = 32;
+	assert_int_equal(npu_dma_alloc(p, PAGE, &use_wc, &a), -ENOMEM);
+	assert_null(a.cpu);
+	assert_int_equal(npu_dma_regions(p, r, 4), 0);
+	p->dma_addr_bits = NPU_DMA_BITS_37XX;
+	assert_int_equal(npu_dma_alloc(p, PAGE, &use_wc, &a), 0);
+	assert_int_equal(npu_dma_alloc(p, 3 * PAGE, &use_wb_snooped, &b), 0);
+	assert_int_equal(npu_dma_regions(p, r, 4), 2);
+	assert_string_equal(r[0].name, "test wc");
+	assert_int_equal(r[0].caching, NPU_DMA_WC);
+	assert_false(r[0].snooped);
+	assert_int_equal(r[0].device_address, a.addr);
+	assert_int_equal(r[1].size, 3 * PAGE);
+	assert_int_equal(r[1].caching, NPU_DMA_WB);
+	assert_true(r[1].snooped);
+	assert_string_equal(npu_dma_caching_name(r[1].caching), "wb");
+	npu_dma_free(p, &a);
+	assert_int_equal(npu_dma_regions(p, r, 4), 1);
+	assert_int_equal(r[0].device_address, b.addr);
+	npu_dma_free(p, &b);
+	assert_int_equal(npu_dma_regions(p, NULL, 0), 0);
+	npu_platform_close(p);
+}
+
+/*
+ * The firmware image, boot parameters, IPC and job queues reach the
+ * firmware: a whole boot and a job on the strict model, both generations
+ * (the model checks the loaded image against its ROM, byte for byte).
+ */
+static void run_boot(enum npu_gen gen, const char *image)
+{
+	struct npu_platform_config cfg = { .device = "sim", .gen = gen };
+	struct npu_device_config dcfg = { 0 };
+	struct npu_platform *p;
+	struct npu_device *d = calloc(1, sizeof(*d));
+	struct npu_dma_region r[64];
+	char path[600];
+	uint8_t *file = NULL;
+	size_t size = 0, n;
+	bool wc_runtime = false, wb_strtab = false;
+
+	assert_non_null(d);
+	if (image) {
+		int ret = npu_test_read_firmware(image, &file, &size);
+
+		if (ret == -ENOENT && !npu_test_firmware_required()) {
+			npu_test_firmware_missing(image);
+			free(d);
+			skip();
+		}
+		assert_int_equal(ret, 0);
+		cfg.sim_fw_file = file;
+		cfg.sim_fw_file_size = size;
+		snprintf(path, sizeof(path), "%s/%s",
+			 getenv("NPU_TEST_FIRMWARE_DIR") ? getenv("NPU_TEST_FIRMWARE_DIR")
+							 : "/lib/firmware/intel/vpu",
+			 image);
+		dcfg.fw_path = path;
+	} else {
+		/* No image in the search path: the synthetic one, as the model's ROM. */
+		setenv("NPU_FIRMWARE_PATH", "/nonexistent-npu-firmware", 1);
+	}
+	assert_int_equal(npu_platform_open(&cfg, &p), 0);
+	assert_int_equal(npu_device_open(d, p, &dcfg), 0);
+	assert_int_equal(npu_device_boot(d), 0);
+	n = npu_dma_regions(p, r, 64);
+	assert_true(n > 8 && n <= 64);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(r[i].name, "firmware runtime") == 0)
+			wc_runtime = r[i].caching == NPU_DMA_WC && !r[i].snooped;
+		if (strcmp(r[i].name, "mmu stream table") == 0)
+			wb_strtab = r[i].caching == NPU_DMA_WB && !r[i].snooped;
+	}
+	assert_true(wc_runtime);
+	assert_true(wb_strtab);
+	assert_int_equal(npu_platform_sim_model(p)->guest_errors, 0);
+	npu_device_close(d);
+	free(d);
+	npu_platform_close(p);
+	free(file);
+	unsetenv("NPU_FIRMWARE_PATH");
+}
+
+static void test_boot_37xx(void **state)
+{
+	(void)state;
+	run_boot(NPU_GEN_37XX, NULL);
+}
+
+static void test_boot_40xx(void **state)
+{
+	(void)state;
+	run_boot(NPU_GEN_40XX, NULL);
+}
+
+static void test_boot_intel_37xx(void **state)
+{
+	(void)state;
+	run_boot(NPU_GEN_37XX, "vpu_37xx_v1.bin");
+}
+
+static void test_boot_intel_40xx(void **state)
+{
+	(void)state;
+	run_boot(NPU_GEN_40XX, "vpu_40xx_v1.bin");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_wb_reaches_memory_on_flush),
+		cmocka_unit_test(test_model_wc_writes_through),
+		cmocka_unit_test(test_model_device_writes),
+		cmocka_unit_test(test_model_tcu_override),
+		cmocka_unit_test(test_cpu_cache_flush),
+		cmocka_unit_test(test_cmdq_reaches_device),
+		cmocka_unit_test(test_tables_reach_device_37xx),
+		cmocka_unit_test(test_tables_reach_device_40xx),
+		cmocka_unit_test(test_unsnooped_cached_buffer_needs_flush),
+		cmocka_unit_test(test_fault_events_muted),
+		cmocka_unit_test(test_dma_address_limit),
+		cmocka_unit_test(test_boot_37xx),
+		cmocka_unit_test(test_boot_40xx),
+		cmocka_unit_test(test_boot_intel_37xx),
+		cmocka_unit_test(test_boot_intel_40xx),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
