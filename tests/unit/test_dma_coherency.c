@@ -23,7 +23,10 @@
 
 #include <cmocka.h>
 
+#include "driver/cmdbuf.h"
 #include "driver/device.h"
+#include "driver/job.h"
+#include "driver/jsm.h"
 #include "driver/mmio.h"
 #include "driver/mmu.h"
 #include "driver/mmu_ctx.h"
@@ -415,6 +418,42 @@ static void test_dma_address_limit(void **state)
  * firmware: a whole boot and a job on the strict model, both generations
  * (the model checks the loaded image against its ROM, byte for byte).
  */
+/*
+ * The IPC areas (a request and its reply, the doorbell registration) and the
+ * job queue reach the firmware, a cached buffer the job fills and copies
+ * reaches the CPU: a fill and a copy through a context, checked by the CPU.
+ */
+static void run_job(struct npu_device *d)
+{
+	struct npu_ctx *c;
+	struct npu_bo *cmd, *data;
+	struct npu_cmdbuf cb;
+	uint64_t hb;
+	uint32_t id, st = 0xFFFF;
+	const uint32_t *w;
+
+	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb), 0);
+	assert_int_equal(npu_ctx_create(d, &c), 0);
+	assert_int_equal(npu_bo_create(c, PAGE, 0, 0, &cmd), 0);
+	assert_int_equal(npu_bo_create(c, 2 * PAGE, 0, 0, &data), 0);
+	memset(data->dma.cpu, 0x5A, 2 * PAGE);
+	assert_int_equal(npu_cmdbuf_init(&cb, cmd->dma.cpu, cmd->va, PAGE, 4, d->gen), 0);
+	assert_int_equal(npu_cmdbuf_fill(&cb, data->va, PAGE, 0xC0FFEE11u), 0);
+	assert_int_equal(npu_cmdbuf_barrier(&cb), 0);
+	assert_int_equal(npu_cmdbuf_copy(&cb, data->va + PAGE, data->va, 256), 0);
+	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
+	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(npu_job_wait(c, id, 5000000, &st), 0);
+	assert_int_equal(st, 0);
+	w = data->dma.cpu;
+	assert_int_equal(w[0], 0xC0FFEE11u);
+	assert_int_equal(w[PAGE / 4 - 1], 0xC0FFEE11u);
+	assert_int_equal(w[PAGE / 4], 0xC0FFEE11u);
+	assert_int_equal(w[PAGE / 4 + 63], 0xC0FFEE11u);
+	assert_int_equal(w[PAGE / 4 + 64], 0x5A5A5A5Au);
+	npu_ctx_destroy(c);
+}
+
 static void run_boot(enum npu_gen gen, const char *image)
 {
 	struct npu_platform_config cfg = { .device = "sim", .gen = gen };
@@ -461,6 +500,7 @@ static void run_boot(enum npu_gen gen, const char *image)
 	}
 	assert_true(wc_runtime);
 	assert_true(wb_strtab);
+	run_job(d);
 	assert_int_equal(npu_platform_sim_model(p)->guest_errors, 0);
 	npu_device_close(d);
 	free(d);
