@@ -330,11 +330,18 @@ int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m)
 	return 0;
 }
 
+/*
+ * As Linux ivpu_mmu_disable: only the driver's flag. Writing CR0 = 0 here,
+ * before the IP reset of a power-down, would let a firmware DMA still in
+ * flight through untranslated (Arm SMMUv3: a disabled SMMU bypasses
+ * incoming transactions unless GBPA says abort, and nothing sets GBPA); the
+ * IP reset that follows turns the MMU off with the rest of the IP, and the
+ * next npu_mmu_enable starts from CR0 = 0 (docs/dma.md).
+ */
 void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m)
 {
+	(void)m;
 	mmu->enabled = false;
-	if (cr0_write(m, 0))
-		npu_warn(MMU, "MMU did not acknowledge CR0 = 0");
 }
 
 /* ---- context descriptors (protocol.md §5.3) ---- */

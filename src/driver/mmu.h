@@ -63,7 +63,11 @@ void npu_mmu_fini(struct npu_mmu *mmu);
  * On failure CR0 is written 0 (best effort) and the MMU stays disabled.
  */
 int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m);
-/* CR0 = 0 and wait for the ACK (a timeout is logged). The tables stay. */
+/*
+ * Marks the MMU off for the driver (no more invalidation commands) without
+ * touching CR0, as Linux ivpu_mmu_disable: the IP reset that must follow
+ * resets it. The tables stay.
+ */
 void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m);
 
 /*

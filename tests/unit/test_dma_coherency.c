@@ -501,6 +501,11 @@ static void run_boot(enum npu_gen gen, const char *image)
 	assert_true(wc_runtime);
 	assert_true(wb_strtab);
 	run_job(d);
+	/* Power-down: the IP reset, not an early CR0 = 0, turns the MMU off. */
+	assert_int_equal(npu_device_power_down(d), 0);
+	pthread_mutex_lock(&npu_platform_sim_model(p)->lock);
+	assert_int_equal(npu_platform_sim_model(p)->mmu.cr0, 0);
+	pthread_mutex_unlock(&npu_platform_sim_model(p)->lock);
 	assert_int_equal(npu_platform_sim_model(p)->guest_errors, 0);
 	npu_device_close(d);
 	free(d);
