@@ -355,8 +355,8 @@ static int bo_new(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, s
 			goto err_free;
 	}
 	/* Cached, so snooped: the device sees what the CPU (or a client) wrote, no flush. */
-	ret = npu_mmu_ctx_map_dma(&c->mmu, d->plat, va, &bo->dma, 0, len,
-				  flags | NPU_MMU_MAP_SNOOP);
+	ret =
+	    npu_mmu_ctx_map_dma(&c->mmu, d->plat, va, &bo->dma, 0, len, flags | NPU_MMU_MAP_SNOOP);
 	if (ret)
 		goto err_dma;
 	/* Entries that were invalid are not cached, but a context reusing VAs needs it. */

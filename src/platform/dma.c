@@ -111,8 +111,7 @@ int npu_dma_alloc(struct npu_platform *p, size_t size, const struct npu_dma_use 
 
 	if (!p || !use || !out)
 		return -EINVAL;
-	if (use->caching != NPU_DMA_WB && use->caching != NPU_DMA_WC &&
-	    use->caching != NPU_DMA_UC)
+	if (use->caching != NPU_DMA_WB && use->caching != NPU_DMA_WC && use->caching != NPU_DMA_UC)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	ret = p->ops->dma_alloc(p, size, use->caching, out);
@@ -124,8 +123,9 @@ int npu_dma_alloc(struct npu_platform *p, size_t size, const struct npu_dma_use 
 	out->use = use;
 	if (!addr_fits(out, p->dma_addr_bits)) {
 		/* Linux sets the DMA mask (ivpu_drv.c: ivpu_pci_init); here the buffer is refused. */
-		npu_err(PCI, "%s: DMA buffer at 0x%" PRIx64 " (%zu bytes) is beyond the %u-bit "
-			     "addresses the NPU can reach",
+		npu_err(PCI,
+			"%s: DMA buffer at 0x%" PRIx64 " (%zu bytes) is beyond the %u-bit "
+			"addresses the NPU can reach",
 			use->name, out->addr, out->size, p->dma_addr_bits);
 		p->ops->dma_free(p, out);
 		memset(out, 0, sizeof(*out));
@@ -156,8 +156,7 @@ void npu_dma_flush(struct npu_platform *p, const struct npu_dma *dma, size_t off
 	npu_dma_wmb();
 }
 
-void npu_dma_invalidate(struct npu_platform *p, const struct npu_dma *dma, size_t off,
-			size_t len)
+void npu_dma_invalidate(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len)
 {
 	npu_dma_rmb();
 	if (dma->caching == NPU_DMA_WB && p->ops->dma_sync && len && off < dma->size)

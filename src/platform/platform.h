@@ -77,7 +77,7 @@ struct npu_dma {
 	const struct npu_dma_seg
 	    *segs; /* NULL: one piece; else n_segs of them, owned by the backend */
 	unsigned n_segs;
-	enum npu_dma_caching caching; /* how cpu is mapped */
+	enum npu_dma_caching caching;  /* how cpu is mapped */
 	const struct npu_dma_use *use; /* as allocated (NULL for a backend's own buffers) */
 };
 
@@ -108,8 +108,8 @@ struct npu_platform_ops {
 	 * clflush per line, then sfence), FROM_DEVICE drops them so that the
 	 * next CPU read comes from memory. Never called for WC/UC buffers.
 	 */
-	void (*dma_sync)(struct npu_platform *p, const struct npu_dma *dma, size_t off,
-			 size_t len, enum npu_dma_dir dir);
+	void (*dma_sync)(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len,
+			 enum npu_dma_dir dir);
 	/*
 	 * Optional (NULL: -EOPNOTSUPP): makes the buffer's memory shareable with
 	 * another process and returns a file descriptor for it (a memfd on
@@ -221,8 +221,7 @@ void npu_dma_flush(struct npu_platform *p, const struct npu_dma *dma, size_t off
  * Before the CPU reads what a non-snooping device wrote into a write-back
  * buffer: drops the CPU's stale lines of the range. Nothing to do otherwise.
  */
-void npu_dma_invalidate(struct npu_platform *p, const struct npu_dma *dma, size_t off,
-			size_t len);
+void npu_dma_invalidate(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len);
 
 /* One live allocation, as npuctl diag shows it. */
 struct npu_dma_region {

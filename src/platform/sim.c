@@ -94,8 +94,7 @@ static void sim_dma_sync(struct npu_platform *p, const struct npu_dma *dma, size
 		return;
 	if (len > dma->size - off)
 		len = dma->size - off;
-	npu_sim_dma_sync(sim_of(p), (const uint8_t *)dma->cpu + off, len,
-			 dir == NPU_DMA_TO_DEVICE);
+	npu_sim_dma_sync(sim_of(p), (const uint8_t *)dma->cpu + off, len, dir == NPU_DMA_TO_DEVICE);
 }
 
 /* The buffer's memfd, kept in its handle as fd + 1 (0: not shared). */

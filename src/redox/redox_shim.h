@@ -250,9 +250,6 @@ _Static_assert(offsetof(struct redox_stat, st_ctime_nsec) == 96, "st_ctime_nsec"
 #define REDOX_PATH_SCHEME_CAP	"/scheme/namespace/scheme-creation-cap"
 #define REDOX_CREATE_SCHEME	"create-scheme"
 #define REDOX_PATH_DMA		"/scheme/memory/zeroed@wb?phys_contiguous"
-/* The same memory write-combined and uncached (kernel scheme/memory.rs memtypes wc, uc). */
-#define REDOX_PATH_DMA_WC "/scheme/memory/zeroed@wc?phys_contiguous"
-#define REDOX_PATH_DMA_UC "/scheme/memory/zeroed@uc?phys_contiguous"
 #define REDOX_PATH_TRANSLATION	"/scheme/memory/translation"
 #define REDOX_PATH_IRQ_BSP	"/scheme/irq/bsp"
 #define REDOX_DMA_CHUNK_MAX	(4u << 20) /* the buddy allocator's largest block */
@@ -261,6 +258,10 @@ _Static_assert(offsetof(struct redox_stat, st_ctime_nsec) == 96, "st_ctime_nsec"
 #define REDOX_IRQ_VECTOR_OFFSET 32u /* cpu-XX/<n> is vector n + 32 */
 #define REDOX_IRQ_FIRST_DYNAMIC 16u /* below: the legacy lines on the BSP */
 #define REDOX_IRQ_LAST		223u
+
+/* The same memory write-combined and uncached (kernel scheme/memory.rs memtypes wc, uc). */
+#define REDOX_PATH_DMA_WC "/scheme/memory/zeroed@wc?phys_contiguous"
+#define REDOX_PATH_DMA_UC "/scheme/memory/zeroed@uc?phys_contiguous"
 
 /* BAR mapping offset through the pcid channel: BAR index, memory type. */
 #define REDOX_BAR_MEMTYPE_UC 1u

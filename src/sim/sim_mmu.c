@@ -502,8 +502,7 @@ int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, b
 	 * the same snoop attribute; the first to fail ends it.
 	 */
 	while (n < len && walk_page_h(s, &w, va + n, &next_pa, true, &next_pte, &hint) == 0 &&
-	       next_pa == pa + n &&
-	       ((next_pte & NPU_MMU_PTE_LLC_COHERENT) != 0) == snooped)
+	       next_pa == pa + n && ((next_pte & NPU_MMU_PTE_LLC_COHERENT) != 0) == snooped)
 		n += NPU_MMU_PAGE_SIZE;
 	if (n > len)
 		n = len;
