@@ -9,12 +9,11 @@
 
 /* Line size (CPUID.1:EBX[15:8] x 8) and clflushopt (CPUID.(7,0):EBX[23]); asked once. */
 static unsigned line_size;
-static int has_clflushopt;
+static unsigned has_clflushopt;
 
 static void cpu_probe(void)
 {
-	unsigned a, b, c, d, size = 64;
-	int opt = 0;
+	unsigned a, b, c, d, size = 64, opt = 0;
 
 	if (__get_cpuid(1, &a, &b, &c, &d) && ((b >> 8) & 0xFFu))
 		size = ((b >> 8) & 0xFFu) * 8u;
@@ -29,7 +28,7 @@ static void cpu_probe(void)
 void npu_cpu_cache_flush(const void *p, size_t len)
 {
 	unsigned line = __atomic_load_n(&line_size, __ATOMIC_ACQUIRE);
-	uintptr_t a, end;
+	const volatile char *a, *end;
 
 	if (!line) {
 		cpu_probe();
@@ -37,17 +36,17 @@ void npu_cpu_cache_flush(const void *p, size_t len)
 	}
 	if (!len)
 		return;
-	a = (uintptr_t)p & ~(uintptr_t)(line - 1);
-	end = (uintptr_t)p + len;
+	a = (const volatile char *)p - ((uintptr_t)p & (line - 1));
+	end = (const volatile char *)p + len;
 	/* The stores before must be in the lines the flushes write back. */
 	__asm__ __volatile__("mfence" ::: "memory");
 	if (__atomic_load_n(&has_clflushopt, __ATOMIC_RELAXED)) {
 		for (; a < end; a += line)
 			/* clflushopt is clflush with a 0x66 prefix (Intel SDM vol. 2A). */
-			__asm__ __volatile__(".byte 0x66; clflush %0" : "+m"(*(volatile char *)a));
+			__asm__ __volatile__(".byte 0x66; clflush %0" ::"m"(*a) : "memory");
 	} else {
 		for (; a < end; a += line)
-			__asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)a));
+			__asm__ __volatile__("clflush %0" ::"m"(*a) : "memory");
 	}
 	/* clflushopt is ordered only by a fence; clflush by it with respect to later stores. */
 	__asm__ __volatile__("sfence" ::: "memory");

@@ -50,10 +50,10 @@
 
 int sim_cache_init(struct npu_sim *s)
 {
-	s->cache =
-	    /* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
-	    mmap(NULL, s->mem_size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+
+	/* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
+	s->cache = mmap(NULL, s->mem_size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (s->cache == MAP_FAILED) {
 		s->cache = NULL;
 		return -ENOMEM;
@@ -102,53 +102,54 @@ bool sim_cache_owns(const struct npu_sim *s, const void *cpu, size_t size)
 	return s->cache && p >= base && p - base < s->mem_size && size <= s->mem_size - (p - base);
 }
 
-/* Bytes from pa on (at most len) whose pages all have pa's attribute. */
+/*
+ * Whether the page of pa holds a write-back buffer of the arena. Memory the
+ * model reaches elsewhere (outside the arena) is written through.
+ */
+static bool pa_wb(const struct npu_sim *s, uint64_t pa)
+{
+	uint64_t off = pa - NPU_SIM_MEM_BASE;
+
+	return s->page_wb && pa >= NPU_SIM_MEM_BASE && off < s->mem_size &&
+	       s->page_wb[off >> PAGE_SHIFT];
+}
+
 size_t sim_cache_same(const struct npu_sim *s, uint64_t pa, size_t len)
 {
-	size_t off = (size_t)(pa - NPU_SIM_MEM_BASE), page = off >> PAGE_SHIFT;
-	size_t n = PAGE_SIZE - (off & (PAGE_SIZE - 1));
-	size_t pages = s->mem_size >> PAGE_SHIFT;
-	uint8_t wb = s->page_wb[page];
+	size_t n = PAGE_SIZE - (size_t)(pa & (PAGE_SIZE - 1));
+	bool wb = pa_wb(s, pa);
 
-	while (n < len && page + 1 < pages && s->page_wb[page + 1] == wb) {
-		page++;
+	while (n < len && pa_wb(s, pa + n) == wb)
 		n += PAGE_SIZE;
-	}
 	return n < len ? n : len;
 }
 
 void *sim_mem_view(struct npu_sim *s, uint64_t pa, size_t len, bool snooped)
 {
 	uint8_t *m = sim_mem_ptr(s, pa, len);
-	size_t off;
 
-	if (!m || !snooped || len == 0)
-		return m;
-	off = (size_t)(m - s->mem);
-	if (!s->page_wb[off >> PAGE_SHIFT])
+	if (!m || !snooped || len == 0 || !pa_wb(s, pa))
 		return m;
 	/* A view that mixes attributes has no single pointer: callers split at the change. */
 	if (sim_cache_same(s, pa, len) < len)
 		return NULL;
-	return s->cache + off;
+	return s->cache + (size_t)(pa - NPU_SIM_MEM_BASE);
 }
 
 int sim_dma_write(struct npu_sim *s, uint64_t pa, const void *buf, size_t len, bool snooped)
 {
 	uint8_t *m = sim_mem_ptr(s, pa, len);
-	size_t off, done = 0;
+	size_t done = 0;
 
 	if (!m)
 		return -EFAULT;
 	memcpy(m, buf, len);
-	if (!snooped)
-		return 0;
-	off = (size_t)(m - s->mem);
-	while (done < len) {
+	while (snooped && done < len) {
 		size_t n = sim_cache_same(s, pa + done, len - done);
 
-		if (s->page_wb[(off + done) >> PAGE_SHIFT])
-			memcpy(s->cache + off + done, (const uint8_t *)buf + done, n);
+		if (pa_wb(s, pa + done))
+			memcpy(s->cache + (size_t)(pa + done - NPU_SIM_MEM_BASE),
+			       (const uint8_t *)buf + done, n);
 		done += n;
 	}
 	return 0;
