@@ -514,6 +514,53 @@ static void run_boot(enum npu_gen gen, const char *image)
 	unsetenv("NPU_FIRMWARE_PATH");
 }
 
+/*
+ * Through the interrupt service: a job that faults marks its context, and
+ * the service mutes the context's events (its CD's R bit, in memory).
+ */
+static void test_faulted_context_muted(void **state)
+{
+	struct npu_platform_config cfg = { .device = "sim", .gen = NPU_GEN_40XX };
+	struct npu_platform *p;
+	struct npu_device *d = calloc(1, sizeof(*d));
+	struct npu_ctx *c;
+	struct npu_bo *cmd;
+	struct npu_cmdbuf cb;
+	struct npu_sim *s;
+	uint32_t id, st = 0;
+	uint64_t cd0;
+
+	(void)state;
+	assert_non_null(d);
+	setenv("NPU_FIRMWARE_PATH", "/nonexistent-npu-firmware", 1);
+	assert_int_equal(npu_platform_open(&cfg, &p), 0);
+	assert_int_equal(npu_device_open(d, p, NULL), 0);
+	assert_int_equal(npu_device_boot(d), 0);
+	s = npu_platform_sim_model(p);
+	assert_int_equal(npu_ctx_create(d, &c), 0);
+	assert_int_equal(npu_bo_create(c, PAGE, 0, 0, &cmd), 0);
+	assert_int_equal(npu_cmdbuf_init(&cb, cmd->dma.cpu, cmd->va, PAGE, 2, d->gen), 0);
+	assert_int_equal(npu_cmdbuf_fill(&cb, cmd->va + 0x100000, PAGE, 0x11111111u), 0);
+	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
+	assert_false(npu_mmu_events_muted(&d->mmu, c->ssid));
+	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(npu_job_wait(c, id, 5000000, &st), 0);
+	assert_true(st != 0);
+	assert_true(c->faulted);
+	assert_true(npu_mmu_events_muted(&d->mmu, c->ssid));
+	/* What the MMU reads: the CD in memory, valid, R clear. */
+	pthread_mutex_lock(&s->lock);
+	memcpy(&cd0, sim_mem_view(s, d->mmu.cdtab.addr + (uint64_t)c->ssid * 64, 8, false), 8);
+	pthread_mutex_unlock(&s->lock);
+	assert_true(cd0 & NPU_MMU_CD_0_V);
+	assert_false(cd0 & NPU_MMU_CD_0_R);
+	npu_ctx_destroy(c);
+	npu_device_close(d);
+	free(d);
+	npu_platform_close(p);
+	unsetenv("NPU_FIRMWARE_PATH");
+}
+
 static void test_boot_37xx(void **state)
 {
 	(void)state;
@@ -552,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_unsnooped_cached_buffer_needs_flush),
 		cmocka_unit_test(test_fault_events_muted),
 		cmocka_unit_test(test_dma_address_limit),
+		cmocka_unit_test(test_faulted_context_muted),
 		cmocka_unit_test(test_boot_37xx),
 		cmocka_unit_test(test_boot_40xx),
 		cmocka_unit_test(test_boot_intel_37xx),
