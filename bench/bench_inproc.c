@@ -18,6 +18,8 @@
 #include "util/file.h"
 #include "util/json.h"
 
+static const struct npu_dma_use image_use = { "firmware runtime", NPU_DMA_WC, false };
+
 #define WAIT_US 10000000u
 
 int bench_rig_open(const struct bench_cfg *c, struct bench_rig *r, bool boot)
@@ -76,7 +78,7 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 	if (!ret)
 		ret = npu_fw_image_parse(file, size, c->gen, &img, &err);
 	if (!ret)
-		ret = npu_dma_alloc(r.plat, (img.image_size + 4095u) & ~4095u, &dma);
+		ret = npu_dma_alloc(r.plat, (img.image_size + 4095u) & ~4095u, &image_use, &dma);
 	for (unsigned i = 0; i < runs && !ret; i++) {
 		uint64_t t0 = npu_clock_ns();
 

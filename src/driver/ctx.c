@@ -24,6 +24,16 @@
 #include "hw/jobq.h"
 #include "util/log.h"
 
+/*
+ * A context's job queue is write-combined (Linux ivpu_job.c: ivpu_cmdq_alloc,
+ * DRM_IVPU_BO_WC) and mapped without the snoop bit: the slot and tail reach
+ * memory at the store fence before the doorbell. Buffers are write-back and
+ * mapped snooped (PTE bit 2, Linux ivpu_gem.c: ivpu_bo_is_snooped for cached
+ * buffers): clients and the CPU write them with no flush (docs/dma.md).
+ */
+static const struct npu_dma_use use_jobq = { "job queue", NPU_DMA_WC, false };
+static const struct npu_dma_use use_bo = { "buffer", NPU_DMA_WB, true };
+
 #define PAGE	    4096u
 #define SSID_GLOBAL 0u
 
@@ -176,7 +186,7 @@ int npu_ctx_create(struct npu_device *d, struct npu_ctx **out)
 	ret = npu_mmu_ctx_init(&c->mmu, d->plat, c->ssid);
 	if (ret)
 		goto err_free;
-	ret = npu_dma_alloc(d->plat, NPU_JOBQ_SIZE, &c->jobq);
+	ret = npu_dma_alloc(d->plat, NPU_JOBQ_SIZE, &use_jobq, &c->jobq);
 	if (ret)
 		goto err_mmu_ctx;
 	jobq_reset(c);
@@ -358,11 +368,13 @@ static int bo_new(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, s
 	if (owner) {
 		bo->dma = owner->dma;
 	} else {
-		ret = npu_dma_alloc(d->plat, len, &bo->dma);
+		ret = npu_dma_alloc(d->plat, len, &use_bo, &bo->dma);
 		if (ret)
 			goto err_free;
 	}
-	ret = npu_mmu_ctx_map_dma(&c->mmu, d->plat, va, &bo->dma, 0, len, flags);
+	/* Cached, so snooped: the device sees what the CPU (or a client) wrote, no flush. */
+	ret =
+	    npu_mmu_ctx_map_dma(&c->mmu, d->plat, va, &bo->dma, 0, len, flags | NPU_MMU_MAP_SNOOP);
 	if (ret)
 		goto err_dma;
 	/* Entries that were invalid are not cached, but a context reusing VAs needs it. */

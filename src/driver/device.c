@@ -8,6 +8,7 @@
 
 #include "driver/device.h"
 #include "driver/fw_locate.h"
+#include "hw/pci_ids.h"
 #include "hw/timeouts.h"
 #include "util/log.h"
 
@@ -102,6 +103,8 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 		return npu_device_fail(d, "open", -EOPNOTSUPP,
 				       "generation %s is not supported by this driver",
 				       npu_gen_name(d->gen));
+	/* Linux ivpu_pci_init: dma_set_mask_and_coherent(DMA_BIT_MASK(38 or 48)). */
+	plat->dma_addr_bits = d->gen == NPU_GEN_37XX ? NPU_DMA_BITS_37XX : NPU_DMA_BITS_40XX;
 	ret = load_firmware_file(d, cfg ? cfg->fw_path : NULL);
 	if (ret) {
 		free(d->fw_file);

@@ -44,6 +44,21 @@ static struct va_range user_range(const struct npu_device *d)
 	return (struct va_range){ NPU_VA_40XX_USER_START, NPU_VA_40XX_USER_SIZE };
 }
 
+/*
+ * Caching of the firmware's buffers (docs/dma.md), as Linux ivpu_fw_mem_init
+ * and ivpu_ipc_init: the runtime (boot params, image) and the IPC areas
+ * write-combined, mapped without snooping; the log buffers write-back and
+ * mapped snooped (DRM_IVPU_BO_CACHED: the CPU reads them often, the
+ * firmware writes them through the LLC).
+ */
+static const struct npu_dma_use use_runtime = { "firmware runtime", NPU_DMA_WC, false };
+static const struct npu_dma_use use_ipc_tx = { "ipc tx", NPU_DMA_WC, false };
+static const struct npu_dma_use use_ipc_rx = { "ipc rx", NPU_DMA_WC, false };
+static const struct npu_dma_use use_log_crit = { "log critical", NPU_DMA_WB, true };
+static const struct npu_dma_use use_log_verbose = { "log verbose", NPU_DMA_WB, true };
+/* The SHAVE-NN buffer: write-combined as Linux ivpu_fw_mem_init allocates it. */
+static const struct npu_dma_use use_shave_nn = { "shave nn", NPU_DMA_WC, false };
+
 static struct va_range shave_range(const struct npu_device *d)
 {
 	if (d->gen == NPU_GEN_37XX)
@@ -51,14 +66,16 @@ static struct va_range shave_range(const struct npu_device *d)
 	return (struct va_range){ NPU_VA_40XX_SHAVE_START, NPU_VA_40XX_SHAVE_SIZE };
 }
 
-/* Allocates DMA memory and maps it at va in the global context. */
-static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, uint64_t va)
+/* Allocates DMA memory for use and maps it at va in the global context. */
+static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, uint64_t va,
+		       const struct npu_dma_use *use)
 {
-	int ret = npu_dma_alloc(d->plat, page_align(size), &b->dma);
+	int ret = npu_dma_alloc(d->plat, page_align(size), use, &b->dma);
 
 	if (ret)
 		return ret;
-	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, va, &b->dma, 0, b->dma.size, 0);
+	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, va, &b->dma, 0, b->dma.size,
+				  use->snooped ? NPU_MMU_MAP_SNOOP : 0);
 	if (ret) {
 		npu_dma_free(d->plat, &b->dma);
 		return ret;
@@ -69,7 +86,8 @@ static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, ui
 }
 
 /* Takes the next free VA of the global range (a bump allocator: boot-time buffers only). */
-static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size)
+static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size,
+		      const struct npu_dma_use *use)
 {
 	struct va_range r = global_range(d);
 	uint64_t va = d->global_next_va ? d->global_next_va : r.start;
@@ -79,7 +97,7 @@ static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size)
 	/* The top of the range is the job queues' (npu_global_jobq_va). */
 	if (va + len > r.start + r.size - NPU_GLOBAL_JOBQ_AREA)
 		return -ENOSPC;
-	ret = gbuf_map_at(d, b, len, va);
+	ret = gbuf_map_at(d, b, len, va, use);
 	if (!ret)
 		d->global_next_va = va + len;
 	return ret;
@@ -165,10 +183,11 @@ static int load_runtime(struct npu_device *d)
 	int ret;
 
 	/* The parser's rules 3-6 hold: the image lies inside [base, base + runtime_size). */
-	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &rt->dma);
+	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &use_runtime, &rt->dma);
 	if (ret)
 		return ret;
 	npu_fw_image_copy(fw, (uint8_t *)rt->dma.cpu + image_off);
+	npu_dma_flush(d->plat, &rt->dma, image_off, fw->image_size);
 	ret = map_runtime(d);
 	if (ret) {
 		npu_dma_free(d->plat, &rt->dma);
@@ -188,8 +207,8 @@ static int shave_nn_alloc(struct npu_device *d)
 {
 	if (!d->fw.shave_nn_fw_size)
 		return 0;
-	/* caching: WC as Linux ivpu_fw_mem_init */
-	return gbuf_map_at(d, &d->shave_nn, d->fw.shave_nn_fw_size, shave_range(d).start);
+	return gbuf_map_at(d, &d->shave_nn, d->fw.shave_nn_fw_size, shave_range(d).start,
+			   &use_shave_nn);
 }
 
 int npu_fw_mem_init(struct npu_device *d)
@@ -201,13 +220,14 @@ int npu_fw_mem_init(struct npu_device *d)
 	if (ret)
 		return npu_device_fail(d, "firmware load", ret,
 				       "cannot place the firmware runtime");
-	ret = gbuf_alloc(d, &d->ipc_tx, NPU_IPC_TX_BUF_SIZE);
+	ret = gbuf_alloc(d, &d->ipc_tx, NPU_IPC_TX_BUF_SIZE, &use_ipc_tx);
 	if (!ret)
-		ret = gbuf_alloc(d, &d->ipc_rx, NPU_IPC_RX_BUF_SIZE);
+		ret = gbuf_alloc(d, &d->ipc_rx, NPU_IPC_RX_BUF_SIZE, &use_ipc_rx);
 	if (!ret)
-		ret = gbuf_alloc(d, &d->log_crit, NPU_BOOT_CRIT_TRACING_BUFF_SIZE);
+		ret = gbuf_alloc(d, &d->log_crit, NPU_BOOT_CRIT_TRACING_BUFF_SIZE, &use_log_crit);
 	if (!ret)
-		ret = gbuf_alloc(d, &d->log_verbose, NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE);
+		ret = gbuf_alloc(d, &d->log_verbose, NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE,
+				 &use_log_verbose);
 	if (ret) {
 		npu_fw_mem_fini(d);
 		return npu_device_fail(d, "firmware load", ret,
@@ -345,6 +365,7 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 	bp->dvfs_mode = 0;
 	bp->d0i3_delayed_entry = npu_fw_d0i3_msg_supported(&d->fw) ? 1u : 0u;
 	bp->system_time_us = npu_realtime_ns(d->plat) / 1000u; /* ktime_get_real */
+	npu_dma_flush(d->plat, &d->fw_runtime.dma, 0, sizeof(*bp));
 }
 
 /*
@@ -361,6 +382,7 @@ void npu_fw_boot_params_warm(struct npu_device *d)
 	bp->system_time_us = npu_realtime_ns(d->plat) / 1000u;
 	bp->save_restore_ret_address = 0;
 	bp->boot_type = NPU_BOOT_TYPE_WARM;
+	npu_dma_flush(d->plat, &d->fw_runtime.dma, 0, sizeof(*bp));
 }
 
 uint64_t npu_fw_restore_address(const struct npu_device *d)

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "driver/barrier.h"
+#include "platform/barrier.h"
 #include "driver/device.h"
 #include "driver/ip.h"
 #include "driver/ipc.h"

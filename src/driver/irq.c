@@ -161,6 +161,24 @@ static void mmu_event(void *arg, const struct npu_mmu_event *ev)
 	npu_warn(MMU, "MMU event for SSID %u, which no context owns", ssid);
 }
 
+/*
+ * A faulted context's further translation faults are not recorded (Linux
+ * ivpu_mmu_irq_evtq_handler: ivpu_mmu_disable_events on its first event):
+ * its jobs are aborted anyway, and a context that keeps faulting would fill
+ * the 16-record queue and lose the events of the others.
+ */
+static void mute_faulted(struct npu_device *d)
+{
+	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
+		const struct npu_ctx *c = d->ctx[i];
+
+		if (!c || !c->faulted || npu_mmu_events_muted(&d->mmu, c->ssid))
+			continue;
+		if (npu_mmu_mute_events(&d->mmu, &d->mmio, c->ssid))
+			npu_warn(MMU, "context %u: cannot mute its MMU events", c->id);
+	}
+}
+
 /* protocol.md §6.2 bit 30: each watchdog write needs a fresh TIM_SAFE unlock. */
 static void watchdog_disable(struct npu_device *d)
 {
@@ -201,9 +219,12 @@ static uint32_t ip_handle(struct npu_device *d, uint32_t s)
 	REGV_WR32(m, NPU_37XX_HOST_SS_ICB_CLEAR_0, s);
 
 	/* MMU events first: a faulted context is marked before its JOB_DONE is processed. */
-	if ((s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_0) && d->mmu.enabled &&
-	    npu_mmu_drain_events(&d->mmu, m, mmu_event, d) < 0)
-		need_recovery(d, "the MMU event queue cannot be read");
+	if ((s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_0) && d->mmu.enabled) {
+		if (npu_mmu_drain_events(&d->mmu, m, mmu_event, d) < 0)
+			need_recovery(d, "the MMU event queue cannot be read");
+		else
+			mute_faulted(d);
+	}
 	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO)
 		npu_ipc_drain(d);
 	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_1)

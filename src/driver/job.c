@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "driver/barrier.h"
+#include "platform/barrier.h"
 #include "driver/device.h"
 #include "driver/irq.h"
 #include "driver/job.h"

@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "driver/barrier.h"
+#include "platform/barrier.h"
 #include "hw/regs_mmu.h"
 #include "hw/timeouts.h"
 #include "util/bytes.h"
@@ -33,6 +33,20 @@ static void dma_wr64(const struct npu_dma *dma, size_t off, uint64_t val)
 {
 	*(volatile uint64_t *)((uint8_t *)dma->cpu + off) = val;
 }
+
+/*
+ * The MMU reads its tables and command queue without snooping the CPU's
+ * caches (TCU_PTW_OVERRIDES, set as Linux does): they are write-back, as
+ * Linux's dmam_alloc_coherent gives them, and every entry is flushed after
+ * it is written (Linux ivpu_mmu_strtab_link_cd, ivpu_mmu_cdtab_entry_set,
+ * ivpu_mmu_cmdq_sync). The event queue is written by the MMU, snooped once
+ * the override is set; the records are invalidated before they are read all
+ * the same, which costs nothing on the job path (docs/dma.md).
+ */
+static const struct npu_dma_use use_strtab = { "mmu stream table", NPU_DMA_WB, false };
+static const struct npu_dma_use use_cdtab = { "mmu context descriptors", NPU_DMA_WB, false };
+static const struct npu_dma_use use_cmdq = { "mmu command queue", NPU_DMA_WB, false };
+static const struct npu_dma_use use_evtq = { "mmu event queue", NPU_DMA_WB, true };
 
 static size_t page_round(size_t n)
 {
@@ -62,6 +76,7 @@ static void ste_write(struct npu_mmu *mmu, uint32_t sid)
 	dma_wr64(&mmu->strtab, off + 8, d1);
 	npu_dma_wmb();
 	dma_wr64(&mmu->strtab, off, d0);
+	npu_dma_flush(mmu->plat, &mmu->strtab, off, NPU_MMU_STRTAB_ENTRY_SIZE);
 }
 
 int npu_mmu_init(struct npu_mmu *mmu, struct npu_platform *p)
@@ -70,16 +85,16 @@ int npu_mmu_init(struct npu_mmu *mmu, struct npu_platform *p)
 
 	memset(mmu, 0, sizeof(*mmu));
 	mmu->plat = p;
-	ret = npu_dma_alloc(p, page_round(STRTAB_SIZE), &mmu->strtab);
+	ret = npu_dma_alloc(p, page_round(STRTAB_SIZE), &use_strtab, &mmu->strtab);
 	if (ret)
 		goto err_out;
-	ret = npu_dma_alloc(p, page_round(CDTAB_SIZE), &mmu->cdtab);
+	ret = npu_dma_alloc(p, page_round(CDTAB_SIZE), &use_cdtab, &mmu->cdtab);
 	if (ret)
 		goto err_free_strtab;
-	ret = npu_dma_alloc(p, page_round(CMDQ_SIZE), &mmu->cmdq);
+	ret = npu_dma_alloc(p, page_round(CMDQ_SIZE), &use_cmdq, &mmu->cmdq);
 	if (ret)
 		goto err_free_cdtab;
-	ret = npu_dma_alloc(p, page_round(EVTQ_SIZE), &mmu->evtq);
+	ret = npu_dma_alloc(p, page_round(EVTQ_SIZE), &use_evtq, &mmu->evtq);
 	if (ret)
 		goto err_free_cmdq;
 
@@ -175,7 +190,7 @@ static int cmdq_submit(struct npu_mmu *mmu, struct npu_mmio *m)
 	uint32_t cons;
 
 	/* The commands must be in memory before the device can see the new PROD. */
-	npu_dma_wmb();
+	npu_dma_flush(mmu->plat, &mmu->cmdq, 0, CMDQ_SIZE);
 	REGV_WR32(m, NPU_MMU_CMDQ_PROD, mmu->cmdq_prod);
 
 	/* One look first: a command error shows at once, no need to wait 100 ms for it. */
@@ -315,11 +330,18 @@ int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m)
 	return 0;
 }
 
+/*
+ * As Linux ivpu_mmu_disable: only the driver's flag. Writing CR0 = 0 here,
+ * before the IP reset of a power-down, would let a firmware DMA still in
+ * flight through untranslated (Arm SMMUv3: a disabled SMMU bypasses
+ * incoming transactions unless GBPA says abort, and nothing sets GBPA); the
+ * IP reset that follows turns the MMU off with the rest of the IP, and the
+ * next npu_mmu_enable starts from CR0 = 0 (docs/dma.md).
+ */
 void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m)
 {
+	(void)m;
 	mmu->enabled = false;
-	if (cr0_write(m, 0))
-		npu_warn(MMU, "MMU did not acknowledge CR0 = 0");
 }
 
 /* ---- context descriptors (protocol.md §5.3) ---- */
@@ -363,6 +385,8 @@ int npu_mmu_set_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid, uint6
 	/* dword0 holds V: the rest must be visible first. */
 	npu_dma_wmb();
 	dma_wr64(&mmu->cdtab, off, d0);
+	npu_dma_flush(mmu->plat, &mmu->cdtab, off, NPU_MMU_CDTAB_ENTRY_SIZE);
+	mmu->muted[ssid / 8] &= (uint8_t) ~(1u << (ssid % 8));
 	npu_dbg(MMU, "CD %u: root table 0x%" PRIx64, ssid, pgd_dma_addr);
 
 	if (!mmu->enabled)
@@ -386,10 +410,42 @@ int npu_mmu_clear_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 	dma_wr64(&mmu->cdtab, off + 8, 0);
 	dma_wr64(&mmu->cdtab, off + 16, 0);
 	dma_wr64(&mmu->cdtab, off + 24, 0);
+	npu_dma_flush(mmu->plat, &mmu->cdtab, off, NPU_MMU_CDTAB_ENTRY_SIZE);
 
 	if (!mmu->enabled)
 		return 0;
 	return cmdq_batch(mmu, m, INV_CFG_ALL | INV_TLB_ASID, ssid);
+}
+
+int npu_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
+{
+	size_t off = (size_t)ssid * NPU_MMU_CDTAB_ENTRY_SIZE;
+	uint64_t d0;
+	int ret;
+
+	ret = ssid_check(ssid);
+	if (ret)
+		return ret;
+	if (!mmu->cdtab.cpu)
+		return -EINVAL;
+	if (npu_mmu_events_muted(mmu, ssid))
+		return 0;
+	d0 = *(volatile uint64_t *)((uint8_t *)mmu->cdtab.cpu + off);
+	if (!(d0 & NPU_MMU_CD_0_V))
+		return -ENOENT;
+	/* CD.R clear: the context's translation faults are no longer recorded (the SSID's). */
+	dma_wr64(&mmu->cdtab, off, d0 & ~NPU_MMU_CD_0_R);
+	npu_dma_flush(mmu->plat, &mmu->cdtab, off, NPU_MMU_CDTAB_ENTRY_SIZE);
+	mmu->muted[ssid / 8] |= (uint8_t)(1u << (ssid % 8));
+	npu_dbg(MMU, "SSID %u: MMU events muted", ssid);
+	if (!mmu->enabled)
+		return 0;
+	return cmdq_batch(mmu, m, INV_CFG_ALL, 0);
+}
+
+bool npu_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid)
+{
+	return ssid < NPU_MMU_CDTAB_ENTRY_COUNT && (mmu->muted[ssid / 8] >> (ssid % 8)) & 1u;
 }
 
 int npu_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
@@ -436,8 +492,8 @@ int npu_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
 			prod, pending, cons, NPU_MMU_Q_COUNT);
 		return -EIO;
 	}
-	/* Read PROD before the records it covers. */
-	npu_dma_rmb();
+	/* Read PROD before the records it covers, and from memory, not from stale lines. */
+	npu_dma_invalidate(mmu->plat, &mmu->evtq, 0, EVTQ_SIZE);
 
 	while (n < (int)NPU_MMU_Q_COUNT && cons != (prod & Q_IDX_WRAP)) {
 		const uint8_t *rec = (const uint8_t *)mmu->evtq.cpu +

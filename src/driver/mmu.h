@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "driver/mmio.h"
+#include "hw/regs_mmu.h"
 #include "platform/platform.h"
 
 /* One decoded event record (protocol.md §5.7). */
@@ -39,6 +40,7 @@ struct npu_mmu {
 	bool enabled;	       /* npu_mmu_enable() succeeded; cleared by disable */
 	uint64_t events;       /* records drained since init */
 	uint64_t events_lost;  /* overflows the device reported */
+	uint8_t muted[NPU_MMU_CDTAB_ENTRY_COUNT / 8]; /* SSIDs whose events are muted */
 };
 
 /*
@@ -61,7 +63,11 @@ void npu_mmu_fini(struct npu_mmu *mmu);
  * On failure CR0 is written 0 (best effort) and the MMU stays disabled.
  */
 int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m);
-/* CR0 = 0 and wait for the ACK (a timeout is logged). The tables stay. */
+/*
+ * Marks the MMU off for the driver (no more invalidation commands) without
+ * touching CR0, as Linux ivpu_mmu_disable: the IP reset that must follow
+ * resets it. The tables stay.
+ */
 void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m);
 
 /*
@@ -84,6 +90,17 @@ int npu_mmu_clear_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
  * the MMU is disabled. Returns 0, -EINVAL, or the queue's error.
  */
 int npu_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
+
+/*
+ * Stops recording the translation faults of ssid (its CD's R bit cleared,
+ * flushed, CFGI_ALL + SYNC), as Linux ivpu_mmu_irq_evtq_handler does on a
+ * context's first fault (ivpu_mmu_disable_events): a context that keeps
+ * faulting cannot overflow the 16-record event queue and lose the events of
+ * the others. npu_mmu_set_cd turns recording back on. 0, -EINVAL (bad ssid),
+ * -ENOENT (no valid CD), or a command queue error.
+ */
+int npu_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
+bool npu_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid);
 
 /*
  * Drains the event queue (the ICB MMU_IRQ_0 handler): reads EVTQ_PROD at the

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver/barrier.h"
+#include "platform/barrier.h"
 #include "hw/regs_mmu.h"
 #include "util/log.h"
 
@@ -56,10 +56,19 @@ static void table_fill_unmapped(uint64_t *table)
 		entry_write(&table[i], NPU_MMU_PTE_UNMAPPED);
 }
 
+/*
+ * Page tables are write-combined, as Linux maps them (ivpu_mmu_context.c:
+ * ivpu_pgtable_alloc_page, set_pages_array_wc): the MMU's walks do not snoop
+ * (TCU_PTW_OVERRIDES), and an entry reaches memory at the next store fence,
+ * with no cache line to flush. Map and unmap end with that fence; the TLB
+ * invalidation the caller then sends orders it before the MMU looks.
+ */
+static const struct npu_dma_use use_table = { "page table", NPU_DMA_WC, false };
+
 /* A DMA table usable in a descriptor: 4 KiB aligned, addressable in 48 bits. */
 static int table_alloc(struct npu_platform *p, struct npu_dma *dma)
 {
-	int ret = npu_dma_alloc(p, TABLE_BYTES, dma);
+	int ret = npu_dma_alloc(p, TABLE_BYTES, &use_table, dma);
 
 	if (ret)
 		return ret;
@@ -284,6 +293,8 @@ int npu_mmu_ctx_map(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va
 			    ((dma_addr + (i << NPU_MMU_PAGE_SHIFT)) & NPU_MMU_PTE_ADDR) |
 				pte_flags);
 	}
+	/* The write-combined entries leave the CPU before anyone tells the MMU. */
+	npu_dma_wmb();
 	for (struct npu_mmu_pt *pt = undo; pt; pt = pt->undo_next) {
 		pt->link_entry = NULL;
 		pt->link_slot = NULL;
@@ -323,6 +334,7 @@ int npu_mmu_ctx_unmap(struct npu_mmu_ctx *ctx, uint64_t va, size_t size)
 		entry_write(pte, NPU_MMU_PTE_UNMAPPED);
 		ctx->pages--;
 	}
+	npu_dma_wmb();
 	if (missing) {
 		npu_dbg(MMU,
 			"context %u: %" PRIu64 " of %" PRIu64 " pages at VA 0x%" PRIx64

@@ -10,7 +10,7 @@
  */
 #include <errno.h>
 
-#include "driver/barrier.h"
+#include "platform/barrier.h"
 #include "driver/boot.h"
 #include "driver/btrs.h"
 #include "driver/device.h"

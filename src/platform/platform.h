@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "hw/dma_caching.h"
 #include "hw/gen.h"
 #include "sim/sim_fault.h"
 
@@ -33,6 +34,23 @@ struct npu_dma_seg {
 /* Buffers up to this size always come as one piece (MMU tables, queues, IPC). */
 #define NPU_DMA_ONE_PIECE_MAX ((size_t)4 << 20)
 
+/* Direction of a cache maintenance operation (ops->dma_sync). */
+enum npu_dma_dir {
+	NPU_DMA_TO_DEVICE,   /* CPU cache -> memory: the device then reads what the CPU wrote */
+	NPU_DMA_FROM_DEVICE, /* drop the CPU's lines: it then reads what the device wrote */
+};
+
+/*
+ * What a buffer is for, as npu_dma_alloc takes it: its caching, whether the
+ * device's accesses to it snoop the CPU's caches, and a name for
+ * diagnostics (npuctl diag). Static storage: the buffer keeps the pointer.
+ */
+struct npu_dma_use {
+	const char *name;
+	enum npu_dma_caching caching;
+	bool snooped;
+};
+
 /*
  * A DMA buffer: what the CPU sees (one contiguous mapping) and what the device
  * uses. Most platforms give one physically contiguous piece at addr. Where
@@ -48,6 +66,8 @@ struct npu_dma {
 	const struct npu_dma_seg
 	    *segs; /* NULL: one piece; else n_segs of them, owned by the backend */
 	unsigned n_segs;
+	enum npu_dma_caching caching;  /* how cpu is mapped */
+	const struct npu_dma_use *use; /* as allocated (NULL for a backend's own buffers) */
 };
 
 struct npu_platform;
@@ -63,12 +83,22 @@ struct npu_platform_ops {
 	uint64_t (*read64)(struct npu_platform *p, unsigned bar, uint64_t off);
 	void (*write64)(struct npu_platform *p, unsigned bar, uint64_t off, uint64_t val);
 	/*
-	 * Zeroed, 4 KiB aligned memory the device can reach: physically contiguous
-	 * up to NPU_DMA_ONE_PIECE_MAX, in pieces (npu_dma.segs) above it where the
-	 * OS cannot do better.
+	 * Zeroed, 4 KiB aligned memory the device can reach, mapped for the CPU
+	 * with the caching asked for (the zeroes are in memory, not only in the
+	 * CPU's cache): physically contiguous up to NPU_DMA_ONE_PIECE_MAX, in
+	 * pieces (npu_dma.segs) above it where the OS cannot do better.
 	 */
-	int (*dma_alloc)(struct npu_platform *p, size_t size, struct npu_dma *out);
+	int (*dma_alloc)(struct npu_platform *p, size_t size, enum npu_dma_caching caching,
+			 struct npu_dma *out);
 	void (*dma_free)(struct npu_platform *p, struct npu_dma *dma);
+	/*
+	 * Cache maintenance of bytes [off, off + len) of a write-back buffer:
+	 * TO_DEVICE writes the CPU's lines back to memory (x86: clflushopt or
+	 * clflush per line, then sfence), FROM_DEVICE drops them so that the
+	 * next CPU read comes from memory. Never called for WC/UC buffers.
+	 */
+	void (*dma_sync)(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len,
+			 enum npu_dma_dir dir);
 	/*
 	 * Optional (NULL: -EOPNOTSUPP): makes the buffer's memory shareable with
 	 * another process and returns a file descriptor for it (a memfd on
@@ -118,6 +148,12 @@ struct npu_platform {
 	bool simulated;
 	/* Bytes of DMA memory the backend can give in all; 0: it cannot say (npuctl status). */
 	uint64_t dma_mem_size;
+	/*
+	 * Device addresses must fit in this many bits (37xx: 38, hardware.md
+	 * §2.5; Linux ivpu_hw_37xx.c: DMA mask); 0: no limit. Set by the driver.
+	 */
+	unsigned dma_addr_bits;
+	struct npu_dma_registry *dma_reg; /* npu_dma_regions (platform/dma.c) */
 };
 
 struct npu_platform_config {
@@ -145,17 +181,47 @@ struct npu_platform_config {
 int npu_platform_open(struct npu_platform_config *cfg, struct npu_platform **out);
 void npu_platform_close(struct npu_platform *p);
 
-static inline int npu_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
-{
-	return p->ops->dma_alloc(p, size, out);
-}
+/*
+ * Allocates a DMA buffer for use (caching, snooping, name), and records it
+ * for npu_dma_regions. The device addresses of the whole buffer fit in
+ * p->dma_addr_bits (-ENOMEM otherwise, nothing kept). 0 or -errno.
+ */
+int npu_dma_alloc(struct npu_platform *p, size_t size, const struct npu_dma_use *use,
+		  struct npu_dma *out);
+void npu_dma_free(struct npu_platform *p, struct npu_dma *dma);
 
-static inline void npu_dma_free(struct npu_platform *p, struct npu_dma *dma)
-{
-	if (dma->cpu)
-		p->ops->dma_free(p, dma);
-	dma->cpu = NULL;
-}
+/*
+ * Makes what the CPU wrote into bytes [off, off + len) of the buffer visible
+ * to the device: for a write-back buffer a cache flush of the range, then a
+ * store fence; for a write-combined or uncached one the fence alone. Call it
+ * after writing device-visible data and before the register access that
+ * tells the device to look (which npu_dma_wmb still orders).
+ */
+void npu_dma_flush(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len);
+/*
+ * Before the CPU reads what a non-snooping device wrote into a write-back
+ * buffer: drops the CPU's stale lines of the range. Nothing to do otherwise.
+ */
+void npu_dma_invalidate(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len);
+
+/* One live allocation, as npuctl diag shows it. */
+struct npu_dma_region {
+	const char *name;
+	size_t size;
+	uint64_t device_address;
+	enum npu_dma_caching caching;
+	bool snooped;
+};
+
+/*
+ * Copies up to max of the platform's live allocations into out (oldest
+ * first); returns how many there are in all (may exceed max).
+ */
+size_t npu_dma_regions(struct npu_platform *p, struct npu_dma_region *out, size_t max);
+/* "wb", "wc", "uc". */
+const char *npu_dma_caching_name(enum npu_dma_caching c);
+/* Forgets every recorded allocation (the platform is closing). */
+void npu_dma_regions_release(struct npu_platform *p);
 
 /* The device address of byte off of the buffer (off < size). */
 static inline uint64_t npu_dma_addr_at(const struct npu_dma *dma, size_t off)

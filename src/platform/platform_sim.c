@@ -51,7 +51,8 @@ static void sim_write64(struct npu_platform *p, unsigned bar, uint64_t off, uint
 	npu_sim_write64(sim_of(p), bar, off, val);
 }
 
-static int sim_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
+static int sim_dma_alloc(struct npu_platform *p, size_t size, enum npu_dma_caching caching,
+			 struct npu_dma *out)
 {
 	size_t rounded;
 	int ret;
@@ -61,7 +62,7 @@ static int sim_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *ou
 	if (size > SIZE_MAX - (SIM_PAGE_SIZE - 1))
 		return -ENOMEM;
 	rounded = (size + SIM_PAGE_SIZE - 1) & ~(size_t)(SIM_PAGE_SIZE - 1);
-	ret = npu_sim_dma_alloc(sim_of(p), rounded, &out->cpu, &out->addr);
+	ret = npu_sim_dma_alloc_cached(sim_of(p), rounded, caching, &out->cpu, &out->addr);
 	if (ret) {
 		out->cpu = NULL;
 		return ret;
@@ -82,6 +83,17 @@ static void sim_dma_free(struct npu_platform *p, struct npu_dma *dma)
 	dma->cpu = NULL;
 	dma->addr = 0;
 	dma->size = 0;
+}
+
+/* The model's CPU caches: a flush or invalidate of the range, as clflush on silicon. */
+static void sim_dma_sync(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len,
+			 enum npu_dma_dir dir)
+{
+	if (!dma || !dma->cpu || off >= dma->size)
+		return;
+	if (len > dma->size - off)
+		len = dma->size - off;
+	npu_sim_dma_sync(sim_of(p), (const uint8_t *)dma->cpu + off, len, dir == NPU_DMA_TO_DEVICE);
 }
 
 /* The buffer's memfd, kept in its handle as fd + 1 (0: not shared). */
@@ -128,6 +140,7 @@ static void sim_close(struct npu_platform *p)
 {
 	struct sim_platform *sp = to_sim_platform(p);
 
+	npu_dma_regions_release(p);
 	npu_sim_destroy(sp->sim);
 	free(sp);
 }
@@ -147,6 +160,7 @@ static const struct npu_platform_ops sim_ops = {
 	.write64 = sim_write64,
 	.dma_alloc = sim_dma_alloc,
 	.dma_free = sim_dma_free,
+	.dma_sync = sim_dma_sync,
 	.dma_share = sim_dma_share,
 	.irq_fd = sim_irq_fd,
 	.irq_ack = sim_irq_ack,

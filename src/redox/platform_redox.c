@@ -16,6 +16,7 @@
 
 #include "hw/gen.h"
 #include "hw/pci_ids.h"
+#include "platform/cache.h"
 #include "platform/host.h"
 #include "redox/pcid.h"
 #include "redox/redox_shim.h"
@@ -41,7 +42,8 @@ struct redox_dma {
 
 struct redox_platform {
 	struct npu_platform base; /* first: the ops get back with container_of */
-	size_t chan_fd, dma_fd, trans_fd, irq_fd;
+	size_t chan_fd, trans_fd, irq_fd;
+	size_t dma_fd[3]; /* by enum npu_dma_caching: zeroed@wb, @wc, @uc */
 	volatile uint8_t *bar[NPU_PLATFORM_BARS];
 	size_t bar_len[NPU_PLATFORM_BARS];
 	struct npu_pcid_config cfg;
@@ -107,7 +109,8 @@ static size_t pow2_len(size_t len)
 }
 
 /* One physically contiguous chunk at addr (NULL: anywhere; else MAP_FIXED there). */
-static int chunk_map(struct redox_platform *rp, void *addr, size_t len, struct redox_chunk *c)
+static int chunk_map(struct redox_platform *rp, void *addr, size_t len, size_t fd,
+		     struct redox_chunk *c)
 {
 	uint32_t flags = REDOX_MAP_PRIVATE | (addr ? REDOX_MAP_FIXED : 0);
 	uint64_t last = 0;
@@ -115,7 +118,7 @@ static int chunk_map(struct redox_platform *rp, void *addr, size_t len, struct r
 	int ret;
 
 	c->len = pow2_len(len);
-	r = redox_mmap_v1(addr, c->len, REDOX_PROT_READ | REDOX_PROT_WRITE, flags, rp->dma_fd, 0);
+	r = redox_mmap_v1(addr, c->len, REDOX_PROT_READ | REDOX_PROT_WRITE, flags, fd, 0);
 	if (redox_is_err(r))
 		return -redox_errno(r);
 	c->cpu = (void *)r; /* NOLINT(performance-no-int-to-ptr): the call returns an address */
@@ -151,7 +154,7 @@ static void dma_release(struct redox_dma *h)
  * pieces go to the driver in npu_dma.segs, which the NPU's MMU maps behind
  * one NPU address range.
  */
-static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h)
+static int dma_multi(struct redox_platform *rp, size_t size, size_t fd, struct redox_dma *h)
 {
 	size_t left = size;
 
@@ -169,7 +172,7 @@ static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h
 		size_t len = left < REDOX_DMA_CHUNK_MAX ? left : REDOX_DMA_CHUNK_MAX;
 		uint8_t *at = (uint8_t *)h->reserve + (size_t)i * REDOX_DMA_CHUNK_MAX;
 		struct npu_dma_seg *last = h->n_segs ? &h->segs[h->n_segs - 1] : NULL;
-		int ret = chunk_map(rp, at, len, &h->chunk[i]);
+		int ret = chunk_map(rp, at, len, fd, &h->chunk[i]);
 
 		if (ret)
 			return ret;
@@ -189,14 +192,15 @@ static int dma_multi(struct redox_platform *rp, size_t size, struct redox_dma *h
 	return 0;
 }
 
-static int rx_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
+static int rx_dma_alloc(struct npu_platform *p, size_t size, enum npu_dma_caching caching,
+			struct npu_dma *out)
 {
 	struct redox_platform *rp = to_rp(p);
 	struct redox_dma *h;
 	size_t rounded, n;
 	int ret;
 
-	if (!out || size == 0)
+	if (!out || size == 0 || (unsigned)caching > NPU_DMA_UC)
 		return -EINVAL;
 	if (size > SIZE_MAX / 2)
 		return -ENOMEM;
@@ -206,10 +210,10 @@ static int rx_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out
 	if (!h)
 		return -ENOMEM;
 	if (n == 1) {
-		ret = chunk_map(rp, NULL, rounded, &h->chunk[0]);
+		ret = chunk_map(rp, NULL, rounded, rp->dma_fd[caching], &h->chunk[0]);
 		h->n = ret ? 0 : 1;
 	} else {
-		ret = dma_multi(rp, rounded, h);
+		ret = dma_multi(rp, rounded, rp->dma_fd[caching], h);
 	}
 	if (ret) {
 		dma_release(h);
@@ -233,6 +237,17 @@ static void rx_dma_free(struct npu_platform *p, struct npu_dma *dma)
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the handle is our own pointer */
 	dma_release((struct redox_dma *)dma->handle);
 	memset(dma, 0, sizeof(*dma));
+}
+
+/* clflush writes back and drops the lines: the same operation both ways. */
+static void rx_dma_sync(struct npu_platform *p, const struct npu_dma *dma, size_t off, size_t len,
+			enum npu_dma_dir dir)
+{
+	(void)p;
+	(void)dir;
+	if (dma && dma->cpu && off < dma->size)
+		npu_cpu_cache_flush((const uint8_t *)dma->cpu + off,
+				    len > dma->size - off ? dma->size - off : len);
 }
 
 static int rx_irq_fd(struct npu_platform *p)
@@ -270,8 +285,10 @@ static void rx_close(struct npu_platform *p)
 		redox_close_v1(rp->irq_fd);
 	if (rp->trans_fd != NO_FD)
 		redox_close_v1(rp->trans_fd);
-	if (rp->dma_fd != NO_FD)
-		redox_close_v1(rp->dma_fd);
+	for (unsigned i = 0; i < 3; i++)
+		if (rp->dma_fd[i] != NO_FD)
+			redox_close_v1(rp->dma_fd[i]);
+	npu_dma_regions_release(p);
 	if (rp->chan_fd != NO_FD)
 		redox_close_v1(rp->chan_fd);
 	free(rp);
@@ -285,6 +302,7 @@ static const struct npu_platform_ops redox_ops = {
 	.write64 = rx_write64,
 	.dma_alloc = rx_dma_alloc,
 	.dma_free = rx_dma_free,
+	.dma_sync = rx_dma_sync,
 	.irq_fd = rx_irq_fd,
 	.irq_ack = rx_irq_ack,
 	.read_file = npu_host_read_file,
@@ -437,7 +455,15 @@ static int probe(struct redox_platform *rp)
 		return ret;
 	r = open_path(REDOX_PATH_DMA, REDOX_O_RDWR);
 	if (!redox_is_err(r)) {
-		rp->dma_fd = r;
+		rp->dma_fd[NPU_DMA_WB] = r;
+		r = open_path(REDOX_PATH_DMA_WC, REDOX_O_RDWR);
+	}
+	if (!redox_is_err(r)) {
+		rp->dma_fd[NPU_DMA_WC] = r;
+		r = open_path(REDOX_PATH_DMA_UC, REDOX_O_RDWR);
+	}
+	if (!redox_is_err(r)) {
+		rp->dma_fd[NPU_DMA_UC] = r;
 		r = open_path(REDOX_PATH_TRANSLATION, REDOX_O_RDONLY);
 	}
 	if (redox_is_err(r)) {
@@ -473,7 +499,7 @@ int npu_platform_redox_open(const struct npu_platform_config *cfg, struct npu_pl
 		return -ENOMEM;
 	rp->base.ops = &redox_ops;
 	rp->chan_fd = chan;
-	rp->dma_fd = rp->trans_fd = rp->irq_fd = NO_FD;
+	rp->dma_fd[0] = rp->dma_fd[1] = rp->dma_fd[2] = rp->trans_fd = rp->irq_fd = NO_FD;
 	ret = probe(rp);
 	if (ret) {
 		rx_close(&rp->base);

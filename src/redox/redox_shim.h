@@ -259,6 +259,10 @@ _Static_assert(offsetof(struct redox_stat, st_ctime_nsec) == 96, "st_ctime_nsec"
 #define REDOX_IRQ_FIRST_DYNAMIC 16u /* below: the legacy lines on the BSP */
 #define REDOX_IRQ_LAST		223u
 
+/* The same memory write-combined and uncached (kernel scheme/memory.rs memtypes wc, uc). */
+#define REDOX_PATH_DMA_WC "/scheme/memory/zeroed@wc?phys_contiguous"
+#define REDOX_PATH_DMA_UC "/scheme/memory/zeroed@uc?phys_contiguous"
+
 /* BAR mapping offset through the pcid channel: BAR index, memory type. */
 #define REDOX_BAR_MEMTYPE_UC 1u
 static inline uint64_t redox_bar_offset(unsigned bar, unsigned memtype)

@@ -234,7 +234,7 @@ int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out)
 	if (s->mem == MAP_FAILED)
 		s->mem = NULL;
 	s->mem_map = calloc(pages, 1);
-	if (!s->mem || !s->mem_map) {
+	if (!s->mem || !s->mem_map || sim_cache_init(s)) {
 		ret = -ENOMEM;
 		goto err_mem;
 	}
@@ -268,6 +268,7 @@ err_irq:
 	sim_rec_close(s);
 	irq_close(s);
 err_mem:
+	sim_cache_fini(s);
 	free(s->mem_map);
 	if (s->mem)
 		munmap(s->mem, s->mem_size);
@@ -287,6 +288,7 @@ void npu_sim_destroy(struct npu_sim *sim)
 		npu_dbg(SIM, "destroyed after %llu guest errors",
 			(unsigned long long)sim->guest_errors);
 	irq_close(sim);
+	sim_cache_fini(sim);
 	free(sim->mem_map);
 	munmap(sim->mem, sim->mem_size);
 	pthread_mutex_destroy(&sim->lock);

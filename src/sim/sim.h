@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hw/dma_caching.h"
 #include "hw/gen.h"
 #include "sim/sim_fault.h"
 
@@ -58,8 +59,22 @@ void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t v
 uint64_t npu_sim_read64(struct npu_sim *sim, unsigned bar, uint64_t off);
 void npu_sim_write64(struct npu_sim *sim, unsigned bar, uint64_t off, uint64_t val);
 
-/* DMA memory: zeroed, 4 KiB aligned; addr is the "physical" address. */
+/*
+ * DMA memory: zeroed, 4 KiB aligned; addr is the "physical" address.
+ * npu_sim_dma_alloc gives a write-through (write-combined) buffer: the CPU's
+ * stores are the device's. npu_sim_dma_alloc_cached with NPU_DMA_WB gives a
+ * write-back one, whose CPU view reaches a non-snooping device only through
+ * npu_sim_dma_sync (docs/simulator.md, "Non-coherent memory").
+ */
 int npu_sim_dma_alloc(struct npu_sim *sim, size_t size, void **cpu, uint64_t *addr);
+int npu_sim_dma_alloc_cached(struct npu_sim *sim, size_t size, enum npu_dma_caching caching,
+			     void **cpu, uint64_t *addr);
+/*
+ * The CPU's cache maintenance over [cpu, cpu + len) of a buffer: to_device
+ * writes its cached view back to memory (clflush), else memory replaces the
+ * cached view (an invalidate). Write-through buffers: nothing to do. 0.
+ */
+int npu_sim_dma_sync(struct npu_sim *sim, const void *cpu, size_t len, bool to_device);
 void npu_sim_dma_free(struct npu_sim *sim, uint64_t addr);
 /*
  * Backs the buffer at cpu (size bytes, from npu_sim_dma_alloc) with a memfd

@@ -279,6 +279,10 @@ struct npu_sim {
 	/* Set: DMA goes to this backend instead of the arena (sim_mem_backend.h). */
 	const struct npu_sim_mem_ops *mem_ops;
 	void *mem_ctx;
+	/* The CPU's cached view of write-back buffers (sim_cache.c). */
+	uint8_t *cache;
+	uint8_t *page_wb;     /* one byte per page: 1 where a write-back buffer lies */
+	uint64_t cache_syncs; /* flushes and invalidates the host asked for */
 
 	struct sim_btrs btrs;
 	struct sim_ip ip;
@@ -323,6 +327,31 @@ void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len);
 size_t sim_mem_contig(struct npu_sim *s, uint64_t pa, size_t len);
 /* sim_mem_backend.c: the installed backend's pointer, the miss logged as a guest error. */
 void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len, size_t *avail);
+
+/* sim_cache.c: the CPU's caches as a non-snooping device sees them. */
+int sim_cache_init(struct npu_sim *s);
+void sim_cache_fini(struct npu_sim *s);
+/* Marks pages [first, first + n) with their caching, zeroes them; returns the CPU pointer. */
+void *sim_cache_alloc(struct npu_sim *s, size_t first, size_t n, enum npu_dma_caching caching);
+void sim_cache_free(struct npu_sim *s, size_t first, size_t n);
+/* Whether cpu (size bytes) lies in the cached view of write-back buffers. */
+bool sim_cache_owns(const struct npu_sim *s, const void *cpu, size_t size);
+/* Bytes from pa (in the arena) on, up to len, whose pages have pa's page's caching. */
+size_t sim_cache_same(const struct npu_sim *s, uint64_t pa, size_t len);
+/*
+ * What a device access of len bytes at pa reaches: memory, or with snooped
+ * the CPU's view (the cached one for write-back pages). NULL outside the
+ * arena, or for a snooped range whose pages differ in caching.
+ */
+void *sim_mem_view(struct npu_sim *s, uint64_t pa, size_t len, bool snooped);
+/*
+ * A device write of len bytes at pa: to memory, and with snooped to the
+ * CPU's cached view of write-back pages too. -EFAULT outside the arena.
+ */
+int sim_dma_write(struct npu_sim *s, uint64_t pa, const void *buf, size_t len, bool snooped);
+/* The MMU's own accesses (tables, queues), snooped as TCU_PTW_OVERRIDES says. */
+bool sim_cache_tcu_snooped(const struct npu_sim *s, bool write);
+void *sim_tcu_ptr(struct npu_sim *s, uint64_t pa, size_t len, bool write);
 
 /* sim_btrs.c */
 void sim_btrs_reset(struct npu_sim *s);

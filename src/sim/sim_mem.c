@@ -63,6 +63,12 @@ static long find_free_run(const struct npu_sim *s, size_t n)
 
 int npu_sim_dma_alloc(struct npu_sim *sim, size_t size, void **cpu, uint64_t *addr)
 {
+	return npu_sim_dma_alloc_cached(sim, size, NPU_DMA_WC, cpu, addr);
+}
+
+int npu_sim_dma_alloc_cached(struct npu_sim *sim, size_t size, enum npu_dma_caching caching,
+			     void **cpu, uint64_t *addr)
+{
 	size_t n;
 	long first;
 
@@ -82,9 +88,8 @@ int npu_sim_dma_alloc(struct npu_sim *sim, size_t size, void **cpu, uint64_t *ad
 	}
 	sim->mem_map[first] = PAGE_HEAD;
 	memset(sim->mem_map + first + 1, PAGE_USED, n - 1);
-	*cpu = sim->mem + ((size_t)first << SIM_PAGE_SHIFT);
 	/* Buffers come back zeroed, as the platform interface promises. */
-	memset(*cpu, 0, n << SIM_PAGE_SHIFT);
+	*cpu = sim_cache_alloc(sim, (size_t)first, n, caching);
 	*addr = NPU_SIM_MEM_BASE + ((uint64_t)first << SIM_PAGE_SHIFT);
 	pthread_mutex_unlock(&sim->lock);
 
@@ -114,6 +119,7 @@ void npu_sim_dma_free(struct npu_sim *sim, uint64_t addr)
 	sim->mem_map[first] = PAGE_FREE;
 	for (i = first + 1; i < pages && sim->mem_map[i] == PAGE_USED; i++)
 		sim->mem_map[i] = PAGE_FREE;
+	sim_cache_free(sim, first, i - first);
 	npu_trace(SIM, "DMA free %zu pages at 0x%llx", i - first, (unsigned long long)addr);
 out:
 	pthread_mutex_unlock(&sim->lock);

@@ -11,7 +11,10 @@
  * STE and CD said; TLBI_NH_ASID: the entries of that ASID; TLBI_NSNH_ALL:
  * everything) and by an IP reset. The DMA runs of sim_mmu_map_run walk
  * afresh. Every table and page address goes through sim_mem_ptr(); an
- * address outside the DMA arena is an external abort.
+ * address outside the DMA arena is an external abort. The MMU's own reads
+ * and writes (tables, queues) snoop the CPU's caches as TCU_PTW_OVERRIDES
+ * says, the translated accesses as the page's LLC-coherent bit says
+ * (sim_cache.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -158,7 +161,7 @@ static void cmdq_consume(struct npu_sim *s)
 		return;
 	for (n = 0; n <= q.idx && q_count(&q, m->cmdq_prod, m->cmdq_cons); n++) {
 		uint64_t pa = q.addr + (uint64_t)(m->cmdq_cons & q.idx) * NPU_MMU_CMDQ_ENTRY_SIZE;
-		const uint8_t *cmd = sim_mem_ptr(s, pa, NPU_MMU_CMDQ_ENTRY_SIZE);
+		const uint8_t *cmd = sim_tcu_ptr(s, pa, NPU_MMU_CMDQ_ENTRY_SIZE, false);
 		uint32_t err = NPU_MMU_CMDQ_ERR_NONE;
 
 		if (!cmd) {
@@ -190,26 +193,30 @@ static void evtq_record(struct npu_sim *s, uint32_t id, uint32_t ssid, uint32_t 
 	if (!(m->cr0 & NPU_MMU_CR0_EVTQEN))
 		return;
 	if (q_count(&q, m->evtq_prod, m->evtq_cons) >= q.wrap) {
-		/* Lost: say so through PROD.OVFLG; the interrupt is still pending. */
-		m->evtq_prod ^= NPU_MMU_EVTQ_PROD_OVFLG;
+		/*
+		 * Lost: say so through PROD.OVFLG, toggled when no overflow is
+		 * pending (OVFLG == CONS.OVACKFLG), so that the host sees one
+		 * whatever the number of events lost (Arm SMMUv3 queue overflow).
+		 */
+		if (!((m->evtq_prod ^ m->evtq_cons) & NPU_MMU_EVTQ_PROD_OVFLG))
+			m->evtq_prod ^= NPU_MMU_EVTQ_PROD_OVFLG;
 		sim_guest_error(s, "MMU event queue full: event 0x%02x at VA 0x%" PRIx64 " dropped",
 				id, va);
 	} else {
 		uint64_t pa = q.addr + (uint64_t)(m->evtq_prod & q.idx) * NPU_MMU_EVTQ_ENTRY_SIZE;
-		uint8_t *rec = sim_mem_ptr(s, pa, NPU_MMU_EVTQ_ENTRY_SIZE);
+		uint8_t rec[NPU_MMU_EVTQ_ENTRY_SIZE] = { 0 };
 
-		if (!rec) {
-			sim_guest_error(
-			    s, "MMU event queue entry at 0x%" PRIx64 " is outside memory", pa);
-			gerror_raise(s, NPU_MMU_GERROR_EVTQ_ABT);
-			return;
-		}
-		memset(rec, 0, NPU_MMU_EVTQ_ENTRY_SIZE);
 		npu_put_le32(rec, npu_field_prep(NPU_MMU_EVT_0_ID, id) |
 				      npu_field_prep(NPU_MMU_EVT_0_SSID, ssid));
 		npu_put_le32(rec + 4 * NPU_MMU_EVT_WORD_STREAM_ID, sid);
 		npu_put_le64(rec + 4 * NPU_MMU_EVT_WORD_INPUT_VA, va);
 		npu_put_le64(rec + 4 * NPU_MMU_EVT_WORD_FETCH_PA, fetch_pa);
+		if (sim_dma_write(s, pa, rec, sizeof(rec), sim_cache_tcu_snooped(s, true))) {
+			sim_guest_error(
+			    s, "MMU event queue entry at 0x%" PRIx64 " is outside memory", pa);
+			gerror_raise(s, NPU_MMU_GERROR_EVTQ_ABT);
+			return;
+		}
 		m->evtq_prod = (m->evtq_prod & NPU_MMU_EVTQ_PROD_OVFLG) | q_next(&q, m->evtq_prod);
 	}
 	if (m->irq_ctrl & NPU_MMU_IRQ_CTRL_EVTQ_EN)
@@ -259,7 +266,7 @@ static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
 		return walk_fault(s, w, NPU_MMU_EVT_C_BAD_STREAMID, va, 0);
 	pa = (m->strtab_base & NPU_MMU_STRTAB_BASE_ADDR) +
 	     (uint64_t)w->sid * NPU_MMU_STRTAB_ENTRY_SIZE;
-	e = sim_mem_ptr(s, pa, NPU_MMU_STRTAB_ENTRY_SIZE);
+	e = sim_tcu_ptr(s, pa, NPU_MMU_STRTAB_ENTRY_SIZE, false);
 	if (!e)
 		return walk_fault(s, w, NPU_MMU_EVT_F_STE_FETCH, va, pa);
 	s0 = npu_le64(e);
@@ -275,7 +282,7 @@ static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
 	w->privcfg = (uint32_t)npu_field_get64(NPU_MMU_STE_1_PRIVCFG, s1);
 
 	pa = (s0 & NPU_MMU_STE_0_S1CTXPTR) + (uint64_t)w->ssid * NPU_MMU_CDTAB_ENTRY_SIZE;
-	e = sim_mem_ptr(s, pa, NPU_MMU_CDTAB_ENTRY_SIZE);
+	e = sim_tcu_ptr(s, pa, NPU_MMU_CDTAB_ENTRY_SIZE, false);
 	if (!e)
 		return walk_fault(s, w, NPU_MMU_EVT_F_CD_FETCH, va, pa);
 	c0 = npu_le64(e);
@@ -335,7 +342,7 @@ static int walk_page_h(struct npu_sim *s, const struct walk *w, uint64_t va, uin
 	for (unsigned lvl = first; lvl < 4; lvl++) {
 		unsigned shift = NPU_MMU_PGD_SHIFT - 9 * lvl;
 		uint64_t ent = table + (uint64_t)NPU_MMU_PT_INDEX(va, shift) * 8;
-		const uint8_t *p = sim_mem_ptr(s, ent, 8);
+		const uint8_t *p = sim_tcu_ptr(s, ent, 8, false);
 		uint64_t d;
 
 		if (!p)
@@ -377,7 +384,8 @@ static int walk_page_q(struct npu_sim *s, const struct walk *w, uint64_t va, uin
  * A cached translation of the page at va for this access, or false: not
  * cached, or one whose permissions refuse it (the walk then finds the fault).
  */
-static bool tlb_lookup(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa)
+static bool tlb_lookup(struct npu_sim *s, const struct walk *w, uint64_t va, uint64_t *pa,
+		       uint64_t *pte)
 {
 	uint64_t page = va & ~(uint64_t)(NPU_MMU_PAGE_SIZE - 1);
 	const struct sim_tlb_entry *e = tlb_slot(s, w->ssid, page);
@@ -388,6 +396,7 @@ static bool tlb_lookup(struct npu_sim *s, const struct walk *w, uint64_t va, uin
 	    (w->write && (e->pte & NPU_MMU_PTE_RO)))
 		return false;
 	*pa = e->pa_page | (va & (NPU_MMU_PAGE_SIZE - 1));
+	*pte = e->pte;
 	return true;
 }
 
@@ -426,11 +435,12 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 	while (done < len) {
 		uint64_t cur = va + done, pa = 0, pte = 0;
 		size_t chunk = NPU_MMU_PAGE_SIZE - (size_t)(cur & (NPU_MMU_PAGE_SIZE - 1));
-		void *mem;
+		const void *mem;
+		bool snooped;
 
 		if (chunk > len - done)
 			chunk = len - done;
-		if (!tlb_lookup(s, &w, cur, &pa)) {
+		if (!tlb_lookup(s, &w, cur, &pa, &pte)) {
 			if (!configured) {
 				configured = true;
 				ret = walk_config(s, &w, cur);
@@ -442,14 +452,13 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 				break;
 			tlb_fill(s, &w, cur, pa, pte);
 		}
-		mem = sim_mem_ptr(s, pa, chunk);
-		if (!mem) {
+		snooped = (pte & NPU_MMU_PTE_LLC_COHERENT) != 0;
+		mem = write ? NULL : sim_mem_view(s, pa, chunk, snooped);
+		if (write ? sim_dma_write(s, pa, b + done, chunk, snooped) != 0 : !mem) {
 			ret = walk_fault(s, &w, NPU_MMU_EVT_F_WALK_EABT, cur, pa);
 			break;
 		}
-		if (write)
-			memcpy(mem, b + done, chunk);
-		else
+		if (!write)
 			memcpy(b + done, mem, chunk);
 		done += chunk;
 	}
@@ -467,7 +476,8 @@ int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, b
 {
 	struct walk w = { .ssid = ssid, .sid = NPU_MMU_STREAM_ID0, .write = write };
 	struct walk_hint hint = { 0 };
-	uint64_t pa = 0, next_pa = 0;
+	uint64_t pa = 0, next_pa = 0, pte = 0, next_pte = 0;
+	bool snooped;
 	size_t n;
 	int ret;
 
@@ -482,13 +492,17 @@ int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, b
 	}
 	ret = walk_config(s, &w, va);
 	if (!ret)
-		ret = walk_page_h(s, &w, va, &pa, false, NULL, &hint);
+		ret = walk_page_h(s, &w, va, &pa, false, &pte, &hint);
 	if (ret)
 		return ret;
+	snooped = (pte & NPU_MMU_PTE_LLC_COHERENT) != 0;
 	n = NPU_MMU_PAGE_SIZE - (size_t)(va & (NPU_MMU_PAGE_SIZE - 1));
-	/* Further pages join the run while they follow in physical memory; the first to fail ends it. */
-	while (n < len && walk_page_h(s, &w, va + n, &next_pa, true, NULL, &hint) == 0 &&
-	       next_pa == pa + n)
+	/*
+	 * Further pages join the run while they follow in physical memory with
+	 * the same snoop attribute; the first to fail ends it.
+	 */
+	while (n < len && walk_page_h(s, &w, va + n, &next_pa, true, &next_pte, &hint) == 0 &&
+	       next_pa == pa + n && ((next_pte & NPU_MMU_PTE_LLC_COHERENT) != 0) == snooped)
 		n += NPU_MMU_PAGE_SIZE;
 	if (n > len)
 		n = len;
@@ -499,7 +513,10 @@ int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, b
 		if (c >= NPU_MMU_PAGE_SIZE - (size_t)(va & (NPU_MMU_PAGE_SIZE - 1)) && c < n)
 			n = c;
 	}
-	*mem = sim_mem_ptr(s, pa, n);
+	/* A snooped run reaches the CPU's view: it ends where the caching of the pages changes. */
+	if (snooped && sim_mem_ptr(s, pa, n))
+		n = sim_cache_same(s, pa, n);
+	*mem = sim_mem_view(s, pa, n, snooped);
 	if (!*mem)
 		return walk_fault(s, &w, NPU_MMU_EVT_F_WALK_EABT, va, pa);
 	*run = n;

@@ -17,12 +17,15 @@
 #include "sim/sim_internal.h"
 #include "util/log.h"
 
+/* In memory, or in the cached view of write-back buffers (sim_cache.c). */
 static bool in_arena(const struct npu_sim *s, const void *cpu, size_t size)
 {
 	uintptr_t base = (uintptr_t)s->mem, p = (uintptr_t)cpu;
 
-	return p >= base && p - base < s->mem_size && size <= s->mem_size - (p - base) &&
-	       (p & 0xFFFu) == 0 && (size & 0xFFFu) == 0 && size != 0;
+	if ((p & 0xFFFu) || (size & 0xFFFu) || size == 0)
+		return false;
+	return (p >= base && p - base < s->mem_size && size <= s->mem_size - (p - base)) ||
+	       sim_cache_owns(s, cpu, size);
 }
 
 int npu_sim_dma_share(struct npu_sim *sim, void *cpu, size_t size)

@@ -3,6 +3,9 @@
 #include "sim/sim_test.h"
 
 #include <errno.h>
+#include <string.h>
+
+#include <errno.h>
 
 #include "sim/sim_internal.h"
 
@@ -47,6 +50,16 @@ int npu_sim_test_access(struct npu_sim *sim, uint32_t ssid, uint64_t va, void *b
 			bool write)
 {
 	return sim_mmu_access(sim, ssid, va, buf, len, write);
+}
+
+int npu_sim_test_mem_read(struct npu_sim *sim, uint64_t pa, void *buf, size_t len, bool snooped)
+{
+	const void *src = sim_mem_view(sim, pa, len, snooped);
+
+	if (!src)
+		return -EFAULT;
+	memcpy(buf, src, len);
+	return 0;
 }
 
 void npu_sim_test_set_fault(struct npu_sim *sim, enum npu_sim_fault fault)
@@ -101,6 +114,7 @@ void npu_sim_test_mmu_get(const struct npu_sim *sim, struct npu_sim_test_mmu *mm
 	mmu->cmdq_cons = sim->mmu.cmdq_cons;
 	mmu->evtq_prod = sim->mmu.evtq_prod;
 	mmu->evtq_cons = sim->mmu.evtq_cons;
+	mmu->gerror = sim->mmu.gerror;
 	mmu->faults = sim->mmu.faults;
 }
 

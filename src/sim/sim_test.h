@@ -67,11 +67,17 @@ struct npu_sim_test_mmu {
 	uint32_t cr0, cr1, irq_ctrl, strtab_cfg;
 	uint64_t cmdq_base;
 	uint32_t cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
+	uint32_t gerror;
 	uint64_t faults;
 };
 void npu_sim_test_mmu_get(const struct npu_sim *sim, struct npu_sim_test_mmu *mmu);
 /* Sets cmdq_base, evtq_prod and evtq_cons (as a device gone wrong would); the rest is ignored. */
 void npu_sim_test_mmu_set(struct npu_sim *sim, const struct npu_sim_test_mmu *mmu);
+/*
+ * Reads len bytes of device memory at bus address pa as the device would: snooped (the
+ * CPU's view of write-back buffers) or not (memory). 0, or -EFAULT outside memory.
+ */
+int npu_sim_test_mem_read(struct npu_sim *sim, uint64_t pa, void *buf, size_t len, bool snooped);
 /* Accesses the model refused or ignored (a driver that follows the rules makes none). */
 uint64_t npu_sim_test_guest_errors(const struct npu_sim *sim);
 

@@ -11,6 +11,7 @@ fwdir=${NPU_TEST_FIRMWARE_DIR:-/lib/firmware/intel/vpu}
 . "$(dirname "$0")/lib.sh"
 
 
+mkdir "$tmp/empty"
 have_fw=1
 for g in 37xx 40xx; do
 	[[ -r $fwdir/vpu_${g}_v1.bin ]] || have_fw=0
@@ -55,8 +56,18 @@ if ((have_fw)); then
 		"d['state'] == 'ready' and d['api_versions']['boot'] == '3.28' and d['api_versions']['jsm'] == '3.29' and d['boot_count'] == 1 and d['frequency_mhz'] > 0 and 'VPU_STATUS' in d['registers']"
 fi
 
+# diag's dma_regions: every driver allocation, with its caching and snoop attribute (docs/dma.md).
+for g in 37xx 40xx; do
+	NPU_FIRMWARE_PATH=$tmp/empty "$NPUCTL" diag --device sim --gen $g --json >"$tmp/out" 2>/dev/null
+	expect_rc "diag $g" 0 $?
+	json_check "diag $g dma_regions" "$tmp/out" \
+		"all(set(r) == {'name', 'size', 'device_address', 'caching', 'snooped'} and r['caching'] in ('wb', 'wc', 'uc') and r['size'] % 4096 == 0 for r in d['dma_regions']) and {(r['name'], r['caching'], r['snooped']) for r in d['dma_regions']} == {('mmu stream table', 'wb', False), ('mmu context descriptors', 'wb', False), ('mmu command queue', 'wb', False), ('mmu event queue', 'wb', True), ('page table', 'wc', False), ('firmware runtime', 'wc', False), ('ipc tx', 'wc', False), ('ipc rx', 'wc', False), ('log critical', 'wb', True), ('log verbose', 'wb', True)}"
+	NPU_FIRMWARE_PATH=$tmp/empty "$NPUCTL" diag --device sim --gen $g >"$tmp/out" 2>/dev/null
+	grep -Eq '^  firmware runtime +[0-9]+  0x[0-9a-f]{16}  wc +no$' "$tmp/out" && ok ||
+		bad "diag $g text: no dma table row for the firmware runtime: $(cat "$tmp/out")"
+done
+
 # No image anywhere: the simulated NPU boots the built-in synthetic image and says so.
-mkdir "$tmp/empty"
 for g in 37xx 40xx; do
 	NPU_FIRMWARE_PATH=$tmp/empty "$NPUCTL" -v boot --device sim --gen $g --json >"$tmp/out" 2>"$tmp/err"
 	expect_rc "synthetic $g" 0 $?

@@ -148,7 +148,9 @@ size_t redox_open_v1(const char *path, size_t len, uint32_t flags, uint16_t mode
 		return fk_client_open(p + 8 + strlen(fk.st.scheme_name)); /* another process's */
 	if (strncmp(p, "/scheme/memory/", 15) != 0 && fk.st.null_ns)
 		return err(ENOENT); /* the null namespace holds memory and pipe only */
-	if (strcmp(p, REDOX_PATH_DMA) == 0)
+	/* Every memtype gives the model's write-through memory: coherent, whatever the flag. */
+	if (strcmp(p, REDOX_PATH_DMA) == 0 || strcmp(p, REDOX_PATH_DMA_WC) == 0 ||
+	    strcmp(p, REDOX_PATH_DMA_UC) == 0)
 		return root ? fk_fd_new(FK_DMA, -1) : err(EACCES);
 	if (strcmp(p, REDOX_PATH_TRANSLATION) == 0)
 		return root ? fk_fd_new(FK_TRANSLATION, -1) : err(EACCES);

@@ -21,6 +21,8 @@
 #include "redox/redox.h"
 #include "sim/fw_synth.h"
 
+static const struct npu_dma_use test_use = { "test", NPU_DMA_WC, false };
+
 static char fw_dir[64];
 
 static int group_setup(void **state)
@@ -175,12 +177,12 @@ static void t_dma(void **state)
 	(void)state;
 	assert_int_equal(fk_start(&kc), 0);
 	assert_int_equal(npu_platform_redox_open(&pc, &p), 0);
-	assert_int_equal(npu_dma_alloc(p, 5000, &a), 0);
+	assert_int_equal(npu_dma_alloc(p, 5000, &test_use, &a), 0);
 	assert_int_equal(a.size, 8192);
 	assert_int_equal(fk_state()->dma_chunks, 1);
 	assert_true(a.addr >= 0x100000000ull); /* the simulated NPU's bus addresses */
 	memset(a.cpu, 0xA5, a.size);
-	assert_int_equal(npu_dma_alloc(p, (9u << 20) + 1, &b), 0);
+	assert_int_equal(npu_dma_alloc(p, (9u << 20) + 1, &test_use, &b), 0);
 	assert_int_equal(b.size, (9u << 20) + 4096);
 	assert_int_equal(fk_state()->dma_chunks, 4);
 	memset(b.cpu, 0x5A, b.size); /* the whole range is mapped */
@@ -194,9 +196,9 @@ static void t_dma(void **state)
 	kc.scatter_dma = true;
 	assert_int_equal(fk_start(&kc), 0);
 	assert_int_equal(npu_platform_redox_open(&pc, &p), 0);
-	assert_int_equal(npu_dma_alloc(p, 4u << 20, &a), 0); /* one chunk: one piece */
+	assert_int_equal(npu_dma_alloc(p, 4u << 20, &test_use, &a), 0); /* one chunk: one piece */
 	assert_null(a.segs);
-	assert_int_equal(npu_dma_alloc(p, (8u << 20) + 4096, &b), 0);
+	assert_int_equal(npu_dma_alloc(p, (8u << 20) + 4096, &test_use, &b), 0);
 	assert_int_equal(fk_state()->dma_chunks, 4);
 	assert_non_null(b.segs);
 	assert_int_equal(b.n_segs, 3);

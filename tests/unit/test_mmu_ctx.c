@@ -50,9 +50,12 @@ static struct fake_plat *fp_of(struct npu_platform *p)
 	return (struct fake_plat *)p;
 }
 
-static int fake_dma_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
+static int fake_dma_alloc(struct npu_platform *p, size_t size, enum npu_dma_caching caching,
+			  struct npu_dma *out)
 {
 	struct fake_plat *fp = fp_of(p);
+
+	(void)caching;
 	size_t rounded = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
 
 	if (fp->fail_in > 0 && --fp->fail_in == 0)

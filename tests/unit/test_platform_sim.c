@@ -24,6 +24,8 @@
 #include "platform/platform.h"
 #include "sim/sim.h"
 
+static const struct npu_dma_use test_use = { "test", NPU_DMA_WC, false };
+
 static void test_fault_names(void **state)
 {
 	static const char *const names[] = { "none",	  "no-ready",	 "late-ready",
@@ -67,7 +69,7 @@ static void test_open_sim(void **state)
 	assert_int_equal(p->ops->read32(p, NPU_PCI_BAR_REGB, NPU_BTRS_LNL_D0I3_CONTROL),
 			 NPU_BTRS_LNL_D0I3_CONTROL_I3);
 
-	assert_int_equal(npu_dma_alloc(p, 5000, &dma), 0);
+	assert_int_equal(npu_dma_alloc(p, 5000, &test_use, &dma), 0);
 	assert_non_null(dma.cpu);
 	assert_int_equal(dma.size, 8192);
 	assert_true(dma.addr >= NPU_SIM_MEM_BASE);

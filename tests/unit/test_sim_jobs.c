@@ -31,6 +31,8 @@
 #include "util/bytes.h"
 #include "test_time.h"
 
+static const struct npu_dma_use test_use = { "test", NPU_DMA_WC, false };
+
 /* Little-endian fields, as the reference lays them out. */
 #define put16 npu_put_le16
 #define put32 npu_put_le32
@@ -97,18 +99,18 @@ static int setup(void **state)
 	h->tx_next = 0;
 	h->req_id = 5000;
 
-	assert_int_equal(npu_dma_alloc(h->plat, 4096, &h->shared), 0);
+	assert_int_equal(npu_dma_alloc(h->plat, 4096, &test_use, &h->shared), 0);
 	for (int i = 0; i < 2; i++) {
 		struct npu_mmu_ctx *c = &h->uctx[i];
 
 		assert_int_equal(npu_mmu_ctx_init(c, h->plat, 2u + (uint32_t)i), 0);
-		assert_int_equal(npu_dma_alloc(h->plat, BO_SIZE, &h->bo[i]), 0);
+		assert_int_equal(npu_dma_alloc(h->plat, BO_SIZE, &test_use, &h->bo[i]), 0);
 		assert_int_equal(npu_mmu_ctx_map(c, h->plat, BO_VA, h->bo[i].addr, BO_SIZE, 0), 0);
 		assert_int_equal(npu_mmu_ctx_map(c, h->plat, SHARED_VA, h->shared.addr, 4096, 0),
 				 0);
 		assert_int_equal(npu_mmu_set_cd(&h->d.mmu, &h->d.mmio, c->ssid, c->pgd.addr), 0);
 		/* §3.1: one 4 KiB queue in the global context, engine 0, head = tail = 0. */
-		assert_int_equal(npu_dma_alloc(h->plat, 4096, &h->queue[i]), 0);
+		assert_int_equal(npu_dma_alloc(h->plat, 4096, &test_use, &h->queue[i]), 0);
 		assert_int_equal(npu_mmu_ctx_map(&h->d.gctx, h->plat, QUEUE_VA + 4096u * i,
 						 h->queue[i].addr, 4096, 0),
 				 0);

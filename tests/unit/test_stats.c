@@ -26,9 +26,10 @@ static const struct npu_platform_ops *real_ops;
 static struct npu_platform_ops counting_ops;
 static uint64_t dma_held;
 
-static int counting_alloc(struct npu_platform *p, size_t size, struct npu_dma *out)
+static int counting_alloc(struct npu_platform *p, size_t size, enum npu_dma_caching caching,
+			  struct npu_dma *out)
 {
-	int ret = real_ops->dma_alloc(p, size, out);
+	int ret = real_ops->dma_alloc(p, size, caching, out);
 
 	if (!ret)
 		dma_held += out->size;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* npuctl diag: boot, then report what the device says about itself. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "devopen.h"
@@ -15,7 +17,22 @@ struct diag {
 	size_t n_regs;
 	uint32_t pll_ratio, pll_mhz;
 	uint64_t uptime_us;
+	struct npu_dma_region *dma; /* the driver's allocations (docs/dma.md) */
+	size_t n_dma;
 };
+
+/* The platform's live DMA allocations, oldest first; none when out of memory. */
+static void dma_snapshot(struct npu_platform *p, struct diag *g)
+{
+	size_t n = npu_dma_regions(p, NULL, 0);
+
+	g->n_dma = 0;
+	g->dma = n ? calloc(n + 8, sizeof(*g->dma)) : NULL;
+	if (g->dma)
+		g->n_dma = npu_dma_regions(p, g->dma, n + 8);
+	if (g->n_dma > n + 8)
+		g->n_dma = n + 8;
+}
 
 static void api_versions_json(struct npu_json *j, const struct npu_fw_image *fw)
 {
@@ -64,6 +81,17 @@ static void print_json(struct npuctl_dev *nd, const struct diag *g, int ret)
 	for (size_t i = 0; i < g->n_regs; i++)
 		npu_json_u64(&j, g->regs[i].name, g->regs[i].value);
 	npu_json_obj_end(&j);
+	npu_json_arr_begin(&j, "dma_regions");
+	for (size_t i = 0; i < g->n_dma; i++) {
+		npu_json_obj_begin(&j, NULL);
+		npu_json_str(&j, "name", g->dma[i].name);
+		npu_json_u64(&j, "size", g->dma[i].size);
+		npu_json_u64(&j, "device_address", g->dma[i].device_address);
+		npu_json_str(&j, "caching", npu_dma_caching_name(g->dma[i].caching));
+		npu_json_bool(&j, "snooped", g->dma[i].snooped);
+		npu_json_obj_end(&j);
+	}
+	npu_json_arr_end(&j);
 	npu_json_obj_end(&j);
 	npu_json_finish(&j);
 }
@@ -91,6 +119,13 @@ static void print_text(struct npuctl_dev *nd, const struct diag *g)
 	for (size_t i = 0; i < g->n_regs; i++)
 		printf("%-24s BAR%u+0x%08x = 0x%08llx\n", g->regs[i].name, g->regs[i].bar,
 		       g->regs[i].offset, (unsigned long long)g->regs[i].value);
+	printf("DMA regions     %zu\n", g->n_dma);
+	printf("  %-24s %10s  %-18s  %-7s %s\n", "name", "bytes", "device address", "caching",
+	       "snooped");
+	for (size_t i = 0; i < g->n_dma; i++)
+		printf("  %-24s %10zu  0x%016" PRIx64 "  %-7s %s\n", g->dma[i].name, g->dma[i].size,
+		       g->dma[i].device_address, npu_dma_caching_name(g->dma[i].caching),
+		       g->dma[i].snooped ? "yes" : "no");
 }
 
 static int run(struct npuctl *ctl, int argc, char **argv)
@@ -112,12 +147,14 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	ret = npu_device_boot(&nd.dev);
 	g.n_regs = npu_diag_snapshot(&nd.dev, g.regs, NPU_DIAG_MAX_REGS);
 	npu_diag_pll(&nd.dev, &g.pll_ratio, &g.pll_mhz);
+	dma_snapshot(nd.plat, &g);
 	if (!ret)
 		g.uptime_us = (npu_now_ns(nd.plat) - nd.dev.ready_ns) / 1000u;
 	if (ctl->json)
 		print_json(&nd, &g, ret);
 	else
 		print_text(&nd, &g);
+	free(g.dma);
 	if (ret)
 		npuctl_dev_boot_failed(&nd);
 	if (npuctl_dev_close(&nd))
@@ -127,7 +164,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 
 const struct npuctl_cmd npuctl_cmd_diag = {
 	.name = "diag",
-	.summary = "Boot the NPU and report its state, firmware, clocks and key registers",
+	.summary = "Boot the NPU and report its state, firmware, clocks, key registers and DMA "
+		   "buffers",
 	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--firmware FILE] [--json]",
 	.run = run,
 };
