@@ -56,12 +56,13 @@ if ((have_fw)); then
 		"d['state'] == 'ready' and d['api_versions']['boot'] == '3.28' and d['api_versions']['jsm'] == '3.29' and d['boot_count'] == 1 and d['frequency_mhz'] > 0 and 'VPU_STATUS' in d['registers']"
 fi
 
-# diag's dma_regions: every driver allocation, with its caching and snoop attribute (docs/dma.md).
+# diag's dma_regions: every driver allocation, with its caching and snoop attribute (docs/dma.md);
+# the 37xx image declares a SHAVE-NN buffer (write-combined, as Linux ivpu_fw_mem_init).
 for g in 37xx 40xx; do
 	NPU_FIRMWARE_PATH=$tmp/empty "$NPUCTL" diag --device sim --gen $g --json >"$tmp/out" 2>/dev/null
 	expect_rc "diag $g" 0 $?
 	json_check "diag $g dma_regions" "$tmp/out" \
-		"all(set(r) == {'name', 'size', 'device_address', 'caching', 'snooped'} and r['caching'] in ('wb', 'wc', 'uc') and r['size'] % 4096 == 0 for r in d['dma_regions']) and {(r['name'], r['caching'], r['snooped']) for r in d['dma_regions']} == {('mmu stream table', 'wb', False), ('mmu context descriptors', 'wb', False), ('mmu command queue', 'wb', False), ('mmu event queue', 'wb', True), ('page table', 'wc', False), ('firmware runtime', 'wc', False), ('ipc tx', 'wc', False), ('ipc rx', 'wc', False), ('log critical', 'wb', True), ('log verbose', 'wb', True)}"
+		"all(set(r) == {'name', 'size', 'device_address', 'caching', 'snooped'} and r['caching'] in ('wb', 'wc', 'uc') and r['size'] % 4096 == 0 for r in d['dma_regions']) and {(r['name'], r['caching'], r['snooped']) for r in d['dma_regions']} == {('mmu stream table', 'wb', False), ('mmu context descriptors', 'wb', False), ('mmu command queue', 'wb', False), ('mmu event queue', 'wb', True), ('page table', 'wc', False), ('firmware runtime', 'wc', False), ('ipc tx', 'wc', False), ('ipc rx', 'wc', False), ('log critical', 'wb', True), ('log verbose', 'wb', True)} | ({('shave nn', 'wc', False)} if '$g' == '37xx' else set())"
 	NPU_FIRMWARE_PATH=$tmp/empty "$NPUCTL" diag --device sim --gen $g >"$tmp/out" 2>/dev/null
 	grep -Eq '^  firmware runtime +[0-9]+  0x[0-9a-f]{16}  wc +no$' "$tmp/out" && ok ||
 		bad "diag $g text: no dma table row for the firmware runtime: $(cat "$tmp/out")"
