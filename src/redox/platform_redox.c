@@ -17,6 +17,7 @@
 
 #include "driver/gen.h"
 #include "hw/pci_ids.h"
+#include "redox/events.h"
 #include "redox/pcid.h"
 #include "redox/redox_shim.h"
 #include "util/file.h"
@@ -46,6 +47,7 @@ struct redox_platform {
 	volatile uint8_t *bar[NPU_PLATFORM_BARS];
 	size_t bar_len[NPU_PLATFORM_BARS];
 	struct npu_pcid_config cfg;
+	struct npu_redox_events ev; /* the daemon's one event queue (events.h) */
 };
 
 #define to_rp(p) ((struct redox_platform *)((char *)(p)-offsetof(struct redox_platform, base)))
@@ -87,9 +89,10 @@ static void rx_write64(struct npu_platform *p, unsigned bar, uint64_t off, uint6
 /* The physical address of the page at cpu (the memory scheme's translation handle). */
 static int translate(struct redox_platform *rp, const void *cpu, uint64_t *phys)
 {
+	static const uint64_t no_meta[1]; /* none, but a real address: relibc makes a slice of it */
 	uint64_t v = (uint64_t)(uintptr_t)cpu;
 	size_t r =
-	    redox_sys_call_v0(rp->trans_fd, (uint8_t *)&v, sizeof(v), REDOX_CALL_READ, NULL, 0);
+	    redox_sys_call_v0(rp->trans_fd, (uint8_t *)&v, sizeof(v), REDOX_CALL_READ, no_meta, 0);
 
 	if (redox_is_err(r))
 		return -redox_errno(r);
@@ -236,9 +239,19 @@ static void rx_dma_free(struct npu_platform *p, struct npu_dma *dma)
 	memset(dma, 0, sizeof(*dma));
 }
 
-static int rx_irq_fd(struct npu_platform *p)
+/*
+ * The interrupt through the event queue: Redox's descriptors cannot be
+ * poll()ed once the daemon is in the null namespace (relibc's poll opens a
+ * queue of its own each call), and an interrupt reaches only the queues that
+ * exist when it comes. 1: it came; 0: not in time.
+ */
+static int rx_irq_wait(struct npu_platform *p, uint32_t timeout_us)
 {
-	return (int)to_rp(p)->irq_fd;
+	uint32_t ms = timeout_us / 1000u + (timeout_us % 1000u != 0);
+	int r = npu_redox_events_wait(&to_rp(p)->ev, NPU_REDOX_EV_IRQ,
+				      ms > INT32_MAX ? INT32_MAX : (int)ms);
+
+	return r < 0 ? r : r != 0;
 }
 
 /* Acknowledges the interrupts counted so far: read the count, write it back. */
@@ -284,6 +297,7 @@ static void rx_close(struct npu_platform *p)
 	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++)
 		if (rp->bar[i])
 			redox_munmap_v1((void *)rp->bar[i], rp->bar_len[i]);
+	npu_redox_events_close(&rp->ev);
 	if (rp->irq_fd != NO_FD)
 		redox_close_v1(rp->irq_fd);
 	if (rp->trans_fd != NO_FD)
@@ -303,8 +317,8 @@ static const struct npu_platform_ops redox_ops = {
 	.write64 = rx_write64,
 	.dma_alloc = rx_dma_alloc,
 	.dma_free = rx_dma_free,
-	.irq_fd = rx_irq_fd,
 	.irq_ack = rx_irq_ack,
+	.irq_wait = rx_irq_wait,
 	.read_file = rx_read_file,
 	.now_ns = rx_now,
 	.delay_us = rx_delay_us,
@@ -401,6 +415,13 @@ static int setup_irq(struct redox_platform *rp)
 	return 0;
 }
 
+struct npu_redox_events *npu_redox_platform_events(struct npu_platform *p)
+{
+	if (!p || p->ops != &redox_ops || !to_rp(p)->ev.open)
+		return NULL;
+	return &to_rp(p)->ev;
+}
+
 int npu_redox_channel_from_env(size_t *fd)
 {
 	const char *s = getenv("PCID_CLIENT_CHANNEL");
@@ -464,8 +485,19 @@ static int probe(struct redox_platform *rp)
 	}
 	rp->trans_fd = r;
 	ret = setup_irq(rp);
-	if (ret)
+	if (ret) {
 		npu_err(IRQ, "setting up the NPU's interrupt: %s", strerror(-ret));
+		return ret;
+	}
+	ret = npu_redox_events_open(&rp->ev);
+	if (!ret)
+		ret = npu_redox_events_watch(&rp->ev, rp->irq_fd, NPU_REDOX_EV_IRQ);
+	/*
+	 * The irq scheme reports nothing on subscribing: an interrupt that came
+	 * before would wait for the next. The first wait takes it as come, so
+	 * the device's status is read once from here on.
+	 */
+	npu_redox_events_mark(&rp->ev, NPU_REDOX_EV_IRQ);
 	return ret;
 }
 

@@ -61,6 +61,25 @@
 #define REDOX_EVENT_READ  1u
 #define REDOX_EVENT_WRITE 2u
 
+/*
+ * The event queue (/scheme/event; syscall `data.rs: Event`, kernel
+ * `scheme/event.rs`): writing an event subscribes its descriptor (id) with
+ * the flags wanted, data coming back with each event (no flags: unsubscribe);
+ * reading blocks until events come. An event of id REDOX_EVENT_TIMEOUT_ID
+ * written with flags sets a timeout of data milliseconds for the next read,
+ * which then returns that id when nothing came in time (0: do not block).
+ */
+struct redox_event {
+	size_t id;
+	size_t flags;
+	size_t data;
+};
+#define REDOX_EVENT_TIMEOUT_ID (SIZE_MAX - 2u) /* syscall `flag.rs` */
+
+/* fcntl (relibc <fcntl.h> on Redox). */
+#define REDOX_F_GETFL 3u
+#define REDOX_F_SETFL 4u
+
 /* A raw result that is an error, and its errno. */
 static inline bool redox_is_err(size_t r)
 {
@@ -87,6 +106,7 @@ NPU_REDOX_IMPORT size_t redox_get_ns_v0(void);
 NPU_REDOX_IMPORT size_t redox_register_scheme_to_ns_v0(size_t ns, const char *name, size_t len,
 						       size_t cap_fd);
 NPU_REDOX_IMPORT size_t redox_setrens_v1(size_t rns, size_t ens);
+NPU_REDOX_IMPORT size_t redox_fcntl_v0(size_t fd, size_t cmd, size_t arg);
 
 /* Whether the calls above exist in this program (always on Redox). */
 static inline bool npu_redox_available(void)
@@ -230,6 +250,7 @@ _Static_assert(sizeof(struct redox_cqe) == REDOX_CQE_SIZE, "CQE is 16 bytes");
 _Static_assert(offsetof(struct redox_cqe, tag) == 4, "CQE tag");
 _Static_assert(offsetof(struct redox_cqe, result) == 8, "CQE result");
 _Static_assert(sizeof(struct redox_new_fd_params) == 32, "new fd params");
+_Static_assert(sizeof(struct redox_event) == 3 * sizeof(size_t), "syscall::Event");
 _Static_assert(sizeof(struct redox_stat) == 104, "syscall::Stat");
 _Static_assert(offsetof(struct redox_stat, st_mode) == 16, "st_mode");
 _Static_assert(offsetof(struct redox_stat, st_nlink) == 20, "st_nlink");
@@ -252,6 +273,7 @@ _Static_assert(offsetof(struct redox_stat, st_ctime_nsec) == 96, "st_ctime_nsec"
 #define REDOX_PATH_DMA		"/scheme/memory/zeroed@wb?phys_contiguous"
 #define REDOX_PATH_TRANSLATION	"/scheme/memory/translation"
 #define REDOX_PATH_IRQ_BSP	"/scheme/irq/bsp"
+#define REDOX_PATH_EVENT	"/scheme/event"
 #define REDOX_DMA_CHUNK_MAX	(4u << 20) /* the buddy allocator's largest block */
 #define REDOX_PAGE_SIZE		4096u
 #define REDOX_MSI_ADDR_BASE	0xFEE00000u

@@ -6,15 +6,18 @@
 #include "redox/scheme.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/device.h"
+#include "redox/events.h"
+#include "redox/redox.h"
 #include "redox/scheme_internal.h"
 #include "util/log.h"
 
-#define SCH_READ_BATCH 16u /* requests read from the socket at once */
+#define SCH_READ_BATCH	 16u /* requests read from the socket at once */
+#define SCH_READS_A_TURN 4u  /* batches read in one turn before the device's turn */
 
 void sch_complete(struct npu_redox_scheme *x, uint32_t tag, int64_t result, uint8_t extra)
 {
@@ -348,8 +351,12 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 		sch_complete(x, q->tag, r, extra);
 }
 
-/* Reads what the socket has, whole requests only; returns -EPIPE when it is gone. */
-static int serve_socket(struct npu_redox_scheme *x)
+/*
+ * Reads one batch of whole requests and serves them. Returns 1 when the
+ * batch was full (more may be queued), 0 when the socket is empty, -EPIPE
+ * when it is gone.
+ */
+static int serve_batch(struct npu_redox_scheme *x)
 {
 	uint8_t buf[SCH_READ_BATCH * REDOX_SQE_SIZE];
 	size_t have = x->in_tail_len, r;
@@ -372,23 +379,33 @@ static int serve_socket(struct npu_redox_scheme *x)
 	}
 	x->in_tail_len = have % REDOX_SQE_SIZE;
 	memcpy(x->in_tail, buf + have - x->in_tail_len, x->in_tail_len);
+	return have == sizeof(buf);
+}
+
+/* Serves what the socket has (it is non-blocking); what is left is the next turn's. */
+static int serve_socket(struct npu_redox_scheme *x)
+{
+	for (unsigned i = 0; i < SCH_READS_A_TURN; i++) {
+		int r = serve_batch(x);
+
+		if (r <= 0)
+			return r;
+	}
+	npu_redox_events_mark(x->ev, NPU_REDOX_EV_SOCKET);
 	return 0;
 }
 
-/* npu_server_poll's stop: the scheme socket has a request. */
+/* npu_server_poll's stop: the scheme socket has a request (its event came). */
 static bool sock_ready(void *arg)
 {
-	const struct npu_redox_scheme *x = arg;
-	struct pollfd p = { .fd = (int)x->sock, .events = POLLIN };
+	struct npu_redox_scheme *x = arg;
 
-	return poll(&p, 1, 0) > 0;
+	return npu_redox_events_peek(x->ev, NPU_REDOX_EV_SOCKET);
 }
 
 int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 {
-	struct pollfd p[2] = { { .fd = (int)x->sock, .events = POLLIN },
-			       { .fd = npu_server_irq_fd(x->s), .events = POLLIN } };
-	int ms = npu_server_tick(x->s), ret = 0, n;
+	int ms = npu_server_tick(x->s), ret = 0, ready;
 
 	sch_infer_progress(x);
 	flush(x);
@@ -397,10 +414,13 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 	/* As npud's Unix loop: with jobs in flight the device is polled before the wait. */
 	if (ms != 0 && npu_server_jobs_queued(x->s) && npu_server_poll(x->s, sock_ready, x))
 		ms = 0;
-	n = poll(p, p[1].fd >= 0 ? 2 : 1, ms);
-	if (n > 0 && (p[1].revents & POLLIN))
+	/* The one event queue: the interrupt and the socket (events.h). */
+	ready = npu_redox_events_wait(x->ev, NPU_REDOX_EV_IRQ | NPU_REDOX_EV_SOCKET, ms);
+	if (ready < 0)
+		return -EIO;
+	if (ready & NPU_REDOX_EV_IRQ)
 		npu_server_irq(x->s);
-	if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)))
+	if (ready & NPU_REDOX_EV_SOCKET)
 		ret = serve_socket(x);
 	npu_server_tick(x->s);
 	sch_infer_progress(x); /* WAIT replies that came from the interrupt path or the timers */
@@ -413,6 +433,7 @@ static int make_socket(struct npu_redox_scheme *x)
 {
 	struct redox_new_fd_params np = { .number = SCH_ROOT_HANDLE, .flags = REDOX_O_RDWR };
 	size_t cap, sock, capfd, r;
+	int ret;
 
 	cap = redox_open_v1(REDOX_PATH_SCHEME_CAP, strlen(REDOX_PATH_SCHEME_CAP),
 			    REDOX_O_RDONLY | REDOX_O_CLOEXEC, 0);
@@ -429,6 +450,17 @@ static int make_socket(struct npu_redox_scheme *x)
 	}
 	x->sock = sock;
 	x->sock_open = true;
+	/* Non-blocking: the loop reads until the socket is empty and waits on the queue. */
+	r = redox_fcntl_v0(sock, REDOX_F_GETFL, 0);
+	if (!redox_is_err(r))
+		r = redox_fcntl_v0(sock, REDOX_F_SETFL, r | REDOX_O_NONBLOCK);
+	if (redox_is_err(r)) {
+		npu_err(SRV, "making the scheme socket non-blocking: %s", strerror(redox_errno(r)));
+		return -redox_errno(r);
+	}
+	ret = npu_redox_events_watch(x->ev, sock, NPU_REDOX_EV_SOCKET);
+	if (ret)
+		return ret;
 	capfd = redox_dup_v1(sock, &np, sizeof(np));
 	if (redox_is_err(capfd)) {
 		npu_err(SRV, "making the scheme's root descriptor: %s",
@@ -463,6 +495,12 @@ int npu_redox_scheme_create(struct npu_server *s, const struct npu_redox_scheme_
 	x->have_group = cfg && cfg->have_group;
 	x->group = cfg ? cfg->group : 0;
 	x->max_h = cfg && cfg->max_handles ? cfg->max_handles : 256;
+	x->ev = npu_redox_platform_events(npu_server_device(s)->plat);
+	if (!x->ev) {
+		npu_err(SRV, "the npu scheme needs the Redox backend's event queue");
+		free(x);
+		return -EINVAL;
+	}
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of handle pointers */
 	x->h = calloc(x->max_h, sizeof(*x->h));
 	ret = x->h ? make_socket(x) : -ENOMEM;

@@ -48,6 +48,7 @@ struct sch_buf {
 };
 
 struct sch_infer;
+struct npu_redox_events;
 
 struct sch_handle {
 	struct npu_redox_scheme *x;
@@ -88,6 +89,7 @@ struct npu_redox_scheme {
 	uint32_t group;
 	size_t sock;
 	bool sock_open;
+	struct npu_redox_events *ev; /* the platform's: the socket is subscribed to it */
 	struct sch_handle **h;
 	unsigned n_h, max_h;
 	uint64_t next_id;

@@ -3,6 +3,7 @@
 #ifndef NPU_TEST_FAKE_INTERNAL_H
 #define NPU_TEST_FAKE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,7 @@ enum fk_kind {
 	FK_SOCKET,	/* a real fd: the daemon's end of the scheme socketpair */
 	FK_SCHEME_ROOT, /* the root descriptor made on the socket */
 	FK_SCHEME_FILE, /* a client's: a description the daemon serves (handle in number) */
+	FK_EVENT,	/* an event queue (fake_event.c) */
 };
 
 struct fk_fd {
@@ -54,7 +56,9 @@ struct fk {
 	struct fk_fd fds[FK_FDS];
 	struct fk_map maps[FK_MAPS];
 	struct fk_map *bars[4]; /* the BAR mappings among maps, for register accesses */
-	uint64_t irq_count;
+	uint64_t irq_count; /* the line's interrupts (COUNTS) */
+	uint64_t irq_ack;   /* the count last written back */
+	bool irq_masked;    /* an interrupt came and was not acknowledged yet */
 	uint64_t spacers[FK_SPACERS];
 	unsigned n_spacers;
 	int kernel_sock; /* the kernel's end of the scheme socket */
@@ -73,6 +77,16 @@ size_t fk_client_write(struct fk_fd *f, const void *buf, size_t len);
 size_t fk_client_mmap(struct fk_fd *f, size_t len, uint64_t off);
 bool fk_client_munmap(void *addr, size_t len);
 void fk_client_close(struct fk_fd *f);
+
+/* fake_event.c: event queues, the irq line's count and acknowledgement. */
+void fk_irq_sync(void);
+size_t fk_irq_read(void *buf, size_t len);
+size_t fk_irq_write(const void *buf, size_t len);
+size_t fk_event_open(void);
+void fk_event_socket_read(size_t fd); /* the daemon read its socket: report new requests */
+void fk_event_close(size_t num);
+size_t fk_event_write(size_t num, const void *buf, size_t len);
+size_t fk_event_read(size_t num, void *buf, size_t len);
 
 /* fake_pcid.c */
 size_t fk_pcid_write(struct fk_fd *f, const uint8_t *req, size_t len);

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +128,9 @@ static size_t open_irq(const char *path, uint32_t flags)
 	if (fd < 0)
 		return err(errno);
 	fk.st.irq_opened = n + 1;
-	return fk_fd_new(FK_IRQ, fd);
+	fk.irq_masked = false;
+	fk.st.irq_fd = fk_fd_new(FK_IRQ, fd);
+	return fk.st.irq_fd;
 }
 
 size_t redox_open_v1(const char *path, size_t len, uint32_t flags, uint16_t mode)
@@ -146,8 +147,12 @@ size_t redox_open_v1(const char *path, size_t len, uint32_t flags, uint16_t mode
 	    strncmp(p + 8, fk.st.scheme_name, strlen(fk.st.scheme_name)) == 0 &&
 	    (p[8 + strlen(fk.st.scheme_name)] == '/' || !p[8 + strlen(fk.st.scheme_name)]))
 		return fk_client_open(p + 8 + strlen(fk.st.scheme_name)); /* another process's */
+	/* The null namespace holds memory and pipe only; another scheme is not
+	 * found in it (base `bootstrap/src/initnsmgr.rs: open_scheme_resource`). */
 	if (strncmp(p, "/scheme/memory/", 15) != 0 && fk.st.null_ns)
-		return err(ENOENT); /* the null namespace holds memory and pipe only */
+		return err(ENODEV);
+	if (strcmp(p, REDOX_PATH_EVENT) == 0)
+		return fk_event_open();
 	if (strcmp(p, REDOX_PATH_DMA) == 0)
 		return root ? fk_fd_new(FK_DMA, -1) : err(EACCES);
 	if (strcmp(p, REDOX_PATH_TRANSLATION) == 0)
@@ -216,6 +221,24 @@ size_t redox_register_scheme_to_ns_v0(size_t ns, const char *name, size_t len, s
 	return 0;
 }
 
+size_t redox_fcntl_v0(size_t fd, size_t cmd, size_t arg)
+{
+	struct fk_fd *f = fk_fd_get(fd);
+	int fl;
+
+	if (!f)
+		return err(EBADF);
+	if (f->kind != FK_SOCKET)
+		return cmd == REDOX_F_GETFL || cmd == REDOX_F_SETFL ? 0 : err(EINVAL);
+	fl = fcntl((int)fd, F_GETFL);
+	if (cmd == REDOX_F_GETFL)
+		return (fl & O_NONBLOCK) ? REDOX_O_NONBLOCK : 0;
+	if (cmd != REDOX_F_SETFL)
+		return err(EINVAL);
+	fl = (arg & REDOX_O_NONBLOCK) ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	return fcntl((int)fd, F_SETFL, fl) ? err(errno) : 0;
+}
+
 size_t redox_setrens_v1(size_t rns, size_t ens)
 {
 	(void)rns;
@@ -241,19 +264,13 @@ size_t redox_read_v1(size_t fd, void *buf, size_t len)
 			return err(EINVAL);
 		memset(buf, 0, 8); /* APIC id 0 in the low 4 bytes */
 		return 8;
-	case FK_IRQ: {
-		struct pollfd p = { .fd = (int)fd, .events = POLLIN };
-
-		if (len < 8)
-			return err(EINVAL);
-		if (poll(&p, 1, 0) <= 0) /* never blocks; 0: nothing since the last ack */
-			return 0;
-		fk.irq_count++;
-		memcpy(buf, &fk.irq_count, 8);
-		return 8;
-	}
+	case FK_IRQ: /* never blocks; 0: nothing since the last acknowledgement */
+		return fk_irq_read(buf, len);
+	case FK_EVENT:
+		return fk_event_read(fd, buf, len);
 	case FK_SOCKET:
 		n = read((int)fd, buf, len);
+		fk_event_socket_read(fd);
 		return n < 0 ? err(errno) : (size_t)n;
 	case FK_SCHEME_FILE:
 		return fk_client_read(f, buf, len);
@@ -272,17 +289,10 @@ size_t redox_write_v1(size_t fd, const void *buf, size_t len)
 	switch (f->kind) {
 	case FK_CHANNEL:
 		return fk_pcid_write(f, buf, len);
-	case FK_IRQ: {
-		uint64_t c;
-
-		if (len != 8)
-			return err(EINVAL);
-		memcpy(&c, buf, 8);
-		if (c != fk.irq_count)
-			return 0; /* stale */
-		npu_sim_irq_ack(fk.sim);
-		return 8;
-	}
+	case FK_IRQ:
+		return fk_irq_write(buf, len);
+	case FK_EVENT:
+		return fk_event_write(fd, buf, len);
 	case FK_SOCKET:
 		n = write((int)fd, buf, len);
 		return n < 0 ? err(errno) : (size_t)n;
@@ -305,6 +315,8 @@ size_t redox_close_v1(size_t fd)
 		fk_client_close(f);
 	if (f->kind == FK_IRQ)
 		fk.st.irq_opened = 0;
+	if (f->kind == FK_EVENT)
+		fk_event_close(fd);
 	free(f->rsp);
 	f->kind = FK_NONE;
 	return 0;

@@ -12,11 +12,14 @@
  *   memory, MAP_PRIVATE only, at most 4 MiB, rounded up to a power of two
  *   of pages; translation turns an address into its "physical" (bus) one.
  * - irq scheme: bsp, cpu-00/<n> (O_CREAT; a few taken), legacy lines; read
- *   gives the count, writing it back acknowledges.
+ *   gives the count, writing it back acknowledges and unmasks; an interrupt
+ *   reaches only the event queues that exist when it comes (fake_event.c).
+ * - event queues (/scheme/event), and relibc's poll() over them.
  * - scheme creation: the capability, create-scheme (a socketpair whose other
  *   end is the kernel's), the root descriptor, registration of the name.
  * - uid: the daemon's; anything but the memory scheme's zeroed memory needs 0.
- * - setrens(0, 0): afterwards only the memory scheme opens.
+ * - setrens(0, 0): afterwards only the memory scheme opens (the event
+ *   queue's scheme, event, included: ENODEV).
  *
  * The client side (fk_*) writes 64-byte requests on the kernel's end of the
  * scheme socket and reads 16-byte replies, running the daemon's loop through
@@ -56,9 +59,13 @@ struct fk_state {
 	uint64_t msi_addr;
 	uint32_t msi_data;
 	unsigned irq_opened; /* the cpu-00/<n> or legacy line opened, +1; 0: none */
+	size_t irq_fd;	     /* its descriptor */
 	bool legacy_irq;
 	char scheme_name[32]; /* registered */
 	bool null_ns;
+	unsigned irq_edges;    /* interrupts the irq line counted */
+	unsigned irq_acks;     /* counts written back that unmasked the line */
+	unsigned event_queues; /* /scheme/event opened */
 	unsigned pcid_bad_requests;
 };
 const struct fk_state *fk_state(void);
