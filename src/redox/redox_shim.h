@@ -28,6 +28,8 @@
 #endif
 
 #ifdef __redox__
+#include <errno.h>
+#include <unistd.h>
 #define NPU_REDOX_IMPORT
 #else
 #define NPU_REDOX_IMPORT __attribute__((weak))
@@ -107,6 +109,22 @@ NPU_REDOX_IMPORT size_t redox_register_scheme_to_ns_v0(size_t ns, const char *na
 						       size_t cap_fd);
 NPU_REDOX_IMPORT size_t redox_setrens_v1(size_t rns, size_t ens);
 NPU_REDOX_IMPORT size_t redox_fcntl_v0(size_t fd, size_t cmd, size_t arg);
+
+/*
+ * Removes a name from this process's namespace: relibc's unlink() of
+ * "/scheme/NAME" asks the namespace manager, which drops the scheme (base
+ * `bootstrap/src/initnsmgr.rs: unlinkat`). The manager keeps a scheme's name
+ * after its daemon died, so a restarted daemon finds it taken (EEXIST).
+ * Returns 0 or -errno.
+ */
+#ifdef __redox__
+static inline int npu_redox_unlink(const char *path)
+{
+	return unlink(path) ? -errno : 0;
+}
+#else
+NPU_REDOX_IMPORT int npu_redox_unlink(const char *path);
+#endif
 
 /* Whether the calls above exist in this program (always on Redox). */
 static inline bool npu_redox_available(void)

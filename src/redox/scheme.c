@@ -56,6 +56,17 @@ void sch_fevent(struct sch_handle *h, uint32_t flags)
 	}
 }
 
+/*
+ * Replies the kernel refuses one by one (kernel `scheme/user.rs`): a tag no
+ * request waits on (EBADFD), a malformed reply (EINVAL), an fd that is not
+ * there (ENOENT). It takes the replies before the refused one and stops
+ * there; the refused one is dropped, the others are written again.
+ */
+static bool refused_reply(int e)
+{
+	return e == EBADFD || e == EINVAL || e == ENOENT;
+}
+
 /* Writes the completions out; the socket takes whole ones. */
 static int flush(struct npu_redox_scheme *x)
 {
@@ -65,16 +76,24 @@ static int flush(struct npu_redox_scheme *x)
 	while (done < total) {
 		size_t r = redox_write_v1(x->sock, p + done, total - done);
 
+		if (redox_is_err(r) && redox_errno(r) == EINTR)
+			continue;
+		if (redox_is_err(r) && refused_reply(redox_errno(r))) {
+			const struct redox_cqe *c = (const struct redox_cqe *)(p + done);
+
+			npu_warn(SRV, "the kernel refused a reply (tag %u, kind %u): %s", c->tag,
+				 c->flags & 7u, strerror(redox_errno(r)));
+			done += sizeof(*c);
+			continue;
+		}
 		if (redox_is_err(r)) {
-			if (redox_errno(r) == EINTR)
-				continue;
 			npu_err(SRV, "writing scheme replies: %s", strerror(redox_errno(r)));
 			x->n_out = 0;
 			return -redox_errno(r);
 		}
 		if (r == 0)
 			break;
-		done += r;
+		done += r - r % sizeof(struct redox_cqe);
 	}
 	x->n_out = 0;
 	return done == total ? 0 : -EPIPE;
@@ -273,10 +292,12 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 	case REDOX_OP_OPENAT:
 		r = op_open(x, q, &extra);
 		break;
-	case REDOX_OP_CLOSE:
+	case REDOX_OP_CLOSE: /* sent without ONEWAY and with tag 0: never answered */
 		op_close(x, q->args[0]);
 		return;
-	case REDOX_OP_CANCEL:
+	case REDOX_OP_DETACH: /* the same: no reply */
+		return;
+	case REDOX_OP_CANCEL: /* one-way; the cancelled request is answered (ECANCELED) */
 		op_cancel(x, q->tag);
 		return;
 	default:
@@ -468,6 +489,28 @@ static int make_socket(struct npu_redox_scheme *x)
 		return -redox_errno(capfd);
 	}
 	r = redox_register_scheme_to_ns_v0(redox_get_ns_v0(), x->name, strlen(x->name), capfd);
+	if (redox_errno(r) == EEXIST) {
+		/*
+		 * The name outlives the daemon that registered it: this is npud
+		 * again after a restart (pcid gave it the device, so no other npud
+		 * has it). The stale name goes, this one takes its place.
+		 */
+		char path[48];
+
+		snprintf(path, sizeof(path), "/scheme/%s", x->name);
+		npu_warn(SRV, "%s is registered already (npud restarted?): replacing it", path);
+#ifndef __redox__
+		if (!npu_redox_unlink)
+			ret = -ENOSYS;
+		else
+#endif
+			ret = npu_redox_unlink(path);
+		if (ret)
+			npu_err(SRV, "removing the stale %s: %s", path, strerror(-ret));
+		else
+			r = redox_register_scheme_to_ns_v0(redox_get_ns_v0(), x->name,
+							   strlen(x->name), capfd);
+	}
 	redox_close_v1(capfd);
 	if (redox_is_err(r)) {
 		npu_err(SRV, "registering the scheme '%s': %s", x->name, strerror(redox_errno(r)));

@@ -113,7 +113,7 @@ int64_t sch_conn_write(struct sch_handle *h, const uint8_t *buf, size_t len);
 int64_t sch_conn_call(struct sch_handle *h, uint32_t tag, uint8_t *buf, size_t len, bool *parked);
 int64_t sch_conn_mmap(struct sch_handle *h, uint64_t size, uint64_t off);
 bool sch_conn_readable(const struct sch_handle *h);
-/* Answers a parked request with EINTR; false when tag is not parked here. */
+/* Answers a parked request with ECANCELED (EINTR for its caller); false when tag is not parked here. */
 bool sch_conn_cancel(struct sch_handle *h, uint32_t tag);
 
 /* scheme_files.c */

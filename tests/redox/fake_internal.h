@@ -77,6 +77,8 @@ size_t fk_client_write(struct fk_fd *f, const void *buf, size_t len);
 size_t fk_client_mmap(struct fk_fd *f, size_t len, uint64_t off);
 bool fk_client_munmap(void *addr, size_t len);
 void fk_client_close(struct fk_fd *f);
+/* The daemon's replies written to its socket, checked and passed on to fd. */
+size_t fk_replies(int fd, const void *buf, size_t len);
 
 /* fake_event.c: event queues, the irq line's count and acknowledgement. */
 void fk_irq_sync(void);

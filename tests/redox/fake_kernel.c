@@ -104,6 +104,11 @@ const struct fk_state *fk_state(void)
 	return &fk.st;
 }
 
+void fk_leave_null_ns(void)
+{
+	fk.st.null_ns = false;
+}
+
 /* --- open --- */
 
 static size_t open_irq(const char *path, uint32_t flags)
@@ -239,6 +244,19 @@ size_t redox_fcntl_v0(size_t fd, size_t cmd, size_t arg)
 	return fcntl((int)fd, F_SETFL, fl) ? err(errno) : 0;
 }
 
+/* relibc's unlink("/scheme/NAME"): the namespace manager drops the name (root's namespace). */
+int npu_redox_unlink(const char *path)
+{
+	if (fk.st.null_ns)
+		return -EACCES; /* no permission to change the null namespace */
+	if (strncmp(path, "/scheme/", 8) != 0 || !fk.st.scheme_name[0] ||
+	    strcmp(path + 8, fk.st.scheme_name) != 0)
+		return -ENODEV;
+	fk.st.scheme_name[0] = '\0';
+	fk.st.names_removed++;
+	return 0;
+}
+
 size_t redox_setrens_v1(size_t rns, size_t ens)
 {
 	(void)rns;
@@ -282,7 +300,6 @@ size_t redox_read_v1(size_t fd, void *buf, size_t len)
 size_t redox_write_v1(size_t fd, const void *buf, size_t len)
 {
 	struct fk_fd *f = fk_fd_get(fd);
-	ssize_t n;
 
 	if (!f)
 		return err(EBADF);
@@ -294,8 +311,7 @@ size_t redox_write_v1(size_t fd, const void *buf, size_t len)
 	case FK_EVENT:
 		return fk_event_write(fd, buf, len);
 	case FK_SOCKET:
-		n = write((int)fd, buf, len);
-		return n < 0 ? err(errno) : (size_t)n;
+		return fk_replies((int)fd, buf, len);
 	case FK_SCHEME_FILE:
 		return fk_client_write(f, buf, len);
 	default:
@@ -478,7 +494,8 @@ size_t redox_sys_call_v0(size_t fd, uint8_t *payload, size_t len, size_t flags,
 	struct fk_map *m;
 	uint64_t v;
 
-	(void)meta;
+	if (!meta || (len && !payload))
+		return err(EFAULT); /* relibc makes slices of them: NULL is undefined behaviour */
 	if (!f)
 		return err(EBADF);
 	if (f->kind != FK_TRANSLATION || n_meta || len != 8 || flags != REDOX_CALL_READ)

@@ -61,14 +61,18 @@ struct fk_state {
 	unsigned irq_opened; /* the cpu-00/<n> or legacy line opened, +1; 0: none */
 	size_t irq_fd;	     /* its descriptor */
 	bool legacy_irq;
-	char scheme_name[32]; /* registered */
+	char scheme_name[32]; /* registered; kept after the socket closes, as the namespace does */
+	unsigned names_removed; /* unlink of /scheme/<name> */
 	bool null_ns;
 	unsigned irq_edges;    /* interrupts the irq line counted */
 	unsigned irq_acks;     /* counts written back that unmasked the line */
 	unsigned event_queues; /* /scheme/event opened */
 	unsigned pcid_bad_requests;
+	unsigned replies_refused; /* writes of replies cut at a bad one */
 };
 const struct fk_state *fk_state(void);
+/* Back to the namespace the process started in (a new process of the daemon's, say). */
+void fk_leave_null_ns(void);
 
 /* --- the client side of the scheme socket --- */
 
@@ -77,13 +81,13 @@ void fk_set_pump(fk_pump_fn fn, void *arg);
 
 /* Sends a raw request (tag filled in and returned) and waits for its reply. */
 int64_t fk_request(struct redox_sqe *q, struct redox_cqe *out);
-/* Sends a one-way request (close), no reply. */
+/* Sends a request that gets no reply (CloseMsg, Detach): no flags, tag 0, as the kernel does. */
 void fk_oneway(struct redox_sqe *q);
 /* Sends a request without waiting; returns its tag. */
 uint32_t fk_send(struct redox_sqe *q);
 /* Sends a request in two writes, first bytes then the rest, the daemon run in between. */
 uint32_t fk_send_split(struct redox_sqe *q, size_t first);
-/* Cancels the request with that tag (the caller was interrupted). */
+/* Cancels the request with that tag (the caller was interrupted): a one-way Cancel. */
 void fk_cancel(uint32_t tag);
 /* Waits up to max_turns pump turns for the reply to tag; false if none came. */
 bool fk_wait(uint32_t tag, struct redox_cqe *out, unsigned max_turns);
