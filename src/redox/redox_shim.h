@@ -195,7 +195,11 @@ struct redox_new_fd_params {
 	uint8_t pad[7];
 };
 
-/* syscall::Stat, what Fstat fills. */
+/*
+ * syscall::Stat, what Fstat fills. The time fields are not named st_mtime
+ * etc.: relibc's <sys/stat.h> (which <unistd.h>, <fcntl.h> and <sys/mman.h>
+ * include) defines those names as macros.
+ */
 struct redox_stat {
 	uint64_t st_dev;
 	uint64_t st_ino;
@@ -208,13 +212,13 @@ struct redox_stat {
 	uint32_t st_blksize;
 	uint32_t pad1;
 	uint64_t st_blocks;
-	uint64_t st_mtime;
+	uint64_t st_mtime_sec;
 	uint32_t st_mtime_nsec;
 	uint32_t pad2;
-	uint64_t st_atime;
+	uint64_t st_atime_sec;
 	uint32_t st_atime_nsec;
 	uint32_t pad3;
-	uint64_t st_ctime;
+	uint64_t st_ctime_sec;
 	uint32_t st_ctime_nsec;
 	uint32_t pad4;
 };
@@ -277,11 +281,11 @@ _Static_assert(offsetof(struct redox_stat, st_gid) == 28, "st_gid");
 _Static_assert(offsetof(struct redox_stat, st_size) == 32, "st_size");
 _Static_assert(offsetof(struct redox_stat, st_blksize) == 40, "st_blksize");
 _Static_assert(offsetof(struct redox_stat, st_blocks) == 48, "st_blocks");
-_Static_assert(offsetof(struct redox_stat, st_mtime) == 56, "st_mtime");
+_Static_assert(offsetof(struct redox_stat, st_mtime_sec) == 56, "st_mtime_sec");
 _Static_assert(offsetof(struct redox_stat, st_mtime_nsec) == 64, "st_mtime_nsec");
-_Static_assert(offsetof(struct redox_stat, st_atime) == 72, "st_atime");
+_Static_assert(offsetof(struct redox_stat, st_atime_sec) == 72, "st_atime_sec");
 _Static_assert(offsetof(struct redox_stat, st_atime_nsec) == 80, "st_atime_nsec");
-_Static_assert(offsetof(struct redox_stat, st_ctime) == 88, "st_ctime");
+_Static_assert(offsetof(struct redox_stat, st_ctime_sec) == 88, "st_ctime_sec");
 _Static_assert(offsetof(struct redox_stat, st_ctime_nsec) == 96, "st_ctime_nsec");
 
 /* --- Paths --- */

@@ -153,7 +153,9 @@ uint32_t fk_send_split(struct redox_sqe *q, size_t first)
 void fk_cancel(uint32_t tag)
 {
 	/* As the kernel sends it: one-way, with the cancelled request's tag. */
-	struct redox_sqe q = { .opcode = REDOX_OP_CANCEL, .sqe_flags = REDOX_SQE_ONEWAY, .tag = tag };
+	struct redox_sqe q = { .opcode = REDOX_OP_CANCEL,
+			       .sqe_flags = REDOX_SQE_ONEWAY,
+			       .tag = tag };
 	int i;
 
 	pthread_mutex_lock(&wait_lock);

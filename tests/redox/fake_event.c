@@ -92,7 +92,8 @@ static struct fk_queue *queue_of(size_t num)
 static void push(struct fk_queue *q, size_t id, size_t flags, size_t data)
 {
 	if (q->n_ring < FK_RING)
-		q->ring[q->n_ring++] = (struct redox_event){ .id = id, .flags = flags, .data = data };
+		q->ring[q->n_ring++] =
+		    (struct redox_event){ .id = id, .flags = flags, .data = data };
 }
 
 /* An interrupt the simulated NPU signalled since the last look: counted, sent, masked. */
@@ -365,7 +366,8 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 			fds[i].revents = POLLNVAL;
 	}
 	if (timeout >= 0) {
-		struct redox_event t = { REDOX_EVENT_TIMEOUT_ID, REDOX_EVENT_READ, (size_t)timeout };
+		struct redox_event t = { REDOX_EVENT_TIMEOUT_ID, REDOX_EVENT_READ,
+					 (size_t)timeout };
 
 		redox_write_v1(q, &t, sizeof(t));
 	}

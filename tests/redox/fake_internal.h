@@ -56,9 +56,9 @@ struct fk {
 	struct fk_fd fds[FK_FDS];
 	struct fk_map maps[FK_MAPS];
 	struct fk_map *bars[4]; /* the BAR mappings among maps, for register accesses */
-	uint64_t irq_count; /* the line's interrupts (COUNTS) */
-	uint64_t irq_ack;   /* the count last written back */
-	bool irq_masked;    /* an interrupt came and was not acknowledged yet */
+	uint64_t irq_count;	/* the line's interrupts (COUNTS) */
+	uint64_t irq_ack;	/* the count last written back */
+	bool irq_masked;	/* an interrupt came and was not acknowledged yet */
 	uint64_t spacers[FK_SPACERS];
 	unsigned n_spacers;
 	int kernel_sock; /* the kernel's end of the scheme socket */

@@ -163,9 +163,8 @@ static void t_irq_masked_until_ack(void **state)
 	assert_int_equal(redox_write_v1(fd, &stale, sizeof(stale)), 0);
 	assert_int_equal(redox_write_v1(fd, &c1, sizeof(c1)), sizeof(c1));
 	/* Unmasked with the second reply pending (or coming): it comes again. */
-	assert_int_equal(poll(&(struct pollfd){ .fd = npu_sim_irq_fd(fk_sim()), .events = POLLIN }, 1,
-			      5000),
-			 1);
+	assert_int_equal(
+	    poll(&(struct pollfd){ .fd = npu_sim_irq_fd(fk_sim()), .events = POLLIN }, 1, 5000), 1);
 	assert_int_equal(redox_read_v1(fd, &c2, sizeof(c2)), sizeof(c2));
 	assert_true(c2 > c1);
 	assert_true(fk_state()->irq_edges > edges);
