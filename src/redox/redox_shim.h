@@ -246,8 +246,15 @@ enum redox_sqe_op {
 	REDOX_OP_DETACH = 34, /* one-way */
 };
 
-/* StdFsCall metadata[0]. */
-#define REDOX_STDFS_FSTAT 4u
+/* StdFsCall metadata[0] (syscall `flag.rs: StdFsCallKind`); [1], [2] its arguments. */
+#define REDOX_STDFS_GETDENTS 3u /* [1]: the opaque position to start at, [2]: header size */
+#define REDOX_STDFS_FSTAT    4u
+
+/* A directory entry's header (syscall `dirent.rs: DirentHeader`, packed: 19 bytes). */
+#define REDOX_DIRENT_HEADER 19u
+#define REDOX_DIRENT_ALIGN  8u /* records are padded to a pointer's alignment */
+#define REDOX_DIRENT_CHR    2u
+#define REDOX_DIRENT_REG    8u
 
 enum redox_cqe_op {
 	REDOX_CQE_RESPOND = 0,

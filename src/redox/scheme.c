@@ -117,16 +117,6 @@ static void handle_free(struct sch_handle *h)
 	free(h);
 }
 
-static const struct {
-	const char *path;
-	enum sch_kind kind;
-} files[] = {
-	{ "", SCH_CONN },
-	{ "status", SCH_STATUS },
-	{ "status.json", SCH_STATUS_JSON },
-	{ "infer", SCH_INFER },
-};
-
 static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, uint8_t *extra)
 {
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the kernel maps the path in for us */
@@ -134,6 +124,7 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 	size_t len = (size_t)q->args[2];
 	uint32_t uid = (uint32_t)q->args[5], gid = (uint32_t)(q->args[5] >> 32);
 	struct sch_handle *h;
+	enum sch_kind kind;
 	unsigned i;
 	int ret;
 
@@ -145,11 +136,18 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 		path++;
 		len--;
 	}
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (strlen(files[i].path) == len && memcmp(files[i].path, path, len) == 0)
+	for (i = 0; i < SCH_N_FILES; i++)
+		if (strlen(sch_files[i].path) == len && memcmp(sch_files[i].path, path, len) == 0)
 			break;
-	if (i == sizeof(files) / sizeof(files[0]))
+	if (i == SCH_N_FILES)
 		return -ENOENT;
+	kind = sch_files[i].kind;
+	/* The scheme's root as a directory (opendir, `ls /scheme/npu`): no client. */
+	if (q->args[3] & REDOX_O_DIRECTORY) {
+		if (kind != SCH_CONN)
+			return -ENOTDIR;
+		kind = SCH_DIR;
+	}
 	if (uid != 0 && !(x->have_group && gid == x->group)) {
 		npu_info(SRV, "%s: uid %u gid %u refused (root and group %u only)", x->name, uid,
 			 gid, x->group);
@@ -162,7 +160,7 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 		return -ENOMEM;
 	h->x = x;
 	h->id = ++x->next_id;
-	h->kind = files[i].kind;
+	h->kind = kind;
 	h->uid = uid;
 	h->gid = gid;
 	h->oflags = (uint32_t)q->args[3];
@@ -171,8 +169,10 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 		ret = sch_conn_open(h, h->pid);
 	else if (h->kind == SCH_STATUS || h->kind == SCH_STATUS_JSON)
 		ret = sch_status_make(h);
-	else
+	else if (h->kind == SCH_INFER)
 		ret = sch_infer_open(h);
+	else
+		ret = 0;
 	if (ret) {
 		free(h);
 		return ret;
@@ -206,6 +206,8 @@ static int64_t op_fstat(struct sch_handle *h, uint8_t *buf, size_t len)
 	st.st_blksize = REDOX_PAGE_SIZE;
 	if (h->kind == SCH_CONN) {
 		st.st_mode = REDOX_MODE_CHR | 0660;
+	} else if (h->kind == SCH_DIR) {
+		st.st_mode = REDOX_MODE_DIR | 0550;
 	} else if (h->kind == SCH_INFER) {
 		st.st_mode = REDOX_MODE_CHR | 0660;
 		st.st_size = sch_infer_size(h); /* the outputs, once there */
@@ -222,11 +224,11 @@ static int64_t op_fpath(struct sch_handle *h, uint8_t *buf, size_t len)
 	char path[64];
 	int n;
 
-	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (files[i].kind != h->kind)
+	for (unsigned i = 0; i < SCH_N_FILES; i++) {
+		if (sch_files[i].kind != (h->kind == SCH_DIR ? SCH_CONN : h->kind))
 			continue;
 		n = snprintf(path, sizeof(path), "/scheme/%s%s%s", h->x->name,
-			     files[i].path[0] ? "/" : "", files[i].path);
+			     sch_files[i].path[0] ? "/" : "", sch_files[i].path);
 		if (n < 0 || !buf)
 			return -EINVAL;
 		memcpy(buf, path, (size_t)n < len ? (size_t)n : len);
@@ -348,7 +350,14 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 			r = op_fstat(h, buf, len);
 			break;
 		case REDOX_OP_STD_FS_CALL:
-			r = q->args[3] == REDOX_STDFS_FSTAT ? op_fstat(h, buf, len) : -ENOSYS;
+			if (q->args[3] == REDOX_STDFS_FSTAT)
+				r = op_fstat(h, buf, len);
+			else if (q->args[3] == REDOX_STDFS_GETDENTS)
+				r = h->kind == SCH_DIR
+					? sch_dir_getdents(h, buf, len, q->args[4], q->args[5])
+					: -ENOTDIR;
+			else
+				r = -ENOSYS;
 			break;
 		case REDOX_OP_FSIZE:
 			r = (int64_t)(h->kind == SCH_INFER ? sch_infer_size(h) : h->text_len);

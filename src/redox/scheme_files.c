@@ -74,6 +74,50 @@ int sch_status_make(struct sch_handle *h)
 	return ret;
 }
 
+const struct sch_file sch_files[SCH_N_FILES] = {
+	{ "", SCH_CONN },
+	{ "status", SCH_STATUS },
+	{ "status.json", SCH_STATUS_JSON },
+	{ "infer", SCH_INFER },
+};
+
+/*
+ * Each entry: the header (inode, next position, record length, kind), then
+ * the name and a NUL, padded to REDOX_DIRENT_ALIGN (syscall `dirent.rs:
+ * DirentBuf::entry`). The positions are the entries' indices; "" (the
+ * connection itself) is not listed.
+ */
+int64_t sch_dir_getdents(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off,
+			 uint64_t header_size)
+{
+	size_t done = 0;
+
+	(void)h;
+	if (header_size < REDOX_DIRENT_HEADER || header_size > 256 || (len && !buf))
+		return -EINVAL;
+	for (uint64_t i = off ? off : 1; i < SCH_N_FILES; i++) {
+		const char *name = sch_files[i].path;
+		size_t n = strlen(name);
+		size_t rec = (size_t)header_size + n + 1;
+		uint64_t next = i + 1;
+		uint16_t rec16;
+		uint8_t kind = sch_files[i].kind == SCH_INFER ? REDOX_DIRENT_CHR : REDOX_DIRENT_REG;
+
+		rec = (rec + REDOX_DIRENT_ALIGN - 1) & ~(size_t)(REDOX_DIRENT_ALIGN - 1);
+		if (len - done < rec)
+			return done ? (int64_t)done : -EINVAL; /* not even one entry fits */
+		rec16 = (uint16_t)rec;
+		memset(buf + done, 0, rec);
+		memcpy(buf + done, &i, 8); /* inode */
+		memcpy(buf + done + 8, &next, 8);
+		memcpy(buf + done + 16, &rec16, 2);
+		buf[done + 18] = kind;
+		memcpy(buf + done + header_size, name, n);
+		done += rec;
+	}
+	return (int64_t)done;
+}
+
 int64_t sch_file_read(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off)
 {
 	size_t n;

@@ -23,7 +23,15 @@
 #define SCH_REPLY_BYTES (1u << 20)
 #define SCH_INFER_MAX	(64u << 20) /* bytes of a framed model and input */
 
-enum sch_kind { SCH_CONN, SCH_STATUS, SCH_STATUS_JSON, SCH_INFER };
+enum sch_kind { SCH_CONN, SCH_STATUS, SCH_STATUS_JSON, SCH_INFER, SCH_DIR };
+
+/* The scheme's files by path ("": a connection, or with O_DIRECTORY the root's listing). */
+struct sch_file {
+	const char *path;
+	enum sch_kind kind;
+};
+#define SCH_N_FILES 4u
+extern const struct sch_file sch_files[SCH_N_FILES];
 
 struct sch_reply {
 	struct sch_reply *next;
@@ -119,6 +127,9 @@ bool sch_conn_cancel(struct sch_handle *h, uint32_t tag);
 /* scheme_files.c */
 int sch_status_make(struct sch_handle *h);
 int64_t sch_file_read(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off);
+/* The root's entries from the opaque position off, as getdents wants them; bytes written. */
+int64_t sch_dir_getdents(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off,
+			 uint64_t header_size);
 
 /* scheme_infer.c: the infer kind. */
 int sch_infer_open(struct sch_handle *h);

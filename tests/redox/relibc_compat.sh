@@ -5,7 +5,8 @@
 # st_mtime, st_ctime are macros pulled in by <unistd.h>, <fcntl.h> and
 # <sys/mman.h>; <stdio.h> has no fmemopen, open_memstream nor fopencookie; no
 # header declares the redox_* calls. -nostdinc: only those headers and the
-# compiler's freestanding ones (stddef.h, stdint.h, stdarg.h, ...).
+# compiler's freestanding ones (stddef.h, stdint.h, stdarg.h, ...); and the
+# host's __linux__ undefined, as Redox's compiler has it.
 # Usage: relibc_compat.sh SOURCE_DIR   (CC: the compiler)
 set -u
 src=$1
@@ -33,7 +34,7 @@ mapfile -t files < <(sh "$src/packaging/redox/build.sh" --list "$src")
 }
 for f in "${files[@]}"; do
 	if ! "$cc" -std=c11 -fsyntax-only -ffreestanding -nostdinc -isystem "$freestanding" \
-		-isystem "$compat" -D__redox__ -D_POSIX_C_SOURCE=200809L -DNPU_VERSION='"0"' \
+		-isystem "$compat" -U__linux__ -U__gnu_linux__ -U__linux -Ulinux -D__redox__ -D_POSIX_C_SOURCE=200809L -DNPU_VERSION='"0"' \
 		-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
 		-I"$src/src" -I"$src/include" "$f"; then
 		echo "FAIL: $f does not compile against relibc's headers" >&2
