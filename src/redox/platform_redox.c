@@ -19,11 +19,10 @@
 #include "hw/pci_ids.h"
 #include "redox/events.h"
 #include "redox/pcid.h"
+#include "redox/platform_internal.h"
 #include "redox/redox_shim.h"
 #include "util/file.h"
 #include "util/log.h"
-
-#define NO_FD ((size_t)-1)
 
 struct redox_chunk {
 	void *cpu;
@@ -40,17 +39,6 @@ struct redox_dma {
 	unsigned n_segs;
 	struct redox_chunk chunk[];
 };
-
-struct redox_platform {
-	struct npu_platform base; /* first: the ops get back with container_of */
-	size_t chan_fd, dma_fd, trans_fd, irq_fd;
-	volatile uint8_t *bar[NPU_PLATFORM_BARS];
-	size_t bar_len[NPU_PLATFORM_BARS];
-	struct npu_pcid_config cfg;
-	struct npu_redox_events ev; /* the daemon's one event queue (events.h) */
-};
-
-#define to_rp(p) ((struct redox_platform *)((char *)(p)-offsetof(struct redox_platform, base)))
 
 static uint32_t rx_read32(struct npu_platform *p, unsigned bar, uint64_t off)
 {
@@ -294,6 +282,7 @@ static void rx_close(struct npu_platform *p)
 {
 	struct redox_platform *rp = to_rp(p);
 
+	npu_redox_irq_mask(rp); /* before its BAR goes */
 	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++)
 		if (rp->bar[i])
 			redox_munmap_v1((void *)rp->bar[i], rp->bar_len[i]);
@@ -325,12 +314,12 @@ static const struct npu_platform_ops redox_ops = {
 	.close = rx_close,
 };
 
-static size_t open_path(const char *path, uint32_t flags)
+size_t npu_redox_open_path(const char *path, uint32_t flags)
 {
 	return redox_open_v1(path, strlen(path), flags | REDOX_O_CLOEXEC, 0);
 }
 
-static int map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
+int npu_redox_map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
 {
 	const struct npu_pcid_bar *b = &rp->cfg.bars[bar];
 	size_t r;
@@ -356,62 +345,6 @@ static int map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
 	rp->bar[bar] = (volatile uint8_t *)r;
 	rp->bar_len[bar] = (size_t)b->size;
 	rp->base.pci.bar_size[bar] = b->size;
-	return 0;
-}
-
-/* One MSI vector on the BSP (exclusive, O_CREAT), else the legacy line. */
-static int setup_irq(struct redox_platform *rp)
-{
-	bool msi = false, msix = false;
-	char path[48];
-	size_t fd;
-	int ret;
-
-	ret = npu_pcid_features(rp->chan_fd, &msi, &msix);
-	if (ret)
-		return ret;
-	if (msi) {
-		uint8_t bsp[8] = { 0 };
-		size_t r;
-
-		fd = open_path(REDOX_PATH_IRQ_BSP, REDOX_O_RDONLY);
-		if (redox_is_err(fd))
-			return -redox_errno(fd);
-		r = redox_read_v1(fd, bsp, sizeof(bsp));
-		redox_close_v1(fd);
-		if (redox_is_err(r) || r < 4)
-			return redox_is_err(r) ? -redox_errno(r) : -EIO;
-		for (unsigned n = REDOX_IRQ_FIRST_DYNAMIC; n <= REDOX_IRQ_LAST; n++) {
-			snprintf(path, sizeof(path), "/scheme/irq/cpu-%02x/%u", bsp[0], n);
-			fd = open_path(path, REDOX_O_RDWR | REDOX_O_CREAT);
-			if (redox_errno(fd) == EEXIST)
-				continue;
-			if (redox_is_err(fd))
-				return -redox_errno(fd);
-			ret = npu_pcid_enable_msi(rp->chan_fd,
-						  REDOX_MSI_ADDR_BASE | ((uint32_t)bsp[0] << 12),
-						  n + REDOX_IRQ_VECTOR_OFFSET);
-			if (ret) {
-				redox_close_v1(fd);
-				return ret;
-			}
-			rp->irq_fd = fd;
-			npu_dbg(IRQ, "MSI vector %u on CPU %u", n + REDOX_IRQ_VECTOR_OFFSET,
-				bsp[0]);
-			return 0;
-		}
-		npu_err(IRQ, "no free interrupt vector on CPU %u", bsp[0]);
-		return -EBUSY;
-	}
-	if (!rp->cfg.has_legacy_irq) {
-		npu_err(IRQ, "the NPU has neither MSI nor a legacy interrupt line");
-		return -ENODEV;
-	}
-	snprintf(path, sizeof(path), "/scheme/irq/%u", rp->cfg.legacy_irq);
-	fd = open_path(path, REDOX_O_RDWR);
-	if (redox_is_err(fd))
-		return -redox_errno(fd);
-	rp->irq_fd = fd;
 	return 0;
 }
 
@@ -467,24 +400,24 @@ static int probe(struct redox_platform *rp)
 			npu_gen_name(model->gen));
 		return -EOPNOTSUPP;
 	}
-	ret = map_bar(rp, NPU_PCI_BAR_REGV,
-		      model->gen == NPU_GEN_37XX ? NPU_PCI_BAR_REGV_MIN_SIZE_37XX
-						 : NPU_PCI_BAR_REGV_MIN_SIZE_40XX);
+	ret = npu_redox_map_bar(rp, NPU_PCI_BAR_REGV,
+				model->gen == NPU_GEN_37XX ? NPU_PCI_BAR_REGV_MIN_SIZE_37XX
+							   : NPU_PCI_BAR_REGV_MIN_SIZE_40XX);
 	if (!ret)
-		ret = map_bar(rp, NPU_PCI_BAR_REGB, NPU_PCI_BAR_REGB_MIN_SIZE_LNL);
+		ret = npu_redox_map_bar(rp, NPU_PCI_BAR_REGB, NPU_PCI_BAR_REGB_MIN_SIZE_LNL);
 	if (ret)
 		return ret;
-	r = open_path(REDOX_PATH_DMA, REDOX_O_RDWR);
+	r = npu_redox_open_path(REDOX_PATH_DMA, REDOX_O_RDWR);
 	if (!redox_is_err(r)) {
 		rp->dma_fd = r;
-		r = open_path(REDOX_PATH_TRANSLATION, REDOX_O_RDONLY);
+		r = npu_redox_open_path(REDOX_PATH_TRANSLATION, REDOX_O_RDONLY);
 	}
 	if (redox_is_err(r)) {
 		npu_err(PCI, "opening the memory scheme: %s", strerror(redox_errno(r)));
 		return -redox_errno(r);
 	}
 	rp->trans_fd = r;
-	ret = setup_irq(rp);
+	ret = npu_redox_irq_setup(rp);
 	if (ret) {
 		npu_err(IRQ, "setting up the NPU's interrupt: %s", strerror(-ret));
 		return ret;

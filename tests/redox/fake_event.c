@@ -101,6 +101,9 @@ static void irq_sync_locked(void)
 {
 	if (!fk.sim || !fk.st.irq_opened || fk.irq_masked || !readable(npu_sim_irq_fd(fk.sim)))
 		return;
+	/* MSI-X: a masked entry holds the message (pending) until it is unmasked. */
+	if (fk.st.msix_enabled && (fk.msix_table[3] & 1u))
+		return;
 	fk.irq_count++;
 	fk.irq_masked = true;
 	fk.st.irq_edges++;

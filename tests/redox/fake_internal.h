@@ -9,11 +9,14 @@
 
 #include "fake_kernel.h"
 
-#define FK_FDS	   64
-#define FK_MAPS	   4096
-#define FK_SPACERS 64
-#define FK_FD_BASE 0x100000u /* fake descriptors: above any real one */
-#define FK_NS_FD   0x1FFFFFu
+#define FK_FDS		 64
+#define FK_MAPS		 4096
+#define FK_SPACERS	 64
+#define FK_FD_BASE	 0x100000u /* fake descriptors: above any real one */
+#define FK_NS_FD	 0x1FFFFFu
+#define FK_MSIX_BAR	 2u
+#define FK_MSIX_BAR_SIZE 0x1000u
+#define FK_MSIX_PBA	 0x800u
 
 enum fk_kind {
 	FK_NONE = 0,
@@ -61,7 +64,8 @@ struct fk {
 	bool irq_masked;	/* an interrupt came and was not acknowledged yet */
 	uint64_t spacers[FK_SPACERS];
 	unsigned n_spacers;
-	int kernel_sock; /* the kernel's end of the scheme socket */
+	int kernel_sock;			  /* the kernel's end of the scheme socket */
+	uint32_t msix_table[FK_MSIX_ENTRIES * 4]; /* BAR2 when cfg.msix */
 };
 
 extern struct fk fk;

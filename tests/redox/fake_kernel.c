@@ -104,6 +104,11 @@ const struct fk_state *fk_state(void)
 	return &fk.st;
 }
 
+void fk_msix_entry(unsigned i, uint32_t out[4])
+{
+	memcpy(out, &fk.msix_table[(i % FK_MSIX_ENTRIES) * 4], 4 * sizeof(uint32_t));
+}
+
 void fk_leave_null_ns(void)
 {
 	fk.st.null_ns = false;
@@ -367,9 +372,12 @@ static size_t map_bar(size_t len, uint64_t off)
 	unsigned bar = (unsigned)(off >> 61), memtype = (unsigned)((off >> 59) & 3);
 	uint64_t size = bar == 0 ? NPU_SIM_BAR0_SIZE : NPU_SIM_BAR4_SIZE;
 	struct fk_map *m = map_new();
+	bool msix = fk.cfg.msix && bar == FK_MSIX_BAR;
 	void *p;
 
-	if ((off & ((1ull << 59) - 1)) || (bar != 0 && bar != 4))
+	if (msix)
+		size = FK_MSIX_BAR_SIZE;
+	if ((off & ((1ull << 59) - 1)) || (bar != 0 && bar != 4 && !msix))
 		return err(EINVAL);
 	if (len == 0 || len > size)
 		return err(EINVAL);

@@ -38,10 +38,11 @@
 struct npu_sim;
 
 struct fk_config {
-	enum npu_gen gen;   /* UNKNOWN: 37xx */
-	bool no_msi;	    /* the function offers MSI-X only: npud uses the legacy line */
-	bool scatter_dma;   /* DMA chunks over one buffer come back physically apart */
-	uint32_t uid;	    /* the daemon's */
+	enum npu_gen gen; /* UNKNOWN: 37xx */
+	bool no_msi;	  /* the function offers no MSI (nor MSI-X unless msix): the legacy line */
+	bool msix;	  /* it offers MSI-X too, its table in BAR2 (FK_MSIX_ENTRIES entries) */
+	bool scatter_dma; /* DMA chunks over one buffer come back physically apart */
+	uint32_t uid;	  /* the daemon's */
 	unsigned irq_taken; /* cpu-00/<n> already taken from 16 on */
 };
 
@@ -56,6 +57,8 @@ struct fk_state {
 	unsigned dma_chunks;	     /* DMA chunks mapped now */
 	unsigned dma_shared_refused; /* MAP_SHARED phys_contiguous attempts */
 	bool msi_enabled;
+	bool msix_enabled;
+	bool msix_masked_at_enable; /* every table entry was masked when MSI-X was enabled */
 	uint64_t msi_addr;
 	uint32_t msi_data;
 	unsigned irq_opened; /* the cpu-00/<n> or legacy line opened, +1; 0: none */
@@ -71,6 +74,9 @@ struct fk_state {
 	unsigned replies_refused; /* writes of replies cut at a bad one */
 };
 const struct fk_state *fk_state(void);
+#define FK_MSIX_ENTRIES 8u
+/* MSI-X table entry i: address low, high, data, vector control. */
+void fk_msix_entry(unsigned i, uint32_t out[4]);
 /* Back to the namespace the process started in (a new process of the daemon's, say). */
 void fk_leave_null_ns(void);
 
