@@ -86,10 +86,9 @@ static int read_once(struct npu_redox_events *ev, long ms, bool *timed_out)
 {
 	struct redox_event e[EV_BATCH];
 	size_t r;
-	int ret;
 
 	if (ms >= 0) {
-		ret = put(ev, REDOX_EVENT_TIMEOUT_ID, REDOX_EVENT_READ, (size_t)ms);
+		int ret = put(ev, REDOX_EVENT_TIMEOUT_ID, REDOX_EVENT_READ, (size_t)ms);
 		if (ret)
 			return ret;
 	}

@@ -61,9 +61,9 @@ static uint32_t msi_addr(uint8_t cpu)
 
 static int setup_msi(struct redox_platform *rp)
 {
-	uint32_t vector;
-	uint8_t cpu;
-	size_t fd;
+	uint32_t vector = 0;
+	uint8_t cpu = 0;
+	size_t fd = NO_FD;
 	int ret = alloc_vector(rp, &fd, &cpu, &vector);
 
 	if (ret)
@@ -89,9 +89,9 @@ static int setup_msix(struct redox_platform *rp)
 	struct npu_pcid_msix info;
 	volatile uint8_t *t, *e;
 	uint64_t need;
-	uint32_t vector;
-	uint8_t cpu;
-	size_t fd;
+	uint32_t vector = 0;
+	uint8_t cpu = 0;
+	size_t fd = NO_FD;
 	int ret = npu_pcid_msix_info(rp->chan_fd, &info);
 
 	if (ret)

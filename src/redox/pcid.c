@@ -309,8 +309,13 @@ int npu_pcid_msix_info(size_t fd, struct npu_pcid_msix *out)
 	npu_put_le32(req, NPU_PCID_REQ_FEATURE_INFO);
 	npu_put_le32(req + 4, NPU_PCID_MSIX);
 	ret = simple_request(fd, req, sizeof(req), NPU_PCID_RSP_FEATURE_INFO, &r, &rsp);
-	if (!ret && (rd32(&r) != NPU_PCID_MSIX || rd32(&r) != NPU_PCID_MSIX))
-		ret = -EPROTO;
+	if (!ret) {
+		uint32_t feature = rd32(&r);
+		uint32_t info_kind = rd32(&r); /* PciFeatureInfo: Msi 0, MsiX 1 */
+
+		if (feature != NPU_PCID_MSIX || info_kind != NPU_PCID_MSIX)
+			ret = -EPROTO;
+	}
 	if (!ret) {
 		out->table_bar = rd8(&r);
 		out->table_offset = rd32(&r);

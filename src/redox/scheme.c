@@ -454,8 +454,8 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 		ret = serve_socket(x);
 	npu_server_tick(x->s);
 	sch_infer_progress(x); /* WAIT replies that came from the interrupt path or the timers */
-	if (flush(x) && !ret)
-		ret = -EPIPE;
+	if (flush(x))
+		return -EPIPE; /* the socket is gone, whatever serving it said */
 	return ret;
 }
 

@@ -112,7 +112,7 @@ int64_t sch_dir_getdents(struct sch_handle *h, uint8_t *buf, size_t len, uint64_
 		memcpy(buf + done + 8, &next, 8);
 		memcpy(buf + done + 16, &rec16, 2);
 		buf[done + 18] = kind;
-		memcpy(buf + done + header_size, name, n);
+		memcpy(buf + done + header_size, name, n + 1); /* with its NUL */
 		done += rec;
 	}
 	return (int64_t)done;
