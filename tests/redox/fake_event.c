@@ -192,7 +192,7 @@ size_t fk_event_open(void)
 		return fd;
 	}
 	if (!redox_is_err(fd))
-		fk_fd_get(fd)->kind = FK_NONE;
+		fk_fd_free(fk_fd_get(fd));
 	pthread_mutex_unlock(&ev_lock);
 	return err(EMFILE);
 }

@@ -73,6 +73,7 @@ extern struct fk fk;
 /* fake_kernel.c */
 struct fk_fd *fk_fd_get(size_t fd);
 size_t fk_fd_new(enum fk_kind kind, int real);
+void fk_fd_free(struct fk_fd *f);
 
 /* fake_client.c: a client's calls on the daemon's scheme, as the kernel makes them requests. */
 size_t fk_client_open(const char *path);

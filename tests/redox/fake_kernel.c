@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,29 +28,48 @@ static size_t err(int e)
 	return (size_t)0 - (size_t)e;
 }
 
+/* The table of descriptors: the daemon's thread and the clients' (the test's) share it. */
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct fk_fd *fk_fd_get(size_t fd)
 {
-	for (unsigned i = 0; i < FK_FDS; i++)
+	struct fk_fd *f = NULL;
+
+	pthread_mutex_lock(&fd_lock);
+	for (unsigned i = 0; i < FK_FDS && !f; i++)
 		if (fk.fds[i].kind != FK_NONE && fk.fds[i].num == fd)
-			return &fk.fds[i];
-	return NULL;
+			f = &fk.fds[i];
+	pthread_mutex_unlock(&fd_lock);
+	return f;
 }
 
 size_t fk_fd_new(enum fk_kind kind, int real)
 {
+	pthread_mutex_lock(&fd_lock);
 	for (unsigned i = 0; i < FK_FDS; i++) {
 		struct fk_fd *f = &fk.fds[i];
 
 		if (f->kind != FK_NONE)
 			continue;
+		size_t num = real >= 0 ? (size_t)real : FK_FD_BASE + i;
+
 		memset(f, 0, sizeof(*f));
 		f->kind = kind;
-		f->num = real >= 0 ? (size_t)real : FK_FD_BASE + i;
-		return f->num;
+		f->num = num;
+		pthread_mutex_unlock(&fd_lock);
+		return num;
 	}
+	pthread_mutex_unlock(&fd_lock);
 	if (real >= 0)
 		close(real);
 	return err(EMFILE);
+}
+
+void fk_fd_free(struct fk_fd *f)
+{
+	pthread_mutex_lock(&fd_lock);
+	f->kind = FK_NONE;
+	pthread_mutex_unlock(&fd_lock);
 }
 
 int fk_start(const struct fk_config *cfg)
@@ -339,7 +359,8 @@ size_t redox_close_v1(size_t fd)
 	if (f->kind == FK_EVENT)
 		fk_event_close(fd);
 	free(f->rsp);
-	f->kind = FK_NONE;
+	f->rsp = NULL;
+	fk_fd_free(f);
 	return 0;
 }
 
