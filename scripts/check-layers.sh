@@ -11,7 +11,8 @@
 #   0     hw        src/hw             (facts: includes nothing of the project)
 #   0     api       include/npu        (the public headers: nothing of the project)
 #   1     sim       src/sim            (the device model: hw, util, api)
-#   2     platform  src/platform, src/redox's backend (platform_redox.c, pcid.*,
+#   2     platform  src/platform, src/redox's backend (platform_redox.c, platform_internal.h,
+#                   pcid.*, irq_setup.c, events.*,
 #                   redox.h, redox_shim.h)
 #   2     vfio      src/vfio           (the vfio-user device server: sim, hw, util)
 #   3     driver    src/driver
@@ -57,7 +58,7 @@ function layer(p) {
 	if (p ~ /^include\/npu\//) return "api"
 	if (p ~ /^src\/sim\//) return "sim"
 	if (p ~ /^src\/platform\//) return "platform"
-	if (p ~ /^src\/redox\/(platform_redox\.c|pcid\.[ch]|redox\.h|redox_shim\.h)$/) return "platform"
+	if (p ~ /^src\/redox\/(platform_redox\.c|platform_internal\.h|pcid\.[ch]|irq_setup\.c|events\.[ch]|redox\.h|redox_shim\.h)$/) return "platform"
 	if (p ~ /^src\/redox\//) return "server"
 	if (p ~ /^src\/vfio\//) return "vfio"
 	if (p ~ /^src\/driver\//) return "driver"

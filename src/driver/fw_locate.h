@@ -11,7 +11,12 @@
 
 #include "hw/gen.h"
 
+/* Redox: where packaging/redox/npu-firmware installs Intel's images (docs/redox.md). */
+#ifdef __redox__
+#define NPU_FW_SYSTEM_DIR "/usr/lib/firmware/intel/vpu"
+#else
 #define NPU_FW_SYSTEM_DIR "/lib/firmware/intel/vpu"
+#endif
 
 /*
  * Finds the image for `gen`. `explicit_path` (may be NULL) wins when given and

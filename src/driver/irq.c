@@ -314,15 +314,31 @@ int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)
 {
 	struct npu_platform *p = d->plat;
 	uint64_t deadline = npu_now_ns(p) + (uint64_t)timeout_us * 1000u;
-	struct pollfd pfd = { .fd = p->ops->irq_fd(p), .events = POLLIN };
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
 
-	if (pfd.fd < 0)
-		return -EIO;
 	/*
 	 * Whoever sleeps on the interrupt needs it unmasked: a submit through a
 	 * polling server leaves it masked until that server's next device poll
 	 * (server.h, loop_polls). Unmasking re-sends anything pending.
 	 */
+	if (p->ops->irq_wait) {
+		int r;
+
+		npu_irq_poll_end(d);
+		r = p->ops->irq_wait(p, timeout_us);
+		if (r < 0) {
+			npu_err(IRQ, "waiting for the interrupt failed: %s", strerror(-r));
+			return -EIO;
+		}
+		if (r == 0)
+			return -ETIMEDOUT;
+		npu_irq_handle(d);
+		p->ops->irq_ack(p);
+		return 0;
+	}
+	pfd.fd = p->ops->irq_fd(p);
+	if (pfd.fd < 0)
+		return -EIO;
 	npu_irq_poll_end(d);
 	for (;;) {
 		uint64_t now = npu_now_ns(p);

@@ -110,6 +110,13 @@ struct npu_platform_ops {
 	int (*irq_fd)(struct npu_platform *p);
 	/* Consumes the pending interrupt notification (after servicing it). */
 	void (*irq_ack)(struct npu_platform *p);
+	/*
+	 * Optional, for an OS whose interrupt is not a pollable fd (Redox: the
+	 * daemon's one event queue, src/redox/events.h): waits up to timeout_us
+	 * for the interrupt. Returns 1 when it came, 0 when not in time, or
+	 * -errno. NULL: irq_fd is polled.
+	 */
+	int (*irq_wait)(struct npu_platform *p, uint32_t timeout_us);
 	/* Reads a whole file (e.g. firmware); files over max_size are -EFBIG. */
 	int (*read_file)(struct npu_platform *p, const char *path, size_t max_size, uint8_t **data,
 			 size_t *size);

@@ -144,6 +144,10 @@ int npu_redox_daemon_run(const struct npu_redox_daemon_cfg *cfg)
 			npu_err(SRV, "the kernel closed the scheme's socket");
 			break;
 		}
+		if (ret == -EIO) {
+			npu_err(SRV, "the event queue cannot be read any more");
+			break;
+		}
 		ret = 0;
 	}
 	if (!ret)

@@ -281,13 +281,51 @@ int npu_pcid_enable_msi(size_t fd, uint64_t addr, uint32_t data)
 	if (ret)
 		return ret;
 
+	return npu_pcid_enable_feature(fd, NPU_PCID_MSI);
+}
+
+int npu_pcid_enable_feature(size_t fd, enum npu_pcid_feature feature)
+{
+	uint8_t req[8], *rsp = NULL;
+	struct rd r = { 0 };
+	int ret;
+
 	npu_put_le32(req, NPU_PCID_REQ_ENABLE_FEATURE);
-	npu_put_le32(req + 4, NPU_PCID_MSI);
-	ret = simple_request(fd, req, 8, NPU_PCID_RSP_FEATURE_ENABLED, &r, &rsp);
-	if (!ret && rd32(&r) != NPU_PCID_MSI)
+	npu_put_le32(req + 4, (uint32_t)feature);
+	ret = simple_request(fd, req, sizeof(req), NPU_PCID_RSP_FEATURE_ENABLED, &r, &rsp);
+	if (!ret && rd32(&r) != (uint32_t)feature)
 		ret = -EPROTO;
 	if (!ret)
 		ret = rd_end(&r, "FeatureEnabled");
+	free(rsp);
+	return ret;
+}
+
+int npu_pcid_msix_info(size_t fd, struct npu_pcid_msix *out)
+{
+	uint8_t req[8], *rsp = NULL;
+	struct rd r = { 0 };
+	int ret;
+
+	/* FeatureInfo(MsiX) -> FeatureInfo(MsiX, PciFeatureInfo::MsiX(MsixInfo)) */
+	npu_put_le32(req, NPU_PCID_REQ_FEATURE_INFO);
+	npu_put_le32(req + 4, NPU_PCID_MSIX);
+	ret = simple_request(fd, req, sizeof(req), NPU_PCID_RSP_FEATURE_INFO, &r, &rsp);
+	if (!ret) {
+		uint32_t feature = rd32(&r);
+		uint32_t info_kind = rd32(&r); /* PciFeatureInfo: Msi 0, MsiX 1 */
+
+		if (feature != NPU_PCID_MSIX || info_kind != NPU_PCID_MSIX)
+			ret = -EPROTO;
+	}
+	if (!ret) {
+		out->table_bar = rd8(&r);
+		out->table_offset = rd32(&r);
+		out->table_size = rd16(&r);
+		out->pba_bar = rd8(&r);
+		out->pba_offset = rd32(&r);
+		ret = rd_end(&r, "FeatureInfo");
+	}
 	free(rsp);
 	return ret;
 }

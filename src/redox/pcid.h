@@ -22,6 +22,7 @@ enum npu_pcid_req {
 	NPU_PCID_REQ_CONFIG = 1,
 	NPU_PCID_REQ_FEATURES = 2,
 	NPU_PCID_REQ_ENABLE_FEATURE = 4,
+	NPU_PCID_REQ_FEATURE_INFO = 5,
 	NPU_PCID_REQ_SET_FEATURE_INFO = 6,
 };
 
@@ -31,6 +32,7 @@ enum npu_pcid_rsp {
 	NPU_PCID_RSP_ALL_FEATURES = 2,
 	NPU_PCID_RSP_FEATURE_ENABLED = 4,
 	NPU_PCID_RSP_ERROR = 6,
+	NPU_PCID_RSP_FEATURE_INFO = 7,
 	NPU_PCID_RSP_SET_FEATURE_INFO = 8,
 };
 
@@ -71,6 +73,20 @@ int npu_pcid_get_config(size_t fd, struct npu_pcid_config *out);
 int npu_pcid_features(size_t fd, bool *msi, bool *msix);
 /* Programs one MSI message (address, data) and enables MSI. */
 int npu_pcid_enable_msi(size_t fd, uint64_t addr, uint32_t data);
+
+/* MsixInfo (base `drivers/pcid/src/driver_interface/msi.rs`): where the table is. */
+struct npu_pcid_msix {
+	uint8_t table_bar;
+	uint32_t table_offset;
+	uint16_t table_size; /* entries of 16 bytes */
+	uint8_t pba_bar;
+	uint32_t pba_offset;
+};
+
+/* FeatureInfo(MsiX): the function's MSI-X table. */
+int npu_pcid_msix_info(size_t fd, struct npu_pcid_msix *out);
+/* EnableFeature(feature). */
+int npu_pcid_enable_feature(size_t fd, enum npu_pcid_feature feature);
 
 /* "0000:00:0b.0" */
 void npu_pcid_bdf(const struct npu_pcid_config *c, char *buf, size_t len);

@@ -18,11 +18,11 @@
 #include "hw/pci_ids.h"
 #include "platform/cache.h"
 #include "platform/host.h"
+#include "redox/events.h"
 #include "redox/pcid.h"
+#include "redox/platform_internal.h"
 #include "redox/redox_shim.h"
 #include "util/log.h"
-
-#define NO_FD ((size_t)-1)
 
 struct redox_chunk {
 	void *cpu;
@@ -39,17 +39,6 @@ struct redox_dma {
 	unsigned n_segs;
 	struct redox_chunk chunk[];
 };
-
-struct redox_platform {
-	struct npu_platform base; /* first: the ops get back with container_of */
-	size_t chan_fd, trans_fd, irq_fd;
-	size_t dma_fd[3]; /* by enum npu_dma_caching: zeroed@wb, @wc, @uc */
-	volatile uint8_t *bar[NPU_PLATFORM_BARS];
-	size_t bar_len[NPU_PLATFORM_BARS];
-	struct npu_pcid_config cfg;
-};
-
-#define to_rp(p) ((struct redox_platform *)((char *)(p)-offsetof(struct redox_platform, base)))
 
 static uint32_t rx_read32(struct npu_platform *p, unsigned bar, uint64_t off)
 {
@@ -88,9 +77,10 @@ static void rx_write64(struct npu_platform *p, unsigned bar, uint64_t off, uint6
 /* The physical address of the page at cpu (the memory scheme's translation handle). */
 static int translate(struct redox_platform *rp, const void *cpu, uint64_t *phys)
 {
+	static const uint64_t no_meta[1]; /* none, but a real address: relibc makes a slice of it */
 	uint64_t v = (uint64_t)(uintptr_t)cpu;
 	size_t r =
-	    redox_sys_call_v0(rp->trans_fd, (uint8_t *)&v, sizeof(v), REDOX_CALL_READ, NULL, 0);
+	    redox_sys_call_v0(rp->trans_fd, (uint8_t *)&v, sizeof(v), REDOX_CALL_READ, no_meta, 0);
 
 	if (redox_is_err(r))
 		return -redox_errno(r);
@@ -250,9 +240,19 @@ static void rx_dma_sync(struct npu_platform *p, const struct npu_dma *dma, size_
 				    len > dma->size - off ? dma->size - off : len);
 }
 
-static int rx_irq_fd(struct npu_platform *p)
+/*
+ * The interrupt through the event queue: Redox's descriptors cannot be
+ * poll()ed once the daemon is in the null namespace (relibc's poll opens a
+ * queue of its own each call), and an interrupt reaches only the queues that
+ * exist when it comes. 1: it came; 0: not in time.
+ */
+static int rx_irq_wait(struct npu_platform *p, uint32_t timeout_us)
 {
-	return (int)to_rp(p)->irq_fd;
+	uint32_t ms = timeout_us / 1000u + (timeout_us % 1000u != 0);
+	int r = npu_redox_events_wait(&to_rp(p)->ev, NPU_REDOX_EV_IRQ,
+				      ms > INT32_MAX ? INT32_MAX : (int)ms);
+
+	return r < 0 ? r : r != 0;
 }
 
 /* Acknowledges the interrupts counted so far: read the count, write it back. */
@@ -270,6 +270,7 @@ static void rx_close(struct npu_platform *p)
 {
 	struct redox_platform *rp = to_rp(p);
 
+	npu_redox_irq_mask(rp); /* before its BAR goes */
 	for (unsigned i = 0; i < NPU_PLATFORM_BARS; i++) {
 		/* The mapping, as munmap takes it: no access goes through it. */
 		union {
@@ -281,6 +282,7 @@ static void rx_close(struct npu_platform *p)
 		if (m.addr)
 			redox_munmap_v1(m.addr, rp->bar_len[i]);
 	}
+	npu_redox_events_close(&rp->ev);
 	if (rp->irq_fd != NO_FD)
 		redox_close_v1(rp->irq_fd);
 	if (rp->trans_fd != NO_FD)
@@ -303,20 +305,20 @@ static const struct npu_platform_ops redox_ops = {
 	.dma_alloc = rx_dma_alloc,
 	.dma_free = rx_dma_free,
 	.dma_sync = rx_dma_sync,
-	.irq_fd = rx_irq_fd,
 	.irq_ack = rx_irq_ack,
+	.irq_wait = rx_irq_wait,
 	.read_file = npu_host_read_file,
 	.now_ns = npu_host_now_ns,
 	.delay_us = npu_host_delay_us,
 	.close = rx_close,
 };
 
-static size_t open_path(const char *path, uint32_t flags)
+size_t npu_redox_open_path(const char *path, uint32_t flags)
 {
 	return redox_open_v1(path, strlen(path), flags | REDOX_O_CLOEXEC, 0);
 }
 
-static int map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
+int npu_redox_map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
 {
 	const struct npu_pcid_bar *b = &rp->cfg.bars[bar];
 	size_t r;
@@ -345,60 +347,11 @@ static int map_bar(struct redox_platform *rp, unsigned bar, uint64_t min_size)
 	return 0;
 }
 
-/* One MSI vector on the BSP (exclusive, O_CREAT), else the legacy line. */
-static int setup_irq(struct redox_platform *rp)
+struct npu_redox_events *npu_redox_platform_events(struct npu_platform *p)
 {
-	bool msi = false, msix = false;
-	char path[48];
-	size_t fd;
-	int ret;
-
-	ret = npu_pcid_features(rp->chan_fd, &msi, &msix);
-	if (ret)
-		return ret;
-	if (msi) {
-		uint8_t bsp[8] = { 0 };
-		size_t r;
-
-		fd = open_path(REDOX_PATH_IRQ_BSP, REDOX_O_RDONLY);
-		if (redox_is_err(fd))
-			return -redox_errno(fd);
-		r = redox_read_v1(fd, bsp, sizeof(bsp));
-		redox_close_v1(fd);
-		if (redox_is_err(r) || r < 4)
-			return redox_is_err(r) ? -redox_errno(r) : -EIO;
-		for (unsigned n = REDOX_IRQ_FIRST_DYNAMIC; n <= REDOX_IRQ_LAST; n++) {
-			snprintf(path, sizeof(path), "/scheme/irq/cpu-%02x/%u", bsp[0], n);
-			fd = open_path(path, REDOX_O_RDWR | REDOX_O_CREAT);
-			if (redox_errno(fd) == EEXIST)
-				continue;
-			if (redox_is_err(fd))
-				return -redox_errno(fd);
-			ret = npu_pcid_enable_msi(rp->chan_fd,
-						  REDOX_MSI_ADDR_BASE | ((uint32_t)bsp[0] << 12),
-						  n + REDOX_IRQ_VECTOR_OFFSET);
-			if (ret) {
-				redox_close_v1(fd);
-				return ret;
-			}
-			rp->irq_fd = fd;
-			npu_dbg(IRQ, "MSI vector %u on CPU %u", n + REDOX_IRQ_VECTOR_OFFSET,
-				bsp[0]);
-			return 0;
-		}
-		npu_err(IRQ, "no free interrupt vector on CPU %u", bsp[0]);
-		return -EBUSY;
-	}
-	if (!rp->cfg.has_legacy_irq) {
-		npu_err(IRQ, "the NPU has neither MSI nor a legacy interrupt line");
-		return -ENODEV;
-	}
-	snprintf(path, sizeof(path), "/scheme/irq/%u", rp->cfg.legacy_irq);
-	fd = open_path(path, REDOX_O_RDWR);
-	if (redox_is_err(fd))
-		return -redox_errno(fd);
-	rp->irq_fd = fd;
-	return 0;
+	if (!p || p->ops != &redox_ops || !to_rp(p)->ev.open)
+		return NULL;
+	return &to_rp(p)->ev;
 }
 
 int npu_redox_channel_from_env(size_t *fd)
@@ -446,34 +399,45 @@ static int probe(struct redox_platform *rp)
 			npu_gen_name(model->gen));
 		return -EOPNOTSUPP;
 	}
-	ret = map_bar(rp, NPU_PCI_BAR_REGV,
-		      model->gen == NPU_GEN_37XX ? NPU_PCI_BAR_REGV_MIN_SIZE_37XX
-						 : NPU_PCI_BAR_REGV_MIN_SIZE_40XX);
+	ret = npu_redox_map_bar(rp, NPU_PCI_BAR_REGV,
+				model->gen == NPU_GEN_37XX ? NPU_PCI_BAR_REGV_MIN_SIZE_37XX
+							   : NPU_PCI_BAR_REGV_MIN_SIZE_40XX);
 	if (!ret)
-		ret = map_bar(rp, NPU_PCI_BAR_REGB, NPU_PCI_BAR_REGB_MIN_SIZE_LNL);
+		ret = npu_redox_map_bar(rp, NPU_PCI_BAR_REGB, NPU_PCI_BAR_REGB_MIN_SIZE_LNL);
 	if (ret)
 		return ret;
-	r = open_path(REDOX_PATH_DMA, REDOX_O_RDWR);
+	r = npu_redox_open_path(REDOX_PATH_DMA, REDOX_O_RDWR);
 	if (!redox_is_err(r)) {
 		rp->dma_fd[NPU_DMA_WB] = r;
-		r = open_path(REDOX_PATH_DMA_WC, REDOX_O_RDWR);
+		r = npu_redox_open_path(REDOX_PATH_DMA_WC, REDOX_O_RDWR);
 	}
 	if (!redox_is_err(r)) {
 		rp->dma_fd[NPU_DMA_WC] = r;
-		r = open_path(REDOX_PATH_DMA_UC, REDOX_O_RDWR);
+		r = npu_redox_open_path(REDOX_PATH_DMA_UC, REDOX_O_RDWR);
 	}
 	if (!redox_is_err(r)) {
 		rp->dma_fd[NPU_DMA_UC] = r;
-		r = open_path(REDOX_PATH_TRANSLATION, REDOX_O_RDONLY);
+		r = npu_redox_open_path(REDOX_PATH_TRANSLATION, REDOX_O_RDONLY);
 	}
 	if (redox_is_err(r)) {
 		npu_err(PCI, "opening the memory scheme: %s", strerror(redox_errno(r)));
 		return -redox_errno(r);
 	}
 	rp->trans_fd = r;
-	ret = setup_irq(rp);
-	if (ret)
+	ret = npu_redox_irq_setup(rp);
+	if (ret) {
 		npu_err(IRQ, "setting up the NPU's interrupt: %s", strerror(-ret));
+		return ret;
+	}
+	ret = npu_redox_events_open(&rp->ev);
+	if (!ret)
+		ret = npu_redox_events_watch(&rp->ev, rp->irq_fd, NPU_REDOX_EV_IRQ);
+	/*
+	 * The irq scheme reports nothing on subscribing: an interrupt that came
+	 * before would wait for the next. The first wait takes it as come, so
+	 * the device's status is read once from here on.
+	 */
+	npu_redox_events_mark(&rp->ev, NPU_REDOX_EV_IRQ);
 	return ret;
 }
 

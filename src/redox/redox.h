@@ -19,6 +19,14 @@
  */
 int npu_platform_redox_open(const struct npu_platform_config *cfg, struct npu_platform **out);
 
+struct npu_redox_events;
+/*
+ * The daemon's event queue (events.h), which the backend opens with the
+ * irq descriptor subscribed; the scheme subscribes its socket. NULL when p
+ * is not the Redox backend.
+ */
+struct npu_redox_events *npu_redox_platform_events(struct npu_platform *p);
+
 /* The pcid channel fd in PCID_CLIENT_CHANNEL, or -ENODEV. */
 int npu_redox_channel_from_env(size_t *fd);
 

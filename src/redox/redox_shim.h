@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the Redox backend and the `npu` scheme use of Redox, declared by hand
- * (relibc ships no C header for these; docs/redox.md, and the reference
- * ../shared/reference/redox.md §7.3, §7.7 for where each fact comes from).
+ * (relibc ships no C header for these; docs/redox.md). Where each fact
+ * comes from: relibc `src/platform/redox/libredox.rs` (the calls), syscall
+ * `src/schemev2.rs`, `data.rs`, `flag.rs` (the wire structs and flags).
  *
  * - The relibc-exported redox_*_vN functions. They return a "raw result":
  *   a value above SIZE_MAX - 4095 is -errno, and errno is not set.
@@ -28,6 +29,8 @@
 #endif
 
 #ifdef __redox__
+#include <errno.h>
+#include <unistd.h>
 #define NPU_REDOX_IMPORT
 #else
 #define NPU_REDOX_IMPORT __attribute__((weak))
@@ -61,6 +64,25 @@
 #define REDOX_EVENT_READ  1u
 #define REDOX_EVENT_WRITE 2u
 
+/*
+ * The event queue (/scheme/event; syscall `data.rs: Event`, kernel
+ * `scheme/event.rs`): writing an event subscribes its descriptor (id) with
+ * the flags wanted, data coming back with each event (no flags: unsubscribe);
+ * reading blocks until events come. An event of id REDOX_EVENT_TIMEOUT_ID
+ * written with flags sets a timeout of data milliseconds for the next read,
+ * which then returns that id when nothing came in time (0: do not block).
+ */
+struct redox_event {
+	size_t id;
+	size_t flags;
+	size_t data;
+};
+#define REDOX_EVENT_TIMEOUT_ID (SIZE_MAX - 2u) /* syscall `flag.rs` */
+
+/* fcntl (relibc <fcntl.h> on Redox). */
+#define REDOX_F_GETFL 3u
+#define REDOX_F_SETFL 4u
+
 /* A raw result that is an error, and its errno. */
 static inline bool redox_is_err(size_t r)
 {
@@ -87,6 +109,23 @@ NPU_REDOX_IMPORT size_t redox_get_ns_v0(void);
 NPU_REDOX_IMPORT size_t redox_register_scheme_to_ns_v0(size_t ns, const char *name, size_t len,
 						       size_t cap_fd);
 NPU_REDOX_IMPORT size_t redox_setrens_v1(size_t rns, size_t ens);
+NPU_REDOX_IMPORT size_t redox_fcntl_v0(size_t fd, size_t cmd, size_t arg);
+
+/*
+ * Removes a name from this process's namespace: relibc's unlink() of
+ * "/scheme/NAME" asks the namespace manager, which drops the scheme (base
+ * `bootstrap/src/initnsmgr.rs: unlinkat`). The manager keeps a scheme's name
+ * after its daemon died, so a restarted daemon finds it taken (EEXIST).
+ * Returns 0 or -errno.
+ */
+#ifdef __redox__
+static inline int npu_redox_unlink(const char *path)
+{
+	return unlink(path) ? -errno : 0;
+}
+#else
+NPU_REDOX_IMPORT int npu_redox_unlink(const char *path);
+#endif
 
 /* Whether the calls above exist in this program (always on Redox). */
 static inline bool npu_redox_available(void)
@@ -157,7 +196,11 @@ struct redox_new_fd_params {
 	uint8_t pad[7];
 };
 
-/* syscall::Stat, what Fstat fills. */
+/*
+ * syscall::Stat, what Fstat fills. The time fields are not named st_mtime
+ * etc.: relibc's <sys/stat.h> (which <unistd.h>, <fcntl.h> and <sys/mman.h>
+ * include) defines those names as macros.
+ */
 struct redox_stat {
 	uint64_t st_dev;
 	uint64_t st_ino;
@@ -170,13 +213,13 @@ struct redox_stat {
 	uint32_t st_blksize;
 	uint32_t pad1;
 	uint64_t st_blocks;
-	uint64_t st_mtime;
+	uint64_t st_mtime_sec;
 	uint32_t st_mtime_nsec;
 	uint32_t pad2;
-	uint64_t st_atime;
+	uint64_t st_atime_sec;
 	uint32_t st_atime_nsec;
 	uint32_t pad3;
-	uint64_t st_ctime;
+	uint64_t st_ctime_sec;
 	uint32_t st_ctime_nsec;
 	uint32_t pad4;
 };
@@ -204,8 +247,15 @@ enum redox_sqe_op {
 	REDOX_OP_DETACH = 34, /* one-way */
 };
 
-/* StdFsCall metadata[0]. */
-#define REDOX_STDFS_FSTAT 4u
+/* StdFsCall metadata[0] (syscall `flag.rs: StdFsCallKind`); [1], [2] its arguments. */
+#define REDOX_STDFS_GETDENTS 3u /* [1]: the opaque position to start at, [2]: header size */
+#define REDOX_STDFS_FSTAT    4u
+
+/* A directory entry's header (syscall `dirent.rs: DirentHeader`, packed: 19 bytes). */
+#define REDOX_DIRENT_HEADER 19u
+#define REDOX_DIRENT_ALIGN  8u /* records are padded to a pointer's alignment */
+#define REDOX_DIRENT_CHR    2u
+#define REDOX_DIRENT_REG    8u
 
 enum redox_cqe_op {
 	REDOX_CQE_RESPOND = 0,
@@ -230,6 +280,7 @@ _Static_assert(sizeof(struct redox_cqe) == REDOX_CQE_SIZE, "CQE is 16 bytes");
 _Static_assert(offsetof(struct redox_cqe, tag) == 4, "CQE tag");
 _Static_assert(offsetof(struct redox_cqe, result) == 8, "CQE result");
 _Static_assert(sizeof(struct redox_new_fd_params) == 32, "new fd params");
+_Static_assert(sizeof(struct redox_event) == 3 * sizeof(size_t), "syscall::Event");
 _Static_assert(sizeof(struct redox_stat) == 104, "syscall::Stat");
 _Static_assert(offsetof(struct redox_stat, st_mode) == 16, "st_mode");
 _Static_assert(offsetof(struct redox_stat, st_nlink) == 20, "st_nlink");
@@ -238,11 +289,11 @@ _Static_assert(offsetof(struct redox_stat, st_gid) == 28, "st_gid");
 _Static_assert(offsetof(struct redox_stat, st_size) == 32, "st_size");
 _Static_assert(offsetof(struct redox_stat, st_blksize) == 40, "st_blksize");
 _Static_assert(offsetof(struct redox_stat, st_blocks) == 48, "st_blocks");
-_Static_assert(offsetof(struct redox_stat, st_mtime) == 56, "st_mtime");
+_Static_assert(offsetof(struct redox_stat, st_mtime_sec) == 56, "st_mtime_sec");
 _Static_assert(offsetof(struct redox_stat, st_mtime_nsec) == 64, "st_mtime_nsec");
-_Static_assert(offsetof(struct redox_stat, st_atime) == 72, "st_atime");
+_Static_assert(offsetof(struct redox_stat, st_atime_sec) == 72, "st_atime_sec");
 _Static_assert(offsetof(struct redox_stat, st_atime_nsec) == 80, "st_atime_nsec");
-_Static_assert(offsetof(struct redox_stat, st_ctime) == 88, "st_ctime");
+_Static_assert(offsetof(struct redox_stat, st_ctime_sec) == 88, "st_ctime_sec");
 _Static_assert(offsetof(struct redox_stat, st_ctime_nsec) == 96, "st_ctime_nsec");
 
 /* --- Paths --- */
@@ -252,6 +303,7 @@ _Static_assert(offsetof(struct redox_stat, st_ctime_nsec) == 96, "st_ctime_nsec"
 #define REDOX_PATH_DMA		"/scheme/memory/zeroed@wb?phys_contiguous"
 #define REDOX_PATH_TRANSLATION	"/scheme/memory/translation"
 #define REDOX_PATH_IRQ_BSP	"/scheme/irq/bsp"
+#define REDOX_PATH_EVENT	"/scheme/event"
 #define REDOX_DMA_CHUNK_MAX	(4u << 20) /* the buddy allocator's largest block */
 #define REDOX_PAGE_SIZE		4096u
 #define REDOX_MSI_ADDR_BASE	0xFEE00000u

@@ -6,15 +6,18 @@
 #include "redox/scheme.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/device.h"
+#include "redox/events.h"
+#include "redox/redox.h"
 #include "redox/scheme_internal.h"
 #include "util/log.h"
 
-#define SCH_READ_BATCH 16u /* requests read from the socket at once */
+#define SCH_READ_BATCH	 16u /* requests read from the socket at once */
+#define SCH_READS_A_TURN 4u  /* batches read in one turn before the device's turn */
 
 void sch_complete(struct npu_redox_scheme *x, uint32_t tag, int64_t result, uint8_t extra)
 {
@@ -53,6 +56,17 @@ void sch_fevent(struct sch_handle *h, uint32_t flags)
 	}
 }
 
+/*
+ * Replies the kernel refuses one by one (kernel `scheme/user.rs`): a tag no
+ * request waits on (EBADFD), a malformed reply (EINVAL), an fd that is not
+ * there (ENOENT). It takes the replies before the refused one and stops
+ * there; the refused one is dropped, the others are written again.
+ */
+static bool refused_reply(int e)
+{
+	return e == EBADFD || e == EINVAL || e == ENOENT;
+}
+
 /* Writes the completions out; the socket takes whole ones. */
 static int flush(struct npu_redox_scheme *x)
 {
@@ -62,16 +76,24 @@ static int flush(struct npu_redox_scheme *x)
 	while (done < total) {
 		size_t r = redox_write_v1(x->sock, p + done, total - done);
 
+		if (redox_is_err(r) && redox_errno(r) == EINTR)
+			continue;
+		if (redox_is_err(r) && refused_reply(redox_errno(r))) {
+			const struct redox_cqe *c = (const struct redox_cqe *)(p + done);
+
+			npu_warn(SRV, "the kernel refused a reply (tag %u, kind %u): %s", c->tag,
+				 c->flags & 7u, strerror(redox_errno(r)));
+			done += sizeof(*c);
+			continue;
+		}
 		if (redox_is_err(r)) {
-			if (redox_errno(r) == EINTR)
-				continue;
 			npu_err(SRV, "writing scheme replies: %s", strerror(redox_errno(r)));
 			x->n_out = 0;
 			return -redox_errno(r);
 		}
 		if (r == 0)
 			break;
-		done += r;
+		done += r - r % sizeof(struct redox_cqe);
 	}
 	x->n_out = 0;
 	return done == total ? 0 : -EPIPE;
@@ -95,16 +117,6 @@ static void handle_free(struct sch_handle *h)
 	free(h);
 }
 
-static const struct {
-	const char *path;
-	enum sch_kind kind;
-} files[] = {
-	{ "", SCH_CONN },
-	{ "status", SCH_STATUS },
-	{ "status.json", SCH_STATUS_JSON },
-	{ "infer", SCH_INFER },
-};
-
 static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, uint8_t *extra)
 {
 	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the kernel maps the path in for us */
@@ -112,6 +124,7 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 	size_t len = (size_t)q->args[2];
 	uint32_t uid = (uint32_t)q->args[5], gid = (uint32_t)(q->args[5] >> 32);
 	struct sch_handle *h;
+	enum sch_kind kind;
 	unsigned i;
 	int ret;
 
@@ -123,11 +136,18 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 		path++;
 		len--;
 	}
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (strlen(files[i].path) == len && memcmp(files[i].path, path, len) == 0)
+	for (i = 0; i < SCH_N_FILES; i++)
+		if (strlen(sch_files[i].path) == len && memcmp(sch_files[i].path, path, len) == 0)
 			break;
-	if (i == sizeof(files) / sizeof(files[0]))
+	if (i == SCH_N_FILES)
 		return -ENOENT;
+	kind = sch_files[i].kind;
+	/* The scheme's root as a directory (opendir, `ls /scheme/npu`): no client. */
+	if (q->args[3] & REDOX_O_DIRECTORY) {
+		if (kind != SCH_CONN)
+			return -ENOTDIR;
+		kind = SCH_DIR;
+	}
 	if (uid != 0 && !(x->have_group && gid == x->group)) {
 		npu_info(SRV, "%s: uid %u gid %u refused (root and group %u only)", x->name, uid,
 			 gid, x->group);
@@ -140,7 +160,7 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 		return -ENOMEM;
 	h->x = x;
 	h->id = ++x->next_id;
-	h->kind = files[i].kind;
+	h->kind = kind;
 	h->uid = uid;
 	h->gid = gid;
 	h->oflags = (uint32_t)q->args[3];
@@ -149,8 +169,10 @@ static int64_t op_open(struct npu_redox_scheme *x, const struct redox_sqe *q, ui
 		ret = sch_conn_open(h, h->pid);
 	else if (h->kind == SCH_STATUS || h->kind == SCH_STATUS_JSON)
 		ret = sch_status_make(h);
-	else
+	else if (h->kind == SCH_INFER)
 		ret = sch_infer_open(h);
+	else
+		ret = 0;
 	if (ret) {
 		free(h);
 		return ret;
@@ -184,6 +206,8 @@ static int64_t op_fstat(struct sch_handle *h, uint8_t *buf, size_t len)
 	st.st_blksize = REDOX_PAGE_SIZE;
 	if (h->kind == SCH_CONN) {
 		st.st_mode = REDOX_MODE_CHR | 0660;
+	} else if (h->kind == SCH_DIR) {
+		st.st_mode = REDOX_MODE_DIR | 0550;
 	} else if (h->kind == SCH_INFER) {
 		st.st_mode = REDOX_MODE_CHR | 0660;
 		st.st_size = sch_infer_size(h); /* the outputs, once there */
@@ -200,11 +224,11 @@ static int64_t op_fpath(struct sch_handle *h, uint8_t *buf, size_t len)
 	char path[64];
 	int n;
 
-	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (files[i].kind != h->kind)
+	for (unsigned i = 0; i < SCH_N_FILES; i++) {
+		if (sch_files[i].kind != (h->kind == SCH_DIR ? SCH_CONN : h->kind))
 			continue;
 		n = snprintf(path, sizeof(path), "/scheme/%s%s%s", h->x->name,
-			     files[i].path[0] ? "/" : "", files[i].path);
+			     sch_files[i].path[0] ? "/" : "", sch_files[i].path);
 		if (n < 0 || !buf)
 			return -EINVAL;
 		memcpy(buf, path, (size_t)n < len ? (size_t)n : len);
@@ -270,10 +294,12 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 	case REDOX_OP_OPENAT:
 		r = op_open(x, q, &extra);
 		break;
-	case REDOX_OP_CLOSE:
+	case REDOX_OP_CLOSE: /* sent without ONEWAY and with tag 0: never answered */
 		op_close(x, q->args[0]);
 		return;
-	case REDOX_OP_CANCEL:
+	case REDOX_OP_DETACH: /* the same: no reply */
+		return;
+	case REDOX_OP_CANCEL: /* one-way; the cancelled request is answered (ECANCELED) */
 		op_cancel(x, q->tag);
 		return;
 	default:
@@ -324,7 +350,14 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 			r = op_fstat(h, buf, len);
 			break;
 		case REDOX_OP_STD_FS_CALL:
-			r = q->args[3] == REDOX_STDFS_FSTAT ? op_fstat(h, buf, len) : -ENOSYS;
+			if (q->args[3] == REDOX_STDFS_FSTAT)
+				r = op_fstat(h, buf, len);
+			else if (q->args[3] == REDOX_STDFS_GETDENTS)
+				r = h->kind == SCH_DIR
+					? sch_dir_getdents(h, buf, len, q->args[4], q->args[5])
+					: -ENOTDIR;
+			else
+				r = -ENOSYS;
 			break;
 		case REDOX_OP_FSIZE:
 			r = (int64_t)(h->kind == SCH_INFER ? sch_infer_size(h) : h->text_len);
@@ -348,8 +381,12 @@ static void dispatch(struct npu_redox_scheme *x, const struct redox_sqe *q)
 		sch_complete(x, q->tag, r, extra);
 }
 
-/* Reads what the socket has, whole requests only; returns -EPIPE when it is gone. */
-static int serve_socket(struct npu_redox_scheme *x)
+/*
+ * Reads one batch of whole requests and serves them. Returns 1 when the
+ * batch was full (more may be queued), 0 when the socket is empty, -EPIPE
+ * when it is gone.
+ */
+static int serve_batch(struct npu_redox_scheme *x)
 {
 	uint8_t buf[SCH_READ_BATCH * REDOX_SQE_SIZE];
 	size_t have = x->in_tail_len, r;
@@ -372,23 +409,33 @@ static int serve_socket(struct npu_redox_scheme *x)
 	}
 	x->in_tail_len = have % REDOX_SQE_SIZE;
 	memcpy(x->in_tail, buf + have - x->in_tail_len, x->in_tail_len);
+	return have == sizeof(buf);
+}
+
+/* Serves what the socket has (it is non-blocking); what is left is the next turn's. */
+static int serve_socket(struct npu_redox_scheme *x)
+{
+	for (unsigned i = 0; i < SCH_READS_A_TURN; i++) {
+		int r = serve_batch(x);
+
+		if (r <= 0)
+			return r;
+	}
+	npu_redox_events_mark(x->ev, NPU_REDOX_EV_SOCKET);
 	return 0;
 }
 
-/* npu_server_poll's stop: the scheme socket has a request. */
+/* npu_server_poll's stop: the scheme socket has a request (its event came). */
 static bool sock_ready(void *arg)
 {
-	const struct npu_redox_scheme *x = arg;
-	struct pollfd p = { .fd = (int)x->sock, .events = POLLIN };
+	struct npu_redox_scheme *x = arg;
 
-	return poll(&p, 1, 0) > 0;
+	return npu_redox_events_peek(x->ev, NPU_REDOX_EV_SOCKET);
 }
 
 int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 {
-	struct pollfd p[2] = { { .fd = (int)x->sock, .events = POLLIN },
-			       { .fd = npu_server_irq_fd(x->s), .events = POLLIN } };
-	int ms = npu_server_tick(x->s), ret = 0, n;
+	int ms = npu_server_tick(x->s), ret = 0, ready;
 
 	sch_infer_progress(x);
 	flush(x);
@@ -397,15 +444,18 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 	/* As npud's Unix loop: with jobs in flight the device is polled before the wait. */
 	if (ms != 0 && npu_server_jobs_queued(x->s) && npu_server_poll(x->s, sock_ready, x))
 		ms = 0;
-	n = poll(p, p[1].fd >= 0 ? 2 : 1, ms);
-	if (n > 0 && (p[1].revents & POLLIN))
+	/* The one event queue: the interrupt and the socket (events.h). */
+	ready = npu_redox_events_wait(x->ev, NPU_REDOX_EV_IRQ | NPU_REDOX_EV_SOCKET, ms);
+	if (ready < 0)
+		return -EIO;
+	if ((unsigned)ready & NPU_REDOX_EV_IRQ)
 		npu_server_irq(x->s);
-	if (n > 0 && (p[0].revents & (POLLIN | POLLHUP)))
+	if ((unsigned)ready & NPU_REDOX_EV_SOCKET)
 		ret = serve_socket(x);
 	npu_server_tick(x->s);
 	sch_infer_progress(x); /* WAIT replies that came from the interrupt path or the timers */
-	if (flush(x) && !ret)
-		ret = -EPIPE;
+	if (flush(x))
+		return -EPIPE; /* the socket is gone, whatever serving it said */
 	return ret;
 }
 
@@ -413,6 +463,7 @@ static int make_socket(struct npu_redox_scheme *x)
 {
 	struct redox_new_fd_params np = { .number = SCH_ROOT_HANDLE, .flags = REDOX_O_RDWR };
 	size_t cap, sock, capfd, r;
+	int ret;
 
 	cap = redox_open_v1(REDOX_PATH_SCHEME_CAP, strlen(REDOX_PATH_SCHEME_CAP),
 			    REDOX_O_RDONLY | REDOX_O_CLOEXEC, 0);
@@ -429,6 +480,17 @@ static int make_socket(struct npu_redox_scheme *x)
 	}
 	x->sock = sock;
 	x->sock_open = true;
+	/* Non-blocking: the loop reads until the socket is empty and waits on the queue. */
+	r = redox_fcntl_v0(sock, REDOX_F_GETFL, 0);
+	if (!redox_is_err(r))
+		r = redox_fcntl_v0(sock, REDOX_F_SETFL, r | REDOX_O_NONBLOCK);
+	if (redox_is_err(r)) {
+		npu_err(SRV, "making the scheme socket non-blocking: %s", strerror(redox_errno(r)));
+		return -redox_errno(r);
+	}
+	ret = npu_redox_events_watch(x->ev, sock, NPU_REDOX_EV_SOCKET);
+	if (ret)
+		return ret;
 	capfd = redox_dup_v1(sock, &np, sizeof(np));
 	if (redox_is_err(capfd)) {
 		npu_err(SRV, "making the scheme's root descriptor: %s",
@@ -436,6 +498,28 @@ static int make_socket(struct npu_redox_scheme *x)
 		return -redox_errno(capfd);
 	}
 	r = redox_register_scheme_to_ns_v0(redox_get_ns_v0(), x->name, strlen(x->name), capfd);
+	if (redox_errno(r) == EEXIST) {
+		/*
+		 * The name outlives the daemon that registered it: this is npud
+		 * again after a restart (pcid gave it the device, so no other npud
+		 * has it). The stale name goes, this one takes its place.
+		 */
+		char path[48];
+
+		snprintf(path, sizeof(path), "/scheme/%s", x->name);
+		npu_warn(SRV, "%s is registered already (npud restarted?): replacing it", path);
+#ifndef __redox__
+		if (!npu_redox_unlink)
+			ret = -ENOSYS;
+		else
+#endif
+			ret = npu_redox_unlink(path);
+		if (ret)
+			npu_err(SRV, "removing the stale %s: %s", path, strerror(-ret));
+		else
+			r = redox_register_scheme_to_ns_v0(redox_get_ns_v0(), x->name,
+							   strlen(x->name), capfd);
+	}
 	redox_close_v1(capfd);
 	if (redox_is_err(r)) {
 		npu_err(SRV, "registering the scheme '%s': %s", x->name, strerror(redox_errno(r)));
@@ -463,6 +547,12 @@ int npu_redox_scheme_create(struct npu_server *s, const struct npu_redox_scheme_
 	x->have_group = cfg && cfg->have_group;
 	x->group = cfg ? cfg->group : 0;
 	x->max_h = cfg && cfg->max_handles ? cfg->max_handles : 256;
+	x->ev = npu_redox_platform_events(npu_server_device(s)->plat);
+	if (!x->ev) {
+		npu_err(SRV, "the npu scheme needs the Redox backend's event queue");
+		free(x);
+		return -EINVAL;
+	}
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of handle pointers */
 	x->h = calloc(x->max_h, sizeof(*x->h));
 	ret = x->h ? make_socket(x) : -ENOMEM;
@@ -485,6 +575,11 @@ void npu_redox_scheme_destroy(struct npu_redox_scheme *x)
 	free(x->h);
 	free(x->out);
 	free(x);
+}
+
+int npu_redox_scheme_fd(const struct npu_redox_scheme *x)
+{
+	return (int)x->sock;
 }
 
 unsigned npu_redox_scheme_handles(const struct npu_redox_scheme *x)

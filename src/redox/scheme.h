@@ -36,18 +36,24 @@ struct npu_redox_scheme_config {
 
 /*
  * Creates the scheme socket (through the namespace's scheme-creation
- * capability) and registers the name in this process's namespace. Root only;
- * before the daemon leaves its namespace. Returns 0 or -errno.
+ * capability), subscribes it to the Redox backend's event queue (the
+ * server's device must be on that backend: -EINVAL otherwise) and registers
+ * the name in this process's namespace. Root only; before the daemon leaves
+ * its namespace. Returns 0 or -errno.
  */
 int npu_redox_scheme_create(struct npu_server *s, const struct npu_redox_scheme_config *cfg,
 			    struct npu_redox_scheme **out);
 /* Closes every open description (their clients gone) and the socket. */
 void npu_redox_scheme_destroy(struct npu_redox_scheme *x);
 
+/* The scheme socket (subscribed to the Redox backend's event queue). */
+int npu_redox_scheme_fd(const struct npu_redox_scheme *x);
+
 /*
  * One turn of the loop: waits up to timeout_ms (capped by the server's
  * timers; 0: not at all) for requests or the interrupt, serves them, runs the
- * timers. Returns 0, or -EPIPE once the kernel closed the socket.
+ * timers. Returns 0, -EPIPE once the kernel closed the socket, or -EIO when
+ * the event queue cannot be read.
  */
 int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms);
 

@@ -274,13 +274,13 @@ bool sch_conn_cancel(struct sch_handle *h, uint32_t tag)
 {
 	if (h->call_pending && h->call.tag == tag) {
 		h->call_pending = false;
-		sch_complete(h->x, tag, -EINTR, 0);
+		sch_complete(h->x, tag, -ECANCELED, 0); /* the caller sees EINTR */
 		return true;
 	}
 	for (unsigned i = 0; i < h->n_reads; i++) {
 		if (h->reads[i].tag != tag)
 			continue;
-		sch_complete(h->x, tag, -EINTR, 0);
+		sch_complete(h->x, tag, -ECANCELED, 0); /* the caller sees EINTR */
 		memmove(&h->reads[i], &h->reads[i + 1], (--h->n_reads - i) * sizeof(h->reads[0]));
 		return true;
 	}

@@ -167,7 +167,7 @@ bool sch_infer_cancel(struct sch_handle *h, uint32_t tag)
 	for (unsigned i = 0; i < f->n_reads; i++) {
 		if (f->reads[i].tag != tag)
 			continue;
-		sch_complete(h->x, tag, -EINTR, 0);
+		sch_complete(h->x, tag, -ECANCELED, 0); /* the caller sees EINTR */
 		memmove(&f->reads[i], &f->reads[i + 1], (--f->n_reads - i) * sizeof(f->reads[0]));
 		return true;
 	}

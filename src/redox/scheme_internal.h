@@ -23,7 +23,15 @@
 #define SCH_REPLY_BYTES (1u << 20)
 #define SCH_INFER_MAX	(64u << 20) /* bytes of a framed model and input */
 
-enum sch_kind { SCH_CONN, SCH_STATUS, SCH_STATUS_JSON, SCH_INFER };
+enum sch_kind { SCH_CONN, SCH_STATUS, SCH_STATUS_JSON, SCH_INFER, SCH_DIR };
+
+/* The scheme's files by path ("": a connection, or with O_DIRECTORY the root's listing). */
+struct sch_file {
+	const char *path;
+	enum sch_kind kind;
+};
+#define SCH_N_FILES 4u
+extern const struct sch_file sch_files[SCH_N_FILES];
 
 struct sch_reply {
 	struct sch_reply *next;
@@ -48,6 +56,7 @@ struct sch_buf {
 };
 
 struct sch_infer;
+struct npu_redox_events;
 
 struct sch_handle {
 	struct npu_redox_scheme *x;
@@ -88,6 +97,7 @@ struct npu_redox_scheme {
 	uint32_t group;
 	size_t sock;
 	bool sock_open;
+	struct npu_redox_events *ev; /* the platform's: the socket is subscribed to it */
 	struct sch_handle **h;
 	unsigned n_h, max_h;
 	uint64_t next_id;
@@ -111,12 +121,15 @@ int64_t sch_conn_write(struct sch_handle *h, const uint8_t *buf, size_t len);
 int64_t sch_conn_call(struct sch_handle *h, uint32_t tag, uint8_t *buf, size_t len, bool *parked);
 int64_t sch_conn_mmap(struct sch_handle *h, uint64_t size, uint64_t off);
 bool sch_conn_readable(const struct sch_handle *h);
-/* Answers a parked request with EINTR; false when tag is not parked here. */
+/* Answers a parked request with ECANCELED (EINTR for its caller); false when tag is not parked here. */
 bool sch_conn_cancel(struct sch_handle *h, uint32_t tag);
 
 /* scheme_files.c */
 int sch_status_make(struct sch_handle *h);
 int64_t sch_file_read(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off);
+/* The root's entries from the opaque position off, as getdents wants them; bytes written. */
+int64_t sch_dir_getdents(struct sch_handle *h, uint8_t *buf, size_t len, uint64_t off,
+			 uint64_t header_size);
 
 /* scheme_infer.c: the infer kind. */
 int sch_infer_open(struct sch_handle *h);

@@ -249,8 +249,6 @@ int srv_op_status(const struct srv_req *r)
 	struct npu_json j;
 	size_t cap = NPU_PROTO_RSP_MAX - sizeof(struct npu_rsp_hdr);
 	char *text;
-	FILE *f;
-	long n;
 	int ret;
 
 	if (r->len != sizeof(q))
@@ -262,26 +260,21 @@ int srv_op_status(const struct srv_req *r)
 				     q.format);
 	st = malloc(sizeof(*st));
 	text = malloc(cap);
-	f = text ? fmemopen(text, cap, "w") : NULL;
-	if (!st || !f) {
-		if (f)
-			fclose(f);
+	if (!st || !text) {
 		free(st);
 		free(text);
 		return srv_reply_err(r, -ENOMEM, "out of memory");
 	}
 	npu_device_stats(s->dev, st);
-	npu_json_init(&j, f);
+	/* Into the buffer itself: no fmemopen, which relibc lacks (docs/redox.md). */
+	npu_json_init_buf(&j, text, cap);
 	npu_device_stats_json(&j, NULL, st);
 	ret = npu_json_finish(&j);
-	fflush(f);
-	n = ftell(f);
-	fclose(f);
 	free(st);
-	if (ret || n <= 0 || (size_t)n >= cap)
+	if (ret)
 		ret = srv_reply_err(r, -ENOSPC, "the status report does not fit a reply");
 	else
-		ret = srv_reply(r, text, (size_t)n, NULL);
+		ret = srv_reply(r, text, npu_json_len(&j), NULL);
 	free(text);
 	return ret;
 }

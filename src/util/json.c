@@ -8,48 +8,59 @@
 void npu_json_init(struct npu_json *j, FILE *out)
 {
 	memset(j, 0, sizeof(*j));
-	j->out = out;
+	j->out = npu_out_file(out);
+}
+
+void npu_json_init_buf(struct npu_json *j, char *buf, size_t cap)
+{
+	memset(j, 0, sizeof(*j));
+	j->out = npu_out_buf(buf, cap);
 }
 
 int npu_json_finish(struct npu_json *j)
 {
-	fputc('\n', j->out);
-	return (j->depth == 0 && !j->overflow) ? 0 : -1;
+	npu_out_putc(&j->out, '\n');
+	return (j->depth == 0 && !j->overflow && npu_out_ok(&j->out)) ? 0 : -1;
+}
+
+size_t npu_json_len(const struct npu_json *j)
+{
+	return j->out.len;
 }
 
 /* Writes s as a quoted JSON string (escaped) to out. */
-static void json_write_string(FILE *out, const char *s, size_t len)
+static void write_string(struct npu_out *out, const char *s, size_t len)
 {
-	fputc('"', out);
+	npu_out_putc(out, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		switch (c) {
 		case '"':
-			fputs("\\\"", out);
+			npu_out_puts(out, "\\\"");
 			break;
 		case '\\':
-			fputs("\\\\", out);
+			npu_out_puts(out, "\\\\");
 			break;
 		case '\n':
-			fputs("\\n", out);
+			npu_out_puts(out, "\\n");
 			break;
 		case '\r':
-			fputs("\\r", out);
+			npu_out_puts(out, "\\r");
 			break;
 		case '\t':
-			fputs("\\t", out);
+			npu_out_puts(out, "\\t");
 			break;
 		default:
 			/* Control bytes and bytes that are not ASCII are escaped, so the
 			 * output is valid JSON whatever a device or file held. */
 			if (c < 0x20 || c >= 0x7f)
-				fprintf(out, "\\u%04x", c);
+				npu_out_printf(out, "\\u%04x", c);
 			else
-				fputc(c, out);
+				npu_out_putc(out, (char)c);
 		}
 	}
-	fputc('"', out);
+	npu_out_putc(out, '"');
 }
 
 /* Writes the separator and the key of the next value. */
@@ -57,19 +68,19 @@ static void prefix(struct npu_json *j, const char *key)
 {
 	if (j->depth > 0 && j->depth <= NPU_JSON_MAX_DEPTH) {
 		if (j->need_comma[j->depth - 1])
-			fputc(',', j->out);
+			npu_out_putc(&j->out, ',');
 		j->need_comma[j->depth - 1] = true;
 	}
 	if (key) {
-		json_write_string(j->out, key, strlen(key));
-		fputc(':', j->out);
+		write_string(&j->out, key, strlen(key));
+		npu_out_putc(&j->out, ':');
 	}
 }
 
 static void json_open(struct npu_json *j, const char *key, char c)
 {
 	prefix(j, key);
-	fputc(c, j->out);
+	npu_out_putc(&j->out, c);
 	if (j->depth >= NPU_JSON_MAX_DEPTH) {
 		j->overflow = true;
 	} else {
@@ -80,7 +91,7 @@ static void json_open(struct npu_json *j, const char *key, char c)
 
 static void json_close(struct npu_json *j, char c)
 {
-	fputc(c, j->out);
+	npu_out_putc(&j->out, c);
 	if (j->depth > 0)
 		j->depth--;
 	else
@@ -119,38 +130,38 @@ void npu_json_str(struct npu_json *j, const char *key, const char *val)
 void npu_json_strn(struct npu_json *j, const char *key, const char *val, size_t len)
 {
 	prefix(j, key);
-	json_write_string(j->out, val, len);
+	write_string(&j->out, val, len);
 }
 
 void npu_json_u64(struct npu_json *j, const char *key, uint64_t val)
 {
 	prefix(j, key);
-	fprintf(j->out, "%" PRIu64, val);
+	npu_out_printf(&j->out, "%" PRIu64, val);
 }
 
 void npu_json_i64(struct npu_json *j, const char *key, int64_t val)
 {
 	prefix(j, key);
-	fprintf(j->out, "%" PRId64, val);
+	npu_out_printf(&j->out, "%" PRId64, val);
 }
 
 void npu_json_double(struct npu_json *j, const char *key, double val)
 {
 	prefix(j, key);
 	if (isfinite(val))
-		fprintf(j->out, "%.6g", val);
+		npu_out_printf(&j->out, "%.6g", val);
 	else
-		fputs("null", j->out);
+		npu_out_puts(&j->out, "null");
 }
 
 void npu_json_bool(struct npu_json *j, const char *key, bool val)
 {
 	prefix(j, key);
-	fputs(val ? "true" : "false", j->out);
+	npu_out_puts(&j->out, val ? "true" : "false");
 }
 
 void npu_json_null(struct npu_json *j, const char *key)
 {
 	prefix(j, key);
-	fputs("null", j->out);
+	npu_out_puts(&j->out, "null");
 }

@@ -12,18 +12,27 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/out.h"
+
 #define NPU_JSON_MAX_DEPTH 16
 
 struct npu_json {
-	FILE *out;
+	struct npu_out out;
 	int depth;
 	bool need_comma[NPU_JSON_MAX_DEPTH];
 	bool overflow; /* nesting deeper than NPU_JSON_MAX_DEPTH: output is invalid */
 };
 
 void npu_json_init(struct npu_json *j, FILE *out);
-/* Ends the document with a newline; returns 0, or -1 if nesting was unbalanced. */
+/* Into buf (cap bytes, NUL-terminated): no stdio stream needed (no fmemopen on Redox). */
+void npu_json_init_buf(struct npu_json *j, char *buf, size_t cap);
+/*
+ * Ends the document with a newline; returns 0, or -1 if nesting was
+ * unbalanced or the buffer was too small.
+ */
 int npu_json_finish(struct npu_json *j);
+/* Bytes written so far (into a buffer: wanted, may be over its size). */
+size_t npu_json_len(const struct npu_json *j);
 
 void npu_json_obj_begin(struct npu_json *j, const char *key);
 void npu_json_obj_end(struct npu_json *j);

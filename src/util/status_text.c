@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/json_read.h"
+#include "util/out.h"
 
 #define COL "%-18s " /* the width of the names on the left */
 
@@ -77,59 +78,61 @@ static const char *text(const struct npu_jv *o, const char *key, const char *dfl
 	return buf;
 }
 
-static void device_lines(const struct npu_jv *r, FILE *f)
+static void device_lines(const struct npu_jv *r, struct npu_out *f)
 {
 	char a[64], b[64], c[64], t[32], fw[256];
 	const struct npu_jv *u = npu_jv_get(r, "utilization");
 	bool known;
 	uint64_t v;
 
-	fprintf(f, COL "%s (", "device", text(r, "device", "-", a, sizeof(a)));
-	fprintf(f, "%s, %s)\n", text(r, "pci_id", "-", b, sizeof(b)),
-		text(r, "generation", "-", c, sizeof(c)));
-	fprintf(f, COL "%s\n", "firmware", text(r, "firmware_version", "-", fw, sizeof(fw)));
-	fprintf(f, COL "%s, boot %llu", "state", text(r, "state", "unknown", a, sizeof(a)),
-		(unsigned long long)num(r, "boot_count", NULL));
+	npu_out_printf(f, COL "%s (", "device", text(r, "device", "-", a, sizeof(a)));
+	npu_out_printf(f, "%s, %s)\n", text(r, "pci_id", "-", b, sizeof(b)),
+		       text(r, "generation", "-", c, sizeof(c)));
+	npu_out_printf(f, COL "%s\n", "firmware", text(r, "firmware_version", "-", fw, sizeof(fw)));
+	npu_out_printf(f, COL "%s, boot %llu", "state", text(r, "state", "unknown", a, sizeof(a)),
+		       (unsigned long long)num(r, "boot_count", NULL));
 	v = num(r, "uptime_us", &known);
 	if (known)
-		fprintf(f, ", up %s", us_h(v, t, sizeof(t)));
-	fprintf(f, "\n" COL "%s\n", "power", text(r, "power_state", "unknown", a, sizeof(a)));
+		npu_out_printf(f, ", up %s", us_h(v, t, sizeof(t)));
+	npu_out_printf(f, "\n" COL "%s\n", "power",
+		       text(r, "power_state", "unknown", a, sizeof(a)));
 	v = num(r, "frequency_mhz", &known);
 	if (known)
-		fprintf(f, COL "%llu MHz\n", "frequency", (unsigned long long)v);
+		npu_out_printf(f, COL "%llu MHz\n", "frequency", (unsigned long long)v);
 	else
-		fprintf(f, COL "unknown\n", "frequency");
-	fprintf(f, COL "%s busy", "utilization", us_h(num(r, "busy_time_us", NULL), t, sizeof(t)));
+		npu_out_printf(f, COL "unknown\n", "frequency");
+	npu_out_printf(f, COL "%s busy", "utilization",
+		       us_h(num(r, "busy_time_us", NULL), t, sizeof(t)));
 	if (u && u->type == NPU_JV_NUMBER)
-		fprintf(f, ", %.1f%% since READY", u->num * 100.0);
-	fprintf(f, "\n" COL "%s", "memory",
-		bytes_h(num(r, "memory_used_bytes", NULL), a, sizeof(a)));
+		npu_out_printf(f, ", %.1f%% since READY", u->num * 100.0);
+	npu_out_printf(f, "\n" COL "%s", "memory",
+		       bytes_h(num(r, "memory_used_bytes", NULL), a, sizeof(a)));
 	v = num(r, "memory_total_bytes", &known);
 	if (known)
-		fprintf(f, " of %s", bytes_h(v, a, sizeof(a)));
-	fprintf(f, " DMA\n");
+		npu_out_printf(f, " of %s", bytes_h(v, a, sizeof(a)));
+	npu_out_printf(f, " DMA\n");
 }
 
-static void memory_jobs_errors(const struct npu_jv *r, FILE *f)
+static void memory_jobs_errors(const struct npu_jv *r, struct npu_out *f)
 {
 	const struct npu_jv *m = npu_jv_get(r, "memory_by_use_bytes");
 	char a[32];
 
-	fprintf(f, COL "firmware %s, ", "", bytes_h(num(m, "firmware", NULL), a, sizeof(a)));
-	fprintf(f, "IPC+logs %s, ", bytes_h(num(m, "ipc_and_logs", NULL), a, sizeof(a)));
-	fprintf(f, "MMU %s, ", bytes_h(num(m, "mmu", NULL), a, sizeof(a)));
-	fprintf(f, "contexts %s\n", bytes_h(num(m, "contexts", NULL), a, sizeof(a)));
-	fprintf(f, COL "%llu completed, %llu failed, %llu queued\n", "jobs",
-		(unsigned long long)num(r, "jobs_completed", NULL),
-		(unsigned long long)num(r, "jobs_failed", NULL),
-		(unsigned long long)num(r, "jobs_queued", NULL));
-	fprintf(f,
-		COL "%llu recoveries, %llu MMU faults, %llu timeouts (%llu IPC, %llu job wait)\n",
-		"errors", (unsigned long long)num(r, "recoveries", NULL),
-		(unsigned long long)num(r, "mmu_faults", NULL),
-		(unsigned long long)num(r, "timeouts", NULL),
-		(unsigned long long)num(r, "ipc_timeouts", NULL),
-		(unsigned long long)num(r, "job_wait_timeouts", NULL));
+	npu_out_printf(f, COL "firmware %s, ", "", bytes_h(num(m, "firmware", NULL), a, sizeof(a)));
+	npu_out_printf(f, "IPC+logs %s, ", bytes_h(num(m, "ipc_and_logs", NULL), a, sizeof(a)));
+	npu_out_printf(f, "MMU %s, ", bytes_h(num(m, "mmu", NULL), a, sizeof(a)));
+	npu_out_printf(f, "contexts %s\n", bytes_h(num(m, "contexts", NULL), a, sizeof(a)));
+	npu_out_printf(f, COL "%llu completed, %llu failed, %llu queued\n", "jobs",
+		       (unsigned long long)num(r, "jobs_completed", NULL),
+		       (unsigned long long)num(r, "jobs_failed", NULL),
+		       (unsigned long long)num(r, "jobs_queued", NULL));
+	npu_out_printf(
+	    f, COL "%llu recoveries, %llu MMU faults, %llu timeouts (%llu IPC, %llu job wait)\n",
+	    "errors", (unsigned long long)num(r, "recoveries", NULL),
+	    (unsigned long long)num(r, "mmu_faults", NULL),
+	    (unsigned long long)num(r, "timeouts", NULL),
+	    (unsigned long long)num(r, "ipc_timeouts", NULL),
+	    (unsigned long long)num(r, "job_wait_timeouts", NULL));
 }
 
 /* A number of the client's, or "-". */
@@ -144,7 +147,7 @@ static const char *id_or_dash(const struct npu_jv *c, const char *key, char *buf
 	return buf;
 }
 
-static void client_rows(const struct npu_jv *r, FILE *f)
+static void client_rows(const struct npu_jv *r, struct npu_out *f)
 {
 	const struct npu_jv *cl = npu_jv_get(r, "clients");
 	unsigned n = 0;
@@ -152,50 +155,77 @@ static void client_rows(const struct npu_jv *r, FILE *f)
 	if (cl && cl->type == NPU_JV_ARRAY)
 		for (const struct npu_jv *c = cl->kids; c; c = c->next)
 			n++;
-	fprintf(f, COL "%u\n", "clients", n);
+	npu_out_printf(f, COL "%u\n", "clients", n);
 	if (!n)
 		return;
-	fprintf(f, "  %3s %4s %10s %10s %10s %9s %6s %7s %7s %6s %s\n", "ID", "SSID", "MEMORY",
-		"TABLES", "BUSY", "COMPLETED", "FAILED", "FAULTED", "PID", "UID", "NAME");
+	npu_out_printf(f, "  %3s %4s %10s %10s %10s %9s %6s %7s %7s %6s %s\n", "ID", "SSID",
+		       "MEMORY", "TABLES", "BUSY", "COMPLETED", "FAILED", "FAULTED", "PID", "UID",
+		       "NAME");
 	for (const struct npu_jv *c = cl->kids; c; c = c->next) {
 		const struct npu_jv *flt = npu_jv_get(c, "faulted");
 		char a[32], b[32], t[32], pid[24], uid[24], name[64];
 
-		fprintf(f, "  %3llu %4llu %10s %10s %10s %9llu %6llu %7s %7s %6s %s\n",
-			(unsigned long long)num(c, "id", NULL),
-			(unsigned long long)num(c, "ssid", NULL),
-			bytes_h(num(c, "memory_bytes", NULL), a, sizeof(a)),
-			bytes_h(num(c, "page_table_bytes", NULL), b, sizeof(b)),
-			us_h(num(c, "busy_time_us", NULL), t, sizeof(t)),
-			(unsigned long long)num(c, "jobs_completed", NULL),
-			(unsigned long long)num(c, "jobs_failed", NULL),
-			flt && flt->type == NPU_JV_BOOL && flt->boolean ? "yes" : "no",
-			id_or_dash(c, "pid", pid, sizeof(pid)),
-			id_or_dash(c, "uid", uid, sizeof(uid)),
-			text(c, "name", "-", name, sizeof(name)));
+		npu_out_printf(f, "  %3llu %4llu %10s %10s %10s %9llu %6llu %7s %7s %6s %s\n",
+			       (unsigned long long)num(c, "id", NULL),
+			       (unsigned long long)num(c, "ssid", NULL),
+			       bytes_h(num(c, "memory_bytes", NULL), a, sizeof(a)),
+			       bytes_h(num(c, "page_table_bytes", NULL), b, sizeof(b)),
+			       us_h(num(c, "busy_time_us", NULL), t, sizeof(t)),
+			       (unsigned long long)num(c, "jobs_completed", NULL),
+			       (unsigned long long)num(c, "jobs_failed", NULL),
+			       flt && flt->type == NPU_JV_BOOL && flt->boolean ? "yes" : "no",
+			       id_or_dash(c, "pid", pid, sizeof(pid)),
+			       id_or_dash(c, "uid", uid, sizeof(uid)),
+			       text(c, "name", "-", name, sizeof(name)));
 	}
 }
 
-int npu_status_text_jv(const struct npu_jv *report, FILE *out)
+static int render(const struct npu_jv *report, struct npu_out *out)
 {
 	if (!report || report->type != NPU_JV_OBJECT)
 		return -EINVAL;
 	device_lines(report, out);
 	memory_jobs_errors(report, out);
 	client_rows(report, out);
-	return 0;
+	return npu_out_ok(out) ? 0 : -ENOSPC;
 }
 
-int npu_status_text(const char *json, size_t len, FILE *out, char *err, size_t err_len)
+int npu_status_text_jv(const struct npu_jv *report, FILE *out)
+{
+	struct npu_out o = npu_out_file(out);
+
+	return render(report, &o);
+}
+
+static int text_to(const char *json, size_t len, struct npu_out *out, char *err, size_t err_len)
 {
 	struct npu_jv *root = NULL;
 	int ret = npu_jv_parse(json, len, &root, err, err_len);
 
 	if (ret)
 		return ret;
-	ret = npu_status_text_jv(root, out);
+	ret = render(root, out);
 	if (ret && err && err_len)
-		snprintf(err, err_len, "the status report is not a JSON object");
+		snprintf(err, err_len,
+			 ret == -ENOSPC ? "the status text does not fit"
+					: "the status report is not a JSON object");
 	npu_jv_free(root);
+	return ret;
+}
+
+int npu_status_text(const char *json, size_t len, FILE *out, char *err, size_t err_len)
+{
+	struct npu_out o = npu_out_file(out);
+
+	return text_to(json, len, &o, err, err_len);
+}
+
+int npu_status_text_buf(const char *json, size_t len, char *buf, size_t cap, size_t *n, char *err,
+			size_t err_len)
+{
+	struct npu_out o = npu_out_buf(buf, cap);
+	int ret = text_to(json, len, &o, err, err_len);
+
+	*n = o.len;
 	return ret;
 }

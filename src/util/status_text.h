@@ -27,5 +27,11 @@ int npu_status_text(const char *json, size_t len, FILE *out, char *err, size_t e
 
 /* The same from a parsed report; -EINVAL when it is not an object. */
 int npu_status_text_jv(const struct npu_jv *report, FILE *out);
+/*
+ * The same into buf (cap bytes, NUL-terminated; *n the text's length):
+ * -ENOSPC when it does not fit. No stdio stream (no fmemopen on Redox).
+ */
+int npu_status_text_buf(const char *json, size_t len, char *buf, size_t cap, size_t *n, char *err,
+			size_t err_len);
 
 #endif

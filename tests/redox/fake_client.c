@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,94 @@ static unsigned n_held;
 static uint64_t fevent_handle[FK_FEVENT_LOG];
 static unsigned n_fevents;
 
+/*
+ * The requests waiting for their reply, as the kernel keeps them (`scheme/
+ * user.rs`: states by tag, canceling once a Cancel was sent). Replies are
+ * checked against them when the daemon writes them (fk_replies).
+ */
+#define FK_WAITING 256u
+static struct {
+	uint32_t tag;
+	bool used, canceling;
+} waiting[FK_WAITING];
+static pthread_mutex_t wait_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void wait_add(uint32_t tag)
+{
+	pthread_mutex_lock(&wait_lock);
+	for (unsigned i = 0; i < FK_WAITING; i++) {
+		if (!waiting[i].used) {
+			waiting[i].tag = tag;
+			waiting[i].used = true;
+			waiting[i].canceling = false;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&wait_lock);
+}
+
+/* The waiting request of that tag, or -1. Under wait_lock. */
+static int wait_find(uint32_t tag)
+{
+	for (unsigned i = 0; i < FK_WAITING; i++)
+		if (waiting[i].used && waiting[i].tag == tag)
+			return (int)i;
+	return -1;
+}
+
+static size_t err(int e)
+{
+	return (size_t)0 - (size_t)e;
+}
+
+/* One reply, checked as the kernel does (`scheme/user.rs: ParsedCqe::parse_cqe, respond`). */
+static int check_reply(struct redox_cqe *c)
+{
+	int i;
+
+	switch (c->flags & 7u) {
+	case REDOX_CQE_SEND_FEVENT: /* the flags in tag must be event flags */
+		return (c->tag & ~(uint32_t)(REDOX_EVENT_READ | REDOX_EVENT_WRITE)) ? EINVAL : 0;
+	case REDOX_CQE_RESPOND:
+		i = wait_find(c->tag);
+		if (i < 0)
+			return EBADFD; /* no request of that tag is waiting */
+		/* ECANCELED after a Cancel is EINTR; EINTR without one is EIO. */
+		if (waiting[i].canceling && (int64_t)c->result == -ECANCELED)
+			c->result = (uint64_t)(int64_t)-EINTR;
+		else if (!waiting[i].canceling && (int64_t)c->result == -EINTR)
+			c->result = (uint64_t)(int64_t)-EIO;
+		waiting[i].used = false;
+		return 0;
+	default:
+		return EINVAL; /* an fd reply or an opcode the daemon has no business sending */
+	}
+}
+
+size_t fk_replies(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+	int e = 0;
+
+	pthread_mutex_lock(&wait_lock);
+	for (; done + sizeof(struct redox_cqe) <= len; done += sizeof(struct redox_cqe)) {
+		struct redox_cqe c;
+
+		memcpy(&c, (const uint8_t *)buf + done, sizeof(c));
+		e = check_reply(&c);
+		if (e)
+			break; /* the batch ends at the first bad reply */
+		if (write(fd, &c, sizeof(c)) != (ssize_t)sizeof(c)) {
+			e = EPIPE;
+			break;
+		}
+	}
+	if (e)
+		fk.st.replies_refused++;
+	pthread_mutex_unlock(&wait_lock);
+	return done == 0 && e ? err(e) : done;
+}
+
 void fk_set_pump(fk_pump_fn fn, void *arg)
 {
 	pump = fn;
@@ -38,6 +127,7 @@ void fk_set_pump(fk_pump_fn fn, void *arg)
 uint32_t fk_send(struct redox_sqe *q)
 {
 	q->tag = next_tag++;
+	wait_add(q->tag);
 	if (write(fk.kernel_sock, q, sizeof(*q)) != (ssize_t)sizeof(*q)) {
 		fprintf(stderr, "fake kernel: cannot write a request to the scheme socket\n");
 		return 0;
@@ -50,6 +140,7 @@ uint32_t fk_send_split(struct redox_sqe *q, size_t first)
 	const uint8_t *b = (const uint8_t *)q;
 
 	q->tag = next_tag++;
+	wait_add(q->tag);
 	if (first > sizeof(*q) || write(fk.kernel_sock, b, first) != (ssize_t)first)
 		return 0;
 	for (unsigned i = 0; i < 3 && pump; i++)
@@ -61,7 +152,17 @@ uint32_t fk_send_split(struct redox_sqe *q, size_t first)
 
 void fk_cancel(uint32_t tag)
 {
-	struct redox_sqe q = { .opcode = REDOX_OP_CANCEL, .tag = tag };
+	/* As the kernel sends it: one-way, with the cancelled request's tag. */
+	struct redox_sqe q = { .opcode = REDOX_OP_CANCEL,
+			       .sqe_flags = REDOX_SQE_ONEWAY,
+			       .tag = tag };
+	int i;
+
+	pthread_mutex_lock(&wait_lock);
+	i = wait_find(tag);
+	if (i >= 0)
+		waiting[i].canceling = true;
+	pthread_mutex_unlock(&wait_lock);
 
 	if (write(fk.kernel_sock, &q, sizeof(q)) != (ssize_t)sizeof(q))
 		fprintf(stderr, "fake kernel: cannot write a cancel to the scheme socket\n");
@@ -71,8 +172,11 @@ void fk_cancel(uint32_t tag)
 
 void fk_oneway(struct redox_sqe *q)
 {
-	q->sqe_flags |= REDOX_SQE_ONEWAY;
-	fk_send(q);
+	/* CloseMsg and Detach as the kernel sends them: no flags, tag 0, no reply awaited. */
+	q->sqe_flags = 0;
+	q->tag = 0;
+	if (write(fk.kernel_sock, q, sizeof(*q)) != (ssize_t)sizeof(*q))
+		fprintf(stderr, "fake kernel: cannot write a request to the scheme socket\n");
 	if (pump)
 		pump(pump_arg);
 }

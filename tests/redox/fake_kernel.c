@@ -10,7 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,29 +28,48 @@ static size_t err(int e)
 	return (size_t)0 - (size_t)e;
 }
 
+/* The table of descriptors: the daemon's thread and the clients' (the test's) share it. */
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct fk_fd *fk_fd_get(size_t fd)
 {
-	for (unsigned i = 0; i < FK_FDS; i++)
+	struct fk_fd *f = NULL;
+
+	pthread_mutex_lock(&fd_lock);
+	for (unsigned i = 0; i < FK_FDS && !f; i++)
 		if (fk.fds[i].kind != FK_NONE && fk.fds[i].num == fd)
-			return &fk.fds[i];
-	return NULL;
+			f = &fk.fds[i];
+	pthread_mutex_unlock(&fd_lock);
+	return f;
 }
 
 size_t fk_fd_new(enum fk_kind kind, int real)
 {
+	pthread_mutex_lock(&fd_lock);
 	for (unsigned i = 0; i < FK_FDS; i++) {
 		struct fk_fd *f = &fk.fds[i];
 
 		if (f->kind != FK_NONE)
 			continue;
+		size_t num = real >= 0 ? (size_t)real : FK_FD_BASE + i;
+
 		memset(f, 0, sizeof(*f));
 		f->kind = kind;
-		f->num = real >= 0 ? (size_t)real : FK_FD_BASE + i;
-		return f->num;
+		f->num = num;
+		pthread_mutex_unlock(&fd_lock);
+		return num;
 	}
+	pthread_mutex_unlock(&fd_lock);
 	if (real >= 0)
 		close(real);
 	return err(EMFILE);
+}
+
+void fk_fd_free(struct fk_fd *f)
+{
+	pthread_mutex_lock(&fd_lock);
+	f->kind = FK_NONE;
+	pthread_mutex_unlock(&fd_lock);
 }
 
 int fk_start(const struct fk_config *cfg)
@@ -105,6 +124,16 @@ const struct fk_state *fk_state(void)
 	return &fk.st;
 }
 
+void fk_msix_entry(unsigned i, uint32_t out[4])
+{
+	memcpy(out, &fk.msix_table[(i % FK_MSIX_ENTRIES) * 4], 4 * sizeof(uint32_t));
+}
+
+void fk_leave_null_ns(void)
+{
+	fk.st.null_ns = false;
+}
+
 /* --- open --- */
 
 static size_t open_irq(const char *path, uint32_t flags)
@@ -129,7 +158,9 @@ static size_t open_irq(const char *path, uint32_t flags)
 	if (fd < 0)
 		return err(errno);
 	fk.st.irq_opened = n + 1;
-	return fk_fd_new(FK_IRQ, fd);
+	fk.irq_masked = false;
+	fk.st.irq_fd = fk_fd_new(FK_IRQ, fd);
+	return fk.st.irq_fd;
 }
 
 size_t redox_open_v1(const char *path, size_t len, uint32_t flags, uint16_t mode)
@@ -146,8 +177,12 @@ size_t redox_open_v1(const char *path, size_t len, uint32_t flags, uint16_t mode
 	    strncmp(p + 8, fk.st.scheme_name, strlen(fk.st.scheme_name)) == 0 &&
 	    (p[8 + strlen(fk.st.scheme_name)] == '/' || !p[8 + strlen(fk.st.scheme_name)]))
 		return fk_client_open(p + 8 + strlen(fk.st.scheme_name)); /* another process's */
+	/* The null namespace holds memory and pipe only; another scheme is not
+	 * found in it (base `bootstrap/src/initnsmgr.rs: open_scheme_resource`). */
 	if (strncmp(p, "/scheme/memory/", 15) != 0 && fk.st.null_ns)
-		return err(ENOENT); /* the null namespace holds memory and pipe only */
+		return err(ENODEV);
+	if (strcmp(p, REDOX_PATH_EVENT) == 0)
+		return fk_event_open();
 	/* Every memtype gives the model's write-through memory: coherent, whatever the flag. */
 	if (strcmp(p, REDOX_PATH_DMA) == 0 || strcmp(p, REDOX_PATH_DMA_WC) == 0 ||
 	    strcmp(p, REDOX_PATH_DMA_UC) == 0)
@@ -218,6 +253,37 @@ size_t redox_register_scheme_to_ns_v0(size_t ns, const char *name, size_t len, s
 	return 0;
 }
 
+size_t redox_fcntl_v0(size_t fd, size_t cmd, size_t arg)
+{
+	struct fk_fd *f = fk_fd_get(fd);
+	int fl;
+
+	if (!f)
+		return err(EBADF);
+	if (f->kind != FK_SOCKET)
+		return cmd == REDOX_F_GETFL || cmd == REDOX_F_SETFL ? 0 : err(EINVAL);
+	fl = fcntl((int)fd, F_GETFL);
+	if (cmd == REDOX_F_GETFL)
+		return (fl & O_NONBLOCK) ? REDOX_O_NONBLOCK : 0;
+	if (cmd != REDOX_F_SETFL)
+		return err(EINVAL);
+	fl = (arg & REDOX_O_NONBLOCK) ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	return fcntl((int)fd, F_SETFL, fl) ? err(errno) : 0;
+}
+
+/* relibc's unlink("/scheme/NAME"): the namespace manager drops the name (root's namespace). */
+int npu_redox_unlink(const char *path)
+{
+	if (fk.st.null_ns)
+		return -EACCES; /* no permission to change the null namespace */
+	if (strncmp(path, "/scheme/", 8) != 0 || !fk.st.scheme_name[0] ||
+	    strcmp(path + 8, fk.st.scheme_name) != 0)
+		return -ENODEV;
+	fk.st.scheme_name[0] = '\0';
+	fk.st.names_removed++;
+	return 0;
+}
+
 size_t redox_setrens_v1(size_t rns, size_t ens)
 {
 	(void)rns;
@@ -243,19 +309,13 @@ size_t redox_read_v1(size_t fd, void *buf, size_t len)
 			return err(EINVAL);
 		memset(buf, 0, 8); /* APIC id 0 in the low 4 bytes */
 		return 8;
-	case FK_IRQ: {
-		struct pollfd p = { .fd = (int)fd, .events = POLLIN };
-
-		if (len < 8)
-			return err(EINVAL);
-		if (poll(&p, 1, 0) <= 0) /* never blocks; 0: nothing since the last ack */
-			return 0;
-		fk.irq_count++;
-		memcpy(buf, &fk.irq_count, 8);
-		return 8;
-	}
+	case FK_IRQ: /* never blocks; 0: nothing since the last acknowledgement */
+		return fk_irq_read(buf, len);
+	case FK_EVENT:
+		return fk_event_read(fd, buf, len);
 	case FK_SOCKET:
 		n = read((int)fd, buf, len);
+		fk_event_socket_read(fd);
 		return n < 0 ? err(errno) : (size_t)n;
 	case FK_SCHEME_FILE:
 		return fk_client_read(f, buf, len);
@@ -267,27 +327,18 @@ size_t redox_read_v1(size_t fd, void *buf, size_t len)
 size_t redox_write_v1(size_t fd, const void *buf, size_t len)
 {
 	struct fk_fd *f = fk_fd_get(fd);
-	ssize_t n;
 
 	if (!f)
 		return err(EBADF);
 	switch (f->kind) {
 	case FK_CHANNEL:
 		return fk_pcid_write(f, buf, len);
-	case FK_IRQ: {
-		uint64_t c;
-
-		if (len != 8)
-			return err(EINVAL);
-		memcpy(&c, buf, 8);
-		if (c != fk.irq_count)
-			return 0; /* stale */
-		npu_sim_irq_ack(fk.sim);
-		return 8;
-	}
+	case FK_IRQ:
+		return fk_irq_write(buf, len);
+	case FK_EVENT:
+		return fk_event_write(fd, buf, len);
 	case FK_SOCKET:
-		n = write((int)fd, buf, len);
-		return n < 0 ? err(errno) : (size_t)n;
+		return fk_replies((int)fd, buf, len);
 	case FK_SCHEME_FILE:
 		return fk_client_write(f, buf, len);
 	default:
@@ -307,8 +358,11 @@ size_t redox_close_v1(size_t fd)
 		fk_client_close(f);
 	if (f->kind == FK_IRQ)
 		fk.st.irq_opened = 0;
+	if (f->kind == FK_EVENT)
+		fk_event_close(fd);
 	free(f->rsp);
-	f->kind = FK_NONE;
+	f->rsp = NULL;
+	fk_fd_free(f);
 	return 0;
 }
 
@@ -341,9 +395,12 @@ static size_t map_bar(size_t len, uint64_t off)
 	unsigned bar = (unsigned)(off >> 61), memtype = (unsigned)((off >> 59) & 3);
 	uint64_t size = bar == 0 ? NPU_SIM_BAR0_SIZE : NPU_SIM_BAR4_SIZE;
 	struct fk_map *m = map_new();
+	bool msix = fk.cfg.msix && bar == FK_MSIX_BAR;
 	void *p;
 
-	if ((off & ((1ull << 59) - 1)) || (bar != 0 && bar != 4))
+	if (msix)
+		size = FK_MSIX_BAR_SIZE;
+	if ((off & ((1ull << 59) - 1)) || (bar != 0 && bar != 4 && !msix))
 		return err(EINVAL);
 	if (len == 0 || len > size)
 		return err(EINVAL);
@@ -468,7 +525,8 @@ size_t redox_sys_call_v0(size_t fd, uint8_t *payload, size_t len, size_t flags,
 	struct fk_map *m;
 	uint64_t v;
 
-	(void)meta;
+	if (!meta || (len && !payload))
+		return err(EFAULT); /* relibc makes slices of them: NULL is undefined behaviour */
 	if (!f)
 		return err(EBADF);
 	if (f->kind != FK_TRANSLATION || n_meta || len != 8 || flags != REDOX_CALL_READ)

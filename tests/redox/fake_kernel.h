@@ -12,11 +12,14 @@
  *   memory, MAP_PRIVATE only, at most 4 MiB, rounded up to a power of two
  *   of pages; translation turns an address into its "physical" (bus) one.
  * - irq scheme: bsp, cpu-00/<n> (O_CREAT; a few taken), legacy lines; read
- *   gives the count, writing it back acknowledges.
+ *   gives the count, writing it back acknowledges and unmasks; an interrupt
+ *   reaches only the event queues that exist when it comes (fake_event.c).
+ * - event queues (/scheme/event), and relibc's poll() over them.
  * - scheme creation: the capability, create-scheme (a socketpair whose other
  *   end is the kernel's), the root descriptor, registration of the name.
  * - uid: the daemon's; anything but the memory scheme's zeroed memory needs 0.
- * - setrens(0, 0): afterwards only the memory scheme opens.
+ * - setrens(0, 0): afterwards only the memory scheme opens (the event
+ *   queue's scheme, event, included: ENODEV).
  *
  * The client side (fk_*) writes 64-byte requests on the kernel's end of the
  * scheme socket and reads 16-byte replies, running the daemon's loop through
@@ -35,10 +38,11 @@
 struct npu_sim;
 
 struct fk_config {
-	enum npu_gen gen;   /* UNKNOWN: 37xx */
-	bool no_msi;	    /* the function offers MSI-X only: npud uses the legacy line */
-	bool scatter_dma;   /* DMA chunks over one buffer come back physically apart */
-	uint32_t uid;	    /* the daemon's */
+	enum npu_gen gen; /* UNKNOWN: 37xx */
+	bool no_msi;	  /* the function offers no MSI (nor MSI-X unless msix): the legacy line */
+	bool msix;	  /* it offers MSI-X too, its table in BAR2 (FK_MSIX_ENTRIES entries) */
+	bool scatter_dma; /* DMA chunks over one buffer come back physically apart */
+	uint32_t uid;	  /* the daemon's */
 	unsigned irq_taken; /* cpu-00/<n> already taken from 16 on */
 };
 
@@ -53,15 +57,28 @@ struct fk_state {
 	unsigned dma_chunks;	     /* DMA chunks mapped now */
 	unsigned dma_shared_refused; /* MAP_SHARED phys_contiguous attempts */
 	bool msi_enabled;
+	bool msix_enabled;
+	bool msix_masked_at_enable; /* every table entry was masked when MSI-X was enabled */
 	uint64_t msi_addr;
 	uint32_t msi_data;
 	unsigned irq_opened; /* the cpu-00/<n> or legacy line opened, +1; 0: none */
+	size_t irq_fd;	     /* its descriptor */
 	bool legacy_irq;
-	char scheme_name[32]; /* registered */
+	char scheme_name[32]; /* registered; kept after the socket closes, as the namespace does */
+	unsigned names_removed; /* unlink of /scheme/<name> */
 	bool null_ns;
+	unsigned irq_edges;    /* interrupts the irq line counted */
+	unsigned irq_acks;     /* counts written back that unmasked the line */
+	unsigned event_queues; /* /scheme/event opened */
 	unsigned pcid_bad_requests;
+	unsigned replies_refused; /* writes of replies cut at a bad one */
 };
 const struct fk_state *fk_state(void);
+#define FK_MSIX_ENTRIES 8u
+/* MSI-X table entry i: address low, high, data, vector control. */
+void fk_msix_entry(unsigned i, uint32_t out[4]);
+/* Back to the namespace the process started in (a new process of the daemon's, say). */
+void fk_leave_null_ns(void);
 
 /* --- the client side of the scheme socket --- */
 
@@ -70,13 +87,13 @@ void fk_set_pump(fk_pump_fn fn, void *arg);
 
 /* Sends a raw request (tag filled in and returned) and waits for its reply. */
 int64_t fk_request(struct redox_sqe *q, struct redox_cqe *out);
-/* Sends a one-way request (close), no reply. */
+/* Sends a request that gets no reply (CloseMsg, Detach): no flags, tag 0, as the kernel does. */
 void fk_oneway(struct redox_sqe *q);
 /* Sends a request without waiting; returns its tag. */
 uint32_t fk_send(struct redox_sqe *q);
 /* Sends a request in two writes, first bytes then the rest, the daemon run in between. */
 uint32_t fk_send_split(struct redox_sqe *q, size_t first);
-/* Cancels the request with that tag (the caller was interrupted). */
+/* Cancels the request with that tag (the caller was interrupted): a one-way Cancel. */
 void fk_cancel(uint32_t tag);
 /* Waits up to max_turns pump turns for the reply to tag; false if none came. */
 bool fk_wait(uint32_t tag, struct redox_cqe *out, unsigned max_turns);

@@ -14,6 +14,7 @@
 
 #define FK_BAR0_ADDR 0x4010000000ull
 #define FK_BAR4_ADDR 0x4018000000ull
+#define FK_BAR2_ADDR 0x4017000000ull
 #define FK_LEGACY    11u
 
 struct wr {
@@ -52,6 +53,10 @@ static void config(struct wr *w)
 			wn(w, 2, 4);
 			wn(w, i == 0 ? FK_BAR0_ADDR : FK_BAR4_ADDR, 8);
 			wn(w, i == 0 ? NPU_SIM_BAR0_SIZE : NPU_SIM_BAR4_SIZE, 8);
+		} else if (i == FK_MSIX_BAR && fk.cfg.msix) { /* the MSI-X table's */
+			wn(w, 2, 4);
+			wn(w, FK_BAR2_ADDR, 8);
+			wn(w, FK_MSIX_BAR_SIZE, 8);
 		} else {
 			wn(w, 0, 4); /* None; 1 and 5 are the upper halves */
 		}
@@ -98,12 +103,13 @@ size_t fk_pcid_write(struct fk_fd *f, const uint8_t *req, size_t len)
 		wn(&w, 0, 4);
 	} else if (tag == 1 && len == 4) {
 		config(&w);
-	} else if (tag == 2 && len == 4) { /* AllFeatures */
+	} else if (tag == 2 && len == 4) { /* AllFeatures: Msi = 0, MsiX = 1 */
 		wn(&w, 2, 4);
-		wn(&w, fk.cfg.no_msi ? 1 : 2, 8);
+		wn(&w, (uint64_t)!fk.cfg.no_msi + fk.cfg.msix, 8);
 		if (!fk.cfg.no_msi)
 			wn(&w, 0, 4);
-		wn(&w, 1, 4);
+		if (fk.cfg.msix)
+			wn(&w, 1, 4);
 	} else if (tag == 4 && len == 8) { /* EnableFeature */
 		uint32_t feat = (uint32_t)rn(req + 4, 4);
 
@@ -111,9 +117,24 @@ size_t fk_pcid_write(struct fk_fd *f, const uint8_t *req, size_t len)
 			fk.st.msi_enabled = true;
 			wn(&w, 4, 4);
 			wn(&w, feat, 4);
+		} else if (feat == 1 && fk.cfg.msix && !fk.st.msi_enabled) {
+			fk.st.msix_enabled = true;
+			fk.st.msix_masked_at_enable = true;
+			for (unsigned i = 0; i < FK_MSIX_ENTRIES; i++)
+				fk.st.msix_masked_at_enable &= (fk.msix_table[i * 4 + 3] & 1u) != 0;
+			wn(&w, 4, 4);
+			wn(&w, feat, 4);
 		} else {
 			error(&w);
 		}
+	} else if (tag == 5 && len == 8 && rn(req + 4, 4) == 1 && fk.cfg.msix) {
+		/* FeatureInfo(MsiX, MsiX(MsixInfo { table_bar, table_offset, table_size, pba_bar,
+		 * pba_offset })) (base driver_interface/msi.rs) */
+		wn(&w, 7, 4);
+		wn(&w, 1, 4);
+		wn(&w, 1, 4);
+		w8(&w, FK_MSIX_BAR), wn(&w, 0, 4), wn(&w, FK_MSIX_ENTRIES, 2);
+		w8(&w, FK_MSIX_BAR), wn(&w, FK_MSIX_PBA, 4);
 	} else if (tag == 6) {
 		set_feature_info(&w, req, len);
 	} else {

@@ -220,13 +220,60 @@ static void t_infer_framing(void **state)
 	fx_close(&f);
 }
 
+/* `ls /scheme/npu`: the root opened as a directory lists the files and makes no client. */
+static void t_list_root(void **state)
+{
+	struct fx f;
+	uint8_t buf[256];
+	struct redox_sqe q = { .opcode = REDOX_OP_STD_FS_CALL };
+	struct redox_stat st;
+	const char *want[] = { "status", "status.json", "infer" };
+	int64_t h, n;
+	size_t at = 0;
+	unsigned i = 0;
+
+	(void)state;
+	fx_open(&f);
+	h = fk_open("", 1000, GROUP, REDOX_O_RDONLY | REDOX_O_DIRECTORY);
+	assert_true(h > 0);
+	assert_int_equal(npu_server_clients(f.s), 0);
+	assert_int_equal(fk_fstat((uint64_t)h, &st), 0);
+	assert_int_equal(st.st_mode & 0xF000, REDOX_MODE_DIR);
+	q.args[0] = (uint64_t)h;
+	q.args[1] = (uint64_t)(uintptr_t)buf;
+	q.args[2] = sizeof(buf);
+	q.args[3] = REDOX_STDFS_GETDENTS;
+	q.args[5] = REDOX_DIRENT_HEADER;
+	n = fk_request(&q, NULL);
+	assert_true(n > 0);
+	while (at < (size_t)n) {
+		uint16_t rec;
+		uint64_t next;
+
+		memcpy(&next, buf + at + 8, 8);
+		memcpy(&rec, buf + at + 16, 2);
+		assert_true(i < 3);
+		assert_string_equal((const char *)buf + at + REDOX_DIRENT_HEADER, want[i]);
+		assert_int_equal(rec % 8, 0);
+		q.args[4] = next;
+		at += rec;
+		i++;
+	}
+	assert_int_equal(i, 3);
+	assert_int_equal(fk_request(&q, NULL), 0); /* from the last position: the end */
+	fk_close((uint64_t)h);
+	/* A file is not a directory. */
+	assert_int_equal(fk_open("status", 0, 0, REDOX_O_RDONLY | REDOX_O_DIRECTORY), -ENOTDIR);
+	assert_int_equal(npu_server_clients(f.s), 0);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_malformed),
-		cmocka_unit_test(t_parked_and_nonblock),
-		cmocka_unit_test(t_status),
-		cmocka_unit_test(t_infer_framing),
+		cmocka_unit_test(t_malformed), cmocka_unit_test(t_parked_and_nonblock),
+		cmocka_unit_test(t_status),    cmocka_unit_test(t_infer_framing),
+		cmocka_unit_test(t_list_root),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

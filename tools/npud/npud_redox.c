@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/fw_locate.h"
 #include "util/log.h"
 
 static atomic_bool stop;
@@ -31,7 +32,7 @@ static const char usage[] =
     "INIT_NOTIFY, and runs in the null namespace until SIGTERM or SIGINT.\n"
     "\n"
     "  --firmware FILE   firmware image (default: $NPU_FIRMWARE_PATH, then\n"
-    "                    /lib/firmware/intel/vpu/vpu_<gen>_v1.bin)\n"
+    "                    " NPU_FW_SYSTEM_DIR "/vpu_<gen>_v1.bin)\n"
     "  --group GID       a group whose members may open /scheme/npu besides root\n"
     "  -v, --verbose     more log output; -q, --quiet: errors only\n"
     "  -h, --help        this help\n"
