@@ -10,10 +10,13 @@
 #   make lint       clang-tidy and cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
 #   make install    npuctl, npud, libnpu.so with its header and pkg-config file, the man
 #                   pages, under PREFIX (/usr/local), staged under DESTDIR when given
+#   make vm-test    Linux's intel_vpu in QEMU against the virtual NPU, build/npu-vfio-user
+#                   (root; downloads from Debian's archive once into VM_CACHE; docs/vm-test.md)
 #
 # Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
 # JOBS (parallel build jobs), WERROR (ON), PREFIX, DESTDIR, BUILD (the build
-# folder make install installs from, build).
+# folder make install installs from, build), VM_CACHE (/var/cache/npud-vm),
+# VM_GENS (37xx 40xx), VM_SCHED (os).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= ON
@@ -25,10 +28,14 @@ CLANG := $(shell command -v clang 2>/dev/null)
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
+VM_CACHE ?= /var/cache/npud-vm
+VM_GENS ?= 37xx 40xx
+VM_SCHED ?= os
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
-.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check lint clean install
+.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check lint clean install \
+	vm-test
 
 all: build
 
@@ -61,6 +68,11 @@ endif
 
 unit: build
 	cd build && $(CTEST) --output-on-failure -j $(JOBS)
+
+# Debian's kernel and intel_vpu in QEMU against the virtual NPU (scripts/vm/run.sh).
+vm-test: build
+	scripts/vm/run.sh --build build --cache $(VM_CACHE) --sched $(VM_SCHED) \
+		$(foreach g,$(VM_GENS),--gen $(g))
 
 sanitize: deps
 	$(CMAKE) -S . -B build-asan -DNPU_SANITIZE=ON -DNPU_WERROR=$(WERROR) >/dev/null

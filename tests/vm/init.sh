@@ -1,0 +1,219 @@
+#!/bin/sh
+# The /init of the `make vm-test` guest (busybox sh). It loads Linux's
+# intel_vpu with its dependencies, runs the checks on the virtual NPU and
+# reports each as one line on the serial console, which the host's
+# scripts/vm/run.sh parses:
+#
+#   VMTEST PASS name: what was seen
+#   VMTEST FAIL name: why
+#   VMTEST NOTRUN name: why
+#   VMTEST CTRL request    (the host answers "ack" on the console: fault control)
+#   VMTEST DONE
+#
+# Kernel command line: vmtest.device=none|7d1d|ad1d|643e, vmtest.ivpu="module
+# parameters" (spaces as commas), vmtest.tdr=SECONDS.
+/bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+device=none
+ivpu_params=
+tdr=60
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	vmtest.device=*) device=${arg#vmtest.device=} ;;
+	vmtest.ivpu=*) ivpu_params=$(echo "${arg#vmtest.ivpu=}" | tr , ' ') ;;
+	vmtest.tdr=*) tdr=${arg#vmtest.tdr=} ;;
+	esac
+done
+
+say() { echo "VMTEST $*"; }
+pass() { say "PASS $*"; }
+fail() { say "FAIL $*"; }
+notrun() { say "NOTRUN $*"; }
+
+# The host answers each request with a line "ack" (or "nak: why") on the console.
+ctrl() {
+	say "CTRL $*"
+	read -r answer </dev/console
+	case $answer in
+	ack*) return 0 ;;
+	*)
+		echo "vmtest: host answered '$answer' to '$*'"
+		return 1
+		;;
+	esac
+}
+
+finish() {
+	echo "vmtest: ivpu kernel log follows"
+	dmesg | grep -i -e vpu -e accel | sed 's/^/VMLOG /'
+	say DONE
+	sync
+	poweroff -f
+	sleep 10
+}
+
+# Kernel log lines from ivpu at warning level or worse (raw dmesg: <level>),
+# and any kernel WARN/BUG/oops, after line $1 of the log.
+ivpu_problems() {
+	dmesg -r | tail -n +"$(($1 + 1))" | grep -e '^<[0-4]>.*\(intel_vpu\|ivpu\|accel\)' \
+		-e 'WARNING:' -e 'BUG:' -e 'Oops' -e 'Call Trace'
+}
+log_lines() { dmesg | wc -l; }
+
+# Waits up to $2 seconds for the kernel log to contain $1 at least $3 times.
+wait_log() {
+	i=0
+	while [ "$(dmesg | grep -c -e "$1")" -lt "${3:-1}" ]; do
+		i=$((i + 1))
+		[ $i -gt $(($2 * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# Modules in the order written by the host (dependencies first).
+for m in $(cat /lib/modules/order); do
+	[ "$m" = intel_vpu ] && continue
+	insmod /lib/modules/$m.ko || fail "modules: insmod $m failed"
+done
+
+load_ivpu() {
+	# shellcheck disable=SC2086
+	insmod /lib/modules/intel_vpu.ko $ivpu_params
+}
+
+if [ "$device" = none ]; then
+	if load_ivpu && [ -d /sys/module/intel_vpu ]; then
+		pass "module-load: intel_vpu loaded with no device: $(ls /sys/bus/pci/drivers/intel_vpu | tr '\n' ' ')"
+	else
+		fail "module-load: insmod intel_vpu failed"
+	fi
+	finish
+fi
+
+# ---- 1. probe and firmware boot to READY ----
+start=$(log_lines)
+if ! load_ivpu; then
+	fail "boot: insmod intel_vpu failed"
+	for c in runtime-pm uapi-params uapi-jobs tdr-abort tdr-next-job reload; do
+		notrun "$c: the module did not load"
+	done
+	finish
+fi
+pci=$(ls /sys/bus/pci/drivers/intel_vpu 2>/dev/null | grep ':' | head -1)
+if wait_log 'Initialized intel_vpu' 120 && [ -e /dev/accel/accel0 ]; then
+	problems=$(ivpu_problems "$start")
+	if [ -z "$problems" ]; then
+		pass "boot: ivpu bound to $pci and booted the firmware to READY: $(dmesg | grep -m1 -o 'Firmware: .*')"
+	else
+		fail "boot: initialized, but ivpu logged: $(echo "$problems" | head -3 | tr '\n' '|')"
+	fi
+else
+	fail "boot: no 'Initialized intel_vpu' in 120 s: $(ivpu_problems "$start" | head -3 | tr '\n' '|')"
+	for c in runtime-pm uapi-params uapi-jobs tdr-abort tdr-next-job reload; do
+		notrun "$c: the device did not boot"
+	done
+	finish
+fi
+pdev=/sys/bus/pci/devices/$pci
+
+# ---- 2. runtime PM: suspend (D0i3 entry answered) and resume, twice ----
+rpm_wait() {
+	i=0
+	while [ "$(cat "$pdev/power/runtime_status")" != "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $(($2 * 10)) ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+start=$(log_lines)
+d0i3_before=$(dmesg | grep -c 'D0I3_ENTER_DONE')
+rpm_ok=1
+rpm_why=
+echo auto >"$pdev/power/control"
+for round in 1 2; do
+	if ! rpm_wait suspended 30; then
+		rpm_ok=0
+		rpm_why="round $round: not suspended after 30 s (runtime_status $(cat "$pdev/power/runtime_status"))"
+		break
+	fi
+	echo on >"$pdev/power/control"
+	if ! rpm_wait active 30; then
+		rpm_ok=0
+		rpm_why="round $round: not active 30 s after power/control=on"
+		break
+	fi
+	echo auto >"$pdev/power/control"
+done
+if [ $rpm_ok = 1 ] && ! rpm_wait suspended 30; then
+	rpm_ok=0
+	rpm_why="not suspended again after power/control=auto"
+fi
+d0i3=$(($(dmesg | grep -c 'D0I3_ENTER_DONE') - d0i3_before))
+problems=$(ivpu_problems "$start")
+if [ $rpm_ok = 1 ] && [ -z "$problems" ] && [ "$d0i3" -ge 2 ]; then
+	pass "runtime-pm: suspended and resumed twice (power/control on, then auto), $d0i3 D0i3 entries answered"
+elif [ $rpm_ok = 1 ] && [ -z "$problems" ]; then
+	fail "runtime-pm: suspended and resumed, but only $d0i3 D0I3_ENTER_DONE replies seen in the log"
+else
+	fail "runtime-pm: ${rpm_why:-ivpu logged: $(echo "$problems" | head -3 | tr '\n' '|')}"
+fi
+
+# ---- 3. the uAPI: parameters, buffers, jobs ----
+start=$(log_lines)
+guest_ivpu params "$device"
+guest_ivpu jobs
+problems=$(ivpu_problems "$start")
+[ -n "$problems" ] && fail "uapi-log: ivpu logged during the jobs: $(echo "$problems" | head -3 | tr '\n' '|')"
+
+# ---- 4. a job that never ends: TDR, recovery, the next job ----
+if ctrl fault hang-job; then
+	start=$(log_lines)
+	guest_ivpu hang "$tdr"
+	if ctrl fault none; then
+		if wait_log 'Initialized\|recovery\|Recovery' 1; then :; fi
+		guest_ivpu jobs >/tmp/next 2>&1
+		sed 's/^VMTEST /vmtest: next job: /' /tmp/next
+		if grep -q '^VMTEST PASS uapi-jobs' /tmp/next && ! grep -q '^VMTEST FAIL' /tmp/next; then
+			pass "tdr-next-job: after the recovery new jobs ran and every byte checked out"
+		else
+			fail "tdr-next-job: $(grep -m1 '^VMTEST FAIL' /tmp/next | cut -d' ' -f3-)"
+		fi
+	else
+		notrun "tdr-next-job: the host could not clear the fault"
+	fi
+	echo "vmtest: log of the recovery:"
+	dmesg | tail -n +"$((start + 1))" | grep -i -e vpu | tail -20
+else
+	notrun "tdr-abort: the host could not enable the hang fault"
+	notrun "tdr-next-job: the host could not enable the hang fault"
+fi
+
+# ---- 5. unload and load again; the device boots again ----
+boots=$(dmesg | grep -c 'Initialized intel_vpu')
+if rmmod intel_vpu; then
+	if [ -e /dev/accel/accel0 ]; then
+		fail "reload: /dev/accel/accel0 still there after rmmod"
+	fi
+	start=$(log_lines)
+	if load_ivpu && wait_log 'Initialized intel_vpu' 120 $((boots + 1)) &&
+		guest_ivpu params "$device" >/tmp/params 2>&1; then
+		problems=$(ivpu_problems "$start")
+		if [ -z "$problems" ]; then
+			pass "reload: rmmod, insmod, the firmware booted again and GET_PARAM answered"
+		else
+			fail "reload: booted again, but ivpu logged: $(echo "$problems" | head -3 | tr '\n' '|')"
+		fi
+	else
+		fail "reload: the device did not boot again: $(cat /tmp/params 2>/dev/null | tr '\n' '|')"
+	fi
+else
+	fail "reload: rmmod intel_vpu failed"
+fi
+finish
