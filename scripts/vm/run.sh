@@ -148,6 +148,7 @@ run_gen() {
 			kill "$server_pid" 2>/dev/null || true
 			return 1
 		fi
+		# shellcheck disable=SC2054 # QEMU's options are comma-separated
 		dev_args=(-object memory-backend-memfd,id=mem,size=1G,share=on
 			-machine q35,memory-backend=mem
 			-device "{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"$sock\"}}")
