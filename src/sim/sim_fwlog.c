@@ -221,6 +221,8 @@ static void rec_put(struct npu_sim *s, struct rec *r, enum sim_log_level level)
 {
 	r->text[r->len] = '\0';
 	s->fw.log.records++;
+	if (s->fwlog_echo)
+		npu_info(FW, "firmware: %s", r->text);
 	/* With the NUL. */
 	buf_put(s, &s->fw.log.verbose, r->text, (uint32_t)r->len + 1u);
 	if (level == SIM_LOG_ERR)
@@ -229,7 +231,7 @@ static void rec_put(struct npu_sim *s, struct rec *r, enum sim_log_level level)
 
 static bool log_on(const struct npu_sim *s)
 {
-	return s->fw.log.crit.va || s->fw.log.verbose.va;
+	return s->fw.log.crit.va || s->fw.log.verbose.va || s->fwlog_echo;
 }
 
 void sim_fwlog(struct npu_sim *s, enum sim_log_level level, const char *fmt, ...)

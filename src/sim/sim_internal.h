@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
+#include "sim/sim_mem_backend.h"
 #include "sim/sim_cmd.h"
 #include "sim/sim_mmu.h"
 #include "util/cpu_relax.h"
@@ -233,6 +234,9 @@ struct npu_sim {
 	uint8_t *mem;
 	size_t mem_size;
 	uint8_t *mem_map; /* one byte per 4 KiB page: 0 free, 1 used, 2 used (first of a run) */
+	/* Set: DMA goes to this backend instead of the arena (sim_mem_backend.h). */
+	const struct npu_sim_mem_ops *mem_ops;
+	void *mem_ctx;
 
 	struct sim_btrs btrs;
 	struct sim_ip ip;
@@ -245,6 +249,7 @@ struct npu_sim {
 	int irq_wfd;	       /* where the line is signalled: irq_fd, or the pipe's write end */
 	bool irq_line;	       /* asserted and signalled */
 	uint64_t guest_errors; /* accesses the model refused or ignored */
+	bool fwlog_echo;       /* firmware log records also go to the host's log (sim_ctl.h) */
 };
 
 /* sim.c */
@@ -263,8 +268,15 @@ void sim_irq_resend(struct npu_sim *s);
 /* Logs a driver access the silicon would not honour, and counts it. */
 void sim_guest_error(struct npu_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* sim_mem.c: bounds-checked view of "physical" memory; NULL outside the arena. */
+/*
+ * sim_mem.c: bounds-checked view of "physical" memory; NULL outside the arena
+ * (or outside every region of the memory backend, when one is installed).
+ */
 void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len);
+/* How many of the len bytes from pa one pointer covers (0: none): a run stops there. */
+size_t sim_mem_contig(struct npu_sim *s, uint64_t pa, size_t len);
+/* sim_mem_backend.c: the installed backend's pointer, the miss logged as a guest error. */
+void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len, size_t *avail);
 
 /* sim_btrs.c */
 void sim_btrs_reset(struct npu_sim *s);

@@ -23,6 +23,8 @@ void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len)
 {
 	uint64_t off;
 
+	if (s->mem_ops)
+		return sim_mem_backend_ptr(s, pa, len, NULL);
 	if (pa < NPU_SIM_MEM_BASE)
 		return NULL;
 	off = pa - NPU_SIM_MEM_BASE;
@@ -30,6 +32,19 @@ void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len)
 	if (off >= s->mem_size || len > s->mem_size - off)
 		return NULL;
 	return s->mem + off;
+}
+
+size_t sim_mem_contig(struct npu_sim *s, uint64_t pa, size_t len)
+{
+	size_t avail = 0;
+
+	if (s->mem_ops) {
+		/* The backend's regions need not follow each other in host memory. */
+		if (!s->mem_ops->map(s->mem_ctx, pa, len, &avail))
+			return 0;
+		return avail < len ? avail : len;
+	}
+	return sim_mem_ptr(s, pa, len) ? len : 0;
 }
 
 /* First run of n free pages, or -1. */

@@ -492,6 +492,13 @@ int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, b
 		n += NPU_MMU_PAGE_SIZE;
 	if (n > len)
 		n = len;
+	/* A run also ends where the memory behind it stops being one piece (sim_mem_backend.h). */
+	if (s->mem_ops) {
+		size_t c = sim_mem_contig(s, pa, n);
+
+		if (c >= NPU_MMU_PAGE_SIZE - (size_t)(va & (NPU_MMU_PAGE_SIZE - 1)) && c < n)
+			n = c;
+	}
 	*mem = sim_mem_ptr(s, pa, n);
 	if (!*mem)
 		return walk_fault(s, &w, NPU_MMU_EVT_F_WALK_EABT, va, pa);
