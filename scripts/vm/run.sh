@@ -119,7 +119,12 @@ fault_control() {
 		echo "nak: no server"
 		return
 	fi
-	echo "nak: npu-vfio-user offers no fault control to switch to $fault"
+	# npu-vfio-user(1): SIGUSR1 switches the model's hang-job fault on, SIGUSR2 off.
+	case $fault in
+	hang-job) kill -USR1 "$server_pid" 2>/dev/null && echo ack || echo "nak: the server is gone" ;;
+	none) kill -USR2 "$server_pid" 2>/dev/null && echo ack || echo "nak: the server is gone" ;;
+	*) echo "nak: no fault $fault" ;;
+	esac
 }
 
 # One guest: returns 0 when every check passed.
@@ -133,7 +138,9 @@ run_gen() {
 	local dev_args=()
 	if ((!no_device)); then
 		device=${pci_id[$gen]}
-		"$server" --gen "$gen" --socket "$sock" >"$slog" 2>&1 &
+		"$server" --gen "$gen" --socket "$sock" --once \
+			--firmware "$cache/firmware/usr/lib/firmware/intel/vpu/vpu_${gen}_v1.bin" \
+			>"$slog" 2>&1 &
 		server_pid=$!
 		for _ in $(seq 100); do
 			[[ -S $sock ]] && break
