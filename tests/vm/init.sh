@@ -177,23 +177,41 @@ problems=$(ivpu_problems "$start")
 [ -n "$problems" ] && fail "uapi-log: ivpu logged during the jobs: $(echo "$problems" | head -3 | tr '\n' '|')"
 
 # ---- 4. a job that never ends: TDR, recovery, the next job ----
+# Linux ivpu_job.c/ivpu_pm.c: the TDR ends the job with status ABORTED and
+# logs "Recovery triggered by TDR" and "Recovering the NPU"; the next use of the
+# device boots the firmware again.
 if ctrl fault hang-job; then
 	start=$(log_lines)
-	guest_ivpu hang "$tdr"
+	guest_ivpu hang "$tdr" >/tmp/hang 2>&1
+	sed 's/^VMTEST /vmtest: hang: /' /tmp/hang
+	recovered=$(dmesg | tail -n +"$((start + 1))" | grep -c 'Recovering the NPU')
+	if ! grep -q '^VMTEST PASS tdr-abort' /tmp/hang; then
+		fail "tdr-abort: $(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)"
+	elif ! dmesg | tail -n +"$((start + 1))" | grep -q 'Recovery triggered by TDR'; then
+		fail "tdr-abort: the job was aborted, but not by ivpu's TDR (no 'Recovery triggered by TDR')"
+	elif [ "$recovered" -lt 1 ]; then
+		fail "tdr-abort: the TDR fired, but ivpu did not recover the NPU (no 'Recovering the NPU')"
+	else
+		pass "tdr-abort: $(grep -m1 '^VMTEST PASS tdr-abort' /tmp/hang | cut -d' ' -f4-); TDR and recovery in the log"
+	fi
 	if ctrl fault none; then
-		if wait_log 'Initialized\|recovery\|Recovery' 1; then :; fi
 		guest_ivpu jobs >/tmp/next 2>&1
 		sed 's/^VMTEST /vmtest: next job: /' /tmp/next
-		if grep -q '^VMTEST PASS uapi-jobs' /tmp/next && ! grep -q '^VMTEST FAIL' /tmp/next; then
-			pass "tdr-next-job: after the recovery new jobs ran and every byte checked out"
-		else
+		# The firmware's boots after the recovery, as ivpu logs them (IVPU_DBG_PM).
+		booted=$(dmesg | tail -n +"$((start + 1))" | sed -n '/Recovering the NPU/,$p' |
+			grep -c 'ready message received')
+		if ! grep -q '^VMTEST PASS uapi-jobs' /tmp/next || grep -q '^VMTEST FAIL' /tmp/next; then
 			fail "tdr-next-job: $(grep -m1 '^VMTEST FAIL' /tmp/next | cut -d' ' -f3-)"
+		elif [ "$booted" -lt 1 ]; then
+			fail "tdr-next-job: the jobs ran, but the firmware was not booted again after a recovery"
+		else
+			pass "tdr-next-job: the firmware booted again after the recovery; new jobs ran and every byte checked out"
 		fi
 	else
 		notrun "tdr-next-job: the host could not clear the fault"
 	fi
 	echo "vmtest: log of the recovery:"
-	dmesg | tail -n +"$((start + 1))" | grep -i -e vpu | tail -20
+	dmesg | tail -n +"$((start + 1))" | grep -e 'TDR' -e 'Recover' -e 'ready message' -e 'Booting' | tail -20
 else
 	notrun "tdr-abort: the host could not enable the hang fault"
 	notrun "tdr-next-job: the host could not enable the hang fault"
