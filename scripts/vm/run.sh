@@ -192,6 +192,9 @@ run_gen() {
 			fi
 			echo "vm-test $gen: $status ${line#VMTEST * }"
 			;;
+		"VMTEST INFO "*)
+			echo "vm-test $gen: INFO ${line#VMTEST INFO }"
+			;;
 		"VMTEST DONE")
 			got[.done]=1
 			;;

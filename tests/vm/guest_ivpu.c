@@ -12,6 +12,8 @@
  *   guest_ivpu hang SECONDS       one job that must be aborted (status
  *                                 DRM_IVPU_JOB_STATUS_ABORTED) by ivpu's
  *                                 timeout detection within SECONDS
+ *   guest_ivpu ms                 the metric streamer's GET_INFO: reported
+ *                                 as information, not as a check
  *
  * Each check prints one line on stdout, "VMTEST PASS name: what" or
  * "VMTEST FAIL name: why", which the host's scripts/vm/run.sh parses. The
@@ -290,6 +292,10 @@ static int do_params(int fd, const char *want_id)
 		{ DRM_IVPU_PARAM_CAPABILITIES, DRM_IVPU_CAP_METRIC_STREAMER,
 		  "cap_metric_streamer" },
 		{ DRM_IVPU_PARAM_CAPABILITIES, DRM_IVPU_CAP_DMA_MEMORY_RANGE, "cap_dma_range" },
+		{ DRM_IVPU_PARAM_ENGINE_HEARTBEAT, DRM_IVPU_ENGINE_COMPUTE, "heartbeat" },
+		{ DRM_IVPU_PARAM_UNIQUE_INFERENCE_ID, 0, "unique_id" },
+		{ DRM_IVPU_PARAM_TILE_CONFIG, 0, "tile_config" },
+		{ DRM_IVPU_PARAM_SKU, 0, "sku" },
 	};
 	uint64_t v[sizeof(list) / sizeof(list[0])];
 	char line[1024];
@@ -529,12 +535,25 @@ out:
 	return 0;
 }
 
+/* DRM_IOCTL_IVPU_METRIC_STREAMER_GET_INFO for metric group 0: information only. */
+static int do_ms(int fd)
+{
+	struct drm_ivpu_metric_streamer_get_data info = { .metric_group_mask = 1 };
+
+	if (ioctl(fd, DRM_IOCTL_IVPU_METRIC_STREAMER_GET_INFO, &info) < 0)
+		printf("VMTEST INFO metric-streamer: GET_INFO of group 0: %s\n", strerror(errno));
+	else
+		printf("VMTEST INFO metric-streamer: GET_INFO of group 0: %llu bytes of info\n",
+		       (unsigned long long)info.data_size);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: guest_ivpu params DEVICE_ID | jobs | hang SECONDS\n");
+		fprintf(stderr, "usage: guest_ivpu params DEVICE_ID | jobs | hang SECONDS | ms\n");
 		return 2;
 	}
 	fd = open(ACCEL_NODE, O_RDWR | O_CLOEXEC);
@@ -549,6 +568,8 @@ int main(int argc, char **argv)
 		do_jobs(fd);
 	else if (!strcmp(argv[1], "hang") && argc == 3)
 		do_hang(fd, strtol(argv[2], NULL, 10));
+	else if (!strcmp(argv[1], "ms"))
+		do_ms(fd);
 	else
 		fprintf(stderr, "guest_ivpu: unknown command %s\n", argv[1]);
 	close(fd);

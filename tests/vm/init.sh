@@ -7,6 +7,7 @@
 #   VMTEST PASS name: what was seen
 #   VMTEST FAIL name: why
 #   VMTEST NOTRUN name: why
+#   VMTEST INFO what: what ivpu did with a feature that is not a check
 #   VMTEST CTRL request    (the host answers "ack" on the console: fault control)
 #   VMTEST DONE
 #
@@ -177,6 +178,31 @@ guest_ivpu params "$device"
 guest_ivpu jobs
 problems=$(ivpu_problems "$start")
 [ -n "$problems" ] && fail "uapi-log: ivpu logged during the jobs: $(echo "$problems" | head -3 | tr '\n' '|')"
+
+# ---- information, not checks: more of ivpu's interface to the firmware ----
+# (Linux ivpu_debugfs.c; each reads or writes one JSM message or log buffer.)
+info() { say "INFO $*"; }
+dbg=
+for d in /sys/kernel/debug/accel/*; do
+	[ -e "$d/fw_log" ] && dbg=$d
+done
+if [ -n "$dbg" ]; then
+	start=$(log_lines)
+	info "fw-log: $(wc -l <"$dbg/fw_log") lines of firmware log read by ivpu ($(grep -c . "$dbg/fw_log") non-empty)"
+	info "fw-trace-capability: $(tr '\n' ' ' <"$dbg/fw_trace_capability" 2>&1)"
+	info "fw-trace-config: $(tr '\n' ' ' <"$dbg/fw_trace_config" 2>&1)"
+	if echo 0 >"$dbg/reset_engine" 2>/tmp/err; then
+		info "reset-engine: ENGINE_RESET of engine 0 answered"
+	else
+		info "reset-engine: ENGINE_RESET of engine 0 failed: $(cat /tmp/err)"
+	fi
+	info "reset-counter: $(cat "$dbg/reset_counter"), last boot mode: $(cat "$dbg/last_bootmode" 2>&1)"
+	guest_ivpu ms
+	problems=$(ivpu_problems "$start")
+	[ -n "$problems" ] && info "extras-log: ivpu logged: $(echo "$problems" | head -4 | tr '\n' '|')"
+else
+	info "debugfs: no ivpu debugfs folder under /sys/kernel/debug/accel"
+fi
 
 # ---- 4. a job that never ends: TDR, recovery, the next job ----
 # Linux ivpu_job.c/ivpu_pm.c: the TDR ends the job with status ABORTED and
