@@ -92,7 +92,8 @@ rm -rf "$out/include"
 mkdir -p "$out/include"
 cp -r "$tree/usr/include/drm" "$out/include/drm"
 ${CC:-gcc} -std=c11 -static -O2 -Wall -Wextra -Werror -I"$top/src" -I"$out/include" \
-	"$top/tests/vm/guest_ivpu.c" -o "$out/guest_ivpu"
+	"$top/tests/vm/guest_ivpu.c" "$top/tests/vm/guest_uapi.c" "$top/tests/vm/guest_extras.c" \
+	-o "$out/guest_ivpu"
 "$here/initramfs.sh" "$cache" "$out/guest_ivpu" "$out/initrd.gz" >/dev/null
 
 server=$build/npu-vfio-user

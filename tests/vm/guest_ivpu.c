@@ -12,8 +12,10 @@
  *   guest_ivpu hang SECONDS       one job that must be aborted (status
  *                                 DRM_IVPU_JOB_STATUS_ABORTED) by ivpu's
  *                                 timeout detection within SECONDS
- *   guest_ivpu ms                 the metric streamer's GET_INFO: reported
- *                                 as information, not as a check
+ *   guest_ivpu ms                 the metric streamer's GET_INFO
+ *   guest_ivpu mmufault           a fill of an address no buffer maps: what
+ *                                 ivpu did with the job and the context
+ * (the last two are reported as information, "VMTEST INFO", not as checks)
  *
  * Each check prints one line on stdout, "VMTEST PASS name: what" or
  * "VMTEST FAIL name: why", which the host's scripts/vm/run.sh parses. The
@@ -22,254 +24,22 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <drm/drm.h>
 #include <drm/ivpu_accel.h>
 
 #include "hw/cmd.h"
 
-#define ACCEL_NODE  "/dev/accel/accel0"
-#define PCI_ID_40XX 0x643e
+#include "guest_uapi.h"
 
-struct bo {
-	uint32_t handle;
-	uint64_t va; /* NPU virtual address */
-	uint64_t size;
-	uint8_t *cpu; /* mmap'ed */
-};
-
-static int failures;
-
-static void result(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("VMTEST %s %s: ", ok ? "PASS" : "FAIL", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static int get_param(int fd, uint32_t param, uint32_t index, uint64_t *value)
-{
-	struct drm_ivpu_param p = { .param = param, .index = index };
-
-	if (ioctl(fd, DRM_IOCTL_IVPU_GET_PARAM, &p) < 0)
-		return -errno;
-	*value = p.value;
-	return 0;
-}
-
-static int bo_new(int fd, uint64_t size, struct bo *bo)
-{
-	struct drm_ivpu_bo_create c = { .size = size, .flags = DRM_IVPU_BO_MAPPABLE };
-	struct drm_ivpu_bo_info info = { 0 };
-	void *p;
-
-	if (ioctl(fd, DRM_IOCTL_IVPU_BO_CREATE, &c) < 0)
-		return -errno;
-	info.handle = c.handle;
-	if (ioctl(fd, DRM_IOCTL_IVPU_BO_INFO, &info) < 0)
-		return -errno;
-	p = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)info.mmap_offset);
-	if (p == MAP_FAILED)
-		return -errno;
-	bo->handle = c.handle;
-	bo->va = c.vpu_addr;
-	bo->size = info.size;
-	bo->cpu = p;
-	return 0;
-}
-
-static void bo_free(int fd, struct bo *bo)
-{
-	struct drm_gem_close c = { .handle = bo->handle };
-
-	if (bo->cpu)
-		munmap(bo->cpu, bo->size);
-	ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
-	memset(bo, 0, sizeof(*bo));
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* DRM_IOCTL_IVPU_BO_WAIT until now + ms; 0 with *status, or -errno. */
-static int bo_wait(int fd, uint32_t handle, int64_t ms, uint32_t *status)
-{
-	struct drm_ivpu_bo_wait w = { .handle = handle, .timeout_ns = now_ns() + ms * 1000000 };
-
-	if (ioctl(fd, DRM_IOCTL_IVPU_BO_WAIT, &w) < 0)
-		return -errno;
-	*status = w.job_status;
-	return 0;
-}
-
-static int submit(int fd, const uint32_t *handles, uint32_t count)
-{
-	struct drm_ivpu_submit s = {
-		.buffers_ptr = (uint64_t)(uintptr_t)handles,
-		.buffer_count = count,
-		.engine = DRM_IVPU_ENGINE_COMPUTE,
-		.commands_offset = 0,
-		.priority = DRM_IVPU_JOB_PRIORITY_DEFAULT,
-	};
-
-	if (ioctl(fd, DRM_IOCTL_IVPU_SUBMIT, &s) < 0)
-		return -errno;
-	return 0;
-}
-
-/* ---- command-buffer writer: header at offset 0 of the command BO ---- */
-
-#define CMDS_AT	   64u	 /* first command */
-#define SAVE_AREA  4096u /* context save area */
-#define DESC_AT	   8192u /* copy descriptors */
-#define FENCES_AT  12288u
-#define STAMPS_AT  16384u
-#define CMD_BO_SZE 65536u
-
-struct cb {
-	struct bo *bo;
-	uint32_t at;
-};
-
-static void cb_begin(struct cb *cb, struct bo *bo)
-{
-	memset(bo->cpu, 0, CMD_BO_SZE);
-	cb->bo = bo;
-	cb->at = CMDS_AT;
-}
-
-static void cb_put(struct cb *cb, const void *cmd, uint16_t size)
-{
-	memcpy(cb->bo->cpu + cb->at, cmd, size);
-	cb->at += size;
-}
-
-static void cb_end(struct cb *cb)
-{
-	struct npu_cmd_buffer_header h = {
-		.cmd_buffer_size = cb->at,
-		.cmd_offset = CMDS_AT,
-		.context_save_area_address = cb->bo->va + SAVE_AREA,
-	};
-
-	memcpy(cb->bo->cpu, &h, sizeof(h));
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-static void cmd_fill(struct cb *cb, uint64_t va, uint64_t size, uint32_t pattern)
-{
-	struct npu_cmd_memory_fill c = {
-		.hdr = { NPU_CMD_MEMORY_FILL, sizeof(c) },
-		.start_address = va,
-		.size = size,
-		.fill_pattern = pattern,
-	};
-
-	cb_put(cb, &c, sizeof(c));
-}
-
-static void cmd_barrier(struct cb *cb)
-{
-	struct npu_cmd_barrier c = { .hdr = { NPU_CMD_BARRIER, sizeof(c) } };
-
-	cb_put(cb, &c, sizeof(c));
-}
-
-static void cmd_fence(struct cb *cb, uint16_t type, uint64_t va, uint64_t value)
-{
-	struct npu_cmd_fence c = { .hdr = { type, sizeof(c) }, .offset = va, .value = value };
-
-	cb_put(cb, &c, sizeof(c));
-}
-
-static void cmd_timestamp(struct cb *cb, uint64_t va)
-{
-	struct npu_cmd_timestamp c = {
-		.hdr = { NPU_CMD_TIMESTAMP, sizeof(c) },
-		.type = NPU_TIMESTAMP_RAW,
-		.timestamp_address = va,
-	};
-
-	cb_put(cb, &c, sizeof(c));
-}
-
-/* One COPY command with one descriptor at DESC_AT (37xx or 40xx layout). */
-static void cmd_copy(struct cb *cb, bool gen40, uint64_t src, uint64_t dst, uint32_t size)
-{
-	struct npu_cmd_copy c = {
-		.hdr = { NPU_CMD_COPY_LOCAL_TO_LOCAL, sizeof(c) },
-		.desc_start_offset = cb->bo->va + DESC_AT,
-		.desc_count = 1,
-	};
-
-	if (gen40) {
-		struct npu_copy_desc_40xx d = { .size = size,
-						.src_address = src,
-						.dst_address = dst };
-
-		memcpy(cb->bo->cpu + DESC_AT, &d, sizeof(d));
-	} else {
-		struct npu_copy_desc_37xx d = { .src_address = src,
-						.dst_address = dst,
-						.size = size };
-
-		memcpy(cb->bo->cpu + DESC_AT, &d, sizeof(d));
-	}
-	cb_put(cb, &c, sizeof(c));
-}
-
-static uint64_t rd64(const struct bo *bo, uint32_t off)
-{
-	uint64_t v;
-
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	memcpy(&v, bo->cpu + off, sizeof(v));
-	return v;
-}
-
-static void wr64(struct bo *bo, uint32_t off, uint64_t v)
-{
-	memcpy(bo->cpu + off, &v, sizeof(v));
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-/*
- * Every byte of data in [from, to) must be the 32-bit little-endian pattern
- * (or, with pattern 0x5A5A5A5A, the untouched canary). Returns the first bad
- * offset, or -1.
- */
-static long check_pattern(const struct bo *data, uint32_t from, uint32_t to, uint32_t pattern)
-{
-	for (uint32_t i = from; i < to; i++) {
-		uint8_t want = (uint8_t)(pattern >> (8 * ((i - from) % 4)));
-
-		if (data->cpu[i] != want)
-			return (long)i;
-	}
-	return -1;
-}
+/* guest_extras.c */
+int guest_do_ms(int fd);
+int guest_do_mmufault(int fd);
 
 /* ---- the checks ---- */
 
@@ -535,25 +305,14 @@ out:
 	return 0;
 }
 
-/* DRM_IOCTL_IVPU_METRIC_STREAMER_GET_INFO for metric group 0: information only. */
-static int do_ms(int fd)
-{
-	struct drm_ivpu_metric_streamer_get_data info = { .metric_group_mask = 1 };
-
-	if (ioctl(fd, DRM_IOCTL_IVPU_METRIC_STREAMER_GET_INFO, &info) < 0)
-		printf("VMTEST INFO metric-streamer: GET_INFO of group 0: %s\n", strerror(errno));
-	else
-		printf("VMTEST INFO metric-streamer: GET_INFO of group 0: %llu bytes of info\n",
-		       (unsigned long long)info.data_size);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	int fd;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: guest_ivpu params DEVICE_ID | jobs | hang SECONDS | ms\n");
+		fprintf(
+		    stderr,
+		    "usage: guest_ivpu params DEVICE_ID | jobs | hang SECONDS | ms | mmufault\n");
 		return 2;
 	}
 	fd = open(ACCEL_NODE, O_RDWR | O_CLOEXEC);
@@ -569,9 +328,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "hang") && argc == 3)
 		do_hang(fd, strtol(argv[2], NULL, 10));
 	else if (!strcmp(argv[1], "ms"))
-		do_ms(fd);
+		guest_do_ms(fd);
+	else if (!strcmp(argv[1], "mmufault"))
+		guest_do_mmufault(fd);
 	else
 		fprintf(stderr, "guest_ivpu: unknown command %s\n", argv[1]);
 	close(fd);
-	return failures ? 1 : 0;
+	return guest_failures ? 1 : 0;
 }

@@ -198,6 +198,10 @@ if [ -n "$dbg" ]; then
 	fi
 	info "reset-counter: $(cat "$dbg/reset_counter"), last boot mode: $(cat "$dbg/last_bootmode" 2>&1)"
 	guest_ivpu ms
+	mstart=$(log_lines)
+	guest_ivpu mmufault
+	dmesg | tail -n +"$((mstart + 1))" | grep -e 'MMU' -e 'abort' -e 'Abort' -e 'ERROR' -e 'TDR' |
+		head -12 | sed 's/^/vmtest: mmu-fault: /'
 	problems=$(ivpu_problems "$start")
 	[ -n "$problems" ] && info "extras-log: ivpu logged: $(echo "$problems" | head -4 | tr '\n' '|')"
 else
