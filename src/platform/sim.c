@@ -213,6 +213,10 @@ int npu_platform_sim_open(const struct npu_platform_config *cfg, enum npu_gen ge
 	sc.fw_file = cfg->sim_fw_file;
 	sc.fw_file_size = cfg->sim_fw_file_size;
 	sc.poll_us = sim_poll_us();
+	/* NPU_SIM_RECORD=DIR: the model records what the driver gives it (docs/virtual-npu.md). */
+	sc.record_dir = getenv("NPU_SIM_RECORD");
+	if (sc.record_dir && !*sc.record_dir)
+		sc.record_dir = NULL;
 	ret = npu_sim_create(&sc, &sp->sim);
 	if (ret) {
 		free(sp);

@@ -81,6 +81,8 @@ static void irq_signal(struct npu_sim *s)
 	/* A full eventfd or pipe is already readable, which is all a signal has to achieve. */
 	if (n < 0 && errno != EAGAIN)
 		npu_warn(SIM, "interrupt signal failed: %s", strerror(errno));
+	if (SIM_RECORDING(s))
+		sim_rec_event(s, SIM_REC_IRQ);
 }
 
 static void irq_drain(struct npu_sim *s)
@@ -177,6 +179,8 @@ int npu_sim_irq_fd(struct npu_sim *sim)
 
 void npu_sim_irq_ack(struct npu_sim *sim)
 {
+	if (SIM_RECORDING(sim))
+		sim_rec_event(sim, SIM_REC_IRQ_END);
 	sim_host_lock(sim);
 	irq_drain(sim);
 	/* Still pending after the host serviced it: signal again. */
@@ -237,6 +241,11 @@ int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out)
 	ret = irq_open(s);
 	if (ret)
 		goto err_mem;
+	if (cfg->record_dir) {
+		ret = sim_rec_open(s, cfg->record_dir);
+		if (ret)
+			goto err_irq;
+	}
 
 	s->created_ns = sim_now_ns();
 	/* The firmware first: resetting the IP stops it, which needs it initialised. */
@@ -256,6 +265,7 @@ int npu_sim_create(const struct npu_sim_config *cfg, struct npu_sim **out)
 	return 0;
 
 err_irq:
+	sim_rec_close(s);
 	irq_close(s);
 err_mem:
 	free(s->mem_map);
@@ -272,6 +282,7 @@ void npu_sim_destroy(struct npu_sim *sim)
 	if (!sim)
 		return;
 	sim_fw_fini(sim);
+	sim_rec_close(sim);
 	if (sim->guest_errors)
 		npu_dbg(SIM, "destroyed after %llu guest errors",
 			(unsigned long long)sim->guest_errors);
@@ -329,19 +340,23 @@ uint32_t npu_sim_read32(struct npu_sim *sim, unsigned bar, uint64_t off)
 {
 	uint32_t val = SIM_ALL_ONES32;
 
-	if (sim_hostif_read32(sim, bar, off, &val))
-		return val;
-	sim_host_lock(sim);
-	if (access_ok(sim, bar, off, 4, 'R'))
-		val = bus_read32(sim, bar, off);
-	if (sim->fault == NPU_SIM_FAULT_DEAD_MMIO)
-		val = SIM_ALL_ONES32;
-	pthread_mutex_unlock(&sim->lock);
+	if (!sim_hostif_read32(sim, bar, off, &val)) {
+		sim_host_lock(sim);
+		if (access_ok(sim, bar, off, 4, 'R'))
+			val = bus_read32(sim, bar, off);
+		if (sim->fault == NPU_SIM_FAULT_DEAD_MMIO)
+			val = SIM_ALL_ONES32;
+		pthread_mutex_unlock(&sim->lock);
+	}
+	if (SIM_RECORDING(sim))
+		sim_rec_reg(sim, 'R', 32, bar, off, val);
 	return val;
 }
 
 void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t val)
 {
+	if (SIM_RECORDING(sim))
+		sim_rec_reg(sim, 'W', 32, bar, off, val);
 	if (sim_hostif_write32(sim, bar, off, val))
 		return;
 	sim_host_lock(sim);
@@ -374,11 +389,15 @@ uint64_t npu_sim_read64(struct npu_sim *sim, unsigned bar, uint64_t off)
 	if (sim->fault == NPU_SIM_FAULT_DEAD_MMIO)
 		val = UINT64_MAX;
 	pthread_mutex_unlock(&sim->lock);
+	if (SIM_RECORDING(sim))
+		sim_rec_reg(sim, 'R', 64, bar, off, val);
 	return val;
 }
 
 void npu_sim_write64(struct npu_sim *sim, unsigned bar, uint64_t off, uint64_t val)
 {
+	if (SIM_RECORDING(sim))
+		sim_rec_reg(sim, 'W', 64, bar, off, val);
 	sim_host_lock(sim);
 	if (sim->fault != NPU_SIM_FAULT_DEAD_MMIO && access_ok(sim, bar, off, 8, 'W')) {
 		if (bar == NPU_PCI_BAR_REGB) {

@@ -38,6 +38,11 @@ struct npu_sim_config {
 	 * NPU_SIM_POLL_NONE: it sleeps at once.
 	 */
 	uint32_t poll_us;
+	/*
+	 * Record what the driver gives the model into this folder (sim_rec.h,
+	 * docs/virtual-npu.md); NULL: no recording.
+	 */
+	const char *record_dir;
 };
 
 #define NPU_SIM_POLL_US_DEFAULT 1000u

@@ -242,6 +242,8 @@ static void boot(struct npu_sim *s)
 		     (unsigned long long)s->rom.boot_params_load_address, ret);
 		goto out;
 	}
+	if (SIM_RECORDING(s))
+		sim_rec_boot_params(s, bp, sizeof(*bp));
 	if (bp->magic != NPU_BOOT_PARAMS_MAGIC) {
 		fail(s, "boot parameters magic 0x%x, want 0x%x", bp->magic, NPU_BOOT_PARAMS_MAGIC);
 		goto out;
@@ -309,6 +311,8 @@ static void boot(struct npu_sim *s)
 	}
 	s->fw.state = SIM_FW_READY;
 	s->fw.ready_ns = sim_now_ns();
+	if (SIM_RECORDING(s))
+		sim_rec_event(s, SIM_REC_READY);
 	npu_dbg(SIM, "firmware: ready message posted (boot %u)", s->fw.boot_count);
 out:
 	free(bp);
@@ -536,6 +540,8 @@ void sim_fw_stop(struct npu_sim *s)
 	s->fw.epoch++;
 	s->fw.start_pending = false;
 	s->fw.state = SIM_FW_OFF;
+	if (SIM_RECORDING(s))
+		sim_rec_event(s, SIM_REC_STOP);
 	/* A restarted firmware knows nothing of the last one's queues, jobs or settings. */
 	sim_jobs_reset(s);
 	sim_fwlog_reset(s); /* nor of its log buffers, which the host may free */

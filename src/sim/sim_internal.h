@@ -20,6 +20,7 @@
 
 #include "sim/sim.h"
 #include "sim/sim_mem_backend.h"
+#include "sim/sim_rec.h"
 #include "sim/sim_cmd.h"
 #include "sim/sim_mmu.h"
 #include "util/cpu_relax.h"
@@ -250,7 +251,11 @@ struct npu_sim {
 	bool irq_line;	       /* asserted and signalled */
 	uint64_t guest_errors; /* accesses the model refused or ignored */
 	bool fwlog_echo;       /* firmware log records also go to the host's log (sim_ctl.h) */
+	struct sim_rec *rec;   /* recording (sim_rec.h); NULL: off */
 };
+
+/* Whether the model records (sim_rec.h): the hooks' one test on the hot path. */
+#define SIM_RECORDING(s) __builtin_expect((s)->rec != NULL, 0)
 
 /* sim.c */
 uint64_t sim_now_ns(void);

@@ -123,6 +123,8 @@ int sim_fw_post_msg(struct npu_sim *s, uint16_t channel, struct npu_jsm_msg *msg
 	}
 	npu_trace(SIM, "firmware: posted 0x%x (request %u) on channel %u", msg->type,
 		  msg->request_id, channel);
+	if (SIM_RECORDING(s))
+		sim_rec_jsm(s, false, channel, msg);
 	if (s->fault == NPU_SIM_FAULT_IPC_GARBAGE)
 		post_garbage(s);
 	return 0;
@@ -376,6 +378,8 @@ static void serve_one(struct npu_sim *s, uint32_t hdr_va)
 			mark_free(s, hdr_va, sizeof(hdr.status));
 		return;
 	}
+	if (SIM_RECORDING(s))
+		sim_rec_jsm(s, true, hdr.channel, &req);
 	/* Read: the host may reuse the slot (protocol.md §1.4 step 1). */
 	mark_free(s, hdr_va, sizeof(hdr.status));
 	mark_free(s, hdr.data_addr, sizeof(req.status));

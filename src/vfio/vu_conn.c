@@ -29,7 +29,6 @@
 
 struct inmsg {
 	uint8_t *buf;
-	size_t len;
 	int fds[VU_MAX_FDS];
 	size_t nfds;
 	bool fd_overflow; /* more fds came than a message may carry */
@@ -62,7 +61,7 @@ static void take_fds(struct inmsg *m, struct msghdr *mh)
 }
 
 /* Reads exactly len bytes into buf, collecting fds; 0, -EPIPE (closed) or -errno. */
-static int read_full(int sock, uint8_t *buf, size_t len, struct inmsg *m, bool started)
+static int read_full(int sock, void *buf, size_t len, struct inmsg *m, bool started)
 {
 	size_t got = 0;
 
@@ -71,7 +70,7 @@ static int read_full(int sock, uint8_t *buf, size_t len, struct inmsg *m, bool s
 			char buf[CMSG_SPACE(sizeof(int) * VU_MAX_FDS)];
 			struct cmsghdr align;
 		} ctl;
-		struct iovec iov = { .iov_base = buf + got, .iov_len = len - got };
+		struct iovec iov = { .iov_base = (uint8_t *)buf + got, .iov_len = len - got };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 		ssize_t n;
 
@@ -191,7 +190,8 @@ int vu_conn_serve(struct vu_dev *d, int sock, const struct vu_conn_hooks *hooks)
 		}
 		if (pfd[1].revents & POLLIN)
 			vu_dev_irq(d);
-		if ((pfd[2].revents & POLLIN) && hooks->on_ctl && hooks->on_ctl(hooks->arg)) {
+		if (hooks && (pfd[2].revents & POLLIN) && hooks->on_ctl &&
+		    hooks->on_ctl(hooks->arg)) {
 			stop = 1;
 			break;
 		}
@@ -217,11 +217,12 @@ int vu_listen(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;
-	int fd, ret;
+	size_t n = strlen(path);
+	int fd;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
+	if (n >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, n + 1);
 	/* A socket left by an earlier run is replaced; any other file is not touched. */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
@@ -232,7 +233,8 @@ int vu_listen(const char *path)
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 1) != 0) {
-		ret = -errno;
+		int ret = -errno;
+
 		close(fd);
 		return ret;
 	}

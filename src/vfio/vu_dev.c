@@ -481,9 +481,16 @@ void vu_dev_handle(struct vu_dev *d, const uint8_t *msg, size_t len, int *fds, s
 	uint32_t flags;
 	int ret;
 
+	unsigned long shrunk = vu_dma_shrunk();
+
 	out->len = 0;
 	out->close = false;
 	d->msgs++;
+	if (shrunk != d->shrunk_seen) {
+		npu_warn(PCI, "guest memory shrank under %lu page(s) of DMA regions: read as zeros",
+			 shrunk - d->shrunk_seen);
+		d->shrunk_seen = shrunk;
+	}
 	if (len < VU_HDR_SIZE || npu_le32(msg + VU_HDR_SIZE_OFF) != len) {
 		out->close = true;
 		goto drop;

@@ -63,6 +63,7 @@ struct vu_dev {
 	struct vu_dma dma;
 	/* Counters (npu-vfio-user's exit summary, tests). */
 	uint64_t msgs, errors, resets, irqs_sent, irqs_dropped;
+	unsigned long shrunk_seen; /* vu_dma_shrunk() when last told */
 };
 
 /* What vu_dev_handle wants done with the connection after a message. */
@@ -108,5 +109,7 @@ void vu_dma_fini(struct vu_dev *d);
 /* The host pointer for [pa, pa + len), or NULL; the model's map op (sim_mem_backend.h). */
 void *vu_dma_ptr(struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail);
 extern const struct npu_sim_mem_ops vu_dma_mem_ops;
+/* Pages of DMA regions found gone (their file shrunk under them) and replaced by zero pages. */
+unsigned long vu_dma_shrunk(void);
 
 #endif

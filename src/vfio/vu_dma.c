@@ -11,12 +11,22 @@
  * (a map over an existing one is refused, as Linux's vfio type1 does); an
  * unmap removes the regions inside its range and refuses to split one.
  *
+ * A client may shrink the file under a region it mapped (ftruncate of its
+ * memfd): the model's next access there would raise SIGBUS. A handler for
+ * SIGBUS inside a region maps a zero page over the faulting page, so the
+ * access reads zeros (and writes are lost), as memory that stopped answering;
+ * the shrink is counted and logged (vu_dma_shrunk). A SIGBUS anywhere else is
+ * passed on to the handler that was there before.
+ *
  * The table changes only inside npu_sim_mem_quiesce: the model holds its lock
  * across every use of a pointer it got from vu_dma_ptr, so an unmap waits for
  * an access in flight, and an access after it finds nothing.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,6 +36,91 @@
 #include "sim/sim_mem_backend.h"
 #include "util/log.h"
 #include "vfio/vu_dev.h"
+
+/* ---- regions whose file may shrink: the SIGBUS net ---- */
+
+#define NET_SLOTS 4096u
+
+/* Mapped ranges, read by the signal handler: start 0 is a free slot. */
+static struct {
+	_Atomic uintptr_t start, end;
+} net[NET_SLOTS];
+static atomic_ulong shrunk;
+static pthread_mutex_t net_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction net_prev;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	for (unsigned i = 0; i < NET_SLOTS; i++) {
+		uintptr_t s = atomic_load_explicit(&net[i].start, memory_order_acquire);
+
+		if (s && a >= s && a < atomic_load_explicit(&net[i].end, memory_order_acquire)) {
+			char *page = (char *)si->si_addr - (a & (VU_PAGE_SIZE - 1));
+			int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+			void *z =
+			    /* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
+			    mmap(page, VU_PAGE_SIZE, PROT_READ | PROT_WRITE, flags, -1, 0);
+
+			if (z != MAP_FAILED) {
+				atomic_fetch_add(&shrunk, 1);
+				return; /* the access is made again, on the zero page */
+			}
+			break;
+		}
+	}
+	/* Not ours: whoever handled SIGBUS before does. */
+	if (net_prev.sa_flags & SA_SIGINFO) {
+		net_prev.sa_sigaction(sig, si, ctx);
+	} else if (net_prev.sa_handler != SIG_DFL && net_prev.sa_handler != SIG_IGN) {
+		net_prev.sa_handler(sig);
+	} else {
+		signal(SIGBUS, SIG_DFL);
+		raise(SIGBUS);
+	}
+}
+
+static void net_add(const uint8_t *host, uint64_t size)
+{
+	struct sigaction cur;
+
+	pthread_mutex_lock(&net_lock);
+	/* Installed again if someone replaced it since (a test harness does, per test). */
+	if (sigaction(SIGBUS, NULL, &cur) == 0 &&
+	    !((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_sigbus)) {
+		struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, &net_prev);
+	}
+	for (unsigned i = 0; i < NET_SLOTS; i++) {
+		if (!atomic_load_explicit(&net[i].start, memory_order_relaxed)) {
+			atomic_store_explicit(&net[i].end, (uintptr_t)host + size,
+					      memory_order_release);
+			atomic_store_explicit(&net[i].start, (uintptr_t)host, memory_order_release);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&net_lock);
+}
+
+static void net_remove(const uint8_t *host)
+{
+	pthread_mutex_lock(&net_lock);
+	for (unsigned i = 0; i < NET_SLOTS; i++) {
+		if (atomic_load_explicit(&net[i].start, memory_order_relaxed) == (uintptr_t)host) {
+			atomic_store_explicit(&net[i].start, 0, memory_order_release);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&net_lock);
+}
+
+unsigned long vu_dma_shrunk(void)
+{
+	return atomic_load(&shrunk);
+}
 
 static bool page_aligned(uint64_t v)
 {
@@ -124,8 +219,10 @@ static void do_grow(void *arg)
 
 static void region_release(struct vu_dma_region *r)
 {
-	if (r->host)
+	if (r->host) {
+		net_remove(r->host);
 		munmap(r->host, (size_t)r->size);
+	}
 	r->host = NULL;
 }
 
@@ -180,6 +277,7 @@ static int map_fd(int fd, uint64_t offset, uint64_t size, uint32_t prot, uint8_t
 	p = mmap(NULL, (size_t)size, mprot, flags, fd, (off_t)offset);
 	if (p == MAP_FAILED)
 		return -errno;
+	net_add(p, size);
 	*out = p;
 	return 0;
 }
@@ -188,7 +286,6 @@ int vu_dma_map(struct vu_dev *d, uint64_t iova, uint64_t size, uint64_t offset, 
 	       int fd)
 {
 	struct change c = { .dma = &d->dma };
-	int ret;
 
 	if (size == 0 || !page_aligned(iova) || !page_aligned(size) || !page_aligned(offset) ||
 	    iova + size < iova || (prot & ~(VU_DMA_MAP_FLAG_READ | VU_DMA_MAP_FLAG_WRITE)))
@@ -203,7 +300,8 @@ int vu_dma_map(struct vu_dev *d, uint64_t iova, uint64_t size, uint64_t offset, 
 	}
 	c.add = (struct vu_dma_region){ .iova = iova, .size = size, .prot = prot };
 	if (fd >= 0) {
-		ret = map_fd(fd, offset, size, prot, &c.add.host);
+		int ret = map_fd(fd, offset, size, prot, &c.add.host);
+
 		if (ret)
 			return ret;
 	}

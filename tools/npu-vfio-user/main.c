@@ -43,6 +43,9 @@ static const char usage[] =
     "                         checks it against (default: $NPU_FIRMWARE_PATH, then\n"
     "                         /lib/firmware/intel/vpu/vpu_<gen>_v1.bin)\n"
     "  --firmware-log         print the model firmware's log records\n"
+    "  --record DIR           record what the guest's driver gives the device (boot\n"
+    "                         parameters, JSM messages, register accesses and their\n"
+    "                         counts) into DIR, written out at exit\n"
     "  --once                 exit after the first client goes away\n"
     "  -v, --verbose          more log output (repeatable)\n"
     "  -h, --help             this help\n"
@@ -271,8 +274,6 @@ int main(int argc, char **argv)
 		return usage_err("--pci-id: not a device ID of this generation (7d1d or ad1d for "
 				 "37xx, 643e for 40xx)",
 				 o.pci_id);
-	if (o.record)
-		return usage_err("--record: not available in this build yet", o.record);
 
 	ret = npu_fw_locate(sc.gen, o.firmware, fw_path, sizeof(fw_path));
 	if (ret == 0)
@@ -294,6 +295,7 @@ int main(int argc, char **argv)
 	sc.fw_file = rom;
 	sc.fw_file_size = rom_size;
 	sc.mem_size = VU_PAGE_SIZE; /* the arena is not used: guest memory comes by DMA_MAP */
+	sc.record_dir = o.record;
 
 	if (setup_signals() != 0) {
 		fprintf(stderr, "npu-vfio-user: signals: %s\n", strerror(errno));
@@ -301,7 +303,9 @@ int main(int argc, char **argv)
 	}
 	ret = npu_sim_create(&sc, &r.sim);
 	if (ret) {
-		fprintf(stderr, "npu-vfio-user: the simulated NPU: %s\n", strerror(-ret));
+		fprintf(stderr, "npu-vfio-user: the simulated NPU%s%s: %s\n",
+			o.record ? ", recording into " : "", o.record ? o.record : "",
+			strerror(-ret));
 		goto out;
 	}
 	if (o.fw_log)
