@@ -16,7 +16,7 @@
 # Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
 # JOBS (parallel build jobs), WERROR (ON), PREFIX, DESTDIR, BUILD (the build
 # folder make install installs from, build), VM_CACHE (/var/cache/npud-vm),
-# VM_GENS (37xx 40xx), VM_SCHED (os).
+# VM_GENS (37xx 40xx), VM_SCHED (os), VM_KERNEL (trixie).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= ON
@@ -31,6 +31,7 @@ BUILD ?= build
 VM_CACHE ?= /var/cache/npud-vm
 VM_GENS ?= 37xx 40xx
 VM_SCHED ?= os
+VM_KERNEL ?= trixie
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
@@ -71,7 +72,7 @@ unit: build
 
 # Debian's kernel and intel_vpu in QEMU against the virtual NPU (scripts/vm/run.sh).
 vm-test: build
-	scripts/vm/run.sh --build build --cache $(VM_CACHE) --sched $(VM_SCHED) \
+	scripts/vm/run.sh --build build --cache $(VM_CACHE) --sched $(VM_SCHED) --kernel $(VM_KERNEL) \
 		$(foreach g,$(VM_GENS),--gen $(g))
 
 sanitize: deps

@@ -7,24 +7,34 @@
 #              device), busybox-static and linux-libc-dev (for
 #              <drm/ivpu_accel.h>). Nothing of it is installed on the host:
 #              QEMU runs from the tree through the tree's own loader.
-#   kernel/    trixie's linux-image-6.12.*-amd64 unpacked (vmlinuz, modules).
+#   kernel/    trixie's kernel (linux-image-6.12.*-amd64, CONFIG_DRM_ACCEL_IVPU=m)
+#              unpacked: boot/vmlinuz-*, usr/lib/modules/*.
+#   kernel-SUITE/  with a second argument SUITE (e.g. trixie-backports): the
+#              kernel linux-image-amd64 of that suite depends on, unpacked the
+#              same way (its image, base, binary and modules packages).
 #   firmware/  trixie's firmware-intel-misc unpacked (intel/vpu/*.bin).
 #
-# A second run finds the stamp file and does nothing. Needs root (debootstrap,
+# A second run finds the stamp files and does nothing. Needs root (debootstrap,
 # chroot) and Debian's package registry; the host must be Debian with
 # debootstrap (installed here with apt-get when missing).
 #
-# Usage: scripts/vm/fetch.sh [CACHE]
+# Usage: scripts/vm/fetch.sh [CACHE [KERNEL_SUITE]]
 set -euo pipefail
 
 cache=${1:-${VM_CACHE:-/var/cache/npud-vm}}
+ksuite=${2:-trixie}
 mirror=${VM_MIRROR:-http://deb.debian.org/debian}
 suite=trixie
 # Bump when what this script fetches changes, so old caches are refreshed.
 stamp_version=1
 stamp=$cache/fetched-v$stamp_version
+if [[ $ksuite == "$suite" ]]; then
+	kdir=$cache/kernel
+else
+	kdir=$cache/kernel-$ksuite
+fi
 
-if [[ -e $stamp ]]; then
+if [[ -e $stamp && -e $kdir/.fetched ]]; then
 	exit 0
 fi
 if [[ $(id -u) -ne 0 ]]; then
@@ -86,55 +96,85 @@ in_tree() { chroot "$tree" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
 apt_opts=(-y -q --no-install-recommends -o Dpkg::Options::=--force-confdef
 	-o Dpkg::Options::=--force-confold)
 
+# Runs apt in the tree, logging to apt.log; three tries (a mirror may hiccup).
+apt_in_tree() {
+	local try
+	for try in 1 2 3; do
+		if in_tree "$@" >>"$cache/apt.log" 2>&1; then
+			return 0
+		fi
+		echo "vm fetch: '$*' failed (try $try of 3)" >&2
+		sleep $((try * 5))
+	done
+	tail -20 "$cache/apt.log" >&2
+	exit 1
+}
+
+: >"$cache/apt.log"
 log "apt-get update in the tree"
-in_tree apt-get update -q >"$cache/apt.log" 2>&1 || {
-	tail -20 "$cache/apt.log" >&2
-	exit 1
-}
+apt_in_tree apt-get update -q
 log "installing qemu-system-x86 from $suite-backports, busybox-static, linux-libc-dev"
-in_tree apt-get install "${apt_opts[@]}" -t "$suite-backports" qemu-system-x86 \
-	>>"$cache/apt.log" 2>&1 || {
-	tail -20 "$cache/apt.log" >&2
-	exit 1
-}
-in_tree apt-get install "${apt_opts[@]}" busybox-static linux-libc-dev \
-	>>"$cache/apt.log" 2>&1 || {
-	tail -20 "$cache/apt.log" >&2
-	exit 1
+apt_in_tree apt-get install "${apt_opts[@]}" -t "$suite-backports" qemu-system-x86
+apt_in_tree apt-get install "${apt_opts[@]}" busybox-static linux-libc-dev
+
+# A kernel: the versioned packages linux-image-amd64 (and, where the kernel is
+# split, linux-modules-amd64) of the suite depend on. Downloaded and unpacked,
+# never installed.
+fetch_kernel() {
+	local ks=$1 dir=$2 kver pkgs=() p
+	kver=$(in_tree apt-cache depends "linux-image-amd64/$ks" 2>/dev/null |
+		sed -n 's/^ *Depends: linux-image-\([0-9][^ ]*-amd64\)$/\1/p' | head -1)
+	if [[ -z $kver ]]; then
+		echo "vm fetch: no versioned kernel behind linux-image-amd64 in $ks" >&2
+		exit 1
+	fi
+	for p in linux-image linux-base linux-binary linux-modules; do
+		if in_tree apt-cache show "$p-$kver" >/dev/null 2>&1; then
+			pkgs+=("$p-$kver/$ks")
+		fi
+	done
+	mkdir -p "$tree/var/tmp/debs"
+	rm -f "$tree"/var/tmp/debs/*.deb
+	log "downloading ${pkgs[*]}"
+	apt_in_tree sh -c "cd /var/tmp/debs && apt-get download -q ${pkgs[*]}"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for p in "$tree"/var/tmp/debs/*.deb; do
+		dpkg-deb -x "$p" "$dir"
+	done
+	rm -f "$tree"/var/tmp/debs/*.deb
+	# boot/vmlinuz-KVER (6.12) or usr/lib/modules/KVER/vmlinuz (split packages, 7.x)
+	if [[ -z $(find "$dir" -path '*/boot/vmlinuz-*' -o -path '*/usr/lib/modules/*/vmlinuz' | head -1) ]]; then
+		echo "vm fetch: no vmlinuz in ${pkgs[*]}" >&2
+		exit 1
+	fi
+	if [[ -z $(find "$dir/usr/lib/modules" -name 'intel_vpu.ko*' -print -quit) ]]; then
+		echo "vm fetch: the $ks kernel $kver has no intel_vpu module" >&2
+		exit 1
+	fi
+	touch "$dir/.fetched"
+	log "kernel $kver from $ks in $dir"
 }
 
-# The kernel: the versioned image linux-image-amd64 in trixie (not backports)
-# depends on. Downloaded and unpacked, never installed.
-kpkg=$(in_tree apt-cache depends -t "$suite" "linux-image-amd64/$suite" 2>/dev/null |
-	sed -n 's/^ *Depends: \(linux-image-6\.12[^ ]*-amd64\)$/\1/p' | head -1)
-if [[ -z $kpkg ]]; then
-	echo "vm fetch: no linux-image-6.12.*-amd64 found behind linux-image-amd64 in $suite" >&2
-	exit 1
-fi
-mkdir -p "$tree/var/tmp/debs"
-rm -f "$tree"/var/tmp/debs/*.deb
-log "downloading $kpkg and firmware-intel-misc"
-in_tree sh -c "cd /var/tmp/debs && apt-get download -q '$kpkg/$suite' firmware-intel-misc" \
-	>>"$cache/apt.log" 2>&1 || {
-	tail -20 "$cache/apt.log" >&2
-	exit 1
-}
-rm -rf "$cache/kernel" "$cache/firmware"
-mkdir -p "$cache/kernel" "$cache/firmware"
-dpkg-deb -x "$tree"/var/tmp/debs/linux-image-*.deb "$cache/kernel"
-dpkg-deb -x "$tree"/var/tmp/debs/firmware-intel-misc_*.deb "$cache/firmware"
-rm -f "$tree"/var/tmp/debs/*.deb
-in_tree apt-get clean
+if [[ ! -e $stamp ]]; then
+	fetch_kernel "$suite" "$cache/kernel"
+	mkdir -p "$tree/var/tmp/debs"
+	log "downloading firmware-intel-misc"
+	apt_in_tree sh -c "cd /var/tmp/debs && apt-get download -q firmware-intel-misc/$suite"
+	rm -rf "$cache/firmware"
+	mkdir -p "$cache/firmware"
+	dpkg-deb -x "$tree"/var/tmp/debs/firmware-intel-misc_*.deb "$cache/firmware"
+	rm -f "$tree"/var/tmp/debs/*.deb
+	in_tree apt-get clean
 
-qemu_version=$(in_tree qemu-system-x86_64 --version | head -1)
-log "$qemu_version; kernel $(ls "$cache/kernel/usr/lib/modules")"
-if ! in_tree qemu-system-x86_64 -device help 2>/dev/null | grep -q '"vfio-user-pci"'; then
-	echo "vm fetch: this QEMU has no vfio-user-pci device" >&2
-	exit 1
+	log "$(in_tree qemu-system-x86_64 --version | head -1)"
+	if ! in_tree qemu-system-x86_64 -device help 2>/dev/null | grep -q '"vfio-user-pci"'; then
+		echo "vm fetch: this QEMU has no vfio-user-pci device" >&2
+		exit 1
+	fi
+	touch "$stamp"
 fi
-if [[ -z $(find "$cache/kernel/usr/lib/modules" -name 'intel_vpu.ko*' -print -quit) ]]; then
-	echo "vm fetch: the kernel package has no intel_vpu module" >&2
-	exit 1
+if [[ ! -e $kdir/.fetched ]]; then
+	fetch_kernel "$ksuite" "$kdir"
 fi
-touch "$stamp"
 log "done: $cache"

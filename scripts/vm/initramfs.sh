@@ -5,18 +5,20 @@
 # /lib/modules/order), Intel's NPU firmware at /lib/firmware/intel/vpu/, the
 # guest program and tests/vm/init.sh as /init.
 #
-# Usage: scripts/vm/initramfs.sh CACHE GUEST_PROGRAM OUT.cpio.gz
+# Usage: scripts/vm/initramfs.sh CACHE GUEST_PROGRAM OUT.cpio.gz [KERNEL_DIR]
+# (KERNEL_DIR: the unpacked kernel whose modules go in, default CACHE/kernel)
 set -euo pipefail
 
 cache=$1
 guest=$2
 out=$3
+kernel_dir=${4:-$cache/kernel}
 here=$(cd "$(dirname "$0")" && pwd)
 init=$here/../../tests/vm/init.sh
 
-kdir=$(echo "$cache"/kernel/usr/lib/modules/*)
+kdir=$(echo "$kernel_dir"/usr/lib/modules/*)
 [[ -d $kdir ]] || {
-	echo "vm initramfs: no kernel modules under $cache/kernel" >&2
+	echo "vm initramfs: no kernel modules under $kernel_dir" >&2
 	exit 1
 }
 root=$(mktemp -d)

@@ -10,6 +10,8 @@
 #   --build DIR         npud's build folder with npu-vfio-user (default build)
 #   --cache DIR         the download cache (default $VM_CACHE or /var/cache/npud-vm)
 #   --sched os|hws      ivpu's scheduler (its sched_mode parameter; default os)
+#   --kernel SUITE      whose kernel: trixie (default, 6.12) or e.g.
+#                       trixie-backports (fetched into the cache on first use)
 #   --no-device         boot and load intel_vpu with no NPU attached (a smoke test
 #                       of the guest that needs no server)
 #   --timeout SECONDS   per guest (default 600)
@@ -25,6 +27,7 @@ gens=()
 build=build
 cache=${VM_CACHE:-/var/cache/npud-vm}
 sched=os
+ksuite=trixie
 no_device=0
 guest_timeout=600
 
@@ -44,6 +47,10 @@ while (($#)); do
 		;;
 	--sched)
 		sched=$2
+		shift 2
+		;;
+	--kernel)
+		ksuite=$2
 		shift 2
 		;;
 	--no-device)
@@ -79,10 +86,12 @@ out=$build/vm
 mkdir -p "$out"
 t_start=$(date +%s)
 
-"$here/fetch.sh" "$cache"
+"$here/fetch.sh" "$cache" "$ksuite"
 
 tree=$cache/tree
-kernel=$(echo "$cache"/kernel/boot/vmlinuz-*)
+kdir=$cache/kernel
+[[ $ksuite == trixie ]] || kdir=$cache/kernel-$ksuite
+kernel=$(find "$kdir" -path '*/boot/vmlinuz-*' -o -path '*/usr/lib/modules/*/vmlinuz' | head -1)
 qemu=("$tree/usr/lib64/ld-linux-x86-64.so.2" --library-path "$tree/usr/lib/x86_64-linux-gnu"
 	"$tree/usr/bin/qemu-system-x86_64" -L "$tree/usr/share/seabios" -L "$tree/usr/share/qemu")
 
@@ -94,7 +103,7 @@ cp -r "$tree/usr/include/drm" "$out/include/drm"
 ${CC:-gcc} -std=c11 -static -O2 -Wall -Wextra -Werror -I"$top/src" -I"$out/include" \
 	"$top/tests/vm/guest_ivpu.c" "$top/tests/vm/guest_uapi.c" "$top/tests/vm/guest_extras.c" \
 	-o "$out/guest_ivpu"
-"$here/initramfs.sh" "$cache" "$out/guest_ivpu" "$out/initrd.gz" >/dev/null
+"$here/initramfs.sh" "$cache" "$out/guest_ivpu" "$out/initrd.gz" "$kdir" >/dev/null
 
 server=$build/npu-vfio-user
 if ((!no_device)) && [[ ! -x $server ]]; then

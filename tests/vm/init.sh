@@ -210,8 +210,9 @@ fi
 
 # ---- 4. a job that never ends: TDR, recovery, the next job ----
 # Linux ivpu_job.c/ivpu_pm.c: the TDR ends the job with status ABORTED and
-# logs "Recovery triggered by TDR" and "Recovering the NPU"; the next use of the
-# device boots the firmware again.
+# logs "Recovery triggered by TDR" (6.12; newer kernels, which first check that
+# the firmware's heartbeat stopped: "Recovery triggered by Job timeout") and
+# "Recovering the NPU"; the next use of the device boots the firmware again.
 if ctrl fault hang-job; then
 	start=$(log_lines)
 	guest_ivpu hang "$tdr" >/tmp/hang 2>&1
@@ -219,8 +220,8 @@ if ctrl fault hang-job; then
 	recovered=$(dmesg | tail -n +"$((start + 1))" | grep -c 'Recovering the NPU')
 	if ! grep -q '^VMTEST PASS tdr-abort' /tmp/hang; then
 		fail "tdr-abort: $(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)"
-	elif ! dmesg | tail -n +"$((start + 1))" | grep -q 'Recovery triggered by TDR'; then
-		fail "tdr-abort: the job was aborted, but not by ivpu's TDR (no 'Recovery triggered by TDR')"
+	elif ! dmesg | tail -n +"$((start + 1))" | grep -q 'Recovery triggered by \(TDR\|Job timeout\)'; then
+		fail "tdr-abort: the job was aborted, but not by ivpu's timeout detection (no 'Recovery triggered by TDR' or '... by Job timeout')"
 	elif [ "$recovered" -lt 1 ]; then
 		fail "tdr-abort: the TDR fired, but ivpu did not recover the NPU (no 'Recovering the NPU')"
 	else
