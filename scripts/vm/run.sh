@@ -9,7 +9,8 @@
 #   --gen 37xx|40xx     a generation to test (repeatable; default both)
 #   --build DIR         npud's build folder with npu-vfio-user (default build)
 #   --cache DIR         the download cache (default $VM_CACHE or /var/cache/npud-vm)
-#   --sched os|hws      ivpu's scheduler (its sched_mode parameter; default os)
+#   --sched os|hws|auto ivpu's scheduler: its sched_mode parameter 0 or 1, or
+#                       auto for the kernel's own choice (default os)
 #   --kernel SUITE      whose kernel: trixie (default, 6.12) or e.g.
 #                       trixie-backports (fetched into the cache on first use)
 #   --no-device         boot and load intel_vpu with no NPU attached (a smoke test
@@ -73,10 +74,11 @@ while (($#)); do
 done
 ((${#gens[@]})) || gens=(37xx 40xx)
 case $sched in
-os) sched_mode=0 ;;
-hws) sched_mode=1 ;;
+os) sched_mode=,sched_mode=0 ;;
+hws) sched_mode=,sched_mode=1 ;;
+auto) sched_mode= ;;
 *)
-	echo "vm-test: --sched is os or hws, not $sched" >&2
+	echo "vm-test: --sched is os, hws or auto, not $sched" >&2
 	exit 2
 	;;
 esac
@@ -114,7 +116,7 @@ fi
 # ivpu's debug output for firmware boot, PM, jobs, JSM messages and runtime PM
 # (IVPU_DBG_FW_BOOT | PM | JOB | JSM | RPM, Linux ivpu_drv.h), printed through
 # dynamic debug.
-ivpu_params="dbg_mask=0x1660,dyndbg=+p,sched_mode=$sched_mode"
+ivpu_params="dbg_mask=0x1660,dyndbg=+p$sched_mode"
 
 checks=(boot runtime-pm uapi-params uapi-bo uapi-jobs tdr-abort tdr-next-job reload)
 ((no_device)) && checks=(module-load)
