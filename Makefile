@@ -16,7 +16,8 @@
 # Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
 # JOBS (parallel build jobs), WERROR (ON), PREFIX, DESTDIR, BUILD (the build
 # folder make install installs from, build), VM_CACHE (/var/cache/npud-vm),
-# VM_GENS (37xx 40xx), VM_SCHED (os), VM_KERNEL (trixie).
+# VM_GENS (37xx 40xx), VM_SCHED (os), VM_KERNEL (trixie), VM_BUILD (the build
+# folder whose npu-vfio-user serves the guest, build; e.g. build-asan).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= ON
@@ -32,6 +33,7 @@ VM_CACHE ?= /var/cache/npud-vm
 VM_GENS ?= 37xx 40xx
 VM_SCHED ?= os
 VM_KERNEL ?= trixie
+VM_BUILD ?= build
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
@@ -72,7 +74,7 @@ unit: build
 
 # Debian's kernel and intel_vpu in QEMU against the virtual NPU (scripts/vm/run.sh).
 vm-test: build
-	scripts/vm/run.sh --build build --cache $(VM_CACHE) --sched $(VM_SCHED) --kernel $(VM_KERNEL) \
+	scripts/vm/run.sh --build $(VM_BUILD) --cache $(VM_CACHE) --sched $(VM_SCHED) --kernel $(VM_KERNEL) \
 		$(foreach g,$(VM_GENS),--gen $(g))
 
 sanitize: deps

@@ -118,7 +118,7 @@ fi
 # dynamic debug.
 ivpu_params="dbg_mask=0x1660,dyndbg=+p$sched_mode"
 
-checks=(boot runtime-pm uapi-params uapi-bo uapi-jobs tdr-abort tdr-next-job reload)
+checks=(boot runtime-pm uapi-params uapi-bo uapi-jobs tdr-abort tdr-next-job reload server)
 ((no_device)) && checks=(module-load)
 declare -A pci_id=([37xx]=7d1d [40xx]=643e)
 
@@ -213,9 +213,31 @@ run_gen() {
 		esac
 	done
 	wait "$qpid" 2>/dev/null || true
+	# The server (--once) ends by itself when QEMU goes away: status 0, and no
+	# sanitizer report when it is built with one (make vm-test VM_BUILD=build-asan).
 	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
+		local srv_rc=0 why=
+		for _ in $(seq 50); do
+			kill -0 "$server_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$server_pid" 2>/dev/null; then
+			why="it did not exit 5 s after its client went away"
+			kill "$server_pid" 2>/dev/null || true
+		fi
+		wait "$server_pid" 2>/dev/null || srv_rc=$?
+		[[ -z $why && $srv_rc -ne 0 ]] && why="it exited with status $srv_rc"
+		if grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' \
+			-e 'WARNING: ThreadSanitizer' "$slog"; then
+			why="${why:+$why; }a sanitizer report in $slog"
+		fi
+		if [[ -n $why ]]; then
+			got[server]=FAIL
+			echo "vm-test $gen: FAIL server: $why"
+		else
+			got[server]=PASS
+			echo "vm-test $gen: PASS server: npu-vfio-user served the guest and exited cleanly"
+		fi
 	fi
 	[[ -n ${got[.done]:-} ]] ||
 		echo "vm-test $gen: the guest did not finish (timeout ${guest_timeout} s or crash): see $console"
