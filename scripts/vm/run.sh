@@ -180,7 +180,7 @@ run_gen() {
 		exec timeout "$guest_timeout" "${qemu[@]}" -machine q35 -accel tcg -cpu max -m 1G -smp 1 \
 			-display none -no-reboot -monitor none -serial stdio "${dev_args[@]}" \
 			-kernel "$kernel" -initrd "$out/initrd.gz" \
-			-append "console=ttyS0 panic=-1 quiet vmtest.device=$device vmtest.ivpu=$ivpu_params" 2>&1
+			-append "console=ttyS0 panic=-1 quiet log_buf_len=8M vmtest.device=$device vmtest.ivpu=$ivpu_params" 2>&1
 	}
 	local qin=${QEMU[1]} qout=${QEMU[0]} qpid=$QEMU_PID
 	while IFS= read -r line <&"$qout"; do
