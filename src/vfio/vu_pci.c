@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The virtual NPU's PCI config space, as the silicon presents it (docs/
- * hardware.md §1): Intel's vendor ID, the generation's device ID and
+ * The virtual NPU's PCI config space, as the silicon presents it
+ * (docs/hardware.md §1): Intel's vendor ID, the generation's device ID and
  * revision, class 0x120000 (processing accelerator), a 64-bit memory BAR0
  * (RegV, the IP registers) and BAR4 (RegB, the buttress), the PCI Express
  * capability of a root complex integrated endpoint with function level
