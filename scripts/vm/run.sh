@@ -103,8 +103,7 @@ rm -rf "$out/include"
 mkdir -p "$out/include"
 cp -r "$tree/usr/include/drm" "$out/include/drm"
 ${CC:-gcc} -std=c11 -static -O2 -Wall -Wextra -Werror -I"$top/src" -I"$out/include" \
-	"$top/tests/vm/guest_ivpu.c" "$top/tests/vm/guest_uapi.c" "$top/tests/vm/guest_extras.c" \
-	-o "$out/guest_ivpu"
+	"$top"/tests/vm/guest_{ivpu,uapi,stream,extras}.c -o "$out/guest_ivpu"
 "$here/initramfs.sh" "$cache" "$out/guest_ivpu" "$out/initrd.gz" "$kdir" >/dev/null
 
 server=$build/npu-vfio-user
@@ -118,7 +117,7 @@ fi
 # dynamic debug.
 ivpu_params="dbg_mask=0x1660,dyndbg=+p$sched_mode"
 
-checks=(boot runtime-pm uapi-params uapi-bo uapi-jobs tdr-abort tdr-next-job reload server)
+checks=(boot runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload server)
 ((no_device)) && checks=(module-load)
 declare -A pci_id=([37xx]=7d1d [40xx]=643e)
 

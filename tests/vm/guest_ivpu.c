@@ -9,6 +9,8 @@
  *   guest_ivpu jobs               jobs in Intel's command-buffer format (fill,
  *                                 copy, barrier, fence signal and wait,
  *                                 timestamp), BO_WAIT, every byte checked
+ *   guest_ivpu stream N           N small jobs, up to 8 in flight, each checked
+ *                                 (guest_stream.c)
  *   guest_ivpu hang SECONDS       one job that must be aborted (status
  *                                 DRM_IVPU_JOB_STATUS_ABORTED) by ivpu's
  *                                 timeout detection within SECONDS
@@ -40,6 +42,8 @@
 /* guest_extras.c */
 int guest_do_ms(int fd);
 int guest_do_mmufault(int fd);
+/* guest_stream.c */
+int guest_do_stream(int fd, uint32_t jobs);
 
 /* ---- the checks ---- */
 
@@ -310,9 +314,8 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 2) {
-		fprintf(
-		    stderr,
-		    "usage: guest_ivpu params DEVICE_ID | jobs | hang SECONDS | ms | mmufault\n");
+		fprintf(stderr, "usage: guest_ivpu params DEVICE_ID | jobs | stream N | hang "
+				"SECONDS | ms | mmufault\n");
 		return 2;
 	}
 	fd = open(ACCEL_NODE, O_RDWR | O_CLOEXEC);
@@ -327,6 +330,8 @@ int main(int argc, char **argv)
 		do_jobs(fd);
 	else if (!strcmp(argv[1], "hang") && argc == 3)
 		do_hang(fd, strtol(argv[2], NULL, 10));
+	else if (!strcmp(argv[1], "stream") && argc == 3)
+		guest_do_stream(fd, (uint32_t)strtoul(argv[2], NULL, 10));
 	else if (!strcmp(argv[1], "ms"))
 		guest_do_ms(fd);
 	else if (!strcmp(argv[1], "mmufault"))

@@ -104,7 +104,7 @@ fi
 start=$(log_lines)
 if ! load_ivpu; then
 	fail "boot: insmod intel_vpu failed"
-	for c in runtime-pm uapi-params uapi-bo uapi-jobs tdr-abort tdr-next-job reload; do
+	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
 		notrun "$c: the module did not load"
 	done
 	finish
@@ -123,7 +123,7 @@ if wait_log 'Initialized intel_vpu' 20 && [ -e /dev/accel/accel0 ]; then
 	fi
 else
 	fail "boot: no 'Initialized intel_vpu': $(ivpu_problems "$start" | head -3 | tr '\n' '|')"
-	for c in runtime-pm uapi-params uapi-bo uapi-jobs tdr-abort tdr-next-job reload; do
+	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
 		notrun "$c: the device did not boot"
 	done
 	finish
@@ -176,6 +176,7 @@ fi
 start=$(log_lines)
 guest_ivpu params "$device"
 guest_ivpu jobs
+guest_ivpu stream 256
 problems=$(ivpu_problems "$start")
 [ -n "$problems" ] && fail "uapi-log: ivpu logged during the jobs: $(echo "$problems" | head -3 | tr '\n' '|')"
 
