@@ -53,6 +53,13 @@ for tool in debootstrap cpio; do
 	fi
 done
 
+# Debian 12's keyring has trixie's keys since its 2023.3+deb12u1 update.
+if [[ ! -e /usr/share/keyrings/debian-archive-trixie-stable.gpg ]]; then
+	log "updating debian-archive-keyring on the host (for trixie's keys)"
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends debian-archive-keyring >/dev/null
+fi
+
 mkdir -p "$cache"
 tree=$cache/tree
 mounted=()
