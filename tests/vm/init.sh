@@ -198,6 +198,19 @@ if [ -n "$dbg" ]; then
 		info "reset-engine: ENGINE_RESET of engine 0 failed: $(cat /tmp/err)"
 	fi
 	info "reset-counter: $(cat "$dbg/reset_counter"), last boot mode: $(cat "$dbg/last_bootmode" 2>&1)"
+	# Duty-cycle throttling (40xx on): DCT_ENABLE with 50 % active, then DCT_DISABLE.
+	if [ -e "$dbg/dct" ]; then
+		if echo 50 >"$dbg/dct" 2>/tmp/err; then
+			d=$(cat "$dbg/dct")
+			if echo 100 >"$dbg/dct" 2>/tmp/err; then
+				info "dct: DCT_ENABLE at 50 % answered (debugfs dct read $d), DCT_DISABLE answered"
+			else
+				info "dct: DCT_ENABLE answered (read $d), DCT_DISABLE failed: $(cat /tmp/err)"
+			fi
+		else
+			info "dct: DCT_ENABLE at 50 % failed: $(cat /tmp/err)"
+		fi
+	fi
 	guest_ivpu ms
 	mstart=$(log_lines)
 	guest_ivpu mmufault
