@@ -272,10 +272,11 @@ if rmmod intel_vpu; then
 	fi
 	start=$(log_lines)
 	if load_ivpu && wait_log 'Initialized intel_vpu' 20 $((boots + 1)) &&
-		guest_ivpu params "$device" >/tmp/params 2>&1; then
+		guest_ivpu params "$device" >/tmp/params 2>&1 &&
+		guest_ivpu stream 16 >>/tmp/params 2>&1; then
 		problems=$(ivpu_problems "$start")
 		if [ -z "$problems" ]; then
-			pass "reload: rmmod, insmod, the firmware booted again and GET_PARAM answered"
+			pass "reload: rmmod, insmod, the firmware booted again, GET_PARAM answered and 16 jobs ran"
 		else
 			fail "reload: booted again, but ivpu logged: $(echo "$problems" | head -3 | tr '\n' '|')"
 		fi
