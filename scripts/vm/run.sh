@@ -15,7 +15,7 @@
 #                       trixie-backports (fetched into the cache on first use)
 #   --no-device         boot and load intel_vpu with no NPU attached (a smoke test
 #                       of the guest that needs no server)
-#   --timeout SECONDS   per guest (default 600)
+#   --timeout SECONDS   per guest (default 300; a guest takes 15-25 s)
 #
 # Output: one line per check and generation, a summary, and the guest's
 # console and the server's log in DIR/vm/. Exit status 0 only when every
@@ -30,7 +30,7 @@ cache=${VM_CACHE:-/var/cache/npud-vm}
 sched=os
 ksuite=trixie
 no_device=0
-guest_timeout=600
+guest_timeout=300
 
 while (($#)); do
 	case $1 in
