@@ -13,11 +13,15 @@
 #                   pages, the systemd unit, under PREFIX (/usr/local), staged under DESTDIR
 #                   when given; built without the tests (in build-install/), so it needs
 #                   neither cmocka nor Python
+#   make vm-test    Linux's intel_vpu in QEMU against the virtual NPU, build/npu-vfio-user
+#                   (root; downloads from Debian's archive once into VM_CACHE; docs/vm-test.md)
 #
 # Variables: FUZZ_SECONDS, TEST_FUZZ_SECONDS (fuzzing inside `make test`, 10),
 # JOBS (parallel build jobs), WERROR (ON), PREFIX, DESTDIR, BUILD (the build
 # folder make install builds and installs from, build-install; a new one is
-# configured with BUILD_TESTING=OFF).
+# configured with BUILD_TESTING=OFF), VM_CACHE (/var/cache/npud-vm),
+# VM_GENS (37xx 40xx), VM_SCHED (os), VM_KERNEL (trixie), VM_BUILD (the build
+# folder whose npu-vfio-user serves the guest, build; e.g. build-asan).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR ?= ON
@@ -29,10 +33,16 @@ CLANG := $(shell command -v clang 2>/dev/null)
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build-install
+VM_CACHE ?= /var/cache/npud-vm
+VM_GENS ?= 37xx 40xx
+VM_SCHED ?= os
+VM_KERNEL ?= trixie
+VM_BUILD ?= build
 
 SOURCES := $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tools tests bench -name '*.[ch]')
 
-.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check lint clean install
+.PHONY: all build deps demo test unit sanitize tsan fuzz format format-check lint clean install \
+	vm-test
 
 all: build
 
@@ -67,6 +77,11 @@ endif
 
 unit: build
 	cd build && $(CTEST) --output-on-failure -j $(JOBS)
+
+# Debian's kernel and intel_vpu in QEMU against the virtual NPU (scripts/vm/run.sh).
+vm-test: build
+	scripts/vm/run.sh --build $(VM_BUILD) --cache $(VM_CACHE) --sched $(VM_SCHED) --kernel $(VM_KERNEL) \
+		$(foreach g,$(VM_GENS),--gen $(g))
 
 sanitize: deps
 	$(CMAKE) -S . -B build-asan -DNPU_SANITIZE=ON -DNPU_WERROR=$(WERROR) >/dev/null
