@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Boot and power-down in the order of the Linux driver (hardware.md §3.1-3.6):
+ * Boot and power-down in the order of the Linux driver (docs/hardware.md §3.1-3.6):
  * buttress init, power-up, MMU with the global context, firmware load, boot
  * params, CPU start, wait for the ready message, interrupts on.
  */
@@ -28,7 +28,7 @@ static void phase_done(struct npu_device *d, const char *name, uint64_t start_ns
 	npu_dbg(PM, "boot phase '%s' done", name);
 }
 
-/* hardware.md §3.3. */
+/* docs/hardware.md §3.3. */
 static int power_up(struct npu_device *d)
 {
 	uint64_t t = npu_now_ns(d->plat);
@@ -77,7 +77,7 @@ static int power_up(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §3.1 step 5: the MMU with the global (firmware) and reserved contexts. */
+/* docs/hardware.md §3.1 step 5: the MMU with the global (firmware) and reserved contexts. */
 static int mmu_up(struct npu_device *d)
 {
 	int ret = npu_mmu_init(&d->mmu, d->plat);
@@ -112,7 +112,7 @@ static void mmu_free(struct npu_device *d)
 }
 
 /*
- * hardware.md §3.5 step 3: with interrupts still off, drain the IPC FIFO until
+ * docs/hardware.md §3.5 step 3: with interrupts still off, drain the IPC FIFO until
  * a header on channel 0x3FF arrives. Its data_addr must be "BOOT"; anything
  * else on that channel is an error, other channels are dropped.
  */
@@ -215,7 +215,8 @@ int npu_device_boot(struct npu_device *d)
 	ret = wait_for_ready(d);
 	if (ret)
 		goto fail;
-	npu_ipc_reset(d); /* protocol.md §1.1: fresh TX/RX areas, IPC on, before interrupts */
+	/* docs/firmware-protocol.md §1.1: fresh TX/RX areas, IPC on, before interrupts */
+	npu_ipc_reset(d);
 	phase_done(d, "wait_ready", t);
 	t = npu_now_ns(d->plat);
 	npu_ip_irq_clear(d);
@@ -253,7 +254,7 @@ int npu_device_power_down(struct npu_device *d)
 	if (alive) {
 		int r;
 
-		/* hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
+		/* docs/hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
 		npu_btrs_irq_disable(d);
 		npu_ip_irq_disable(d);
 		if (d->mmu_ready)

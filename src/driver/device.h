@@ -64,7 +64,7 @@ struct npu_device {
 	char fw_path[512]; /* "(synthetic)" for the built-in image */
 	bool fw_synthetic;
 
-	/* Fuses and workpoint (hardware.md §3.2). */
+	/* Fuses and workpoint (docs/hardware.md §3.2). */
 	uint32_t min_ratio, max_ratio, pn_ratio;
 	bool wa_clear_irq_with_0; /* MTL: INTERRUPT_STAT clears by writing 0 */
 
@@ -112,7 +112,7 @@ void npu_device_close(struct npu_device *d);
 
 /*
  * Power-up, MMU, firmware load, CPU start, wait for the ready message,
- * interrupts on (hardware.md §3). Returns 0 when READY was received; else a
+ * interrupts on (docs/hardware.md §3). Returns 0 when READY was received; else a
  * negative errno with d->fail_step and d->fail_reason saying what failed.
  */
 int npu_device_boot(struct npu_device *d);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Intel NPU firmware image: header decoding and validation (hardware.md §4).
+ * Intel NPU firmware image: header decoding and validation (docs/hardware.md §4).
  *
  * A firmware file is a 4 KiB header page, a 4 KiB version page and the image
  * (the bytes copied into NPU memory). The parser decodes the header from the
@@ -21,7 +21,7 @@
 #define NPU_FW_VERSION_TEXT_MAX NPU_FW_VERSION_PAGE_SIZE
 #define NPU_FW_VPU_VERSION_LEN	32u
 
-/* Byte offset of a header field in the file (hardware.md §4.2; struct in hw/fw_header.h). */
+/* Byte offset of a header field in the file (docs/hardware.md §4.2; struct in hw/fw_header.h). */
 #define NPU_FW_OFF(field) offsetof(struct npu_fw_header, field)
 
 static inline unsigned npu_fw_api_major(uint32_t v)

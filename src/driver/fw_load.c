@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Firmware memory in the global context (SSID 0) and the boot parameters
- * (hardware.md §4.5, protocol.md §1.1): the runtime buffer at the header's
+ * (docs/hardware.md §4.5, docs/firmware-protocol.md §1.1): the runtime buffer at the header's
  * boot_params_load_address holding boot params, version page and image; the
  * IPC and log buffers in the global range.
  */
@@ -93,7 +93,7 @@ static void gbuf_free(struct npu_device *d, struct npu_gbuf *b)
 }
 
 /*
- * The runtime buffer (hardware.md §4.5, layout before the 2025 split): one
+ * The runtime buffer (docs/hardware.md §4.5, layout before the 2025 split): one
  * buffer of runtime_size at boot_params_load_address; the first 4 KiB are the
  * boot params, then the version page, then the image at image_load_address.
  * A read-only section, if the header has one, is mapped read-only.
@@ -173,7 +173,7 @@ void npu_fw_mem_fini(struct npu_device *d)
 	d->global_next_va = 0;
 }
 
-/* hardware.md §4.5: what Linux writes on a cold boot, OS scheduling mode. */
+/* docs/hardware.md §4.5: what Linux writes on a cold boot, OS scheduling mode. */
 void npu_fw_boot_params_fill(struct npu_device *d)
 {
 	struct npu_boot_params *bp = d->fw_runtime.dma.cpu;

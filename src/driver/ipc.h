@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IPC with the firmware (protocol.md §1): JSM messages in 192-byte TX slots
+ * IPC with the firmware (docs/firmware-protocol.md §1): JSM messages in 192-byte TX slots
  * (64-byte IPC header + 128-byte JSM message) whose header address goes into
  * the host-to-NPU FIFO register; replies and JOB_DONE arrive as header
  * addresses in the NPU-to-host FIFO, pointing into the RX buffer.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interrupt service (hardware.md §2.6, protocol.md §6): with the buttress's
+ * Interrupt service (docs/hardware.md §2.6, docs/firmware-protocol.md §6): with the buttress's
  * GLOBAL_INT_MASK set, the buttress errors first, then the IP's ICB, then the
  * mask is cleared again, which re-sends the interrupt for anything still
  * pending. Nothing here recovers the device: errors that need it set
@@ -45,7 +45,7 @@ static void need_recovery(struct npu_device *d, const char *fmt, ...)
 	}
 }
 
-/* ---- buttress (protocol.md §6.3) ---- */
+/* ---- buttress (docs/firmware-protocol.md §6.3) ---- */
 
 static uint32_t btrs_mtl_handle(struct npu_device *d)
 {
@@ -126,14 +126,14 @@ static uint32_t btrs_lnl_handle(struct npu_device *d)
 		need_recovery(d, "buttress %s error, log 0x%08x%08x", e->name, hi, lo);
 	}
 	if (stat & NPU_BTRS_LNL_INTERRUPT_STAT_SURV_ERR)
-		/* A DCT request from PCODE (protocol.md §6.3); duty cycling is not implemented. */
+		/* A DCT request from PCODE (docs/firmware-protocol.md §6.3); duty cycling is not implemented. */
 		npu_info(IRQ, "DCT request ignored (mailbox 0x%08x)",
 			 REGB_RD32(m, NPU_BTRS_LNL_PCODE_MAILBOX_SHADOW));
 	REGB_WR32(m, NPU_BTRS_LNL_INTERRUPT_STAT, stat);
 	return stat;
 }
 
-/* ---- NPU IP (protocol.md §6.2) ---- */
+/* ---- NPU IP (docs/firmware-protocol.md §6.2) ---- */
 
 static void mmu_event(void *arg, const struct npu_mmu_event *ev)
 {
@@ -157,7 +157,7 @@ static void mmu_event(void *arg, const struct npu_mmu_event *ev)
 	npu_warn(MMU, "MMU event for SSID %u, which no context owns", ssid);
 }
 
-/* protocol.md §6.2 bit 30: each watchdog write needs a fresh TIM_SAFE unlock. */
+/* docs/firmware-protocol.md §6.2 bit 30: each watchdog write needs a fresh TIM_SAFE unlock. */
 static void watchdog_disable(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;

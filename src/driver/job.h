@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Contexts, buffers and jobs (protocol.md §3, §5.5).
+ * Contexts, buffers and jobs (docs/firmware-protocol.md §3, §5.5).
  *
  * A context is one client's address space: an SSID (2..65) with its own page
  * tables and a 4 KiB job queue (64-byte header + 63 slots) in the global
  * context, bound to a doorbell (1..255) by REGISTER_DB on the first submit.
  * Buffers are DMA memory mapped at an NPU virtual address of the context's
  * user range. A job is a command buffer in one of the context's buffers;
- * its id is (ctx_id - 1) << 8 | a per-context counter (protocol.md §3.5).
+ * its id is (ctx_id - 1) << 8 | a per-context counter (docs/firmware-protocol.md §3.5).
  */
 #ifndef NPU_DRIVER_JOB_H
 #define NPU_DRIVER_JOB_H
@@ -27,7 +27,7 @@ struct npu_device;
 #define NPU_CTX_SSID_FIRST 2u
 #define NPU_JOBS_PER_CTX   256 /* the job id's 8-bit counter */
 
-/* Job status as the driver reports it: the firmware's (protocol.md §2.2) or ABORTED. */
+/* Job status as the driver reports it: the firmware's (docs/firmware-protocol.md §2.2) or ABORTED. */
 #define NPU_JOB_STATUS_ABORTED 256u /* the job was lost to a reset or a faulted context */
 
 enum npu_job_state {
@@ -192,7 +192,7 @@ int npu_bo_fd(struct npu_bo *bo);
 void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg);
 
 /*
- * A full recovery (protocol.md §3.7, hardware.md §3.6): state dump, power-down,
+ * A full recovery (docs/firmware-protocol.md §3.7, docs/hardware.md §3.6): state dump, power-down,
  * every queued job ABORTED, cold boot, contexts back in place. Returns 0, or
  * the boot's error (the device is then FAILED and submits return -EIO).
  */
@@ -232,7 +232,7 @@ struct npu_ctx *npu_ctx_by_ssid(struct npu_device *d, uint32_t ssid);
 void npu_job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status);
 /* Every queued job of the context ends ABORTED. */
 void npu_ctx_abort_jobs(struct npu_ctx *c);
-/* Sends the faulted context's UNREGISTER_DB and SSID_RELEASE once (protocol.md §2.5). */
+/* Sends the faulted context's UNREGISTER_DB and SSID_RELEASE once (docs/firmware-protocol.md §2.5). */
 void npu_ctx_abort_send(struct npu_ctx *c);
 
 #endif

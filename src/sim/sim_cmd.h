@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The model's command-buffer engine (protocol.md §4): runs a job's batch
+ * The model's command-buffer engine (docs/firmware-protocol.md §4): runs a job's batch
  * buffer in the job's context, reaching memory only through the MMU walk.
  * Called with sim->lock held.
  */
@@ -43,7 +43,7 @@ enum sim_cmd_result {
 };
 
 /*
- * What the engine checks and does, where protocol.md §4 is silent or loose:
+ * What the engine checks and does, where docs/firmware-protocol.md §4 is silent or loose:
  *
  * Header (§4.1): batch_va 64-B aligned; cmd_offset >= 48, a multiple of 4 and
  * <= cmd_buffer_size <= SIM_CMD_BUFFER_SIZE_MAX; context_save_area_address

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated firmware's side of IPC and JSM (protocol.md §1, §2): reading
+ * The simulated firmware's side of IPC and JSM (docs/firmware-protocol.md §1, §2): reading
  * the host's requests, answering them, and posting messages into the host's
  * RX area.
  *
@@ -128,7 +128,7 @@ int sim_fw_post_msg(struct npu_sim *s, uint16_t channel, struct npu_jsm_msg *msg
 	return 0;
 }
 
-/* protocol.md §2.3: the response type of every request type the reference lists. */
+/* docs/firmware-protocol.md §2.3: the response type of every request type the reference lists. */
 static const struct {
 	uint32_t req, rsp;
 } responses[] = {
@@ -292,7 +292,8 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 		*reply = in->pwr_d0i3_enter.send_response != 0;
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_STATE_DUMP:
-		*reply = false; /* "send and sleep": the host awaits nothing (protocol.md §1.7) */
+		/* "send and sleep": the host awaits nothing (docs/firmware-protocol.md §1.7) */
+		*reply = false;
 		state_dump(s);
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_TRACE_SET_CONFIG:
@@ -324,7 +325,7 @@ static void drop(struct npu_sim *s, uint32_t hdr_va, const char *why)
 	sim_fwlog(s, SIM_LOG_ERR, "ipc: host message at 0x%08x dropped: %s", hdr_va, why);
 }
 
-/* The header's checks (protocol.md §1.2, §1.4); the reason it is unusable, or NULL. */
+/* The header's checks (docs/firmware-protocol.md §1.2, §1.4); the reason it is unusable, or NULL. */
 static const char *header_problem(const struct npu_ipc_hdr *hdr)
 {
 	if (hdr->status != NPU_IPC_HDR_ALLOCATED)
@@ -376,7 +377,7 @@ static void serve_one(struct npu_sim *s, uint32_t hdr_va)
 			mark_free(s, hdr_va, sizeof(hdr.status));
 		return;
 	}
-	/* Read: the host may reuse the slot (protocol.md §1.4 step 1). */
+	/* Read: the host may reuse the slot (docs/firmware-protocol.md §1.4 step 1). */
 	mark_free(s, hdr_va, sizeof(hdr.status));
 	mark_free(s, hdr.data_addr, sizeof(req.status));
 	s->fw.messages_served++;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Checks the register and constant headers in src/hw/ against the reference document
- * (/work/shared/reference/hardware.md): bit helpers, PCI IDs, buttress, IP and MMU
+ * (docs/hardware.md): bit helpers, PCI IDs, buttress, IP and MMU
  * registers, timeouts. Firmware header and boot parameters are in test_hw_layout_boot.c,
  * the host/firmware message layouts in test_hw_layout_msgs.c.
  *
@@ -66,13 +66,13 @@ static void test_bits_field_roundtrip(void **state)
 		}
 	}
 
-	/* FIFO_STAT fill level is [23:16] (hardware.md §2.3). */
+	/* FIFO_STAT fill level is [23:16] (docs/hardware.md §2.3). */
 	assert_int_equal(npu_field_get(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_FILL_LEVEL, 0x00123456),
 			 0x12);
 	/* Too-wide values are truncated to the field. */
 	assert_int_equal(npu_field_prep(NPU_GENMASK(3, 2), 0x7), 0xC);
 
-	/* 64-bit: ASID in CD dword0 [63:48] (protocol.md §5.3). */
+	/* 64-bit: ASID in CD dword0 [63:48] (docs/firmware-protocol.md §5.3). */
 	assert_true(npu_field_prep64(NPU_MMU_CD_0_ASID, 0x1234) == 0x1234000000000000ull);
 	assert_true(npu_field_get64(NPU_MMU_CD_0_ASID, 0x1234000000000ABCull) == 0x1234);
 	assert_true(npu_field_get64(NPU_GENMASK64(51, 6),
@@ -124,7 +124,7 @@ static void test_buttress_mtl(void **state)
 	assert_int_equal(NPU_BTRS_MTL_PLL_STATUS_LOCK, 0x2);
 	assert_int_equal(NPU_BTRS_MTL_SKU, 0x3630);
 
-	/* Workpoint enable: PAYLOAD1 = pn | 0x80 << 16, PAYLOAD2 = 0x0202 (hardware.md §3.2). */
+	/* Workpoint enable: PAYLOAD1 = pn | 0x80 << 16, PAYLOAD2 = 0x0202 (docs/hardware.md §3.2). */
 	assert_int_equal(npu_field_prep(NPU_BTRS_MTL_WP_REQ_PAYLOAD1_TARGET_RATIO, 0x0C) |
 			     npu_field_prep(NPU_BTRS_MTL_WP_REQ_PAYLOAD1_EPP, NPU_BTRS_MTL_WP_EPP),
 			 0x0080000C);
@@ -296,7 +296,7 @@ static void test_mmu(void **state)
 	assert_true(npu_field_prep64(NPU_MMU_STE_0_S1CDMAX, NPU_MMU_STE_0_S1CDMAX_VAL) ==
 		    0x4000000000000000ull);
 
-	/* PTE bits (protocol.md §5.4). */
+	/* PTE bits (docs/firmware-protocol.md §5.4). */
 	assert_true((NPU_MMU_PTE_VALID | NPU_MMU_PTE_TYPE_PAGE | NPU_MMU_PTE_USER | NPU_MMU_PTE_AF |
 		     NPU_MMU_PTE_NG) == 0xC43);
 	assert_true(NPU_MMU_PTE_PAGE_DEFAULT == 0xC43);
@@ -320,7 +320,7 @@ static void test_mmu(void **state)
 	assert_int_equal(NPU_MMU_EVT_F_VMS_FETCH, 0x25);
 }
 
-/* ---- timeouts (hardware.md §5) ---- */
+/* ---- timeouts (docs/hardware.md §5) ---- */
 
 static void test_timeouts(void **state)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Checks the firmware-loading layouts in src/hw/ against the reference document
- * (/work/shared/reference/hardware.md §4): boot parameters, firmware header, VA ranges.
+ * (docs/hardware.md §4): boot parameters, firmware header, VA ranges.
  *
  * The offsets and values below are typed by hand from the reference tables, not derived
  * from the structures: each layout test writes little-endian bytes at the documented
@@ -22,7 +22,7 @@
 
 #include "hw_layout_test_util.h"
 
-/* ---- boot parameters (hardware.md §4.5) ---- */
+/* ---- boot parameters (docs/hardware.md §4.5) ---- */
 
 static void test_boot_params_read(void **state)
 {
@@ -157,7 +157,7 @@ static void test_boot_params_write(void **state)
 		assert_int_equal(raw[i], 0);
 }
 
-/* ---- firmware header (hardware.md §4.2, §4.4) ---- */
+/* ---- firmware header (docs/hardware.md §4.2, §4.4) ---- */
 
 static void test_fw_header(void **state)
 {
@@ -216,7 +216,7 @@ static void test_fw_header(void **state)
 	assert_true(hdr.ro_section_start_address == 0x80003000ull);
 	assert_int_equal(hdr.ro_section_size, 0xFE000);
 
-	/* File layout and the 37xx runtime window (hardware.md §4.3, §4.5). */
+	/* File layout and the 37xx runtime window (docs/hardware.md §4.3, §4.5). */
 	assert_int_equal(NPU_FW_FILE_IMAGE_OFFSET, 0x2000);
 	assert_int_equal(NPU_FW_VERSION_PAGE_OFFSET, 0x1000);
 	assert_int_equal(NPU_FW_HEADER_SIZE, 0x1000);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Checks the host/firmware message layouts in src/hw/ against the reference document
- * (/work/shared/reference/protocol.md): IPC header, JSM messages, job queue and job IDs,
+ * (docs/firmware-protocol.md): IPC header, JSM messages, job queue and job IDs,
  * command buffer, firmware log.
  *
  * The offsets and values below are typed by hand from the reference tables, not derived
@@ -25,7 +25,7 @@
 
 #include "hw_layout_test_util.h"
 
-/* ---- IPC (protocol.md §1.2, §1.3) ---- */
+/* ---- IPC (docs/firmware-protocol.md §1.2, §1.3) ---- */
 
 static void test_ipc_boot_msg(void **state)
 {
@@ -63,7 +63,7 @@ static void test_ipc_boot_msg(void **state)
 	assert_int_equal(NPU_IPC_JSM_MSG_SIZE, 128);
 }
 
-/* ---- JSM (protocol.md §2, §3.6) ---- */
+/* ---- JSM (docs/firmware-protocol.md §2, §3.6) ---- */
 
 static void test_jsm_layout(void **state)
 {
@@ -73,7 +73,7 @@ static void test_jsm_layout(void **state)
 	(void)state;
 	assert_int_equal(sizeof(msg), 128);
 
-	/* JOB_DONE from protocol.md §9 step 8. */
+	/* JOB_DONE from docs/firmware-protocol.md §9 step 8. */
 	memset(raw, 0, sizeof(raw));
 	put_le32(raw, 8, 0x2100);
 	put_le32(raw, 12, 1);
@@ -98,7 +98,7 @@ static void test_jsm_layout(void **state)
 	assert_int_equal(msg.payload.job_done.host_ssid, 2);
 	assert_true(msg.payload.job_done.cmdq_id == 0x0102030405060708ull);
 
-	/* REGISTER_DB from protocol.md §9 step 5. */
+	/* REGISTER_DB from docs/firmware-protocol.md §9 step 5. */
 	memset(raw, 0, sizeof(raw));
 	put_le32(raw, 8, 0x1102);
 	put_le32(raw, 16, 77);
@@ -152,7 +152,7 @@ static void test_jsm_layout(void **state)
 	assert_int_equal(sizeof(msg.payload.dyndbg_control), 96);
 }
 
-/* ---- job queue (protocol.md §3) ---- */
+/* ---- job queue (docs/firmware-protocol.md §3) ---- */
 
 static void test_jobq(void **state)
 {
@@ -204,7 +204,7 @@ static void test_jobq(void **state)
 static void test_job_id(void **state)
 {
 	(void)state;
-	/* protocol.md §9: context 2, first job -> 0x100. */
+	/* docs/firmware-protocol.md §9: context 2, first job -> 0x100. */
 	assert_int_equal(npu_job_id(2, 0), 0x100);
 	assert_int_equal(npu_job_id(1, 0), 0x000);
 	assert_int_equal(npu_job_id(66, 255), (65u << 8) | 255u);
@@ -222,7 +222,7 @@ static void test_job_id(void **state)
 	assert_int_equal(NPU_DOORBELL_ID_MAX, 255);
 }
 
-/* ---- command buffer (protocol.md §4) ---- */
+/* ---- command buffer (docs/firmware-protocol.md §4) ---- */
 
 static void test_cmd_buffer(void **state)
 {
@@ -233,7 +233,7 @@ static void test_cmd_buffer(void **state)
 	struct npu_copy_desc_40xx d40;
 
 	(void)state;
-	/* protocol.md §9 step 6: header + one FENCE_SIGNAL at +48. */
+	/* docs/firmware-protocol.md §9 step 6: header + one FENCE_SIGNAL at +48. */
 	memset(raw, 0, sizeof(raw));
 	put_le32(raw, 0, 48 + 24);
 	put_le32(raw, 4, 48);
@@ -257,7 +257,7 @@ static void test_cmd_buffer(void **state)
 	assert_true(fence.offset == 0xA0000400ull);
 	assert_true(fence.value == 3);
 
-	/* Copy descriptors (protocol.md §4.3). */
+	/* Copy descriptors (docs/firmware-protocol.md §4.3). */
 	memset(raw, 0, sizeof(raw));
 	put_le64(raw, 16, 0x1000);
 	put_le64(raw, 24, 0x2000);
@@ -288,7 +288,7 @@ static void test_cmd_buffer(void **state)
 	assert_int_equal(sizeof(struct npu_cmd_memory_fill), 32);
 }
 
-/* ---- firmware log (protocol.md §7) ---- */
+/* ---- firmware log (docs/firmware-protocol.md §7) ---- */
 
 static void test_fw_log(void **state)
 {

@@ -188,7 +188,8 @@ static void fw_serve(struct fx *f, uint32_t va)
 		return;
 
 	memset(&r, 0, sizeof(r));
-	r.type = m.type + 0x1100u; /* 0x11xx -> 0x22xx, 0x12xx -> 0x23xx (protocol.md §2.3) */
+	/* 0x11xx -> 0x22xx, 0x12xx -> 0x23xx (docs/firmware-protocol.md §2.3) */
+	r.type = m.type + 0x1100u;
 	r.status = NPU_JSM_MSG_ALLOCATED;
 	r.request_id = m.request_id;
 	if (m.type == NPU_JSM_MSG_QUERY_ENGINE_HB)
@@ -276,7 +277,7 @@ static void test_requests(void **state)
 	fw_start(f, FW_ECHO);
 	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb1), 0);
 	m = fw_last(f, &h);
-	/* protocol.md §1.4: slot 0, header then message, ids from 1. */
+	/* docs/firmware-protocol.md §1.4: slot 0, header then message, ids from 1. */
 	assert_int_equal(h.data_addr, d->ipc_tx.va + 64);
 	assert_int_equal(h.data_size, 128);
 	assert_int_equal(h.channel, NPU_IPC_CHAN_ASYNC_CMD);

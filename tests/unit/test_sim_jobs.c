@@ -4,7 +4,7 @@
  * playing the host by hand after a real driver boot: user contexts built with
  * the driver's page tables (mmu_ctx.h, npu_mmu_set_cd), job queues mapped in
  * the global context, and everything else (queue header and slots,
- * protocol.md §3.2/§3.3; batch buffers and commands, §4.1/§4.2; IPC headers and
+ * docs/firmware-protocol.md §3.2/§3.3; batch buffers and commands, §4.1/§4.2; IPC headers and
  * JSM messages, §1.2/§2.1) written byte by byte from the reference.
  *
  * Writes to memory the firmware thread may be reading at that moment (queue
@@ -144,7 +144,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- IPC, as the host does it (protocol.md §1.4, §1.5) ---- */
+/* ---- IPC, as the host does it (docs/firmware-protocol.md §1.4, §1.5) ---- */
 
 static uint32_t send(struct host *h, uint32_t type, const uint8_t *payload, size_t len)
 {
@@ -245,7 +245,7 @@ static uint32_t job_done(struct host *h, uint32_t db, uint32_t job_id, int q)
 	return get32(m.p + 12);
 }
 
-/* ---- queues and batch buffers (protocol.md §3.2-§3.4, §4.1, §4.2) ---- */
+/* ---- queues and batch buffers (docs/firmware-protocol.md §3.2-§3.4, §4.1, §4.2) ---- */
 
 static uint32_t fence_cmd(uint8_t *c, uint16_t type, uint64_t va, uint64_t value)
 {
@@ -303,7 +303,7 @@ static uint64_t fence(struct host *h, int q, unsigned n)
 
 /* ---- tests ---- */
 
-/* protocol.md §9: one FENCE_SIGNAL job, JOB_DONE, fence written, head advanced. */
+/* docs/firmware-protocol.md §9: one FENCE_SIGNAL job, JOB_DONE, fence written, head advanced. */
 static void test_fence_signal_job(void **state)
 {
 	struct host *h = *state;

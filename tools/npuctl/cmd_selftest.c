@@ -25,7 +25,7 @@
 #define MAX_RESULTS	   16
 #define SELFTEST_TDR	   250000u  /* hang checks in the hang test: every 250 ms */
 #define SELFTEST_JOB_LIMIT 1000000u /* and a job may run for 1 s */
-#define FULL_QUEUE	   62	    /* 63 slots, one always empty (protocol.md §3.4) */
+#define FULL_QUEUE	   62 /* 63 slots, one always empty (docs/firmware-protocol.md §3.4) */
 
 struct result {
 	const char *name;
