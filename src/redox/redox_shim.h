@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the Redox backend and the `npu` scheme use of Redox, declared by hand
- * (relibc ships no C header for these; docs/redox.md, and the reference
- * ../shared/reference/redox.md §7.3, §7.7 for where each fact comes from).
+ * (relibc ships no C header for these; docs/redox.md, "Redox interfaces and
+ * their sources", for where each fact comes from).
  *
  * - The relibc-exported redox_*_vN functions. They return a "raw result":
  *   a value above SIZE_MAX - 4095 is -errno, and errno is not set.
