@@ -7,7 +7,8 @@
 #   make tsan       the suite under ThreadSanitizer, in build-tsan/
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make format / format-check
-#   make lint       clang-tidy and cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
+#   make lint       cited documents exist, clang-tidy and cppcheck over src/ and tools/
+#                   (scripts/lint.sh), in build-lint/
 #   make install    npuctl, npud, libnpu.so with its header and pkg-config file, the man
 #                   pages, under PREFIX (/usr/local), staged under DESTDIR when given
 #
