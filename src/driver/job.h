@@ -83,7 +83,7 @@ struct npu_ctx {
 	uint64_t va_next;		       /* next free VA of the user range */
 	struct npu_job jobs[NPU_JOBS_PER_CTX]; /* by the job id's low byte */
 	uint64_t jobs_completed, jobs_failed;
-	/* Added for ctx.c and job.c. */
+	/* The context's job queue as the host tracks it (ctx.c, job.c). */
 	bool jobq_mapped;   /* in the current global context (lost on power-down) */
 	uint32_t jobq_tail; /* the host's copy: the device may scribble on the queue */
 	/*

@@ -5,7 +5,8 @@
  * Open the PCI device, reach its BARs, allocate DMA memory (CPU pointer plus
  * device address), wait for the interrupt (a waitable fd), read a file, read
  * the clock. One const table of operations per backend: the simulated NPU
- * (sim.c), Linux VFIO and Redox later. The driver core uses nothing else of
+ * (sim.c) and Redox (src/redox/platform_redox.c); there is no Linux VFIO
+ * backend for real NPUs on Linux. The driver core uses nothing else of
  * the OS, so it is the same code on silicon and on the device model.
  */
 #ifndef NPU_PLATFORM_PLATFORM_H
