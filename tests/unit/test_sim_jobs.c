@@ -86,6 +86,14 @@ static void sleep_us(unsigned us)
 	nanosleep(&ts, NULL);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Boots with the real driver, then builds two user contexts and two queues by hand. */
 static int setup(void **state)
 {
@@ -372,7 +380,8 @@ static void test_cross_context_fence(void **state)
 {
 	struct host *h = *state;
 	uint8_t a[48], b[24];
-	uint64_t hb0, hb1;
+	uint64_t hb0, hb1, t0, ms;
+	bool asleep;
 	struct msg m;
 
 	register_db(h, 1, 0);
@@ -384,15 +393,39 @@ static void test_cross_context_fence(void **state)
 	assert_false(next_msg(h, &m, QUIET_MS));
 	lock(h);
 	hb0 = h->s->fw.heartbeat;
+	t0 = now_ns();
 	assert_true(h->s->fw.queues[1].running);
 	unlock(h);
-	sleep_us(50000);
+	/* Alive: with nothing from the host, the blocked job is looked at again and again. */
+	hb1 = hb0;
+	for (int i = 0; i < 20000 && hb1 < hb0 + 3; i++) {
+		sleep_us(100);
+		lock(h);
+		hb1 = h->s->fw.heartbeat;
+		unlock(h);
+	}
+	assert_true(hb1 >= hb0 + 3);
+	/* Not spinning: between those looks it sleeps in its wait, the job still blocked, */
+	asleep = false;
+	for (int i = 0; i < 20000 && !asleep; i++) {
+		lock(h);
+		asleep = atomic_load(&h->s->fw.sleeping) && h->s->fw.queues[1].running;
+		unlock(h);
+		if (!asleep)
+			sleep_us(100);
+	}
+	assert_true(asleep);
+	/*
+	 * and wakes for it once a millisecond of its clock: over a stretch of at
+	 * least 20 ms, no more re-runs than milliseconds passed (twice that, for
+	 * spurious wake-ups). A slow machine only widens the bound.
+	 */
+	sleep_us(20000);
 	lock(h);
 	hb1 = h->s->fw.heartbeat;
+	ms = (now_ns() - t0) / 1000000u;
 	unlock(h);
-	/* Alive (it advances) but not spinning: about one re-run per millisecond. */
-	assert_true(hb1 > hb0);
-	assert_true(hb1 - hb0 < 1000);
+	assert_true(hb1 - hb0 <= 2 * ms + 10);
 
 	fence_cmd(b, 0x0102, SHARED_VA, 6);
 	enqueue(h, 1, batch(h, 1, 0, b, 24), 0x200, 0);
