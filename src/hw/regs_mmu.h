@@ -84,7 +84,7 @@
 #define NPU_MMU_STRTAB_BASE_ADDR    NPU_GENMASK64(51, 6)
 #define NPU_MMU_STRTAB_BASE_CFG	    0x00200088u
 #define NPU_MMU_STRTAB_BASE_CFG_VAL 2u /* linear, log2(4 STEs) */
-/* Fields of STRTAB_BASE_CFG (Arm SMMUv3; the reference gives only the value 2). */
+/* Fields of STRTAB_BASE_CFG (Arm SMMUv3; docs/hardware.md §2.5 gives only the value 2). */
 #define NPU_MMU_STRTAB_BASE_CFG_LOG2SIZE NPU_GENMASK(5, 0)
 #define NPU_MMU_STRTAB_BASE_CFG_FMT	 NPU_GENMASK(17, 16)
 #define NPU_MMU_STRTAB_BASE_CFG_LINEAR	 0u
@@ -95,7 +95,7 @@
 #define NPU_MMU_CMDQ_CONS     0x0020009Cu
 #define NPU_MMU_CMDQ_CONS_VAL NPU_GENMASK(23, 0)
 #define NPU_MMU_CMDQ_CONS_ERR NPU_GENMASK(30, 24)
-/* CONS error codes (Arm SMMUv3 CMDQ_CONS.ERR; the reference names only the field). */
+/* CONS error codes (Arm SMMUv3 CMDQ_CONS.ERR; docs/firmware-protocol.md §5.1 has the field). */
 #define NPU_MMU_CMDQ_ERR_NONE 0u
 #define NPU_MMU_CMDQ_ERR_ILL  1u /* unknown or malformed command */
 #define NPU_MMU_CMDQ_ERR_ABT  2u /* the command could not be fetched */

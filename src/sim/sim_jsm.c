@@ -10,7 +10,7 @@
  * guest error and the message is dropped, never trusted. After reading a
  * request the firmware marks its header and message FREE, then answers.
  *
- * Choices the reference leaves open (docs/simulator.md): a request type that
+ * Choices docs/firmware-protocol.md leaves open (docs/simulator.md): a request type that
  * exists but the model does not implement (HWS, metric streamer, preemption)
  * is answered with its response type and result MVNCI_NOT_IMPLEMENTED; an
  * unknown type with type UNKNOWN (0xFFFFFFFF) and result PARSING_ERR. Replies

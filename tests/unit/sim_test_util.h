@@ -33,7 +33,7 @@
 
 #define WAIT_US 200000u /* generous: the model's latencies are tens of microseconds */
 
-/* What differs between the generations, as the reference names it. */
+/* What differs between the generations, as docs/hardware.md names it. */
 struct gen {
 	enum npu_gen gen;
 	uint32_t d0i3, wp0, wp1, wp2, wp_cmd, vpu_status, ip_reset, int_stat, local_mask,

@@ -30,7 +30,7 @@
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
 
-/* Little-endian fields, as the reference lays them out. */
+/* Little-endian fields, as docs/firmware-protocol.md lays them out. */
 #define put16 npu_put_le16
 #define put32 npu_put_le32
 #define put64 npu_put_le64
