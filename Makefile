@@ -7,8 +7,9 @@
 #   make tsan       the suite under ThreadSanitizer, in build-tsan/
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make format / format-check
-#   make lint       the layers' include rules (scripts/check-layers.sh), clang-tidy and
-#                   cppcheck over src/ and tools/ (scripts/lint.sh), in build-lint/
+#   make lint       cited documents exist (scripts/check-citations.py), the layers' include
+#                   rules (scripts/check-layers.sh), clang-tidy and cppcheck over src/ and
+#                   tools/ (scripts/lint.sh), in build-lint/
 #   make install    npuctl, npud, npu-vfio-user, libnpu.so with its header and pkg-config file, the man
 #                   pages, the systemd unit, under PREFIX (/usr/local), staged under DESTDIR
 #                   when given; built without the tests (in build-install/), so it needs

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The least a NOP job's round trip can cost on this machine: two threads
- * doing only the memory traffic the protocol asks for (protocol.md §1.5,
+ * doing only the memory traffic the protocol asks for (docs/firmware-protocol.md §1.5,
  * §3.4, §3.6, §9), in the order its data dependencies force, with nothing
  * else: no register model, no lock, no checks beyond the job id, no clock.
  *

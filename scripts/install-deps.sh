@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing npud needs on Debian 12 (bookworm):
 # the toolchain, cmocka, clang (for the fuzz targets), python3 (CLI tests),
-# cppcheck and clang-tidy (make lint), numpy and scikit-learn
+# cppcheck and clang-tidy (make lint), uidmap (the access tests as a user
+# who is not root, tests/cli/users.sh), numpy and scikit-learn
 # (scripts/train_digits.py), debootstrap, cpio, gzip and xz-utils (make vm-test:
 # scripts/vm/) and Intel's NPU firmware
 # (firmware-intel-misc, from bookworm-backports' non-free-firmware component,
@@ -16,7 +17,7 @@ want_firmware=1
 [[ ${1:-} == --no-firmware ]] && want_firmware=0
 
 packages=(cmake make gcc libcmocka-dev pkg-config python3 clang libclang-rt-14-dev cppcheck
-	clang-tidy python3-numpy python3-sklearn debootstrap cpio gzip xz-utils)
+	clang-tidy uidmap python3-numpy python3-sklearn debootstrap cpio gzip xz-utils)
 fw_file=/lib/firmware/intel/vpu/vpu_37xx_v1.bin
 
 missing=()

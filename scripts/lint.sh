@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Static analysis: the layers' include rules (scripts/check-layers.sh), then
-# clang-tidy (.clang-tidy) and cppcheck (.cppcheck-suppressions) over the
-# sources CMake builds from src/ and tools/. Any finding fails.
+# Static analysis: the citation check (scripts/check-citations.py), the layers'
+# include rules (scripts/check-layers.sh), then clang-tidy (.clang-tidy) and
+# cppcheck (.cppcheck-suppressions) over the sources CMake builds from src/
+# and tools/. Any finding fails.
 #
 # Usage: scripts/lint.sh [BUILD_DIR]   (default build-lint; JOBS sets parallelism)
 #
@@ -11,6 +12,9 @@
 # checker misfires on the second and later files of a multi-file invocation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Every document a comment or doc cites is in the repository, with the sections it names.
+scripts/check-citations.py
 
 build=${1:-build-lint}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}

@@ -37,7 +37,7 @@ BY_NATURE = {
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The field table of docs/boot-params.md (offset and Intel's name, from vpu_boot_api.h).
-BOOT_PARAMS_DOC = os.path.join(HERE, "..", "docs", "boot-params.md")
+BOOT_PARAMS_DOC = os.path.join(HERE, "..", "docs/boot-params.md")
 
 
 def fields():

@@ -47,7 +47,7 @@ extern "C" {
 #define NPU_API
 #endif
 
-/* The request protocol version this library speaks (docs/protocol.md). */
+/* The request protocol version this library speaks (docs/request-protocol.md). */
 #define NPU_PROTOCOL_VERSION 1u
 
 /* Where npud listens by default on Linux. */
@@ -121,7 +121,7 @@ NPU_API uint64_t npu_buf_va(const struct npu_buf *b);
 NPU_API size_t npu_buf_size(const struct npu_buf *b);
 
 /*
- * Command buffers ("batches", protocol.md §4): built in a buffer created for
+ * Command buffers ("batches", docs/firmware-protocol.md §4): built in a buffer created for
  * it, npu_batch_size() bytes big for n_cmds commands and n_copy_desc copy
  * descriptors (each COPY of up to 8 MiB takes one).
  */
@@ -155,7 +155,7 @@ NPU_API int npu_batch_end(struct npu_batch *b);
 NPU_API int npu_submit(struct npu *n, struct npu_buf *cmd, struct npu_buf *const *bufs,
 		       unsigned n_bufs, uint32_t *job_id);
 
-/* Job status values besides the firmware's own (0 = success; protocol.md §2.2). */
+/* Job status values besides the firmware's own (0 = success; docs/firmware-protocol.md §2.2). */
 #define NPU_STATUS_ABORTED 256u /* lost to a device reset, or the client's context faulted */
 
 /* Waits up to timeout_ms (0: just look) for the job. -ETIMEDOUT; -ENOENT: unknown job. */

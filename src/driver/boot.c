@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Boot and power-down in the order of the Linux driver (hardware.md §3.1-3.6):
+ * Boot and power-down in the order of the Linux driver (docs/hardware.md §3.1-3.6):
  * buttress init, power-up, MMU with the global context, firmware load, boot
  * params, CPU start, wait for the ready message, interrupts on.
  */
@@ -37,7 +37,7 @@ static void phase_done(struct npu_device *d, const char *name, uint64_t start_ns
 	npu_dbg(PM, "boot phase '%s' done", name);
 }
 
-/* hardware.md §3.3. */
+/* docs/hardware.md §3.3. */
 static int power_up(struct npu_device *d)
 {
 	uint64_t t = npu_now_ns(d->plat);
@@ -90,7 +90,7 @@ static int power_up(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §3.1 step 5: the MMU with the global (firmware) and reserved contexts. */
+/* docs/hardware.md §3.1 step 5: the MMU with the global (firmware) and reserved contexts. */
 static int mmu_up(struct npu_device *d)
 {
 	int ret = npu_mmu_init(&d->mmu, d->plat);
@@ -143,7 +143,7 @@ static void fw_last_words(struct npu_device *d, char *out)
 }
 
 /*
- * hardware.md §3.5 step 3: with interrupts still off, drain the IPC FIFO until
+ * docs/hardware.md §3.5 step 3: with interrupts still off, drain the IPC FIFO until
  * a header on channel 0x3FF arrives. Its data_addr must be "BOOT"; anything
  * else on that channel is an error, other channels are dropped.
  */
@@ -355,7 +355,7 @@ int npu_device_power_off(struct npu_device *d, bool keep_fw)
 		/* Linux ivpu_hw_power_down: the times a warm boot reports, first. */
 		d->d0i3_entry_host_ns = npu_now_ns(d->plat);
 		d->d0i3_entry_vpu_ts = perf_counter(d);
-		/* hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
+		/* docs/hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
 		npu_btrs_irq_disable(d);
 		npu_ip_irq_disable(d);
 		if (d->mmu_ready)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The buttress (BAR4): D0i3, workpoint/PLL, IP reset, interrupt masks, fuses.
- * MTL layout for 37xx, LNL layout for 40xx (hardware.md §2.1, §2.2, §3).
+ * MTL layout for 37xx, LNL layout for 40xx (docs/hardware.md §2.1, §2.2, §3).
  */
 #include <errno.h>
 
@@ -20,7 +20,7 @@ static bool is_mtl(const struct npu_device *d)
 
 /*
  * Register offsets that differ only in place between the two buttress layouts.
- * The fields inside them are laid out alike (hardware.md §2.1, §2.2), so the
+ * The fields inside them are laid out alike (docs/hardware.md §2.1, §2.2), so the
  * MTL field masks serve both.
  */
 #define BTRS(d, name) (is_mtl(d) ? NPU_BTRS_MTL_##name : NPU_BTRS_LNL_##name)
@@ -53,7 +53,7 @@ int npu_btrs_init(struct npu_device *d)
 					       "TILE_FUSE 0x%08x has no VALID bit", tile);
 	}
 	/*
-	 * MTL workaround probe (hardware.md §2.6): if writing ones does not clear
+	 * MTL workaround probe (docs/hardware.md §2.6): if writing ones does not clear
 	 * INTERRUPT_STAT, this stepping clears it by writing 0.
 	 */
 	if (is_mtl(d)) {
@@ -68,7 +68,7 @@ int npu_btrs_init(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §3.3 step 2 and §3.6 step 5: D0i3 exit and entry. */
+/* docs/hardware.md §3.3 step 2 and §3.6 step 5: D0i3 exit and entry. */
 static int d0i3_set(struct npu_device *d, bool enter)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -108,7 +108,7 @@ int npu_btrs_d0i3_enter(struct npu_device *d)
 	return ret;
 }
 
-/* hardware.md §3.2: the workpoint request, and the PLL's answer. */
+/* docs/hardware.md §3.2: the workpoint request, and the PLL's answer. */
 int npu_btrs_wp_drive(struct npu_device *d, bool enable)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -172,7 +172,7 @@ int npu_btrs_wp_drive(struct npu_device *d, bool enable)
 	return 0;
 }
 
-/* hardware.md §3.3 step 4: LNL clock relinquish and profiling clock bits. */
+/* docs/hardware.md §3.3 step 4: LNL clock relinquish and profiling clock bits. */
 int npu_btrs_lnl_setup(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -189,7 +189,7 @@ int npu_btrs_lnl_setup(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §3.3 step 7 (LNL+): the buttress hands over the clock resource. */
+/* docs/hardware.md §3.3 step 7 (LNL+): the buttress hands over the clock resource. */
 int npu_btrs_clock_own_ack(struct npu_device *d)
 {
 	int ret;
@@ -206,7 +206,7 @@ int npu_btrs_clock_own_ack(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §3.3 step 10 (LNL+). */
+/* docs/hardware.md §3.3 step 10 (LNL+). */
 void npu_btrs_port_arbitration(struct npu_device *d)
 {
 	if (is_mtl(d))
@@ -217,7 +217,7 @@ void npu_btrs_port_arbitration(struct npu_device *d)
 		  NPU_BTRS_LNL_PORT_ARBITRATION_WEIGHTS_ATS_VAL);
 }
 
-/* hardware.md §3.6 step 3. */
+/* docs/hardware.md §3.6 step 3. */
 int npu_btrs_ip_reset(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -239,7 +239,7 @@ int npu_btrs_ip_reset(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §2.6: enable unmasks the error sources, then the global mask. */
+/* docs/hardware.md §2.6: enable unmasks the error sources, then the global mask. */
 void npu_btrs_irq_enable(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;

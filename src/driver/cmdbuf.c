@@ -95,7 +95,7 @@ int npu_cmdbuf_timestamp(struct npu_cmdbuf *cb, uint64_t va, uint32_t type)
 {
 	struct npu_cmd_timestamp *c;
 
-	/* 37xx wants the target 64-byte aligned, 40xx 8-byte (protocol.md §4.2). */
+	/* 37xx wants the target 64-byte aligned, 40xx 8-byte (docs/firmware-protocol.md §4.2). */
 	if (va % (cb->gen == NPU_GEN_37XX ? 64u : 8u))
 		return -EINVAL;
 	c = append(cb, NPU_CMD_TIMESTAMP, sizeof(*c));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Building a command ("batch") buffer (protocol.md §4) in a buffer the CPU
+ * Building a command ("batch") buffer (docs/firmware-protocol.md §4) in a buffer the CPU
  * can write and the NPU sees at `va`: the 48-byte header, the commands after
  * it, a 64-byte context save area, and COPY descriptors in their own area.
  *
@@ -65,7 +65,7 @@ int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t 
 /* Copies size bytes (descriptors of at most 8 MiB each, as the user-mode driver splits them). */
 int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size);
 /*
- * INFERENCE_EXECUTE (protocol.md §4.2) on the inference descriptor of desc_size
+ * INFERENCE_EXECUTE (docs/firmware-protocol.md §4.2) on the inference descriptor of desc_size
  * bytes at desc_va (on the simulated NPU: docs/model-format.md); inference_id
  * is carried as given. -EINVAL for a descriptor at 0 or of size 0.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Contexts and buffers (protocol.md §5.5, §5.6, §3.1).
+ * Contexts and buffers (docs/firmware-protocol.md §5.5, §5.6, §3.1).
  *
  * A context owns an SSID with its own page tables, a 4 KiB job queue and the
  * buffers mapped in its user range. The page tables and the queue memory are
@@ -42,7 +42,7 @@ static uint64_t page_align(uint64_t v)
 	return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 }
 
-/* protocol.md §5.6, newest kernels: where user buffers go. */
+/* docs/firmware-protocol.md §5.6, newest kernels: where user buffers go. */
 static void user_range(const struct npu_device *d, uint64_t *start, uint64_t *end)
 {
 	if (d->gen == NPU_GEN_37XX) {
@@ -61,7 +61,7 @@ struct npu_ctx *npu_ctx_by_ssid(struct npu_device *d, uint32_t ssid)
 	return d->ctx[ssid - NPU_CTX_SSID_FIRST];
 }
 
-/* An empty queue: engine 0 (compute), head = tail = 0 (protocol.md §3.1). */
+/* An empty queue: engine 0 (compute), head = tail = 0 (docs/firmware-protocol.md §3.1). */
 static void jobq_reset(struct npu_ctx *c)
 {
 	struct npu_jobq_header *h = c->jobq.cpu;
@@ -179,7 +179,7 @@ int npu_ctx_create(struct npu_device *d, struct npu_ctx **out)
 	c->id = id;
 	c->owner_pid = -1;
 	c->owner_uid = -1;
-	c->ssid = id + 1; /* SSIDs 0 and 1 are the firmware's (protocol.md §5.5) */
+	c->ssid = id + 1; /* SSIDs 0 and 1 are the firmware's (docs/firmware-protocol.md §5.5) */
 	c->jobq_va = npu_global_jobq_va(d, id);
 	user_range(d, &c->va_next, &end);
 
@@ -260,7 +260,7 @@ void npu_ctx_destroy(struct npu_ctx *c)
 	if (!c)
 		return;
 	d = c->dev;
-	/* protocol.md §9 step 10 and §2.5 (OS scheduling): the firmware lets go first. */
+	/* docs/firmware-protocol.md §9 step 10 and §2.5 (OS scheduling): the firmware lets go first. */
 	if (d->state == NPU_DEV_READY) {
 		if (c->db_registered) {
 			ret = npu_jsm_unregister_db(d, c->db_id);

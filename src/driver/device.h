@@ -72,7 +72,7 @@ struct npu_device {
 	char fw_path[NPU_DEV_FW_PATH_MAX]; /* "(synthetic)" for the built-in image */
 	bool fw_synthetic;
 
-	/* Fuses and workpoint (hardware.md §3.2). */
+	/* Fuses and workpoint (docs/hardware.md §3.2). */
 	uint32_t min_ratio, max_ratio, pn_ratio;
 	bool wa_clear_irq_with_0; /* MTL: INTERRUPT_STAT clears by writing 0 */
 

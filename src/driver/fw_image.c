@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Firmware image parser: decodes struct vpu_firmware_header from raw bytes and
- * applies the validation rules of the Linux driver (hardware.md §4.2, §4.3).
+ * applies the validation rules of the Linux driver (docs/hardware.md §4.2, §4.3).
  *
  * Every address computation is done in u64 with overflow checks, and every
  * byte read is bounded by the buffer size, never by a header field, so any

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Intel NPU firmware image: header decoding and validation (hardware.md §4).
+ * Intel NPU firmware image: header decoding and validation (docs/hardware.md §4).
  *
  * A firmware file is a 4 KiB header page, a 4 KiB version page and the image
  * (the bytes copied into NPU memory). The parser decodes the header from the

@@ -138,7 +138,7 @@ static void gbuf_free(struct npu_device *d, struct npu_gbuf *b)
 }
 
 /*
- * The runtime buffer (hardware.md §4.5, layout before the 2025 split): one
+ * The runtime buffer (docs/hardware.md §4.5, layout before the 2025 split): one
  * buffer of runtime_size at boot_params_load_address; the first 4 KiB are the
  * boot params, then the version page, then the image at image_load_address.
  * A read-only section, if the header has one, is mapped read-only.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Where a generation's firmware image is looked for (hardware.md §4.1):
+ * Where a generation's firmware image is looked for (docs/hardware.md §4.1):
  * an explicit file, else $NPU_FIRMWARE_PATH (a folder), else the system
  * firmware folder; in a folder, vpu_<gen>_v1.bin first, then vpu_<gen>_v0.0.bin.
  */
@@ -28,7 +28,7 @@
 int npu_fw_locate(enum npu_gen gen, const char *explicit_path, char *out, size_t out_len);
 
 /* The Debian package that ships Intel's images, for messages. */
-/* Largest file taken for a firmware image: the runtime window limit (hardware.md §4.3). */
+/* Largest file taken for a firmware image: the runtime window limit (docs/hardware.md §4.3). */
 #define NPU_FW_FILE_MAX ((size_t)512 << 20)
 
 #define NPU_FW_PACKAGE_HINT \

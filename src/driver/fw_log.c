@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The firmware log reader (fw_log.h, protocol.md §7).
+ * The firmware log reader (fw_log.h, docs/firmware-protocol.md §7).
  *
  * The header is copied once and checked before anything in it is used; the
  * message ring is then read between the copied positions, byte by byte, so a
@@ -18,7 +18,7 @@
 #include "driver/device.h"
 #include "util/bytes.h"
 
-/* Header offsets (protocol.md §7), read from the copy with util/bytes.h. */
+/* Header offsets (docs/firmware-protocol.md §7), read from the copy with util/bytes.h. */
 #define OFF_READ_INDEX	    0x04u
 #define OFF_READ_WRAP_COUNT 0x08u
 #define OFF_CANARY	    0x40u

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading the firmware log (protocol.md §7, hw/fw_log.h): the critical and
+ * Reading the firmware log (docs/firmware-protocol.md §7, hw/fw_log.h): the critical and
  * verbose log buffers the driver gives the firmware in the boot parameters.
  *
  * Each buffer holds one or more tracing sub-buffers: a 128-byte (or larger)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The NPU IP (BAR0): host subsystem, power island, NoC handshakes, snoop and
- * SSID setup, CPU start, interrupt block, IPC FIFO (hardware.md §2.3, §2.4,
+ * SSID setup, CPU start, interrupt block, IPC FIFO (docs/hardware.md §2.3, §2.4,
  * §3.3, §3.4). 37xx and 40xx differ in a few offsets and bits, handled by
  * small branches on the generation.
  */
@@ -20,7 +20,7 @@ static bool is_37xx(const struct npu_device *d)
 	return d->gen == NPU_GEN_37XX;
 }
 
-/* hardware.md §3.3 step 5: the host subsystem, and the AXI handshake must be idle. */
+/* docs/hardware.md §3.3 step 5: the host subsystem, and the AXI handshake must be idle. */
 int npu_ip_host_ss_configure(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -46,7 +46,7 @@ int npu_ip_host_ss_configure(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §3.3 step 6. */
+/* docs/hardware.md §3.3 step 6. */
 void npu_ip_idle_gen_disable(struct npu_device *d)
 {
 	npu_mmio_clr32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_AON_VPU_IDLE_GEN,
@@ -68,7 +68,7 @@ static int noc_check(struct npu_device *d, const char *step, uint64_t acc_reg, u
 	return 0;
 }
 
-/* hardware.md §3.3 step 8: power island, clocks, isolation, resets. */
+/* docs/hardware.md §3.3 step 8: power island, clocks, isolation, resets. */
 int npu_ip_pwr_domain_enable(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -109,7 +109,7 @@ int npu_ip_pwr_domain_enable(struct npu_device *d)
 	return 0;
 }
 
-/* hardware.md §3.3 step 9. */
+/* docs/hardware.md §3.3 step 9. */
 int npu_ip_axi_enable(struct npu_device *d)
 {
 	npu_mmio_set32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_NOC_QREQN,
@@ -118,7 +118,7 @@ int npu_ip_axi_enable(struct npu_device *d)
 			 NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO, NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO);
 }
 
-/* hardware.md §3.3 step 11. */
+/* docs/hardware.md §3.3 step 11. */
 int npu_ip_top_noc_enable(struct npu_device *d)
 {
 	uint32_t bits = NPU_37XX_TOP_NOC_CPU_CTRL | (is_37xx(d) ? NPU_37XX_TOP_NOC_HOSTIF_L2CACHE
@@ -129,7 +129,7 @@ int npu_ip_top_noc_enable(struct npu_device *d)
 			 bits, bits);
 }
 
-/* hardware.md §3.4 steps 1-2: page-table walks snooped for writes only; SSIDs valid. */
+/* docs/hardware.md §3.4 steps 1-2: page-table walks snooped for writes only; SSIDs valid. */
 void npu_ip_snoop_and_ssid(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -149,7 +149,7 @@ void npu_ip_snoop_and_ssid(struct npu_device *d)
 		       is_37xx(d) ? NPU_37XX_TBU_MMUSSIDV_VAL : NPU_40XX_TBU_MMUSSIDV_VAL);
 }
 
-/* hardware.md §3.4 step 3: the 37xx LEON start and loading address. */
+/* docs/hardware.md §3.4 step 3: the 37xx LEON start and loading address. */
 static int cpu_start_37xx(struct npu_device *d, uint64_t entry)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -176,7 +176,7 @@ static int cpu_start_37xx(struct npu_device *d, uint64_t entry)
 	return 0;
 }
 
-/* hardware.md §3.4 step 4: the 40xx SoC-CPU handshake and verification address. */
+/* docs/hardware.md §3.4 step 4: the 40xx SoC-CPU handshake and verification address. */
 static int cpu_start_40xx(struct npu_device *d, uint64_t entry)
 {
 	struct npu_mmio *m = &d->mmio;
@@ -203,13 +203,13 @@ int npu_ip_cpu_start(struct npu_device *d, uint64_t entry)
 	return is_37xx(d) ? cpu_start_37xx(d, entry) : cpu_start_40xx(d, entry);
 }
 
-/* hardware.md §3.5 step 4: clear what is pending before interrupts go on. */
+/* docs/hardware.md §3.5 step 4: clear what is pending before interrupts go on. */
 void npu_ip_irq_clear(struct npu_device *d)
 {
 	REGV_WR64(&d->mmio, NPU_37XX_HOST_SS_ICB_CLEAR_0, NPU_37XX_ICB_ENABLE_VAL);
 }
 
-/* hardware.md §2.6. */
+/* docs/hardware.md §2.6. */
 void npu_ip_irq_enable(struct npu_device *d)
 {
 	REGV_WR32(&d->mmio, NPU_37XX_HOST_SS_FW_SOC_IRQ_EN, NPU_37XX_HOST_SS_FW_SOC_IRQ_EN_ALL);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IPC with the firmware (protocol.md §1, hardware.md §2.7).
+ * IPC with the firmware (docs/firmware-protocol.md §1, docs/hardware.md §2.7).
  *
  * Host to NPU: a 192-byte TX slot (IPC header + JSM message) in the 16 KiB TX
  * buffer, its header's 32-bit NPU address written to CPU_SS_TIM_IPC_FIFO.
@@ -102,7 +102,7 @@ static uint32_t next_request_id(struct npu_ipc *ipc)
 }
 
 /*
- * protocol.md §1.4: fills the next TX slot and pushes its header's address.
+ * docs/firmware-protocol.md §1.4: fills the next TX slot and pushes its header's address.
  * Returns 0 with the request id, -EINVAL for a payload over 96 bytes, -EAGAIN
  * without a TX buffer.
  */
@@ -237,7 +237,7 @@ static bool rx_channel_known(uint16_t channel)
 	       channel == NPU_IPC_CHAN_JOB_RET;
 }
 
-/* protocol.md §1.5 release: status FREE in the header and, when it was readable, the message. */
+/* docs/firmware-protocol.md §1.5 release: status FREE in the header and, when it was readable, the message. */
 static void rx_release(struct npu_device *d, uint64_t hdr_off, bool has_msg, uint64_t msg_off)
 {
 	uint8_t *rx = d->ipc_rx.dma.cpu;

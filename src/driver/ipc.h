@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IPC with the firmware (protocol.md §1): JSM messages in 192-byte TX slots
+ * IPC with the firmware (docs/firmware-protocol.md §1): JSM messages in 192-byte TX slots
  * (64-byte IPC header + 128-byte JSM message) whose header address goes into
  * the host-to-NPU FIFO register; replies and JOB_DONE arrive as header
  * addresses in the NPU-to-host FIFO, pointing into the RX buffer.
@@ -55,7 +55,7 @@ void npu_ipc_disable(struct npu_device *d);
 
 /*
  * Sends a JSM request of type `type` with `payload` (len bytes, at most 96)
- * on `channel`, and waits up to timeout_us (0: the 500 ms of the reference)
+ * on `channel`, and waits up to timeout_us (0: the 500 ms of docs/hardware.md §5)
  * for the reply of type `reply_type` with the same request id. Returns 0 with
  * *reply filled (may be NULL); -EAGAIN when IPC is off; -ETIMEDOUT; -EBADMSG
  * when the reply's result is not SUCCESS (reply still filled); -EBADE for a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interrupt service (hardware.md §2.6, protocol.md §6): with the buttress's
+ * Interrupt service (docs/hardware.md §2.6, docs/firmware-protocol.md §6): with the buttress's
  * GLOBAL_INT_MASK set, the buttress errors first, then the IP's ICB, then the
  * mask is cleared again, which re-sends the interrupt for anything still
  * pending. Nothing here recovers the device: errors that need it set
@@ -46,7 +46,7 @@ static void need_recovery(struct npu_device *d, const char *fmt, ...)
 	}
 }
 
-/* ---- buttress (protocol.md §6.3) ---- */
+/* ---- buttress (docs/firmware-protocol.md §6.3) ---- */
 
 static uint32_t btrs_mtl_handle(struct npu_device *d)
 {
@@ -137,7 +137,7 @@ static uint32_t btrs_lnl_handle(struct npu_device *d)
 	return stat;
 }
 
-/* ---- NPU IP (protocol.md §6.2) ---- */
+/* ---- NPU IP (docs/firmware-protocol.md §6.2) ---- */
 
 static void mmu_event(void *arg, const struct npu_mmu_event *ev)
 {
@@ -179,7 +179,7 @@ static void mute_faulted(struct npu_device *d)
 	}
 }
 
-/* protocol.md §6.2 bit 30: each watchdog write needs a fresh TIM_SAFE unlock. */
+/* docs/firmware-protocol.md §6.2 bit 30: each watchdog write needs a fresh TIM_SAFE unlock. */
 static void watchdog_disable(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;

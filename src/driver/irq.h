@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interrupt service (hardware.md §2.6, protocol.md §6): buttress errors, then
+ * Interrupt service (docs/hardware.md §2.6, docs/firmware-protocol.md §6): buttress errors, then
  * the IP's ICB: IPC FIFO, MMU event queue and global error, watchdogs, NoC
  * firewall. Errors that need a full recovery set d->need_recovery with the
  * reason; the caller (job wait) runs the recovery.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Jobs, OS scheduling mode (protocol.md §3.3-§3.7): submit into the context's
+ * Jobs, OS scheduling mode (docs/firmware-protocol.md §3.3-§3.7): submit into the context's
  * job queue and ring its doorbell, take JOB_DONE from the IPC layer, and wait
  * with hang detection.
  *
@@ -51,7 +51,7 @@ static bool db_in_use(const struct npu_device *d, uint32_t db)
 	return false;
 }
 
-/* Current kernels hand doorbells out cyclically from 1..255 (protocol.md §3.4). */
+/* Current kernels hand doorbells out cyclically from 1..255 (docs/firmware-protocol.md §3.4). */
 static int db_alloc(struct npu_device *d, uint32_t *out)
 {
 	for (uint32_t n = NPU_DOORBELL_ID_MIN; n <= NPU_DOORBELL_ID_MAX; n++) {
@@ -135,7 +135,7 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	if (c->faulted) /* while waiting for the reply */
 		return -EBADFD;
 
-	/* protocol.md §3.4: the firmware advances head; an index past the ring is garbage. */
+	/* docs/firmware-protocol.md §3.4: the firmware advances head; an index past the ring is garbage. */
 	tail = c->jobq_tail; /* after the recovery above, which empties the queue */
 	next = npu_jobq_next(tail);
 	/*
@@ -210,7 +210,7 @@ void npu_ctx_abort_jobs(struct npu_ctx *c)
 }
 
 /*
- * protocol.md §3.6. Everything in the message is the firmware's word and is
+ * docs/firmware-protocol.md §3.6. Everything in the message is the firmware's word and is
  * checked: a JOB_DONE only ends a job that is queued, in the context of the
  * SSID it names, under the exact id it was given.
  */
@@ -256,7 +256,7 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 }
 
 /*
- * protocol.md §3.7, newest kernels: after each TDR period the heartbeat must
+ * docs/firmware-protocol.md §3.7, newest kernels: after each TDR period the heartbeat must
  * have advanced past the value seen at submit or at the job's previous check
  * (at least one period earlier); a job may pass ceil(inference timeout / TDR)
  * checks (60 s by default, as Linux).

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Jobs (protocol.md §3, §5.5): submitted to a context's job queue (ctx.h),
+ * Jobs (docs/firmware-protocol.md §3, §5.5): submitted to a context's job queue (ctx.h),
  * waited for, completed by JOB_DONE. A job is a command buffer in one of the
  * context's buffers; its id is (ctx_id - 1) << 8 | a per-context counter
- * (protocol.md §3.5). Event loops service the device with service.h;
+ * (docs/firmware-protocol.md §3.5). Event loops service the device with service.h;
  * recovery and context faults are recover.h.
  */
 #ifndef NPU_DRIVER_JOB_H
@@ -18,7 +18,7 @@
 
 struct npu_device;
 
-/* Job status as the driver reports it: the firmware's (protocol.md §2.2) or ABORTED. */
+/* Job status as the driver reports it: the firmware's (docs/firmware-protocol.md §2.2) or ABORTED. */
 #define NPU_JOB_STATUS_ABORTED 256u /* the job was lost to a reset or a faulted context */
 
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The JSM requests of OS scheduling (protocol.md §2.3, §2.4): a payload, the
+ * The JSM requests of OS scheduling (docs/firmware-protocol.md §2.3, §2.4): a payload, the
  * channel, the reply type; npu_ipc_request does the rest. Everything goes on
  * ASYNC_CMD except PWR_D0I3_ENTER, which goes on GEN_CMD like Linux sends it.
  */
@@ -78,7 +78,7 @@ int npu_jsm_ssid_release(struct npu_device *d, uint32_t ssid)
 			     NPU_JSM_MSG_SSID_RELEASE_DONE, NULL);
 }
 
-/* protocol.md §2.4: send_response = 1; the caller then polls the buttress for idle. */
+/* docs/firmware-protocol.md §2.4: send_response = 1; the caller then polls the buttress for idle. */
 int npu_jsm_pwr_d0i3_enter(struct npu_device *d)
 {
 	struct npu_jsm_pwr_d0i3_enter p = { .send_response = 1 };
@@ -148,7 +148,7 @@ int npu_jsm_set_power_level(struct npu_device *d, uint32_t level)
 			     NPU_JSM_MSG_SET_POWER_LEVEL_DONE, NULL);
 }
 
-/* protocol.md §1.7: STATE_DUMP is not awaited; the firmware writes its state into its log. */
+/* docs/firmware-protocol.md §1.7: STATE_DUMP is not awaited; the firmware writes its state into its log. */
 int npu_jsm_state_dump(struct npu_device *d)
 {
 	int ret = npu_ipc_send(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_STATE_DUMP, NULL, 0);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The JSM requests the driver sends (protocol.md §2), in OS scheduling mode.
+ * The JSM requests the driver sends (docs/firmware-protocol.md §2), in OS scheduling mode.
  * Each returns 0 or a negative errno of npu_ipc_request.
  */
 #ifndef NPU_DRIVER_JSM_H

@@ -22,7 +22,7 @@ struct npu_mmio {
 	char last_timeout[160];
 };
 
-#define NPU_REG_IO_ERROR 0xFFFFFFFFu /* what a dead device reads as (hardware.md §2.0) */
+#define NPU_REG_IO_ERROR 0xFFFFFFFFu /* what a dead device reads as (docs/hardware.md §2.0) */
 
 static inline void npu_mmio_trace(struct npu_mmio *m, char dir, int width, unsigned bar,
 				  uint64_t off, uint64_t val)

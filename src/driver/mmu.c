@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The NPU's MMU, driver side: stream table, context descriptors, command and
- * event queues, bring-up (protocol.md §5.1-5.3, §5.7; hardware.md §2.5).
+ * event queues, bring-up (docs/firmware-protocol.md §5.1-5.3, §5.7; docs/hardware.md §2.5).
  */
 #include "driver/mmu.h"
 
@@ -53,7 +53,7 @@ static size_t page_round(size_t n)
 	return (n + NPU_MMU_PAGE_SIZE - 1) & ~(size_t)(NPU_MMU_PAGE_SIZE - 1);
 }
 
-/* STE dwords 0 and 1 (protocol.md §5.3); the other six stay zero. */
+/* STE dwords 0 and 1 (docs/firmware-protocol.md §5.3); the other six stay zero. */
 static void ste_write(struct npu_mmu *mmu, uint32_t sid)
 {
 	size_t off = (size_t)sid * NPU_MMU_STRTAB_ENTRY_SIZE;
@@ -156,7 +156,7 @@ static uint32_t q_inc(uint32_t idx)
 	return (idx + 1) & Q_IDX_WRAP;
 }
 
-/* ---- command queue (protocol.md §5.2) ---- */
+/* ---- command queue (docs/firmware-protocol.md §5.2) ---- */
 
 /* Queues one command; the device sees it at the next cmdq_submit(). */
 static int cmdq_push(struct npu_mmu *mmu, uint64_t d0, uint64_t d1)
@@ -234,7 +234,7 @@ static int cmdq_batch(struct npu_mmu *mmu, struct npu_mmio *m, unsigned what, ui
 				npu_field_prep64(NPU_MMU_CMD_OPCODE, NPU_MMU_CMD_TLBI_NH_ASID) |
 				    npu_field_prep64(NPU_MMU_CMD_TLBI_0_ASID, asid),
 				0);
-	/* The current SYNC form: no completion signal, the host polls CONS (protocol.md §5.2). */
+	/* The current SYNC form: no completion signal, the host polls CONS (docs/firmware-protocol.md §5.2). */
 	if (!ret)
 		ret = cmdq_push(mmu, npu_field_prep64(NPU_MMU_CMD_OPCODE, NPU_MMU_CMD_SYNC), 0);
 	if (!ret)
@@ -344,7 +344,7 @@ void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m)
 	mmu->enabled = false;
 }
 
-/* ---- context descriptors (protocol.md §5.3) ---- */
+/* ---- context descriptors (docs/firmware-protocol.md §5.3) ---- */
 
 static int ssid_check(uint32_t ssid)
 {
@@ -458,7 +458,7 @@ int npu_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssi
 	return cmdq_batch(mmu, m, INV_TLB_ASID, ssid);
 }
 
-/* ---- events (protocol.md §5.7) ---- */
+/* ---- events (docs/firmware-protocol.md §5.7) ---- */
 
 static void event_decode(const uint8_t *rec, struct npu_mmu_event *ev)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The NPU's MMU, driver side (protocol.md §5, hardware.md §2.5): the stream
+ * The NPU's MMU, driver side (docs/firmware-protocol.md §5, docs/hardware.md §2.5): the stream
  * table, the context-descriptor table, the command and event queues, and the
  * bring-up sequence. A context's page tables are in mmu_ctx.h.
  *
@@ -18,7 +18,7 @@
 #include "hw/regs_mmu.h"
 #include "platform/platform.h"
 
-/* One decoded event record (protocol.md §5.7). */
+/* One decoded event record (docs/firmware-protocol.md §5.7). */
 struct npu_mmu_event {
 	uint32_t id;   /* NPU_MMU_EVT_* (regs_mmu.h) */
 	uint32_t ssid; /* context the access was made in */
@@ -53,7 +53,7 @@ int npu_mmu_init(struct npu_mmu *mmu, struct npu_platform *p);
 void npu_mmu_fini(struct npu_mmu *mmu);
 
 /*
- * The bring-up sequence of protocol.md §5.2 (Linux ivpu_mmu_enable): CR0 = 0,
+ * The bring-up sequence of docs/firmware-protocol.md §5.2 (Linux ivpu_mmu_enable): CR0 = 0,
  * CR1, stream table, command queue, CMDQEN, CFGI_ALL + TLBI_NSNH_ALL + SYNC,
  * event queue, EVTQEN, ATSCHK, IRQ_CTRL = 0 then GERROR_EN | EVTQ_EN, SMMUEN,
  * then CFGI_ALL + TLBI_NSNH_ALL + SYNC again. Every CR0/IRQ_CTRL write waits
@@ -71,7 +71,7 @@ int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m);
 void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m);
 
 /*
- * Writes the context descriptor of ssid (protocol.md §5.3) with its root page
+ * Writes the context descriptor of ssid (docs/firmware-protocol.md §5.3) with its root page
  * table at pgd_dma_addr (4 KiB aligned, below 2^48), then, when enabled,
  * CFGI_ALL + SYNC. m may be NULL while the MMU is disabled. Returns 0,
  * -EINVAL (ssid >= 256 or a bad address), or the queue's error.
@@ -120,7 +120,7 @@ int npu_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
  */
 uint32_t npu_mmu_handle_gerror(struct npu_mmu *mmu, struct npu_mmio *m);
 
-/* "F_TRANSLATION", ...; "unknown" for ids protocol.md §5.7 does not list. */
+/* "F_TRANSLATION", ...; "unknown" for ids docs/firmware-protocol.md §5.7 does not list. */
 const char *npu_mmu_event_name(uint32_t id);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A context's NPU page tables (protocol.md §5.4; Linux ivpu_mmu_context.c).
+ * A context's NPU page tables (docs/firmware-protocol.md §5.4; Linux ivpu_mmu_context.c).
  *
  * VA bits [47:39] index the root (level 0), [38:30] level 1, [29:21] level 2,
  * [20:12] level 3, whose entries are the pages. Table descriptors are the next

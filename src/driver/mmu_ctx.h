@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A context's NPU page tables (protocol.md §5.4): 4 levels, 4 KiB pages, 48-bit
+ * A context's NPU page tables (docs/firmware-protocol.md §5.4): 4 levels, 4 KiB pages, 48-bit
  * virtual addresses. Each table is one 4 KiB DMA allocation the device walks;
  * the driver writes it through its CPU mapping and finds its way down through
  * a CPU-side shadow of the tree, never by trusting addresses read back from

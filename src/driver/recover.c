@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Recovery: of one context after its MMU fault (protocol.md §2.5, §3.7
+ * Recovery: of one context after its MMU fault (docs/firmware-protocol.md §2.5, §3.7
  * "context abort"), and of the whole device after a hang or a fatal error
- * (protocol.md §3.7, hardware.md §3.6 "Recovery").
+ * (docs/firmware-protocol.md §3.7, docs/hardware.md §3.6 "Recovery").
  *
  * A full recovery is a power-down and a cold boot. The contexts survive it:
  * their page tables and job-queue memory are their own, and the boot hooks
@@ -37,7 +37,7 @@ void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why)
 	npu_ctx_abort_jobs(c);
 }
 
-/* OS scheduling: UNREGISTER_DB, then SSID_RELEASE (protocol.md §2.5). */
+/* OS scheduling: UNREGISTER_DB, then SSID_RELEASE (docs/firmware-protocol.md §2.5). */
 void npu_ctx_abort_send(struct npu_ctx *c)
 {
 	struct npu_device *d = c->dev;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Driver counters and the device status report (npuctl status; later the
- * daemon's status request, which reports the same structure for all of its
- * clients).
+ * Driver counters and the device status report (npuctl status, and npud's
+ * STATUS request, which reports the same structure for all of its clients).
  *
  * What is counted where:
  * - Busy time: the job layer calls npu_stats_job_queued() when it queues a

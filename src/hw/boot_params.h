@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - firmware boot parameters page (hardware.md §4.5, protocol.md §1.1).
+ * npud - firmware boot parameters page (docs/hardware.md §4.5, docs/firmware-protocol.md §1.1).
  *
  * struct vpu_boot_params of BOOT API 3.28 (Intel vpu_boot_api.h): the device's
  * little-endian layout, packed to 4 bytes, 4096 bytes. The host zeroes the whole page
@@ -24,7 +24,7 @@
 #define NPU_BOOT_IPC_PAYLOAD_AREA_OFFSET NPU_SZ_KIB(8) /* from the RX buffer start */
 #define NPU_BOOT_IPC_PAYLOAD_AREA_SIZE	 NPU_SZ_KIB(8)
 
-/* cache_defaults[] (hardware.md §4.5): entry 1 = NN, use = 1, cfg = shave_start >> 31. */
+/* cache_defaults[] (docs/hardware.md §4.5): entry 1 = NN, use = 1, cfg = shave_start >> 31. */
 #define NPU_BOOT_CACHE_CFG_COUNT 2
 #define NPU_BOOT_CACHE_CFG_UPA	 0
 #define NPU_BOOT_CACHE_CFG_NN	 1
@@ -37,7 +37,7 @@
 #define NPU_BOOT_WATCHDOG_IRQ_MSS 32u
 #define NPU_BOOT_WATCHDOG_IRQ_NCE 33u
 
-/* Firmware log buffers (protocol.md §7). */
+/* Firmware log buffers (docs/firmware-protocol.md §7). */
 #define NPU_BOOT_CRIT_TRACING_BUFF_SIZE		NPU_SZ_KIB(512)
 #define NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE	NPU_SZ_MIB(1)
 #define NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE_INFO NPU_SZ_MIB(8) /* log level <= INFO */
@@ -50,7 +50,7 @@
 #define NPU_TRACE_LEVEL_ERROR	4u /* module default */
 #define NPU_TRACE_LEVEL_FATAL	5u
 
-/* trace_destination_mask bits (protocol.md §2.4); host writes VERBOSE_TRACING. */
+/* trace_destination_mask bits (docs/firmware-protocol.md §2.4); host writes VERBOSE_TRACING. */
 #define NPU_TRACE_DEST_PIPEPRINT	NPU_BIT(0)
 #define NPU_TRACE_DEST_VERBOSE_TRACING	NPU_BIT(1)
 #define NPU_TRACE_DEST_NORTH_PEAK	NPU_BIT(2)
@@ -80,7 +80,7 @@ struct npu_boot_cache_params {
 };
 
 /*
- * hardware.md §4.5: struct vpu_boot_params of BOOT API 3.28, every field under the
+ * docs/hardware.md §4.5: struct vpu_boot_params of BOOT API 3.28, every field under the
  * name Intel's vpu_boot_api.h gives it, in its order; padding keeps Intel's pad names.
  */
 #pragma pack(push, 4)

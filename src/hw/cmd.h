@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - command ("batch") buffer format of job-cmd API 4.15 (protocol.md §4).
+ * npud - command ("batch") buffer format of job-cmd API 4.15 (docs/firmware-protocol.md §4).
  *
  * The device's little-endian layouts. A job slot's batch_buf_addr points at a
  * struct npu_cmd_buffer_header; commands follow at cmd_offset, back to back, each
@@ -18,13 +18,13 @@
 #define NPU_CONTEXT_SAVE_AREA_SIZE 64u /* VPU_CONTEXT_SAVE_AREA_SIZE, 64-B aligned */
 #define NPU_CMD_SIZE_ALIGN	   8u  /* command sizes are multiples of 8 */
 
-/* Job-cmd API version, (major << 16) | minor (hardware.md §4.2 index 3). */
+/* Job-cmd API version, (major << 16) | minor (docs/hardware.md §4.2 index 3). */
 #define NPU_JOB_CMD_API_VER(major, minor) (((uint32_t)(major) << 16) | (uint32_t)(minor))
 #define NPU_JOB_CMD_API_VERSION		  NPU_JOB_CMD_API_VER(4, 15)
 #define NPU_JOB_CMD_API_HDR_VERSION_MIN	  NPU_JOB_CMD_API_VER(4, 12) /* api_version field */
 #define NPU_JOB_CMD_API_NOP_MIN		  NPU_JOB_CMD_API_VER(4, 10) /* else use BARRIER */
 
-/* protocol.md §4.2: command types */
+/* docs/firmware-protocol.md §4.2: command types */
 #define NPU_CMD_UNKNOWN		    0x0000u /* -> PARSING_ERR */
 #define NPU_CMD_NOP		    0x0001u /* firmware job-cmd API >= 4.10 */
 #define NPU_CMD_TIMESTAMP	    0x0100u
@@ -61,7 +61,7 @@
 #define NPU_TIMESTAMP_SYSTIME 1u
 #define NPU_TIMESTAMP_DELTA   2u
 
-/* Limits (protocol.md §4.2, §4.3). */
+/* Limits (docs/firmware-protocol.md §4.2, §4.3). */
 #define NPU_CMD_COPY_DESC_COUNT_MAX   4096u
 #define NPU_COPY_DESC_SIZE_MAX	      NPU_SZ_MIB(16) /* per 37xx descriptor */
 #define NPU_COPY_DESC_37XX_PREFETCH   80u	     /* 16 readable bytes after the last one */
@@ -70,7 +70,7 @@
 #define NPU_CMD_OFF(s, f, off) _Static_assert(offsetof(struct s, f) == (off), #s "." #f)
 #define NPU_CMD_SIZE(s, sz)    _Static_assert(sizeof(struct s) == (sz), #s " size")
 
-/* protocol.md §4.1: batch buffer header (48 B, 64-B aligned) */
+/* docs/firmware-protocol.md §4.1: batch buffer header (48 B, 64-B aligned) */
 struct npu_cmd_buffer_header {
 	uint32_t cmd_buffer_size; /* header start to end of the last command */
 	uint32_t cmd_offset;	  /* first command, from the header start */
@@ -209,7 +209,7 @@ NPU_CMD_OFF(npu_cmd_inference_execute, reserved, 4);
 NPU_CMD_OFF(npu_cmd_inference_execute, inference_id, 8);
 NPU_CMD_OFF(npu_cmd_inference_execute, host_mapped_inference, 16);
 
-/* protocol.md §4.3: 37xx copy descriptor (64 B) */
+/* docs/firmware-protocol.md §4.3: 37xx copy descriptor (64 B) */
 struct npu_copy_desc_37xx {
 	uint64_t reserved0[2];
 	uint64_t src_address; /* < 256 GiB */
@@ -224,7 +224,7 @@ NPU_CMD_OFF(npu_copy_desc_37xx, dst_address, 24);
 NPU_CMD_OFF(npu_copy_desc_37xx, size, 32);
 NPU_CMD_OFF(npu_copy_desc_37xx, reserved1, 36);
 
-/* protocol.md §4.3: 40xx+ copy descriptor (192 B); copies within NPU DDR VA only */
+/* docs/firmware-protocol.md §4.3: 40xx+ copy descriptor (192 B); copies within NPU DDR VA only */
 struct npu_copy_desc_40xx {
 	uint64_t reserved0[3];
 	uint32_t size;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - firmware file header and VPU address layout (hardware.md §4.2-§4.5).
+ * npud - firmware file header and VPU address layout (docs/hardware.md §4.2-§4.5).
  *
  * The header is the device's little-endian layout, packed to 4 bytes (u64 fields are
  * only 4-byte aligned). It occupies the first 4 KiB of the file; the structure itself
@@ -14,14 +14,14 @@
 
 #include "bits.h"
 
-/* File layout (hardware.md §4.2). */
+/* File layout (docs/hardware.md §4.2). */
 #define NPU_FW_HEADER_SIZE	   0x1000u /* header page */
 #define NPU_FW_VERSION_PAGE_OFFSET 0x1000u /* NUL-terminated version text */
 #define NPU_FW_VERSION_PAGE_SIZE   0x1000u
 #define NPU_FW_FILE_IMAGE_OFFSET   0x2000u /* FW_FILE_IMAGE_OFFSET */
 #define NPU_FW_HEADER_VERSION	   1u	   /* the only "magic" */
 
-/* api_version[] indexes (hardware.md §4.2); indexes 2 and 6 are unidentified. */
+/* api_version[] indexes (docs/hardware.md §4.2); indexes 2 and 6 are unidentified. */
 #define NPU_FW_API_IDX_BOOT    0
 #define NPU_FW_API_IDX_JOB_CMD 3
 #define NPU_FW_API_IDX_JSM     4
@@ -33,14 +33,14 @@
 #define NPU_FW_API_MAJOR(v)	     ((uint32_t)(v) >> 16)
 #define NPU_FW_API_MINOR(v)	     (0xFFFFu & (uint32_t)(v))
 
-/* Version gates (hardware.md §3.6, §4.3). */
+/* Version gates (docs/hardware.md §3.6, §4.3). */
 #define NPU_FW_BOOT_API_MAJOR_MIN    3u /* other majors only warn */
 #define NPU_FW_JSM_API_MAJOR_MIN     3u
 #define NPU_FW_JSM_API_HWS_MIN	     NPU_FW_API_VER(3, 24) /* auto-select HW scheduling */
 #define NPU_FW_BOOT_API_D0I3_MSG_MIN NPU_FW_API_VER(3, 17) /* PWR_D0I3_ENTER used */
 
 #pragma pack(push, 4)
-/* hardware.md §4.2: struct vpu_firmware_header */
+/* docs/hardware.md §4.2: struct vpu_firmware_header */
 struct npu_fw_header {
 	uint32_t header_version;		/* 0x00: must be NPU_FW_HEADER_VERSION */
 	uint32_t image_format;			/* 0x04: not checked */
@@ -66,7 +66,7 @@ struct npu_fw_header {
 };
 #pragma pack(pop)
 
-/* Byte offset of a header field in the file (the struct above, hardware.md §4.2). */
+/* Byte offset of a header field in the file (the struct above, docs/hardware.md §4.2). */
 #define NPU_FW_OFF(field) offsetof(struct npu_fw_header, field)
 
 _Static_assert(sizeof(struct npu_fw_header) == 0xCC, "fw header size");
@@ -101,7 +101,7 @@ _Static_assert(offsetof(struct npu_fw_header, ro_section_start_address) == 0xBC,
 _Static_assert(offsetof(struct npu_fw_header, ro_section_size) == 0xC4, "ro_section_size");
 _Static_assert(offsetof(struct npu_fw_header, reserved) == 0xC8, "reserved");
 
-/* Validation limits (hardware.md §4.3). */
+/* Validation limits (docs/hardware.md §4.3). */
 #define NPU_FW_RUNTIME_SIZE_MAX	    0x20000000ull /* 512 MiB */
 #define NPU_FW_SHAVE_NN_SIZE_MAX    0x200000ull	  /* 2 MiB */
 #define NPU_FW_PREEMPT_BUF_SIZE_MIN NPU_SZ_KIB(4) /* outside [min, max]: no preemption */
@@ -115,7 +115,7 @@ _Static_assert(offsetof(struct npu_fw_header, reserved) == 0xC8, "reserved");
 #define NPU_FW_LEGACY_RUNTIME_ADDR_MAX (NPU_SZ_GIB(3) - NPU_SZ_MIB(256)) /* 0xB0000000 */
 
 /*
- * VPU (NPU virtual) address ranges, newest kernels (hardware.md §4.5, protocol.md §5.6).
+ * VPU (NPU virtual) address ranges, newest kernels (docs/hardware.md §4.5, docs/firmware-protocol.md §5.6).
  * The runtime range is also the fixed window the newest validation checks against (§4.3).
  */
 /* 37xx (MTL/ARL) */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - firmware trace (log) buffers (protocol.md §7).
+ * npud - firmware trace (log) buffers (docs/firmware-protocol.md §7).
  *
  * The device's little-endian layout. Each log buffer holds one or more consecutive
  * sub-buffers; each starts with a 128-byte header and the next one starts `size`
@@ -26,7 +26,7 @@
 #define NPU_FW_LOG_FORMAT_SIZE_STRING 1u /* size + string */
 #define NPU_FW_LOG_FORMAT_MIPI_SYST   2u /* MIPI SyS-T */
 
-/* protocol.md §7: struct vpu_tracing_buffer_header */
+/* docs/firmware-protocol.md §7: struct vpu_tracing_buffer_header */
 struct npu_fw_log_header {
 	uint32_t host_canary_start;
 	uint32_t read_index;	  /* host-owned reader offset into the message area */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NPU generations and the PCI device IDs that select them (hardware.md §1).
+ * NPU generations and the PCI device IDs that select them (docs/hardware.md §1).
  */
 #ifndef NPU_HW_GEN_H
 #define NPU_HW_GEN_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - IPC transport: header, channels, buffers (protocol.md §1, hardware.md §2.7).
+ * npud - IPC transport: header, channels, buffers (docs/firmware-protocol.md §1, docs/hardware.md §2.7).
  *
  * The device's little-endian layout. A TX slot is an IPC header immediately followed
  * by a JSM message (jsm.h); the header's VPU address is pushed into the TIM IPC FIFO.
@@ -13,7 +13,7 @@
 
 #include "bits.h"
 
-/* Buffers (protocol.md §1.1): 16 KiB each in the global (SSID 0) address space. */
+/* Buffers (docs/firmware-protocol.md §1.1): 16 KiB each in the global (SSID 0) address space. */
 #define NPU_IPC_TX_BUF_SIZE  NPU_SZ_KIB(16)
 #define NPU_IPC_RX_BUF_SIZE  NPU_SZ_KIB(16)
 #define NPU_IPC_ALIGN	     64u	  /* headers and JSM messages are 64-B aligned */
@@ -21,7 +21,7 @@
 #define NPU_IPC_TX_SLOT_SIZE (64u + 128u) /* header + JSM message */
 #define NPU_IPC_RX_MSG_MAX   128u	  /* queued received messages (129 accepted) */
 
-/* Channels (protocol.md §1.3). */
+/* Channels (docs/firmware-protocol.md §1.3). */
 #define NPU_IPC_CHAN_ASYNC_CMD 0u /* almost all requests and responses */
 /*
  * GEN_CMD: PWR_D0I3_ENTER and DYNDBG_CONTROL. Linux sent DYNDBG on ASYNC_CMD up to 6.12
@@ -32,7 +32,7 @@
 #define NPU_IPC_CHAN_JOB_RET  11u    /* JOB_DONE */
 #define NPU_IPC_CHAN_BOOT_MSG 0x3FFu /* ready notification, no JSM payload */
 
-/* Header status (protocol.md §1.2); the JSM message uses the same values. */
+/* Header status (docs/firmware-protocol.md §1.2); the JSM message uses the same values. */
 #define NPU_IPC_HDR_FREE      0u
 #define NPU_IPC_HDR_ALLOCATED 1u
 
@@ -43,7 +43,7 @@
 /* data_addr of the boot message: ASCII "BOOT" read as a big-endian word. */
 #define NPU_IPC_BOOT_MSG_DATA_ADDR 0x424F4F54u
 
-/* protocol.md §1.2: struct ivpu_ipc_hdr, padded to 64 bytes */
+/* docs/firmware-protocol.md §1.2: struct ivpu_ipc_hdr, padded to 64 bytes */
 struct npu_ipc_hdr {
 	uint32_t data_addr; /* VPU address of the JSM message, or the boot magic */
 	uint32_t data_size; /* 128 from the host */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - job queue shared with the firmware, doorbell ids, job ids (protocol.md §3).
+ * npud - job queue shared with the firmware, doorbell ids, job ids (docs/firmware-protocol.md §3).
  *
  * The device's little-endian layouts. A job queue is one 4 KiB buffer in the global
  * (SSID 0) address space: a 64-byte header followed by 63 64-byte slots.
@@ -13,13 +13,13 @@
 
 #include "bits.h"
 
-/* protocol.md §3.1 */
+/* docs/firmware-protocol.md §3.1 */
 #define NPU_JOBQ_SIZE	     4096u
 #define NPU_JOBQ_HEADER_SIZE 64u
 #define NPU_JOBQ_SLOT_SIZE   64u
 #define NPU_JOBQ_SLOT_COUNT  ((NPU_JOBQ_SIZE - NPU_JOBQ_HEADER_SIZE) / NPU_JOBQ_SLOT_SIZE) /* 63 */
 
-/* Doorbell ids the host allocates (cyclically) per device (protocol.md §3.4). */
+/* Doorbell ids the host allocates (cyclically) per device (docs/firmware-protocol.md §3.4). */
 #define NPU_DOORBELL_ID_MIN 1u
 #define NPU_DOORBELL_ID_MAX 255u
 
@@ -29,7 +29,7 @@
 #define NPU_JOBQ_FLAGS_TURBO_MODE	NPU_BIT(2)
 #define NPU_JOBQ_FLAGS_NON_INTERACTIVE	NPU_BIT(3)
 
-/* protocol.md §3.2: job queue header (64 B) */
+/* docs/firmware-protocol.md §3.2: job queue header (64 B) */
 struct npu_jobq_header {
 	uint32_t engine_idx;	      /* host: NPU_JSM_ENGINE_COMPUTE */
 	uint32_t head;		      /* next slot the firmware consumes; firmware advances */
@@ -51,13 +51,13 @@ _Static_assert(offsetof(struct npu_jobq_header, priority_band) == 20, "jobq prio
 _Static_assert(offsetof(struct npu_jobq_header, realtime_priority_level) == 24, "jobq rt level");
 _Static_assert(offsetof(struct npu_jobq_header, reserved) == 28, "jobq reserved");
 
-/* Slot flags (protocol.md §3.3). */
+/* Slot flags (docs/firmware-protocol.md §3.3). */
 #define NPU_JOB_FLAGS_NULL_SUBMISSION NPU_BIT(0)	  /* test only */
 #define NPU_JOB_FLAGS_INLINE_CMD      NPU_BIT(1)	  /* slot is a struct npu_jobq_inline_cmd */
 #define NPU_JOB_FLAGS_FW_PRIVATE      NPU_GENMASK(31, 16) /* JSM 3.35; bits 31:24 before */
 
 /*
- * protocol.md §3.3: job slot (64 B). Bytes 16..31 were root_page_table_addr/_update_counter
+ * docs/firmware-protocol.md §3.3: job slot (64 B). Bytes 16..31 were root_page_table_addr/_update_counter
  * before JSM 3.19; Linux writes 0 in both layouts.
  */
 struct npu_jobq_entry {
@@ -103,7 +103,7 @@ _Static_assert(offsetof(struct npu_jobq_entry, reserved) == 56, "entry reserved"
 #define NPU_INLINE_CMD_FENCE_WAIT   1u
 #define NPU_INLINE_CMD_FENCE_SIGNAL 2u
 
-/* protocol.md §3.3: inline-command form of a slot (not used by the Linux kernel) */
+/* docs/firmware-protocol.md §3.3: inline-command form of a slot (not used by the Linux kernel) */
 struct npu_jobq_inline_cmd {
 	uint64_t reserved;
 	uint32_t type;	/* NPU_INLINE_CMD_* */
@@ -137,7 +137,7 @@ _Static_assert(sizeof(struct npu_jobq) == NPU_JOBQ_SIZE, "jobq size");
 _Static_assert(offsetof(struct npu_jobq, header) == 0, "jobq header");
 _Static_assert(offsetof(struct npu_jobq, slot) == NPU_JOBQ_HEADER_SIZE, "jobq slots");
 
-/* Ring arithmetic (protocol.md §3.4): full when next(tail) == head. */
+/* Ring arithmetic (docs/firmware-protocol.md §3.4): full when next(tail) == head. */
 static inline uint32_t npu_jobq_next(uint32_t index)
 {
 	return (index + 1) % NPU_JOBQ_SLOT_COUNT;
@@ -149,7 +149,7 @@ static inline int npu_jobq_is_full(uint32_t head, uint32_t tail)
 }
 
 /*
- * Job id (protocol.md §3.5): bits [31:8] = context id - 1, bits [7:0] = per-context
+ * Job id (docs/firmware-protocol.md §3.5): bits [31:8] = context id - 1, bits [7:0] = per-context
  * cyclic counter (so at most 256 jobs in flight per context). Context ids start at 1.
  */
 #define NPU_JOB_ID_CTX	     NPU_GENMASK(31, 8)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - JSM messages carried over IPC (protocol.md §2, §3.6).
+ * npud - JSM messages carried over IPC (docs/firmware-protocol.md §2, §3.6).
  *
  * The device's little-endian layouts: 128-byte messages, a 32-byte header and a
  * 96-byte payload union. Payload offsets are relative to byte 32 of the message.
@@ -15,14 +15,14 @@
 #define NPU_JSM_MSG_HDR_SIZE 32u
 #define NPU_JSM_PAYLOAD_SIZE 96u
 
-/* Engine index (protocol.md §2.2): only COMPUTE remains (COPY removed by JSM 3.29). */
+/* Engine index (docs/firmware-protocol.md §2.2): only COMPUTE remains (COPY removed by JSM 3.29). */
 #define NPU_JSM_ENGINE_COMPUTE 0u
 
 /* Message status, same values as the IPC header status. */
 #define NPU_JSM_MSG_FREE      0u
 #define NPU_JSM_MSG_ALLOCATED 1u
 
-/* protocol.md §2.3: request -> response. */
+/* docs/firmware-protocol.md §2.3: request -> response. */
 enum npu_jsm_msg_type {
 	NPU_JSM_MSG_ENGINE_RESET = 0x1100,
 	NPU_JSM_MSG_ENGINE_PREEMPT = 0x1101,
@@ -103,7 +103,7 @@ enum npu_jsm_msg_type {
 /* Unknown type; outside the range of an int enumerator, hence a macro. */
 #define NPU_JSM_MSG_UNKNOWN 0xFFFFFFFFu
 
-/* protocol.md §2.2: JSM `result` and JOB_DONE `job_status`. */
+/* docs/firmware-protocol.md §2.2: JSM `result` and JOB_DONE `job_status`. */
 enum npu_jsm_status {
 	NPU_JSM_STATUS_SUCCESS = 0x0,
 	NPU_JSM_STATUS_PARSING_ERR = 0x1,
@@ -129,7 +129,7 @@ enum npu_jsm_status {
 /* Kernel-only status reported to user space for aborted jobs (uapi). */
 #define NPU_JOB_STATUS_ABORTED 256u
 
-/* HWS priority bands (protocol.md §2.4). */
+/* HWS priority bands (docs/firmware-protocol.md §2.4). */
 enum npu_jsm_priority_band {
 	NPU_JSM_PRIORITY_BAND_IDLE = 0,
 	NPU_JSM_PRIORITY_BAND_NORMAL = 1,
@@ -138,7 +138,7 @@ enum npu_jsm_priority_band {
 	NPU_JSM_PRIORITY_BAND_COUNT = 4,
 };
 
-/* Kernel defaults, 100 ns units (protocol.md §2.4). */
+/* Kernel defaults, 100 ns units (docs/firmware-protocol.md §2.4). */
 #define NPU_JSM_GRACE_PERIOD_IDLE_DEFAULT	    0u
 #define NPU_JSM_GRACE_PERIOD_NORMAL_DEFAULT	    50000u
 #define NPU_JSM_GRACE_PERIOD_FOCUS_DEFAULT	    50000u
@@ -253,7 +253,7 @@ NPU_JSM_SIZE(npu_jsm_pwr_d0i3_enter, 8);
 NPU_JSM_OFF(npu_jsm_pwr_d0i3_enter, send_response, 0);
 NPU_JSM_OFF(npu_jsm_pwr_d0i3_enter, reserved, 4);
 
-/* protocol.md §3.6 */
+/* docs/firmware-protocol.md §3.6 */
 struct npu_jsm_job_done {
 	uint32_t engine_idx;
 	uint32_t db_idx;
@@ -428,7 +428,7 @@ union npu_jsm_payload {
 	uint8_t raw[NPU_JSM_PAYLOAD_SIZE];
 };
 
-/* protocol.md §2.1 */
+/* docs/firmware-protocol.md §2.1 */
 struct npu_jsm_msg {
 	uint64_t reserved0;
 	uint32_t type;	     /* enum npu_jsm_msg_type */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - NPU IP registers of 37xx (MTL/ARL), BAR0 "RegV" (hardware.md §2.3).
+ * npud - NPU IP registers of 37xx (MTL/ARL), BAR0 "RegV" (docs/hardware.md §2.3).
  *
  * All registers are 32-bit and little-endian unless noted; offsets are from the start
  * of BAR0. Fields are masks for npu_field_get()/npu_field_prep() (bits.h).
@@ -13,7 +13,7 @@
 
 #include "bits.h"
 
-/* Clock/reset bits shared by CPR_CLK_SET, CPR_RST_SET and CPR_RST_CLR (hardware.md §2.3). */
+/* Clock/reset bits shared by CPR_CLK_SET, CPR_RST_SET and CPR_RST_CLR (docs/hardware.md §2.3). */
 #define NPU_37XX_HOST_SS_CPR_TOP_NOC NPU_BIT(1)
 #define NPU_37XX_HOST_SS_CPR_DSS_MAS NPU_BIT(10)
 #define NPU_37XX_HOST_SS_CPR_MSS_MAS NPU_BIT(11)
@@ -54,7 +54,7 @@
 #define NPU_37XX_HOST_SS_FW_SOC_IRQ_EN_MSS_MBI_CMX NPU_BIT(6)
 #define NPU_37XX_HOST_SS_FW_SOC_IRQ_EN_ALL	   0x7Fu /* 0 to disable */
 
-/* Interrupt controller block, ICB (hardware.md §2.3, §2.6). */
+/* Interrupt controller block, ICB (docs/hardware.md §2.3, §2.6). */
 #define NPU_37XX_HOST_SS_ICB_STATUS_0			 0x00010210u
 #define NPU_37XX_HOST_SS_ICB_STATUS_0_TIMER_0		 NPU_BIT(0)
 #define NPU_37XX_HOST_SS_ICB_STATUS_0_TIMER_1		 NPU_BIT(1)
@@ -81,7 +81,7 @@
 /* Bits of ICB_STATUS_0 the handler services: IPC, MMU 0..2, firewall, watchdogs. */
 #define NPU_37XX_ICB_STATUS_0_HANDLED 0xC00001F0u
 
-/* Host side of the IPC FIFO (hardware.md §2.7): NPU-to-host header addresses. */
+/* Host side of the IPC FIFO (docs/hardware.md §2.7): NPU-to-host header addresses. */
 #define NPU_37XX_HOST_SS_TIM_IPC_FIFO_ATM	      0x000200F4u /* read pops an address */
 #define NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT	      0x000200FCu
 #define NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_READ_PTR   NPU_GENMASK(7, 0)
@@ -100,7 +100,7 @@
 #define NPU_37XX_AON_DPU_ACTIVE		   0x00030204u
 #define NPU_37XX_AON_DPU_ACTIVE_DPU_ACTIVE NPU_BIT(0)
 
-/* Firmware start: write entry_point >> 9, then the same | DONE (hardware.md §3.4). */
+/* Firmware start: write entry_point >> 9, then the same | DONE (docs/hardware.md §3.4). */
 #define NPU_37XX_HOST_SS_LOADING_ADDRESS_LO		   0x00041040u
 #define NPU_37XX_HOST_SS_LOADING_ADDRESS_LO_DONE	   NPU_BIT(0)
 #define NPU_37XX_HOST_SS_LOADING_ADDRESS_LO_IOSF_RS_ID	   NPU_GENMASK(2, 1)
@@ -127,9 +127,9 @@
 #define NPU_37XX_HOST_IF_TBU_MMUSSIDV	    0x00360004u
 #define NPU_37XX_HOST_IF_TBU_MMUSSIDV_AW(n) NPU_BIT(2 * (n))
 #define NPU_37XX_HOST_IF_TBU_MMUSSIDV_AR(n) NPU_BIT(2 * (n) + 1)
-#define NPU_37XX_TBU_MMUSSIDV_VAL	    0x33u /* TBU0, TBU2 (hardware.md §3.4) */
+#define NPU_37XX_TBU_MMUSSIDV_VAL	    0x33u /* TBU0, TBU2 (docs/hardware.md §3.4) */
 
-/* Debug support unit of the management CPU (hardware.md §2.3). */
+/* Debug support unit of the management CPU (docs/hardware.md §2.3). */
 #define NPU_37XX_CPU_SS_DSU_LEON_RT_BASE     0x04000000u
 #define NPU_37XX_CPU_SS_DSU_LEON_RT_DSU_CTRL 0x04000000u
 #define NPU_37XX_CPU_SS_DSU_LEON_RT_PC_REG   0x04400010u
@@ -148,7 +148,7 @@
 #define NPU_37XX_CPU_SS_MSSCPU_CPR_LEON_RT_VEC_IRQI_RESUME1 NPU_BIT(3)
 #define NPU_37XX_CPU_SS_MSSCPU_CPR_LEON_RT_VEC_IRQI_RSTVEC  NPU_GENMASK(31, 4)
 
-/* Timer block: watchdog, IPC TX FIFO, perf counter (hardware.md §2.3, protocol.md §6.2). */
+/* Timer block: watchdog, IPC TX FIFO, perf counter (docs/hardware.md §2.3, docs/firmware-protocol.md §6.2). */
 #define NPU_37XX_CPU_SS_TIM_WATCHDOG		       0x0602009Cu
 #define NPU_37XX_CPU_SS_TIM_WDOG_EN		       0x060200A4u
 #define NPU_37XX_CPU_SS_TIM_SAFE		       0x060200A8u
@@ -159,10 +159,10 @@
 
 /* Write to TIM_SAFE to unlock the next timer write. */
 #define NPU_37XX_CPU_SS_TIM_SAFE_UNLOCK 0xF1D0DEADu
-/* TIM_WATCHDOG value written when disabling the watchdog (protocol.md §6.2). */
+/* TIM_WATCHDOG value written when disabling the watchdog (docs/firmware-protocol.md §6.2). */
 #define NPU_37XX_CPU_SS_TIM_WATCHDOG_DISABLE 0xFFFFFFFFu
 
-/* Doorbells (hardware.md §2.7): write SET to DOORBELL_0 + id * stride, id 1..255. */
+/* Doorbells (docs/hardware.md §2.7): write SET to DOORBELL_0 + id * stride, id 1..255. */
 #define NPU_37XX_CPU_SS_DOORBELL_0	0x06300000u
 #define NPU_37XX_CPU_SS_DOORBELL_1	0x06301000u
 #define NPU_37XX_CPU_SS_DOORBELL_SET	NPU_BIT(0)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - NPU IP registers of 40xx (LNL) and 50xx/60xx, BAR0 "RegV" (hardware.md §2.4).
+ * npud - NPU IP registers of 40xx (LNL) and 50xx/60xx, BAR0 "RegV" (docs/hardware.md §2.4).
  *
  * The map is the 37xx one (§2.3) except for the rows of §2.4. This header is standalone:
  * it holds the differing rows plus the shared registers the 40xx+ code path needs,
@@ -14,7 +14,7 @@
 
 #include "bits.h"
 
-/* Clock/reset bits shared by CPR_CLK_EN and CPR_RST_EN (hardware.md §2.4). */
+/* Clock/reset bits shared by CPR_CLK_EN and CPR_RST_EN (docs/hardware.md §2.4). */
 #define NPU_40XX_HOST_SS_CPR_TOP_NOC NPU_BIT(1)
 #define NPU_40XX_HOST_SS_CPR_DSS_MAS NPU_BIT(10)
 #define NPU_40XX_HOST_SS_CPR_CSS_MAS NPU_BIT(11)
@@ -53,7 +53,7 @@
 #define NPU_40XX_HOST_SS_FW_SOC_IRQ_EN_MSS_MBI_CMX NPU_BIT(6)
 #define NPU_40XX_HOST_SS_FW_SOC_IRQ_EN_ALL	   0x7Fu
 
-/* ICB: same offsets and bit positions as 37xx (hardware.md §2.4, protocol.md §6.2). */
+/* ICB: same offsets and bit positions as 37xx (docs/hardware.md §2.4, docs/firmware-protocol.md §6.2). */
 #define NPU_40XX_HOST_SS_ICB_STATUS_0			 0x00010210u
 #define NPU_40XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO	 NPU_BIT(4)
 #define NPU_40XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_0		 NPU_BIT(5) /* event queue */
@@ -89,7 +89,7 @@
 #define NPU_40XX_AON_PWR_ISLAND_STATUS0	    0x0003002Cu
 #define NPU_40XX_AON_PWR_CSS_CPU	    NPU_BIT(3) /* MSS_CPU on 37xx */
 
-/* 50xx+: power-island delays (hardware.md §2.4, §3.3 step 8). */
+/* 50xx+: power-island delays (docs/hardware.md §2.4, §3.3 step 8). */
 #define NPU_40XX_AON_PWR_ISLAND_EN_POST_DLY	  0x00030068u
 #define NPU_40XX_AON_PWR_ISLAND_EN_POST_DLY_POST  NPU_GENMASK(7, 0)
 #define NPU_40XX_AON_PWR_ISLAND_EN_POST_DLY_POST1 NPU_GENMASK(15, 8)
@@ -112,7 +112,7 @@
 #define NPU_40XX_AON_FABRIC_REQ_OVERRIDE     0x00030210u /* 50xx; purpose uncertain */
 #define NPU_40XX_AON_FABRIC_REQ_OVERRIDE_BIT NPU_BIT(0)
 
-/* Firmware start: 64-bit write of entry_point << 3, then LO |= DONE (hardware.md §3.4). */
+/* Firmware start: 64-bit write of entry_point << 3, then LO |= DONE (docs/hardware.md §3.4). */
 #define NPU_40XX_HOST_SS_VERIFICATION_ADDRESS_LO		0x00040040u
 #define NPU_40XX_HOST_SS_VERIFICATION_ADDRESS_HI		0x00040044u
 #define NPU_40XX_HOST_SS_VERIFICATION_ADDRESS_LO_DONE		NPU_BIT(0)
@@ -165,7 +165,7 @@
 #define NPU_40XX_CPU_SS_DOORBELL(n) \
 	(NPU_40XX_CPU_SS_DOORBELL_0 + NPU_40XX_CPU_SS_DOORBELL_STRIDE * (uint32_t)(n))
 
-/* Debug unit, at the 37xx offsets; still named "LEON_RT" (CPU looks RISC-V, hardware.md §4.4). */
+/* Debug unit, at the 37xx offsets; still named "LEON_RT" (CPU looks RISC-V, docs/hardware.md §4.4). */
 #define NPU_40XX_CPU_SS_DSU_LEON_RT_BASE     0x04000000u
 #define NPU_40XX_CPU_SS_DSU_LEON_RT_PC_REG   0x04400010u
 #define NPU_40XX_CPU_SS_DSU_LEON_RT_NPC_REG  0x04400014u

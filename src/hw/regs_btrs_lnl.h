@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * npud - buttress registers of LNL and later (40xx, 50xx, 60xx), BAR4 "RegB"
- * (hardware.md §2.2).
+ * (docs/hardware.md §2.2).
  *
  * All registers are 32-bit and little-endian; offsets are from the start of BAR4.
  * Fields are masks for npu_field_get()/npu_field_prep() (bits.h).
@@ -13,7 +13,7 @@
 
 #include "bits.h"
 
-/* hardware.md §2.2 */
+/* docs/hardware.md §2.2 */
 #define NPU_BTRS_LNL_INTERRUPT_STAT		0x000u
 #define NPU_BTRS_LNL_INTERRUPT_STAT_FREQ_CHANGE NPU_BIT(0)
 #define NPU_BTRS_LNL_INTERRUPT_STAT_ATS_ERR	NPU_BIT(1)
@@ -43,7 +43,7 @@
 #define NPU_BTRS_LNL_IMR_ERR_CFI1_HIGH		  0x05Cu
 #define NPU_BTRS_LNL_IMR_ERR_CFI1_CLEAR		  0x060u
 
-/* Values written at power-up (hardware.md §2.2, §3.3 step 10). */
+/* Values written at power-up (docs/hardware.md §2.2, §3.3 step 10). */
 #define NPU_BTRS_LNL_PORT_ARBITRATION_WEIGHTS_ATS_VAL 0x0000F711u
 #define NPU_BTRS_LNL_PORT_ARBITRATION_WEIGHTS_VAL     0xF711F711u
 
@@ -121,7 +121,7 @@
 #define NPU_BTRS_LNL_FMAX_FUSE_MAX_RATIO NPU_GENMASK(7, 0)
 
 /*
- * Interrupts the driver enables (hardware.md §2.2): bits 1..6. Enable writes ~mask to
+ * Interrupts the driver enables (docs/hardware.md §2.2): bits 1..6. Enable writes ~mask to
  * LOCAL_INT_MASK, disable writes all-ones.
  */
 #define NPU_BTRS_LNL_IRQ_MASK		 NPU_GENMASK(6, 1) /* 0x7E */
@@ -129,16 +129,16 @@
 #define NPU_BTRS_LNL_GLOBAL_INT_MASK_OFF 1u
 #define NPU_BTRS_LNL_GLOBAL_INT_MASK_ON	 0u
 
-/* Workpoint payload values (hardware.md §3.2): target is always the PN ratio. */
+/* Workpoint payload values (docs/hardware.md §3.2): target is always the PN ratio. */
 #define NPU_BTRS_LNL_WP_CONFIG 0u
 #define NPU_BTRS_LNL_WP_EPP    0x80u /* enable; 0 on disable */
 #define NPU_BTRS_LNL_WP_CDYN   0x80u /* enable; 0 on disable */
 
-/* DCT duty cycle (protocol.md §6.3): 35300 us period, 30 % active by default. */
+/* DCT duty cycle (docs/firmware-protocol.md §6.3): 35300 us period, 30 % active by default. */
 #define NPU_BTRS_LNL_DCT_PERIOD_US		35300u
 #define NPU_BTRS_LNL_DCT_DEFAULT_ACTIVE_PERCENT 30u
 
-/* PLL ratio to MHz, newest btrs.c (hardware.md §3.2; older kernels differ). */
+/* PLL ratio to MHz, newest btrs.c (docs/hardware.md §3.2; older kernels differ). */
 #define NPU_BTRS_LNL_RATIO_TO_MHZ(ratio) (25u * (uint32_t)(ratio))
 
 #endif /* NPU_HW_REGS_BTRS_LNL_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - buttress registers of MTL/ARL (37xx), BAR4 "RegB" (hardware.md §2.1).
+ * npud - buttress registers of MTL/ARL (37xx), BAR4 "RegB" (docs/hardware.md §2.1).
  *
  * All registers are 32-bit and little-endian; offsets are from the start of BAR4.
  * Fields are masks for npu_field_get()/npu_field_prep() (bits.h).
@@ -12,7 +12,7 @@
 
 #include "bits.h"
 
-/* hardware.md §2.1 */
+/* docs/hardware.md §2.1 */
 #define NPU_BTRS_MTL_INTERRUPT_TYPE 0x00u /* not used */
 
 #define NPU_BTRS_MTL_INTERRUPT_STAT		0x04u
@@ -91,7 +91,7 @@
 #define NPU_BTRS_MTL_UFI_ERR_CLEAR	0xB4u /* write 1 */
 
 /*
- * Interrupts the driver enables (hardware.md §2.1, §2.6): ATS_ERR and UFI_ERR.
+ * Interrupts the driver enables (docs/hardware.md §2.1, §2.6): ATS_ERR and UFI_ERR.
  * Enable writes ~mask to LOCAL_INT_MASK, disable writes all-ones.
  */
 #define NPU_BTRS_MTL_IRQ_MASK \
@@ -101,21 +101,21 @@
 #define NPU_BTRS_MTL_GLOBAL_INT_MASK_ON	 0u
 
 /*
- * interrupt_clear_with_0 workaround probe (hardware.md §2.6): write this to INTERRUPT_STAT;
+ * interrupt_clear_with_0 workaround probe (docs/hardware.md §2.6): write this to INTERRUPT_STAT;
  * if it reads back unchanged, the register is cleared by writing 0 instead of the status.
  */
 #define NPU_BTRS_MTL_INTERRUPT_STAT_PROBE 0x7u
 
-/* Workpoint payload values (hardware.md §3.2). */
+/* Workpoint payload values (docs/hardware.md §3.2). */
 #define NPU_BTRS_MTL_WP_CONFIG_2_TILES_4_3 0x0202u /* 2 tiles, 4/3 ratio (enable) */
 #define NPU_BTRS_MTL_WP_CONFIG_DISABLE	   0u
 #define NPU_BTRS_MTL_WP_EPP		   0x80u /* always */
 
-/* Constants the driver uses instead of reading TILE_FUSE (hardware.md §2.1). */
+/* Constants the driver uses instead of reading TILE_FUSE (docs/hardware.md §2.1). */
 #define NPU_BTRS_MTL_TILE_FUSE_DEFAULT 0u /* both tiles enabled */
 #define NPU_BTRS_MTL_SKU	       0x3630u
 
-/* PLL ratio to MHz, newest btrs.c (hardware.md §3.2; older kernels differ). */
+/* PLL ratio to MHz, newest btrs.c (docs/hardware.md §3.2; older kernels differ). */
 #define NPU_BTRS_MTL_RATIO_TO_MHZ(ratio) (100u * (uint32_t)(ratio) / 3u)
 
 #endif /* NPU_HW_REGS_BTRS_MTL_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * npud - NPU MMU (SMMUv3-like) in BAR0 "RegV" at +0x200000, and its in-memory
- * structures (hardware.md §2.5, protocol.md §5.1-5.4, §5.7).
+ * structures (docs/hardware.md §2.5, docs/firmware-protocol.md §5.1-5.4, §5.7).
  *
  * Registers are 32-bit unless marked 64-bit; queue entries, STEs, CDs and page tables
  * are arrays of little-endian u64. Fields are masks for npu_field_get()/_prep() and the
@@ -14,8 +14,8 @@
 
 #include "bits.h"
 
-/* Registers, BAR0 offsets (protocol.md §5.1). Same on every generation. */
-/* The register window: page 0 and the page-1 alias at +64 KiB (protocol.md §5.1). */
+/* Registers, BAR0 offsets (docs/firmware-protocol.md §5.1). Same on every generation. */
+/* The register window: page 0 and the page-1 alias at +64 KiB (docs/firmware-protocol.md §5.1). */
 #define NPU_MMU_REG_WINDOW_START 0x00200000u
 #define NPU_MMU_REG_WINDOW_END	 0x00220000u /* exclusive */
 
@@ -44,7 +44,7 @@
 #define NPU_MMU_CR0_EVTQEN NPU_BIT(2)
 #define NPU_MMU_CR0_CMDQEN NPU_BIT(3)
 #define NPU_MMU_CR0_ATSCHK NPU_BIT(4)
-#define NPU_MMU_CR0_MASK   0x0000001Fu /* the bits of protocol.md §5.1 */
+#define NPU_MMU_CR0_MASK   0x0000001Fu /* the bits of docs/firmware-protocol.md §5.1 */
 
 #define NPU_MMU_CR1	     0x00200028u
 #define NPU_MMU_CR1_TABLE_SH NPU_GENMASK(11, 10)
@@ -84,7 +84,7 @@
 #define NPU_MMU_STRTAB_BASE_ADDR    NPU_GENMASK64(51, 6)
 #define NPU_MMU_STRTAB_BASE_CFG	    0x00200088u
 #define NPU_MMU_STRTAB_BASE_CFG_VAL 2u /* linear, log2(4 STEs) */
-/* Fields of STRTAB_BASE_CFG (Arm SMMUv3; the reference gives only the value 2). */
+/* Fields of STRTAB_BASE_CFG (Arm SMMUv3; docs/hardware.md §2.5 gives only the value 2). */
 #define NPU_MMU_STRTAB_BASE_CFG_LOG2SIZE NPU_GENMASK(5, 0)
 #define NPU_MMU_STRTAB_BASE_CFG_FMT	 NPU_GENMASK(17, 16)
 #define NPU_MMU_STRTAB_BASE_CFG_LINEAR	 0u
@@ -95,7 +95,7 @@
 #define NPU_MMU_CMDQ_CONS     0x0020009Cu
 #define NPU_MMU_CMDQ_CONS_VAL NPU_GENMASK(23, 0)
 #define NPU_MMU_CMDQ_CONS_ERR NPU_GENMASK(30, 24)
-/* CONS error codes (Arm SMMUv3 CMDQ_CONS.ERR; the reference names only the field). */
+/* CONS error codes (Arm SMMUv3 CMDQ_CONS.ERR; docs/firmware-protocol.md §5.1 has the field). */
 #define NPU_MMU_CMDQ_ERR_NONE 0u
 #define NPU_MMU_CMDQ_ERR_ILL  1u /* unknown or malformed command */
 #define NPU_MMU_CMDQ_ERR_ABT  2u /* the command could not be fetched */
@@ -116,7 +116,7 @@
 #define NPU_MMU_EVTQ_PROD_OVFLG	   NPU_BIT(31)
 #define NPU_MMU_EVTQ_CONS_OVACKFLG NPU_BIT(31)
 
-/* Both queues: 16 entries; index = 4 bits plus a wrap bit (protocol.md §5.1). */
+/* Both queues: 16 entries; index = 4 bits plus a wrap bit (docs/firmware-protocol.md §5.1). */
 #define NPU_MMU_Q_COUNT_LOG2	4u
 #define NPU_MMU_Q_COUNT		16u
 #define NPU_MMU_Q_IDX		NPU_GENMASK(3, 0)
@@ -124,7 +124,7 @@
 #define NPU_MMU_CMDQ_ENTRY_SIZE 16u
 #define NPU_MMU_EVTQ_ENTRY_SIZE 32u
 
-/* Command queue entries: two u64; opcode in dword0[7:0] (protocol.md §5.2). */
+/* Command queue entries: two u64; opcode in dword0[7:0] (docs/firmware-protocol.md §5.2). */
 #define NPU_MMU_CMD_OPCODE	   NPU_GENMASK64(7, 0)
 #define NPU_MMU_CMD_CFGI_STE	   0x03u
 #define NPU_MMU_CMD_CFGI_ALL	   0x04u
@@ -145,7 +145,7 @@
 #define NPU_MMU_CMD_SYNC_MSH_ISH    3u
 #define NPU_MMU_CMD_SYNC_MSIATTR_WB 0xFu
 
-/* Stream table (protocol.md §5.3): 4 STEs x 64 B; stream IDs 0 and 3 are populated. */
+/* Stream table (docs/firmware-protocol.md §5.3): 4 STEs x 64 B; stream IDs 0 and 3 are populated. */
 #define NPU_MMU_STRTAB_ENTRY_SIZE     64u
 #define NPU_MMU_STRTAB_ENTRY_COUNT    4u
 #define NPU_MMU_STREAM_ID0	      0u
@@ -176,7 +176,7 @@
 #define NPU_MMU_STE_1_INSTCFG	      NPU_GENMASK64(51, 50)
 #define NPU_MMU_STE_1_INSTCFG_DATA    2u
 
-/* Context descriptors (protocol.md §5.3): 256 x 64 B, indexed by SSID = ASID. */
+/* Context descriptors (docs/firmware-protocol.md §5.3): 256 x 64 B, indexed by SSID = ASID. */
 #define NPU_MMU_CDTAB_ENTRY_SIZE  64u
 #define NPU_MMU_CDTAB_ENTRY_COUNT 256u
 #define NPU_MMU_CD_0_TCR_T0SZ	  NPU_GENMASK64(5, 0)
@@ -199,13 +199,13 @@
 #define NPU_MMU_TG0_4K		  0u
 #define NPU_MMU_IPS_48BIT	  5u
 
-/* Contexts (protocol.md §5.5). */
+/* Contexts (docs/firmware-protocol.md §5.5). */
 #define NPU_MMU_SSID_GLOBAL	0u
 #define NPU_MMU_SSID_RESERVED	1u
 #define NPU_MMU_SSID_USER_FIRST 2u
 #define NPU_MMU_SSID_USER_LAST	65u
 
-/* Page tables (protocol.md §5.4): 4 levels, 4 KiB granule, 48-bit VA, 512 u64 per table. */
+/* Page tables (docs/firmware-protocol.md §5.4): 4 levels, 4 KiB granule, 48-bit VA, 512 u64 per table. */
 #define NPU_MMU_PAGE_SHIFT	    12u
 #define NPU_MMU_PAGE_SIZE	    4096u
 #define NPU_MMU_PT_ENTRIES	    512u
@@ -235,12 +235,12 @@
 /* Unmapped entry: all flags clear, so invalid. */
 #define NPU_MMU_PTE_UNMAPPED UINT64_C(0xDEADB000)
 
-/* ICB_STATUS_0 sources of the MMU, the same on 37xx and 40xx (protocol.md §6.2). */
+/* ICB_STATUS_0 sources of the MMU, the same on 37xx and 40xx (docs/firmware-protocol.md §6.2). */
 #define NPU_MMU_ICB_EVTQ   NPU_BIT(5) /* MMU_IRQ_0: event queue */
 #define NPU_MMU_ICB_SYNC   NPU_BIT(6) /* MMU_IRQ_1: sync done, only logged */
 #define NPU_MMU_ICB_GERROR NPU_BIT(7) /* MMU_IRQ_2: global error */
 
-/* Event queue records (protocol.md §5.7): 32 B; word n = u32 at byte 4n. */
+/* Event queue records (docs/firmware-protocol.md §5.7): 32 B; word n = u32 at byte 4n. */
 #define NPU_MMU_EVT_WORDS	   8u
 #define NPU_MMU_EVT_0_ID	   NPU_GENMASK(7, 0)
 #define NPU_MMU_EVT_0_SSID	   NPU_GENMASK(31, 12)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud - poll interval, timeouts and delays (hardware.md §2.0, §5; protocol.md §1.7).
+ * npud - poll interval, timeouts and delays (docs/hardware.md §2.0, §5; docs/firmware-protocol.md §1.7).
  *
  * Silicon values unless the name says otherwise. All values are in microseconds
  * (NPU_TIMEOUT_<NAME>_US) except the one nanosecond delay, which says so.
@@ -10,10 +10,10 @@
 
 #include <stdint.h>
 
-/* Register polls re-read every 50 us until match or timeout (hardware.md §2.0). */
+/* Register polls re-read every 50 us until match or timeout (docs/hardware.md §2.0). */
 #define NPU_POLL_INTERVAL_US 50u
 
-/* Firmware boot: ready message on IPC channel 0x3FF (hardware.md §5). */
+/* Firmware boot: ready message on IPC channel 0x3FF (docs/hardware.md §5). */
 #define NPU_TIMEOUT_BOOT_US	   1000000u
 #define NPU_TIMEOUT_BOOT_SIMICS_US 50000u
 #define NPU_TIMEOUT_BOOT_FPGA_US   50000u /* newest; older kernels 100 s */
@@ -40,7 +40,7 @@
 /* STATE_DUMP message: send and sleep, no response awaited (older kernels 10 ms). */
 #define NPU_TIMEOUT_STATE_DUMP_MSG_US 100000u
 
-/* Buttress (hardware.md §3.2, §3.3, §3.6). */
+/* Buttress (docs/hardware.md §3.2, §3.3, §3.6). */
 #define NPU_TIMEOUT_WP_SEND_US	       1500000u /* WP_REQ_CMD.SEND == 0 */
 #define NPU_TIMEOUT_PLL_LOCK_US	       1500000u /* MTL PLL_STATUS.LOCK */
 #define NPU_TIMEOUT_VPU_READY_US       1500000u /* VPU_STATUS.READY */
@@ -49,15 +49,15 @@
 #define NPU_TIMEOUT_CLK_RES_OWN_ACK_US 150000u	/* LNL VPU_STATUS.CLOCK_RESOURCE_OWN_ACK */
 #define NPU_TIMEOUT_IDLE_US	       5000u	/* VPU_STATUS.IDLE (old37: 500 ms) */
 
-/* IP block (hardware.md §3.3). */
+/* IP block (docs/hardware.md §3.3). */
 #define NPU_TIMEOUT_PWR_ISLAND_US	 5000u /* AON_PWR_ISLAND_STATUS0 */
 #define NPU_TIMEOUT_IP_BAR_READY_37XX_US 100u  /* CPR_RST_CLR.AON == 0 */
 
-/* MMU (hardware.md §2.5). */
+/* MMU (docs/hardware.md §2.5). */
 #define NPU_TIMEOUT_MMU_REG_ACK_US 10000u  /* CR0ACK, IRQ_CTRLACK */
 #define NPU_TIMEOUT_MMU_CMDQ_US	   100000u /* CMDQ_CONS == PROD */
 
-/* Fixed delays (hardware.md §5). */
+/* Fixed delays (docs/hardware.md §5). */
 #define NPU_DELAY_PWR_ISLAND_TRICKLE_NS 500u /* TRICKLE_EN0 set -> ISLAND_EN0 set */
 #define NPU_DELAY_D0I3_ENTRY_US		5u   /* after D0i3 enter */
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PCI discovery through Linux sysfs: finds Intel NPUs (hardware.md §1) by
+ * PCI discovery through Linux sysfs: finds Intel NPUs (docs/hardware.md §1) by
  * reading <root>/bus/pci/devices/<BDF>/{vendor,device,class,revision,resource}.
  *
  * The root is "/sys" on a real machine; tests and `npuctl` (NPU_SYSFS_ROOT)

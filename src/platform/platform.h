@@ -5,7 +5,8 @@
  * Open the PCI device, reach its BARs, allocate DMA memory (CPU pointer plus
  * device address), wait for the interrupt (a waitable fd), read a file, read
  * the clock. One const table of operations per backend: the simulated NPU
- * (platform_sim.c), Linux VFIO and Redox later. The driver core uses nothing else of
+ * (platform_sim.c) and Redox (src/redox/platform_redox.c); there is no Linux VFIO
+ * backend for real NPUs on Linux. The driver core uses nothing else of
  * the OS, so it is the same code on silicon and on the device model.
  */
 #ifndef NPU_PLATFORM_PLATFORM_H
@@ -156,7 +157,7 @@ struct npu_platform {
 	/* Bytes of DMA memory the backend can give in all; 0: it cannot say (npuctl status). */
 	uint64_t dma_mem_size;
 	/*
-	 * Device addresses must fit in this many bits (37xx: 38, hardware.md
+	 * Device addresses must fit in this many bits (37xx: 38, docs/hardware.md
 	 * §2.5; Linux ivpu_hw_37xx.c: DMA mask); 0: no limit. Set by the driver.
 	 */
 	unsigned dma_addr_bits;

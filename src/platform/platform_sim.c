@@ -16,7 +16,7 @@
 #include "util/log.h"
 
 #define SIM_PAGE_SIZE	 4096u
-#define SIM_PCI_REVISION 4u /* LNL B0 and the usual MTL stepping (hardware.md §1) */
+#define SIM_PCI_REVISION 4u /* LNL B0 and the usual MTL stepping (docs/hardware.md §1) */
 
 struct sim_platform {
 	struct npu_platform base; /* first: the ops get back with container_of */

@@ -2,7 +2,7 @@
 /*
  * The pcid client channel (PCID_CLIENT_CHANNEL): one bincode-encoded request
  * written, then an 8-byte little-endian length and that many bytes of the
- * bincode-encoded response read (reference/redox.md §2). Only what npud
+ * bincode-encoded response read (docs/redox.md, Redox interfaces). Only what npud
  * needs: the device's configuration, its features, and MSI set-up.
  *
  * bincode 1.3 as pcid uses it: little-endian fixed-width integers, enum tags

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npud's request protocol (docs/protocol.md), the same behind every transport:
+ * npud's request protocol (docs/request-protocol.md), the same behind every transport:
  * the Unix socket on Linux (one SOCK_SEQPACKET message per request and per
  * reply, buffers passed as memfds with SCM_RIGHTS) and the Redox scheme.
  *

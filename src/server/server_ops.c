@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The operations of the request protocol (docs/protocol.md), each checking
+ * The operations of the request protocol (docs/request-protocol.md), each checking
  * its payload to the byte before calling the driver, and the progress of a
  * client's jobs and parked waits.
  */

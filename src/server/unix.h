@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Linux transport of the request protocol (docs/protocol.md): an
+ * The Linux transport of the request protocol (docs/request-protocol.md): an
  * AF_UNIX SOCK_SEQPACKET socket, one request per message and one reply per
  * message, buffers passed to the client as memfds with SCM_RIGHTS.
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Synthetic firmware images: a header with the layout of the real image of a
- * generation (hardware.md §4.4), a version page and a small patterned image.
+ * generation (docs/hardware.md §4.4), a version page and a small patterned image.
  */
 #include "sim/fw_synth.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Synthetic firmware images in Intel's file format (hardware.md §4.2), for the
+ * Synthetic firmware images in Intel's file format (docs/hardware.md §4.2), for the
  * simulated NPU when no real image is installed, and for tests and fuzz seeds.
  *
  * The layout copies the addresses of the real image of the generation (§4.4):

@@ -4,7 +4,7 @@
  * line and the guest-error counter.
  *
  * BAR0 ("RegV") goes to the MMU's window (sim_mmu.c) or to the IP registers
- * (sim_ip.c); BAR4 ("RegB") goes to the buttress (sim_btrs.c) (hardware.md §1).
+ * (sim_ip.c); BAR4 ("RegB") goes to the buttress (sim_btrs.c) (docs/hardware.md §1).
  * As in a QEMU device model, an access silicon would not honour is logged as
  * a guest error and survived: reads give all-ones, writes are dropped.
  */
@@ -369,7 +369,7 @@ void npu_sim_write32(struct npu_sim *sim, unsigned bar, uint64_t off, uint32_t v
 }
 
 /*
- * 64-bit accesses: the registers the driver accesses as 64 bits (hardware.md
+ * 64-bit accesses: the registers the driver accesses as 64 bits (docs/hardware.md
  * §2.0) are decoded by their block; the buttress has no 64-bit register the
  * model handles specially (MTL ATS_ERR_LOG reads fine as two halves), and
  * anything else is two 32-bit accesses, low half first.

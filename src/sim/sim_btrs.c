@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated buttress, BAR4 (hardware.md §2.1 MTL, §2.2 LNL): D0i3, the
+ * The simulated buttress, BAR4 (docs/hardware.md §2.1 MTL, §2.2 LNL): D0i3, the
  * workpoint (PLL) request, VPU_STATUS, IP reset, interrupt status and masks,
  * fuses, telemetry.
  *
@@ -24,7 +24,7 @@
 #define SIM_WP_LATENCY_NS	50000u /* SEND to done */
 #define SIM_IP_RESET_LATENCY_NS 10000u /* TRIGGER self-clears */
 
-/* Fuses (model values): MTL ratio x 100/3 MHz, LNL ratio x 25 MHz (hardware.md §3.2). */
+/* Fuses (model values): MTL ratio x 100/3 MHz, LNL ratio x 25 MHz (docs/hardware.md §3.2). */
 #define SIM_MTL_FMIN 2u	 /* 67 MHz */
 #define SIM_MTL_PN   14u /* 467 MHz */
 #define SIM_MTL_FMAX 35u /* 1167 MHz */
@@ -118,7 +118,7 @@ static const struct btrs_map mtl_map[] = {
 	{ NPU_BTRS_MTL_UFI_ERR_CLEAR, R_ERR_CLEAR },
 	/*
 	 * The newest hw.c reads PLATFORM from the LNL VPU_STATUS offset on every
-	 * generation (hardware.md §2.2 notes); MTL defines nothing there. Reads 0:
+	 * generation (docs/hardware.md §2.2 notes); MTL defines nothing there. Reads 0:
 	 * silicon.
 	 */
 	{ NPU_BTRS_LNL_VPU_STATUS, R_PLATFORM_ALIAS },
@@ -193,7 +193,7 @@ static bool is_lnl(const struct npu_sim *s)
 	return s->gen != NPU_GEN_37XX;
 }
 
-/* Buttress interrupt sources that exist (hardware.md §2.1, §2.2). */
+/* Buttress interrupt sources that exist (docs/hardware.md §2.1, §2.2). */
 uint32_t sim_btrs_pending(const struct npu_sim *s)
 {
 	return s->btrs.int_stat & ~s->btrs.local_mask & (is_lnl(s) ? 0x7Fu : 0x7u);
@@ -251,7 +251,7 @@ static void set_pll(struct npu_sim *s, bool locked, uint32_t ratio)
 		b->vpu_status &= ~(VPU_STATUS_READY | VPU_STATUS_LNL_ACKS);
 }
 
-/* The workpoint request became due at b->wp_done_ns (hardware.md §3.2). */
+/* The workpoint request became due at b->wp_done_ns (docs/hardware.md §3.2). */
 static void wp_complete(struct npu_sim *s)
 {
 	struct sim_btrs *b = &s->btrs;
@@ -260,7 +260,7 @@ static void wp_complete(struct npu_sim *s)
 	uint32_t epp = npu_field_get(NPU_BTRS_MTL_WP_REQ_PAYLOAD1_EPP, b->wp_payload[1]);
 	/*
 	 * MTL disables with target ratio 0. LNL always sends the PN ratio and
-	 * disables with EPP 0 and CDYN 0 (hardware.md §3.2); the model keys on EPP,
+	 * disables with EPP 0 and CDYN 0 (docs/hardware.md §3.2); the model keys on EPP,
 	 * which every LNL driver version sends (CDYN is newer).
 	 */
 	bool disable = target == 0 || (is_lnl(s) && epp == 0);

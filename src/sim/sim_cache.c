@@ -155,7 +155,7 @@ int sim_dma_write(struct npu_sim *s, uint64_t pa, const void *buf, size_t len, b
 	return 0;
 }
 
-/* The TCU's snoop attribute for its reads or writes (hardware.md §2.5: TCU_PTW_OVERRIDES). */
+/* The TCU's snoop attribute for its reads or writes (docs/hardware.md §2.5: TCU_PTW_OVERRIDES). */
 bool sim_cache_tcu_snooped(const struct npu_sim *s, bool write)
 {
 	uint32_t v = s->ip.tcu_ptw_overrides;

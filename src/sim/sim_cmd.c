@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The model's command-buffer engine (protocol.md §4): reads a job's batch
+ * The model's command-buffer engine (docs/firmware-protocol.md §4): reads a job's batch
  * header, walks its commands back to back and executes them in order, in the
  * job's context. Every byte it reads or writes goes through sim_mmu_access(),
  * so a bad address becomes an MMU event and the job's status 0xE, as on
@@ -8,7 +8,7 @@
  * against what was read, every address sum against wrapping, and every loop
  * consumes bytes or pages, so any batch ends.
  *
- * Choices where protocol.md is silent are listed in sim_cmd.h.
+ * Choices where docs/firmware-protocol.md is silent are listed in sim_cmd.h.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -31,8 +31,8 @@
 #define DMA_CHUNK	4096u		/* fill chunk: one page */
 #define CPU_REACH_37XX	NPU_SZ_GIB(4)	/* 37xx management CPU: below 4 GiB (§5.6) */
 #define DMA_REACH_37XX	NPU_SZ_GIB(256) /* 37xx copy addresses (§4.3): 38-bit DMA */
-#define DESC_SIZE_37XX	64u		/* protocol.md §4.3 */
-#define DESC_SIZE_40XX	192u		/* protocol.md §4.3 */
+#define DESC_SIZE_37XX	64u		/* docs/firmware-protocol.md §4.3 */
+#define DESC_SIZE_40XX	192u		/* docs/firmware-protocol.md §4.3 */
 #define DESC_ALIGN	64u		/* descriptor array, §4.2 COPY */
 #define STEP_BLOCKED	UINT32_MAX	/* internal: a FENCE_WAIT not satisfied */
 #define STATUS_OK	NPU_JSM_STATUS_SUCCESS
@@ -76,7 +76,7 @@ static uint32_t dev_access(const struct cmd_ctx *c, uint64_t va, void *buf, size
 
 /*
  * Whether the management CPU reaches [va, va + len): on 37xx it cannot go above
- * 4 GiB, so batch buffers, fences and timestamps live low (protocol.md §5.6).
+ * 4 GiB, so batch buffers, fences and timestamps live low (docs/firmware-protocol.md §5.6).
  */
 static bool cpu_reaches(const struct cmd_ctx *c, uint64_t va, uint64_t len)
 {
@@ -95,7 +95,7 @@ static uint32_t exec_timestamp(const struct cmd_ctx *c, const uint8_t *cmd)
 	uint64_t va = npu_le64(cmd + offsetof(struct npu_cmd_timestamp, timestamp_address));
 	uint8_t val[8];
 
-	/* 37xx: 64-B aligned (cache operations); 40xx: 8-B (protocol.md §4.2). */
+	/* 37xx: 64-B aligned (cache operations); 40xx: 8-B (docs/firmware-protocol.md §4.2). */
 	if (va % (c->gen37 ? 64u : 8u) != 0)
 		return parse_error(c, "timestamp address misaligned");
 	if (!cpu_reaches(c, va, sizeof(val)))
@@ -221,7 +221,7 @@ static uint32_t copy_range(const struct cmd_ctx *c, uint64_t dst, uint64_t src, 
 	return STATUS_OK;
 }
 
-/* One copy descriptor, in the layout of the model's generation (protocol.md §4.3). */
+/* One copy descriptor, in the layout of the model's generation (docs/firmware-protocol.md §4.3). */
 static uint32_t copy_one(const struct cmd_ctx *c, uint64_t desc_va)
 {
 	/* 37xx DMA fetches 80 bytes per 64-byte descriptor: the 16 after it must be readable. */
@@ -387,7 +387,7 @@ static uint32_t step(const struct cmd_ctx *c)
 	return ret;
 }
 
-/* Reads and checks the batch header (protocol.md §4.1); sets up the walk. */
+/* Reads and checks the batch header (docs/firmware-protocol.md §4.1); sets up the walk. */
 static uint32_t batch_start(const struct cmd_ctx *c)
 {
 	struct sim_cmd_state *st = c->st;

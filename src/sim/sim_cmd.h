@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The model's command-buffer engine (protocol.md §4): runs a job's batch
+ * The model's command-buffer engine (docs/firmware-protocol.md §4): runs a job's batch
  * buffer in the job's context, reaching memory only through the MMU walk.
  * Called with sim->lock held.
  */
@@ -32,8 +32,8 @@ struct sim_cmd_state {
 };
 
 /*
- * The largest cmd_buffer_size the model accepts (its own cap; the reference
- * gives none). A run walks at most this many bytes, at least 4 per command.
+ * The largest cmd_buffer_size the model accepts (its own cap; docs/firmware-protocol.md
+ * §4.1 gives none). A run walks at most this many bytes, at least 4 per command.
  */
 #define SIM_CMD_BUFFER_SIZE_MAX (1u << 20)
 
@@ -43,7 +43,7 @@ enum sim_cmd_result {
 };
 
 /*
- * What the engine checks and does, where protocol.md §4 is silent or loose:
+ * What the engine checks and does, where docs/firmware-protocol.md §4 is silent or loose:
  *
  * Header (§4.1): batch_va 64-B aligned; cmd_offset >= 48, a multiple of 4 and
  * <= cmd_buffer_size <= SIM_CMD_BUFFER_SIZE_MAX; context_save_area_address
@@ -55,7 +55,7 @@ enum sim_cmd_result {
  * 37xx only: the management CPU cannot reach above 4 GiB (§5.6), so a batch
  * buffer, fence or timestamp that ends above 4 GiB is PARSING_ERR.
  *
- * Commands (§4.2): size a non-zero multiple of 4 (the reference says 8; 4 is
+ * Commands (§4.2): size a non-zero multiple of 4 (§4.2 says 8; 4 is
  * accepted so that only the type decides) that fits in cmd_buffer_size. NOP:
  * >= 8 bytes; every other type its exact size (BARRIER 8, TIMESTAMP 16,
  * FENCE_* 24, METRIC_QUERY_* 16, MEMORY_FILL 32, COPY 24, INFERENCE_EXECUTE

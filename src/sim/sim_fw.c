@@ -6,7 +6,7 @@
  * firmware must be able to do on silicon: it reads its boot parameters and
  * its own image through the MMU, at the addresses its header (its ROM)
  * names, checks them, and posts the ready message into the host's IPC
- * receive area (hardware.md §3.5, protocol.md §1.6). Anything wrong leaves it
+ * receive area (docs/hardware.md §3.5, docs/firmware-protocol.md §1.6). Anything wrong leaves it
  * silent, as a firmware that cannot start would be: the host times out.
  *
  * Once ready it serves: host messages (sim_jsm.c) and job queues (sim_jobs.c),
@@ -122,7 +122,7 @@ static int check_image(struct npu_sim *s)
 	return 0;
 }
 
-/* ---- posting into the host's RX area (protocol.md §1.5) ---- */
+/* ---- posting into the host's RX area (docs/firmware-protocol.md §1.5) ---- */
 
 /* The first slot from start whose status (len bytes at offset 12) is FREE; -EBUSY if none. */
 static int find_free(struct npu_sim *s, uint64_t area, uint32_t slots, uint32_t start,

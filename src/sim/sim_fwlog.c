@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated firmware's log (protocol.md §7, hw/fw_log.h).
+ * The simulated firmware's log (docs/firmware-protocol.md §7, hw/fw_log.h).
  *
  * At boot the firmware takes the critical and verbose buffers the boot
  * parameters name and makes each one tracing sub-buffer spanning the whole

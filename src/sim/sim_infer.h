@@ -13,7 +13,7 @@
 struct npu_sim;
 
 /*
- * Runs the 32-byte INFERENCE_EXECUTE command cmd (protocol.md §4.2) in context
+ * Runs the 32-byte INFERENCE_EXECUTE command cmd (docs/firmware-protocol.md §4.2) in context
  * ssid. Returns the job status of docs/model-format.md §7: SUCCESS,
  * PARSING_ERR, MVNCI_WRONG_INPUT_FORMAT, MVNCI_UNSUPPORTED_NETWORK_ELEMENT,
  * MVNCI_OUT_OF_RESOURCES or MVNCI_CONTEXT_VIOLATION_HW (an MMU fault, recorded

@@ -109,7 +109,7 @@ struct sim_rom {
 	uint32_t api_boot;	   /* BOOT API */
 };
 
-/* A job queue registered to a doorbell (REGISTER_DB, protocol.md §3). */
+/* A job queue registered to a doorbell (REGISTER_DB, docs/firmware-protocol.md §3). */
 struct sim_queue {
 	bool registered;
 	uint64_t jobq_va; /* in the global context */
@@ -413,7 +413,7 @@ void sim_fw_ring(struct npu_sim *s, unsigned db, bool locked);
  */
 bool sim_fw_can_post(struct npu_sim *s);
 /*
- * Posts a JSM message to the host (protocol.md §1.5): writes it, with status
+ * Posts a JSM message to the host (docs/firmware-protocol.md §1.5): writes it, with status
  * ALLOCATED, into a free slot of the payload area, and an IPC header {data_addr
  * = that slot, data_size 128, channel, src 1, dst 0, ALLOCATED} into a free
  * slot of the header area, then pushes the header's address into the host
@@ -440,7 +440,7 @@ void sim_fw_heartbeat(struct npu_sim *s);
 void sim_jsm_serve(struct npu_sim *s);
 
 /*
- * sim_fwlog.c: the firmware log (protocol.md §7) in the buffers the boot
+ * sim_fwlog.c: the firmware log (docs/firmware-protocol.md §7) in the buffers the boot
  * parameters name. Records are at most SIM_FWLOG_RECORD_MAX bytes (longer
  * text is cut); errors go to the critical buffer too. Nothing is written
  * before sim_fwlog_init or after sim_fwlog_reset.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated NPU IP, BAR0 outside the MMU window (hardware.md §2.3 37xx,
+ * The simulated NPU IP, BAR0 outside the MMU window (docs/hardware.md §2.3 37xx,
  * §2.4 40xx): clocks and resets, the power island of the control CPU, the
  * NoC handshakes, the interrupt block (ICB), the snoop and SSID settings, and
  * the CPU start registers. The timer block, IPC FIFOs and doorbells are in
@@ -18,7 +18,7 @@
 #include "sim/sim_ip_tim.h"
 #include "util/log.h"
 
-/* Names shared by both generations (same offsets and bits, hardware.md §2.4). */
+/* Names shared by both generations (same offsets and bits, docs/hardware.md §2.4). */
 #define CPR_MASK      NPU_37XX_HOST_SS_CPR_MASK /* TOP_NOC | DSS_MAS | MSS/CSS_MAS */
 #define PWR_CPU	      NPU_37XX_AON_PWR_MSS_CPU	/* CSS_CPU on 40xx */
 #define HOST_NOC_BIT  NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO
@@ -27,7 +27,7 @@
 #define ICB_ENABLE_1  NPU_37XX_HOST_SS_ICB_ENABLE_1
 #define ICB_HALF_MASK 0xFFFFFFFFull
 
-/* Minimum time from TRICKLE_EN0 to ISLAND_EN0 (hardware.md §3.3 step 8, §5). */
+/* Minimum time from TRICKLE_EN0 to ISLAND_EN0 (docs/hardware.md §3.3 step 8, §5). */
 #define TRICKLE_TO_ISLAND_NS 500u
 
 /* Plausible HW_VERSION (model values): VPU_GENERATION 0x37 / 0x40, SOC_REVISION 4. */
@@ -184,7 +184,7 @@ static void trickle_write(struct npu_sim *s, uint32_t val)
 	s->ip.trickle_en = val;
 }
 
-/* 37xx LEON_RT_VEC: RSTRUN0 set, then RESUME0 set and cleared (hardware.md §3.4 step 3). */
+/* 37xx LEON_RT_VEC: RSTRUN0 set, then RESUME0 set and cleared (docs/hardware.md §3.4 step 3). */
 static void leon_rt_vec_write(struct npu_sim *s, uint32_t val)
 {
 	uint32_t prev = s->ip.leon_rt_vec;
@@ -199,7 +199,7 @@ static void leon_rt_vec_write(struct npu_sim *s, uint32_t val)
 static void verif_addr_write(struct npu_sim *s, uint64_t val)
 {
 	s->ip.verif_addr = val;
-	/* 40xx: the full byte address, << 3, with DONE in bit 0 (hardware.md §3.4 step 4). */
+	/* 40xx: the full byte address, << 3, with DONE in bit 0 (docs/hardware.md §3.4 step 4). */
 	if (val & NPU_40XX_HOST_SS_VERIFICATION_ADDRESS_LO_DONE)
 		cpu_start(s, (val & ~(uint64_t)0x7) >> NPU_40XX_VERIFICATION_ADDRESS_SHIFT,
 			  "VERIFICATION_ADDRESS");
@@ -375,7 +375,7 @@ void sim_ip_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 		ip->cpr_rst |= val;
 		return;
 	case NPU_37XX_HOST_SS_CPR_RST_CLR:
-		ip->cpr_rst &= ~val; /* asserts the resets named (hardware.md §7: inferred) */
+		ip->cpr_rst &= ~val; /* asserts the resets named (docs/hardware.md §7: inferred) */
 		return;
 	case NPU_37XX_HOST_SS_NOC_QREQN:
 		ip->host_noc_qreqn = val;
@@ -419,7 +419,7 @@ void sim_ip_write32(struct npu_sim *s, uint64_t off, uint32_t val)
 		if (is_40xx(s))
 			break;
 		ip->loading_addr = val;
-		/* 37xx: entry >> 9 with DONE in bit 0 (hardware.md §3.4 step 3). */
+		/* 37xx: entry >> 9 with DONE in bit 0 (docs/hardware.md §3.4 step 3). */
 		if (val & NPU_37XX_HOST_SS_LOADING_ADDRESS_LO_DONE)
 			cpu_start(s, (uint64_t)(val & ~0x7u) << NPU_37XX_LOADING_ADDRESS_SHIFT,
 				  "LOADING_ADDRESS");

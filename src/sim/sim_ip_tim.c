@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated IP's timer block and IPC FIFOs (hardware.md §2.3, §2.4, §2.7;
- * protocol.md §1.4, §1.5, §6.2): two FIFOs of 32-bit NPU addresses, the
+ * The simulated IP's timer block and IPC FIFOs (docs/hardware.md §2.3, §2.4, §2.7;
+ * docs/firmware-protocol.md §1.4, §1.5, §6.2): two FIFOs of 32-bit NPU addresses, the
  * doorbells, the watchdog registers behind TIM_SAFE, and the free-running
  * 38.4 MHz counter.
  *

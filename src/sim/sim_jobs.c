@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated firmware's job scheduler (protocol.md §3, §9 steps 4-9).
+ * The simulated firmware's job scheduler (docs/firmware-protocol.md §3, §9 steps 4-9).
  *
  * A doorbell makes its queue active. An active queue is looked at until it is
  * empty: its header is read through the global context (SSID 0) and checked,
@@ -8,7 +8,7 @@
  * queue's context. A job blocked on a fence keeps its queue running and the
  * scheduler goes on with the other queues; passes repeat until none makes
  * progress. A finished job advances `head` (written back through the MMU) and
- * is reported with JOB_DONE on channel 11, request id 0 (protocol.md §1.5).
+ * is reported with JOB_DONE on channel 11, request id 0 (docs/firmware-protocol.md §1.5).
  */
 #include "sim/sim_jobs.h"
 
@@ -107,7 +107,7 @@ unsigned sim_jobs_release_ssid(struct npu_sim *s, uint32_t ssid)
  * Consumes the running job's slot: head moves past it, in memory and for the
  * scheduler. A head that reaches the tail read with the job leaves the queue
  * idle without reading its header again: the host rings the doorbell after
- * every tail it writes (protocol.md §3.4), which makes the queue active again,
+ * every tail it writes (docs/firmware-protocol.md §3.4), which makes the queue active again,
  * and a ring taken while the job ran leaves the tail unknown (take_doorbells).
  */
 static void consume_slot(struct npu_sim *s, uint32_t db, struct sim_queue *q)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated firmware's job scheduler, OS-scheduling mode (protocol.md §3,
+ * The simulated firmware's job scheduler, OS-scheduling mode (docs/firmware-protocol.md §3,
  * §9 steps 4-9): job queues registered to doorbells, taken when their
  * doorbell rings, each job run by the command engine (sim_cmd.h) in the
  * queue's context, its completion reported with JOB_DONE on channel 11.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulated firmware's side of IPC and JSM (protocol.md §1, §2): reading
+ * The simulated firmware's side of IPC and JSM (docs/firmware-protocol.md §1, §2): reading
  * the host's requests, answering them, and posting messages into the host's
  * RX area.
  *
@@ -10,7 +10,7 @@
  * guest error and the message is dropped, never trusted. After reading a
  * request the firmware marks its header and message FREE, then answers.
  *
- * Choices the reference leaves open (docs/simulator.md): a request type that
+ * Choices docs/firmware-protocol.md leaves open (docs/simulator.md): a request type that
  * exists but the model does not implement (HWS, metric streamer, preemption)
  * is answered with its response type and result MVNCI_NOT_IMPLEMENTED; an
  * unknown type with type UNKNOWN (0xFFFFFFFF) and result PARSING_ERR. Replies
@@ -130,7 +130,7 @@ int sim_fw_post_msg(struct npu_sim *s, uint16_t channel, struct npu_jsm_msg *msg
 	return 0;
 }
 
-/* protocol.md §2.3: the response type of every request type the reference lists. */
+/* docs/firmware-protocol.md §2.3: the response type of every request type the reference lists. */
 static const struct {
 	uint32_t req, rsp;
 } responses[] = {
@@ -295,7 +295,8 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 		sim_warm_save(s); /* the restore entry, for a warm boot (sim_warm.c) */
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_STATE_DUMP:
-		*reply = false; /* "send and sleep": the host awaits nothing (protocol.md §1.7) */
+		/* "send and sleep": the host awaits nothing (docs/firmware-protocol.md §1.7) */
+		*reply = false;
 		state_dump(s);
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_TRACE_SET_CONFIG:
@@ -340,7 +341,7 @@ static void drop(struct npu_sim *s, uint32_t hdr_va, const char *why)
 	sim_fwlog(s, SIM_LOG_ERR, "ipc: host message at 0x%08x dropped: %s", hdr_va, why);
 }
 
-/* The header's checks (protocol.md §1.2, §1.4); the reason it is unusable, or NULL. */
+/* The header's checks (docs/firmware-protocol.md §1.2, §1.4); the reason it is unusable, or NULL. */
 static const char *header_problem(const struct npu_ipc_hdr *hdr)
 {
 	if (hdr->status != NPU_IPC_HDR_ALLOCATED)
@@ -394,7 +395,7 @@ static void serve_one(struct npu_sim *s, uint32_t hdr_va)
 	}
 	if (SIM_RECORDING(s))
 		sim_rec_jsm(s, true, hdr.channel, &req);
-	/* Read: the host may reuse the slot (protocol.md §1.4 step 1). */
+	/* Read: the host may reuse the slot (docs/firmware-protocol.md §1.4 step 1). */
 	mark_free(s, hdr_va, sizeof(hdr.status));
 	mark_free(s, hdr.data_addr, sizeof(req.status));
 	s->fw.messages_served++;

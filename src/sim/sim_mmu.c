@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The device model's MMU (protocol.md §5, hardware.md §2.5): registers in BAR0
+ * The device model's MMU (docs/firmware-protocol.md §5, docs/hardware.md §2.5): registers in BAR0
  * at 0x200000 (with the page-1 alias at +64 KiB), the command queue it consumes,
  * the event queue it fills, and the walk stream table -> context descriptor ->
  * 4-level page tables through which every device access reaches memory.
@@ -106,7 +106,7 @@ static struct sim_tlb_entry *tlb_slot(struct npu_sim *s, uint32_t ssid, uint64_t
 	return &s->mmu.tlb[((va_page >> 12) ^ ((uint64_t)ssid * 0x9Du)) % SIM_TLB_ENTRIES];
 }
 
-/* ---- command queue (protocol.md §5.2) ---- */
+/* ---- command queue (docs/firmware-protocol.md §5.2) ---- */
 
 /* Executes one command; false when it is not one the MMU knows (CERROR_ILL). */
 static bool cmd_exec(struct npu_sim *s, uint64_t d0, uint64_t d1)
@@ -128,7 +128,7 @@ static bool cmd_exec(struct npu_sim *s, uint64_t d0, uint64_t d1)
 	case NPU_MMU_CMD_SYNC:
 		/*
 		 * Current kernels: dword0 = 0x46, no completion signal. Before Oct 2023 also
-		 * CS = SEV, MSH = ISH, MSIATTR = WB (protocol.md §5.2). SEV wakes nothing here;
+		 * CS = SEV, MSH = ISH, MSIATTR = WB (docs/firmware-protocol.md §5.2). SEV wakes nothing here;
 		 * CS = IRQ raises MMU_IRQ_1; CS = 3 is reserved.
 		 */
 		switch ((uint32_t)npu_field_get64(NPU_MMU_CMD_SYNC_0_CS, d0)) {
@@ -182,7 +182,7 @@ static void cmdq_consume(struct npu_sim *s)
 	}
 }
 
-/* ---- event queue (protocol.md §5.7) ---- */
+/* ---- event queue (docs/firmware-protocol.md §5.7) ---- */
 
 static void evtq_record(struct npu_sim *s, uint32_t id, uint32_t ssid, uint32_t sid, uint64_t va,
 			uint64_t fetch_pa)
@@ -251,7 +251,7 @@ static int walk_fault(struct npu_sim *s, const struct walk *w, uint32_t id, uint
 	return id == NPU_MMU_EVT_F_PERMISSION ? -EACCES : -EFAULT;
 }
 
-/* Stream table entry and context descriptor for w->sid / w->ssid (protocol.md §5.3). */
+/* Stream table entry and context descriptor for w->sid / w->ssid (docs/firmware-protocol.md §5.3). */
 static int walk_config(struct npu_sim *s, struct walk *w, uint64_t va)
 {
 	const struct sim_mmu *m = &s->mmu;
@@ -320,7 +320,7 @@ struct walk_hint {
 	uint64_t table;	 /* the level-3 table's physical address */
 };
 
-/* Translates va through the 4 levels (protocol.md §5.4). */
+/* Translates va through the 4 levels (docs/firmware-protocol.md §5.4). */
 /*
  * A page's translation; quiet: a fault is only returned (-EFAULT), not
  * recorded; leaf (may be NULL): the level-3 descriptor; h (may be NULL):
@@ -417,7 +417,7 @@ static void tlb_fill(struct npu_sim *s, const struct walk *w, uint64_t va, uint6
 
 int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
 {
-	/* The firmware's and the jobs' accesses all come on stream 0 (protocol.md §5.3). */
+	/* The firmware's and the jobs' accesses all come on stream 0 (docs/firmware-protocol.md §5.3). */
 	struct walk w = { .ssid = ssid, .sid = NPU_MMU_STREAM_ID0, .write = write };
 	uint8_t *b = buf;
 	size_t done = 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The device model's MMU (protocol.md §5, hardware.md §2.5): its registers in
+ * The device model's MMU (docs/firmware-protocol.md §5, docs/hardware.md §2.5): its registers in
  * BAR0 at 0x200000, the command queue it consumes, the event queue it fills,
  * and the walk of stream table, context descriptor and 4-level page tables
  * through which every device access to DMA memory goes.

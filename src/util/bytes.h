@@ -4,7 +4,7 @@
  *
  * Firmware files and device memory are little-endian and their fields are not
  * naturally aligned (the firmware header is pack(4), so its u64 fields sit on
- * 4-byte boundaries: hardware.md §4.2). These helpers assemble values byte by
+ * 4-byte boundaries: docs/hardware.md §4.2). These helpers assemble values byte by
  * byte, so they work on any host and any alignment without type punning. The
  * caller guarantees that the bytes exist.
  */

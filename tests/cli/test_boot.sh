@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npuctl boot / diag against the simulated NPU: READY with Intel's images on both
-# generations, the register sequence of hardware.md §3 in the MMIO trace, the
+# generations, the register sequence of docs/hardware.md §3 in the MMIO trace, the
 # synthetic image, and every fault of NPU_SIM_FAULT.
 set -u
 : "${NPUCTL:?NPUCTL must point at the npuctl binary}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# npuctl fw-info against Intel's images: the values of hardware.md §4.4 (typed
+# npuctl fw-info against Intel's images: the values of docs/hardware.md §4.4 (typed
 # in from the table), the text and JSON outputs, and the error paths.
 # Exit 77 (skip) when the images are missing, unless NPU_REQUIRE_FIRMWARE=1.
 set -uo pipefail

@@ -2,18 +2,18 @@
 # Who may use npud: root and npud's own user always; others by --allow-uid or
 # --allow-gid (their primary or supplementary groups); anyone else gets EACCES
 # with a reason and the connection closed. RESET is for root and the owner
-# only. The socket's mode keeps out who may not even connect. Needs root to
-# act as other users (setpriv).
+# only. The socket's mode keeps out who may not even connect. Clients act as
+# other users through setpriv: as root, or, for a user who is not, as root of a
+# user namespace with other ids mapped (users.sh).
 set -u
+# shellcheck source=users.sh
+. "$(dirname "$0")/users.sh"
+need_other_users "$@"
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=npud_lib.sh
 . "$(dirname "$0")/npud_lib.sh"
 
-if [[ $(id -u) -ne 0 ]] || ! command -v setpriv >/dev/null; then
-	echo "skip: acting as other users needs root and setpriv"
-	exit 77
-fi
 py=$(command -v /usr/bin/python3 || command -v python3)
 # Other users reach the socket and the client through $tmp.
 chmod 755 "$tmp"

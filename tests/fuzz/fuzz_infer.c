@@ -8,7 +8,7 @@
  * (b % 64 bytes past the records), bytes 2..3 seed the samples, the rest is
  * the blob (at most BLOB_MAX bytes). A 37xx model with a 256 KiB read-write
  * region mapped for SSID 2 at VA_BASE (tables built here by hand,
- * protocol.md §5.3/§5.4) holds the batch buffer, the descriptor, the records,
+ * docs/firmware-protocol.md §5.3/§5.4) holds the batch buffer, the descriptor, the records,
  * the samples and the blob; the job runs through the command engine.
  *
  * Traps on: a status other than the reference's; any MMU fault; records that

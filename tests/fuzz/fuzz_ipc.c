@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target of the driver's receive path: everything the device writes
- * (protocol.md §1.5, §2.1, §3.6). src/driver/ipc.c pops header addresses from
+ * (docs/firmware-protocol.md §1.5, §2.1, §3.6). src/driver/ipc.c pops header addresses from
  * the NPU-to-host FIFO and checks and dispatches what they point at;
  * src/driver/job.c takes JOB_DONE; src/driver/irq.c services the interrupt.
  *
@@ -156,7 +156,7 @@ static uint32_t ssid_pick(struct cursor *in)
 	return take(in, 4);
 }
 
-/* A JOB_DONE payload (protocol.md §3.6) aimed mostly at the jobs that exist. */
+/* A JOB_DONE payload (docs/firmware-protocol.md §3.6) aimed mostly at the jobs that exist. */
 static void job_done_fill(struct cursor *in, struct npu_jsm_job_done *p)
 {
 	uint8_t e = (uint8_t)take(in, 1), st = (uint8_t)take(in, 1);

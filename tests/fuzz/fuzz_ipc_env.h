@@ -130,7 +130,7 @@ static struct npu_bo *bo_new(struct npu_ctx *c)
 	return bo;
 }
 
-/* A command buffer at offset 0 of bo: one fence command (protocol.md §4.1, §4.2). */
+/* A command buffer at offset 0 of bo: one fence command (docs/firmware-protocol.md §4.1, §4.2). */
 static void cmd_fence(struct npu_bo *bo, uint16_t type, uint64_t fence_va, uint64_t value)
 {
 	struct npu_cmd_fence f = { .hdr = { type, sizeof(f) }, .offset = fence_va, .value = value };

@@ -171,7 +171,7 @@ static void model_drained(void)
 
 /*
  * The firmware's side of a request: the one TX slot the driver filled, read
- * from the host-to-NPU FIFO, checked against protocol.md §1.4 and released.
+ * from the host-to-NPU FIFO, checked against docs/firmware-protocol.md §1.4 and released.
  * Nothing else in the TX buffer may have changed.
  */
 static void tx_check(uint16_t channel, uint32_t id)

@@ -3,7 +3,7 @@
  * Fuzz target of the model's command-buffer engine (src/sim/sim_cmd.c): the
  * input is a batch buffer. It is copied into a 64 KiB read-write region of a
  * 37xx and of a 40xx model, mapped at VA_BASE for SSID 2 by tables built here
- * by hand (protocol.md §5.3/§5.4), with a read-only page right after it; then
+ * by hand (docs/firmware-protocol.md §5.3/§5.4), with a read-only page right after it; then
  * the job runs until it ends, resuming a few times after satisfying the fence
  * a FENCE_WAIT blocked on. Traps on anything inconsistent: a status outside
  * the engine's set, a fault without 0xE or 0xE without a fault, a state that

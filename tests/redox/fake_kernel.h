@@ -2,7 +2,7 @@
 /*
  * A fake Redox kernel for the redox tests: it defines the redox_* calls of
  * src/redox/redox_shim.h on Linux and answers them the way Redox does
- * (reference/redox.md), with a simulated NPU behind the device.
+ * (docs/redox.md, Redox interfaces), with a simulated NPU behind the device.
  *
  * - pcid: the channel in PCID_CLIENT_CHANNEL speaks bincode (Config,
  *   features, MSI set-up); BARs map through it at (bar << 61 | memtype << 59).

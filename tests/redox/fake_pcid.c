@@ -2,7 +2,7 @@
 /*
  * The fake kernel's pcid channel: requests decoded and responses encoded in
  * bincode by hand, independently of src/redox/pcid.c, from the layouts of
- * reference/redox.md §2.
+ * docs/redox.md (Redox interfaces: pcid requests and answers).
  */
 #include <errno.h>
 #include <stdlib.h>

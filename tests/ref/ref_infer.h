@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Job statuses of docs/model-format.md §7 (protocol.md §2.2), restated. */
+/* Job statuses of docs/model-format.md §7 (docs/firmware-protocol.md §2.2), restated. */
 #define REF_OK		     0x0u
 #define REF_PARSING_ERR	     0x1u
 #define REF_WRONG_FORMAT     0x7u

@@ -82,7 +82,7 @@ static inline int teardown(void **state)
 	return 0;
 }
 
-/* ---- command buffers (protocol.md §4), header at offset 0 of a buffer ---- */
+/* ---- command buffers (docs/firmware-protocol.md §4), header at offset 0 of a buffer ---- */
 
 struct cmdbuf {
 	struct npu_bo *bo;

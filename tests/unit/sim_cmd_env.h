@@ -2,7 +2,7 @@
 /*
  * Shared by test_sim_cmd.c and test_sim_cmd_mem.c: a 37xx or 40xx model with
  * its MMU on and tables for SSID 2 written by hand from the reference bit
- * layouts (protocol.md §5.3, §5.4), not with the driver's code; batch buffers
+ * layouts (docs/firmware-protocol.md §5.3, §5.4), not with the driver's code; batch buffers
  * written by hand from §4.1-§4.3; running a job under the model's lock.
  */
 #ifndef NPU_TEST_SIM_CMD_ENV_H
@@ -23,7 +23,7 @@
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
 
-/* protocol.md §2.2 and §4.2, restated on purpose. */
+/* docs/firmware-protocol.md §2.2 and §4.2, restated on purpose. */
 #define ST_OK	    0x0u
 #define ST_PARSE    0x1u
 #define ST_NOT_IMPL 0xBu

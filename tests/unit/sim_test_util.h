@@ -3,7 +3,7 @@
  * Shared by the device-model register tests (test_sim_regs.c, test_sim_io.c):
  * the registers that differ between the generations, a fixture per
  * generation, polling helpers, and the driver's power-up and CPU-start steps
- * written from the reference (hardware.md §3.2-§3.4), not from the driver.
+ * written from the reference (docs/hardware.md §3.2-§3.4), not from the driver.
  */
 #ifndef NPU_TEST_SIM_TEST_UTIL_H
 #define NPU_TEST_SIM_TEST_UTIL_H
@@ -34,13 +34,13 @@
 
 #define WAIT_US 200000u /* generous: the model's latencies are tens of microseconds */
 
-/* What differs between the generations, as the reference names it. */
+/* What differs between the generations, as docs/hardware.md names it. */
 struct gen {
 	enum npu_gen gen;
 	uint32_t d0i3, wp0, wp1, wp2, wp_cmd, vpu_status, ip_reset, int_stat, local_mask,
 	    global_mask, pll_ratio, fmin, fmax, tile_fuse;
 	uint32_t top_l2, tim_fifo, doorbell0, tim_safe, tim_watchdog, tim_wdog_en, perf;
-	uint64_t entry; /* of the real image (hardware.md §4.4) */
+	uint64_t entry; /* of the real image (docs/hardware.md §4.4) */
 };
 
 static const struct gen g37 = {
@@ -201,7 +201,7 @@ static inline bool irq_readable(struct npu_sim *s)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
-/* ---- the driver's steps, from hardware.md §3.2-§3.4 ---- */
+/* ---- the driver's steps, from docs/hardware.md §3.2-§3.4 ---- */
 
 static inline void d0i3_exit(const struct gen *g, struct npu_sim *s)
 {

@@ -270,7 +270,7 @@ static void test_fault_events_muted(void **state)
 	pair_close(&t);
 }
 
-/* 37xx reaches 38 bits of address (hardware.md §1): a buffer beyond is refused, nothing kept. */
+/* 37xx reaches 38 bits of address (docs/hardware.md §1): a buffer beyond is refused, nothing kept. */
 static void test_dma_address_limit(void **state)
 {
 	struct npu_platform_config cfg = { .device = "sim", .gen = NPU_GEN_37XX };
@@ -449,7 +449,8 @@ static void test_faulted_context_muted(void **state)
 	/* What the MMU reads: the CD in memory, valid, R clear. */
 	npu_sim_test_lock(s);
 	assert_int_equal(
-	    npu_sim_test_mem_read(s, d->mmu.cdtab.addr + (uint64_t)c->ssid * 64, &cd0, 8, false), 0);
+	    npu_sim_test_mem_read(s, d->mmu.cdtab.addr + (uint64_t)c->ssid * 64, &cd0, 8, false),
+	    0);
 	npu_sim_test_unlock(s);
 	assert_true(cd0 & NPU_MMU_CD_0_V);
 	assert_false(cd0 & NPU_MMU_CD_0_R);

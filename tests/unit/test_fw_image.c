@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Firmware image parser: Intel's images against the values of hardware.md
+ * Firmware image parser: Intel's images against the values of docs/hardware.md
  * §4.4 (typed in from the table, not computed), a malformed corpus derived
  * from the synthetic images (every rule of both rule sets broken at least
  * once), random bytes, and the synthetic images themselves.
@@ -212,7 +212,7 @@ static void test_short_files(void **state)
 	free(data);
 }
 
-/* Header field offsets, typed from hardware.md §4.2 (independent of the parser's struct). */
+/* Header field offsets, typed from docs/hardware.md §4.2 (independent of the parser's struct). */
 #define OFF_HEADER_VERSION		  0x00
 #define OFF_IMAGE_FORMAT		  0x04
 #define OFF_IMAGE_LOAD_ADDRESS		  0x08

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The firmware log reader (driver/fw_log.h) on hand-built buffers, laid out
- * from protocol.md §7 with the offsets typed here (not hw/fw_log.h): empty,
+ * from docs/firmware-protocol.md §7 with the offsets typed here (not hw/fw_log.h): empty,
  * records, wrapped, cursors and consume, sanitising, and every header check.
  * Then the log the device model writes, after a real boot of the simulated
  * NPU, on both generations: boot, READY, a JSM request, a state dump and an
@@ -25,7 +25,7 @@
 #include "platform/backends.h"
 #include "sim/sim_test.h"
 
-/* protocol.md §7, typed from the table. */
+/* docs/firmware-protocol.md §7, typed from the table. */
 enum {
 	H_READ_INDEX = 0x04,
 	H_READ_WRAP = 0x08,

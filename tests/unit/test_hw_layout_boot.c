@@ -363,7 +363,7 @@ static void test_boot_params_write(void **state)
 		assert_int_equal(raw[i], 0);
 }
 
-/* ---- firmware header (hardware.md §4.2, §4.4) ---- */
+/* ---- firmware header (docs/hardware.md §4.2, §4.4) ---- */
 
 static void test_fw_header(void **state)
 {
@@ -422,7 +422,7 @@ static void test_fw_header(void **state)
 	assert_true(hdr.ro_section_start_address == 0x80003000ull);
 	assert_int_equal(hdr.ro_section_size, 0xFE000);
 
-	/* File layout and the 37xx runtime window (hardware.md §4.3, §4.5). */
+	/* File layout and the 37xx runtime window (docs/hardware.md §4.3, §4.5). */
 	assert_int_equal(NPU_FW_FILE_IMAGE_OFFSET, 0x2000);
 	assert_int_equal(NPU_FW_VERSION_PAGE_OFFSET, 0x1000);
 	assert_int_equal(NPU_FW_HEADER_SIZE, 0x1000);

@@ -32,7 +32,7 @@ static void test_cmdbuf_inference(void **state)
 	assert_int_equal(npu_cmdbuf_inference(&cb, 0xA0002000u, 64, 2), 0);
 	assert_int_equal(npu_cmdbuf_inference(&cb, 0xA0003000u, 64, 3), -ENOSPC);
 	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
-	/* protocol.md §4.2: {u16 0x0306, u16 32}, rsv, u64 id, {u64 address, u32 width, rsv}. */
+	/* docs/firmware-protocol.md §4.2: {u16 0x0306, u16 32}, rsv, u64 id, {u64 address, u32 width, rsv}. */
 	assert_int_equal(npu_le32(buf), 48 + 2 * 32); /* cmd_buffer_size */
 	assert_int_equal(npu_le64(c + 32 + 16), 0xA0002000u);
 	assert_int_equal(npu_le16(c), 0x0306);

@@ -175,7 +175,8 @@ static void fw_serve(struct fx *f, uint32_t va)
 		return;
 
 	memset(&r, 0, sizeof(r));
-	r.type = m.type + 0x1100u; /* 0x11xx -> 0x22xx, 0x12xx -> 0x23xx (protocol.md §2.3) */
+	/* 0x11xx -> 0x22xx, 0x12xx -> 0x23xx (docs/firmware-protocol.md §2.3) */
+	r.type = m.type + 0x1100u;
 	r.status = NPU_JSM_MSG_ALLOCATED;
 	r.request_id = m.request_id;
 	if (m.type == NPU_JSM_MSG_QUERY_ENGINE_HB)
@@ -263,7 +264,7 @@ static void test_requests(void **state)
 	fw_start(f, FW_ECHO);
 	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb1), 0);
 	m = fw_last(f, &h);
-	/* protocol.md §1.4: slot 0, header then message, ids from 1. */
+	/* docs/firmware-protocol.md §1.4: slot 0, header then message, ids from 1. */
 	assert_int_equal(h.data_addr, d->ipc_tx.va + 64);
 	assert_int_equal(h.data_size, 128);
 	assert_int_equal(h.channel, NPU_IPC_CHAN_ASYNC_CMD);
@@ -358,12 +359,19 @@ static void test_timeout(void **state)
 	assert_int_equal(npu_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
 					 NULL, 0, NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, NULL, 50000),
 			 -ETIMEDOUT);
+	/* Not before its time; that it ends at all is the test (a hang is CTest's timeout). */
 	us = now_us() - t0;
 	assert_true(us >= 50000);
-	assert_true(us < 50000 + 400000); /* slack for sanitizer builds */
 	assert_int_equal(fw_last(f, NULL).request_id, 1);
 	assert_int_equal(d->ipc.stats.timeouts, 1);
 	assert_false(d->ipc.waiting);
+	/* The request that timed out left nothing behind: the next one is answered. */
+	fw_set_mode(f, FW_ECHO);
+	assert_int_equal(npu_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
+					 NULL, 0, NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, NULL, 0),
+			 0);
+	assert_int_equal(fw_last(f, NULL).request_id, 2);
+	assert_int_equal(d->ipc.stats.timeouts, 1);
 }
 
 /* The warnings the driver logs, for the tests that expect one. */
@@ -475,7 +483,7 @@ static void test_flood_and_dead_device(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	uint64_t dropped = d->ipc.stats.rx_dropped, t0;
+	uint64_t dropped = d->ipc.stats.rx_dropped;
 	unsigned accepted = 0;
 
 	silence_model_fw(f);
@@ -484,9 +492,7 @@ static void test_flood_and_dead_device(void **state)
 		accepted += npu_sim_test_post_to_host(f->s, 0xDEAD0000u + i * 4u) == 0;
 	npu_sim_test_unlock(f->s);
 	assert_true(accepted >= 255);
-	t0 = now_us();
 	assert_int_equal(npu_irq_wait(d, 1000000), 0);
-	assert_true(now_us() - t0 < 1000000);
 	assert_int_equal(d->ipc.stats.rx_dropped - dropped, accepted);
 	assert_int_equal(npu_ip_fifo_fill(d), 0);
 
@@ -502,20 +508,22 @@ static void test_flood_and_dead_device(void **state)
 	npu_sim_test_unlock(f->s);
 }
 
-/* The model's own firmware, once it serves JSM (src/sim/sim_jsm.c). */
+/*
+ * The model's own firmware (src/sim/sim_jsm.c) answers JSM, and its heartbeat
+ * advances while it makes progress (docs/firmware-protocol.md §2.4): answering
+ * a request is progress, so among the next queries one must see it move. A
+ * frozen heartbeat fails here.
+ */
 static void test_model_jsm(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
 	uint64_t hb1 = 0, hb2 = 0;
-	int ret = npu_jsm_query_heartbeat(d, 0, &hb1);
 
-	if (ret == -ETIMEDOUT)
-		skip(); /* this model does not answer JSM requests yet */
-	assert_int_equal(ret, 0);
-	sleep_ms(2);
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb2), 0);
-	assert_true(hb2 >= hb1);
+	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb1), 0);
+	for (int i = 0; i < 100 && hb2 <= hb1; i++)
+		assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb2), 0);
+	assert_true(hb2 > hb1);
 	assert_int_equal(npu_jsm_register_db(d, 1, d->ipc_tx.va, 4096, 2), 0);
 	assert_int_equal(npu_jsm_unregister_db(d, 1), 0);
 	assert_int_equal(d->ipc.stats.rx_dropped, 0);

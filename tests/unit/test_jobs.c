@@ -12,7 +12,7 @@
 
 /* ---- tests ---- */
 
-/* protocol.md §9: FENCE_SIGNAL and MEMORY_FILL run, the bytes land in the buffer. */
+/* docs/firmware-protocol.md §9: FENCE_SIGNAL and MEMORY_FILL run, the bytes land in the buffer. */
 static void test_signal_and_fill(void **state)
 {
 	struct fx *f = *state;
@@ -114,7 +114,7 @@ static void test_va_reuse(void **state)
 	npu_ctx_destroy(c);
 }
 
-/* protocol.md §3.5: (ctx_id - 1) << 8 | an 8-bit counter that wraps. */
+/* docs/firmware-protocol.md §3.5: (ctx_id - 1) << 8 | an 8-bit counter that wraps. */
 static void test_job_ids(void **state)
 {
 	struct fx *f = *state;
@@ -238,7 +238,7 @@ static void test_ring_while_running(void **state)
 }
 
 /*
- * protocol.md §3.4: 63 slots, one always empty. A first job blocked on a
+ * docs/firmware-protocol.md §3.4: 63 slots, one always empty. A first job blocked on a
  * fence holds the queue; the model moves head past a job when it ends.
  */
 static void test_backpressure(void **state)

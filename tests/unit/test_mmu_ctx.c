@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The driver's page tables (and its stream table and context descriptors)
- * checked against the reference layout (protocol.md §5.3, §5.4) by reading
+ * checked against the reference layout (docs/firmware-protocol.md §5.3, §5.4) by reading
  * the DMA memory directly.
  *
  * A fake platform hands out DMA memory from aligned_alloc with bus addresses
@@ -126,7 +126,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Index fields VA[47:39], [38:30], [29:21], [20:12] (protocol.md §5.4), by hand. */
+/* Index fields VA[47:39], [38:30], [29:21], [20:12] (docs/firmware-protocol.md §5.4), by hand. */
 static unsigned idx(uint64_t va, unsigned level)
 {
 	static const unsigned shift[4] = { 39, 30, 21, 12 };
@@ -377,7 +377,7 @@ static void test_alloc_rollback(void **state)
 	assert_int_equal(fp->n_live, 0);
 }
 
-/* STEs 0 and 3 and a CD, bit by bit from protocol.md §5.3 and hardware.md §2.5. */
+/* STEs 0 and 3 and a CD, bit by bit from docs/firmware-protocol.md §5.3 and docs/hardware.md §2.5. */
 static void test_ste_cd(void **state)
 {
 	struct fake_plat *fp = *state;

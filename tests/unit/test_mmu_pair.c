@@ -278,7 +278,7 @@ static void test_dead_device(void **state)
 	pair_close(&t);
 }
 
-/* Command encoding (protocol.md §5.2) as the model received it, a failed command, recovery. */
+/* Command encoding (docs/firmware-protocol.md §5.2) as the model received it, a failed command, recovery. */
 static void test_commands(void **state)
 {
 	struct pair t;

@@ -122,7 +122,7 @@ static void test_model_device_writes(void **state)
 	npu_sim_destroy(s);
 }
 
-/* hardware.md §2.5: 37xx NOSNOOP bits, 40xx SNOOP bits of opposite polarity; off: no snoop. */
+/* docs/hardware.md §2.5: 37xx NOSNOOP bits, 40xx SNOOP bits of opposite polarity; off: no snoop. */
 static void test_model_tcu_override(void **state)
 {
 	struct npu_sim *s = model(NPU_GEN_37XX);

@@ -3,7 +3,7 @@
  * The simulated firmware's JSM service (src/sim/sim_jsm.c), tested by playing
  * the host by hand: the real driver only boots the model (valid MMU tables and
  * IPC buffers); then this test writes IPC headers and JSM messages byte by
- * byte at the offsets of protocol.md §1.2 and §2.1 into the driver's TX
+ * byte at the offsets of docs/firmware-protocol.md §1.2 and §2.1 into the driver's TX
  * buffer, pushes them into the TX FIFO, and reads the replies out of the RX
  * buffer as a robust host would (§1.5), releasing each RX slot.
  *
@@ -29,7 +29,7 @@
 #include "util/bytes.h"
 #include "test_time.h"
 
-/* Little-endian fields, as the reference lays them out. */
+/* Little-endian fields, as docs/firmware-protocol.md lays them out. */
 #define put16 npu_put_le16
 #define put32 npu_put_le32
 #define put64 npu_put_le64
@@ -37,7 +37,7 @@
 #define get64 npu_le64
 
 #define RV		0u
-#define HOST_FIFO_ATM	0x000200F4u /* protocol.md §1.5 */
+#define HOST_FIFO_ATM	0x000200F4u /* docs/firmware-protocol.md §1.5 */
 #define HOST_FIFO_STAT	0x000200FCu
 #define TX_SLOT		192u /* header + JSM (§1.1) */
 #define TX_SLOTS	(16384u / TX_SLOT)
@@ -106,7 +106,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- the host's side of IPC, from protocol.md §1.4/§1.5 ---- */
+/* ---- the host's side of IPC, from docs/firmware-protocol.md §1.4/§1.5 ---- */
 
 /* Fills the next TX slot (§1.4 step 2) and returns its header's VA; *slot: its bytes. */
 static uint32_t tx_fill(struct host *h, uint16_t channel, uint32_t type, const void *payload,

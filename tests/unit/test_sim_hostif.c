@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The simulated NPU's per-job host accesses, answered without its lock
- * (sim_hostif.c), checked against the reference (hardware.md §2.6, §2.7;
- * protocol.md §1.5, §6): each is taken while the firmware holds the lock;
+ * (sim_hostif.c), checked against the reference (docs/hardware.md §2.6, §2.7;
+ * docs/firmware-protocol.md §1.5, §6): each is taken while the firmware holds the lock;
  * the NPU-to-host FIFO keeps every entry, in order, and raises the IPC
  * interrupt whenever it goes from empty to not empty, however the host's
  * drain and the firmware's pushes interleave; and clearing GLOBAL_INT_MASK
@@ -121,7 +121,7 @@ static void *push_all(void *arg)
 }
 
 /*
- * The host as the driver serves the FIFO (protocol.md §1.5): wait for ICB
+ * The host as the driver serves the FIFO (docs/firmware-protocol.md §1.5): wait for ICB
  * bit 4, clear it, pop while FIFO_STAT's fill level is not 0. An entry left
  * without an edge would stall it: it gives up after STALL_NS.
  */

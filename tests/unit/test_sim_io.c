@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The simulated NPU's I/O reactions, checked against the reference
- * (hardware.md §2.0, §2.6, §2.7; protocol.md §1.5, §6): the interrupt line,
+ * (docs/hardware.md §2.0, §2.6, §2.7; docs/firmware-protocol.md §1.5, §6): the interrupt line,
  * the IPC FIFOs, doorbells, the timer block, unmapped and dead MMIO, and the
  * DMA arena. Each test runs for 37xx and 40xx.
  */

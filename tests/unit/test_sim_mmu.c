@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The device model's MMU on tables written by hand in this file from the
- * reference bit layouts (protocol.md §5.1-5.4, §5.7), not with the driver's
+ * reference bit layouts (docs/firmware-protocol.md §5.1-5.4, §5.7), not with the driver's
  * code: translation, faults and their event records, the command queue, the
  * register mirrors, the event queue filling up.
  */
@@ -19,7 +19,7 @@
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
 
-/* Register offsets and bits, restated from protocol.md §5.1 on purpose. */
+/* Register offsets and bits, restated from docs/firmware-protocol.md §5.1 on purpose. */
 #define R_IDR0	     0x200000u
 #define R_IDR1	     0x200004u
 #define R_CR0	     0x200020u
@@ -420,7 +420,7 @@ static uint8_t read_byte(struct env *e, uint32_t ssid)
 }
 
 /*
- * The model keeps translations until the host invalidates them (protocol.md
+ * The model keeps translations until the host invalidates them (docs/firmware-protocol.md
  * §5.2: after a map or an unmap, TLBI_NH_ASID(SSID) and SYNC): a page moved
  * or unmapped without it is still reached where it was; faults are not kept.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The simulated NPU's power and boot reactions, checked against the reference
- * (hardware.md §2, §3), not against the driver: the power-on state, D0i3, the
+ * (docs/hardware.md §2, §3), not against the driver: the power-on state, D0i3, the
  * workpoint request, the power island, the NoC handshakes, the CPU start
  * preconditions and IP reset. Each test runs for 37xx (MTL buttress) and
  * 40xx (LNL buttress) unless it is about one generation.
@@ -275,7 +275,7 @@ static void test_mtl_write0_probe(void **state)
 	struct fx *f = *state;
 	struct npu_sim *s = f->s;
 
-	/* hardware.md §2.6: write 0x7, read back; 0 means ones clear and no workaround. */
+	/* docs/hardware.md §2.6: write 0x7, read back; 0 means ones clear and no workaround. */
 	pthread_mutex_lock(&s->lock);
 	s->btrs.int_stat = 0x7u;
 	pthread_mutex_unlock(&s->lock);

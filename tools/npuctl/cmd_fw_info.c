@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * npuctl fw-info [FILE] [--json]: validates a firmware image with the rules of
- * the Linux driver (hardware.md §4.3) and prints its header.
+ * the Linux driver (docs/hardware.md §4.3) and prints its header.
  */
 #include "cli.h"
 

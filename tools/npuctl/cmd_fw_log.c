@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npuctl fw-log: the firmware's log (protocol.md §7), read from the critical
+ * npuctl fw-log: the firmware's log (docs/firmware-protocol.md §7), read from the critical
  * and verbose buffers the driver gave it (driver/fw_log.h).
  *
  * There is no daemon yet: npuctl boots the device in its own process, so the

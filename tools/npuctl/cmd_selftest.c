@@ -24,7 +24,7 @@
 #define WAIT_US		   10000000u
 #define SELFTEST_TDR	   250000u  /* hang checks in the hang test: every 250 ms */
 #define SELFTEST_JOB_LIMIT 1000000u /* and a job may run for 1 s */
-#define FULL_QUEUE	   62	    /* 63 slots, one always empty (protocol.md §3.4) */
+#define FULL_QUEUE	   62 /* 63 slots, one always empty (docs/firmware-protocol.md §3.4) */
 
 struct selftest {
 	struct npuctl_dev *nd;
@@ -93,10 +93,10 @@ static void report(const struct selftest *t, bool json, const char *device)
 	snprintf(api, sizeof(api), "%u.%u", npu_fw_api_major(job_cmd_api),
 		 npu_fw_api_minor(job_cmd_api));
 	selftest_report(&t->res, json,
-			&(struct selftest_about){.device = device,
-						 .generation = npu_gen_name(t->d->gen),
-						 .noop_command = npu_cmd_noop_name(job_cmd_api),
-						 .job_cmd_api = api});
+			&(struct selftest_about){ .device = device,
+						  .generation = npu_gen_name(t->d->gen),
+						  .noop_command = npu_cmd_noop_name(job_cmd_api),
+						  .job_cmd_api = api });
 }
 
 static void test_commands(struct selftest *t, struct npu_ctx *ctx)
@@ -133,8 +133,8 @@ static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 		    "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, "
 		    "COPY %s; job status %d",
 		    npu_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0],
-		    (unsigned long long)words[8], fill_ok ? "ok" : "wrong", copy_ok ? "ok" : "wrong",
-		    rc);
+		    (unsigned long long)words[8], fill_ok ? "ok" : "wrong",
+		    copy_ok ? "ok" : "wrong", rc);
 	}
 	job_end(&j);
 	npu_bo_destroy(data);

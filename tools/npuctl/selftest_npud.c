@@ -303,10 +303,10 @@ int npuctl_selftest_npud(const struct npuctl *ctl)
 	test_full_queue(&t);
 	/* libnpu builds batches without the firmware's job-command API: BARRIER. */
 	selftest_report(&t.res, ctl->json,
-			&(struct selftest_about){.device = t.info.pci_address,
-						 .generation = t.info.generation,
-						 .via = "npud",
-						 .noop_command = npu_cmd_noop_name(0)});
+			&(struct selftest_about){ .device = t.info.pci_address,
+						  .generation = t.info.generation,
+						  .via = "npud",
+						  .noop_command = npu_cmd_noop_name(0) });
 	npu_close(t.n);
 	return selftest_all_passed(&t.res) ? NPUCTL_EXIT_OK : NPUCTL_EXIT_ERROR;
 }

@@ -65,8 +65,9 @@ void selftest_report(const struct selftest_results *rs, bool json,
 		return;
 	}
 	if (about->job_cmd_api)
-		printf("no-op jobs carry %s (the firmware's job-command API is %s; NOP needs 4.10)\n",
-		       about->noop_command, about->job_cmd_api);
+		printf(
+		    "no-op jobs carry %s (the firmware's job-command API is %s; NOP needs 4.10)\n",
+		    about->noop_command, about->job_cmd_api);
 	for (int i = 0; i < rs->n; i++)
 		printf("%-4s %-16s %s\n", rs->r[i].passed ? "ok" : "FAIL", rs->r[i].name,
 		       rs->r[i].detail);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * npud: the daemon that owns one NPU and serves it to many clients over a
- * Unix socket (src/server/unix.c; the request protocol in docs/protocol.md).
+ * Unix socket (src/server/unix.c; the request protocol in docs/request-protocol.md).
  *
  * Start-up: options, the start-up checks (which NPU, which firmware image,
  * whether the image is valid for it; --check stops there), daemonising
