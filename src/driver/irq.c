@@ -155,7 +155,17 @@ static void mmu_event(void *arg, const struct npu_mmu_event *ev)
 	/* Context id = SSID - 1, stored at ctx[id - 1] (job.h). */
 	if (ssid >= NPU_CTX_SSID_FIRST && ssid < NPU_CTX_SSID_FIRST + NPU_CTX_MAX &&
 	    d->ctx[ssid - NPU_CTX_SSID_FIRST]) {
-		d->ctx[ssid - NPU_CTX_SSID_FIRST]->faulted = true;
+		struct npu_ctx *c = d->ctx[ssid - NPU_CTX_SSID_FIRST];
+		uint64_t pte;
+
+		/* What the context's own tables say of that address: unmapped, or its entry. */
+		if (npu_mmu_ctx_lookup(&c->mmu, ev->input_va, &pte) == 0)
+			npu_warn(MMU, "context %u maps VA 0x%llx: PTE 0x%llx", c->id,
+				 (unsigned long long)ev->input_va, (unsigned long long)pte);
+		else
+			npu_warn(MMU, "context %u has nothing mapped at VA 0x%llx", c->id,
+				 (unsigned long long)ev->input_va);
+		c->faulted = true;
 		return;
 	}
 	npu_warn(MMU, "MMU event for SSID %u, which no context owns", ssid);

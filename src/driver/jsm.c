@@ -107,47 +107,6 @@ int npu_jsm_dct_disable(struct npu_device *d)
 			     NULL);
 }
 
-/* The power-level replies carry one u32 first in the payload (count or level). */
-static uint32_t reply_u32(const struct npu_jsm_msg *reply)
-{
-	uint32_t v;
-
-	memcpy(&v, reply->payload.raw, sizeof(v));
-	return v;
-}
-
-int npu_jsm_get_power_level_count(struct npu_device *d, uint32_t *count)
-{
-	struct npu_jsm_msg reply;
-	int ret;
-
-	ret = async_request(d, NPU_JSM_MSG_GET_POWER_LEVEL_COUNT, NULL, 0,
-			    NPU_JSM_MSG_GET_POWER_LEVEL_COUNT_DONE, &reply);
-	if (!ret && count)
-		*count = reply_u32(&reply);
-	return ret;
-}
-
-int npu_jsm_get_power_level(struct npu_device *d, uint32_t *level)
-{
-	struct npu_jsm_msg reply;
-	int ret;
-
-	ret = async_request(d, NPU_JSM_MSG_GET_POWER_LEVEL, NULL, 0,
-			    NPU_JSM_MSG_GET_POWER_LEVEL_DONE, &reply);
-	if (!ret && level)
-		*level = reply_u32(&reply);
-	return ret;
-}
-
-int npu_jsm_set_power_level(struct npu_device *d, uint32_t level)
-{
-	uint32_t p[2] = { level, 0 }; /* power_level u32, reserved */
-
-	return async_request(d, NPU_JSM_MSG_SET_POWER_LEVEL, p, sizeof(p),
-			     NPU_JSM_MSG_SET_POWER_LEVEL_DONE, NULL);
-}
-
 /* docs/firmware-protocol.md §1.7: STATE_DUMP is not awaited; the firmware writes its state into its log. */
 int npu_jsm_state_dump(struct npu_device *d)
 {

@@ -19,9 +19,6 @@ int npu_jsm_ssid_release(struct npu_device *d, uint32_t ssid);
 int npu_jsm_pwr_d0i3_enter(struct npu_device *d);
 int npu_jsm_dct_enable(struct npu_device *d, uint32_t active_us, uint32_t inactive_us);
 int npu_jsm_dct_disable(struct npu_device *d);
-int npu_jsm_get_power_level_count(struct npu_device *d, uint32_t *count);
-int npu_jsm_get_power_level(struct npu_device *d, uint32_t *level);
-int npu_jsm_set_power_level(struct npu_device *d, uint32_t level);
 /* Asks the firmware to dump its state into its log; no reply is awaited. */
 int npu_jsm_state_dump(struct npu_device *d);
 

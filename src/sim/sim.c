@@ -30,6 +30,7 @@
 #include "hw/pci_ids.h"
 #include "hw/regs_37xx.h"
 #include "sim/sim_internal.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define SIM_MEM_SIZE_DEFAULT (256u << 20)
@@ -37,10 +38,7 @@
 
 uint64_t sim_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return npu_clock_ns();
 }
 
 void sim_guest_error(struct npu_sim *s, const char *fmt, ...)

@@ -220,6 +220,14 @@ void sim_fw_heartbeat(struct npu_sim *s)
 		s->fw.heartbeat++;
 }
 
+/*
+ * An IPC area the firmware cannot use: smaller than one slot, not 64-byte aligned, or not
+ * wholly below 4 GiB (the 32-bit data_addr of docs/firmware-protocol.md §1.1).
+ */
+static bool ipc_area_unusable(uint64_t start, uint32_t size, uint32_t slot)
+{
+	return size < slot || start % NPU_IPC_ALIGN || start >> 32 || (start + size - 1) >> 32;
+}
 /* ---- boot ---- */
 
 static void boot(struct npu_sim *s)
@@ -267,9 +275,8 @@ static void boot(struct npu_sim *s)
 		fail(s, "bad boot parameters%s: %s", warm ? " for a warm boot" : "", why);
 		goto out;
 	}
-	if (bp->ipc_header_area_size < sizeof(struct npu_ipc_hdr) ||
-	    bp->ipc_header_area_start % NPU_IPC_ALIGN || bp->ipc_header_area_start >> 32 ||
-	    (bp->ipc_header_area_start + bp->ipc_header_area_size - 1) >> 32) {
+	if (ipc_area_unusable(bp->ipc_header_area_start, bp->ipc_header_area_size,
+			      (uint32_t)sizeof(struct npu_ipc_hdr))) {
 		fail(s, "unusable IPC header area 0x%llx+0x%x",
 		     (unsigned long long)bp->ipc_header_area_start, bp->ipc_header_area_size);
 		goto out;
@@ -281,9 +288,8 @@ static void boot(struct npu_sim *s)
 	s->fw.rx_next = 0;
 	s->fw.rx_free_known = false;
 	/* JSM replies go there: 128-byte slots, addressed by the 32-bit data_addr (§1.1). */
-	if (bp->ipc_payload_area_size < NPU_JSM_MSG_SIZE ||
-	    bp->ipc_payload_area_start % NPU_IPC_ALIGN || bp->ipc_payload_area_start >> 32 ||
-	    (bp->ipc_payload_area_start + bp->ipc_payload_area_size - 1) >> 32) {
+	if (ipc_area_unusable(bp->ipc_payload_area_start, bp->ipc_payload_area_size,
+			      NPU_JSM_MSG_SIZE)) {
 		fail(s, "unusable IPC payload area 0x%llx+0x%x",
 		     (unsigned long long)bp->ipc_payload_area_start, bp->ipc_payload_area_size);
 		goto out;
