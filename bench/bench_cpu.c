@@ -3,9 +3,9 @@
  * driver_cpu_per_job_ns: the driver's own time per job, the device's left out.
  *
  * Each job goes the way a wait's polling takes it, in timed pieces:
- * npu_job_submit, then npu_irq_poll_begin; untimed, the bench waits until
+ * drv_job_submit, then drv_irq_poll_begin; untimed, the bench waits until
  * ICB_STATUS_0 shows the completion (reading the register through the
- * platform itself, past the driver); then npu_irq_poll and npu_irq_poll_end,
+ * platform itself, past the driver); then drv_irq_poll and drv_irq_poll_end,
  * which take the JOB_DONE and end the job. What happens inside a register
  * access is the device's time (the bus and the device on silicon, the
  * model's code and the wait for its lock here): a shim over the platform's
@@ -133,7 +133,7 @@ static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop,
 
 		in0 = inside_ns;
 		t[0] = npu_clock_ns();
-		ret = npu_job_submit(ctx, nop->va, &id);
+		ret = drv_job_submit(ctx, nop->va, &id);
 		t[1] = npu_clock_ns();
 		if (ret)
 			break;
@@ -141,14 +141,14 @@ static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop,
 		n_acc = (double)(n_reads - r0 + n_writes - w0);
 		sub[i] = (double)(t[1] - t[0]) - clock_ns - (double)(in1 - in0) - n_acc * clock_ns;
 		t[2] = npu_clock_ns();
-		npu_irq_poll_begin(&r->d);
+		drv_irq_poll_begin(&r->d);
 		t[3] = npu_clock_ns();
 		ret = wait_device(r->plat);
 		t[4] = npu_clock_ns();
-		npu_irq_poll(&r->d);
-		npu_irq_poll_end(&r->d);
+		drv_irq_poll(&r->d);
+		drv_irq_poll_end(&r->d);
 		t[5] = npu_clock_ns();
-		if (!ret && (npu_job_poll(ctx, id, &st) != 0 || st != 0))
+		if (!ret && (drv_job_poll(ctx, id, &st) != 0 || st != 0))
 			ret = -EIO; /* the service did not end the job, or it failed */
 		n_acc = (double)(n_reads - r0 + n_writes - w0);
 		dev[i] = (double)(inside_ns - in0);
@@ -185,14 +185,14 @@ int bench_driver_cpu(const struct bench_cfg *c, struct npu_json *j)
 	int ret = v && dev && sub && runs ? bench_rig_open(c, &r, true) : -ENOMEM;
 
 	if (!ret)
-		ret = npu_ctx_create(&r.d, &ctx);
+		ret = drv_ctx_create(&r.d, &ctx);
 	if (!ret)
 		ret = bench_make_cmd(ctx, r.d.gen, 0, 0, 0, &nop);
 	/* The first job registers the doorbell (an IPC round trip): out of the way. */
 	if (!ret)
-		ret = npu_job_submit(ctx, nop->va, &id);
+		ret = drv_job_submit(ctx, nop->va, &id);
 	if (!ret)
-		ret = npu_job_wait(ctx, id, WAIT_NS / 1000u, &st);
+		ret = drv_job_wait(ctx, id, WAIT_NS / 1000u, &st);
 	if (!ret) {
 		real_ops = r.plat->ops;
 		shim = *real_ops;
@@ -224,7 +224,7 @@ int bench_driver_cpu(const struct bench_cfg *c, struct npu_json *j)
 			  "%.0f ns in the device, left out)",
 			  rr.median, last.reads, last.writes, last.device_ns);
 	}
-	npu_ctx_destroy(ctx);
+	drv_ctx_destroy(ctx);
 	if (v && dev && sub && runs)
 		bench_rig_close(&r);
 	real_ops = NULL;

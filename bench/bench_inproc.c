@@ -34,19 +34,19 @@ int bench_rig_open(const struct bench_cfg *c, struct bench_rig *r, bool boot)
 	ret = npu_platform_open(&pcfg, &r->plat);
 	if (ret)
 		return ret;
-	ret = npu_device_open(&r->d, r->plat, &dcfg);
+	ret = drv_device_open(&r->d, r->plat, &dcfg);
 	if (ret) {
 		npu_platform_close(r->plat);
 		return ret;
 	}
 	r->open = true;
-	return boot ? npu_device_boot(&r->d) : 0;
+	return boot ? drv_device_boot(&r->d) : 0;
 }
 
 void bench_rig_close(struct bench_rig *r)
 {
 	if (r->open)
-		npu_device_close(&r->d);
+		drv_device_close(&r->d);
 	if (r->plat)
 		npu_platform_close(r->plat);
 	r->open = false;
@@ -76,16 +76,16 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j)
 	if (!ret && (!drv || !base))
 		ret = -ENOMEM;
 	if (!ret)
-		ret = npu_fw_image_parse(file, size, c->gen, &img, &err);
+		ret = drv_fw_image_parse(file, size, c->gen, &img, &err);
 	if (!ret)
 		ret = npu_dma_alloc(r.plat, (img.image_size + 4095u) & ~4095u, &image_use, &dma);
 	for (unsigned i = 0; i < runs && !ret; i++) {
 		uint64_t t0 = npu_clock_ns();
 
 		/* The driver's path: parse and check every rule, then one copy. */
-		ret = npu_fw_image_parse(file, size, c->gen, &img, &err);
+		ret = drv_fw_image_parse(file, size, c->gen, &img, &err);
 		if (!ret)
-			npu_fw_image_copy(&img, dma.cpu);
+			drv_fw_image_copy(&img, dma.cpu);
 		drv[i] = (double)(npu_clock_ns() - t0) / 1000.0;
 		t0 = npu_clock_ns();
 		memcpy(dma.cpu, file + NPU_FW_FILE_IMAGE_OFFSET, img.image_size);
@@ -126,10 +126,10 @@ int bench_boot(const struct bench_cfg *c, struct npu_json *j)
 	for (unsigned i = 0; i < runs && !ret; i++) {
 		uint64_t t0 = npu_clock_ns();
 
-		ret = npu_device_boot(&r.d);
+		ret = drv_device_boot(&r.d);
 		v[i] = (double)(npu_clock_ns() - t0) / 1000.0;
 		if (!ret)
-			ret = npu_device_power_down(&r.d);
+			ret = drv_device_power_down(&r.d);
 	}
 	if (!ret) {
 		bench_range(v, runs, &rr);
@@ -154,26 +154,26 @@ int bench_make_cmd(struct npu_ctx *ctx, enum npu_gen gen, uint64_t dst, uint64_t
 {
 	struct npu_cmdbuf cb;
 	int ret =
-	    npu_bo_create(ctx, npu_cmdbuf_size_for(gen, 4, (unsigned)(n >> 23) + 1), 0, 0, out);
+	    drv_bo_create(ctx, drv_cmdbuf_size_for(gen, 4, (unsigned)(n >> 23) + 1), 0, 0, out);
 
 	if (!ret)
-		ret = npu_cmdbuf_init(&cb, (*out)->dma.cpu, (*out)->va, (*out)->size, 4, gen);
+		ret = drv_cmdbuf_init(&cb, (*out)->dma.cpu, (*out)->va, (*out)->size, 4, gen);
 	if (!ret) /* a no-op job: NOP or BARRIER by the firmware's job-command API */
-		npu_cmdbuf_set_api(&cb, ctx->dev->fw.api_version[NPU_FW_API_IDX_JOB_CMD]);
+		drv_cmdbuf_set_api(&cb, ctx->dev->fw.api_version[NPU_FW_API_IDX_JOB_CMD]);
 	if (!ret)
-		ret = n ? npu_cmdbuf_copy(&cb, dst, src, n) : npu_cmdbuf_nop(&cb);
+		ret = n ? drv_cmdbuf_copy(&cb, dst, src, n) : drv_cmdbuf_nop(&cb);
 	if (!ret)
-		ret = npu_cmdbuf_finish(&cb);
+		ret = drv_cmdbuf_finish(&cb);
 	return ret;
 }
 
 static int run_job(struct npu_ctx *ctx, struct npu_bo *cmd)
 {
 	uint32_t id, st = 0;
-	int ret = npu_job_submit(ctx, cmd->va, &id);
+	int ret = drv_job_submit(ctx, cmd->va, &id);
 
 	if (!ret)
-		ret = npu_job_wait(ctx, id, WAIT_US, &st);
+		ret = drv_job_wait(ctx, id, WAIT_US, &st);
 	return ret ? ret : (st ? -EIO : 0);
 }
 
@@ -188,7 +188,7 @@ static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs
 		uint32_t st;
 
 		while (sent < jobs && head - tail < 48) {
-			ret = npu_job_submit(ctx, cmd->va, &ids[head % 64]);
+			ret = drv_job_submit(ctx, cmd->va, &ids[head % 64]);
 			if (ret == -EBUSY) {
 				ret = 0;
 				break;
@@ -199,7 +199,7 @@ static int nop_throughput(struct npu_ctx *ctx, struct npu_bo *cmd, unsigned jobs
 			sent++;
 		}
 		if (!ret && tail < head) {
-			ret = npu_job_wait(ctx, ids[tail % 64], WAIT_US, &st);
+			ret = drv_job_wait(ctx, ids[tail % 64], WAIT_US, &st);
 			tail++;
 			done++;
 		}
@@ -345,11 +345,11 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 	int ret = mem ? bench_rig_open(c, &r, true) : -ENOMEM;
 
 	if (!ret)
-		ret = npu_ctx_create(&r.d, &ctx);
+		ret = drv_ctx_create(&r.d, &ctx);
 	if (!ret)
-		ret = npu_bo_create(ctx, c->copy_bytes, 0, 0, &src);
+		ret = drv_bo_create(ctx, c->copy_bytes, 0, 0, &src);
 	if (!ret)
-		ret = npu_bo_create(ctx, c->copy_bytes, 0, 0, &dst);
+		ret = drv_bo_create(ctx, c->copy_bytes, 0, 0, &dst);
 	if (!ret)
 		ret = bench_make_cmd(ctx, r.d.gen, 0, 0, 0, &nop);
 	if (!ret)
@@ -375,7 +375,7 @@ int bench_jobs(const struct bench_cfg *c, struct npu_json *j)
 		copy_json(j, c, copy, mc, scratch, runs);
 		npu_json_obj_end(j);
 	}
-	npu_ctx_destroy(ctx);
+	drv_ctx_destroy(ctx);
 	if (mem)
 		bench_rig_close(&r);
 	free(rtt);

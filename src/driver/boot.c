@@ -45,14 +45,14 @@ static int power_up(struct npu_device *d)
 
 	if (d->gen == NPU_GEN_37XX) {
 		/* Workaround wp0_during_power_up: workpoint 0 first; failure only warns. */
-		ret = npu_btrs_wp_drive(d, false);
+		ret = drv_btrs_wp_drive(d, false);
 		if (ret) {
 			npu_warn(PM, "workpoint 0 before power-up failed (%d); going on", ret);
 			d->fail_step[0] = '\0';
 			d->mmio.last_timeout[0] = '\0';
 		}
 	}
-	ret = npu_btrs_d0i3_exit(d);
+	ret = drv_btrs_d0i3_exit(d);
 	if (ret) {
 		/* Linux ivpu_hw.c: ivpu_hw_power_up warns and goes on ("Failed to disable D0I3"). */
 		npu_warn(PM, "D0i3 exit failed (%d: %s); going on", ret, d->fail_reason);
@@ -61,29 +61,29 @@ static int power_up(struct npu_device *d)
 	}
 	phase_done(d, "d0i3_exit", t);
 	t = npu_now_ns(d->plat);
-	ret = npu_btrs_wp_drive(d, true);
+	ret = drv_btrs_wp_drive(d, true);
 	if (ret)
 		return ret;
 	phase_done(d, "workpoint", t);
 	t = npu_now_ns(d->plat);
-	ret = npu_btrs_lnl_setup(d);
+	ret = drv_btrs_lnl_setup(d);
 	if (!ret)
-		ret = npu_ip_host_ss_configure(d);
+		ret = drv_ip_host_ss_configure(d);
 	if (ret)
 		return ret;
-	npu_ip_idle_gen_disable(d);
-	ret = npu_btrs_clock_own_ack(d);
+	drv_ip_idle_gen_disable(d);
+	ret = drv_btrs_clock_own_ack(d);
 	if (!ret)
-		ret = npu_ip_pwr_domain_enable(d);
+		ret = drv_ip_pwr_domain_enable(d);
 	if (ret)
 		return ret;
 	phase_done(d, "power_domain", t);
 	t = npu_now_ns(d->plat);
-	ret = npu_ip_axi_enable(d);
+	ret = drv_ip_axi_enable(d);
 	if (ret)
 		return ret;
-	npu_btrs_port_arbitration(d);
-	ret = npu_ip_top_noc_enable(d);
+	drv_btrs_port_arbitration(d);
+	ret = drv_ip_top_noc_enable(d);
 	if (ret)
 		return ret;
 	phase_done(d, "noc_enable", t);
@@ -93,23 +93,23 @@ static int power_up(struct npu_device *d)
 /* docs/hardware.md §3.1 step 5: the MMU with the global (firmware) and reserved contexts. */
 static int mmu_up(struct npu_device *d)
 {
-	int ret = npu_mmu_init(&d->mmu, d->plat);
+	int ret = drv_mmu_init(&d->mmu, d->plat);
 
 	if (ret)
-		return npu_device_fail(d, "MMU", ret, "cannot allocate the MMU tables");
+		return drv_device_fail(d, "MMU", ret, "cannot allocate the MMU tables");
 	d->mmu_ready = true;
-	ret = npu_mmu_ctx_init(&d->gctx, d->plat, SSID_GLOBAL);
+	ret = drv_mmu_ctx_init(&d->gctx, d->plat, SSID_GLOBAL);
 	if (!ret)
-		ret = npu_mmu_ctx_init(&d->rctx, d->plat, SSID_RESERVED);
+		ret = drv_mmu_ctx_init(&d->rctx, d->plat, SSID_RESERVED);
 	if (ret)
-		return npu_device_fail(d, "MMU", ret, "cannot allocate the context page tables");
-	ret = npu_mmu_enable(&d->mmu, &d->mmio);
+		return drv_device_fail(d, "MMU", ret, "cannot allocate the context page tables");
+	ret = drv_mmu_enable(&d->mmu, &d->mmio);
 	if (!ret)
-		ret = npu_mmu_set_cd(&d->mmu, &d->mmio, SSID_GLOBAL, d->gctx.pgd.addr);
+		ret = drv_mmu_set_cd(&d->mmu, &d->mmio, SSID_GLOBAL, d->gctx.pgd.addr);
 	if (!ret)
-		ret = npu_mmu_set_cd(&d->mmu, &d->mmio, SSID_RESERVED, d->rctx.pgd.addr);
+		ret = drv_mmu_set_cd(&d->mmu, &d->mmio, SSID_RESERVED, d->rctx.pgd.addr);
 	if (ret)
-		return npu_device_fail(d, "MMU", ret, "the MMU did not come up");
+		return drv_device_fail(d, "MMU", ret, "the MMU did not come up");
 	return 0;
 }
 
@@ -118,9 +118,9 @@ static void mmu_free(struct npu_device *d)
 {
 	if (!d->mmu_ready)
 		return;
-	npu_mmu_ctx_fini(&d->rctx, d->plat);
-	npu_mmu_ctx_fini(&d->gctx, d->plat);
-	npu_mmu_fini(&d->mmu);
+	drv_mmu_ctx_fini(&d->rctx, d->plat);
+	drv_mmu_ctx_fini(&d->gctx, d->plat);
+	drv_mmu_fini(&d->mmu);
 	d->mmu_ready = false;
 }
 
@@ -138,7 +138,7 @@ static void fw_last_words(struct npu_device *d, char *out)
 	struct npu_fw_log_info info;
 
 	out[0] = '\0';
-	if (npu_fw_log_read(d, NPU_FW_LOG_CRIT, 0, 0, NULL, keep_last, out, &info) < 0)
+	if (drv_fw_log_read(d, NPU_FW_LOG_CRIT, 0, 0, NULL, keep_last, out, &info) < 0)
 		out[0] = '\0';
 }
 
@@ -155,10 +155,10 @@ static int wait_for_ready(struct npu_device *d)
 
 	for (;;) {
 		bool expired = npu_now_ns(d->plat) >= deadline;
-		uint32_t fill = npu_ip_fifo_fill(d);
+		uint32_t fill = drv_ip_fifo_fill(d);
 
 		while (fill--) {
-			uint32_t va = npu_ip_fifo_pop(d);
+			uint32_t va = drv_ip_fifo_pop(d);
 			struct npu_ipc_hdr *slot, hdr;
 
 			/* Headers live in the first half of the RX buffer (the header area). */
@@ -185,7 +185,7 @@ static int wait_for_ready(struct npu_device *d)
 				continue;
 			}
 			if (hdr.data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
-				return npu_device_fail(d, "wait for ready", -EIO,
+				return drv_device_fail(d, "wait for ready", -EIO,
 						       "the boot message carries data_addr 0x%08x, "
 						       "not 0x%08x (\"BOOT\")",
 						       hdr.data_addr, NPU_IPC_BOOT_MSG_DATA_ADDR);
@@ -196,7 +196,7 @@ static int wait_for_ready(struct npu_device *d)
 			char last[NPU_FW_LOG_LINE_MAX];
 
 			fw_last_words(d, last);
-			return npu_device_fail(d, "wait for ready", -ETIMEDOUT,
+			return drv_device_fail(d, "wait for ready", -ETIMEDOUT,
 					       "no ready message within %u ms (%u FIFO entries "
 					       "dropped)%s%s",
 					       d->boot_timeout_us / 1000u, dropped,
@@ -223,7 +223,7 @@ static int boot_once(struct npu_device *d, bool warm)
 	d->boot_params_sent_valid = false;
 
 	t = npu_now_ns(d->plat);
-	ret = npu_btrs_init(d);
+	ret = drv_btrs_init(d);
 	if (ret)
 		goto fail;
 	phase_done(d, "buttress_init", t);
@@ -233,35 +233,35 @@ static int boot_once(struct npu_device *d, bool warm)
 	t = npu_now_ns(d->plat);
 	ret = mmu_up(d);
 	if (!ret)
-		ret = npu_ctx_attach_all(d); /* contexts that outlived a power-down */
+		ret = drv_ctx_attach_all(d); /* contexts that outlived a power-down */
 	if (ret)
 		goto fail;
 	phase_done(d, "mmu", t);
 	t = npu_now_ns(d->plat);
 	if (warm) {
-		ret = npu_fw_mem_remap(d);
+		ret = drv_fw_mem_remap(d);
 		if (ret)
 			goto fail;
-		npu_fw_boot_params_warm(d);
+		drv_fw_boot_params_warm(d);
 		phase_done(d, "firmware_remap", t);
 	} else {
 		if (d->fw_mem_kept) /* a suspend kept it; a cold boot starts afresh */
-			npu_fw_mem_fini(d);
+			drv_fw_mem_fini(d);
 		d->fw_mem_kept = false;
-		ret = npu_fw_mem_init(d);
+		ret = drv_fw_mem_init(d);
 		if (ret)
 			goto fail;
-		npu_fw_boot_params_fill(d);
-		npu_ipc_reset(
+		drv_fw_boot_params_fill(d);
+		drv_ipc_reset(
 		    d); /* docs/firmware-protocol.md §1.1: fresh TX/RX areas before the CPU */
 		phase_done(d, "firmware_load", t);
 	}
 	t = npu_now_ns(d->plat);
-	npu_ip_snoop_and_ssid(d);
+	drv_ip_snoop_and_ssid(d);
 	/* What the firmware is handed, for npuctl boot --dump-boot-params (docs/boot-params.md). */
 	memcpy(d->boot_params_sent, d->fw_runtime.dma.cpu, sizeof(d->boot_params_sent));
 	d->boot_params_sent_valid = true;
-	ret = npu_ip_cpu_start(d, entry);
+	ret = drv_ip_cpu_start(d, entry);
 	if (ret)
 		goto fail;
 	phase_done(d, "cpu_start", t);
@@ -269,13 +269,13 @@ static int boot_once(struct npu_device *d, bool warm)
 	ret = wait_for_ready(d);
 	if (ret)
 		goto fail;
-	npu_ipc_enable(d); /* before interrupts */
+	drv_ipc_enable(d); /* before interrupts */
 	phase_done(d, "wait_ready", t);
 	t = npu_now_ns(d->plat);
-	npu_ip_irq_clear(d);
+	drv_ip_irq_clear(d);
 	d->plat->ops->irq_ack(d->plat);
-	npu_ip_irq_enable(d);
-	npu_btrs_irq_enable(d);
+	drv_ip_irq_enable(d);
+	drv_btrs_irq_enable(d);
 	phase_done(d, "irq_enable", t);
 
 	d->state = NPU_DEV_READY;
@@ -287,7 +287,7 @@ static int boot_once(struct npu_device *d, bool warm)
 	if (d->dct_active_percent) {
 		uint32_t active = NPU_BTRS_LNL_DCT_PERIOD_US * d->dct_active_percent / 100u;
 
-		if (npu_jsm_dct_enable(d, active, NPU_BTRS_LNL_DCT_PERIOD_US - active))
+		if (drv_jsm_dct_enable(d, active, NPU_BTRS_LNL_DCT_PERIOD_US - active))
 			npu_warn(PM, "DCT could not be given to the firmware again");
 	}
 	d->boot_count++;
@@ -301,7 +301,7 @@ fail:
 	return ret;
 }
 
-int npu_device_boot(struct npu_device *d)
+int drv_device_boot(struct npu_device *d)
 {
 	bool warm = d->warm_entry && d->fw_mem_kept;
 	int ret;
@@ -309,14 +309,14 @@ int npu_device_boot(struct npu_device *d)
 	if (d->state == NPU_DEV_READY)
 		return 0;
 	if (d->state != NPU_DEV_OFF)
-		return npu_device_fail(d, "boot", -EBUSY, "device is %s; power it down first",
-				       npu_dev_state_name(d->state));
+		return drv_device_fail(d, "boot", -EBUSY, "device is %s; power it down first",
+				       drv_dev_state_name(d->state));
 	ret = boot_once(d, warm);
 	if (ret && warm) {
 		/* Linux ivpu_pm.c: ivpu_resume falls back to a cold boot once. */
 		npu_warn(PM, "warm boot failed at %s: %s; booting cold", d->fail_step,
 			 d->fail_reason);
-		npu_device_power_off(d, false);
+		drv_device_power_off(d, false);
 		ret = boot_once(d, false);
 	}
 	return ret;
@@ -325,7 +325,7 @@ int npu_device_boot(struct npu_device *d)
 /* A device whose registers read all-ones is gone: don't run sequences against it. */
 static bool device_alive(struct npu_device *d)
 {
-	return npu_btrs_vpu_status(d) != NPU_REG_IO_ERROR;
+	return drv_btrs_vpu_status(d) != NPU_REG_IO_ERROR;
 }
 
 /* The NPU's free-running perf counter (Linux ivpu_hw_ip_read_perf_timer_counter). */
@@ -335,15 +335,15 @@ static uint64_t perf_counter(struct npu_device *d)
 							  : NPU_40XX_CPU_SS_TIM_PERF_EXT_FREE_CNT);
 }
 
-int npu_device_power_off(struct npu_device *d, bool keep_fw)
+int drv_device_power_off(struct npu_device *d, bool keep_fw)
 {
 	bool alive = device_alive(d);
 	int ret = 0;
 
-	npu_ipc_disable(d); /* requests from here on fail with -EAGAIN */
+	drv_ipc_disable(d); /* requests from here on fail with -EAGAIN */
 	if (d->state == NPU_DEV_OFF) {
 		if (!keep_fw && d->fw_mem_kept) { /* a suspend kept it for a warm boot */
-			npu_fw_mem_fini(d);
+			drv_fw_mem_fini(d);
 			d->fw_mem_kept = false;
 		}
 		d->warm_entry = 0;
@@ -356,15 +356,15 @@ int npu_device_power_off(struct npu_device *d, bool keep_fw)
 		d->d0i3_entry_host_ns = npu_now_ns(d->plat);
 		d->d0i3_entry_vpu_ts = perf_counter(d);
 		/* docs/hardware.md §2.6 (disable), §3.6: MMU off, IP reset, workpoint 0, D0i3. */
-		npu_btrs_irq_disable(d);
-		npu_ip_irq_disable(d);
+		drv_btrs_irq_disable(d);
+		drv_ip_irq_disable(d);
 		if (d->mmu_ready)
-			npu_mmu_disable(&d->mmu, &d->mmio);
+			drv_mmu_disable(&d->mmu, &d->mmio);
 		/* Every step runs; the first error is the one returned. */
-		ret = npu_btrs_ip_reset(d);
-		r = npu_btrs_wp_drive(d, false);
+		ret = drv_btrs_ip_reset(d);
+		r = drv_btrs_wp_drive(d, false);
 		ret = ret ? ret : r;
-		r = npu_btrs_d0i3_enter(d);
+		r = drv_btrs_d0i3_enter(d);
 		ret = ret ? ret : r;
 	} else {
 		npu_warn(PM, "the device does not respond (registers read 0xffffffff): skipping "
@@ -372,12 +372,12 @@ int npu_device_power_off(struct npu_device *d, bool keep_fw)
 		keep_fw = false;
 	}
 	if (keep_fw) {
-		npu_ctx_detach_all_warm(d); /* the firmware keeps its queues */
-		npu_fw_mem_unmap(d);
+		drv_ctx_detach_all_warm(d); /* the firmware keeps its queues */
+		drv_fw_mem_unmap(d);
 		d->fw_mem_kept = true;
 	} else {
-		npu_ctx_detach_all(d); /* queued jobs end, job queues leave the global context */
-		npu_fw_mem_fini(d);    /* unmaps from the global context: before the contexts go */
+		drv_ctx_detach_all(d); /* queued jobs end, job queues leave the global context */
+		drv_fw_mem_fini(d);    /* unmaps from the global context: before the contexts go */
 		d->fw_mem_kept = false;
 		d->warm_entry = 0;
 	}
@@ -386,7 +386,7 @@ int npu_device_power_off(struct npu_device *d, bool keep_fw)
 	return ret;
 }
 
-int npu_device_power_down(struct npu_device *d)
+int drv_device_power_down(struct npu_device *d)
 {
-	return npu_device_power_off(d, false);
+	return drv_device_power_off(d, false);
 }

@@ -12,12 +12,12 @@ struct npu_device;
  * interrupts on (docs/hardware.md §3). Returns 0 when READY was received; else a
  * negative errno with d->fail_step and d->fail_reason saying what failed.
  */
-int npu_device_boot(struct npu_device *d);
+int drv_device_boot(struct npu_device *d);
 
 /* The way down: interrupts off, IP reset, workpoint disable, D0i3 entry. */
-int npu_device_power_down(struct npu_device *d);
+int drv_device_power_down(struct npu_device *d);
 
 /* The power-down; keep_fw keeps the firmware memory for a warm boot. */
-int npu_device_power_off(struct npu_device *d, bool keep_fw);
+int drv_device_power_off(struct npu_device *d, bool keep_fw);
 
 #endif

@@ -25,20 +25,20 @@ static bool is_mtl(const struct npu_device *d)
  */
 #define BTRS(d, name) (is_mtl(d) ? NPU_BTRS_MTL_##name : NPU_BTRS_LNL_##name)
 
-uint32_t npu_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio)
+uint32_t drv_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio)
 {
 	/* Newest btrs.c with a 50 MHz reference: MTL ratio * 100 / 3, LNL ratio * 25. */
 	return is_mtl(d) ? NPU_BTRS_MTL_RATIO_TO_MHZ(ratio) : NPU_BTRS_LNL_RATIO_TO_MHZ(ratio);
 }
 
-int npu_btrs_init(struct npu_device *d)
+int drv_btrs_init(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint32_t fmin = REGB_RD32(m, BTRS(d, FMIN_FUSE));
 	uint32_t fmax = REGB_RD32(m, BTRS(d, FMAX_FUSE));
 
 	if (fmin == NPU_REG_IO_ERROR || fmax == NPU_REG_IO_ERROR)
-		return npu_device_fail(d, "buttress", -EIO,
+		return drv_device_fail(d, "buttress", -EIO,
 				       "fuse registers read 0x%08x/0x%08x: the device does not "
 				       "respond (surprise removal or a dead BAR)",
 				       fmin, fmax);
@@ -49,7 +49,7 @@ int npu_btrs_init(struct npu_device *d)
 		uint32_t tile = REGB_RD32(m, NPU_BTRS_LNL_TILE_FUSE);
 
 		if (!(tile & NPU_BTRS_LNL_TILE_FUSE_VALID))
-			return npu_device_fail(d, "buttress", -EIO,
+			return drv_device_fail(d, "buttress", -EIO,
 					       "TILE_FUSE 0x%08x has no VALID bit", tile);
 	}
 	/*
@@ -77,29 +77,29 @@ static int d0i3_set(struct npu_device *d, bool enter)
 	int ret;
 
 	ret =
-	    npu_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "D0I3_CONTROL.INPROGRESS",
+	    drv_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "D0I3_CONTROL.INPROGRESS",
 			    NPU_BTRS_MTL_VPU_D0I3_CONTROL_INPROGRESS, 0, NPU_TIMEOUT_D0I3_US, NULL);
 	if (ret)
-		return npu_device_fail(d, step, ret, "D0I3_CONTROL stays INPROGRESS");
+		return drv_device_fail(d, step, ret, "D0I3_CONTROL stays INPROGRESS");
 	if (enter)
-		npu_mmio_set32(m, NPU_PCI_BAR_REGB, reg, NPU_BTRS_MTL_VPU_D0I3_CONTROL_I3);
+		drv_mmio_set32(m, NPU_PCI_BAR_REGB, reg, NPU_BTRS_MTL_VPU_D0I3_CONTROL_I3);
 	else
-		npu_mmio_clr32(m, NPU_PCI_BAR_REGB, reg, NPU_BTRS_MTL_VPU_D0I3_CONTROL_I3);
+		drv_mmio_clr32(m, NPU_PCI_BAR_REGB, reg, NPU_BTRS_MTL_VPU_D0I3_CONTROL_I3);
 	ret =
-	    npu_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "D0I3_CONTROL.INPROGRESS",
+	    drv_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "D0I3_CONTROL.INPROGRESS",
 			    NPU_BTRS_MTL_VPU_D0I3_CONTROL_INPROGRESS, 0, NPU_TIMEOUT_D0I3_US, NULL);
 	if (ret)
-		return npu_device_fail(d, step, ret, "D0I3_CONTROL stays INPROGRESS after %s I3",
+		return drv_device_fail(d, step, ret, "D0I3_CONTROL stays INPROGRESS after %s I3",
 				       enter ? "setting" : "clearing");
 	return 0;
 }
 
-int npu_btrs_d0i3_exit(struct npu_device *d)
+int drv_btrs_d0i3_exit(struct npu_device *d)
 {
 	return d0i3_set(d, false);
 }
 
-int npu_btrs_d0i3_enter(struct npu_device *d)
+int drv_btrs_d0i3_enter(struct npu_device *d)
 {
 	int ret = d0i3_set(d, true);
 
@@ -109,7 +109,7 @@ int npu_btrs_d0i3_enter(struct npu_device *d)
 }
 
 /* docs/hardware.md §3.2: the workpoint request, and the PLL's answer. */
-int npu_btrs_wp_drive(struct npu_device *d, bool enable)
+int drv_btrs_wp_drive(struct npu_device *d, bool enable)
 {
 	struct npu_mmio *m = &d->mmio;
 	const char *step = enable ? "workpoint request" : "workpoint disable";
@@ -128,10 +128,10 @@ int npu_btrs_wp_drive(struct npu_device *d, bool enable)
 		epp = enable ? NPU_BTRS_LNL_WP_EPP : 0;
 		cdyn = enable ? NPU_BTRS_LNL_WP_CDYN : 0;
 	}
-	ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGB, cmd, "WP_REQ_CMD.SEND",
+	ret = drv_mmio_poll32(m, NPU_PCI_BAR_REGB, cmd, "WP_REQ_CMD.SEND",
 			      NPU_BTRS_MTL_WP_REQ_CMD_SEND, 0, NPU_TIMEOUT_WP_SEND_US, NULL);
 	if (ret)
-		return npu_device_fail(d, step, ret, "a previous request is still pending");
+		return drv_device_fail(d, step, ret, "a previous request is still pending");
 	REGB_WR32(m, BTRS(d, WP_REQ_PAYLOAD0),
 		  npu_field_prep(NPU_BTRS_MTL_WP_REQ_PAYLOAD0_MIN_RATIO, d->min_ratio) |
 		      npu_field_prep(NPU_BTRS_MTL_WP_REQ_PAYLOAD0_MAX_RATIO, d->max_ratio));
@@ -142,38 +142,38 @@ int npu_btrs_wp_drive(struct npu_device *d, bool enable)
 		  is_mtl(d) ? config
 			    : npu_field_prep(NPU_BTRS_LNL_WP_REQ_PAYLOAD2_CONFIG, config) |
 				  npu_field_prep(NPU_BTRS_LNL_WP_REQ_PAYLOAD2_CDYN, cdyn));
-	npu_mmio_set32(m, NPU_PCI_BAR_REGB, cmd, NPU_BTRS_MTL_WP_REQ_CMD_SEND);
-	ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGB, cmd, "WP_REQ_CMD.SEND",
+	drv_mmio_set32(m, NPU_PCI_BAR_REGB, cmd, NPU_BTRS_MTL_WP_REQ_CMD_SEND);
+	ret = drv_mmio_poll32(m, NPU_PCI_BAR_REGB, cmd, "WP_REQ_CMD.SEND",
 			      NPU_BTRS_MTL_WP_REQ_CMD_SEND, 0, NPU_TIMEOUT_WP_SEND_US, NULL);
 	if (ret)
-		return npu_device_fail(d, step, ret, "the buttress did not take the request");
+		return drv_device_fail(d, step, ret, "the buttress did not take the request");
 	if (is_mtl(d)) {
-		ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGB, NPU_BTRS_MTL_PLL_STATUS,
+		ret = drv_mmio_poll32(m, NPU_PCI_BAR_REGB, NPU_BTRS_MTL_PLL_STATUS,
 				      "PLL_STATUS.LOCK", NPU_BTRS_MTL_PLL_STATUS_LOCK,
 				      enable ? NPU_BTRS_MTL_PLL_STATUS_LOCK : 0,
 				      NPU_TIMEOUT_PLL_LOCK_US, NULL);
 		if (ret)
-			return npu_device_fail(d, step, ret, "the PLL did not %s",
+			return drv_device_fail(d, step, ret, "the PLL did not %s",
 					       enable ? "lock" : "unlock");
 	}
-	ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGB, BTRS(d, VPU_STATUS), "VPU_STATUS.READY",
+	ret = drv_mmio_poll32(m, NPU_PCI_BAR_REGB, BTRS(d, VPU_STATUS), "VPU_STATUS.READY",
 			      NPU_BTRS_MTL_VPU_STATUS_READY,
 			      enable ? NPU_BTRS_MTL_VPU_STATUS_READY : 0, NPU_TIMEOUT_VPU_READY_US,
 			      NULL);
 	if (ret)
-		return npu_device_fail(d, step, ret, "VPU_STATUS.READY did not become %d",
+		return drv_device_fail(d, step, ret, "VPU_STATUS.READY did not become %d",
 				       enable ? 1 : 0);
 	if (!is_mtl(d) && !enable) {
-		ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGB, NPU_BTRS_LNL_CDYN, "CDYN",
+		ret = drv_mmio_poll32(m, NPU_PCI_BAR_REGB, NPU_BTRS_LNL_CDYN, "CDYN",
 				      NPU_BTRS_LNL_CDYN_CDYN, 0, NPU_TIMEOUT_VPU_READY_US, NULL);
 		if (ret)
-			return npu_device_fail(d, step, ret, "CDYN did not drop to 0");
+			return drv_device_fail(d, step, ret, "CDYN did not drop to 0");
 	}
 	return 0;
 }
 
 /* docs/hardware.md §3.3 step 4: LNL clock relinquish and profiling clock bits. */
-int npu_btrs_lnl_setup(struct npu_device *d)
+int drv_btrs_lnl_setup(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint32_t v;
@@ -190,24 +190,24 @@ int npu_btrs_lnl_setup(struct npu_device *d)
 }
 
 /* docs/hardware.md §3.3 step 7 (LNL+): the buttress hands over the clock resource. */
-int npu_btrs_clock_own_ack(struct npu_device *d)
+int drv_btrs_clock_own_ack(struct npu_device *d)
 {
 	int ret;
 
 	if (is_mtl(d))
 		return 0;
-	ret = npu_mmio_poll32(
+	ret = drv_mmio_poll32(
 	    &d->mmio, NPU_PCI_BAR_REGB, NPU_BTRS_LNL_VPU_STATUS,
 	    "VPU_STATUS.CLOCK_RESOURCE_OWN_ACK", NPU_BTRS_LNL_VPU_STATUS_CLOCK_RESOURCE_OWN_ACK,
 	    NPU_BTRS_LNL_VPU_STATUS_CLOCK_RESOURCE_OWN_ACK, NPU_TIMEOUT_CLK_RES_OWN_ACK_US, NULL);
 	if (ret)
-		return npu_device_fail(d, "clock resource", ret,
+		return drv_device_fail(d, "clock resource", ret,
 				       "VPU_STATUS.CLOCK_RESOURCE_OWN_ACK never set");
 	return 0;
 }
 
 /* docs/hardware.md §3.3 step 10 (LNL+). */
-void npu_btrs_port_arbitration(struct npu_device *d)
+void drv_btrs_port_arbitration(struct npu_device *d)
 {
 	if (is_mtl(d))
 		return;
@@ -218,29 +218,29 @@ void npu_btrs_port_arbitration(struct npu_device *d)
 }
 
 /* docs/hardware.md §3.6 step 3. */
-int npu_btrs_ip_reset(struct npu_device *d)
+int drv_btrs_ip_reset(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint64_t reg = is_mtl(d) ? NPU_BTRS_MTL_VPU_IP_RESET : NPU_BTRS_LNL_IP_RESET;
 	int ret;
 
 	if (!is_mtl(d))
-		npu_mmio_set32(m, NPU_PCI_BAR_REGB, NPU_BTRS_LNL_VPU_STATUS,
+		drv_mmio_set32(m, NPU_PCI_BAR_REGB, NPU_BTRS_LNL_VPU_STATUS,
 			       NPU_BTRS_LNL_VPU_STATUS_DISABLE_CLK_RELINQUISH);
-	ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "IP_RESET.TRIGGER",
+	ret = drv_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "IP_RESET.TRIGGER",
 			      NPU_BTRS_MTL_VPU_IP_RESET_TRIGGER, 0, NPU_TIMEOUT_IP_RESET_US, NULL);
 	if (ret)
-		return npu_device_fail(d, "IP reset", ret, "a previous reset is still pending");
-	npu_mmio_set32(m, NPU_PCI_BAR_REGB, reg, NPU_BTRS_MTL_VPU_IP_RESET_TRIGGER);
-	ret = npu_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "IP_RESET.TRIGGER",
+		return drv_device_fail(d, "IP reset", ret, "a previous reset is still pending");
+	drv_mmio_set32(m, NPU_PCI_BAR_REGB, reg, NPU_BTRS_MTL_VPU_IP_RESET_TRIGGER);
+	ret = drv_mmio_poll32(m, NPU_PCI_BAR_REGB, reg, "IP_RESET.TRIGGER",
 			      NPU_BTRS_MTL_VPU_IP_RESET_TRIGGER, 0, NPU_TIMEOUT_IP_RESET_US, NULL);
 	if (ret)
-		return npu_device_fail(d, "IP reset", ret, "IP_RESET.TRIGGER did not self-clear");
+		return drv_device_fail(d, "IP reset", ret, "IP_RESET.TRIGGER did not self-clear");
 	return 0;
 }
 
 /* docs/hardware.md §2.6: enable unmasks the error sources, then the global mask. */
-void npu_btrs_irq_enable(struct npu_device *d)
+void drv_btrs_irq_enable(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 
@@ -249,7 +249,7 @@ void npu_btrs_irq_enable(struct npu_device *d)
 	REGB_WR32(m, BTRS(d, GLOBAL_INT_MASK), NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
 }
 
-void npu_btrs_irq_disable(struct npu_device *d)
+void drv_btrs_irq_disable(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 
@@ -257,12 +257,12 @@ void npu_btrs_irq_disable(struct npu_device *d)
 	REGB_WR32(m, BTRS(d, LOCAL_INT_MASK), NPU_BTRS_MTL_LOCAL_INT_MASK_ALL);
 }
 
-uint32_t npu_btrs_vpu_status(struct npu_device *d)
+uint32_t drv_btrs_vpu_status(struct npu_device *d)
 {
 	return REGB_RD32(&d->mmio, BTRS(d, VPU_STATUS));
 }
 
-uint32_t npu_btrs_pll_ratio(struct npu_device *d)
+uint32_t drv_btrs_pll_ratio(struct npu_device *d)
 {
 	return REGB_RD32(&d->mmio, is_mtl(d) ? NPU_BTRS_MTL_CURRENT_PLL : NPU_BTRS_LNL_PLL_FREQ) &
 	       0xFFFFu;

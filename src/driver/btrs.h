@@ -11,18 +11,18 @@
 
 struct npu_device;
 
-int npu_btrs_init(struct npu_device *d);
-int npu_btrs_d0i3_exit(struct npu_device *d);
-int npu_btrs_d0i3_enter(struct npu_device *d);
-int npu_btrs_wp_drive(struct npu_device *d, bool enable);
-int npu_btrs_lnl_setup(struct npu_device *d);
-int npu_btrs_clock_own_ack(struct npu_device *d);
-void npu_btrs_port_arbitration(struct npu_device *d);
-int npu_btrs_ip_reset(struct npu_device *d);
-void npu_btrs_irq_enable(struct npu_device *d);
-void npu_btrs_irq_disable(struct npu_device *d);
-uint32_t npu_btrs_vpu_status(struct npu_device *d);
-uint32_t npu_btrs_pll_ratio(struct npu_device *d);
-uint32_t npu_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio);
+int drv_btrs_init(struct npu_device *d);
+int drv_btrs_d0i3_exit(struct npu_device *d);
+int drv_btrs_d0i3_enter(struct npu_device *d);
+int drv_btrs_wp_drive(struct npu_device *d, bool enable);
+int drv_btrs_lnl_setup(struct npu_device *d);
+int drv_btrs_clock_own_ack(struct npu_device *d);
+void drv_btrs_port_arbitration(struct npu_device *d);
+int drv_btrs_ip_reset(struct npu_device *d);
+void drv_btrs_irq_enable(struct npu_device *d);
+void drv_btrs_irq_disable(struct npu_device *d);
+uint32_t drv_btrs_vpu_status(struct npu_device *d);
+uint32_t drv_btrs_pll_ratio(struct npu_device *d);
+uint32_t drv_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio);
 
 #endif

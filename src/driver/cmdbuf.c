@@ -22,14 +22,14 @@ static size_t desc_size(enum npu_gen gen)
 				   : sizeof(struct npu_copy_desc_40xx);
 }
 
-size_t npu_cmdbuf_size_for(enum npu_gen gen, unsigned n_cmds, unsigned n_desc)
+size_t drv_cmdbuf_size_for(enum npu_gen gen, unsigned n_cmds, unsigned n_desc)
 {
 	size_t cmds = align64(HDR_SIZE + (size_t)n_cmds * MAX_CMD_SIZE);
 
 	return cmds + NPU_CONTEXT_SAVE_AREA_SIZE + (size_t)n_desc * desc_size(gen) + DESC_PREFETCH;
 }
 
-int npu_cmdbuf_init(struct npu_cmdbuf *cb, void *cpu, uint64_t va, size_t size, unsigned n_cmds,
+int drv_cmdbuf_init(struct npu_cmdbuf *cb, void *cpu, uint64_t va, size_t size, unsigned n_cmds,
 		    enum npu_gen gen)
 {
 	memset(cb, 0, sizeof(*cb));
@@ -63,35 +63,35 @@ static void *append(struct npu_cmdbuf *cb, uint16_t type, uint16_t size)
 	return h;
 }
 
-uint16_t npu_cmd_noop_type(uint32_t job_cmd_api)
+uint16_t drv_cmd_noop_type(uint32_t job_cmd_api)
 {
 	return job_cmd_api >= NPU_JOB_CMD_API_NOP_MIN ? NPU_CMD_NOP : NPU_CMD_BARRIER;
 }
 
-const char *npu_cmd_noop_name(uint32_t job_cmd_api)
+const char *drv_cmd_noop_name(uint32_t job_cmd_api)
 {
-	return npu_cmd_noop_type(job_cmd_api) == NPU_CMD_NOP ? "NOP" : "BARRIER";
+	return drv_cmd_noop_type(job_cmd_api) == NPU_CMD_NOP ? "NOP" : "BARRIER";
 }
 
-void npu_cmdbuf_set_api(struct npu_cmdbuf *cb, uint32_t job_cmd_api)
+void drv_cmdbuf_set_api(struct npu_cmdbuf *cb, uint32_t job_cmd_api)
 {
 	cb->job_cmd_api = job_cmd_api;
 }
 
-int npu_cmdbuf_nop(struct npu_cmdbuf *cb)
+int drv_cmdbuf_nop(struct npu_cmdbuf *cb)
 {
 	_Static_assert(sizeof(struct npu_cmd_nop) == sizeof(struct npu_cmd_barrier),
 		       "NOP and BARRIER are both 8 bytes");
-	return append(cb, npu_cmd_noop_type(cb->job_cmd_api), sizeof(struct npu_cmd_nop)) ? 0
+	return append(cb, drv_cmd_noop_type(cb->job_cmd_api), sizeof(struct npu_cmd_nop)) ? 0
 											  : -ENOSPC;
 }
 
-int npu_cmdbuf_barrier(struct npu_cmdbuf *cb)
+int drv_cmdbuf_barrier(struct npu_cmdbuf *cb)
 {
 	return append(cb, NPU_CMD_BARRIER, sizeof(struct npu_cmd_barrier)) ? 0 : -ENOSPC;
 }
 
-int npu_cmdbuf_timestamp(struct npu_cmdbuf *cb, uint64_t va, uint32_t type)
+int drv_cmdbuf_timestamp(struct npu_cmdbuf *cb, uint64_t va, uint32_t type)
 {
 	struct npu_cmd_timestamp *c;
 
@@ -120,17 +120,17 @@ static int fence(struct npu_cmdbuf *cb, uint16_t type, uint64_t va, uint64_t val
 	return 0;
 }
 
-int npu_cmdbuf_fence_wait(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value)
+int drv_cmdbuf_fence_wait(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value)
 {
 	return fence(cb, NPU_CMD_FENCE_WAIT, fence_va, value);
 }
 
-int npu_cmdbuf_fence_signal(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value)
+int drv_cmdbuf_fence_signal(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value)
 {
 	return fence(cb, NPU_CMD_FENCE_SIGNAL, fence_va, value);
 }
 
-int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern)
+int drv_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern)
 {
 	uint64_t chunk = cb->gen == NPU_GEN_37XX ? size : NPU_MEMORY_FILL_SIZE_MAX_40XX;
 
@@ -151,7 +151,7 @@ int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t 
 	return 0;
 }
 
-int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size)
+int drv_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size)
 {
 	size_t dsz = desc_size(cb->gen);
 	uint64_t n_desc = (size + COPY_CHUNK - 1) / COPY_CHUNK;
@@ -192,7 +192,7 @@ int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t 
 	return 0;
 }
 
-int npu_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t desc_va, uint32_t desc_size,
+int drv_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t desc_va, uint32_t desc_size,
 			 uint64_t inference_id)
 {
 	struct npu_cmd_inference_execute *c;
@@ -208,7 +208,7 @@ int npu_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t desc_va, uint32_t desc_
 	return 0;
 }
 
-int npu_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len)
+int drv_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len)
 {
 	if (len < sizeof(struct npu_cmd_header) || len > cb->cmd_cap - cb->cmd_len)
 		return len < sizeof(struct npu_cmd_header) ? -EINVAL : -ENOSPC;
@@ -218,7 +218,7 @@ int npu_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len)
 	return 0;
 }
 
-int npu_cmdbuf_finish(struct npu_cmdbuf *cb)
+int drv_cmdbuf_finish(struct npu_cmdbuf *cb)
 {
 	struct npu_cmd_buffer_header *h = (struct npu_cmd_buffer_header *)cb->cpu;
 

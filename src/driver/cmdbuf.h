@@ -28,16 +28,16 @@ struct npu_cmdbuf {
 	unsigned n_cmds;
 	/*
 	 * The firmware's job-command API, (major << 16) | minor (header api_version[3]);
-	 * 0 when not known. It decides what npu_cmdbuf_nop emits.
+	 * 0 when not known. It decides what drv_cmdbuf_nop emits.
 	 */
 	uint32_t job_cmd_api;
 };
 
 /* Bytes a buffer needs for n_cmds commands of at most 32 bytes and n_desc descriptors. */
-size_t npu_cmdbuf_size_for(enum npu_gen gen, unsigned n_cmds, unsigned n_desc);
+size_t drv_cmdbuf_size_for(enum npu_gen gen, unsigned n_cmds, unsigned n_desc);
 
 /* Starts a buffer; -EINVAL if cpu/va are not 64-byte aligned or size is too small. */
-int npu_cmdbuf_init(struct npu_cmdbuf *cb, void *cpu, uint64_t va, size_t size, unsigned n_cmds,
+int drv_cmdbuf_init(struct npu_cmdbuf *cb, void *cpu, uint64_t va, size_t size, unsigned n_cmds,
 		    enum npu_gen gen);
 
 /*
@@ -45,36 +45,36 @@ int npu_cmdbuf_init(struct npu_cmdbuf *cb, void *cpu, uint64_t va, size_t size, 
  * BARRIER below it and when the API is not known (0), as Intel's user-mode driver does
  * (docs/firmware-protocol.md §4.2): firmware before 4.10 fails NOP as an unknown type.
  */
-uint16_t npu_cmd_noop_type(uint32_t job_cmd_api);
+uint16_t drv_cmd_noop_type(uint32_t job_cmd_api);
 /* "NOP" or "BARRIER". */
-const char *npu_cmd_noop_name(uint32_t job_cmd_api);
+const char *drv_cmd_noop_name(uint32_t job_cmd_api);
 /* Sets the firmware's job-command API a buffer is built for (before any command). */
-void npu_cmdbuf_set_api(struct npu_cmdbuf *cb, uint32_t job_cmd_api);
+void drv_cmdbuf_set_api(struct npu_cmdbuf *cb, uint32_t job_cmd_api);
 
 /*
  * Appends a command; -ENOSPC when the buffer is full, -EINVAL for bad arguments.
- * npu_cmdbuf_nop appends npu_cmd_noop_type(cb->job_cmd_api).
+ * drv_cmdbuf_nop appends drv_cmd_noop_type(cb->job_cmd_api).
  */
-int npu_cmdbuf_nop(struct npu_cmdbuf *cb);
-int npu_cmdbuf_barrier(struct npu_cmdbuf *cb);
-int npu_cmdbuf_timestamp(struct npu_cmdbuf *cb, uint64_t va, uint32_t type);
-int npu_cmdbuf_fence_wait(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value);
-int npu_cmdbuf_fence_signal(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value);
+int drv_cmdbuf_nop(struct npu_cmdbuf *cb);
+int drv_cmdbuf_barrier(struct npu_cmdbuf *cb);
+int drv_cmdbuf_timestamp(struct npu_cmdbuf *cb, uint64_t va, uint32_t type);
+int drv_cmdbuf_fence_wait(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value);
+int drv_cmdbuf_fence_signal(struct npu_cmdbuf *cb, uint64_t fence_va, uint64_t value);
 /* Fills size bytes at va with a 32-bit pattern (split in 16 MiB commands on 40xx). */
-int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern);
+int drv_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern);
 /* Copies size bytes (descriptors of at most 8 MiB each, as the user-mode driver splits them). */
-int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size);
+int drv_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size);
 /*
  * INFERENCE_EXECUTE (docs/firmware-protocol.md §4.2) on the inference descriptor of desc_size
  * bytes at desc_va (on the simulated NPU: docs/model-format.md); inference_id
  * is carried as given. -EINVAL for a descriptor at 0 or of size 0.
  */
-int npu_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t desc_va, uint32_t desc_size,
+int drv_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t desc_va, uint32_t desc_size,
 			 uint64_t inference_id);
 /* Appends raw bytes as one command (type, size from the bytes), for tests. */
-int npu_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len);
+int drv_cmdbuf_raw(struct npu_cmdbuf *cb, const void *cmd, size_t len);
 
 /* Writes the header. The buffer is then ready for submission at cb->va. */
-int npu_cmdbuf_finish(struct npu_cmdbuf *cb);
+int drv_cmdbuf_finish(struct npu_cmdbuf *cb);
 
 #endif

@@ -8,7 +8,7 @@
  * (the context descriptor, the queue's mapping in the global context, the
  * doorbell registration) is lost on every power-down and put back by the boot
  * hooks below. The queue sits at a fixed global VA per context id
- * (npu_global_jobq_va), so the address the firmware is given never changes.
+ * (drv_global_jobq_va), so the address the firmware is given never changes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -54,7 +54,7 @@ static void user_range(const struct npu_device *d, uint64_t *start, uint64_t *en
 	}
 }
 
-struct npu_ctx *npu_ctx_by_ssid(struct npu_device *d, uint32_t ssid)
+struct npu_ctx *drv_ctx_by_ssid(struct npu_device *d, uint32_t ssid)
 {
 	if (ssid < NPU_CTX_SSID_FIRST || ssid - NPU_CTX_SSID_FIRST >= NPU_CTX_MAX)
 		return NULL;
@@ -81,8 +81,8 @@ static void jobq_unmap(struct npu_ctx *c)
 	c->jobq_mapped = false;
 	if (!d->mmu_ready)
 		return; /* the global context went with the MMU */
-	npu_mmu_ctx_unmap(&d->gctx, c->jobq_va, NPU_JOBQ_SIZE);
-	if (npu_mmu_tlb_invalidate(&d->mmu, &d->mmio, SSID_GLOBAL))
+	drv_mmu_ctx_unmap(&d->gctx, c->jobq_va, NPU_JOBQ_SIZE);
+	if (drv_mmu_tlb_invalidate(&d->mmu, &d->mmio, SSID_GLOBAL))
 		npu_warn(MMU, "context %u: TLB invalidation after unmapping its job queue failed",
 			 c->id);
 }
@@ -94,19 +94,19 @@ static int ctx_attach(struct npu_ctx *c)
 
 	if (!c->jobq_mapped) {
 		int ret =
-		    npu_mmu_ctx_map(&d->gctx, d->plat, c->jobq_va, c->jobq.addr, NPU_JOBQ_SIZE, 0);
+		    drv_mmu_ctx_map(&d->gctx, d->plat, c->jobq_va, c->jobq.addr, NPU_JOBQ_SIZE, 0);
 
 		if (ret)
 			return ret;
 		c->jobq_mapped = true;
-		ret = npu_mmu_tlb_invalidate(&d->mmu, &d->mmio, SSID_GLOBAL);
+		ret = drv_mmu_tlb_invalidate(&d->mmu, &d->mmio, SSID_GLOBAL);
 		if (ret)
 			return ret;
 	}
-	return npu_mmu_set_cd(&d->mmu, &d->mmio, c->ssid, c->mmu.pgd.addr);
+	return drv_mmu_set_cd(&d->mmu, &d->mmio, c->ssid, c->mmu.pgd.addr);
 }
 
-int npu_ctx_attach_all(struct npu_device *d)
+int drv_ctx_attach_all(struct npu_device *d)
 {
 	int ret;
 
@@ -119,14 +119,14 @@ int npu_ctx_attach_all(struct npu_device *d)
 			continue;
 		ret = ctx_attach(c);
 		if (ret)
-			return npu_device_fail(d, "contexts", ret,
+			return drv_device_fail(d, "contexts", ret,
 					       "cannot put context %u (SSID %u) back into the MMU",
 					       c->id, c->ssid);
 	}
 	return 0;
 }
 
-void npu_ctx_detach_all(struct npu_device *d)
+void drv_ctx_detach_all(struct npu_device *d)
 {
 	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
 		struct npu_ctx *c = d->ctx[i];
@@ -134,14 +134,14 @@ void npu_ctx_detach_all(struct npu_device *d)
 		if (!c)
 			continue;
 		/* The firmware forgets its queues and registrations: nothing queued can end. */
-		npu_ctx_abort_jobs(c);
+		drv_ctx_abort_jobs(c);
 		c->db_registered = false;
 		jobq_reset(c);
 		jobq_unmap(c);
 	}
 }
 
-void npu_ctx_detach_all_warm(struct npu_device *d)
+void drv_ctx_detach_all_warm(struct npu_device *d)
 {
 	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
 		if (d->ctx[i])
@@ -149,7 +149,7 @@ void npu_ctx_detach_all_warm(struct npu_device *d)
 	}
 }
 
-bool npu_ctx_any_queued(const struct npu_device *d)
+bool drv_ctx_any_queued(const struct npu_device *d)
 {
 	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
 		if (d->ctx[i] && d->ctx[i]->queued)
@@ -158,7 +158,7 @@ bool npu_ctx_any_queued(const struct npu_device *d)
 	return false;
 }
 
-int npu_ctx_create(struct npu_device *d, struct npu_ctx **out)
+int drv_ctx_create(struct npu_device *d, struct npu_ctx **out)
 {
 	struct npu_ctx *c;
 	uint64_t end;
@@ -180,10 +180,10 @@ int npu_ctx_create(struct npu_device *d, struct npu_ctx **out)
 	c->owner_pid = -1;
 	c->owner_uid = -1;
 	c->ssid = id + 1; /* SSIDs 0 and 1 are the firmware's (docs/firmware-protocol.md §5.5) */
-	c->jobq_va = npu_global_jobq_va(d, id);
+	c->jobq_va = drv_global_jobq_va(d, id);
 	user_range(d, &c->va_next, &end);
 
-	ret = npu_mmu_ctx_init(&c->mmu, d->plat, c->ssid);
+	ret = drv_mmu_ctx_init(&c->mmu, d->plat, c->ssid);
 	if (ret)
 		goto err_free;
 	ret = npu_dma_alloc(d->plat, NPU_JOBQ_SIZE, &use_jobq, &c->jobq);
@@ -202,11 +202,11 @@ int npu_ctx_create(struct npu_device *d, struct npu_ctx **out)
 	return 0;
 
 err_detach:
-	npu_mmu_clear_cd(&d->mmu, &d->mmio, c->ssid);
+	drv_mmu_clear_cd(&d->mmu, &d->mmio, c->ssid);
 	jobq_unmap(c);
 	npu_dma_free(d->plat, &c->jobq);
 err_mmu_ctx:
-	npu_mmu_ctx_fini(&c->mmu, d->plat);
+	drv_mmu_ctx_fini(&c->mmu, d->plat);
 err_free:
 	free(c);
 	return ret;
@@ -231,8 +231,8 @@ static void bo_free(struct npu_bo *bo, bool invalidate)
 	struct npu_bo *owner = bo->owner;
 
 	bo_unlink(bo);
-	npu_mmu_ctx_unmap(&c->mmu, bo->va, bo->size);
-	if (invalidate && d->mmu_ready && npu_mmu_tlb_invalidate(&d->mmu, &d->mmio, c->ssid))
+	drv_mmu_ctx_unmap(&c->mmu, bo->va, bo->size);
+	if (invalidate && d->mmu_ready && drv_mmu_tlb_invalidate(&d->mmu, &d->mmio, c->ssid))
 		npu_warn(MMU, "context %u: TLB invalidation after unmapping 0x%" PRIx64 " failed",
 			 c->id, bo->va);
 	bo->ctx = NULL;
@@ -251,7 +251,7 @@ static void bo_free(struct npu_bo *bo, bool invalidate)
 	}
 }
 
-void npu_ctx_destroy(struct npu_ctx *c)
+void drv_ctx_destroy(struct npu_ctx *c)
 {
 	struct npu_device *d;
 	unsigned left = 0;
@@ -263,24 +263,24 @@ void npu_ctx_destroy(struct npu_ctx *c)
 	/* docs/firmware-protocol.md §9 step 10 and §2.5 (OS scheduling): the firmware lets go first. */
 	if (d->state == NPU_DEV_READY) {
 		if (c->db_registered) {
-			ret = npu_jsm_unregister_db(d, c->db_id);
+			ret = drv_jsm_unregister_db(d, c->db_id);
 			if (ret)
 				npu_warn(JOB, "context %u: UNREGISTER_DB %u failed (%d)", c->id,
 					 c->db_id, ret);
 			c->db_registered = false;
 		}
 		if (!c->abort_sent) {
-			ret = npu_jsm_ssid_release(d, c->ssid);
+			ret = drv_jsm_ssid_release(d, c->ssid);
 			if (ret)
 				npu_warn(JOB, "context %u: SSID_RELEASE %u failed (%d)", c->id,
 					 c->ssid, ret);
 		}
 	}
-	npu_ctx_abort_jobs(c);
+	drv_ctx_abort_jobs(c);
 	/* From here a late JOB_DONE for the SSID finds no context and is dropped. */
 	d->ctx[c->id - 1] = NULL;
 	if (d->mmu_ready) {
-		ret = npu_mmu_clear_cd(&d->mmu, &d->mmio, c->ssid);
+		ret = drv_mmu_clear_cd(&d->mmu, &d->mmio, c->ssid);
 		if (ret)
 			npu_warn(MMU, "context %u: clearing CD %u failed (%d)", c->id, c->ssid,
 				 ret);
@@ -295,7 +295,7 @@ void npu_ctx_destroy(struct npu_ctx *c)
 		npu_dbg(JOB, "context %u: freed %u buffers left behind", c->id, left);
 	jobq_unmap(c);
 	npu_dma_free(d->plat, &c->jobq);
-	npu_mmu_ctx_fini(&c->mmu, d->plat);
+	drv_mmu_ctx_fini(&c->mmu, d->plat);
 	npu_dbg(JOB, "context %u destroyed (%" PRIu64 " jobs completed, %" PRIu64 " failed)", c->id,
 		c->jobs_completed, c->jobs_failed);
 	free(c);
@@ -374,11 +374,11 @@ static int bo_new(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, s
 	}
 	/* Cached, so snooped: the device sees what the CPU (or a client) wrote, no flush. */
 	ret =
-	    npu_mmu_ctx_map_dma(&c->mmu, d->plat, va, &bo->dma, 0, len, flags | NPU_MMU_MAP_SNOOP);
+	    drv_mmu_ctx_map_dma(&c->mmu, d->plat, va, &bo->dma, 0, len, flags | NPU_MMU_MAP_SNOOP);
 	if (ret)
 		goto err_dma;
 	/* Entries that were invalid are not cached, but a context reusing VAs needs it. */
-	if (d->mmu_ready && npu_mmu_tlb_invalidate(&d->mmu, &d->mmio, c->ssid))
+	if (d->mmu_ready && drv_mmu_tlb_invalidate(&d->mmu, &d->mmio, c->ssid))
 		npu_warn(MMU, "context %u: TLB invalidation after mapping 0x%" PRIx64 " failed",
 			 c->id, va);
 	bo->ctx = c;
@@ -407,12 +407,12 @@ err_free:
 	return ret;
 }
 
-int npu_bo_create(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, struct npu_bo **out)
+int drv_bo_create(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, struct npu_bo **out)
 {
 	return bo_new(c, size, va, flags, NULL, out);
 }
 
-int npu_bo_share(struct npu_bo *bo, struct npu_ctx *to, uint64_t va, struct npu_bo **out)
+int drv_bo_share(struct npu_bo *bo, struct npu_ctx *to, uint64_t va, struct npu_bo **out)
 {
 	struct npu_bo *owner = bo->owner ? bo->owner : bo;
 
@@ -422,13 +422,13 @@ int npu_bo_share(struct npu_bo *bo, struct npu_ctx *to, uint64_t va, struct npu_
 	return bo_new(to, owner->size, va, owner->flags, owner, out);
 }
 
-void npu_bo_destroy(struct npu_bo *bo)
+void drv_bo_destroy(struct npu_bo *bo)
 {
 	if (bo)
 		bo_free(bo, true);
 }
 
-int npu_bo_fd(struct npu_bo *bo)
+int drv_bo_fd(struct npu_bo *bo)
 {
 	struct npu_bo *owner = bo->owner ? bo->owner : bo;
 	/* A share's struct npu_dma is a copy: the owner's holds the fd. */

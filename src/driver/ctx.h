@@ -54,7 +54,7 @@ struct npu_bo {
 	unsigned flags;	     /* NPU_MMU_MAP_* */
 	struct npu_bo *next; /* the context's buffers, by ascending va */
 	/*
-	 * Sharing (npu_bo_share): a share maps its owner's memory and does not
+	 * Sharing (drv_bo_share): a share maps its owner's memory and does not
 	 * own it; an owner destroyed while shares remain is unmapped at once and
 	 * its memory freed with the last share.
 	 */
@@ -87,7 +87,7 @@ struct npu_ctx {
 	 */
 	uint32_t jobq_head;
 	bool abort_sent;    /* faulted, and UNREGISTER_DB/SSID_RELEASE went out */
-	struct npu_bo *bos; /* buffers still alive, freed by npu_ctx_destroy */
+	struct npu_bo *bos; /* buffers still alive, freed by drv_ctx_destroy */
 	/* Time with jobs queued (stats.h). */
 	struct npu_busy busy;
 	/* Who uses it, for the status report (set by the daemon's server; "" and -1 otherwise). */
@@ -101,64 +101,64 @@ struct npu_ctx {
  * Works in any device state: while the MMU is down (not booted yet) its
  * context descriptor and job queue go in at the next boot.
  */
-int npu_ctx_create(struct npu_device *d, struct npu_ctx **out);
+int drv_ctx_create(struct npu_device *d, struct npu_ctx **out);
 /*
  * Unregisters its doorbell, releases its SSID (both only while the device is
  * READY), clears its context descriptor, and frees its job queue, page tables
  * and every buffer still alive: pointers to them are dangling afterwards.
  * Queued jobs are dropped (a late JOB_DONE for them is ignored). Call it
- * before npu_device_close.
+ * before drv_device_close.
  */
-void npu_ctx_destroy(struct npu_ctx *c);
+void drv_ctx_destroy(struct npu_ctx *c);
 
 /*
  * A buffer of size bytes (rounded up to 4 KiB) mapped at va in the context's
  * user range (va 0: the next free address). -EINVAL outside the range,
  * -EEXIST over a mapping, -ENOMEM.
  */
-int npu_bo_create(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, struct npu_bo **out);
+int drv_bo_create(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, struct npu_bo **out);
 /*
  * Maps bo's memory into context `to` (any context of the same device, even
  * bo's own) at va (0: the next free address), with bo's flags: one fence or
  * data buffer seen by two contexts. The new buffer is destroyed like any
  * other (and with its context); bo's memory lives until bo and every share
- * of it are destroyed. Errors as npu_bo_create.
+ * of it are destroyed. Errors as drv_bo_create.
  */
-int npu_bo_share(struct npu_bo *bo, struct npu_ctx *to, uint64_t va, struct npu_bo **out);
+int drv_bo_share(struct npu_bo *bo, struct npu_ctx *to, uint64_t va, struct npu_bo **out);
 /* Unmaps and frees it. A job still using it then faults in the MMU. */
-void npu_bo_destroy(struct npu_bo *bo);
+void drv_bo_destroy(struct npu_bo *bo);
 
 /*
  * A file descriptor for the buffer's memory, to share it with another
  * process (the platform's dma_share; the buffer owns the fd, valid until the
  * buffer and its shares are destroyed). -EOPNOTSUPP when the platform cannot.
  */
-int npu_bo_fd(struct npu_bo *bo);
+int drv_bo_fd(struct npu_bo *bo);
 
 /*
  * Boot and power-down hooks (boot.c). The MMU's tables, the global context
  * and the firmware's state do not survive a power-down; the contexts' own
  * page tables and job-queue memory do.
  *
- * npu_ctx_attach_all, right after the MMU comes up: maps every context's job
+ * drv_ctx_attach_all, right after the MMU comes up: maps every context's job
  * queue at its fixed global VA and writes every context's descriptor. Returns
- * 0 or an error already recorded with npu_device_fail.
+ * 0 or an error already recorded with drv_device_fail.
  *
- * npu_ctx_detach_all, before the MMU goes down: every queued job ends
+ * drv_ctx_detach_all, before the MMU goes down: every queued job ends
  * ABORTED, doorbell registrations are forgotten (the ids stay; they are
  * registered again on the next submit), each queue is emptied (head = tail
- * = 0) and unmapped from the global context. npu_ctx_detach_all_warm, before a
+ * = 0) and unmapped from the global context. drv_ctx_detach_all_warm, before a
  * suspend whose firmware keeps its state: registrations and queues stay (no job is
  * queued then), only the global mappings go.
  */
-int npu_ctx_attach_all(struct npu_device *d);
-void npu_ctx_detach_all(struct npu_device *d);
-void npu_ctx_detach_all_warm(struct npu_device *d);
+int drv_ctx_attach_all(struct npu_device *d);
+void drv_ctx_detach_all(struct npu_device *d);
+void drv_ctx_detach_all_warm(struct npu_device *d);
 /* Whether any context has a job queued. */
-bool npu_ctx_any_queued(const struct npu_device *d);
+bool drv_ctx_any_queued(const struct npu_device *d);
 
-struct npu_ctx *npu_ctx_by_ssid(struct npu_device *d, uint32_t ssid);
+struct npu_ctx *drv_ctx_by_ssid(struct npu_device *d, uint32_t ssid);
 /* Every queued job of the context ends ABORTED. */
-void npu_ctx_abort_jobs(struct npu_ctx *c);
+void drv_ctx_abort_jobs(struct npu_ctx *c);
 
 #endif

@@ -12,7 +12,7 @@
 #include "hw/timeouts.h"
 #include "util/log.h"
 
-const char *npu_dev_state_name(enum npu_dev_state s)
+const char *drv_dev_state_name(enum npu_dev_state s)
 {
 	switch (s) {
 	case NPU_DEV_OFF:
@@ -27,7 +27,7 @@ const char *npu_dev_state_name(enum npu_dev_state s)
 	return "unknown";
 }
 
-int npu_device_fail(struct npu_device *d, const char *step, int ret, const char *fmt, ...)
+int drv_device_fail(struct npu_device *d, const char *step, int ret, const char *fmt, ...)
 {
 	if (d->fail_step[0] == '\0') {
 		va_list ap;
@@ -57,7 +57,7 @@ int npu_device_fail(struct npu_device *d, const char *step, int ret, const char 
 static int load_firmware_file(struct npu_device *d, const char *path_cfg)
 {
 	struct npu_fw_error err;
-	int ret = npu_fw_locate(d->gen, path_cfg, d->fw_path, sizeof(d->fw_path));
+	int ret = drv_fw_locate(d->gen, path_cfg, d->fw_path, sizeof(d->fw_path));
 
 	if (ret == -ENOENT && d->plat->ops->builtin_firmware &&
 	    (ret = d->plat->ops->builtin_firmware(d->plat, &d->fw_file, &d->fw_file_size)) == 0) {
@@ -66,26 +66,26 @@ static int load_firmware_file(struct npu_device *d, const char *path_cfg)
 		npu_info(FW, "no %s firmware image installed: using the built-in synthetic image",
 			 npu_gen_name(d->gen));
 	} else if (ret == -ENOENT) {
-		return npu_device_fail(d, "firmware", ret, "no firmware image (last tried %s); %s",
+		return drv_device_fail(d, "firmware", ret, "no firmware image (last tried %s); %s",
 				       d->fw_path, NPU_FW_PACKAGE_HINT " provides it");
 	} else if (ret) {
-		return npu_device_fail(d, "firmware", ret, "cannot locate the firmware: %s",
+		return drv_device_fail(d, "firmware", ret, "cannot locate the firmware: %s",
 				       strerror(-ret));
 	} else {
 		ret = d->plat->ops->read_file(d->plat, d->fw_path, NPU_FW_FILE_MAX, &d->fw_file,
 					      &d->fw_file_size);
 		if (ret)
-			return npu_device_fail(d, "firmware", ret, "%s: %s", d->fw_path,
+			return drv_device_fail(d, "firmware", ret, "%s: %s", d->fw_path,
 					       ret == -EFBIG ? "larger than 512 MiB"
 							     : strerror(-ret));
 	}
-	ret = npu_fw_image_parse(d->fw_file, d->fw_file_size, d->gen, &d->fw, &err);
+	ret = drv_fw_image_parse(d->fw_file, d->fw_file_size, d->gen, &d->fw, &err);
 	if (ret)
-		return npu_device_fail(d, "firmware", ret, "%s: %s", d->fw_path, err.msg);
+		return drv_device_fail(d, "firmware", ret, "%s: %s", d->fw_path, err.msg);
 	return 0;
 }
 
-int npu_device_open(struct npu_device *d, struct npu_platform *plat,
+int drv_device_open(struct npu_device *d, struct npu_platform *plat,
 		    const struct npu_device_config *cfg)
 {
 	int ret;
@@ -100,7 +100,7 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 	d->tdr_timeout_us = (cfg && cfg->tdr_timeout_us) ? cfg->tdr_timeout_us : NPU_TIMEOUT_TDR_US;
 	d->inference_timeout_us = NPU_TIMEOUT_INFERENCE_US;
 	if (!npu_gen_supported(d->gen))
-		return npu_device_fail(d, "open", -EOPNOTSUPP,
+		return drv_device_fail(d, "open", -EOPNOTSUPP,
 				       "generation %s is not supported by this driver",
 				       npu_gen_name(d->gen));
 	/* Linux ivpu_pci_init: dma_set_mask_and_coherent(DMA_BIT_MASK(38 or 48)). */
@@ -113,10 +113,10 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 	return ret;
 }
 
-void npu_device_close(struct npu_device *d)
+void drv_device_close(struct npu_device *d)
 {
 	if (d->state != NPU_DEV_OFF)
-		npu_device_power_down(d);
+		drv_device_power_down(d);
 	free(d->fw_file);
 	d->fw_file = NULL;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The driver's view of one NPU: its platform, registers, firmware, MMU,
- * IPC memory and boot state. Opened with npu_device_open, booted with
- * npu_device_boot, taken down with npu_device_power_down and closed with
- * npu_device_close (which powers down first when needed).
+ * IPC memory and boot state. Opened with drv_device_open, booted with
+ * drv_device_boot, taken down with drv_device_power_down and closed with
+ * drv_device_close (which powers down first when needed).
  */
 #ifndef NPU_DRIVER_DEVICE_H
 #define NPU_DRIVER_DEVICE_H
@@ -130,15 +130,15 @@ struct npu_device {
 };
 
 /* Binds a device to an open platform and loads the firmware file (not the NPU). */
-int npu_device_open(struct npu_device *d, struct npu_platform *plat,
+int drv_device_open(struct npu_device *d, struct npu_platform *plat,
 		    const struct npu_device_config *cfg);
 /* Powers down when needed, frees everything open and boot took. */
-void npu_device_close(struct npu_device *d);
+void drv_device_close(struct npu_device *d);
 
-const char *npu_dev_state_name(enum npu_dev_state s);
+const char *drv_dev_state_name(enum npu_dev_state s);
 
 /* Records why boot failed (first failure wins); returns ret. */
-int npu_device_fail(struct npu_device *d, const char *step, int ret, const char *fmt, ...)
+int drv_device_fail(struct npu_device *d, const char *step, int ret, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -44,7 +44,7 @@ static const struct reg_desc regs[] = {
 #undef B
 #undef V
 
-size_t npu_diag_snapshot(struct npu_device *d, struct npu_reg_value *out, size_t max)
+size_t drv_diag_snapshot(struct npu_device *d, struct npu_reg_value *out, size_t max)
 {
 	size_t n = 0;
 
@@ -56,14 +56,14 @@ size_t npu_diag_snapshot(struct npu_device *d, struct npu_reg_value *out, size_t
 		out[n].name = regs[i].name;
 		out[n].bar = regs[i].bar;
 		out[n].offset = off;
-		out[n].value = npu_mmio_read32(&d->mmio, regs[i].bar, off);
+		out[n].value = drv_mmio_read32(&d->mmio, regs[i].bar, off);
 		n++;
 	}
 	return n;
 }
 
-void npu_diag_pll(struct npu_device *d, uint32_t *ratio, uint32_t *mhz)
+void drv_diag_pll(struct npu_device *d, uint32_t *ratio, uint32_t *mhz)
 {
-	*ratio = npu_btrs_pll_ratio(d);
-	*mhz = npu_btrs_ratio_to_mhz(d, *ratio);
+	*ratio = drv_btrs_pll_ratio(d);
+	*mhz = drv_btrs_ratio_to_mhz(d, *ratio);
 }

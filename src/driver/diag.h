@@ -18,9 +18,9 @@ struct npu_reg_value {
 #define NPU_DIAG_MAX_REGS 32
 
 /* Reads the state registers of d's generation into out; returns how many. */
-size_t npu_diag_snapshot(struct npu_device *d, struct npu_reg_value *out, size_t max);
+size_t drv_diag_snapshot(struct npu_device *d, struct npu_reg_value *out, size_t max);
 
 /* PLL ratio and frequency now (docs/hardware.md §3.2 conversion). */
-void npu_diag_pll(struct npu_device *d, uint32_t *ratio, uint32_t *mhz);
+void drv_diag_pll(struct npu_device *d, uint32_t *ratio, uint32_t *mhz);
 
 #endif

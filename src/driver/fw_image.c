@@ -43,14 +43,14 @@ static const char *const rule_names[NPU_FW_RULE_COUNT] = {
 	[NPU_FW_RULE_RANGE_ENTRY] = "range_entry",
 };
 
-const char *npu_fw_rule_name(enum npu_fw_rule rule)
+const char *drv_fw_rule_name(enum npu_fw_rule rule)
 {
 	if ((unsigned)rule >= NPU_FW_RULE_COUNT)
 		return "?";
 	return rule_names[rule];
 }
 
-const char *npu_fw_api_name(unsigned index)
+const char *drv_fw_api_name(unsigned index)
 {
 	switch (index) {
 	case NPU_FW_API_IDX_BOOT:
@@ -66,7 +66,7 @@ const char *npu_fw_api_name(unsigned index)
 	}
 }
 
-int npu_fw_runtime_range(enum npu_gen gen, uint64_t *start, uint64_t *size)
+int drv_fw_runtime_range(enum npu_gen gen, uint64_t *start, uint64_t *size)
 {
 	switch (gen) {
 	case NPU_GEN_37XX:
@@ -110,7 +110,7 @@ static int fail(struct npu_fw_error *err, enum npu_fw_rule rule, const char *fmt
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	/* Debug only: the caller decides how loudly to report the failure. */
-	npu_dbg(FW, "image rejected by rule %s: %s", npu_fw_rule_name(rule), err->msg);
+	npu_dbg(FW, "image rejected by rule %s: %s", drv_fw_rule_name(rule), err->msg);
 	return -ENOEXEC;
 }
 
@@ -154,7 +154,7 @@ static void decode_fields(const uint8_t *h, struct npu_fw_image *img)
 	img->ro_section_size = npu_le32(h + NPU_FW_OFF(ro_section_size));
 }
 
-int npu_fw_header_decode(const void *data, size_t size, struct npu_fw_image *img)
+int drv_fw_header_decode(const void *data, size_t size, struct npu_fw_image *img)
 {
 	if (!img || (!data && size))
 		return -EINVAL;
@@ -166,7 +166,7 @@ int npu_fw_header_decode(const void *data, size_t size, struct npu_fw_image *img
 	return 0;
 }
 
-enum npu_gen npu_fw_image_guess_gen(const struct npu_fw_image *img)
+enum npu_gen drv_fw_image_guess_gen(const struct npu_fw_image *img)
 {
 	static const enum npu_gen gens[] = { NPU_GEN_37XX, NPU_GEN_40XX };
 	uint64_t start, size;
@@ -174,7 +174,7 @@ enum npu_gen npu_fw_image_guess_gen(const struct npu_fw_image *img)
 	if (!img)
 		return NPU_GEN_UNKNOWN;
 	for (size_t i = 0; i < sizeof(gens) / sizeof(gens[0]); i++) {
-		if (npu_fw_runtime_range(gens[i], &start, &size) == 0 &&
+		if (drv_fw_runtime_range(gens[i], &start, &size) == 0 &&
 		    range_within(img->boot_params_load_address, 1, start, size))
 			return gens[i];
 	}
@@ -250,7 +250,7 @@ static int check_api(const struct npu_fw_image *img, unsigned index, const char 
 		     unsigned min_major, unsigned expected_major, struct npu_fw_error *err)
 {
 	uint32_t v = img->api_version[index];
-	unsigned major = npu_fw_api_major(v), minor = npu_fw_api_minor(v);
+	unsigned major = drv_fw_api_major(v), minor = drv_fw_api_minor(v);
 
 	if (major < min_major)
 		return fail(err, NPU_FW_RULE_API_VERSION,
@@ -337,7 +337,7 @@ static int check_rules(const struct npu_fw_image *img, size_t size, struct npu_f
 	return 0;
 }
 
-int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct npu_fw_image *img,
+int drv_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct npu_fw_image *img,
 		       struct npu_fw_error *err)
 {
 	const uint8_t *bytes = data;
@@ -356,7 +356,7 @@ int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct n
 	}
 	memset(img, 0, sizeof(*img));
 	img->file_size = size;
-	if (npu_fw_runtime_range(gen, &range_start, &range_size) == 0)
+	if (drv_fw_runtime_range(gen, &range_start, &range_size) == 0)
 		img->gen = gen;
 	if (size >= sizeof(struct npu_fw_header))
 		decode_fields(bytes, img);
@@ -399,7 +399,7 @@ int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct n
 	return 0;
 }
 
-void npu_fw_image_copy(const struct npu_fw_image *img, void *dst)
+void drv_fw_image_copy(const struct npu_fw_image *img, void *dst)
 {
 	memcpy(dst, img->image, img->image_size);
 }

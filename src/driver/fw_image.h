@@ -21,12 +21,12 @@
 #define NPU_FW_VERSION_TEXT_MAX NPU_FW_VERSION_PAGE_SIZE
 #define NPU_FW_VPU_VERSION_LEN	32u
 
-static inline unsigned npu_fw_api_major(uint32_t v)
+static inline unsigned drv_fw_api_major(uint32_t v)
 {
 	return v >> 16;
 }
 
-static inline unsigned npu_fw_api_minor(uint32_t v)
+static inline unsigned drv_fw_api_minor(uint32_t v)
 {
 	return v & 0xFFFFu;
 }
@@ -119,7 +119,7 @@ struct npu_fw_image {
  * NULL with a non-zero size. err may be NULL. img->image points into data and
  * is valid as long as data is.
  */
-int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct npu_fw_image *img,
+int drv_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct npu_fw_image *img,
 		       struct npu_fw_error *err);
 
 /*
@@ -128,28 +128,28 @@ int npu_fw_image_parse(const void *data, size_t size, enum npu_gen gen, struct n
  * shorter than the header's fields (NPU_FW_HEADER_FIXED_SIZE), -EINVAL on bad
  * arguments. The version text and the image pointer are left empty.
  */
-int npu_fw_header_decode(const void *data, size_t size, struct npu_fw_image *img);
+int drv_fw_header_decode(const void *data, size_t size, struct npu_fw_image *img);
 
 /*
  * The generation whose fixed runtime range holds boot_params_load_address
  * (37xx: 0x84800000 + 64 MiB, 40xx: 0x80000000 + 64 MiB), or NPU_GEN_UNKNOWN.
  * 50xx and 60xx share the 40xx range and are reported as NPU_GEN_40XX.
  */
-enum npu_gen npu_fw_image_guess_gen(const struct npu_fw_image *img);
+enum npu_gen drv_fw_image_guess_gen(const struct npu_fw_image *img);
 
 /* The fixed runtime range of a generation: 0, or -EINVAL for NPU_GEN_UNKNOWN. */
-int npu_fw_runtime_range(enum npu_gen gen, uint64_t *start, uint64_t *size);
+int drv_fw_runtime_range(enum npu_gen gen, uint64_t *start, uint64_t *size);
 
 /* "boot" (0), "job_cmd" (3), "jsm" (4), "nnrt" (7); NULL for other indices. */
-const char *npu_fw_api_name(unsigned index);
+const char *drv_fw_api_name(unsigned index);
 
 /*
  * Copies the parsed image to dst, the place of image_load_address in the
  * runtime buffer: one memcpy of the file's bytes, nothing else.
  */
-void npu_fw_image_copy(const struct npu_fw_image *img, void *dst);
+void drv_fw_image_copy(const struct npu_fw_image *img, void *dst);
 
 /* A short identifier of a rule ("image_size", "range_entry", ...); "?" if unknown. */
-const char *npu_fw_rule_name(enum npu_fw_rule rule);
+const char *drv_fw_rule_name(enum npu_fw_rule rule);
 
 #endif

@@ -74,7 +74,7 @@ static int gbuf_map_at(struct npu_device *d, struct npu_gbuf *b, size_t size, ui
 
 	if (ret)
 		return ret;
-	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, va, &b->dma, 0, b->dma.size,
+	ret = drv_mmu_ctx_map_dma(&d->gctx, d->plat, va, &b->dma, 0, b->dma.size,
 				  use->snooped ? NPU_MMU_MAP_SNOOP : 0);
 	if (ret) {
 		npu_dma_free(d->plat, &b->dma);
@@ -94,7 +94,7 @@ static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size,
 	uint64_t len = page_align(size);
 	int ret;
 
-	/* The top of the range is the job queues' (npu_global_jobq_va). */
+	/* The top of the range is the job queues' (drv_global_jobq_va). */
 	if (va + len > r.start + r.size - NPU_GLOBAL_JOBQ_AREA)
 		return -ENOSPC;
 	ret = gbuf_map_at(d, b, len, va, use);
@@ -106,7 +106,7 @@ static int gbuf_alloc(struct npu_device *d, struct npu_gbuf *b, size_t size,
 static void gbuf_unmap(struct npu_device *d, struct npu_gbuf *b)
 {
 	if (b->mapped)
-		npu_mmu_ctx_unmap(&d->gctx, b->va, b->dma.size);
+		drv_mmu_ctx_unmap(&d->gctx, b->va, b->dma.size);
 	b->mapped = false;
 }
 
@@ -116,13 +116,13 @@ static int gbuf_remap(struct npu_device *d, struct npu_gbuf *b)
 
 	if (!b->dma.cpu || b->mapped)
 		return 0;
-	ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, b->va, &b->dma, 0, b->dma.size, 0);
+	ret = drv_mmu_ctx_map_dma(&d->gctx, d->plat, b->va, &b->dma, 0, b->dma.size, 0);
 	if (!ret)
 		b->mapped = true;
 	return ret;
 }
 
-uint64_t npu_global_jobq_va(const struct npu_device *d, uint32_t ctx_id)
+uint64_t drv_global_jobq_va(const struct npu_device *d, uint32_t ctx_id)
 {
 	struct va_range r = global_range(d);
 
@@ -132,7 +132,7 @@ uint64_t npu_global_jobq_va(const struct npu_device *d, uint32_t ctx_id)
 static void gbuf_free(struct npu_device *d, struct npu_gbuf *b)
 {
 	if (b->mapped)
-		npu_mmu_ctx_unmap(&d->gctx, b->va, b->dma.size);
+		drv_mmu_ctx_unmap(&d->gctx, b->va, b->dma.size);
 	b->mapped = false;
 	npu_dma_free(d->plat, &b->dma);
 }
@@ -154,20 +154,20 @@ static int map_runtime(struct npu_device *d)
 	if (ro_size && (ro & (PAGE - 1)) == 0) {
 		uint64_t ro_off = ro - base;
 
-		ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, base, &rt->dma, 0, ro_off, 0);
+		ret = drv_mmu_ctx_map_dma(&d->gctx, d->plat, base, &rt->dma, 0, ro_off, 0);
 		if (!ret)
-			ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, ro, &rt->dma, ro_off, ro_size,
+			ret = drv_mmu_ctx_map_dma(&d->gctx, d->plat, ro, &rt->dma, ro_off, ro_size,
 						  NPU_MMU_MAP_READ_ONLY);
 		if (!ret)
-			ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, ro + ro_size, &rt->dma,
+			ret = drv_mmu_ctx_map_dma(&d->gctx, d->plat, ro + ro_size, &rt->dma,
 						  ro_off + ro_size, rt->dma.size - ro_off - ro_size,
 						  0);
 	} else {
-		ret = npu_mmu_ctx_map_dma(&d->gctx, d->plat, base, &rt->dma, 0, rt->dma.size, 0);
+		ret = drv_mmu_ctx_map_dma(&d->gctx, d->plat, base, &rt->dma, 0, rt->dma.size, 0);
 	}
 	if (ret) {
 		/* Unmap whatever part went in; -ENOENT for the parts that did not. */
-		npu_mmu_ctx_unmap(&d->gctx, base, rt->dma.size);
+		drv_mmu_ctx_unmap(&d->gctx, base, rt->dma.size);
 		return ret;
 	}
 	rt->va = base;
@@ -186,7 +186,7 @@ static int load_runtime(struct npu_device *d)
 	ret = npu_dma_alloc(d->plat, page_align(fw->runtime_size), &use_runtime, &rt->dma);
 	if (ret)
 		return ret;
-	npu_fw_image_copy(fw, (uint8_t *)rt->dma.cpu + image_off);
+	drv_fw_image_copy(fw, (uint8_t *)rt->dma.cpu + image_off);
 	npu_dma_flush(d->plat, &rt->dma, image_off, fw->image_size);
 	ret = map_runtime(d);
 	if (ret) {
@@ -211,14 +211,14 @@ static int shave_nn_alloc(struct npu_device *d)
 			   &use_shave_nn);
 }
 
-int npu_fw_mem_init(struct npu_device *d)
+int drv_fw_mem_init(struct npu_device *d)
 {
 	int ret;
 
 	d->global_next_va = 0;
 	ret = load_runtime(d);
 	if (ret)
-		return npu_device_fail(d, "firmware load", ret,
+		return drv_device_fail(d, "firmware load", ret,
 				       "cannot place the firmware runtime");
 	ret = gbuf_alloc(d, &d->ipc_tx, NPU_IPC_TX_BUF_SIZE, &use_ipc_tx);
 	if (!ret)
@@ -229,14 +229,14 @@ int npu_fw_mem_init(struct npu_device *d)
 		ret = gbuf_alloc(d, &d->log_verbose, NPU_BOOT_VERBOSE_TRACING_BUFF_SIZE,
 				 &use_log_verbose);
 	if (ret) {
-		npu_fw_mem_fini(d);
-		return npu_device_fail(d, "firmware load", ret,
+		drv_fw_mem_fini(d);
+		return drv_device_fail(d, "firmware load", ret,
 				       "cannot allocate the IPC and log buffers");
 	}
 	ret = shave_nn_alloc(d);
 	if (ret) {
-		npu_fw_mem_fini(d);
-		return npu_device_fail(d, "firmware load", ret,
+		drv_fw_mem_fini(d);
+		return drv_device_fail(d, "firmware load", ret,
 				       "cannot place the SHAVE-NN buffer of %u bytes at 0x%llx",
 				       d->fw.shave_nn_fw_size,
 				       (unsigned long long)shave_range(d).start);
@@ -244,7 +244,7 @@ int npu_fw_mem_init(struct npu_device *d)
 	return 0;
 }
 
-void npu_fw_mem_fini(struct npu_device *d)
+void drv_fw_mem_fini(struct npu_device *d)
 {
 	gbuf_free(d, &d->shave_nn);
 	gbuf_free(d, &d->log_verbose);
@@ -255,7 +255,7 @@ void npu_fw_mem_fini(struct npu_device *d)
 	d->global_next_va = 0;
 }
 
-void npu_fw_mem_unmap(struct npu_device *d)
+void drv_fw_mem_unmap(struct npu_device *d)
 {
 	gbuf_unmap(d, &d->shave_nn);
 	gbuf_unmap(d, &d->log_verbose);
@@ -265,7 +265,7 @@ void npu_fw_mem_unmap(struct npu_device *d)
 	gbuf_unmap(d, &d->fw_runtime);
 }
 
-int npu_fw_mem_remap(struct npu_device *d)
+int drv_fw_mem_remap(struct npu_device *d)
 {
 	int ret = d->fw_runtime.mapped ? 0 : map_runtime(d);
 
@@ -280,7 +280,7 @@ int npu_fw_mem_remap(struct npu_device *d)
 	if (!ret)
 		ret = gbuf_remap(d, &d->shave_nn);
 	if (ret)
-		return npu_device_fail(d, "firmware load", ret,
+		return drv_device_fail(d, "firmware load", ret,
 				       "cannot map the kept firmware memory again");
 	return 0;
 }
@@ -306,7 +306,7 @@ static uint32_t pci_bus_number(const char *bdf)
  * ivpu_fw_boot_params_setup writes on a cold boot in OS scheduling mode, field by
  * field; everything else stays 0 (the page is zeroed first).
  */
-void npu_fw_boot_params_fill(struct npu_device *d)
+void drv_fw_boot_params_fill(struct npu_device *d)
 {
 	struct npu_boot_params *bp = d->fw_runtime.dma.cpu;
 	struct va_range g = global_range(d), u = user_range(d);
@@ -363,7 +363,7 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 	bp->tracing_buff_message_format_mask = NPU_TRACE_FORMAT_MASK_STRING;
 	bp->vpu_scheduling_mode = NPU_BOOT_SCHED_MODE_OS;
 	bp->dvfs_mode = 0;
-	bp->d0i3_delayed_entry = npu_fw_d0i3_msg_supported(&d->fw) ? 1u : 0u;
+	bp->d0i3_delayed_entry = drv_fw_d0i3_msg_supported(&d->fw) ? 1u : 0u;
 	bp->system_time_us = npu_realtime_ns(d->plat) / 1000u; /* ktime_get_real */
 	npu_dma_flush(d->plat, &d->fw_runtime.dma, 0, sizeof(*bp));
 }
@@ -373,7 +373,7 @@ void npu_fw_boot_params_fill(struct npu_device *d)
  * refreshes these fields only; the CPU then starts at the address the firmware left in
  * save_restore_ret_address, which the host clears.
  */
-void npu_fw_boot_params_warm(struct npu_device *d)
+void drv_fw_boot_params_warm(struct npu_device *d)
 {
 	struct npu_boot_params *bp = d->fw_runtime.dma.cpu;
 
@@ -385,14 +385,14 @@ void npu_fw_boot_params_warm(struct npu_device *d)
 	npu_dma_flush(d->plat, &d->fw_runtime.dma, 0, sizeof(*bp));
 }
 
-uint64_t npu_fw_restore_address(const struct npu_device *d)
+uint64_t drv_fw_restore_address(const struct npu_device *d)
 {
 	const struct npu_boot_params *bp = d->fw_runtime.dma.cpu;
 
 	return bp ? bp->save_restore_ret_address : 0;
 }
 
-bool npu_fw_d0i3_msg_supported(const struct npu_fw_image *fw)
+bool drv_fw_d0i3_msg_supported(const struct npu_fw_image *fw)
 {
 	/* Linux ivpu_fw.c: ivpu_fw_init_wa, disable_d0i3_msg below BOOT API 3.17. */
 	return fw->api_version[NPU_FW_API_IDX_BOOT] >= NPU_FW_BOOT_API_D0I3_MSG_MIN;

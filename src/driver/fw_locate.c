@@ -17,7 +17,7 @@ static int copy_path(char *out, size_t out_len, const char *path)
 	return 0;
 }
 
-int npu_fw_locate(enum npu_gen gen, const char *explicit_path, char *out, size_t out_len)
+int drv_fw_locate(enum npu_gen gen, const char *explicit_path, char *out, size_t out_len)
 {
 	static const char *const suffixes[] = { "_v1.bin", "_v0.0.bin" };
 	const char *dir = getenv("NPU_FIRMWARE_PATH");

@@ -25,7 +25,7 @@
  * candidate exists (`out` then holds the last path tried), -EINVAL for a
  * generation without firmware names, -ENAMETOOLONG when a path does not fit.
  */
-int npu_fw_locate(enum npu_gen gen, const char *explicit_path, char *out, size_t out_len);
+int drv_fw_locate(enum npu_gen gen, const char *explicit_path, char *out, size_t out_len);
 
 /* The Debian package that ships Intel's images, for messages. */
 /* Largest file taken for a firmware image: the runtime window limit (docs/hardware.md §4.3). */

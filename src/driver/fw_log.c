@@ -184,13 +184,13 @@ static int check_header(const uint8_t *buf, size_t len, size_t offset, struct np
 			   info->read.index, data);
 	if (info->format != NPU_FW_LOG_FORMAT_STRING)
 		return bad(info, -EOPNOTSUPP, "format %u (%s) is not decoded", info->format,
-			   npu_fw_log_format_name(info->format));
+			   drv_fw_log_format_name(info->format));
 	return 0;
 }
 
 /* ---- parse ---- */
 
-int npu_fw_log_parse(void *buf, size_t len, size_t offset, unsigned flags,
+int drv_fw_log_parse(void *buf, size_t len, size_t offset, unsigned flags,
 		     const struct npu_fw_log_pos *from, npu_fw_log_cb cb, void *ctx,
 		     struct npu_fw_log_info *info)
 {
@@ -255,7 +255,7 @@ int npu_fw_log_parse(void *buf, size_t len, size_t offset, unsigned flags,
 	return 0;
 }
 
-int npu_fw_log_read(struct npu_device *d, enum npu_fw_log_which which, unsigned sub, unsigned flags,
+int drv_fw_log_read(struct npu_device *d, enum npu_fw_log_which which, unsigned sub, unsigned flags,
 		    const struct npu_fw_log_pos *from, npu_fw_log_cb cb, void *ctx,
 		    struct npu_fw_log_info *info)
 {
@@ -268,11 +268,11 @@ int npu_fw_log_read(struct npu_device *d, enum npu_fw_log_which which, unsigned 
 	memset(info, 0, sizeof(*info));
 	if (!b->dma.cpu || !b->mapped) {
 		snprintf(info->why, sizeof(info->why), "no %s log buffer: the NPU is not booted",
-			 npu_fw_log_which_name(which));
+			 drv_fw_log_which_name(which));
 		return -ENODEV;
 	}
 	/* A read completion follows the device's earlier writes (PCIe ordering). */
-	(void)npu_btrs_vpu_status(d);
+	(void)drv_btrs_vpu_status(d);
 	for (unsigned i = 0; i < sub; i++) {
 		int ret = check_header(b->dma.cpu, b->dma.size, offset, info);
 
@@ -281,15 +281,15 @@ int npu_fw_log_read(struct npu_device *d, enum npu_fw_log_which which, unsigned 
 			return ret;
 		offset += info->size;
 	}
-	return npu_fw_log_parse(b->dma.cpu, b->dma.size, offset, flags, from, cb, ctx, info);
+	return drv_fw_log_parse(b->dma.cpu, b->dma.size, offset, flags, from, cb, ctx, info);
 }
 
-const char *npu_fw_log_which_name(enum npu_fw_log_which which)
+const char *drv_fw_log_which_name(enum npu_fw_log_which which)
 {
 	return which == NPU_FW_LOG_CRIT ? "crit" : "verbose";
 }
 
-const char *npu_fw_log_format_name(uint32_t format)
+const char *drv_fw_log_format_name(uint32_t format)
 {
 	switch (format) {
 	case NPU_FW_LOG_FORMAT_STRING:

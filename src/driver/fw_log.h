@@ -81,26 +81,26 @@ typedef void (*npu_fw_log_cb)(void *ctx, const char *line);
  * Returns 0; -ENOENT when offset > 0 and no sub-buffer starts there (the end
  * of the list); -EBADMSG or -EOPNOTSUPP as above. info may be NULL.
  */
-int npu_fw_log_parse(void *buf, size_t len, size_t offset, unsigned flags,
+int drv_fw_log_parse(void *buf, size_t len, size_t offset, unsigned flags,
 		     const struct npu_fw_log_pos *from, npu_fw_log_cb cb, void *ctx,
 		     struct npu_fw_log_info *info);
 
 /*
- * npu_fw_log_parse on sub-buffer number `sub` (0: the first) of one of the
+ * drv_fw_log_parse on sub-buffer number `sub` (0: the first) of one of the
  * device's log buffers, read through the driver's own CPU mapping. A register
  * read first orders the device's earlier log writes before ours (as an MMIO
  * read completion does on PCIe). Returns -ENODEV when the buffers are not
  * allocated (the device was never booted, or is powered down), -ENOENT when
- * there is no sub-buffer `sub`, else as npu_fw_log_parse.
+ * there is no sub-buffer `sub`, else as drv_fw_log_parse.
  */
-int npu_fw_log_read(struct npu_device *d, enum npu_fw_log_which which, unsigned sub, unsigned flags,
+int drv_fw_log_read(struct npu_device *d, enum npu_fw_log_which which, unsigned sub, unsigned flags,
 		    const struct npu_fw_log_pos *from, npu_fw_log_cb cb, void *ctx,
 		    struct npu_fw_log_info *info);
 
 /* "crit" or "verbose". */
-const char *npu_fw_log_which_name(enum npu_fw_log_which which);
+const char *drv_fw_log_which_name(enum npu_fw_log_which which);
 
 /* "string", "size+string", "mipi-syst" or "unknown". */
-const char *npu_fw_log_format_name(uint32_t format);
+const char *drv_fw_log_format_name(uint32_t format);
 
 #endif

@@ -21,7 +21,7 @@ static bool is_37xx(const struct npu_device *d)
 }
 
 /* docs/hardware.md §3.3 step 5: the host subsystem, and the AXI handshake must be idle. */
-int npu_ip_host_ss_configure(struct npu_device *d)
+int drv_ip_host_ss_configure(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint32_t qreqn, qacceptn, qdeny;
@@ -32,7 +32,7 @@ int npu_ip_host_ss_configure(struct npu_device *d)
 				0, NPU_TIMEOUT_IP_BAR_READY_37XX_US);
 
 		if (ret)
-			return npu_device_fail(d, "host subsystem", ret,
+			return drv_device_fail(d, "host subsystem", ret,
 					       "the IP BAR is not ready (CPR_RST_CLR.AON stays 1)");
 		REGV_WR32(m, NPU_37XX_HOST_SS_CPR_RST_CLR, NPU_37XX_HOST_SS_CPR_MASK);
 	}
@@ -40,16 +40,16 @@ int npu_ip_host_ss_configure(struct npu_device *d)
 	qacceptn = REGV_RD32(m, NPU_37XX_HOST_SS_NOC_QACCEPTN) & NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO;
 	qdeny = REGV_RD32(m, NPU_37XX_HOST_SS_NOC_QDENY) & NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO;
 	if (qreqn || qacceptn || qdeny)
-		return npu_device_fail(d, "host subsystem", -EIO,
+		return drv_device_fail(d, "host subsystem", -EIO,
 				       "HOST_SS_NOC not idle: QREQN %u, QACCEPTN %u, QDENY %u",
 				       qreqn, qacceptn, qdeny);
 	return 0;
 }
 
 /* docs/hardware.md §3.3 step 6. */
-void npu_ip_idle_gen_disable(struct npu_device *d)
+void drv_ip_idle_gen_disable(struct npu_device *d)
 {
-	npu_mmio_clr32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_AON_VPU_IDLE_GEN,
+	drv_mmio_clr32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_AON_VPU_IDLE_GEN,
 		       NPU_37XX_AON_VPU_IDLE_GEN_EN);
 }
 
@@ -61,15 +61,15 @@ static int noc_check(struct npu_device *d, const char *step, uint64_t acc_reg, u
 	uint32_t deny = REGV_RD32(&d->mmio, deny_reg) & bits;
 
 	if (acc != want_accept)
-		return npu_device_fail(d, step, -EIO, "QACCEPTN 0x%x, want 0x%x (QDENY 0x%x)", acc,
+		return drv_device_fail(d, step, -EIO, "QACCEPTN 0x%x, want 0x%x (QDENY 0x%x)", acc,
 				       want_accept, deny);
 	if (deny)
-		return npu_device_fail(d, step, -EIO, "QDENY 0x%x: the NoC refused", deny);
+		return drv_device_fail(d, step, -EIO, "QDENY 0x%x: the NoC refused", deny);
 	return 0;
 }
 
 /* docs/hardware.md §3.3 step 8: power island, clocks, isolation, resets. */
-int npu_ip_pwr_domain_enable(struct npu_device *d)
+int drv_ip_pwr_domain_enable(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint32_t island = NPU_37XX_AON_PWR_MSS_CPU; /* bit 3 on both (CSS_CPU on 40xx) */
@@ -78,59 +78,59 @@ int npu_ip_pwr_domain_enable(struct npu_device *d)
 	uint32_t top;
 	int ret;
 
-	npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_PWR_ISLAND_TRICKLE_EN0, island);
+	drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_PWR_ISLAND_TRICKLE_EN0, island);
 	d->plat->ops->delay_us(d->plat, 1); /* at least 500 ns between trickle and enable */
-	npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_PWR_ISLAND_EN0, island);
+	drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_PWR_ISLAND_EN0, island);
 	ret = REGV_POLL32(m, NPU_37XX_AON_PWR_ISLAND_STATUS0, island, island,
 			  NPU_TIMEOUT_PWR_ISLAND_US);
 	if (ret)
-		return npu_device_fail(d, "power island", ret,
+		return drv_device_fail(d, "power island", ret,
 				       "ISLAND_STATUS0 did not report power");
 	top = REGV_RD32(m, NPU_37XX_TOP_NOC_QREQN) & (NPU_37XX_TOP_NOC_CPU_CTRL | l2);
 	if (top)
-		return npu_device_fail(d, "power island", -EIO,
+		return drv_device_fail(d, "power island", -EIO,
 				       "TOP_NOC_QREQN 0x%x before the clocks are on", top);
 	if (is_37xx(d))
-		npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_CPR_CLK_SET,
+		drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_CPR_CLK_SET,
 			       NPU_37XX_HOST_SS_CPR_MASK);
 	else
-		npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_40XX_HOST_SS_CPR_CLK_EN,
+		drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_40XX_HOST_SS_CPR_CLK_EN,
 			       NPU_40XX_HOST_SS_CPR_MASK);
-	npu_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_PWR_ISO_EN0, island);
+	drv_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_PWR_ISO_EN0, island);
 	if (is_37xx(d)) {
-		npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_CPR_RST_SET,
+		drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_CPR_RST_SET,
 			       NPU_37XX_HOST_SS_CPR_MASK);
-		npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_DPU_ACTIVE,
+		drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_AON_DPU_ACTIVE,
 			       NPU_37XX_AON_DPU_ACTIVE_DPU_ACTIVE);
 	} else {
-		npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_40XX_HOST_SS_CPR_RST_EN,
+		drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_40XX_HOST_SS_CPR_RST_EN,
 			       NPU_40XX_HOST_SS_CPR_MASK);
 	}
 	return 0;
 }
 
 /* docs/hardware.md §3.3 step 9. */
-int npu_ip_axi_enable(struct npu_device *d)
+int drv_ip_axi_enable(struct npu_device *d)
 {
-	npu_mmio_set32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_NOC_QREQN,
+	drv_mmio_set32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_HOST_SS_NOC_QREQN,
 		       NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO);
 	return noc_check(d, "AXI enable", NPU_37XX_HOST_SS_NOC_QACCEPTN, NPU_37XX_HOST_SS_NOC_QDENY,
 			 NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO, NPU_37XX_HOST_SS_NOC_TOP_SOCMMIO);
 }
 
 /* docs/hardware.md §3.3 step 11. */
-int npu_ip_top_noc_enable(struct npu_device *d)
+int drv_ip_top_noc_enable(struct npu_device *d)
 {
 	uint32_t bits = NPU_37XX_TOP_NOC_CPU_CTRL | (is_37xx(d) ? NPU_37XX_TOP_NOC_HOSTIF_L2CACHE
 								: NPU_40XX_TOP_NOC_HOSTIF_L2CACHE);
 
-	npu_mmio_set32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_TOP_NOC_QREQN, bits);
+	drv_mmio_set32(&d->mmio, NPU_PCI_BAR_REGV, NPU_37XX_TOP_NOC_QREQN, bits);
 	return noc_check(d, "TOP NoC enable", NPU_37XX_TOP_NOC_QACCEPTN, NPU_37XX_TOP_NOC_QDENY,
 			 bits, bits);
 }
 
 /* docs/hardware.md §3.4 steps 1-2: page-table walks snooped for writes only; SSIDs valid. */
-void npu_ip_snoop_and_ssid(struct npu_device *d)
+void drv_ip_snoop_and_ssid(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint32_t v = REGV_RD32(m, NPU_37XX_HOST_IF_TCU_PTW_OVERRIDES);
@@ -145,7 +145,7 @@ void npu_ip_snoop_and_ssid(struct npu_device *d)
 		v &= ~NPU_40XX_HOST_IF_TCU_PTW_OVERRIDES_AR_SNOOP;
 	}
 	REGV_WR32(m, NPU_37XX_HOST_IF_TCU_PTW_OVERRIDES, v);
-	npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_HOST_IF_TBU_MMUSSIDV,
+	drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_37XX_HOST_IF_TBU_MMUSSIDV,
 		       is_37xx(d) ? NPU_37XX_TBU_MMUSSIDV_VAL : NPU_40XX_TBU_MMUSSIDV_VAL);
 }
 
@@ -158,7 +158,7 @@ static int cpu_start_37xx(struct npu_device *d, uint64_t entry)
 	uint32_t loading;
 
 	if (entry >> 32)
-		return npu_device_fail(d, "CPU start", -EINVAL,
+		return drv_device_fail(d, "CPU start", -EINVAL,
 				       "entry point 0x%llx is above 4 GiB: LOADING_ADDRESS cannot "
 				       "hold it",
 				       (unsigned long long)entry);
@@ -183,7 +183,7 @@ static int cpu_start_40xx(struct npu_device *d, uint64_t entry)
 	uint32_t lo;
 	int ret;
 
-	npu_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_40XX_CPU_SS_CPR_NOC_QREQN,
+	drv_mmio_set32(m, NPU_PCI_BAR_REGV, NPU_40XX_CPU_SS_CPR_NOC_QREQN,
 		       NPU_40XX_CPU_SS_CPR_NOC_TOP_MMIO);
 	ret = noc_check(d, "CPU start", NPU_40XX_CPU_SS_CPR_NOC_QACCEPTN,
 			NPU_40XX_CPU_SS_CPR_NOC_QDENY, NPU_40XX_CPU_SS_CPR_NOC_TOP_MMIO,
@@ -198,32 +198,32 @@ static int cpu_start_40xx(struct npu_device *d, uint64_t entry)
 	return 0;
 }
 
-int npu_ip_cpu_start(struct npu_device *d, uint64_t entry)
+int drv_ip_cpu_start(struct npu_device *d, uint64_t entry)
 {
 	return is_37xx(d) ? cpu_start_37xx(d, entry) : cpu_start_40xx(d, entry);
 }
 
 /* docs/hardware.md §3.5 step 4: clear what is pending before interrupts go on. */
-void npu_ip_irq_clear(struct npu_device *d)
+void drv_ip_irq_clear(struct npu_device *d)
 {
 	REGV_WR64(&d->mmio, NPU_37XX_HOST_SS_ICB_CLEAR_0, NPU_37XX_ICB_ENABLE_VAL);
 }
 
 /* docs/hardware.md §2.6. */
-void npu_ip_irq_enable(struct npu_device *d)
+void drv_ip_irq_enable(struct npu_device *d)
 {
 	REGV_WR32(&d->mmio, NPU_37XX_HOST_SS_FW_SOC_IRQ_EN, NPU_37XX_HOST_SS_FW_SOC_IRQ_EN_ALL);
 	REGV_WR64(&d->mmio, NPU_37XX_HOST_SS_ICB_ENABLE_0, NPU_37XX_ICB_ENABLE_VAL);
 }
 
-void npu_ip_irq_disable(struct npu_device *d)
+void drv_ip_irq_disable(struct npu_device *d)
 {
 	REGV_WR64(&d->mmio, NPU_37XX_HOST_SS_ICB_ENABLE_0, 0);
 	REGV_WR32(&d->mmio, NPU_37XX_HOST_SS_FW_SOC_IRQ_EN, 0);
 }
 
 /* The NPU-to-host IPC FIFO (same offsets on both generations). */
-uint32_t npu_ip_fifo_fill(struct npu_device *d)
+uint32_t drv_ip_fifo_fill(struct npu_device *d)
 {
 	uint32_t stat = REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT);
 
@@ -232,7 +232,7 @@ uint32_t npu_ip_fifo_fill(struct npu_device *d)
 	return npu_field_get(NPU_37XX_HOST_SS_TIM_IPC_FIFO_STAT_FILL_LEVEL, stat);
 }
 
-uint32_t npu_ip_fifo_pop(struct npu_device *d)
+uint32_t drv_ip_fifo_pop(struct npu_device *d)
 {
 	return REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_TIM_IPC_FIFO_ATM);
 }

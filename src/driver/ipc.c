@@ -60,7 +60,7 @@ static void rx_drop(struct npu_device *d, const char *fmt, ...)
 		(unsigned long long)n);
 }
 
-void npu_ipc_reset(struct npu_device *d)
+void drv_ipc_reset(struct npu_device *d)
 {
 	struct npu_ipc_stats stats = d->ipc.stats;
 
@@ -78,13 +78,13 @@ void npu_ipc_reset(struct npu_device *d)
 	d->ipc.stats = stats;
 }
 
-void npu_ipc_enable(struct npu_device *d)
+void drv_ipc_enable(struct npu_device *d)
 {
 	d->ipc.enabled = true;
 	npu_dbg(IPC, "IPC on");
 }
 
-void npu_ipc_disable(struct npu_device *d)
+void drv_ipc_disable(struct npu_device *d)
 {
 	if (d->ipc.enabled)
 		npu_dbg(IPC, "IPC off");
@@ -160,7 +160,7 @@ static int tx_post(struct npu_device *d, uint16_t channel, uint32_t type, const 
 	return 0;
 }
 
-int npu_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
+int drv_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
 		 size_t len)
 {
 	uint32_t id;
@@ -170,7 +170,7 @@ int npu_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const vo
 	return tx_post(d, channel, type, payload, len, &id);
 }
 
-int npu_ipc_request(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
+int drv_ipc_request(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
 		    size_t len, uint32_t reply_type, struct npu_jsm_msg *reply, uint32_t timeout_us)
 {
 	struct npu_ipc *ipc = &d->ipc;
@@ -198,7 +198,7 @@ int npu_ipc_request(struct npu_device *d, uint16_t channel, uint32_t type, const
 
 		if (now >= deadline)
 			break;
-		ret = npu_irq_wait(d, (uint32_t)((deadline - now + 999u) / 1000u));
+		ret = drv_irq_wait(d, (uint32_t)((deadline - now + 999u) / 1000u));
 		if (ret && ret != -ETIMEDOUT) {
 			ipc->waiting = false;
 			return ret;
@@ -262,7 +262,7 @@ static void rx_dispatch(struct npu_device *d, const struct npu_ipc_hdr *hdr,
 		}
 		ipc->stats.rx++;
 		ipc->stats.job_done++;
-		npu_job_done(d, msg);
+		drv_job_done(d, msg);
 		return;
 	}
 	if (ipc->waiting && !ipc->replied && hdr->channel == ipc->wait_channel &&
@@ -331,7 +331,7 @@ static void rx_one(struct npu_device *d, uint32_t hdr_va)
 	rx_dispatch(d, &hdr, &msg);
 }
 
-void npu_ipc_prefetch(struct npu_device *d)
+void drv_ipc_prefetch(struct npu_device *d)
 {
 	const uint8_t *rx = d->ipc_rx.dma.cpu;
 
@@ -342,12 +342,12 @@ void npu_ipc_prefetch(struct npu_device *d)
 	__builtin_prefetch(rx + d->ipc.rx_msg_after + 64);
 }
 
-void npu_ipc_drain(struct npu_device *d)
+void drv_ipc_drain(struct npu_device *d)
 {
 	uint32_t pops = 0, fill;
 
-	/* npu_ip_fifo_fill reads 0 for an all-ones FILL register: a dead device ends the loop. */
-	while ((fill = npu_ip_fifo_fill(d)) != 0) {
+	/* drv_ip_fifo_fill reads 0 for an all-ones FILL register: a dead device ends the loop. */
+	while ((fill = drv_ip_fifo_fill(d)) != 0) {
 		uint32_t hdr_va;
 
 		if (pops == DRAIN_MAX_POPS) {
@@ -357,7 +357,7 @@ void npu_ipc_drain(struct npu_device *d)
 				 fill, pops);
 			return;
 		}
-		hdr_va = npu_ip_fifo_pop(d);
+		hdr_va = drv_ip_fifo_pop(d);
 		pops++;
 		/* The pop is the device telling us the header is written: read it after. */
 		npu_dma_rmb();

@@ -42,16 +42,16 @@ struct npu_ipc {
 	uint32_t wait_request_id;
 	struct npu_jsm_msg reply;
 	struct npu_ipc_stats stats;
-	/* RX offsets of the slots after the last header and message read (npu_ipc_prefetch). */
+	/* RX offsets of the slots after the last header and message read (drv_ipc_prefetch). */
 	uint32_t rx_hdr_after, rx_msg_after;
 };
 
 /* Zeroes the TX/RX buffers and the state (before a cold boot); IPC stays off. */
-void npu_ipc_reset(struct npu_device *d);
+void drv_ipc_reset(struct npu_device *d);
 /* IPC on (after READY, Linux ivpu_ipc_enable). */
-void npu_ipc_enable(struct npu_device *d);
+void drv_ipc_enable(struct npu_device *d);
 /* IPC off: requests fail with -EAGAIN (reset, power-down). */
-void npu_ipc_disable(struct npu_device *d);
+void drv_ipc_disable(struct npu_device *d);
 
 /*
  * Sends a JSM request of type `type` with `payload` (len bytes, at most 96)
@@ -61,15 +61,15 @@ void npu_ipc_disable(struct npu_device *d);
  * when the reply's result is not SUCCESS (reply still filled); -EBADE for a
  * reply of another type (reply filled too). Also -EINVAL for a payload over
  * 96 bytes, -EBUSY when called while another request waits (e.g. from
- * npu_job_done), -ECANCELED when IPC was disabled during the wait, -EIO when
+ * drv_job_done), -ECANCELED when IPC was disabled during the wait, -EIO when
  * waiting on the interrupt failed.
  */
-int npu_ipc_request(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
+int drv_ipc_request(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
 		    size_t len, uint32_t reply_type, struct npu_jsm_msg *reply,
 		    uint32_t timeout_us);
 
 /* Sends without waiting for a reply (STATE_DUMP). */
-int npu_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
+int drv_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
 		 size_t len);
 
 /*
@@ -77,14 +77,14 @@ int npu_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const vo
  * firmware fills its slots in order, so those are likely the next message's.
  * A hint only: nothing is read from them here.
  */
-void npu_ipc_prefetch(struct npu_device *d);
+void drv_ipc_prefetch(struct npu_device *d);
 
 /*
  * Drains the NPU-to-host FIFO (it must be emptied or no further IPC
  * interrupt comes) and dispatches each message: the awaited reply to the
- * waiter, JOB_DONE (channel 11) to npu_job_done(); frees each RX slot.
+ * waiter, JOB_DONE (channel 11) to drv_job_done(); frees each RX slot.
  * Called from the interrupt service.
  */
-void npu_ipc_drain(struct npu_device *d);
+void drv_ipc_drain(struct npu_device *d);
 
 #endif

@@ -129,7 +129,7 @@ static uint32_t btrs_lnl_handle(struct npu_device *d)
 	if (stat & NPU_BTRS_LNL_INTERRUPT_STAT_SURV_ERR)
 		/*
 		 * A DCT request from PCODE (docs/firmware-protocol.md §6.3): answered outside
-		 * the interrupt service, by npu_device_service (pm.c), as Linux queues its
+		 * the interrupt service, by drv_device_service (pm.c), as Linux queues its
 		 * irq_dct_work.
 		 */
 		d->dct_pending = true;
@@ -145,11 +145,11 @@ static void mmu_event(void *arg, const struct npu_mmu_event *ev)
 	uint32_t ssid = ev->ssid;
 
 	d->mmu_faults++;
-	npu_warn(MMU, "MMU event %s (0x%x) in SSID %u at VA 0x%llx", npu_mmu_event_name(ev->id),
+	npu_warn(MMU, "MMU event %s (0x%x) in SSID %u at VA 0x%llx", drv_mmu_event_name(ev->id),
 		 ev->id, ssid, (unsigned long long)ev->input_va);
 	if (ssid == 0) {
 		need_recovery(d, "MMU fault %s in the firmware's context at 0x%llx",
-			      npu_mmu_event_name(ev->id), (unsigned long long)ev->input_va);
+			      drv_mmu_event_name(ev->id), (unsigned long long)ev->input_va);
 		return;
 	}
 	/* Context id = SSID - 1, stored at ctx[id - 1] (job.h). */
@@ -159,7 +159,7 @@ static void mmu_event(void *arg, const struct npu_mmu_event *ev)
 		uint64_t pte;
 
 		/* What the context's own tables say of that address: unmapped, or its entry. */
-		if (npu_mmu_ctx_lookup(&c->mmu, ev->input_va, &pte) == 0)
+		if (drv_mmu_ctx_lookup(&c->mmu, ev->input_va, &pte) == 0)
 			npu_warn(MMU, "context %u maps VA 0x%llx: PTE 0x%llx", c->id,
 				 (unsigned long long)ev->input_va, (unsigned long long)pte);
 		else
@@ -182,9 +182,9 @@ static void mute_faulted(struct npu_device *d)
 	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
 		const struct npu_ctx *c = d->ctx[i];
 
-		if (!c || !c->faulted || npu_mmu_events_muted(&d->mmu, c->ssid))
+		if (!c || !c->faulted || drv_mmu_events_muted(&d->mmu, c->ssid))
 			continue;
-		if (npu_mmu_mute_events(&d->mmu, &d->mmio, c->ssid))
+		if (drv_mmu_mute_events(&d->mmu, &d->mmio, c->ssid))
 			npu_warn(MMU, "context %u: cannot mute its MMU events", c->id);
 	}
 }
@@ -207,10 +207,10 @@ static void watchdog_disable(struct npu_device *d)
 	REGV_WR32(m, safe, unlock);
 	REGV_WR32(m, g37 ? NPU_37XX_CPU_SS_TIM_WDOG_EN : NPU_40XX_CPU_SS_TIM_WDOG_EN, 0);
 	if (g37)
-		npu_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_37XX_CPU_SS_TIM_GEN_CONFIG,
+		drv_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_37XX_CPU_SS_TIM_GEN_CONFIG,
 			       NPU_37XX_CPU_SS_TIM_GEN_CONFIG_WDOG_TO_INT_CLR);
 	else
-		npu_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_40XX_CPU_SS_TIM_GEN_CONFIG,
+		drv_mmio_clr32(m, NPU_PCI_BAR_REGV, NPU_40XX_CPU_SS_TIM_GEN_CONFIG,
 			       NPU_40XX_CPU_SS_TIM_GEN_CONFIG_WDOG_TO_INT_CLR);
 }
 
@@ -230,17 +230,17 @@ static uint32_t ip_handle(struct npu_device *d, uint32_t s)
 
 	/* MMU events first: a faulted context is marked before its JOB_DONE is processed. */
 	if ((s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_0) && d->mmu.enabled) {
-		if (npu_mmu_drain_events(&d->mmu, m, mmu_event, d) < 0)
+		if (drv_mmu_drain_events(&d->mmu, m, mmu_event, d) < 0)
 			need_recovery(d, "the MMU event queue cannot be read");
 		else
 			mute_faulted(d);
 	}
 	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO)
-		npu_ipc_drain(d);
+		drv_ipc_drain(d);
 	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_1)
 		npu_dbg(IRQ, "MMU command sync interrupt");
 	if ((s & NPU_37XX_HOST_SS_ICB_STATUS_0_MMU_IRQ_2) && d->mmu.enabled)
-		npu_mmu_handle_gerror(&d->mmu, m);
+		drv_mmu_handle_gerror(&d->mmu, m);
 	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_CPU_INT_REDIRECT_0) {
 		watchdog_disable(d);
 		need_recovery(d, "MSS watchdog expired (firmware hang)");
@@ -257,7 +257,7 @@ static bool npu_idle(struct npu_device *d)
 {
 	const uint32_t want = NPU_BTRS_MTL_VPU_STATUS_READY | NPU_BTRS_MTL_VPU_STATUS_IDLE;
 
-	return (npu_btrs_vpu_status(d) & want) == want;
+	return (drv_btrs_vpu_status(d) & want) == want;
 }
 
 static uint32_t global_mask_reg(const struct npu_device *d)
@@ -279,18 +279,18 @@ static uint32_t service(struct npu_device *d, const uint32_t *icb, uint32_t *btr
 	return ip;
 }
 
-void npu_irq_poll_begin(struct npu_device *d)
+void drv_irq_poll_begin(struct npu_device *d)
 {
 	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
 }
 
-uint32_t npu_irq_handle(struct npu_device *d)
+uint32_t drv_irq_handle(struct npu_device *d)
 {
 	uint32_t btrs, ip;
 
-	npu_irq_poll_begin(d);
+	drv_irq_poll_begin(d);
 	ip = service(d, NULL, &btrs);
-	npu_irq_poll_end(d);
+	drv_irq_poll_end(d);
 	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
 	return ip;
 }
@@ -300,7 +300,7 @@ uint32_t npu_irq_handle(struct npu_device *d)
  * something, everything pending is serviced as by an interrupt, the
  * buttress's errors first.
  */
-bool npu_irq_poll(struct npu_device *d)
+bool drv_irq_poll(struct npu_device *d)
 {
 	uint32_t s = REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0), btrs, ip;
 
@@ -308,19 +308,19 @@ bool npu_irq_poll(struct npu_device *d)
 	if (s != NPU_REG_IO_ERROR && !(s & NPU_37XX_ICB_STATUS_0_HANDLED))
 		return false;
 	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO)
-		npu_ipc_prefetch(d);
+		drv_ipc_prefetch(d);
 	ip = service(d, &s, &btrs);
 	npu_trace(IRQ, "polled: buttress 0x%x, ICB 0x%x", btrs, ip);
 	return true;
 }
 
-void npu_irq_poll_end(struct npu_device *d)
+void drv_irq_poll_end(struct npu_device *d)
 {
 	/* Unmasking re-sends the interrupt if anything is still pending (§2.6 step 4). */
 	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
 }
 
-int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)
+int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
 {
 	struct npu_platform *p = d->plat;
 	uint64_t deadline = npu_now_ns(p) + (uint64_t)timeout_us * 1000u;
@@ -334,7 +334,7 @@ int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)
 	if (p->ops->irq_wait) {
 		int r;
 
-		npu_irq_poll_end(d);
+		drv_irq_poll_end(d);
 		r = p->ops->irq_wait(p, timeout_us);
 		if (r < 0) {
 			npu_err(IRQ, "waiting for the interrupt failed: %s", strerror(-r));
@@ -342,14 +342,14 @@ int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)
 		}
 		if (r == 0)
 			return -ETIMEDOUT;
-		npu_irq_handle(d);
+		drv_irq_handle(d);
 		p->ops->irq_ack(p);
 		return 0;
 	}
 	pfd.fd = p->ops->irq_fd(p);
 	if (pfd.fd < 0)
 		return -EIO;
-	npu_irq_poll_end(d);
+	drv_irq_poll_end(d);
 	for (;;) {
 		uint64_t now = npu_now_ns(p);
 		/* poll() counts milliseconds: round up so we never return before the deadline. */
@@ -369,7 +369,7 @@ int npu_irq_wait(struct npu_device *d, uint32_t timeout_us)
 			return -EIO;
 		}
 		/* The simulated device signals on an edge: acknowledge after servicing. */
-		npu_irq_handle(d);
+		drv_irq_handle(d);
 		p->ops->irq_ack(p);
 		return 0;
 	}

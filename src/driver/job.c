@@ -5,7 +5,7 @@
  * with hang detection.
  *
  * The driver is single-threaded per device: JOB_DONE arrives only while this
- * thread services interrupts (npu_irq_wait, or an IPC request waiting for its
+ * thread services interrupts (drv_irq_wait, or an IPC request waiting for its
  * reply), so job state needs no lock.
  */
 #include <errno.h>
@@ -81,7 +81,7 @@ static int db_register(struct npu_ctx *c)
 		if (ret)
 			return ret;
 	}
-	ret = npu_jsm_register_db(d, c->db_id, c->jobq_va, NPU_JOBQ_SIZE, c->ssid);
+	ret = drv_jsm_register_db(d, c->db_id, c->jobq_va, NPU_JOBQ_SIZE, c->ssid);
 	if (ret) {
 		npu_warn(JOB, "context %u: REGISTER_DB %u (queue 0x%" PRIx64 ") failed (%d)", c->id,
 			 c->db_id, c->jobq_va, ret);
@@ -104,7 +104,7 @@ static bool cmd_va_valid(const struct npu_ctx *c, uint64_t cmd_va)
 	return false;
 }
 
-int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
+int drv_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 {
 	struct npu_device *d = c->dev;
 	struct npu_jobq *q = c->jobq.cpu;
@@ -115,12 +115,12 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	int ret;
 
 	if (c->faulted) {
-		npu_ctx_abort_send(c);
+		drv_ctx_abort_send(c);
 		return -EBADFD;
 	}
 	/* A fatal error seen since the last wait: the job would only be aborted. */
 	if (d->need_recovery && d->state == NPU_DEV_READY)
-		npu_device_recover(d, d->recovery_reason);
+		drv_device_recover(d, d->recovery_reason);
 	if (d->state == NPU_DEV_FAILED)
 		return -EIO;
 	if (d->state != NPU_DEV_READY || !c->jobq_mapped)
@@ -177,7 +177,7 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	job->tdr_extensions = 0;
 	c->job_counter++;
 	c->queued++;
-	npu_stats_job_queued(c, job->submit_ns);
+	drv_stats_job_queued(c, job->submit_ns);
 
 	REGV_WR32(&d->mmio, doorbell_reg(d, c->db_id), DOORBELL_SET);
 	npu_dbg(JOB, "context %u: job 0x%x at 0x%" PRIx64 " in slot %u, doorbell %u", c->id, id,
@@ -200,10 +200,10 @@ static void job_complete(struct npu_ctx *c, struct npu_job *job, uint32_t status
 		c->jobs_completed++;
 	else
 		c->jobs_failed++;
-	npu_stats_job_done(c, job->done_ns, status);
+	drv_stats_job_done(c, job->done_ns, status);
 }
 
-void npu_ctx_abort_jobs(struct npu_ctx *c)
+void drv_ctx_abort_jobs(struct npu_ctx *c)
 {
 	for (unsigned i = 0; i < NPU_JOBS_PER_CTX && c->queued; i++)
 		job_complete(c, &c->jobs[i], NPU_JOB_STATUS_ABORTED);
@@ -214,7 +214,7 @@ void npu_ctx_abort_jobs(struct npu_ctx *c)
  * checked: a JOB_DONE only ends a job that is queued, in the context of the
  * SSID it names, under the exact id it was given.
  */
-void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
+void drv_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 {
 	struct npu_jsm_job_done p;
 	struct npu_ctx *c;
@@ -225,7 +225,7 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 		npu_warn(JOB, "JOB_DONE with result %u (job 0x%x) ignored", msg->result, p.job_id);
 		return;
 	}
-	c = npu_ctx_by_ssid(d, p.host_ssid);
+	c = drv_ctx_by_ssid(d, p.host_ssid);
 	if (!c) {
 		npu_warn(JOB, "JOB_DONE for job 0x%x on SSID %u: no such context; dropped",
 			 p.job_id, p.host_ssid);
@@ -247,7 +247,7 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 		char why[64];
 
 		snprintf(why, sizeof(why), "job 0x%x ended with a context violation", p.job_id);
-		npu_ctx_fault(d, c->ssid, why);
+		drv_ctx_fault(d, c->ssid, why);
 		return;
 	}
 	/* Like Linux: a job of a context with MMU faults is reported aborted. */
@@ -261,7 +261,7 @@ void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
  * (at least one period earlier); a job may pass ceil(inference timeout / TDR)
  * checks (60 s by default, as Linux).
  */
-void npu_job_tdr_check(struct npu_ctx *c, struct npu_job *job)
+void drv_job_tdr_check(struct npu_ctx *c, struct npu_job *job)
 {
 	struct npu_device *d = c->dev;
 	uint64_t period = tdr_ns(d);
@@ -273,7 +273,7 @@ void npu_job_tdr_check(struct npu_ctx *c, struct npu_job *job)
 	uint64_t hb = 0;
 	int ret;
 
-	ret = npu_jsm_query_heartbeat(d, NPU_JSM_ENGINE_COMPUTE, &hb);
+	ret = drv_jsm_query_heartbeat(d, NPU_JSM_ENGINE_COMPUTE, &hb);
 	if (job->state != NPU_JOB_QUEUED)
 		return; /* its JOB_DONE came while waiting for the reply */
 	if (ret) {
@@ -295,10 +295,10 @@ void npu_job_tdr_check(struct npu_ctx *c, struct npu_job *job)
 		job->tdr_next_ns = npu_now_ns(d->plat) + period;
 		return;
 	}
-	npu_device_recover(d, reason);
+	drv_device_recover(d, reason);
 }
 
-int npu_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status)
+int drv_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status)
 {
 	const struct npu_job *job = &c->jobs[npu_job_id_seq(job_id)];
 
@@ -310,7 +310,7 @@ int npu_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status)
 	return 0;
 }
 
-/* The wait's first phase (npu_device_poll) ends when the job is no longer queued. */
+/* The wait's first phase (drv_device_poll) ends when the job is no longer queued. */
 static bool job_left_queue(void *arg)
 {
 	const struct npu_job *job = arg;
@@ -318,7 +318,7 @@ static bool job_left_queue(void *arg)
 	return job->state != NPU_JOB_QUEUED;
 }
 
-int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32_t *status)
+int drv_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32_t *status)
 {
 	struct npu_device *d = c->dev;
 	struct npu_job *job = &c->jobs[npu_job_id_seq(job_id)];
@@ -338,7 +338,7 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 	 */
 	while (job->state == NPU_JOB_QUEUED && d->state == NPU_DEV_READY && !c->faulted &&
 	       !d->need_recovery && now < poll_end && now < deadline) {
-		npu_device_poll(d, poll_end - now, job_left_queue, job);
+		drv_device_poll(d, poll_end - now, job_left_queue, job);
 		if (job->state == NPU_JOB_QUEUED)
 			now = npu_now_ns(d->plat);
 	}
@@ -351,28 +351,28 @@ int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 			return 0;
 		}
 		if (c->faulted) {
-			npu_ctx_abort_jobs(c);
-			npu_ctx_abort_send(c);
+			drv_ctx_abort_jobs(c);
+			drv_ctx_abort_send(c);
 			continue;
 		}
 		if (d->need_recovery) {
-			npu_device_recover(d, d->recovery_reason);
+			drv_device_recover(d, d->recovery_reason);
 			continue; /* the power-down aborted the job */
 		}
 		if (d->state != NPU_DEV_READY)
 			return -EIO; /* cannot happen: a power-down aborts every queued job */
 		now = npu_now_ns(d->plat);
 		if (now >= job->tdr_next_ns) {
-			npu_job_tdr_check(c, job);
+			drv_job_tdr_check(c, job);
 			continue;
 		}
 		if (now >= deadline && serviced) {
-			npu_stats_wait_timed_out(d, timeout_us);
+			drv_stats_wait_timed_out(d, timeout_us);
 			return -ETIMEDOUT;
 		}
 		until = deadline < job->tdr_next_ns ? deadline : job->tdr_next_ns;
 		wait_ns = until > now ? until - now : 0;
-		ret = npu_irq_wait(d, wait_ns / 1000u > UINT32_MAX
+		ret = drv_irq_wait(d, wait_ns / 1000u > UINT32_MAX
 					  ? UINT32_MAX
 					  : (uint32_t)((wait_ns + 999u) / 1000u));
 		serviced = true;

@@ -29,7 +29,7 @@ struct npu_device;
  * -EINVAL when cmd_va is not 8-byte aligned inside one of the context's
  * buffers; an IPC error when the doorbell could not be registered.
  */
-int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id);
+int drv_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id);
 
 /*
  * Waits up to timeout_us for the job to complete, servicing interrupts and
@@ -37,19 +37,19 @@ int npu_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id);
  * recovery on a hang). Returns 0 with *status (0 = success, the firmware's
  * status, or NPU_JOB_STATUS_ABORTED), -ETIMEDOUT, -ENOENT for an unknown id.
  */
-int npu_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32_t *status);
+int drv_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32_t *status);
 
 /*
  * Without waiting or servicing anything: 0 with *status when the job is done,
  * -EINPROGRESS while it is queued, -ENOENT for an unknown (or forgotten) id.
  */
-int npu_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status);
+int drv_job_poll(const struct npu_ctx *c, uint32_t job_id, uint32_t *status);
 
 /* Called by the IPC layer for each JOB_DONE message. */
-void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg);
+void drv_job_done(struct npu_device *d, const struct npu_jsm_msg *msg);
 
 /* Shared by job.c, recover.c and service.c. */
 /* One hang check of a queued job whose tdr_next_ns has come (may recover the device). */
-void npu_job_tdr_check(struct npu_ctx *c, struct npu_job *job);
+void drv_job_tdr_check(struct npu_ctx *c, struct npu_job *job);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The JSM requests of OS scheduling (docs/firmware-protocol.md §2.3, §2.4): a payload, the
- * channel, the reply type; npu_ipc_request does the rest. Everything goes on
+ * channel, the reply type; drv_ipc_request does the rest. Everything goes on
  * ASYNC_CMD except PWR_D0I3_ENTER, which goes on GEN_CMD like Linux sends it.
  */
 #include <string.h>
@@ -18,17 +18,17 @@ static int async_request(struct npu_device *d, uint32_t type, const void *payloa
 			 uint32_t reply_type, struct npu_jsm_msg *reply)
 {
 	int ret =
-	    npu_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, type, payload, len, reply_type, reply, 0);
+	    drv_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, type, payload, len, reply_type, reply, 0);
 
 	if (ret)
 		npu_dbg(JSM, "request 0x%x failed: %d", type, ret);
 	return ret;
 }
 
-int npu_jsm_register_db(struct npu_device *d, uint32_t db_id, uint64_t jobq_va, uint32_t jobq_size,
+int drv_jsm_register_db(struct npu_device *d, uint32_t db_id, uint64_t jobq_va, uint32_t jobq_size,
 			uint32_t ssid)
 {
-	struct npu_jsm_register_db p = {
+	struct drv_jsm_register_db p = {
 		.db_idx = db_id,
 		.jobq_base = jobq_va,
 		.jobq_size = jobq_size,
@@ -39,25 +39,25 @@ int npu_jsm_register_db(struct npu_device *d, uint32_t db_id, uint64_t jobq_va, 
 			     NPU_JSM_MSG_REGISTER_DB_DONE, NULL);
 }
 
-int npu_jsm_unregister_db(struct npu_device *d, uint32_t db_id)
+int drv_jsm_unregister_db(struct npu_device *d, uint32_t db_id)
 {
-	struct npu_jsm_unregister_db p = { .db_idx = db_id };
+	struct drv_jsm_unregister_db p = { .db_idx = db_id };
 
 	return async_request(d, NPU_JSM_MSG_UNREGISTER_DB, &p, sizeof(p),
 			     NPU_JSM_MSG_UNREGISTER_DB_DONE, NULL);
 }
 
-int npu_jsm_engine_reset(struct npu_device *d, uint32_t engine)
+int drv_jsm_engine_reset(struct npu_device *d, uint32_t engine)
 {
-	struct npu_jsm_engine_reset p = { .engine_idx = engine };
+	struct drv_jsm_engine_reset p = { .engine_idx = engine };
 
 	return async_request(d, NPU_JSM_MSG_ENGINE_RESET, &p, sizeof(p),
 			     NPU_JSM_MSG_ENGINE_RESET_DONE, NULL);
 }
 
-int npu_jsm_query_heartbeat(struct npu_device *d, uint32_t engine, uint64_t *heartbeat)
+int drv_jsm_query_heartbeat(struct npu_device *d, uint32_t engine, uint64_t *heartbeat)
 {
-	struct npu_jsm_engine_reset p = { .engine_idx = engine }; /* same layout (§2.3) */
+	struct drv_jsm_engine_reset p = { .engine_idx = engine }; /* same layout (§2.3) */
 	struct npu_jsm_msg reply;
 	int ret;
 
@@ -70,21 +70,21 @@ int npu_jsm_query_heartbeat(struct npu_device *d, uint32_t engine, uint64_t *hea
 	return 0;
 }
 
-int npu_jsm_ssid_release(struct npu_device *d, uint32_t ssid)
+int drv_jsm_ssid_release(struct npu_device *d, uint32_t ssid)
 {
-	struct npu_jsm_ssid_release p = { .host_ssid = ssid };
+	struct drv_jsm_ssid_release p = { .host_ssid = ssid };
 
 	return async_request(d, NPU_JSM_MSG_SSID_RELEASE, &p, sizeof(p),
 			     NPU_JSM_MSG_SSID_RELEASE_DONE, NULL);
 }
 
 /* docs/firmware-protocol.md §2.4: send_response = 1; the caller then polls the buttress for idle. */
-int npu_jsm_pwr_d0i3_enter(struct npu_device *d)
+int drv_jsm_pwr_d0i3_enter(struct npu_device *d)
 {
-	struct npu_jsm_pwr_d0i3_enter p = { .send_response = 1 };
+	struct drv_jsm_pwr_d0i3_enter p = { .send_response = 1 };
 	int ret;
 
-	ret = npu_ipc_request(d, NPU_IPC_CHAN_GEN_CMD, NPU_JSM_MSG_PWR_D0I3_ENTER, &p, sizeof(p),
+	ret = drv_ipc_request(d, NPU_IPC_CHAN_GEN_CMD, NPU_JSM_MSG_PWR_D0I3_ENTER, &p, sizeof(p),
 			      NPU_JSM_MSG_PWR_D0I3_ENTER_DONE, NULL, NPU_TIMEOUT_D0I3_ENTRY_MSG_US);
 	if (ret)
 		npu_dbg(JSM, "PWR_D0I3_ENTER failed: %d", ret);
@@ -92,25 +92,25 @@ int npu_jsm_pwr_d0i3_enter(struct npu_device *d)
 }
 
 /* DCT (docs/firmware-protocol.md §2.4, §6.3): the duty cycle, in microseconds of D0 and D0i2. */
-int npu_jsm_dct_enable(struct npu_device *d, uint32_t active_us, uint32_t inactive_us)
+int drv_jsm_dct_enable(struct npu_device *d, uint32_t active_us, uint32_t inactive_us)
 {
-	struct npu_jsm_dct_enable p = { .dct_active_us = active_us,
+	struct drv_jsm_dct_enable p = { .dct_active_us = active_us,
 					.dct_inactive_us = inactive_us };
 
 	return async_request(d, NPU_JSM_MSG_DCT_ENABLE, &p, sizeof(p), NPU_JSM_MSG_DCT_ENABLE_DONE,
 			     NULL);
 }
 
-int npu_jsm_dct_disable(struct npu_device *d)
+int drv_jsm_dct_disable(struct npu_device *d)
 {
 	return async_request(d, NPU_JSM_MSG_DCT_DISABLE, NULL, 0, NPU_JSM_MSG_DCT_DISABLE_DONE,
 			     NULL);
 }
 
 /* docs/firmware-protocol.md §1.7: STATE_DUMP is not awaited; the firmware writes its state into its log. */
-int npu_jsm_state_dump(struct npu_device *d)
+int drv_jsm_state_dump(struct npu_device *d)
 {
-	int ret = npu_ipc_send(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_STATE_DUMP, NULL, 0);
+	int ret = drv_ipc_send(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_STATE_DUMP, NULL, 0);
 
 	if (ret)
 		npu_dbg(JSM, "STATE_DUMP not sent: %d", ret);

@@ -7,7 +7,7 @@
 #include "hw/timeouts.h"
 #include "util/log.h"
 
-int npu_mmio_poll32(struct npu_mmio *m, unsigned bar, uint64_t off, const char *name, uint32_t mask,
+int drv_mmio_poll32(struct npu_mmio *m, unsigned bar, uint64_t off, const char *name, uint32_t mask,
 		    uint32_t want, uint32_t timeout_us, uint32_t *last)
 {
 	struct npu_platform *p = m->plat;
@@ -18,7 +18,7 @@ int npu_mmio_poll32(struct npu_mmio *m, unsigned bar, uint64_t off, const char *
 		/* Read, then check the clock: a slow read still gets its last look. */
 		bool expired = npu_now_ns(p) >= deadline;
 
-		v = npu_mmio_read32(m, bar, off);
+		v = drv_mmio_read32(m, bar, off);
 		if ((v & mask) == want)
 			break;
 		if (expired) {

@@ -24,7 +24,7 @@ struct npu_mmio {
 
 #define NPU_REG_IO_ERROR 0xFFFFFFFFu /* what a dead device reads as (docs/hardware.md §2.0) */
 
-static inline void npu_mmio_trace(struct npu_mmio *m, char dir, int width, unsigned bar,
+static inline void drv_mmio_trace(struct npu_mmio *m, char dir, int width, unsigned bar,
 				  uint64_t off, uint64_t val)
 {
 	if (m->trace)
@@ -32,7 +32,7 @@ static inline void npu_mmio_trace(struct npu_mmio *m, char dir, int width, unsig
 			(unsigned long long)off, (unsigned long long)val);
 }
 
-static inline uint32_t npu_mmio_read32(struct npu_mmio *m, unsigned bar, uint64_t off)
+static inline uint32_t drv_mmio_read32(struct npu_mmio *m, unsigned bar, uint64_t off)
 {
 	struct npu_platform *p = m->plat;
 	uint32_t v;
@@ -41,22 +41,22 @@ static inline uint32_t npu_mmio_read32(struct npu_mmio *m, unsigned bar, uint64_
 		v = *(volatile uint32_t *)(p->bar_base[bar] + off);
 	else
 		v = p->ops->read32(p, bar, off);
-	npu_mmio_trace(m, 'R', 32, bar, off, v);
+	drv_mmio_trace(m, 'R', 32, bar, off, v);
 	return v;
 }
 
-static inline void npu_mmio_write32(struct npu_mmio *m, unsigned bar, uint64_t off, uint32_t val)
+static inline void drv_mmio_write32(struct npu_mmio *m, unsigned bar, uint64_t off, uint32_t val)
 {
 	struct npu_platform *p = m->plat;
 
-	npu_mmio_trace(m, 'W', 32, bar, off, val);
+	drv_mmio_trace(m, 'W', 32, bar, off, val);
 	if (p->bar_base[bar])
 		*(volatile uint32_t *)(p->bar_base[bar] + off) = val;
 	else
 		p->ops->write32(p, bar, off, val);
 }
 
-static inline uint64_t npu_mmio_read64(struct npu_mmio *m, unsigned bar, uint64_t off)
+static inline uint64_t drv_mmio_read64(struct npu_mmio *m, unsigned bar, uint64_t off)
 {
 	struct npu_platform *p = m->plat;
 	uint64_t v;
@@ -65,15 +65,15 @@ static inline uint64_t npu_mmio_read64(struct npu_mmio *m, unsigned bar, uint64_
 		v = *(volatile uint64_t *)(p->bar_base[bar] + off);
 	else
 		v = p->ops->read64(p, bar, off);
-	npu_mmio_trace(m, 'R', 64, bar, off, v);
+	drv_mmio_trace(m, 'R', 64, bar, off, v);
 	return v;
 }
 
-static inline void npu_mmio_write64(struct npu_mmio *m, unsigned bar, uint64_t off, uint64_t val)
+static inline void drv_mmio_write64(struct npu_mmio *m, unsigned bar, uint64_t off, uint64_t val)
 {
 	struct npu_platform *p = m->plat;
 
-	npu_mmio_trace(m, 'W', 64, bar, off, val);
+	drv_mmio_trace(m, 'W', 64, bar, off, val);
 	if (p->bar_base[bar])
 		*(volatile uint64_t *)(p->bar_base[bar] + off) = val;
 	else
@@ -87,30 +87,30 @@ static inline void npu_mmio_write64(struct npu_mmio *m, unsigned bar, uint64_t o
  * was all-ones, the signature of a dead device). *last (may be NULL) gets the
  * value last read.
  */
-int npu_mmio_poll32(struct npu_mmio *m, unsigned bar, uint64_t off, const char *name, uint32_t mask,
+int drv_mmio_poll32(struct npu_mmio *m, unsigned bar, uint64_t off, const char *name, uint32_t mask,
 		    uint32_t want, uint32_t timeout_us, uint32_t *last);
 
 /* Read-modify-write helpers. */
-static inline void npu_mmio_set32(struct npu_mmio *m, unsigned bar, uint64_t off, uint32_t bits)
+static inline void drv_mmio_set32(struct npu_mmio *m, unsigned bar, uint64_t off, uint32_t bits)
 {
-	npu_mmio_write32(m, bar, off, npu_mmio_read32(m, bar, off) | bits);
+	drv_mmio_write32(m, bar, off, drv_mmio_read32(m, bar, off) | bits);
 }
 
-static inline void npu_mmio_clr32(struct npu_mmio *m, unsigned bar, uint64_t off, uint32_t bits)
+static inline void drv_mmio_clr32(struct npu_mmio *m, unsigned bar, uint64_t off, uint32_t bits)
 {
-	npu_mmio_write32(m, bar, off, npu_mmio_read32(m, bar, off) & ~bits);
+	drv_mmio_write32(m, bar, off, drv_mmio_read32(m, bar, off) & ~bits);
 }
 
 /* Named accessors: the register's name goes into poll errors (REGV = BAR0, REGB = BAR4). */
-#define REGV_RD32(m, reg)    npu_mmio_read32((m), NPU_PCI_BAR_REGV, (reg))
-#define REGV_WR32(m, reg, v) npu_mmio_write32((m), NPU_PCI_BAR_REGV, (reg), (v))
-#define REGV_RD64(m, reg)    npu_mmio_read64((m), NPU_PCI_BAR_REGV, (reg))
-#define REGV_WR64(m, reg, v) npu_mmio_write64((m), NPU_PCI_BAR_REGV, (reg), (v))
-#define REGB_RD32(m, reg)    npu_mmio_read32((m), NPU_PCI_BAR_REGB, (reg))
-#define REGB_WR32(m, reg, v) npu_mmio_write32((m), NPU_PCI_BAR_REGB, (reg), (v))
+#define REGV_RD32(m, reg)    drv_mmio_read32((m), NPU_PCI_BAR_REGV, (reg))
+#define REGV_WR32(m, reg, v) drv_mmio_write32((m), NPU_PCI_BAR_REGV, (reg), (v))
+#define REGV_RD64(m, reg)    drv_mmio_read64((m), NPU_PCI_BAR_REGV, (reg))
+#define REGV_WR64(m, reg, v) drv_mmio_write64((m), NPU_PCI_BAR_REGV, (reg), (v))
+#define REGB_RD32(m, reg)    drv_mmio_read32((m), NPU_PCI_BAR_REGB, (reg))
+#define REGB_WR32(m, reg, v) drv_mmio_write32((m), NPU_PCI_BAR_REGB, (reg), (v))
 #define REGV_POLL32(m, reg, mask, want, us) \
-	npu_mmio_poll32((m), NPU_PCI_BAR_REGV, (reg), #reg, (mask), (want), (us), NULL)
+	drv_mmio_poll32((m), NPU_PCI_BAR_REGV, (reg), #reg, (mask), (want), (us), NULL)
 #define REGB_POLL32(m, reg, mask, want, us) \
-	npu_mmio_poll32((m), NPU_PCI_BAR_REGB, (reg), #reg, (mask), (want), (us), NULL)
+	drv_mmio_poll32((m), NPU_PCI_BAR_REGB, (reg), #reg, (mask), (want), (us), NULL)
 
 #endif

@@ -79,7 +79,7 @@ static void ste_write(struct npu_mmu *mmu, uint32_t sid)
 	npu_dma_flush(mmu->plat, &mmu->strtab, off, NPU_MMU_STRTAB_ENTRY_SIZE);
 }
 
-int npu_mmu_init(struct npu_mmu *mmu, struct npu_platform *p)
+int drv_mmu_init(struct npu_mmu *mmu, struct npu_platform *p)
 {
 	int ret;
 
@@ -117,7 +117,7 @@ err_out:
 	return ret;
 }
 
-void npu_mmu_fini(struct npu_mmu *mmu)
+void drv_mmu_fini(struct npu_mmu *mmu)
 {
 	struct npu_platform *p = mmu->plat;
 
@@ -199,7 +199,7 @@ static int cmdq_submit(struct npu_mmu *mmu, struct npu_mmio *m)
 		return cmdq_fail(mmu, cons);
 	if ((cons & mask) != mmu->cmdq_prod) {
 		int ret =
-		    npu_mmio_poll32(m, NPU_PCI_BAR_REGV, NPU_MMU_CMDQ_CONS, "NPU_MMU_CMDQ_CONS",
+		    drv_mmio_poll32(m, NPU_PCI_BAR_REGV, NPU_MMU_CMDQ_CONS, "NPU_MMU_CMDQ_CONS",
 				    mask, mmu->cmdq_prod, NPU_TIMEOUT_MMU_CMDQ_US, &cons);
 
 		if (ret == -ETIMEDOUT && (cons & NPU_MMU_CMDQ_CONS_ERR))
@@ -303,7 +303,7 @@ static int enable_steps(struct npu_mmu *mmu, struct npu_mmio *m)
 	return cr0_write(m, cr0);
 }
 
-int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m)
+int drv_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m)
 {
 	int ret;
 
@@ -336,9 +336,9 @@ int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m)
  * flight through untranslated (Arm SMMUv3: a disabled SMMU bypasses
  * incoming transactions unless GBPA says abort, and nothing sets GBPA); the
  * IP reset that follows turns the MMU off with the rest of the IP, and the
- * next npu_mmu_enable starts from CR0 = 0 (docs/dma.md).
+ * next drv_mmu_enable starts from CR0 = 0 (docs/dma.md).
  */
-void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m)
+void drv_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m)
 {
 	(void)m;
 	mmu->enabled = false;
@@ -355,7 +355,7 @@ static int ssid_check(uint32_t ssid)
 	return 0;
 }
 
-int npu_mmu_set_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid, uint64_t pgd_dma_addr)
+int drv_mmu_set_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid, uint64_t pgd_dma_addr)
 {
 	size_t off = (size_t)ssid * NPU_MMU_CDTAB_ENTRY_SIZE;
 	uint64_t d0;
@@ -394,7 +394,7 @@ int npu_mmu_set_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid, uint6
 	return cmdq_batch(mmu, m, INV_CFG_ALL, 0);
 }
 
-int npu_mmu_clear_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
+int drv_mmu_clear_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 {
 	size_t off = (size_t)ssid * NPU_MMU_CDTAB_ENTRY_SIZE;
 	int ret;
@@ -417,7 +417,7 @@ int npu_mmu_clear_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 	return cmdq_batch(mmu, m, INV_CFG_ALL | INV_TLB_ASID, ssid);
 }
 
-int npu_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
+int drv_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 {
 	size_t off = (size_t)ssid * NPU_MMU_CDTAB_ENTRY_SIZE;
 	uint64_t d0;
@@ -428,7 +428,7 @@ int npu_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 		return ret;
 	if (!mmu->cdtab.cpu)
 		return -EINVAL;
-	if (npu_mmu_events_muted(mmu, ssid))
+	if (drv_mmu_events_muted(mmu, ssid))
 		return 0;
 	d0 = *(volatile uint64_t *)((uint8_t *)mmu->cdtab.cpu + off);
 	if (!(d0 & NPU_MMU_CD_0_V))
@@ -443,12 +443,12 @@ int npu_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 	return cmdq_batch(mmu, m, INV_CFG_ALL, 0);
 }
 
-bool npu_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid)
+bool drv_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid)
 {
 	return ssid < NPU_MMU_CDTAB_ENTRY_COUNT && (mmu->muted[ssid / 8] >> (ssid % 8)) & 1u;
 }
 
-int npu_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
+int drv_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 {
 	int ret;
 
@@ -471,7 +471,7 @@ static void event_decode(const uint8_t *rec, struct npu_mmu_event *ev)
 	ev->fetch_pa = npu_le64(rec + 4 * NPU_MMU_EVT_WORD_FETCH_PA);
 }
 
-int npu_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
+int drv_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
 			 void (*cb)(void *ctx, const struct npu_mmu_event *ev), void *ctx)
 {
 	uint32_t prod, cons, pending;
@@ -502,7 +502,7 @@ int npu_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
 
 		event_decode(rec, &ev);
 		npu_dbg(MMU, "event 0x%02x %s: SSID %u stream %u VA 0x%" PRIx64 " PA 0x%" PRIx64,
-			ev.id, npu_mmu_event_name(ev.id), ev.ssid, ev.stream_id, ev.input_va,
+			ev.id, drv_mmu_event_name(ev.id), ev.ssid, ev.stream_id, ev.input_va,
 			ev.fetch_pa);
 		if (cb)
 			cb(ctx, &ev);
@@ -523,7 +523,7 @@ int npu_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
 	return n;
 }
 
-uint32_t npu_mmu_handle_gerror(struct npu_mmu *mmu, struct npu_mmio *m)
+uint32_t drv_mmu_handle_gerror(struct npu_mmu *mmu, struct npu_mmio *m)
 {
 	uint32_t gerror = REGV_RD32(m, NPU_MMU_GERROR);
 	uint32_t gerrorn = REGV_RD32(m, NPU_MMU_GERRORN);
@@ -544,7 +544,7 @@ uint32_t npu_mmu_handle_gerror(struct npu_mmu *mmu, struct npu_mmio *m)
 	return active;
 }
 
-const char *npu_mmu_event_name(uint32_t id)
+const char *drv_mmu_event_name(uint32_t id)
 {
 	static const char *const names[] = {
 		[NPU_MMU_EVT_F_UUT] = "F_UUT",

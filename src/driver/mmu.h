@@ -37,7 +37,7 @@ struct npu_mmu {
 	uint32_t cmdq_prod;    /* next slot to fill: 4 index bits + wrap bit */
 	uint32_t cmdq_cons;    /* last CONS the device reported */
 	uint32_t evtq_cons;    /* next record to read, plus OVACKFLG */
-	bool enabled;	       /* npu_mmu_enable() succeeded; cleared by disable */
+	bool enabled;	       /* drv_mmu_enable() succeeded; cleared by disable */
 	uint64_t events;       /* records drained since init */
 	uint64_t events_lost;  /* overflows the device reported */
 	uint8_t muted[NPU_MMU_CDTAB_ENTRY_COUNT / 8]; /* SSIDs whose events are muted */
@@ -48,9 +48,9 @@ struct npu_mmu {
  * STEs (stream IDs 0 and 3, identical, pointing at the CD table). Touches no
  * register. Returns 0, or -ENOMEM (nothing left allocated).
  */
-int npu_mmu_init(struct npu_mmu *mmu, struct npu_platform *p);
+int drv_mmu_init(struct npu_mmu *mmu, struct npu_platform *p);
 /* Frees what init allocated. The MMU must be disabled (or the device reset). Idempotent. */
-void npu_mmu_fini(struct npu_mmu *mmu);
+void drv_mmu_fini(struct npu_mmu *mmu);
 
 /*
  * The bring-up sequence of docs/firmware-protocol.md §5.2 (Linux ivpu_mmu_enable): CR0 = 0,
@@ -62,13 +62,13 @@ void npu_mmu_fini(struct npu_mmu *mmu);
  * queue did not follow), or -EIO (dead device, or a command-queue error).
  * On failure CR0 is written 0 (best effort) and the MMU stays disabled.
  */
-int npu_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m);
+int drv_mmu_enable(struct npu_mmu *mmu, struct npu_mmio *m);
 /*
  * Marks the MMU off for the driver (no more invalidation commands) without
  * touching CR0, as Linux ivpu_mmu_disable: the IP reset that must follow
  * resets it. The tables stay.
  */
-void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m);
+void drv_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m);
 
 /*
  * Writes the context descriptor of ssid (docs/firmware-protocol.md §5.3) with its root page
@@ -76,31 +76,31 @@ void npu_mmu_disable(struct npu_mmu *mmu, struct npu_mmio *m);
  * CFGI_ALL + SYNC. m may be NULL while the MMU is disabled. Returns 0,
  * -EINVAL (ssid >= 256 or a bad address), or the queue's error.
  */
-int npu_mmu_set_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid, uint64_t pgd_dma_addr);
+int drv_mmu_set_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid, uint64_t pgd_dma_addr);
 /*
  * Invalidates the CD of ssid (V first), then, when enabled, CFGI_ALL,
  * TLBI_NH_ASID(ssid) and SYNC, so that a later context on the same SSID sees
  * nothing of this one. Returns 0, -EINVAL, or the queue's error.
  */
-int npu_mmu_clear_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
+int drv_mmu_clear_cd(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
 
 /*
- * TLBI_NH_ASID(ssid) + SYNC (ASID = SSID): required after npu_mmu_ctx_map()
+ * TLBI_NH_ASID(ssid) + SYNC (ASID = SSID): required after drv_mmu_ctx_map()
  * or _unmap() on a context whose CD is live. Nothing to do (returns 0) while
  * the MMU is disabled. Returns 0, -EINVAL, or the queue's error.
  */
-int npu_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
+int drv_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
 
 /*
  * Stops recording the translation faults of ssid (its CD's R bit cleared,
  * flushed, CFGI_ALL + SYNC), as Linux ivpu_mmu_irq_evtq_handler does on a
  * context's first fault (ivpu_mmu_disable_events): a context that keeps
  * faulting cannot overflow the 16-record event queue and lose the events of
- * the others. npu_mmu_set_cd turns recording back on. 0, -EINVAL (bad ssid),
+ * the others. drv_mmu_set_cd turns recording back on. 0, -EINVAL (bad ssid),
  * -ENOENT (no valid CD), or a command queue error.
  */
-int npu_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
-bool npu_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid);
+int drv_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid);
+bool drv_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid);
 
 /*
  * Drains the event queue (the ICB MMU_IRQ_0 handler): reads EVTQ_PROD at the
@@ -111,16 +111,16 @@ bool npu_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid);
  * records drained. An overflow reported by the device is logged, counted in
  * events_lost and acknowledged.
  */
-int npu_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
+int drv_mmu_drain_events(struct npu_mmu *mmu, struct npu_mmio *m,
 			 void (*cb)(void *ctx, const struct npu_mmu_event *ev), void *ctx);
 
 /*
  * The ICB MMU_IRQ_2 handler: reads GERROR/GERRORN, logs the active errors and
  * acknowledges them (GERRORN := GERROR). Returns the bits that were active.
  */
-uint32_t npu_mmu_handle_gerror(struct npu_mmu *mmu, struct npu_mmio *m);
+uint32_t drv_mmu_handle_gerror(struct npu_mmu *mmu, struct npu_mmio *m);
 
 /* "F_TRANSLATION", ...; "unknown" for ids docs/firmware-protocol.md §5.7 does not list. */
-const char *npu_mmu_event_name(uint32_t id);
+const char *drv_mmu_event_name(uint32_t id);
 
 #endif

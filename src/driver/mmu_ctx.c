@@ -130,7 +130,7 @@ static void pt_free_tree(struct npu_mmu_ctx *ctx, struct npu_platform *p, struct
 	pt_free(ctx, p, pt);
 }
 
-int npu_mmu_ctx_init(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint32_t ssid)
+int drv_mmu_ctx_init(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint32_t ssid)
 {
 	int ret;
 
@@ -152,7 +152,7 @@ int npu_mmu_ctx_init(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint32_t s
 	return 0;
 }
 
-void npu_mmu_ctx_fini(struct npu_mmu_ctx *ctx, struct npu_platform *p)
+void drv_mmu_ctx_fini(struct npu_mmu_ctx *ctx, struct npu_platform *p)
 {
 	if (!ctx->pgd_next)
 		return;
@@ -243,7 +243,7 @@ static uint64_t *leaf_entry(struct npu_mmu_pt *leaf, uint64_t va)
 	return (uint64_t *)leaf->dma.cpu + NPU_MMU_PT_INDEX(va, NPU_MMU_PTE_SHIFT);
 }
 
-int npu_mmu_ctx_map(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va, uint64_t dma_addr,
+int drv_mmu_ctx_map(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va, uint64_t dma_addr,
 		    size_t size, unsigned flags)
 {
 	uint64_t pages = (uint64_t)size >> NPU_MMU_PAGE_SHIFT;
@@ -311,7 +311,7 @@ err_undo:
 	return ret;
 }
 
-int npu_mmu_ctx_unmap(struct npu_mmu_ctx *ctx, uint64_t va, size_t size)
+int drv_mmu_ctx_unmap(struct npu_mmu_ctx *ctx, uint64_t va, size_t size)
 {
 	uint64_t pages = (uint64_t)size >> NPU_MMU_PAGE_SHIFT, missing = 0;
 	struct npu_mmu_pt *leaf = NULL;
@@ -347,7 +347,7 @@ int npu_mmu_ctx_unmap(struct npu_mmu_ctx *ctx, uint64_t va, size_t size)
 	return 0;
 }
 
-int npu_mmu_ctx_lookup(const struct npu_mmu_ctx *ctx, uint64_t va, uint64_t *pte)
+int drv_mmu_ctx_lookup(const struct npu_mmu_ctx *ctx, uint64_t va, uint64_t *pte)
 {
 	struct npu_mmu_pt *leaf;
 
@@ -361,7 +361,7 @@ int npu_mmu_ctx_lookup(const struct npu_mmu_ctx *ctx, uint64_t va, uint64_t *pte
 	return 0;
 }
 
-int npu_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va,
+int drv_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va,
 			const struct npu_dma *dma, size_t off, size_t size, unsigned flags)
 {
 	size_t done = 0, skip = off;
@@ -370,7 +370,7 @@ int npu_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_
 	if (off > dma->size || size > dma->size - off)
 		return -EINVAL;
 	if (!dma->segs)
-		return npu_mmu_ctx_map(ctx, p, va, dma->addr + off, size, flags);
+		return drv_mmu_ctx_map(ctx, p, va, dma->addr + off, size, flags);
 	for (unsigned i = 0; i < dma->n_segs && done < size; i++) {
 		const struct npu_dma_seg *sg = &dma->segs[i];
 		size_t n;
@@ -380,7 +380,7 @@ int npu_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_
 			continue;
 		}
 		n = sg->size - skip < size - done ? sg->size - skip : size - done;
-		ret = npu_mmu_ctx_map(ctx, p, va + done, sg->addr + skip, n, flags);
+		ret = drv_mmu_ctx_map(ctx, p, va + done, sg->addr + skip, n, flags);
 		if (ret)
 			break;
 		done += n;
@@ -389,6 +389,6 @@ int npu_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_
 	if (!ret && done != size)
 		ret = -EINVAL; /* the pieces do not cover the buffer */
 	if (ret && done)
-		npu_mmu_ctx_unmap(ctx, va, done); /* all or nothing, as npu_mmu_ctx_map */
+		drv_mmu_ctx_unmap(ctx, va, done); /* all or nothing, as drv_mmu_ctx_map */
 	return ret;
 }

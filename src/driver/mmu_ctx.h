@@ -6,8 +6,8 @@
  * a CPU-side shadow of the tree, never by trusting addresses read back from
  * device-visible memory.
  *
- * After npu_mmu_ctx_map() or npu_mmu_ctx_unmap() on a live context the caller
- * must invalidate the MMU's TLB for the context (npu_mmu_tlb_invalidate() in
+ * After drv_mmu_ctx_map() or drv_mmu_ctx_unmap() on a live context the caller
+ * must invalidate the MMU's TLB for the context (drv_mmu_tlb_invalidate() in
  * mmu.h, TLBI_NH_ASID + SYNC): until then the device may still use stale
  * translations. Tables emptied by unmap are kept until fini, so a walk the
  * device has already started never reads freed memory.
@@ -22,7 +22,7 @@
 
 #include "platform/platform.h"
 
-/* npu_mmu_ctx_map() flags. */
+/* drv_mmu_ctx_map() flags. */
 #define NPU_MMU_MAP_READ_ONLY 0x1u /* PTE b7: device writes fault */
 #define NPU_MMU_MAP_SNOOP     0x2u /* PTE b2 LLC-coherent: for cached (snooped) buffers */
 
@@ -40,9 +40,9 @@ struct npu_mmu_ctx {
  * Allocates the root table with every entry unmapped (0xDEADB000). Returns 0,
  * -EINVAL (ssid >= 256), -ENOMEM or -EIO (unusable table memory, as for map).
  */
-int npu_mmu_ctx_init(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint32_t ssid);
+int drv_mmu_ctx_init(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint32_t ssid);
 /* Frees the root and every table below it. The context's CD must be cleared first. */
-void npu_mmu_ctx_fini(struct npu_mmu_ctx *ctx, struct npu_platform *p);
+void drv_mmu_ctx_fini(struct npu_mmu_ctx *ctx, struct npu_platform *p);
 
 /*
  * Maps [va, va + size) to device memory at dma_addr, page by page: each PTE is
@@ -53,7 +53,7 @@ void npu_mmu_ctx_fini(struct npu_mmu_ctx *ctx, struct npu_platform *p);
  * already mapped), -ENOMEM (a table could not be allocated) or -EIO (the
  * platform gave table memory no descriptor can hold: unaligned or above 2^48).
  */
-int npu_mmu_ctx_map(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va, uint64_t dma_addr,
+int drv_mmu_ctx_map(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va, uint64_t dma_addr,
 		    size_t size, unsigned flags);
 
 /*
@@ -66,17 +66,17 @@ int npu_mmu_ctx_map(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va
 /*
  * Maps [va, va + size) to bytes [off, off + size) of the buffer, piece by
  * piece when it has several (npu_dma.segs). Same rules and errors as
- * npu_mmu_ctx_map (off a 4 KiB multiple, inside the buffer); all or nothing.
+ * drv_mmu_ctx_map (off a 4 KiB multiple, inside the buffer); all or nothing.
  */
-int npu_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va,
+int drv_mmu_ctx_map_dma(struct npu_mmu_ctx *ctx, struct npu_platform *p, uint64_t va,
 			const struct npu_dma *dma, size_t off, size_t size, unsigned flags);
-int npu_mmu_ctx_unmap(struct npu_mmu_ctx *ctx, uint64_t va, size_t size);
+int drv_mmu_ctx_unmap(struct npu_mmu_ctx *ctx, uint64_t va, size_t size);
 
 /*
  * The level-3 entry for va (any byte in the page), for tests and diagnostics.
  * Returns 0 with *pte set (possibly an unmapped 0xDEADB000), -ENOENT when no
  * level-3 table covers va (*pte = 0xDEADB000), or -EINVAL (va >= 2^48).
  */
-int npu_mmu_ctx_lookup(const struct npu_mmu_ctx *ctx, uint64_t va, uint64_t *pte);
+int drv_mmu_ctx_lookup(const struct npu_mmu_ctx *ctx, uint64_t va, uint64_t *pte);
 
 #endif

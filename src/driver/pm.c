@@ -28,7 +28,7 @@ static uint32_t percent_u1_7(uint32_t percent)
 	return (percent * 128u + 50u) / 100u;
 }
 
-int npu_pm_dct_service(struct npu_device *d)
+int drv_pm_dct_service(struct npu_device *d)
 {
 	struct npu_mmio *m = &d->mmio;
 	uint32_t req, status, percent = NPU_BTRS_LNL_DCT_DEFAULT_ACTIVE_PERCENT;
@@ -49,11 +49,11 @@ int npu_pm_dct_service(struct npu_device *d)
 	if (enable) {
 		uint32_t active = NPU_BTRS_LNL_DCT_PERIOD_US * percent / 100u;
 
-		ret = npu_jsm_dct_enable(d, active, NPU_BTRS_LNL_DCT_PERIOD_US - active);
+		ret = drv_jsm_dct_enable(d, active, NPU_BTRS_LNL_DCT_PERIOD_US - active);
 		if (!ret)
 			d->dct_active_percent = (uint8_t)percent;
 	} else {
-		ret = npu_jsm_dct_disable(d);
+		ret = drv_jsm_dct_disable(d);
 		if (!ret)
 			d->dct_active_percent = 0;
 	}
@@ -79,7 +79,7 @@ int npu_pm_dct_service(struct npu_device *d)
 
 static bool npu_idle(struct npu_device *d)
 {
-	return (npu_btrs_vpu_status(d) & STATUS_READY_IDLE) == STATUS_READY_IDLE;
+	return (drv_btrs_vpu_status(d) & STATUS_READY_IDLE) == STATUS_READY_IDLE;
 }
 
 /* Linux ivpu_hw_wait_for_idle: the firmware goes idle after PWR_D0I3_ENTER_DONE. */
@@ -95,7 +95,7 @@ static int wait_idle(struct npu_device *d)
 	return 0;
 }
 
-int npu_device_suspend(struct npu_device *d)
+int drv_device_suspend(struct npu_device *d)
 {
 	bool idle, msg_ok = false;
 	uint64_t restore;
@@ -104,25 +104,25 @@ int npu_device_suspend(struct npu_device *d)
 	if (d->state == NPU_DEV_OFF)
 		return 0;
 	if (d->state != NPU_DEV_READY)
-		return npu_device_power_down(d);
-	if (npu_ctx_any_queued(d))
+		return drv_device_power_down(d);
+	if (drv_ctx_any_queued(d))
 		return -EBUSY;
 	idle = npu_idle(d);
 	if (!idle)
 		npu_warn(PM, "the NPU is not idle before suspend (VPU_STATUS 0x%08x)",
-			 npu_btrs_vpu_status(d));
-	if (npu_fw_d0i3_msg_supported(&d->fw)) {
-		ret = npu_jsm_pwr_d0i3_enter(d);
+			 drv_btrs_vpu_status(d));
+	if (drv_fw_d0i3_msg_supported(&d->fw)) {
+		ret = drv_jsm_pwr_d0i3_enter(d);
 		if (!ret)
 			ret = wait_idle(d);
 		if (ret)
 			npu_warn(PM, "D0i3 entry failed (%d): the next boot is cold", ret);
 		msg_ok = !ret;
 	}
-	ret = npu_device_power_off(d, true);
+	ret = drv_device_power_off(d, true);
 	d->suspends++;
 	npu_dma_rmb(); /* the firmware wrote its restore entry before its reply */
-	restore = d->fw_mem_kept ? npu_fw_restore_address(d) : 0;
+	restore = d->fw_mem_kept ? drv_fw_restore_address(d) : 0;
 	if (!ret && idle && msg_ok && restore) {
 		d->warm_entry = restore; /* Linux ivpu_pm_prepare_warm_boot */
 		npu_info(PM, "suspended; the next boot is warm, from 0x%llx",
@@ -131,7 +131,7 @@ int npu_device_suspend(struct npu_device *d)
 	}
 	/* Linux ivpu_pm_prepare_cold_boot: nothing of this firmware is used again. */
 	d->warm_entry = 0;
-	npu_device_power_off(d, false);
+	drv_device_power_off(d, false);
 	npu_info(PM, "suspended; the next boot is cold");
 	return ret;
 }

@@ -10,15 +10,15 @@ struct npu_device;
  * 30 % of the 35300 us period, or DCT_DISABLE, then the status in PCODE_MAILBOX_STATUS, as
  * Linux ivpu_pm_irq_dct_work_fn. 0, or the error of the JSM request (status not written).
  */
-int npu_pm_dct_service(struct npu_device *d);
+int drv_pm_dct_service(struct npu_device *d);
 
 /*
  * Runtime suspend as Linux ivpu_pm_runtime_suspend_cb: with the NPU idle,
  * PWR_D0I3_ENTER (when the firmware takes it) and a wait for the buttress's IDLE, then the
- * power-down, keeping the firmware memory; the next npu_device_boot is warm when the NPU
+ * power-down, keeping the firmware memory; the next drv_device_boot is warm when the NPU
  * was idle, the message succeeded and the firmware wrote its restore entry, else cold.
- * -EBUSY (nothing done) while jobs are queued; else as npu_device_power_down.
+ * -EBUSY (nothing done) while jobs are queued; else as drv_device_power_down.
  */
-int npu_device_suspend(struct npu_device *d);
+int drv_device_suspend(struct npu_device *d);
 
 #endif

@@ -6,7 +6,7 @@
  *
  * A full recovery is a power-down and a cold boot. The contexts survive it:
  * their page tables and job-queue memory are their own, and the boot hooks
- * (npu_ctx_detach_all on the way down, npu_ctx_attach_all on the way up) take
+ * (drv_ctx_detach_all on the way down, drv_ctx_attach_all on the way up) take
  * them out of the old MMU and put them into the new one: job queues mapped
  * again at the same global VA, descriptors written again. Doorbells are
  * registered again on each context's next submit.
@@ -22,9 +22,9 @@
 #include "driver/recover.h"
 #include "util/log.h"
 
-void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why)
+void drv_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why)
 {
-	struct npu_ctx *c = npu_ctx_by_ssid(d, ssid);
+	struct npu_ctx *c = drv_ctx_by_ssid(d, ssid);
 
 	if (!c) {
 		npu_dbg(JOB, "fault on SSID %u without a context: %s", ssid, why ? why : "");
@@ -34,11 +34,11 @@ void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why)
 		npu_warn(JOB, "context %u (SSID %u) faulted: %s; its jobs are aborted", c->id,
 			 c->ssid, why ? why : "MMU fault");
 	c->faulted = true;
-	npu_ctx_abort_jobs(c);
+	drv_ctx_abort_jobs(c);
 }
 
 /* OS scheduling: UNREGISTER_DB, then SSID_RELEASE (docs/firmware-protocol.md §2.5). */
-void npu_ctx_abort_send(struct npu_ctx *c)
+void drv_ctx_abort_send(struct npu_ctx *c)
 {
 	struct npu_device *d = c->dev;
 	int ret;
@@ -48,17 +48,17 @@ void npu_ctx_abort_send(struct npu_ctx *c)
 	c->abort_sent = true;
 	if (c->db_registered) {
 		c->db_registered = false;
-		ret = npu_jsm_unregister_db(d, c->db_id);
+		ret = drv_jsm_unregister_db(d, c->db_id);
 		if (ret)
 			npu_warn(JOB, "context %u: UNREGISTER_DB %u failed (%d)", c->id, c->db_id,
 				 ret);
 	}
-	ret = npu_jsm_ssid_release(d, c->ssid);
+	ret = drv_jsm_ssid_release(d, c->ssid);
 	if (ret)
 		npu_warn(JOB, "context %u: SSID_RELEASE failed (%d)", c->id, ret);
 }
 
-int npu_device_recover(struct npu_device *d, const char *reason)
+int drv_device_recover(struct npu_device *d, const char *reason)
 {
 	char why[sizeof(d->recovery_reason)];
 	int ret;
@@ -69,16 +69,16 @@ int npu_device_recover(struct npu_device *d, const char *reason)
 
 	/* Best effort, not awaited: the firmware may be past answering. */
 	if (d->state == NPU_DEV_READY && d->ipc.enabled) {
-		ret = npu_jsm_state_dump(d);
+		ret = drv_jsm_state_dump(d);
 		if (ret)
 			npu_dbg(PM, "state dump request failed (%d)", ret);
 	}
-	npu_ipc_disable(d);
+	drv_ipc_disable(d);
 	/* Aborts every queued job, forgets the doorbells, empties the queues (detach hook). */
-	ret = npu_device_power_down(d);
+	ret = drv_device_power_down(d);
 	if (ret)
 		npu_warn(PM, "power-down during recovery failed (%d); booting anyway", ret);
-	ret = npu_device_boot(d);
+	ret = drv_device_boot(d);
 
 	d->recoveries++;
 	d->need_recovery = false;

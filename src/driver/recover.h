@@ -14,7 +14,7 @@ struct npu_device;
  * in place. Returns 0, or the boot's error (the device is then FAILED and
  * submits return -EIO).
  */
-int npu_device_recover(struct npu_device *d, const char *reason);
+int drv_device_recover(struct npu_device *d, const char *reason);
 
 /*
  * A user context's MMU fault (the interrupt service, for an event on a user
@@ -23,12 +23,12 @@ int npu_device_recover(struct npu_device *d, const char *reason);
  * released at the next wait or submit (not from inside interrupt service).
  * Unknown SSIDs are ignored. Safe to call from IPC dispatch.
  */
-void npu_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why);
+void drv_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why);
 
 /*
  * Sends the faulted context's UNREGISTER_DB and SSID_RELEASE once
  * (docs/firmware-protocol.md §2.5).
  */
-void npu_ctx_abort_send(struct npu_ctx *c);
+void drv_ctx_abort_send(struct npu_ctx *c);
 
 #endif

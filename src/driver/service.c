@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The driver's work for event loops: what npu_job_wait does between its
+ * The driver's work for event loops: what drv_job_wait does between its
  * polls, for every context at once and without blocking, so that one thread
  * (npud's loop) can serve many clients' jobs.
  */
@@ -23,7 +23,7 @@
  */
 #define NPU_POLL_RELAX 1u
 
-void npu_device_irq(struct npu_device *d)
+void drv_device_irq(struct npu_device *d)
 {
 	struct npu_platform *p = d->plat;
 
@@ -32,11 +32,11 @@ void npu_device_irq(struct npu_device *d)
 		p->ops->irq_ack(p);
 		return;
 	}
-	npu_irq_handle(d);
+	drv_irq_handle(d);
 	p->ops->irq_ack(p);
 }
 
-bool npu_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg)
+bool drv_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg)
 {
 	struct npu_platform *p = d->plat;
 	uint64_t end;
@@ -45,9 +45,9 @@ bool npu_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void
 	if (d->state != NPU_DEV_READY || !window_ns)
 		return false;
 	end = npu_now_ns(p) + window_ns;
-	npu_irq_poll_begin(d);
+	drv_irq_poll_begin(d);
 	for (unsigned i = 1;; i++) {
-		if (npu_irq_poll(d)) {
+		if (drv_irq_poll(d)) {
 			serviced = true;
 			break;
 		}
@@ -56,11 +56,11 @@ bool npu_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void
 		if (i % 16 == 0 && ((stop && stop(arg)) || npu_now_ns(p) >= end))
 			break;
 	}
-	npu_irq_poll_end(d);
+	drv_irq_poll_end(d);
 	return serviced;
 }
 
-uint64_t npu_device_service(struct npu_device *d)
+uint64_t drv_device_service(struct npu_device *d)
 {
 	uint64_t next = UINT64_MAX;
 	bool again = true;
@@ -69,21 +69,21 @@ uint64_t npu_device_service(struct npu_device *d)
 	for (unsigned round = 0; again && round < 4; round++) {
 		again = false;
 		if (d->need_recovery && d->state == NPU_DEV_READY) {
-			npu_device_recover(d, d->recovery_reason);
+			drv_device_recover(d, d->recovery_reason);
 			again = true;
 			continue;
 		}
 		if (d->dct_pending && d->state == NPU_DEV_READY)
-			npu_pm_dct_service(d);
+			drv_pm_dct_service(d);
 		for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
 			struct npu_ctx *c = d->ctx[i];
 
 			if (!c)
 				continue;
 			if (c->faulted && !c->abort_sent) {
-				npu_ctx_abort_jobs(c);
+				drv_ctx_abort_jobs(c);
 				if (d->state == NPU_DEV_READY)
-					npu_ctx_abort_send(c);
+					drv_ctx_abort_send(c);
 			}
 		}
 	}
@@ -103,7 +103,7 @@ uint64_t npu_device_service(struct npu_device *d)
 				continue;
 			now = npu_now_ns(d->plat);
 			if (now >= job->tdr_next_ns) {
-				npu_job_tdr_check(c, job);
+				drv_job_tdr_check(c, job);
 				if (d->state != NPU_DEV_READY)
 					return UINT64_MAX; /* recovered and failed */
 				if (c != d->ctx[i])

@@ -9,25 +9,25 @@
 struct npu_device;
 
 /*
- * For event loops (the daemon) instead of npu_job_wait: npu_device_irq when
+ * For event loops (the daemon) instead of drv_job_wait: drv_device_irq when
  * the platform's interrupt fd polls readable (services and acknowledges it),
- * npu_device_service after it and whenever the time it returned has come
+ * drv_device_service after it and whenever the time it returned has come
  * (faulted contexts, a recovery the interrupt service asked for, hang
- * detection of queued jobs). npu_device_service returns the monotonic time
+ * detection of queued jobs). drv_device_service returns the monotonic time
  * in ns when it wants to run next, UINT64_MAX when nothing is queued.
  */
-void npu_device_irq(struct npu_device *d);
-uint64_t npu_device_service(struct npu_device *d);
+void drv_device_irq(struct npu_device *d);
+uint64_t drv_device_service(struct npu_device *d);
 /*
  * The fast path of an event loop with jobs in flight: polls the device (its
  * interrupt masked meanwhile) for up to window_ns and services what it finds,
- * as npu_device_irq would; stop (may be NULL), asked every few polls, ends it
+ * as drv_device_irq would; stop (may be NULL), asked every few polls, ends it
  * early (the loop's other sources have something). True when it serviced;
- * npu_device_service and the loop's progress then follow as after an
+ * drv_device_service and the loop's progress then follow as after an
  * interrupt. Nothing is lost either way: what comes after the window raises
  * the interrupt as usual.
  */
-bool npu_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg);
+bool drv_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg);
 /* How long a wait, or an event loop with jobs in flight, polls before it sleeps on the interrupt. */
 #define NPU_POLL_WINDOW_NS 20000u
 

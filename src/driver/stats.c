@@ -45,7 +45,7 @@ static uint64_t busy_ns(const struct npu_busy *b, uint64_t now)
 	return b->total_ns + (b->queued && now > b->since_ns ? now - b->since_ns : 0);
 }
 
-void npu_stats_job_queued(struct npu_ctx *c, uint64_t now_ns)
+void drv_stats_job_queued(struct npu_ctx *c, uint64_t now_ns)
 {
 	struct npu_device *d = c->dev;
 	struct npu_dev_counters *k = &d->counters;
@@ -59,7 +59,7 @@ void npu_stats_job_queued(struct npu_ctx *c, uint64_t now_ns)
 	busy_inc(&c->busy, now_ns);
 }
 
-void npu_stats_job_done(struct npu_ctx *c, uint64_t now_ns, uint32_t status)
+void drv_stats_job_done(struct npu_ctx *c, uint64_t now_ns, uint32_t status)
 {
 	struct npu_dev_counters *k = &c->dev->counters;
 
@@ -71,7 +71,7 @@ void npu_stats_job_done(struct npu_ctx *c, uint64_t now_ns, uint32_t status)
 		k->jobs_failed++;
 }
 
-void npu_stats_wait_timed_out(struct npu_device *d, uint32_t timeout_us)
+void drv_stats_wait_timed_out(struct npu_device *d, uint32_t timeout_us)
 {
 	/* A zero timeout is a poll, not a wait that gave up. */
 	if (timeout_us)
@@ -145,7 +145,7 @@ static void client_fill(const struct npu_ctx *c, uint64_t now, struct npu_client
 	o->uid = c->owner_uid;
 }
 
-static void memory_fill(struct npu_device *d, struct npu_device_stats *s)
+static void memory_fill(struct npu_device *d, struct drv_device_stats *s)
 {
 	const struct npu_mmu *mmu = &d->mmu;
 
@@ -168,12 +168,12 @@ static void memory_fill(struct npu_device *d, struct npu_device_stats *s)
 
 /* ---- registers: power state and clock ---- */
 
-static void power_fill(struct npu_device *d, struct npu_device_stats *s)
+static void power_fill(struct npu_device *d, struct drv_device_stats *s)
 {
 	bool mtl = d->gen == NPU_GEN_37XX;
 	uint32_t d0i3 =
 	    REGB_RD32(&d->mmio, mtl ? NPU_BTRS_MTL_VPU_D0I3_CONTROL : NPU_BTRS_LNL_D0I3_CONTROL);
-	uint32_t status = npu_btrs_vpu_status(d);
+	uint32_t status = drv_btrs_vpu_status(d);
 	/* The I3 and READY bits sit alike in both buttress layouts. */
 	bool d0 =
 	    !(d0i3 & NPU_BTRS_MTL_VPU_D0I3_CONTROL_I3) && (status & NPU_BTRS_MTL_VPU_STATUS_READY);
@@ -184,18 +184,18 @@ static void power_fill(struct npu_device *d, struct npu_device_stats *s)
 		return;
 	}
 	snprintf(s->power_state, sizeof(s->power_state), "%s", d0 ? "D0" : "D0i3");
-	npu_diag_pll(d, &s->pll_ratio, &s->frequency_mhz);
+	drv_diag_pll(d, &s->pll_ratio, &s->frequency_mhz);
 	s->frequency_known = true;
 }
 
 /* ---- the report ---- */
 
-void npu_device_stats(struct npu_device *d, struct npu_device_stats *out)
+void drv_device_stats(struct npu_device *d, struct drv_device_stats *out)
 {
 	const struct npu_dev_counters *k = &d->counters;
 	const struct npu_platform_pci *pci = &d->plat->pci;
 	uint64_t now = npu_now_ns(d->plat), busy = busy_ns(&k->busy, now);
-	struct npu_device_stats *s = out;
+	struct drv_device_stats *s = out;
 	size_t n;
 
 	memset(s, 0, sizeof(*s));
@@ -207,7 +207,7 @@ void npu_device_stats(struct npu_device *d, struct npu_device_stats *out)
 	/* Longer version texts are cut (the full one is in npuctl diag). */
 	n = strnlen(d->fw.version, sizeof(s->firmware_version) - 1);
 	memcpy(s->firmware_version, d->fw.version, n);
-	snprintf(s->state, sizeof(s->state), "%s", npu_dev_state_name(d->state));
+	snprintf(s->state, sizeof(s->state), "%s", drv_dev_state_name(d->state));
 	s->boot_count = d->boot_count;
 
 	s->busy_time_us = busy / 1000u;
@@ -287,7 +287,7 @@ static void client_json(struct npu_json *j, const struct npu_client_stats *c)
 	npu_json_obj_end(j);
 }
 
-void npu_device_stats_json(struct npu_json *j, const char *key, const struct npu_device_stats *s)
+void drv_device_stats_json(struct npu_json *j, const char *key, const struct drv_device_stats *s)
 {
 	npu_json_obj_begin(j, key);
 	npu_json_str(j, "device", s->bdf);

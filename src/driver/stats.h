@@ -4,8 +4,8 @@
  * STATUS request, which reports the same structure for all of its clients).
  *
  * What is counted where:
- * - Busy time: the job layer calls npu_stats_job_queued() when it queues a
- *   job and npu_stats_job_done() when one ends (completed, failed, aborted).
+ * - Busy time: the job layer calls drv_stats_job_queued() when it queues a
+ *   job and drv_stats_job_done() when one ends (completed, failed, aborted).
  *   Each keeps a count of queued jobs for the device and for the context;
  *   a 0 -> 1 transition opens an interval, 1 -> 0 closes it and adds it to
  *   the total. Busy time is thus "at least one job queued on the device"
@@ -16,7 +16,7 @@
  *   and frequency by reading the buttress registers.
  *
  * The report is a plain struct without pointers, so the daemon can hand it
- * over as it is; npu_device_stats_json() writes the one JSON form of it.
+ * over as it is; drv_device_stats_json() writes the one JSON form of it.
  */
 #ifndef NPU_DRIVER_STATS_H
 #define NPU_DRIVER_STATS_H
@@ -35,7 +35,7 @@ struct npu_busy {
 	uint64_t total_ns; /* closed intervals */
 };
 
-/* The device's counters (in struct npu_device; zeroed by npu_device_open). */
+/* The device's counters (in struct npu_device; zeroed by drv_device_open). */
 struct npu_dev_counters {
 	struct npu_busy busy;
 	/*
@@ -46,13 +46,13 @@ struct npu_dev_counters {
 	uint64_t busy_boot_ready_ns;
 	uint64_t busy_before_boot_ns;
 	uint64_t jobs_completed, jobs_failed;
-	uint64_t job_wait_timeouts; /* npu_job_wait calls that gave up (timeout > 0) */
+	uint64_t job_wait_timeouts; /* drv_job_wait calls that gave up (timeout > 0) */
 };
 
 /* Job-layer hooks (job.c). */
-void npu_stats_job_queued(struct npu_ctx *c, uint64_t now_ns);
-void npu_stats_job_done(struct npu_ctx *c, uint64_t now_ns, uint32_t status);
-void npu_stats_wait_timed_out(struct npu_device *d, uint32_t timeout_us);
+void drv_stats_job_queued(struct npu_ctx *c, uint64_t now_ns);
+void drv_stats_job_done(struct npu_ctx *c, uint64_t now_ns, uint32_t status);
+void drv_stats_wait_timed_out(struct npu_device *d, uint32_t timeout_us);
 
 #define NPU_STATS_MAX_CLIENTS	 64 /* NPU_CTX_MAX */
 #define NPU_STATS_FW_VERSION_MAX 256
@@ -71,7 +71,7 @@ struct npu_client_stats {
 	int64_t uid;   /* -1: not known */
 };
 
-struct npu_device_stats {
+struct drv_device_stats {
 	char generation[8]; /* "37xx" */
 	uint16_t pci_vendor, pci_device;
 	char pci_id[16]; /* "8086:7d1d" */
@@ -109,9 +109,9 @@ struct npu_device_stats {
 };
 
 /* Fills out from d (any state). Reads a few buttress registers. */
-void npu_device_stats(struct npu_device *d, struct npu_device_stats *out);
+void drv_device_stats(struct npu_device *d, struct drv_device_stats *out);
 
 /* Writes s as one JSON object (key NULL: a document's root or an array element). */
-void npu_device_stats_json(struct npu_json *j, const char *key, const struct npu_device_stats *s);
+void drv_device_stats_json(struct npu_json *j, const char *key, const struct drv_device_stats *s);
 
 #endif

@@ -4,7 +4,7 @@
 #include "driver/job.h"
 #include "hw/jsm.h"
 
-const char *npu_job_status_name(uint32_t status)
+const char *drv_job_status_name(uint32_t status)
 {
 	switch (status) {
 	case NPU_JSM_STATUS_SUCCESS:

@@ -186,7 +186,7 @@ size_t npu_batch_size(struct npu *n, unsigned n_cmds, unsigned n_copy_desc)
 	if (!n || !npu_gen_supported(n->gen) || n_cmds > BATCH_MAX_CMDS ||
 	    n_copy_desc > BATCH_MAX_DESCS)
 		return 0;
-	return npu_cmdbuf_size_for(n->gen, n_cmds, n_copy_desc);
+	return drv_cmdbuf_size_for(n->gen, n_cmds, n_copy_desc);
 }
 
 int npu_batch_begin(struct npu_buf *buf, unsigned n_cmds, struct npu_batch **out)
@@ -219,7 +219,7 @@ int npu_batch_begin(struct npu_buf *buf, unsigned n_cmds, struct npu_batch **out
 		ret = npu_lib_fail(n, -ENOMEM, "npu_batch_begin: out of memory");
 		goto out;
 	}
-	ret = npu_cmdbuf_init(&b->cb, buf->cpu, buf->va, buf->size, n_cmds, n->gen);
+	ret = drv_cmdbuf_init(&b->cb, buf->cpu, buf->va, buf->size, n_cmds, n->gen);
 	if (ret) {
 		free(b);
 		ret = npu_lib_fail(n, ret,
@@ -265,15 +265,15 @@ static bool has(const struct npu_batch *b, uint64_t cap)
 	return (b->caps & cap) != 0;
 }
 
-/* b->cb.job_cmd_api stays 0 (not known here): npu_cmdbuf_nop appends a BARRIER. */
+/* b->cb.job_cmd_api stays 0 (not known here): drv_cmdbuf_nop appends a BARRIER. */
 int npu_batch_nop(struct npu_batch *b)
 {
-	return b ? added(b, "nop", npu_cmdbuf_nop(&b->cb)) : -EINVAL;
+	return b ? added(b, "nop", drv_cmdbuf_nop(&b->cb)) : -EINVAL;
 }
 
 int npu_batch_barrier(struct npu_batch *b)
 {
-	return b ? added(b, "barrier", npu_cmdbuf_barrier(&b->cb)) : -EINVAL;
+	return b ? added(b, "barrier", drv_cmdbuf_barrier(&b->cb)) : -EINVAL;
 }
 
 int npu_batch_fill(struct npu_batch *b, uint64_t va, uint64_t size, uint32_t pattern)
@@ -281,7 +281,7 @@ int npu_batch_fill(struct npu_batch *b, uint64_t va, uint64_t size, uint32_t pat
 	if (!b)
 		return -EINVAL;
 	return added(b, "fill",
-		     has(b, NPU_CAP_FILL) ? npu_cmdbuf_fill(&b->cb, va, size, pattern)
+		     has(b, NPU_CAP_FILL) ? drv_cmdbuf_fill(&b->cb, va, size, pattern)
 					  : -EOPNOTSUPP);
 }
 
@@ -290,7 +290,7 @@ int npu_batch_copy(struct npu_batch *b, uint64_t dst_va, uint64_t src_va, uint64
 	if (!b)
 		return -EINVAL;
 	return added(b, "copy",
-		     has(b, NPU_CAP_COPY) ? npu_cmdbuf_copy(&b->cb, dst_va, src_va, size)
+		     has(b, NPU_CAP_COPY) ? drv_cmdbuf_copy(&b->cb, dst_va, src_va, size)
 					  : -EOPNOTSUPP);
 }
 
@@ -299,7 +299,7 @@ int npu_batch_timestamp(struct npu_batch *b, uint64_t va)
 	if (!b)
 		return -EINVAL;
 	return added(b, "timestamp",
-		     has(b, NPU_CAP_TIMESTAMP) ? npu_cmdbuf_timestamp(&b->cb, va, NPU_TIMESTAMP_RAW)
+		     has(b, NPU_CAP_TIMESTAMP) ? drv_cmdbuf_timestamp(&b->cb, va, NPU_TIMESTAMP_RAW)
 					       : -EOPNOTSUPP);
 }
 
@@ -308,7 +308,7 @@ int npu_batch_fence_signal(struct npu_batch *b, uint64_t va, uint64_t value)
 	if (!b)
 		return -EINVAL;
 	return added(b, "fence_signal",
-		     has(b, NPU_CAP_FENCE) ? npu_cmdbuf_fence_signal(&b->cb, va, value)
+		     has(b, NPU_CAP_FENCE) ? drv_cmdbuf_fence_signal(&b->cb, va, value)
 					   : -EOPNOTSUPP);
 }
 
@@ -317,7 +317,7 @@ int npu_batch_fence_wait(struct npu_batch *b, uint64_t va, uint64_t value)
 	if (!b)
 		return -EINVAL;
 	return added(b, "fence_wait",
-		     has(b, NPU_CAP_FENCE) ? npu_cmdbuf_fence_wait(&b->cb, va, value)
+		     has(b, NPU_CAP_FENCE) ? drv_cmdbuf_fence_wait(&b->cb, va, value)
 					   : -EOPNOTSUPP);
 }
 
@@ -338,7 +338,7 @@ int npu_batch_inference(struct npu_batch *b, uint64_t desc_va, uint32_t desc_siz
 		return added(b, "inference", -EOPNOTSUPP);
 	if (desc_va == 0 || desc_size == 0)
 		return added(b, "inference", -EINVAL);
-	return added(b, "inference", npu_cmdbuf_raw(&b->cb, &c, sizeof(c)));
+	return added(b, "inference", drv_cmdbuf_raw(&b->cb, &c, sizeof(c)));
 }
 
 int npu_batch_end(struct npu_batch *b)
@@ -349,7 +349,7 @@ int npu_batch_end(struct npu_batch *b)
 	if (!b)
 		return -EINVAL;
 	n = b->buf->n;
-	ret = npu_cmdbuf_finish(&b->cb);
+	ret = drv_cmdbuf_finish(&b->cb);
 	pthread_mutex_lock(&n->lock);
 	batch_free(b);
 	pthread_mutex_unlock(&n->lock);

@@ -55,7 +55,7 @@ static void read_rom(enum npu_gen gen, const char *firmware, struct npu_platform
 
 	*rom = NULL;
 	*rom_size = 0;
-	if (npu_fw_locate(gen, firmware, path, sizeof(path)) != 0 ||
+	if (drv_fw_locate(gen, firmware, path, sizeof(path)) != 0 ||
 	    npu_read_file(path, NPU_FW_FILE_MAX, rom, rom_size) != 0) {
 		*rom = NULL;
 		*rom_size = 0;
@@ -122,7 +122,7 @@ int npu_devsetup_open(struct npu_platform_config *pcfg, const struct npu_device_
 	}
 	if (pcfg->note[0])
 		npu_info(GEN, "%s", pcfg->note);
-	ret = npu_device_open(dev, *plat, dcfg);
+	ret = drv_device_open(dev, *plat, dcfg);
 	*dev_open = true;
 	if (ret)
 		snprintf(why, why_len, "%s",

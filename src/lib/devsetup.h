@@ -39,7 +39,7 @@ int npu_devsetup_prepare(const struct npu_devsetup_opts *o, struct npu_platform_
 /*
  * Opens the platform and binds the device to it (not booted). On failure
  * `why` says what failed in plain words. *dev_open tells whether
- * npu_device_close is owed (it is even when npu_device_open failed).
+ * drv_device_close is owed (it is even when drv_device_open failed).
  */
 int npu_devsetup_open(struct npu_platform_config *pcfg, const struct npu_device_config *dcfg,
 		      struct npu_platform **plat, struct npu_device *dev, bool *dev_open, char *why,

@@ -157,7 +157,7 @@ static void local_free(struct local *l)
 	if (l->srv)
 		npu_server_destroy(l->srv);
 	if (l->dev_open)
-		npu_device_close(&l->dev);
+		drv_device_close(&l->dev);
 	if (l->plat)
 		npu_platform_close(l->plat);
 	if (l->trace)

@@ -385,7 +385,7 @@ int npu_query(struct npu *n, struct npu_info *info)
 
 const char *npu_status_name(uint32_t status)
 {
-	return npu_job_status_name(status);
+	return drv_job_status_name(status);
 }
 
 const char *npu_last_error(const struct npu *n)

@@ -84,8 +84,8 @@ static int set_up(struct daemon *d, const struct npu_redox_daemon_cfg *cfg)
 		npu_err(SRV, "no NPU from pcid: %s", strerror(-ret));
 		return ret;
 	}
-	ret = npu_device_open(&d->dev, d->plat, &dc);
-	d->dev_open = true; /* npu_device_close is owed even when the open failed */
+	ret = drv_device_open(&d->dev, d->plat, &dc);
+	d->dev_open = true; /* drv_device_close is owed even when the open failed */
 	if (ret) {
 		npu_err(SRV, "opening the NPU: %s", strerror(-ret));
 		return ret;
@@ -103,7 +103,7 @@ static void tear_down(struct daemon *d)
 	npu_redox_scheme_destroy(d->x); /* every client gone with its handles */
 	npu_server_destroy(d->srv);
 	if (d->dev_open)
-		npu_device_close(&d->dev); /* powers the NPU down */
+		drv_device_close(&d->dev); /* powers the NPU down */
 	if (d->plat) /* npu_platform_close, without platform.c and its Linux backends */
 		d->plat->ops->close(d->plat);
 }
@@ -137,7 +137,7 @@ int npu_redox_daemon_run(const struct npu_redox_daemon_cfg *cfg)
 		return -redox_errno(r);
 	}
 	npu_info(SRV, "serving /scheme/npu: %s (%s), %s", d.dev.plat->pci.bdf,
-		 npu_dev_state_name(d.dev.state), d.dev.fw_path);
+		 drv_dev_state_name(d.dev.state), d.dev.fw_path);
 	while (!cfg->stop || !atomic_load(cfg->stop)) {
 		ret = npu_redox_scheme_step(d.x, (int)tick);
 		if (ret == -EPIPE) {

@@ -3,7 +3,7 @@
  * /scheme/npu/status and status.json.
  *
  * The status files hold the report made when they were opened: status.json
- * is what the STATUS request answers (npu_device_stats_json of the server's
+ * is what the STATUS request answers (drv_device_stats_json of the server's
  * device), status that JSON rendered as `npuctl status` shows it
  * (util/status_text.h, the one renderer of the text).
  */
@@ -21,7 +21,7 @@
 #define STATUS_MAX (NPU_PROTO_RSP_MAX - sizeof(struct npu_rsp_hdr))
 
 /* The report's JSON into a STATUS_MAX buffer (a caller's buffer: relibc has no fmemopen). */
-static char *json_text(const struct npu_device_stats *st, size_t *len, int *err)
+static char *json_text(const struct drv_device_stats *st, size_t *len, int *err)
 {
 	char *text = malloc(STATUS_MAX);
 	struct npu_json j;
@@ -31,7 +31,7 @@ static char *json_text(const struct npu_device_stats *st, size_t *len, int *err)
 		return NULL;
 	}
 	npu_json_init_buf(&j, text, STATUS_MAX);
-	npu_device_stats_json(&j, NULL, st);
+	drv_device_stats_json(&j, NULL, st);
 	if (npu_json_finish(&j)) {
 		free(text);
 		*err = -ENOSPC;
@@ -43,14 +43,14 @@ static char *json_text(const struct npu_device_stats *st, size_t *len, int *err)
 
 int sch_status_make(struct sch_handle *h)
 {
-	struct npu_device_stats *st = malloc(sizeof(*st));
+	struct drv_device_stats *st = malloc(sizeof(*st));
 	char *json, why[128];
 	size_t len;
 	int ret = 0;
 
 	if (!st)
 		return -ENOMEM;
-	npu_device_stats(npu_server_device(h->x->s), st);
+	drv_device_stats(npu_server_device(h->x->s), st);
 	json = json_text(st, &len, &ret);
 	free(st);
 	if (!json)

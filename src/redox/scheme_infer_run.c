@@ -187,7 +187,7 @@ static int inf_connect(struct sch_handle *h)
 	f->caps = qa.capabilities;
 	qa.generation[sizeof(qa.generation) - 1] = '\0';
 	f->gen = (int)npu_gen_parse(qa.generation);
-	ret = buf_create(h, npu_cmdbuf_size_for((enum npu_gen)f->gen, 1, 0), &f->cmd);
+	ret = buf_create(h, drv_cmdbuf_size_for((enum npu_gen)f->gen, 1, 0), &f->cmd);
 	if (!ret)
 		ret = buf_create(h, NPU_INFER_DESC_SIZE, &f->desc);
 	if (!ret)
@@ -261,7 +261,7 @@ static int wait_reply(struct sch_handle *h)
 		return 0;
 	}
 	npu_info(SRV, "infer (uid %u): the job of samples %u..%u failed: %s (0x%x)%s", h->uid,
-		 f->first, f->first + f->n - 1, npu_job_status_name(a.status), a.status,
+		 f->first, f->first + f->n - 1, drv_job_status_name(a.status), a.status,
 		 f->caps & NPU_CAP_INFERENCE
 		     ? ""
 		     : "; this NPU does not say it runs docs/model-format.md "
@@ -283,12 +283,12 @@ static int submit(struct sch_handle *h)
 	memcpy(f->input.cpu, f->in + INF_HDR + f->model_size + (size_t)f->first * f->sample_size,
 	       (size_t)f->n * f->sample_size);
 	write_desc(f);
-	ret = npu_cmdbuf_init(&cb, f->cmd.cpu, f->cmd.va, (size_t)f->cmd.size, 1,
+	ret = drv_cmdbuf_init(&cb, f->cmd.cpu, f->cmd.va, (size_t)f->cmd.size, 1,
 			      (enum npu_gen)f->gen);
 	if (!ret)
-		ret = npu_cmdbuf_inference(&cb, f->desc.va, NPU_INFER_DESC_SIZE, f->jobs);
+		ret = drv_cmdbuf_inference(&cb, f->desc.va, NPU_INFER_DESC_SIZE, f->jobs);
 	if (!ret)
-		ret = npu_cmdbuf_finish(&cb);
+		ret = drv_cmdbuf_finish(&cb);
 	if (ret)
 		return ret;
 	body[0] = f->cmd.handle; /* struct npu_req_submit, then its buffers */

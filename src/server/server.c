@@ -73,7 +73,7 @@ int npu_server_create(struct npu_device *d, const struct npu_server_config *cfg,
 		s->cfg.max_waits_per_client = SRV_WAITS_MAX;
 	s->next_client_id = 1;
 	s->last_activity_ns = npu_now_ns(d->plat);
-	if (d->state == NPU_DEV_OFF && npu_device_boot(d))
+	if (d->state == NPU_DEV_OFF && drv_device_boot(d))
 		npu_err(SRV, "the NPU did not boot (%s: %s); requests will say so", d->fail_step,
 			d->fail_reason);
 	*out = s;
@@ -162,7 +162,7 @@ void srv_buf_destroy(struct npu_srv_client *c, struct srv_buf *b)
 		*pp = b->next;
 	c->bytes -= b->bo->size;
 	c->n_bufs--;
-	npu_bo_destroy(b->bo);
+	drv_bo_destroy(b->bo);
 	free(b);
 }
 
@@ -176,7 +176,7 @@ static void client_free(struct npu_srv_client *c)
 			 c->name[0] ? c->name : "unnamed", c->n_jobs);
 	/* The context goes first: the firmware lets go of it before its memory is freed. */
 	if (c->ctx)
-		npu_ctx_destroy(c->ctx); /* frees every driver buffer of the context */
+		drv_ctx_destroy(c->ctx); /* frees every driver buffer of the context */
 	while (c->bufs) {
 		struct srv_buf *b = c->bufs;
 
@@ -298,7 +298,7 @@ static void resume(struct npu_server *s)
 	if (!s->suspended)
 		return;
 	s->suspended = false;
-	if (d->state == NPU_DEV_OFF && npu_device_boot(d))
+	if (d->state == NPU_DEV_OFF && drv_device_boot(d))
 		npu_err(SRV, "the NPU did not come back from suspend (%s: %s)", d->fail_step,
 			d->fail_reason);
 }
@@ -314,7 +314,7 @@ static int autosuspend(struct npu_server *s, uint64_t now)
 	due = s->last_activity_ns + (uint64_t)s->cfg.autosuspend_ms * 1000000u;
 	if (now < due)
 		return (int)((due - now + 999999u) / 1000000u);
-	if (npu_device_suspend(s->dev) == 0)
+	if (drv_device_suspend(s->dev) == 0)
 		s->suspended = true;
 	else
 		s->last_activity_ns = now; /* busy after all: try again later */
@@ -385,7 +385,7 @@ int npu_server_irq_fd(const struct npu_server *s)
 
 static uint64_t progress_all(struct npu_server *s)
 {
-	uint64_t next = npu_device_service(s->dev);
+	uint64_t next = drv_device_service(s->dev);
 	uint64_t now = npu_now_ns(s->dev->plat);
 
 	for (struct npu_srv_client *c = s->clients; c; c = c->next) {
@@ -399,13 +399,13 @@ static uint64_t progress_all(struct npu_server *s)
 
 void npu_server_irq(struct npu_server *s)
 {
-	npu_device_irq(s->dev);
+	drv_device_irq(s->dev);
 	progress_all(s);
 }
 
 bool npu_server_poll(struct npu_server *s, bool (*stop)(void *arg), void *arg)
 {
-	if (!npu_device_poll(s->dev, NPU_POLL_WINDOW_NS, stop, arg))
+	if (!drv_device_poll(s->dev, NPU_POLL_WINDOW_NS, stop, arg))
 		return false;
 	progress_all(s);
 	return true;

@@ -52,7 +52,7 @@ struct npu_server_config {
 	/*
 	 * Runtime suspend (docs/boot-params.md "Warm boot"): after this many ms with no
 	 * job queued and no request, the NPU is suspended with the D0i3 entry message
-	 * (npu_device_suspend) and the next request boots it again, warm. 0: never.
+	 * (drv_device_suspend) and the next request boots it again, warm. 0: never.
 	 */
 	uint32_t autosuspend_ms;
 };
@@ -114,7 +114,7 @@ int npu_server_irq_fd(const struct npu_server *s);
 void npu_server_irq(struct npu_server *s);
 /*
  * With jobs in flight: polls the device for up to NPU_POLL_WINDOW_NS
- * (npu_device_poll), stop asked
+ * (drv_device_poll), stop asked
  * now and then; when it serviced something, the clients' waits progress as
  * after npu_server_irq. True then.
  */

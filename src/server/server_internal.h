@@ -70,7 +70,7 @@ struct npu_server {
 	uint32_t next_client_id;
 	uint8_t *rsp;		   /* NPU_PROTO_RSP_MAX bytes: one reply at a time */
 	uint64_t last_activity_ns; /* the last request or job end (autosuspend) */
-	bool suspended;		   /* npu_device_suspend put the NPU down; a request wakes it */
+	bool suspended;		   /* drv_device_suspend put the NPU down; a request wakes it */
 };
 
 /* The request being served: what a reply needs to echo. */

@@ -69,9 +69,9 @@ static int job_submit(const struct srv_req *r, const uint8_t *body, size_t len, 
 		return srv_reply_err(r, -EBUSY, "no job slot free: wait for a job");
 	if (srv_device_usable(r))
 		return c->dead ? -EPIPE : 0;
-	ret = npu_job_submit(c->ctx, cmd->bo->va, job_id);
+	ret = drv_job_submit(c->ctx, cmd->bo->va, job_id);
 	if (!ret && c->s->cfg.loop_polls)
-		npu_irq_poll_begin(c->s->dev); /* the loop's next device poll unmasks it */
+		drv_irq_poll_begin(c->s->dev); /* the loop's next device poll unmasks it */
 	if (ret == -EBUSY)
 		return srv_reply_err(r, ret, "the job queue is full: wait for a job and retry");
 	if (ret == -EBADFD)
@@ -114,7 +114,7 @@ int srv_op_job_query(const struct srv_req *r)
 	if (q.reserved)
 		return srv_reply_err(r, -EINVAL, "reserved must be 0");
 	a.job_id = q.job_id;
-	ret = npu_job_poll(r->c->ctx, q.job_id, &a.status);
+	ret = drv_job_poll(r->c->ctx, q.job_id, &a.status);
 	if (ret == -ENOENT)
 		return srv_reply_err(r, ret, "this client has no job 0x%x", q.job_id);
 	a.done = ret == 0;
@@ -134,7 +134,7 @@ static int job_wait(const struct srv_req *r, uint32_t job_id, uint32_t timeout_m
 	struct npu_rsp_job a = { .job_id = job_id };
 	struct srv_wait *w = NULL;
 	bool run = r->op == NPU_OP_RUN;
-	int ret = npu_job_poll(c->ctx, job_id, &a.status);
+	int ret = drv_job_poll(c->ctx, job_id, &a.status);
 
 	if (ret == -ENOENT)
 		return srv_reply_err(r, ret, "this client has no job 0x%x", job_id);
@@ -142,7 +142,7 @@ static int job_wait(const struct srv_req *r, uint32_t job_id, uint32_t timeout_m
 		a.done = 1;
 		return srv_reply(r, &a, sizeof(a), NULL);
 	}
-	/* a.status stays 0: npu_job_poll gives it only for a job that ended. */
+	/* a.status stays 0: drv_job_poll gives it only for a job that ended. */
 	if (timeout_ms == 0)
 		return run ? srv_reply(r, &a, sizeof(a), NULL)
 			   : srv_reply_err(r, -ETIMEDOUT, "job 0x%x is still running", job_id);
@@ -205,7 +205,7 @@ void srv_client_progress(struct npu_srv_client *c, uint64_t now_ns)
 	for (unsigned i = 0; i < SRV_JOBS_MAX && c->n_jobs; i++) {
 		struct srv_job *job = &c->jobs[i];
 
-		if (!job->used || npu_job_poll(c->ctx, job->job_id, &status) == -EINPROGRESS)
+		if (!job->used || drv_job_poll(c->ctx, job->job_id, &status) == -EINPROGRESS)
 			continue;
 		for (unsigned k = 0; k < job->n_bufs; k++)
 			buf_put(c, job->bufs[k]);
@@ -219,7 +219,7 @@ void srv_client_progress(struct npu_srv_client *c, uint64_t now_ns)
 
 		if (!w->used)
 			continue;
-		ret = npu_job_poll(c->ctx, w->job_id, &a.status);
+		ret = drv_job_poll(c->ctx, w->job_id, &a.status);
 		if (ret == -EINPROGRESS && now_ns < w->deadline_ns)
 			continue;
 		w->used = false;
@@ -245,7 +245,7 @@ int srv_op_status(const struct srv_req *r)
 {
 	struct npu_server *s = r->c->s;
 	struct npu_req_status q;
-	struct npu_device_stats *st;
+	struct drv_device_stats *st;
 	struct npu_json j;
 	size_t cap = NPU_PROTO_RSP_MAX - sizeof(struct npu_rsp_hdr);
 	char *text;
@@ -265,10 +265,10 @@ int srv_op_status(const struct srv_req *r)
 		free(text);
 		return srv_reply_err(r, -ENOMEM, "out of memory");
 	}
-	npu_device_stats(s->dev, st);
+	drv_device_stats(s->dev, st);
 	/* Into the buffer itself: no fmemopen, which relibc lacks (docs/redox.md). */
 	npu_json_init_buf(&j, text, cap);
-	npu_device_stats_json(&j, NULL, st);
+	drv_device_stats_json(&j, NULL, st);
 	ret = npu_json_finish(&j);
 	free(st);
 	if (ret)
@@ -294,7 +294,7 @@ int srv_op_reset(const struct srv_req *r)
 	snprintf(reason, sizeof(reason), "reset requested by client %u (uid %u)", r->c->id,
 		 r->c->peer.uid);
 	npu_warn(SRV, "%s", reason);
-	ret = npu_device_recover(d, reason);
+	ret = drv_device_recover(d, reason);
 	if (ret)
 		return srv_reply_err(r, ret, "the NPU did not come back: %s: %s", d->fail_step,
 				     d->fail_reason);

@@ -41,7 +41,7 @@ int srv_device_usable(const struct srv_req *r)
 		return srv_reply_err(r, -EIO, "the NPU failed: %s: %s", d->fail_step,
 				     d->fail_reason),
 		       -EIO;
-	srv_reply_err(r, -EAGAIN, "the NPU is not ready (%s)", npu_dev_state_name(d->state));
+	srv_reply_err(r, -EAGAIN, "the NPU is not ready (%s)", drv_dev_state_name(d->state));
 	return -EAGAIN;
 }
 
@@ -78,7 +78,7 @@ int srv_op_hello(const struct srv_req *r)
 	if (s->n_served >= s->cfg.max_clients)
 		return srv_reply_err(r, -EUSERS, "npud serves at most %u clients",
 				     s->cfg.max_clients);
-	ret = npu_ctx_create(s->dev, &c->ctx);
+	ret = drv_ctx_create(s->dev, &c->ctx);
 	if (ret == -EBUSY)
 		return srv_reply_err(r, -EUSERS, "all %u NPU contexts are in use", NPU_CTX_MAX);
 	if (ret)
@@ -111,14 +111,14 @@ int srv_op_query(const struct srv_req *r)
 	struct npu_device *d = r->c->s->dev;
 	struct npu_platform *p = d->plat;
 	struct npu_rsp_query a;
-	struct npu_device_stats *st;
+	struct drv_device_stats *st;
 
 	if (want_len(r, 0))
 		return 0;
 	st = malloc(sizeof(*st));
 	if (!st)
 		return srv_reply_err(r, -ENOMEM, "out of memory");
-	npu_device_stats(d, st);
+	drv_device_stats(d, st);
 	memset(&a, 0, sizeof(a));
 	copy_str(a.generation, sizeof(a.generation), st->generation);
 	copy_str(a.platform, sizeof(a.platform), p->pci.platform);
@@ -174,17 +174,17 @@ int srv_op_buf_create(const struct srv_req *r)
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return srv_reply_err(r, -ENOMEM, "out of memory");
-	ret = npu_bo_create(c->ctx, (size_t)size, 0, 0, &b->bo);
+	ret = drv_bo_create(c->ctx, (size_t)size, 0, 0, &b->bo);
 	if (ret) {
 		free(b);
 		return srv_reply_err(r, ret, "no NPU memory for %" PRIu64 " bytes: %s", size,
 				     strerror(-ret));
 	}
 	if (s->cfg.share_fds) {
-		att.fd = npu_bo_fd(b->bo);
+		att.fd = drv_bo_fd(b->bo);
 		if (att.fd < 0) {
 			ret = att.fd;
-			npu_bo_destroy(b->bo);
+			drv_bo_destroy(b->bo);
 			free(b);
 			return srv_reply_err(r, ret, "cannot share the buffer: %s", strerror(-ret));
 		}
@@ -242,7 +242,7 @@ int srv_op_buf_map(const struct srv_req *r)
 	if (get_buf(r, &b))
 		return r->c->dead ? -EPIPE : 0;
 	if (r->c->s->cfg.share_fds) {
-		att.fd = npu_bo_fd(b->bo);
+		att.fd = drv_bo_fd(b->bo);
 		if (att.fd < 0)
 			return srv_reply_err(r, att.fd, "cannot share the buffer: %s",
 					     strerror(-att.fd));

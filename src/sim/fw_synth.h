@@ -35,7 +35,7 @@ static inline uint32_t npu_fw_synth_word(uint32_t i)
 /*
  * Builds a valid synthetic firmware file for gen (NPU_GEN_37XX or
  * NPU_GEN_40XX) with BOOT API 3.28 and JSM API 3.29, runtime_size 64 MiB and a
- * version text "npud synthetic firmware <gen>". It passes npu_fw_image_parse
+ * version text "npud synthetic firmware <gen>". It passes drv_fw_image_parse
  * under NPU_GEN_UNKNOWN and under gen. On success *data is a malloc'd buffer
  * of *size bytes that the caller frees. Returns 0, -EINVAL for another
  * generation or NULL pointers, -ENOMEM.

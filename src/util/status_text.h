@@ -2,7 +2,7 @@
 /*
  * The one-screen text of a device status report, `npuctl status`'s layout,
  * made from the report's JSON: what the server's STATUS request answers and
- * npu_device_stats_json writes (the keys are in docs/cli.md). One renderer
+ * drv_device_stats_json writes (the keys are in docs/cli.md). One renderer
  * for every place the text is shown: /scheme/npu/status on Redox, npuctl.
  *
  * A key the report lacks, or holds as null, shows as unknown ("-",

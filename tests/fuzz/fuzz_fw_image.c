@@ -27,11 +27,11 @@ static void check_accepted(const struct npu_fw_image *img, const uint8_t *data, 
 		__builtin_trap();
 	if (img->header_version != NPU_FW_HEADER_VERSION || img->runtime_size < size)
 		__builtin_trap();
-	if (npu_fw_api_major(img->api_version[NPU_FW_API_IDX_BOOT]) < NPU_FW_BOOT_API_MAJOR_MIN ||
-	    npu_fw_api_major(img->api_version[NPU_FW_API_IDX_JSM]) < NPU_FW_JSM_API_MAJOR_MIN)
+	if (drv_fw_api_major(img->api_version[NPU_FW_API_IDX_BOOT]) < NPU_FW_BOOT_API_MAJOR_MIN ||
+	    drv_fw_api_major(img->api_version[NPU_FW_API_IDX_JSM]) < NPU_FW_JSM_API_MAJOR_MIN)
 		__builtin_trap();
 	/* With a generation, the image also lies in its fixed runtime range. */
-	if (npu_fw_runtime_range(gen, &start, &len) == 0 &&
+	if (drv_fw_runtime_range(gen, &start, &len) == 0 &&
 	    (img->image_load_address < start ||
 	     img->image_load_address + img->image_len > start + len))
 		__builtin_trap();
@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		quiet = 1;
 	}
 	for (size_t g = 0; g < sizeof(gens) / sizeof(gens[0]); g++) {
-		int rc = npu_fw_image_parse(data, size, gens[g], &img, &err);
+		int rc = drv_fw_image_parse(data, size, gens[g], &img, &err);
 
 		if (memchr(img.version, '\0', sizeof(img.version)) == NULL ||
 		    memchr(img.vpu_version, '\0', sizeof(img.vpu_version)) == NULL ||

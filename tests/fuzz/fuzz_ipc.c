@@ -12,7 +12,7 @@
  * tests/unit/test_ipc.c does: with the model's lock held it writes IPC
  * headers, JSM messages and raw bytes anywhere in the driver's RX buffer and
  * pushes arbitrary 32-bit values into the FIFO; between records it lets the
- * driver drain (npu_ipc_drain, npu_irq_handle or npu_irq_wait) or sends a
+ * driver drain (drv_ipc_drain, drv_irq_handle or drv_irq_wait) or sends a
  * QUERY_ENGINE_HB whose reply (right or wrong) it posted beforehand.
  *
  * An input is a list of records: one byte of kind, then the kind's fields,
@@ -310,15 +310,15 @@ static void op_drain(struct cursor *in)
 {
 	switch (take(in, 1) % 3) {
 	case 0:
-		npu_ipc_drain(&rig.d);
+		drv_ipc_drain(&rig.d);
 		break;
 	case 1:
-		npu_irq_handle(&rig.d);
+		drv_irq_handle(&rig.d);
 		rig.p->ops->irq_ack(rig.p);
 		break;
 	default:
 		/* Entries pending means the interrupt fd is readable: no wait. */
-		trap_unless(npu_irq_wait(&rig.d, 0) == 0 || rig.n_pending == 0);
+		trap_unless(drv_irq_wait(&rig.d, 0) == 0 || rig.n_pending == 0);
 		break;
 	}
 	model_drained();
@@ -440,7 +440,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		npu_sim_test_unlock(rig.s);
 	}
 	/* Whatever is still in the FIFO, through the interrupt service. */
-	npu_irq_handle(&rig.d);
+	drv_irq_handle(&rig.d);
 	rig.p->ops->irq_ack(rig.p);
 	model_drained();
 

@@ -126,7 +126,7 @@ static struct npu_bo *bo_new(struct npu_ctx *c)
 {
 	struct npu_bo *bo = NULL;
 
-	trap_unless(npu_bo_create(c, PAGE, 0, 0, &bo) == 0);
+	trap_unless(drv_bo_create(c, PAGE, 0, 0, &bo) == 0);
 	return bo;
 }
 
@@ -149,7 +149,7 @@ static void submit(struct npu_ctx *c, struct npu_bo *cmd)
 {
 	uint32_t id;
 
-	trap_unless(npu_job_submit(c, cmd->va, &id) == 0);
+	trap_unless(drv_job_submit(c, cmd->va, &id) == 0);
 	rig.job_ids[rig.n_job_ids++] = id;
 }
 
@@ -160,7 +160,7 @@ static void jobs_setup(void)
 		struct npu_ctx *c;
 		struct npu_bo *fence, *wait;
 
-		trap_unless(npu_ctx_create(&rig.d, &c) == 0);
+		trap_unless(drv_ctx_create(&rig.d, &c) == 0);
 		rig.ctx[i] = c;
 		fence = bo_new(c);
 		wait = bo_new(c);
@@ -170,7 +170,7 @@ static void jobs_setup(void)
 
 			cmd_fence(sig, NPU_CMD_FENCE_SIGNAL, fence->va + 64, 7);
 			submit(c, sig);
-			trap_unless(npu_job_wait(c, rig.job_ids[0], 10000000u, &st) == 0 &&
+			trap_unless(drv_job_wait(c, rig.job_ids[0], 10000000u, &st) == 0 &&
 				    st == 0);
 		}
 		/* Nobody ever writes 1 into the fence: these jobs stay queued. */
@@ -185,10 +185,10 @@ static void rig_down(void)
 	if (!rig.up)
 		return;
 	arena_guard(false);
-	npu_device_power_down(&rig.d); /* no IPC: the silenced firmware would not answer */
+	drv_device_power_down(&rig.d); /* no IPC: the silenced firmware would not answer */
 	for (unsigned i = 0; i < N_CTX; i++)
-		npu_ctx_destroy(rig.ctx[i]);
-	npu_device_close(&rig.d);
+		drv_ctx_destroy(rig.ctx[i]);
+	drv_device_close(&rig.d);
 	npu_platform_close(rig.p);
 	rmdir(rig.fwdir);
 	rig.up = false;
@@ -207,8 +207,8 @@ static void rig_up(void)
 	/* No image in the search path: driver and model use the synthetic one. */
 	trap_unless(setenv("NPU_FIRMWARE_PATH", rig.fwdir, 1) == 0);
 	trap_unless(npu_platform_open(&pc, &rig.p) == 0);
-	trap_unless(npu_device_open(&rig.d, rig.p, NULL) == 0);
-	trap_unless(npu_device_boot(&rig.d) == 0);
+	trap_unless(drv_device_open(&rig.d, rig.p, NULL) == 0);
+	trap_unless(drv_device_boot(&rig.d) == 0);
 	rig.s = npu_platform_sim_model(rig.p);
 	trap_unless(rig.s != NULL);
 	rig.up = true;
@@ -221,7 +221,7 @@ static void rig_up(void)
 	while (npu_sim_test_fw_take(rig.s, &va) == 0)
 		;
 	npu_sim_test_unlock(rig.s);
-	npu_irq_handle(&rig.d);
+	drv_irq_handle(&rig.d);
 	rig.p->ops->irq_ack(rig.p);
 	npu_sim_test_lock(rig.s);
 	trap_unless(npu_sim_test_host_pending(rig.s) == 0);

@@ -58,7 +58,7 @@ static void hdr_make(struct npu_ipc_hdr *h, uint32_t data_addr, uint16_t channel
 	h->status = NPU_IPC_HDR_ALLOCATED;
 }
 
-/* ---- the model of the driver (ipc.c rx_one/rx_dispatch, job.c npu_job_done) ---- */
+/* ---- the model of the driver (ipc.c rx_one/rx_dispatch, job.c drv_job_done) ---- */
 
 static struct jobs_view *view_by_ssid(uint32_t ssid, struct npu_ctx **c)
 {
@@ -210,7 +210,7 @@ static void tx_check(uint16_t channel, uint32_t id)
 static void request(uint16_t channel, const struct npu_jsm_msg *reply, uint16_t reply_channel,
 		    unsigned hslot, unsigned mslot)
 {
-	const struct npu_jsm_engine_reset p = { .engine_idx = NPU_JSM_ENGINE_COMPUTE };
+	const struct drv_jsm_engine_reset p = { .engine_idx = NPU_JSM_ENGINE_COMPUTE };
 	uint32_t id = next_request_id();
 	struct npu_jsm_msg got;
 	int ret, want;
@@ -231,7 +231,7 @@ static void request(uint16_t channel, const struct npu_jsm_msg *reply, uint16_t 
 	rig.wait_channel = channel;
 	rig.wait_id = id;
 	memset(&got, 0, sizeof(got));
-	ret = npu_ipc_request(&rig.d, channel, NPU_JSM_MSG_QUERY_ENGINE_HB, &p, sizeof(p),
+	ret = drv_ipc_request(&rig.d, channel, NPU_JSM_MSG_QUERY_ENGINE_HB, &p, sizeof(p),
 			      NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &got, REQUEST_US);
 	model_drained();
 	rig.waiting = false;

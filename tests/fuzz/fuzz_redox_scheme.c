@@ -53,7 +53,7 @@ static void cleanup(void)
 {
 	npu_redox_scheme_destroy(scheme);
 	npu_server_destroy(srv);
-	npu_device_close(&dev);
+	drv_device_close(&dev);
 	npu_platform_close(plat);
 	fk_stop();
 	unlink(fw_file);
@@ -80,7 +80,7 @@ static void init_once(void)
 		abort();
 	free(img);
 	if (fk_start(&kc) || npu_platform_redox_open(&pc, &plat) ||
-	    npu_device_open(&dev, plat, &dc) || npu_server_create(&dev, &sc, &srv) ||
+	    drv_device_open(&dev, plat, &dc) || npu_server_create(&dev, &sc, &srv) ||
 	    npu_redox_scheme_create(srv, &xc, &scheme) || redox_setrens_v1(0, 0) ||
 	    dev.state != NPU_DEV_READY) {
 		fprintf(stderr, "fuzz_redox_scheme: cannot set up the daemon on the fake kernel\n");

@@ -33,7 +33,7 @@ static struct npu_platform *plat;
 static struct npu_device dev;
 static struct npu_server *srv;
 static char fw_dir[64];
-static struct npu_device_stats stats;
+static struct drv_device_stats stats;
 
 /* The request being sent, for the reply checks. */
 static uint16_t cur_op;
@@ -62,7 +62,7 @@ static int check_send(void *tp, const void *msg, size_t len, const struct npu_sr
 static void cleanup(void)
 {
 	npu_server_destroy(srv);
-	npu_device_close(&dev);
+	drv_device_close(&dev);
 	npu_platform_close(plat);
 	rmdir(fw_dir);
 }
@@ -79,7 +79,7 @@ static void init_once(void)
 	snprintf(fw_dir, sizeof(fw_dir), "/tmp/npu-fuzz-srv-XXXXXX");
 	/* An empty firmware folder: driver and model use the synthetic image. */
 	if (!mkdtemp(fw_dir) || setenv("NPU_FIRMWARE_PATH", fw_dir, 1) ||
-	    npu_platform_open(&pcfg, &plat) || npu_device_open(&dev, plat, &dcfg) ||
+	    npu_platform_open(&pcfg, &plat) || drv_device_open(&dev, plat, &dcfg) ||
 	    npu_server_create(&dev, &scfg, &srv) || dev.state != NPU_DEV_READY) {
 		fprintf(stderr, "fuzz_server: cannot set up the simulated NPU\n");
 		abort();
@@ -113,14 +113,14 @@ static void prepare(struct tc *t)
 	if (tc_req(t, NPU_OP_HELLO, &hello, sizeof(hello)) || tc_status(t) ||
 	    tc_req(t, NPU_OP_BUF_CREATE, &bc, sizeof(bc)) || tc_status(t))
 		abort();
-	if (npu_cmdbuf_init(&cb, t->cpu[t->n - 1], 0, 8192, 4, dev.gen) == 0) {
+	if (drv_cmdbuf_init(&cb, t->cpu[t->n - 1], 0, 8192, 4, dev.gen) == 0) {
 		/* The NPU address is only known from the reply. */
 		struct npu_rsp_buf a;
 		struct npu_rsp_hdr h;
 
 		tc_last(t, &h, &a, sizeof(a));
-		if (npu_cmdbuf_init(&cb, t->cpu[t->n - 1], a.va, a.size, 4, dev.gen) ||
-		    npu_cmdbuf_nop(&cb) || npu_cmdbuf_finish(&cb))
+		if (drv_cmdbuf_init(&cb, t->cpu[t->n - 1], a.va, a.size, 4, dev.gen) ||
+		    drv_cmdbuf_nop(&cb) || drv_cmdbuf_finish(&cb))
 			abort();
 	}
 	if (tc_req(t, NPU_OP_BUF_CREATE, &bc, sizeof(bc)) || tc_status(t))
@@ -173,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	npu_server_client_gone(t.c);
 	if (npu_server_clients(srv) != 0 || dev.state != NPU_DEV_READY)
 		abort();
-	npu_device_stats(&dev, &stats);
+	drv_device_stats(&dev, &stats);
 	if (stats.memory_contexts_bytes != 0 || stats.n_clients != 0)
 		abort();
 	return 0;

@@ -80,7 +80,7 @@ static inline void fx_open(struct fx *f)
 	memset(f, 0, sizeof(*f));
 	assert_int_equal(fk_start(&kc), 0);
 	assert_int_equal(npu_platform_redox_open(&pc, &f->plat), 0);
-	assert_int_equal(npu_device_open(&f->d, f->plat, &dc), 0); /* reads the firmware */
+	assert_int_equal(drv_device_open(&f->d, f->plat, &dc), 0); /* reads the firmware */
 	assert_int_equal(npu_server_create(&f->d, &sc, &f->s), 0);
 	assert_int_equal(npu_redox_scheme_create(f->s, &xc, &f->x), 0);
 	assert_string_equal(fk_state()->scheme_name, "npu");
@@ -92,7 +92,7 @@ static inline void fx_close(struct fx *f)
 {
 	npu_redox_scheme_destroy(f->x);
 	npu_server_destroy(f->s);
-	npu_device_close(&f->d);
+	drv_device_close(&f->d);
 	npu_platform_close(f->plat);
 	assert_int_equal(fk_state()->dma_chunks, 0);
 	fk_stop();

@@ -69,14 +69,14 @@ static void dev_open(struct dev *v, bool no_msi)
 
 	assert_int_equal(fk_start(&kc), 0);
 	assert_int_equal(npu_platform_redox_open(&pc, &v->p), 0);
-	assert_int_equal(npu_device_open(&v->d, v->p, &dc), 0);
-	assert_int_equal(npu_device_boot(&v->d), 0);
+	assert_int_equal(drv_device_open(&v->d, v->p, &dc), 0);
+	assert_int_equal(drv_device_boot(&v->d), 0);
 	assert_int_equal(v->d.state, NPU_DEV_READY);
 }
 
 static void dev_close(struct dev *v)
 {
-	npu_device_close(&v->d);
+	drv_device_close(&v->d);
 	v->p->ops->close(v->p);
 	fk_stop();
 }
@@ -87,7 +87,7 @@ static void raise_irq(struct dev *v)
 	struct pollfd p = { .fd = npu_sim_irq_fd(fk_sim()), .events = POLLIN };
 	uint64_t engine = 0;
 
-	assert_int_equal(npu_ipc_send(&v->d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
+	assert_int_equal(drv_ipc_send(&v->d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
 				      &engine, sizeof(engine)),
 			 0);
 	assert_int_equal(poll(&p, 1, 5000), 1); /* a real descriptor: the C library's poll */
@@ -133,7 +133,7 @@ static void t_new_queue_misses_earlier_irq(void **state)
 	assert_int_equal(poll(&pfd, 1, 50), 0); /* a queue of its own, made after */
 	assert_int_equal(fk_state()->irq_edges, edges + 1);
 	/* The backend's queue was there: the wait sees it, services and acknowledges it. */
-	assert_int_equal(npu_irq_wait(&v.d, 1000000u), 0);
+	assert_int_equal(drv_irq_wait(&v.d, 1000000u), 0);
 	assert_int_equal(fk_state()->irq_edges, fk_state()->irq_acks);
 	dev_close(&v);
 }
@@ -154,7 +154,7 @@ static void t_irq_masked_until_ack(void **state)
 	assert_int_equal(redox_read_v1(fd, &c1, sizeof(c1)), sizeof(c1));
 	edges = fk_state()->irq_edges;
 	/* Serviced without an acknowledgement: another interrupt is not counted. */
-	npu_irq_handle(&v.d);
+	drv_irq_handle(&v.d);
 	raise_irq(&v);
 	assert_int_equal(redox_read_v1(fd, &c2, sizeof(c2)), sizeof(c2));
 	assert_int_equal(c2, c1);
@@ -169,7 +169,7 @@ static void t_irq_masked_until_ack(void **state)
 	assert_true(c2 > c1);
 	assert_true(fk_state()->irq_edges > edges);
 	/* The wait services it and writes the count back. */
-	assert_int_equal(npu_irq_wait(&v.d, 1000000u), 0);
+	assert_int_equal(drv_irq_wait(&v.d, 1000000u), 0);
 	assert_int_equal(fk_state()->irq_edges, fk_state()->irq_acks);
 	dev_close(&v);
 }

@@ -159,7 +159,7 @@ static void t_digits(void **state)
 	struct fx f;
 	const uint8_t *in = dg.samples + (size_t)FIRST * SAMPLE;
 	uint8_t *got = malloc(COUNT * RECORD + 64), *want = malloc(COUNT * RECORD), rec[RECORD];
-	struct npu_device_stats *st = malloc(sizeof(*st));
+	struct drv_device_stats *st = malloc(sizeof(*st));
 	struct redox_stat fs;
 	unsigned right = 0;
 	size_t len;
@@ -184,7 +184,7 @@ static void t_digits(void **state)
 	}
 	print_message("digits through /scheme/npu/infer: %u/%u as labelled\n", right, COUNT);
 	assert_true(right * 100u >= 90u * COUNT);
-	npu_device_stats(&f.d, st);
+	drv_device_stats(&f.d, st);
 	assert_int_equal(st->jobs_completed, 2); /* 64 + 36 */
 	assert_int_equal(st->jobs_failed, 0);
 	assert_int_equal(npu_server_clients(f.s), 0); /* the run's client is gone */
@@ -227,7 +227,7 @@ static void t_bad_model(void **state)
 	struct fx f;
 	const uint8_t *in = dg.samples + (size_t)FIRST * SAMPLE;
 	uint8_t out[4 * RECORD], want[4 * RECORD], *bad;
-	struct npu_device_stats *st = malloc(sizeof(*st));
+	struct drv_device_stats *st = malloc(sizeof(*st));
 	int64_t c;
 
 	(void)state;
@@ -244,7 +244,7 @@ static void t_bad_model(void **state)
 	assert_int_equal(scheme_infer(bad, dg.blob_size, in, 4 * SAMPLE, out, sizeof(out)),
 			 -EOPNOTSUPP);
 	free(bad);
-	npu_device_stats(&f.d, st);
+	drv_device_stats(&f.d, st);
 	assert_int_equal(st->jobs_failed, 2);
 	/* Refused by the daemon before any job: no NPUM header; input not whole samples. */
 	bad = blob_with(0, 'X');
@@ -253,7 +253,7 @@ static void t_bad_model(void **state)
 	free(bad);
 	assert_int_equal(scheme_infer(dg.blob, dg.blob_size, in, SAMPLE + 1, out, sizeof(out)),
 			 -EINVAL);
-	npu_device_stats(&f.d, st);
+	drv_device_stats(&f.d, st);
 	assert_int_equal(st->jobs_failed, 2);
 	assert_int_equal(st->jobs_completed, 0);
 

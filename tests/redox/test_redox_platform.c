@@ -90,15 +90,15 @@ static void boot_one(enum npu_gen gen, bool scatter)
 	assert_int_equal(fk_state()->irq_opened, 18 + 1);
 
 	put_firmware(gen, fw, sizeof(fw));
-	assert_int_equal(npu_device_open(&d, p, &dc), 0);
+	assert_int_equal(drv_device_open(&d, p, &dc), 0);
 	unlink(fw);
 	assert_string_equal(d.fw_path, fw);
-	assert_int_equal(npu_device_boot(&d), 0);
+	assert_int_equal(drv_device_boot(&d), 0);
 	assert_int_equal(d.state, NPU_DEV_READY);
 	/* The 64 MiB firmware runtime came as 16 chunks of 4 MiB. */
 	assert_true(fk_state()->dma_chunks > 16);
 	assert_int_equal(fk_state()->dma_shared_refused, 0);
-	npu_device_close(&d);
+	drv_device_close(&d);
 	npu_platform_close(p);
 	assert_int_equal(fk_state()->dma_chunks, 0);
 	assert_int_equal(fk_state()->bars_mapped, 0);
@@ -176,16 +176,16 @@ static void t_msix(void **state)
 		fk_msix_entry(i, e);
 		assert_int_equal(e[3] & 1u, 1);
 	}
-	assert_int_equal(npu_device_open(&d, p, &dc), 0);
-	assert_int_equal(npu_device_boot(&d), 0);
+	assert_int_equal(drv_device_open(&d, p, &dc), 0);
+	assert_int_equal(drv_device_boot(&d), 0);
 	/* An interrupt comes through the entry: a heartbeat's reply, waited for. */
-	assert_int_equal(npu_ipc_send(&d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
+	assert_int_equal(drv_ipc_send(&d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
 				      &(uint64_t){ 0 }, sizeof(uint64_t)),
 			 0);
 	for (unsigned i = 0; i < 50 && !fk_state()->irq_edges; i++)
-		npu_irq_wait(&d, 100000u);
+		drv_irq_wait(&d, 100000u);
 	assert_true(fk_state()->irq_edges > 0);
-	npu_device_close(&d);
+	drv_device_close(&d);
 	npu_platform_close(p);
 	fk_msix_entry(0, e);
 	assert_int_equal(e[3] & 1u, 1);

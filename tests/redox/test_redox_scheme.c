@@ -50,12 +50,12 @@ static void t_copy(void **state)
 	assert_int_equal(hello(&f, (uint64_t)h), 0);
 	mkbuf(&f, (uint64_t)h, size, &src);
 	mkbuf(&f, (uint64_t)h, size, &dst);
-	mkbuf(&f, (uint64_t)h, npu_cmdbuf_size_for(f.d.gen, 8, 4), &cmd);
+	mkbuf(&f, (uint64_t)h, drv_cmdbuf_size_for(f.d.gen, 8, 4), &cmd);
 	for (size_t i = 0; i < size; i++)
 		src.cpu[i] = (uint8_t)(i * 7u + (i >> 9));
-	assert_int_equal(npu_cmdbuf_init(&cb, cmd.cpu, cmd.b.va, cmd.b.size, 8, f.d.gen), 0);
-	assert_int_equal(npu_cmdbuf_copy(&cb, dst.b.va, src.b.va, size), 0);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
+	assert_int_equal(drv_cmdbuf_init(&cb, cmd.cpu, cmd.b.va, cmd.b.size, 8, f.d.gen), 0);
+	assert_int_equal(drv_cmdbuf_copy(&cb, dst.b.va, src.b.va, size), 0);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
 	sq.cmd_handle = cmd.b.handle;
 	memcpy(sub, &sq, sizeof(sq));
 	memcpy(sub + sizeof(sq), &src.b.handle, 4);

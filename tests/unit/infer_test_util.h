@@ -4,7 +4,7 @@
  * docs/model-format.md built byte by byte from that document, the "tour"
  * network that uses every layer type and field, and INFERENCE_EXECUTE jobs
  * through the driver (a context with buffers for the command buffer,
- * descriptor, blob, samples and records; npu_cmdbuf_inference; submit, wait).
+ * descriptor, blob, samples and records; drv_cmdbuf_inference; submit, wait).
  */
 #ifndef NPU_TEST_INFER_TEST_UTIL_H
 #define NPU_TEST_INFER_TEST_UTIL_H
@@ -211,17 +211,17 @@ struct job {
 static inline void job_open(struct fx *f, struct job *j, size_t model, size_t in, size_t out)
 {
 	j->f = f;
-	assert_int_equal(npu_ctx_create(&f->d, &j->c), 0);
-	assert_int_equal(npu_bo_create(j->c, npu_cmdbuf_size_for(f->gen, 2, 0), 0, 0, &j->cmd), 0);
-	assert_int_equal(npu_bo_create(j->c, 4096, 0, 0, &j->desc), 0);
-	assert_int_equal(npu_bo_create(j->c, model, 0, 0, &j->model), 0);
-	assert_int_equal(npu_bo_create(j->c, in, 0, 0, &j->in), 0);
-	assert_int_equal(npu_bo_create(j->c, out, 0, 0, &j->out), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &j->c), 0);
+	assert_int_equal(drv_bo_create(j->c, drv_cmdbuf_size_for(f->gen, 2, 0), 0, 0, &j->cmd), 0);
+	assert_int_equal(drv_bo_create(j->c, 4096, 0, 0, &j->desc), 0);
+	assert_int_equal(drv_bo_create(j->c, model, 0, 0, &j->model), 0);
+	assert_int_equal(drv_bo_create(j->c, in, 0, 0, &j->in), 0);
+	assert_int_equal(drv_bo_create(j->c, out, 0, 0, &j->out), 0);
 }
 
 static inline void job_close(struct job *j)
 {
-	npu_ctx_destroy(j->c); /* and its buffers */
+	drv_ctx_destroy(j->c); /* and its buffers */
 	j->c = NULL;
 }
 
@@ -250,11 +250,11 @@ static inline uint32_t job_run_at(struct job *j, uint64_t desc_va, uint32_t widt
 	uint32_t id, st = 0xDEAD;
 
 	assert_int_equal(
-	    npu_cmdbuf_init(&cb, j->cmd->dma.cpu, j->cmd->va, j->cmd->size, 2, j->f->gen), 0);
-	assert_int_equal(npu_cmdbuf_inference(&cb, desc_va, width, 0x1234), 0);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
-	assert_int_equal(npu_job_submit(j->c, j->cmd->va, &id), 0);
-	assert_int_equal(npu_job_wait(j->c, id, WAIT_US, &st), 0);
+	    drv_cmdbuf_init(&cb, j->cmd->dma.cpu, j->cmd->va, j->cmd->size, 2, j->f->gen), 0);
+	assert_int_equal(drv_cmdbuf_inference(&cb, desc_va, width, 0x1234), 0);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
+	assert_int_equal(drv_job_submit(j->c, j->cmd->va, &id), 0);
+	assert_int_equal(drv_job_wait(j->c, id, WAIT_US, &st), 0);
 	return st;
 }
 

@@ -66,9 +66,9 @@ static inline int setup(void **state)
 	struct npu_device_config dcfg = { .tdr_timeout_us = f->tdr_us };
 
 	assert_int_equal(npu_platform_open(&pcfg, &f->plat), 0);
-	assert_int_equal(npu_device_open(&f->d, f->plat, &dcfg), 0);
+	assert_int_equal(drv_device_open(&f->d, f->plat, &dcfg), 0);
 	if (f->boot)
-		assert_int_equal(npu_device_boot(&f->d), 0);
+		assert_int_equal(drv_device_boot(&f->d), 0);
 	return 0;
 }
 
@@ -76,7 +76,7 @@ static inline int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	npu_device_close(&f->d);
+	drv_device_close(&f->d);
 	npu_platform_close(f->plat);
 	f->plat = NULL;
 	return 0;
@@ -160,8 +160,8 @@ static inline uint32_t run(struct npu_ctx *c, struct npu_bo *cmd)
 {
 	uint32_t id, st = 0xDEAD;
 
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	return st;
 }
 

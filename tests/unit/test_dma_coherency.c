@@ -75,12 +75,12 @@ static void pair_open(struct pair *t, enum npu_gen gen)
 	t->sim = npu_platform_sim_model(t->plat);
 	assert_non_null(t->sim);
 	t->m.plat = t->plat;
-	assert_int_equal(npu_mmu_init(&t->mmu, t->plat), 0);
+	assert_int_equal(drv_mmu_init(&t->mmu, t->plat), 0);
 }
 
 static void pair_close(struct pair *t)
 {
-	npu_mmu_fini(&t->mmu);
+	drv_mmu_fini(&t->mmu);
 	npu_platform_close(t->plat);
 }
 
@@ -132,7 +132,7 @@ static void test_cmdq_reaches_device(void **state)
 
 	(void)state;
 	pair_open(&t, NPU_GEN_37XX);
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	assert_int_equal(mmu_state(&t).cmdq_cons, t.mmu.cmdq_prod);
 	assert_int_equal(mmu_state(&t).gerror, 0);
 	assert_int_equal(guest_errors(&t), 0);
@@ -153,14 +153,14 @@ static void run_tables_reach_device(enum npu_gen gen, uint64_t va)
 	const uint32_t ssid = 5;
 
 	pair_open(&t, gen);
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
-	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
 	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wb_snooped, &wb), 0);
 	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wc, &wc), 0);
-	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, NPU_MMU_MAP_SNOOP), 0);
-	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, t.plat, va + PAGE, &wc, 0, PAGE, 0), 0);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, NPU_MMU_MAP_SNOOP), 0);
+	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, t.plat, va + PAGE, &wc, 0, PAGE, 0), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
 
 	memcpy(wb.cpu, "cached, snooped", 16);
 	memcpy(wc.cpu, "write-combined!", 16);
@@ -171,11 +171,11 @@ static void run_tables_reach_device(enum npu_gen gen, uint64_t va)
 	assert_int_equal(mmu_state(&t).faults, 0);
 
 	/* The cleared CD reaches the MMU too: the next access is a bad-CD fault. */
-	assert_int_equal(npu_mmu_clear_cd(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_clear_cd(&t.mmu, &t.m, ssid), 0);
 	assert_int_equal(npu_access(&t, ssid, va, back, 16, false), -EFAULT);
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
 
-	npu_mmu_ctx_fini(&ctx, t.plat);
+	drv_mmu_ctx_fini(&ctx, t.plat);
 	npu_dma_free(t.plat, &wb);
 	npu_dma_free(t.plat, &wc);
 	pair_close(&t);
@@ -205,19 +205,19 @@ static void test_unsnooped_cached_buffer_needs_flush(void **state)
 
 	(void)state;
 	pair_open(&t, NPU_GEN_37XX);
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
-	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
 	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wb, &wb), 0);
-	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, 0), 0);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, 0), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
 	memcpy(wb.cpu, "flushed", 8);
 	assert_int_equal(npu_access(&t, ssid, va, back, 8, false), 0);
 	assert_memory_equal(back, "\0\0\0\0\0\0\0", 8);
 	npu_dma_flush(t.plat, &wb, 0, 8);
 	assert_int_equal(npu_access(&t, ssid, va, back, 8, false), 0);
 	assert_memory_equal(back, "flushed", 8);
-	npu_mmu_ctx_fini(&ctx, t.plat);
+	drv_mmu_ctx_fini(&ctx, t.plat);
 	npu_dma_free(t.plat, &wb);
 	pair_close(&t);
 }
@@ -237,36 +237,36 @@ static void test_fault_events_muted(void **state)
 
 	(void)state;
 	pair_open(&t, NPU_GEN_37XX);
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
-	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
 
 	for (unsigned i = 0; i < 40; i++)
 		assert_int_equal(npu_access(&t, ssid, va + i * PAGE, back, 8, false), -EFAULT);
 	t.n_ev = 0;
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 16);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 16);
 	assert_int_equal(t.mmu.events_lost, 1);
 
-	assert_false(npu_mmu_events_muted(&t.mmu, ssid));
-	assert_int_equal(npu_mmu_mute_events(&t.mmu, &t.m, ssid), 0);
-	assert_true(npu_mmu_events_muted(&t.mmu, ssid));
+	assert_false(drv_mmu_events_muted(&t.mmu, ssid));
+	assert_int_equal(drv_mmu_mute_events(&t.mmu, &t.m, ssid), 0);
+	assert_true(drv_mmu_events_muted(&t.mmu, ssid));
 	for (unsigned i = 0; i < 40; i++)
 		assert_int_equal(npu_access(&t, ssid, va + i * PAGE, back, 8, false), -EFAULT);
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 0);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 0);
 	assert_int_equal(t.mmu.events_lost, 1);
 	/* Another context's fault still gets through. */
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid + 1, ctx.pgd.addr), 0);
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid + 1, ctx.pgd.addr), 0);
 	assert_int_equal(npu_access(&t, ssid + 1, va, back, 8, false), -EFAULT);
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
 	/* A fresh CD records again. */
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
-	assert_false(npu_mmu_events_muted(&t.mmu, ssid));
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_false(drv_mmu_events_muted(&t.mmu, ssid));
 	assert_int_equal(npu_access(&t, ssid, va, back, 8, false), -EFAULT);
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
-	assert_int_equal(npu_mmu_mute_events(&t.mmu, &t.m, 300), -EINVAL);
-	assert_int_equal(npu_mmu_mute_events(&t.mmu, &t.m, 77), -ENOENT);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, count_event, &t), 1);
+	assert_int_equal(drv_mmu_mute_events(&t.mmu, &t.m, 300), -EINVAL);
+	assert_int_equal(drv_mmu_mute_events(&t.mmu, &t.m, 77), -ENOENT);
 
-	npu_mmu_ctx_fini(&ctx, t.plat);
+	drv_mmu_ctx_fini(&ctx, t.plat);
 	pair_close(&t);
 }
 
@@ -324,18 +324,18 @@ static void run_job(struct npu_device *d)
 	uint32_t id, st = 0xFFFF;
 	const uint32_t *w;
 
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb), 0);
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, PAGE, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 2 * PAGE, 0, 0, &data), 0);
+	assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, PAGE, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 2 * PAGE, 0, 0, &data), 0);
 	memset(data->dma.cpu, 0x5A, 2 * PAGE);
-	assert_int_equal(npu_cmdbuf_init(&cb, cmd->dma.cpu, cmd->va, PAGE, 4, d->gen), 0);
-	assert_int_equal(npu_cmdbuf_fill(&cb, data->va, PAGE, 0xC0FFEE11u), 0);
-	assert_int_equal(npu_cmdbuf_barrier(&cb), 0);
-	assert_int_equal(npu_cmdbuf_copy(&cb, data->va + PAGE, data->va, 256), 0);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
-	assert_int_equal(npu_job_wait(c, id, 5000000, &st), 0);
+	assert_int_equal(drv_cmdbuf_init(&cb, cmd->dma.cpu, cmd->va, PAGE, 4, d->gen), 0);
+	assert_int_equal(drv_cmdbuf_fill(&cb, data->va, PAGE, 0xC0FFEE11u), 0);
+	assert_int_equal(drv_cmdbuf_barrier(&cb), 0);
+	assert_int_equal(drv_cmdbuf_copy(&cb, data->va + PAGE, data->va, 256), 0);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_wait(c, id, 5000000, &st), 0);
 	assert_int_equal(st, 0);
 	w = data->dma.cpu;
 	assert_int_equal(w[0], 0xC0FFEE11u);
@@ -343,7 +343,7 @@ static void run_job(struct npu_device *d)
 	assert_int_equal(w[PAGE / 4], 0xC0FFEE11u);
 	assert_int_equal(w[PAGE / 4 + 63], 0xC0FFEE11u);
 	assert_int_equal(w[PAGE / 4 + 64], 0x5A5A5A5Au);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 static void run_boot(enum npu_gen gen, const char *image)
@@ -380,8 +380,8 @@ static void run_boot(enum npu_gen gen, const char *image)
 		setenv("NPU_FIRMWARE_PATH", "/nonexistent-npu-firmware", 1);
 	}
 	assert_int_equal(npu_platform_open(&cfg, &p), 0);
-	assert_int_equal(npu_device_open(d, p, &dcfg), 0);
-	assert_int_equal(npu_device_boot(d), 0);
+	assert_int_equal(drv_device_open(d, p, &dcfg), 0);
+	assert_int_equal(drv_device_boot(d), 0);
 	n = npu_dma_regions(p, r, 64);
 	assert_true(n > 8 && n <= 64);
 	for (size_t i = 0; i < n; i++) {
@@ -394,7 +394,7 @@ static void run_boot(enum npu_gen gen, const char *image)
 	assert_true(wb_strtab);
 	run_job(d);
 	/* Power-down: the IP reset, not an early CR0 = 0, turns the MMU off. */
-	assert_int_equal(npu_device_power_down(d), 0);
+	assert_int_equal(drv_device_power_down(d), 0);
 	{
 		struct npu_sim_test_mmu m;
 		struct npu_sim *sim = npu_platform_sim_model(p);
@@ -405,7 +405,7 @@ static void run_boot(enum npu_gen gen, const char *image)
 		npu_sim_test_unlock(sim);
 		assert_int_equal(m.cr0, 0);
 	}
-	npu_device_close(d);
+	drv_device_close(d);
 	free(d);
 	npu_platform_close(p);
 	free(file);
@@ -432,20 +432,20 @@ static void test_faulted_context_muted(void **state)
 	assert_non_null(d);
 	setenv("NPU_FIRMWARE_PATH", "/nonexistent-npu-firmware", 1);
 	assert_int_equal(npu_platform_open(&cfg, &p), 0);
-	assert_int_equal(npu_device_open(d, p, NULL), 0);
-	assert_int_equal(npu_device_boot(d), 0);
+	assert_int_equal(drv_device_open(d, p, NULL), 0);
+	assert_int_equal(drv_device_boot(d), 0);
 	s = npu_platform_sim_model(p);
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, PAGE, 0, 0, &cmd), 0);
-	assert_int_equal(npu_cmdbuf_init(&cb, cmd->dma.cpu, cmd->va, PAGE, 2, d->gen), 0);
-	assert_int_equal(npu_cmdbuf_fill(&cb, cmd->va + 0x100000, PAGE, 0x11111111u), 0);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
-	assert_false(npu_mmu_events_muted(&d->mmu, c->ssid));
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
-	assert_int_equal(npu_job_wait(c, id, 5000000, &st), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, PAGE, 0, 0, &cmd), 0);
+	assert_int_equal(drv_cmdbuf_init(&cb, cmd->dma.cpu, cmd->va, PAGE, 2, d->gen), 0);
+	assert_int_equal(drv_cmdbuf_fill(&cb, cmd->va + 0x100000, PAGE, 0x11111111u), 0);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
+	assert_false(drv_mmu_events_muted(&d->mmu, c->ssid));
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_wait(c, id, 5000000, &st), 0);
 	assert_true(st != 0);
 	assert_true(c->faulted);
-	assert_true(npu_mmu_events_muted(&d->mmu, c->ssid));
+	assert_true(drv_mmu_events_muted(&d->mmu, c->ssid));
 	/* What the MMU reads: the CD in memory, valid, R clear. */
 	npu_sim_test_lock(s);
 	assert_int_equal(
@@ -454,8 +454,8 @@ static void test_faulted_context_muted(void **state)
 	npu_sim_test_unlock(s);
 	assert_true(cd0 & NPU_MMU_CD_0_V);
 	assert_false(cd0 & NPU_MMU_CD_0_R);
-	npu_ctx_destroy(c);
-	npu_device_close(d);
+	drv_ctx_destroy(c);
+	drv_device_close(d);
 	free(d);
 	npu_platform_close(p);
 	unsetenv("NPU_FIRMWARE_PATH");

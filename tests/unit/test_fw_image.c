@@ -80,12 +80,12 @@ static char where[48];		/* the case being checked, for failure messages */
 static void expect(const uint8_t *data, size_t size, enum npu_gen gen, enum npu_fw_rule rule)
 {
 	struct npu_fw_error err;
-	int rc = npu_fw_image_parse(data, size, gen, &img, &err);
+	int rc = drv_fw_image_parse(data, size, gen, &img, &err);
 
 	if (rule == NPU_FW_RULE_NONE) {
 		if (rc != 0)
 			fail_msg("%sgen %s: rejected by %s: %s", where, npu_gen_name(gen),
-				 npu_fw_rule_name(err.rule), err.msg);
+				 drv_fw_rule_name(err.rule), err.msg);
 		assert_int_equal(err.rule, NPU_FW_RULE_NONE);
 		assert_ptr_equal(img.image, data + NPU_FW_FILE_IMAGE_OFFSET);
 		assert_int_equal(img.image_len, img.image_size);
@@ -93,11 +93,11 @@ static void expect(const uint8_t *data, size_t size, enum npu_gen gen, enum npu_
 	}
 	if (rc == 0)
 		fail_msg("%sgen %s: accepted, expected rule %s", where, npu_gen_name(gen),
-			 npu_fw_rule_name(rule));
+			 drv_fw_rule_name(rule));
 	assert_int_equal(rc, -ENOEXEC);
 	if (err.rule != rule)
 		fail_msg("%sgen %s: rule %s (%s), expected %s", where, npu_gen_name(gen),
-			 npu_fw_rule_name(err.rule), err.msg, npu_fw_rule_name(rule));
+			 drv_fw_rule_name(err.rule), err.msg, drv_fw_rule_name(rule));
 	assert_true(err.msg[0] != '\0');
 	assert_null(strchr(err.msg, '\n'));
 	assert_null(img.image);
@@ -152,11 +152,11 @@ static void test_real(void **state)
 		assert_int_equal(img.ro_section_size, e->ro_section_size);
 		assert_int_equal(strncmp(img.version, e->version, strlen(e->version)), 0);
 		assert_int_equal(img.file_size, e->file_size);
-		assert_int_equal(npu_fw_image_guess_gen(&img), e->gen);
+		assert_int_equal(drv_fw_image_guess_gen(&img), e->gen);
 	}
 	/* The image ends exactly at the end of the file: one byte less breaks rule 5. */
 	for (size_t g = 0; g < 2; g++) {
-		assert_int_equal(npu_fw_image_parse(data, size - 1, gens[g], &img, &err), -ENOEXEC);
+		assert_int_equal(drv_fw_image_parse(data, size - 1, gens[g], &img, &err), -ENOEXEC);
 		assert_int_equal(err.rule, NPU_FW_RULE_IMAGE_SIZE);
 		assert_string_equal(err.msg, e->truncated_msg);
 	}
@@ -184,7 +184,7 @@ static void test_short_files(void **state)
 
 	(void)state;
 	expect(NULL, 0, NPU_GEN_UNKNOWN, NPU_FW_RULE_FILE_SIZE);
-	assert_int_equal(npu_fw_image_parse(NULL, 0, NPU_GEN_37XX, &img, &err), -ENOEXEC);
+	assert_int_equal(drv_fw_image_parse(NULL, 0, NPU_GEN_37XX, &img, &err), -ENOEXEC);
 	assert_string_equal(
 	    err.msg, "file size 0x0 is not larger than the header and version pages (0x2000)");
 	expect(four, sizeof(four), NPU_GEN_UNKNOWN, NPU_FW_RULE_FILE_SIZE);
@@ -201,14 +201,14 @@ static void test_short_files(void **state)
 	/* The header fields are still decoded once they are all there. */
 	expect(data, 0x2000, NPU_GEN_UNKNOWN, NPU_FW_RULE_FILE_SIZE);
 	assert_int_equal(img.boot_params_load_address, 0x84800000);
-	assert_int_equal(npu_fw_header_decode(data, sizeof(struct npu_fw_header) - 1, &img),
+	assert_int_equal(drv_fw_header_decode(data, sizeof(struct npu_fw_header) - 1, &img),
 			 -ENOEXEC);
-	assert_int_equal(npu_fw_header_decode(data, sizeof(struct npu_fw_header), &img), 0);
-	assert_int_equal(npu_fw_image_guess_gen(&img), NPU_GEN_37XX);
+	assert_int_equal(drv_fw_header_decode(data, sizeof(struct npu_fw_header), &img), 0);
+	assert_int_equal(drv_fw_image_guess_gen(&img), NPU_GEN_37XX);
 	/* Bad arguments are not rule failures. */
-	assert_int_equal(npu_fw_image_parse(data, size, NPU_GEN_UNKNOWN, NULL, &err), -EINVAL);
-	assert_int_equal(npu_fw_image_parse(NULL, 5, NPU_GEN_UNKNOWN, &img, &err), -EINVAL);
-	assert_int_equal(npu_fw_image_parse(data, size, NPU_GEN_UNKNOWN, &img, NULL), 0);
+	assert_int_equal(drv_fw_image_parse(data, size, NPU_GEN_UNKNOWN, NULL, &err), -EINVAL);
+	assert_int_equal(drv_fw_image_parse(NULL, 5, NPU_GEN_UNKNOWN, &img, &err), -EINVAL);
+	assert_int_equal(drv_fw_image_parse(data, size, NPU_GEN_UNKNOWN, &img, NULL), 0);
 	free(data);
 }
 
@@ -389,7 +389,7 @@ static void test_malformed(void **state)
 		expect(data, size, NPU_GEN_UNKNOWN, b->generic);
 		expect(data, size, b->synth, b->ranged);
 		if (b->msg) {
-			npu_fw_image_parse(data, size, NPU_GEN_UNKNOWN, &img, &err);
+			drv_fw_image_parse(data, size, NPU_GEN_UNKNOWN, &img, &err);
 			assert_string_equal(err.msg, b->msg);
 		}
 		seen[b->generic] = seen[b->ranged] = true;
@@ -399,7 +399,7 @@ static void test_malformed(void **state)
 	/* Every rule is broken by some case (file size and entry by other tests too). */
 	for (int r = NPU_FW_RULE_HEADER_VERSION; r < NPU_FW_RULE_COUNT; r++) {
 		if (!seen[r])
-			fail_msg("no case breaks rule %s", npu_fw_rule_name((enum npu_fw_rule)r));
+			fail_msg("no case breaks rule %s", drv_fw_rule_name((enum npu_fw_rule)r));
 	}
 }
 
@@ -451,7 +451,7 @@ static void parse_any(const uint8_t *data, size_t size)
 	struct npu_fw_error err;
 
 	for (size_t g = 0; g < sizeof(gens) / sizeof(gens[0]); g++) {
-		int rc = npu_fw_image_parse(data, size, gens[g], &img, &err);
+		int rc = drv_fw_image_parse(data, size, gens[g], &img, &err);
 
 		if (rc == 0) {
 			assert_true(img.image_len <= size - NPU_FW_FILE_IMAGE_OFFSET);
@@ -504,7 +504,7 @@ static void test_synthetic(void **state)
 		data = synth(gens[g], &size);
 		assert_true(size <= 0x10000);
 		expect(data, size, NPU_GEN_UNKNOWN, NONE);
-		assert_int_equal(npu_fw_image_guess_gen(&img), gens[g]);
+		assert_int_equal(drv_fw_image_guess_gen(&img), gens[g]);
 		expect(data, size, gens[g], NONE);
 		snprintf(text, sizeof(text), "npud synthetic firmware %s", npu_gen_name(gens[g]));
 		assert_string_equal(img.version, text);
@@ -527,22 +527,22 @@ static void test_synthetic(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	assert_string_equal(npu_fw_api_name(0), "boot");
-	assert_string_equal(npu_fw_api_name(3), "job_cmd");
-	assert_string_equal(npu_fw_api_name(4), "jsm");
-	assert_string_equal(npu_fw_api_name(7), "nnrt");
+	assert_string_equal(drv_fw_api_name(0), "boot");
+	assert_string_equal(drv_fw_api_name(3), "job_cmd");
+	assert_string_equal(drv_fw_api_name(4), "jsm");
+	assert_string_equal(drv_fw_api_name(7), "nnrt");
 	for (unsigned i = 0; i < 40; i++) {
 		if (i != 0 && i != 3 && i != 4 && i != 7)
-			assert_null(npu_fw_api_name(i));
+			assert_null(drv_fw_api_name(i));
 	}
 	for (int r = 0; r < NPU_FW_RULE_COUNT; r++) {
-		assert_string_not_equal(npu_fw_rule_name((enum npu_fw_rule)r), "?");
+		assert_string_not_equal(drv_fw_rule_name((enum npu_fw_rule)r), "?");
 		for (int q = 0; q < r; q++)
-			assert_string_not_equal(npu_fw_rule_name((enum npu_fw_rule)r),
-						npu_fw_rule_name((enum npu_fw_rule)q));
+			assert_string_not_equal(drv_fw_rule_name((enum npu_fw_rule)r),
+						drv_fw_rule_name((enum npu_fw_rule)q));
 	}
-	assert_string_equal(npu_fw_rule_name(NPU_FW_RULE_COUNT), "?");
-	assert_string_equal(npu_fw_rule_name(NPU_FW_RULE_IMAGE_SIZE), "image_size");
+	assert_string_equal(drv_fw_rule_name(NPU_FW_RULE_COUNT), "?");
+	assert_string_equal(drv_fw_rule_name(NPU_FW_RULE_IMAGE_SIZE), "image_size");
 }
 
 int main(void)

@@ -98,7 +98,7 @@ static int parse(unsigned flags, const struct npu_fw_log_pos *from, struct got *
 		 struct npu_fw_log_info *info)
 {
 	memset(g, 0, sizeof(*g));
-	return npu_fw_log_parse(buf, BUF_SIZE, 0, flags, from, take, g, info);
+	return drv_fw_log_parse(buf, BUF_SIZE, 0, flags, from, take, g, info);
 }
 
 static void test_empty(void **state)
@@ -281,7 +281,7 @@ static void test_bad_headers(void **state)
 	put32(H_FORMAT, 2);
 	expect_bad(-EOPNOTSUPP, "format 2");
 	/* Too small to hold a header at all. */
-	assert_int_equal(npu_fw_log_parse(buf, 100, 0, 0, NULL, take, NULL, NULL), -EBADMSG);
+	assert_int_equal(drv_fw_log_parse(buf, 100, 0, 0, NULL, take, NULL, NULL), -EBADMSG);
 }
 
 static void test_sub_buffers(void **state)
@@ -296,16 +296,16 @@ static void test_sub_buffers(void **state)
 	header(1024, 2048, 256, 4, 0);
 	memcpy(buf + 1024 + H_NAME, "LNN", 3);
 	memcpy(buf + 1024 + 256, "two", 4);
-	assert_int_equal(npu_fw_log_parse(buf, BUF_SIZE, 1024, 0, NULL, take, &g, &info), 0);
+	assert_int_equal(drv_fw_log_parse(buf, BUF_SIZE, 1024, 0, NULL, take, &g, &info), 0);
 	assert_string_equal(info.name, "LNN");
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.line[0], "two");
 	/* After the last one: no canary, or no room for a header, is the end of the list. */
-	assert_int_equal(npu_fw_log_parse(buf, BUF_SIZE, 3072, 0, NULL, take, &g, &info), -ENOENT);
-	assert_int_equal(npu_fw_log_parse(buf, BUF_SIZE, 4000, 0, NULL, take, &g, &info), -ENOENT);
+	assert_int_equal(drv_fw_log_parse(buf, BUF_SIZE, 3072, 0, NULL, take, &g, &info), -ENOENT);
+	assert_int_equal(drv_fw_log_parse(buf, BUF_SIZE, 4000, 0, NULL, take, &g, &info), -ENOENT);
 	/* A sub-buffer running past the buffer's end is broken, not the end. */
 	header(1024, 4096, HDR, 0, 0);
-	assert_int_equal(npu_fw_log_parse(buf, BUF_SIZE, 1024, 0, NULL, take, &g, &info), -EBADMSG);
+	assert_int_equal(drv_fw_log_parse(buf, BUF_SIZE, 1024, 0, NULL, take, &g, &info), -EBADMSG);
 }
 
 /* ---- the model's log after a real boot ---- */
@@ -347,14 +347,14 @@ static void wait_for(struct npu_device *d, enum npu_fw_log_which which, struct n
 		struct npu_fw_log_info info;
 		struct got g = { 0 };
 
-		assert_int_equal(npu_fw_log_read(d, which, 0, 0, cur, take, &g, &info), 0);
+		assert_int_equal(drv_fw_log_read(d, which, 0, 0, cur, take, &g, &info), 0);
 		assert_false(info.overrun);
 		*cur = info.end;
 		if (find(&g, part) >= 0)
 			return;
 		d->plat->ops->delay_us(d->plat, 1000);
 	}
-	fail_msg("no '%s' record in the %s log", part, npu_fw_log_which_name(which));
+	fail_msg("no '%s' record in the %s log", part, drv_fw_log_which_name(which));
 }
 
 static void test_model_log(void **state)
@@ -370,8 +370,8 @@ static void test_model_log(void **state)
 	uint64_t hb;
 	uint32_t id, st;
 
-	assert_int_equal(npu_device_boot(d), 0);
-	assert_int_equal(npu_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0, 0, NULL, take, &g, &info), 0);
+	assert_int_equal(drv_device_boot(d), 0);
+	assert_int_equal(drv_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0, 0, NULL, take, &g, &info), 0);
 	assert_string_equal(info.name, "LRT");
 	assert_int_equal(info.size, d->log_verbose.dma.size);
 	assert_int_equal(info.header_size, 128);
@@ -379,54 +379,54 @@ static void test_model_log(void **state)
 	assert_true(find(&g, "READY") > find(&g, "boot: entry"));
 	vcur = info.end;
 	memset(&g, 0, sizeof(g));
-	assert_int_equal(npu_fw_log_read(d, NPU_FW_LOG_CRIT, 0, 0, NULL, take, &g, &info), 0);
+	assert_int_equal(drv_fw_log_read(d, NPU_FW_LOG_CRIT, 0, 0, NULL, take, &g, &info), 0);
 	assert_int_equal(g.n, 0); /* no errors */
 	ccur = info.end;
-	assert_int_equal(npu_fw_log_read(d, NPU_FW_LOG_CRIT, 1, 0, NULL, take, &g, &info), -ENOENT);
+	assert_int_equal(drv_fw_log_read(d, NPU_FW_LOG_CRIT, 1, 0, NULL, take, &g, &info), -ENOENT);
 
 	/* A request: its record comes before its reply. */
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb), 0);
+	assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb), 0);
 	wait_for(d, NPU_FW_LOG_VERBOSE, &vcur, "QUERY_ENGINE_HB (0x1104) request");
 	/*
 	 * STATE_DUMP has no reply: a request behind it that has one tells when
 	 * the firmware is done with it (a read while it writes would race).
 	 */
-	assert_int_equal(npu_jsm_state_dump(d), 0);
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb), 0);
+	assert_int_equal(drv_jsm_state_dump(d), 0);
+	assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb), 0);
 	wait_for(d, NPU_FW_LOG_VERBOSE, &vcur, "W state dump: heartbeat");
 
 	/* A job that faults: an error, so in both logs. */
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
 	cmd_begin(&cb, cmd);
 	cmd_fill(&cb, cmd->va + 0x100000, 4096, 0x11111111u); /* nothing mapped there */
 	cmd_end(&cb);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	/* Its records follow its JOB_DONE: a reply to a later request follows them. */
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb), 0);
+	assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb), 0);
 	wait_for(d, NPU_FW_LOG_CRIT, &ccur, "CONTEXT_VIOLATION_HW");
 	wait_for(d, NPU_FW_LOG_VERBOSE, &vcur, "CONTEXT_VIOLATION_HW");
 	memset(&g, 0, sizeof(g));
-	assert_int_equal(npu_fw_log_read(d, NPU_FW_LOG_CRIT, 0, 0, NULL, take, &g, &info), 0);
+	assert_int_equal(drv_fw_log_read(d, NPU_FW_LOG_CRIT, 0, 0, NULL, take, &g, &info), 0);
 	assert_true(find(&g, "E mmu: job 0x") >= 0);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 
 	/* Consume ("clear"): the host's read_index moves, nothing is unread. */
-	assert_int_equal(npu_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0,
+	assert_int_equal(drv_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0,
 					 NPU_FW_LOG_UNREAD | NPU_FW_LOG_CONSUME, NULL, NULL, NULL,
 					 &info),
 			 0);
 	assert_true(info.records >= 5);
 	memset(&g, 0, sizeof(g));
 	assert_int_equal(
-	    npu_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0, NPU_FW_LOG_UNREAD, NULL, take, &g, &info), 0);
+	    drv_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0, NPU_FW_LOG_UNREAD, NULL, take, &g, &info), 0);
 	assert_int_equal(g.n, 0);
 	assert_int_equal(info.read.index, info.write.index);
 
 	/* Powered down: no buffers. */
-	assert_int_equal(npu_device_power_down(d), 0);
-	assert_int_equal(npu_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0, 0, NULL, take, &g, &info),
+	assert_int_equal(drv_device_power_down(d), 0);
+	assert_int_equal(drv_fw_log_read(d, NPU_FW_LOG_VERBOSE, 0, 0, NULL, take, &g, &info),
 			 -ENODEV);
 }
 
@@ -456,7 +456,7 @@ static void test_model_wrap(void **state)
 	const int total = 150;
 
 	assert_non_null(s);
-	assert_int_equal(npu_device_boot(d), 0);
+	assert_int_equal(drv_device_boot(d), 0);
 	small_log_params(d, &bp);
 	npu_sim_test_lock(s);
 	npu_sim_test_fwlog_init(s, &bp);
@@ -470,7 +470,7 @@ static void test_model_wrap(void **state)
 	npu_sim_test_unlock(s);
 
 	assert_int_equal(
-	    npu_fw_log_parse(d->log_verbose.dma.cpu, 4096, 0, 0, NULL, count_records, &seen, &info),
+	    drv_fw_log_parse(d->log_verbose.dma.cpu, 4096, 0, 0, NULL, count_records, &seen, &info),
 	    0);
 	assert_int_equal(info.size, 4096);
 	assert_true(info.write.wrap_count >= 1);
@@ -508,7 +508,7 @@ static void test_model_job_record(void **state)
 	int k = 0;
 
 	assert_non_null(s);
-	assert_int_equal(npu_device_boot(d), 0);
+	assert_int_equal(drv_device_boot(d), 0);
 	small_log_params(d, &bp);
 	npu_sim_test_lock(s);
 	npu_sim_test_fwlog_init(s, &bp);
@@ -517,7 +517,7 @@ static void test_model_job_record(void **state)
 	npu_sim_test_unlock(s);
 
 	assert_int_equal(
-	    npu_fw_log_parse(d->log_verbose.dma.cpu, 4096, 0, 0, NULL, take, &g, &info), 0);
+	    drv_fw_log_parse(d->log_verbose.dma.cpu, 4096, 0, 0, NULL, take, &g, &info), 0);
 	for (int i = 0; i < g.n; i++) {
 		char want[160], level[2];
 		unsigned secs, us;

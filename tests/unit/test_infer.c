@@ -24,14 +24,14 @@ static void test_cmdbuf_inference(void **state)
 	const uint8_t *c = buf + 48;
 
 	(void)state;
-	assert_int_equal(npu_cmdbuf_init(&cb, buf, 0xA0000000u, sizeof(buf), 1, NPU_GEN_37XX), 0);
-	assert_int_equal(npu_cmdbuf_inference(&cb, 0, 64, 1), -EINVAL);
-	assert_int_equal(npu_cmdbuf_inference(&cb, 0xA0001000u, 0, 1), -EINVAL);
-	assert_int_equal(npu_cmdbuf_inference(&cb, 0xA0001000u, 64, 0x1122334455667788ull), 0);
+	assert_int_equal(drv_cmdbuf_init(&cb, buf, 0xA0000000u, sizeof(buf), 1, NPU_GEN_37XX), 0);
+	assert_int_equal(drv_cmdbuf_inference(&cb, 0, 64, 1), -EINVAL);
+	assert_int_equal(drv_cmdbuf_inference(&cb, 0xA0001000u, 0, 1), -EINVAL);
+	assert_int_equal(drv_cmdbuf_inference(&cb, 0xA0001000u, 64, 0x1122334455667788ull), 0);
 	/* Room for one more in the 64-byte rounding of the command area, then full. */
-	assert_int_equal(npu_cmdbuf_inference(&cb, 0xA0002000u, 64, 2), 0);
-	assert_int_equal(npu_cmdbuf_inference(&cb, 0xA0003000u, 64, 3), -ENOSPC);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
+	assert_int_equal(drv_cmdbuf_inference(&cb, 0xA0002000u, 64, 2), 0);
+	assert_int_equal(drv_cmdbuf_inference(&cb, 0xA0003000u, 64, 3), -ENOSPC);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
 	/* docs/firmware-protocol.md §4.2: {u16 0x0306, u16 32}, rsv, u64 id, {u64 address, u32 width, rsv}. */
 	assert_int_equal(npu_le32(buf), 48 + 2 * 32); /* cmd_buffer_size */
 	assert_int_equal(npu_le64(c + 32 + 16), 0xA0002000u);

@@ -36,7 +36,7 @@
 #include "test_time.h"
 
 /* The job layer's handler for builds without job.c; job.c's strong one wins otherwise. */
-__attribute__((weak)) void npu_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
+__attribute__((weak)) void drv_job_done(struct npu_device *d, const struct npu_jsm_msg *msg)
 {
 	(void)d;
 	(void)msg;
@@ -83,8 +83,8 @@ static int setup(void **state)
 	/* No image in the search path: the simulated NPU boots the synthetic one. */
 	setenv("NPU_FIRMWARE_PATH", f->fwdir, 1);
 	assert_int_equal(npu_platform_open(&pc, &f->p), 0);
-	assert_int_equal(npu_device_open(&f->d, f->p, NULL), 0);
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_open(&f->d, f->p, NULL), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	assert_true(f->d.ipc.enabled);
 	f->s = npu_platform_sim_model(f->p);
 	assert_non_null(f->s);
@@ -102,7 +102,7 @@ static int teardown(void **state)
 		npu_sim_test_unlock(f->s);
 		pthread_join(f->fw, NULL);
 	}
-	npu_device_close(&f->d);
+	drv_device_close(&f->d);
 	assert_false(f->d.ipc.enabled);
 	npu_platform_close(f->p);
 	rmdir(f->fwdir);
@@ -261,7 +261,7 @@ static void test_requests(void **state)
 	uint64_t hb1 = 0, hb2 = 0;
 
 	fw_start(f, FW_ECHO);
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb1), 0);
+	assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb1), 0);
 	m = fw_last(f, &h);
 	/* docs/firmware-protocol.md §1.4: slot 0, header then message, ids from 1. */
 	assert_int_equal(h.data_addr, d->ipc_tx.va + 64);
@@ -273,13 +273,13 @@ static void test_requests(void **state)
 	assert_int_equal(m.type, NPU_JSM_MSG_QUERY_ENGINE_HB);
 	assert_int_equal(m.status, NPU_JSM_MSG_ALLOCATED);
 	assert_int_equal(m.request_id, 1);
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb2), 0);
+	assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb2), 0);
 	assert_true(hb2 > hb1);
 	m = fw_last(f, &h);
 	assert_int_equal(m.request_id, 2);
 	assert_int_equal(h.data_addr, d->ipc_tx.va + NPU_IPC_TX_SLOT_SIZE + 64);
 
-	assert_int_equal(npu_jsm_register_db(d, 5, 0x81234000u, 4096, 3), 0);
+	assert_int_equal(drv_jsm_register_db(d, 5, 0x81234000u, 4096, 3), 0);
 	m = fw_last(f, NULL);
 	assert_int_equal(m.type, NPU_JSM_MSG_REGISTER_DB);
 	assert_int_equal(m.request_id, 3);
@@ -287,19 +287,19 @@ static void test_requests(void **state)
 	assert_int_equal(m.payload.register_db.jobq_base, 0x81234000u);
 	assert_int_equal(m.payload.register_db.jobq_size, 4096);
 	assert_int_equal(m.payload.register_db.host_ssid, 3);
-	assert_int_equal(npu_jsm_unregister_db(d, 5), 0);
+	assert_int_equal(drv_jsm_unregister_db(d, 5), 0);
 	assert_int_equal(fw_last(f, NULL).payload.unregister_db.db_idx, 5);
-	assert_int_equal(npu_jsm_ssid_release(d, 3), 0);
+	assert_int_equal(drv_jsm_ssid_release(d, 3), 0);
 	assert_int_equal(fw_last(f, NULL).payload.ssid_release.host_ssid, 3);
-	assert_int_equal(npu_jsm_engine_reset(d, 0), 0);
+	assert_int_equal(drv_jsm_engine_reset(d, 0), 0);
 	assert_int_equal(fw_last(f, NULL).type, NPU_JSM_MSG_ENGINE_RESET);
-	assert_int_equal(npu_jsm_pwr_d0i3_enter(d), 0);
+	assert_int_equal(drv_jsm_pwr_d0i3_enter(d), 0);
 	m = fw_last(f, &h);
 	assert_int_equal(h.channel, NPU_IPC_CHAN_GEN_CMD);
 	assert_int_equal(m.payload.pwr_d0i3_enter.send_response, 1);
 
 	/* STATE_DUMP returns at once; the firmware reads it later. */
-	assert_int_equal(npu_jsm_state_dump(d), 0);
+	assert_int_equal(drv_jsm_state_dump(d), 0);
 	for (int i = 0; i < 1000 && fw_last(f, NULL).type != NPU_JSM_MSG_STATE_DUMP; i++)
 		sleep_ms(1);
 	assert_int_equal(fw_last(f, NULL).request_id, 8);
@@ -313,32 +313,32 @@ static void test_bad_replies(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	struct npu_jsm_engine_reset p = { 0 };
+	struct drv_jsm_engine_reset p = { 0 };
 	struct npu_jsm_msg r;
 	const uint32_t hb = NPU_JSM_MSG_QUERY_ENGINE_HB, hb_done = NPU_JSM_MSG_QUERY_ENGINE_HB_DONE;
 	const uint16_t ch = NPU_IPC_CHAN_ASYNC_CMD;
 
 	fw_start(f, FW_WRONG_TYPE);
-	assert_int_equal(npu_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 0), -EBADE);
+	assert_int_equal(drv_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 0), -EBADE);
 	assert_int_equal(r.type, 0x2FFFu);
 	fw_set_mode(f, FW_RESULT_ERR);
-	assert_int_equal(npu_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 0), -EBADMSG);
+	assert_int_equal(drv_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 0), -EBADMSG);
 	assert_int_equal(r.result, NPU_JSM_STATUS_PROCESSING_ERR);
 	fw_set_mode(f, FW_WRONG_ID);
-	assert_int_equal(npu_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 20000), -ETIMEDOUT);
+	assert_int_equal(drv_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 20000), -ETIMEDOUT);
 	fw_set_mode(f, FW_WRONG_CHANNEL);
-	assert_int_equal(npu_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 20000), -ETIMEDOUT);
+	assert_int_equal(drv_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 20000), -ETIMEDOUT);
 	assert_int_equal(d->ipc.stats.rx_dropped, 2);
 	assert_int_equal(d->ipc.stats.timeouts, 2);
 	fw_set_mode(f, FW_STALE_FIRST);
-	assert_int_equal(npu_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 0), 0);
+	assert_int_equal(drv_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, &r, 0), 0);
 	assert_int_equal(r.request_id, 5);
 	assert_int_equal(d->ipc.stats.rx_dropped, 3);
 	/* Payload over 96 bytes; IPC off. */
-	assert_int_equal(npu_ipc_request(d, ch, hb, &r, sizeof(r), hb_done, NULL, 0), -EINVAL);
-	npu_ipc_disable(d);
-	assert_int_equal(npu_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, NULL, 0), -EAGAIN);
-	assert_int_equal(npu_ipc_send(d, ch, NPU_JSM_MSG_STATE_DUMP, NULL, 0), -EAGAIN);
+	assert_int_equal(drv_ipc_request(d, ch, hb, &r, sizeof(r), hb_done, NULL, 0), -EINVAL);
+	drv_ipc_disable(d);
+	assert_int_equal(drv_ipc_request(d, ch, hb, &p, sizeof(p), hb_done, NULL, 0), -EAGAIN);
+	assert_int_equal(drv_ipc_send(d, ch, NPU_JSM_MSG_STATE_DUMP, NULL, 0), -EAGAIN);
 }
 
 static void test_timeout(void **state)
@@ -349,7 +349,7 @@ static void test_timeout(void **state)
 
 	fw_start(f, FW_SILENT);
 	t0 = now_us();
-	assert_int_equal(npu_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
+	assert_int_equal(drv_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
 					 NULL, 0, NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, NULL, 50000),
 			 -ETIMEDOUT);
 	/* Not before its time; that it ends at all is the test (a hang is CTest's timeout). */
@@ -360,7 +360,7 @@ static void test_timeout(void **state)
 	assert_false(d->ipc.waiting);
 	/* The request that timed out left nothing behind: the next one is answered. */
 	fw_set_mode(f, FW_ECHO);
-	assert_int_equal(npu_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
+	assert_int_equal(drv_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_QUERY_ENGINE_HB,
 					 NULL, 0, NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, NULL, 0),
 			 0);
 	assert_int_equal(fw_last(f, NULL).request_id, 2);
@@ -388,9 +388,9 @@ static void test_tx_slot_reuse(void **state)
 	warned[0] = '\0';
 	npu_log_set_sink(capture_warn, NULL);
 	for (unsigned i = 0; i < slots; i++)
-		assert_int_equal(npu_ipc_send(d, 0, NPU_JSM_MSG_STATE_DUMP, NULL, 0), 0);
+		assert_int_equal(drv_ipc_send(d, 0, NPU_JSM_MSG_STATE_DUMP, NULL, 0), 0);
 	assert_string_equal(warned, "");
-	assert_int_equal(npu_ipc_send(d, 0, NPU_JSM_MSG_STATE_DUMP, NULL, 0), 0);
+	assert_int_equal(drv_ipc_send(d, 0, NPU_JSM_MSG_STATE_DUMP, NULL, 0), 0);
 	npu_log_set_sink(NULL, NULL);
 	assert_non_null(strstr(warned, "still allocated"));
 	/* Round robin: the 86th request went into slot 0 again. */
@@ -454,7 +454,7 @@ static void test_hostile_entries(void **state)
 		    0);
 	npu_sim_test_unlock(f->s);
 
-	assert_int_equal(npu_irq_wait(d, 1000000), 0);
+	assert_int_equal(drv_irq_wait(d, 1000000), 0);
 	npu_sim_test_lock(f->s);
 	assert_int_equal(npu_sim_test_host_pending(f->s), 0);
 	npu_sim_test_unlock(f->s);
@@ -485,16 +485,16 @@ static void test_flood_and_dead_device(void **state)
 		accepted += npu_sim_test_post_to_host(f->s, 0xDEAD0000u + i * 4u) == 0;
 	npu_sim_test_unlock(f->s);
 	assert_true(accepted >= 255);
-	assert_int_equal(npu_irq_wait(d, 1000000), 0);
+	assert_int_equal(drv_irq_wait(d, 1000000), 0);
 	assert_int_equal(d->ipc.stats.rx_dropped - dropped, accepted);
-	assert_int_equal(npu_ip_fifo_fill(d), 0);
+	assert_int_equal(drv_ip_fifo_fill(d), 0);
 
 	npu_sim_test_lock(f->s);
 	npu_sim_test_post_to_host(f->s, 0x1000u);
 	npu_sim_test_set_fault(f->s, NPU_SIM_FAULT_DEAD_MMIO);
 	npu_sim_test_unlock(f->s);
-	npu_ipc_drain(d);
-	npu_irq_handle(d);
+	drv_ipc_drain(d);
+	drv_irq_handle(d);
 	assert_true(d->need_recovery);
 	npu_sim_test_lock(f->s);
 	npu_sim_test_set_fault(f->s, NPU_SIM_FAULT_NONE);
@@ -513,12 +513,12 @@ static void test_model_jsm(void **state)
 	struct npu_device *d = &f->d;
 	uint64_t hb1 = 0, hb2 = 0;
 
-	assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb1), 0);
+	assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb1), 0);
 	for (int i = 0; i < 100 && hb2 <= hb1; i++)
-		assert_int_equal(npu_jsm_query_heartbeat(d, 0, &hb2), 0);
+		assert_int_equal(drv_jsm_query_heartbeat(d, 0, &hb2), 0);
 	assert_true(hb2 > hb1);
-	assert_int_equal(npu_jsm_register_db(d, 1, d->ipc_tx.va, 4096, 2), 0);
-	assert_int_equal(npu_jsm_unregister_db(d, 1), 0);
+	assert_int_equal(drv_jsm_register_db(d, 1, d->ipc_tx.va, 4096, 2), 0);
+	assert_int_equal(drv_jsm_unregister_db(d, 1), 0);
 	assert_int_equal(d->ipc.stats.rx_dropped, 0);
 }
 

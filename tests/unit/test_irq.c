@@ -46,8 +46,8 @@ static int setup(void **state)
 	/* No image in the search path: the simulated NPU boots the synthetic one. */
 	setenv("NPU_FIRMWARE_PATH", f->fwdir, 1);
 	assert_int_equal(npu_platform_open(&pc, &f->p), 0);
-	assert_int_equal(npu_device_open(&f->d, f->p, NULL), 0);
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_open(&f->d, f->p, NULL), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	f->s = npu_platform_sim_model(f->p);
 	assert_non_null(f->s);
 	*state = f;
@@ -58,7 +58,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	npu_device_close(&f->d);
+	drv_device_close(&f->d);
 	npu_platform_close(f->p);
 	rmdir(f->fwdir);
 	free(f);
@@ -78,7 +78,7 @@ static void test_irq_watchdog_and_btrs(void **state)
 	npu_sim_test_tim_set(f->s, &tim);
 	npu_sim_test_icb_raise(f->s, NPU_37XX_HOST_SS_ICB_STATUS_0_CPU_INT_REDIRECT_0);
 	npu_sim_test_unlock(f->s);
-	assert_int_equal(npu_irq_wait(d, 1000000), 0);
+	assert_int_equal(drv_irq_wait(d, 1000000), 0);
 	assert_true(d->need_recovery);
 	assert_non_null(strstr(d->recovery_reason, "MSS watchdog"));
 	npu_sim_test_lock(f->s);
@@ -90,10 +90,10 @@ static void test_irq_watchdog_and_btrs(void **state)
 	npu_sim_test_btrs_raise(f->s, 1u << 1); /* ATS_ERR, same bit on both buttresses */
 	npu_sim_test_unlock(f->s);
 	d->need_recovery = false;
-	assert_int_equal(npu_irq_wait(d, 1000000), 0);
+	assert_int_equal(drv_irq_wait(d, 1000000), 0);
 	assert_true(d->need_recovery);
 	assert_non_null(strstr(d->recovery_reason, "ATS"));
-	assert_int_equal(npu_irq_wait(d, 0), -ETIMEDOUT);
+	assert_int_equal(drv_irq_wait(d, 0), -ETIMEDOUT);
 }
 
 static void test_irq_mmu_faults(void **state)
@@ -108,7 +108,7 @@ static void test_irq_mmu_faults(void **state)
 	npu_sim_test_lock(f->s);
 	assert_int_not_equal(npu_sim_test_access(f->s, 2, 0x10000, &word, 4, false), 0);
 	npu_sim_test_unlock(f->s);
-	assert_int_equal(npu_irq_wait(d, 1000000), 0);
+	assert_int_equal(drv_irq_wait(d, 1000000), 0);
 	d->ctx[0] = NULL;
 	assert_true(ctx.faulted);
 	assert_int_equal(d->mmu_faults, 1);
@@ -117,7 +117,7 @@ static void test_irq_mmu_faults(void **state)
 	npu_sim_test_lock(f->s);
 	assert_int_not_equal(npu_sim_test_access(f->s, 0, 0x10, &word, 4, false), 0);
 	npu_sim_test_unlock(f->s);
-	assert_int_equal(npu_irq_wait(d, 1000000), 0);
+	assert_int_equal(drv_irq_wait(d, 1000000), 0);
 	assert_true(d->need_recovery);
 	assert_non_null(strstr(d->recovery_reason, "MMU fault"));
 }

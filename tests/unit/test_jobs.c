@@ -22,18 +22,18 @@ static void test_signal_and_fill(void **state)
 	uint32_t id, st;
 	const uint8_t *p;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
 	assert_int_equal(c->id, 1);
 	assert_int_equal(c->ssid, 2);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 3 * 4096, 0, 0, &data), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 3 * 4096, 0, 0, &data), 0);
 	assert_int_equal(cmd->va, f->gen == NPU_GEN_37XX ? 0xA0000000u : 0x100000000u);
 	assert_int_equal(data->va, cmd->va + 4096);
 
 	make_signal(cmd, data->va, 3);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
 	assert_int_equal(id, 0x0); /* (ctx 1 - 1) << 8 | 0 */
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
 	assert_int_equal(fence_read(data, 0), 3);
 	assert_true(c->db_registered);
@@ -42,9 +42,9 @@ static void test_signal_and_fill(void **state)
 	cmd_begin(&cb, cmd);
 	cmd_fill(&cb, data->va + 4096, 8192, 0xA55A5AA5u);
 	cmd_end(&cb);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
 	assert_int_equal(id, 0x1);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
 	p = (const uint8_t *)data->dma.cpu;
 	for (size_t i = 4096; i < 3 * 4096; i += 4)
@@ -53,18 +53,18 @@ static void test_signal_and_fill(void **state)
 	assert_int_equal(fence_read(data, 0), 3); /* the fill stayed in its range */
 
 	/* Waiting again returns the same status; an unknown id is -ENOENT. */
-	assert_int_equal(npu_job_wait(c, id, 0, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, 0, &st), 0);
 	assert_int_equal(st, 0);
-	assert_int_equal(npu_job_wait(c, 0x7, 0, &st), -ENOENT);
-	assert_int_equal(npu_job_wait(c, 0x101, 0, &st), -ENOENT);
+	assert_int_equal(drv_job_wait(c, 0x7, 0, &st), -ENOENT);
+	assert_int_equal(drv_job_wait(c, 0x101, 0, &st), -ENOENT);
 	assert_int_equal(c->jobs_completed, 2);
 	assert_int_equal(c->queued, 0);
 	/* A command buffer outside the context's buffers or misaligned: -EINVAL. */
-	assert_int_equal(npu_job_submit(c, data->va + 3 * 4096, &id), -EINVAL);
-	assert_int_equal(npu_job_submit(c, cmd->va + 4, &id), -EINVAL);
-	npu_bo_destroy(data);
-	npu_bo_destroy(cmd);
-	npu_ctx_destroy(c);
+	assert_int_equal(drv_job_submit(c, data->va + 3 * 4096, &id), -EINVAL);
+	assert_int_equal(drv_job_submit(c, cmd->va + 4, &id), -EINVAL);
+	drv_bo_destroy(data);
+	drv_bo_destroy(cmd);
+	drv_ctx_destroy(c);
 	assert_null(f->d.ctx[0]);
 }
 
@@ -92,26 +92,26 @@ static void test_va_reuse(void **state)
 	uint64_t va, a_addr;
 	const uint8_t *p;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &a), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &a), 0);
 	va = a->va;
 	a_addr = a->dma.addr;
 	fill_at(c, cmd, va, 0x11111111u);
 	assert_int_equal(((const uint8_t *)a->dma.cpu)[4095], 0x11);
-	npu_bo_destroy(a);
+	drv_bo_destroy(a);
 	/* Another buffer first, so that the new one at va is other memory. */
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &hold), 0);
-	assert_int_equal(npu_bo_create(c, 4096, va, 0, &b), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &hold), 0);
+	assert_int_equal(drv_bo_create(c, 4096, va, 0, &b), 0);
 	assert_int_not_equal(b->dma.addr, a_addr);
 	fill_at(c, cmd, va, 0x22222222u);
 	p = b->dma.cpu;
 	for (size_t i = 0; i < 4096; i++)
 		assert_int_equal(p[i], 0x22);
-	npu_bo_destroy(b);
-	npu_bo_destroy(hold);
-	npu_bo_destroy(cmd);
-	npu_ctx_destroy(c);
+	drv_bo_destroy(b);
+	drv_bo_destroy(hold);
+	drv_bo_destroy(cmd);
+	drv_ctx_destroy(c);
 }
 
 /* docs/firmware-protocol.md §3.5: (ctx_id - 1) << 8 | an 8-bit counter that wraps. */
@@ -122,34 +122,34 @@ static void test_job_ids(void **state)
 	struct npu_bo *cmd1, *cmd2, *fence;
 	uint32_t id, st;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c1), 0);
-	assert_int_equal(npu_ctx_create(&f->d, &c2), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c1), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c2), 0);
 	assert_int_equal(c2->id, 2);
 	assert_int_equal(c2->ssid, 3);
-	assert_int_equal(npu_bo_create(c1, 4096, 0, 0, &cmd1), 0);
-	assert_int_equal(npu_bo_create(c1, 4096, 0, 0, &fence), 0);
-	assert_int_equal(npu_bo_create(c2, 4096, 0, 0, &cmd2), 0);
+	assert_int_equal(drv_bo_create(c1, 4096, 0, 0, &cmd1), 0);
+	assert_int_equal(drv_bo_create(c1, 4096, 0, 0, &fence), 0);
+	assert_int_equal(drv_bo_create(c2, 4096, 0, 0, &cmd2), 0);
 	make_signal(cmd1, fence->va, 1);
 	make_signal(cmd2, cmd2->va + 2048, 1);
 
-	assert_int_equal(npu_job_submit(c2, cmd2->va, &id), 0);
+	assert_int_equal(drv_job_submit(c2, cmd2->va, &id), 0);
 	assert_int_equal(id, 0x100);
-	assert_int_equal(npu_job_wait(c2, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c2, id, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
 	for (uint32_t i = 0; i < 300; i++) {
 		make_signal(cmd1, fence->va, i + 1);
-		assert_int_equal(npu_job_submit(c1, cmd1->va, &id), 0);
+		assert_int_equal(drv_job_submit(c1, cmd1->va, &id), 0);
 		assert_int_equal(id, i & 0xFFu);
-		assert_int_equal(npu_job_wait(c1, id, WAIT_US, &st), 0);
+		assert_int_equal(drv_job_wait(c1, id, WAIT_US, &st), 0);
 		assert_int_equal(st, 0);
 		assert_int_equal(fence_read(fence, 0), i + 1);
 	}
-	assert_int_equal(npu_job_submit(c2, cmd2->va, &id), 0);
+	assert_int_equal(drv_job_submit(c2, cmd2->va, &id), 0);
 	assert_int_equal(id, 0x101);
-	assert_int_equal(npu_job_wait(c2, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c2, id, WAIT_US, &st), 0);
 	assert_int_not_equal(c1->db_id, c2->db_id);
-	npu_ctx_destroy(c2); /* with its buffer still alive: freed with it */
-	npu_ctx_destroy(c1);
+	drv_ctx_destroy(c2); /* with its buffer still alive: freed with it */
+	drv_ctx_destroy(c1);
 }
 
 /*
@@ -177,19 +177,19 @@ static void test_wakeups(void **state)
 	struct npu_bo *nop;
 	uint32_t a, b, st;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &nop), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
 	make_signal(nop, nop->va + 2048, 1);
 	for (unsigned i = 0; i < 3000; i++) {
 		/* The second ring lands at all points of the firmware's work on the first. */
-		assert_int_equal(npu_job_submit(c, nop->va, &a), 0);
+		assert_int_equal(drv_job_submit(c, nop->va, &a), 0);
 		for (volatile unsigned k = 0; k < (i % 64) * 40; k++)
 			;
-		assert_int_equal(npu_job_submit(c, nop->va, &b), 0);
+		assert_int_equal(drv_job_submit(c, nop->va, &b), 0);
 		/* Well inside the TDR, whose heartbeat request would wake the firmware too. */
-		assert_int_equal(npu_job_wait(c, a, 300000, &st), 0);
+		assert_int_equal(drv_job_wait(c, a, 300000, &st), 0);
 		assert_int_equal(st, 0);
-		assert_int_equal(npu_job_wait(c, b, 300000, &st), 0);
+		assert_int_equal(drv_job_wait(c, b, 300000, &st), 0);
 		assert_int_equal(st, 0);
 		if (i % 16 == 0) {
 			struct timespec ts = { 0, 20000 }; /* asleep before the next ring */
@@ -198,7 +198,7 @@ static void test_wakeups(void **state)
 		}
 	}
 	assert_int_equal(c->jobs_completed, 6000);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /*
@@ -214,27 +214,27 @@ static void test_ring_while_running(void **state)
 	struct cmdbuf cb;
 	uint32_t first, second, st;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &nop), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &fence), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
 	cmd_begin(&cb, blocker);
 	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
 	cmd_end(&cb);
 	make_signal(nop, fence->va + 64, 7);
 
-	assert_int_equal(npu_job_submit(c, blocker->va, &first), 0);
+	assert_int_equal(drv_job_submit(c, blocker->va, &first), 0);
 	/* Long enough for the firmware to have taken it and blocked. */
-	assert_int_equal(npu_job_wait(c, first, 20000, &st), -ETIMEDOUT);
-	assert_int_equal(npu_job_submit(c, nop->va, &second), 0);
-	assert_int_equal(npu_job_wait(c, second, 20000, &st), -ETIMEDOUT);
+	assert_int_equal(drv_job_wait(c, first, 20000, &st), -ETIMEDOUT);
+	assert_int_equal(drv_job_submit(c, nop->va, &second), 0);
+	assert_int_equal(drv_job_wait(c, second, 20000, &st), -ETIMEDOUT);
 	fence_write(fence, 0, 1);
-	assert_int_equal(npu_job_wait(c, first, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, first, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
-	assert_int_equal(npu_job_wait(c, second, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, second, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
 	assert_int_equal(fence_read(fence, 64), 7);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /*
@@ -251,19 +251,19 @@ static void test_backpressure(void **state)
 	unsigned n = 0;
 	int ret = 0;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &nop), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &fence), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
 	cmd_begin(&cb, blocker);
 	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
 	cmd_fence(&cb, NPU_CMD_FENCE_SIGNAL, fence->va + 64, 5);
 	cmd_end(&cb);
 	make_signal(nop, fence->va + 128, 9);
 
-	assert_int_equal(npu_job_submit(c, blocker->va, &ids[n++]), 0);
+	assert_int_equal(drv_job_submit(c, blocker->va, &ids[n++]), 0);
 	while (n <= NPU_JOBQ_SLOT_COUNT) {
-		ret = npu_job_submit(c, nop->va, &ids[n]);
+		ret = drv_job_submit(c, nop->va, &ids[n]);
 		if (ret)
 			break;
 		n++;
@@ -272,12 +272,12 @@ static void test_backpressure(void **state)
 	assert_int_equal(n, NPU_JOBQ_SLOT_COUNT - 1);
 	assert_int_equal(c->queued, n);
 	/* The queue is still full a moment later: nothing can pass the blocked job. */
-	assert_int_equal(npu_job_wait(c, ids[n - 1], 20000, &st), -ETIMEDOUT);
-	assert_int_equal(npu_job_submit(c, nop->va, &id), -EBUSY);
+	assert_int_equal(drv_job_wait(c, ids[n - 1], 20000, &st), -ETIMEDOUT);
+	assert_int_equal(drv_job_submit(c, nop->va, &id), -EBUSY);
 
 	fence_write(fence, 0, 1); /* the host releases the fence */
 	for (unsigned i = 0; i < n; i++) {
-		assert_int_equal(npu_job_wait(c, ids[i], WAIT_US, &st), 0);
+		assert_int_equal(drv_job_wait(c, ids[i], WAIT_US, &st), 0);
 		assert_int_equal(st, 0);
 	}
 	assert_int_equal(fence_read(fence, 64), 5);
@@ -285,11 +285,11 @@ static void test_backpressure(void **state)
 	assert_int_equal(c->queued, 0);
 	/* Room again, and the ring wraps around. */
 	for (unsigned i = 0; i < 70; i++) {
-		assert_int_equal(npu_job_submit(c, nop->va, &id), 0);
-		assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+		assert_int_equal(drv_job_submit(c, nop->va, &id), 0);
+		assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 		assert_int_equal(st, 0);
 	}
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /* Two contexts in flight at once, and one buffer shared between them. */
@@ -302,14 +302,14 @@ static void test_two_contexts(void **state)
 	uint32_t id[2][4], st;
 
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(npu_ctx_create(&f->d, &c[i]), 0);
+		assert_int_equal(drv_ctx_create(&f->d, &c[i]), 0);
 		for (int k = 0; k < 4; k++)
-			assert_int_equal(npu_bo_create(c[i], 4096, 0, 0, &cmd[i][k]), 0);
+			assert_int_equal(drv_bo_create(c[i], 4096, 0, 0, &cmd[i][k]), 0);
 	}
-	assert_int_equal(npu_bo_create(c[0], 4096, 0, 0, &fence), 0);
-	assert_int_equal(npu_bo_share(fence, c[1], 0, &shared), 0);
+	assert_int_equal(drv_bo_create(c[0], 4096, 0, 0, &fence), 0);
+	assert_int_equal(drv_bo_share(fence, c[1], 0, &shared), 0);
 	assert_ptr_equal(shared->dma.cpu, fence->dma.cpu);
-	assert_int_equal(npu_bo_share(fence, c[1], shared->va, &(struct npu_bo *){ NULL }),
+	assert_int_equal(drv_bo_share(fence, c[1], shared->va, &(struct npu_bo *){ NULL }),
 			 -EEXIST);
 
 	/* Context 0 waits for what context 1 signals: their queues run side by side. */
@@ -323,14 +323,14 @@ static void test_two_contexts(void **state)
 		make_signal(cmd[1][k], shared->va + 64u * (8 + k), 200 + k);
 	make_signal(cmd[1][3], shared->va, 1);
 	for (int k = 0; k < 4; k++) {
-		assert_int_equal(npu_job_submit(c[0], cmd[0][k]->va, &id[0][k]), 0);
-		assert_int_equal(npu_job_submit(c[1], cmd[1][k]->va, &id[1][k]), 0);
+		assert_int_equal(drv_job_submit(c[0], cmd[0][k]->va, &id[0][k]), 0);
+		assert_int_equal(drv_job_submit(c[1], cmd[1][k]->va, &id[1][k]), 0);
 		assert_int_equal(id[0][k], (uint32_t)k);
 		assert_int_equal(id[1][k], 0x100u | (uint32_t)k);
 	}
 	for (int k = 3; k >= 0; k--) {
 		for (int i = 0; i < 2; i++) {
-			assert_int_equal(npu_job_wait(c[i], id[i][k], WAIT_US, &st), 0);
+			assert_int_equal(drv_job_wait(c[i], id[i][k], WAIT_US, &st), 0);
 			assert_int_equal(st, 0);
 		}
 	}
@@ -340,12 +340,12 @@ static void test_two_contexts(void **state)
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(fence_read(fence, 64u * (8 + k)), 200 + k);
 	/* The owner goes first: its memory stays for the share until that goes too. */
-	npu_bo_destroy(fence);
+	drv_bo_destroy(fence);
 	make_signal(cmd[1][0], shared->va + 1024, 5);
 	assert_int_equal(run(c[1], cmd[1][0]), 0);
 	assert_int_equal(fence_read(shared, 1024), 5);
-	npu_ctx_destroy(c[0]);
-	npu_ctx_destroy(c[1]); /* frees the share, and with it the memory */
+	drv_ctx_destroy(c[0]);
+	drv_ctx_destroy(c[1]); /* frees the share, and with it the memory */
 }
 
 /* Contexts and buffers work before the first boot; the boot puts them in place. */
@@ -358,27 +358,27 @@ static void test_before_boot(void **state)
 	uint64_t size = f->gen == NPU_GEN_37XX ? 511ull << 20 : 256ull << 30;
 	uint32_t id;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 100, 0, 0, &cmd), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 100, 0, 0, &cmd), 0);
 	assert_int_equal(cmd->size, 4096);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), -EAGAIN);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), -EAGAIN);
 	/* The user range and its rules. */
-	assert_int_equal(npu_bo_create(c, 4096, start - 4096, 0, &bo), -EINVAL);
-	assert_int_equal(npu_bo_create(c, 4096, start + size, 0, &bo), -EINVAL);
-	assert_int_equal(npu_bo_create(c, 8192, start + size - 4096, 0, &bo), -EINVAL);
-	assert_int_equal(npu_bo_create(c, 4096, start + 100, 0, &bo), -EINVAL);
-	assert_int_equal(npu_bo_create(c, 0, 0, 0, &bo), -EINVAL);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0x80, &bo), -EINVAL);
-	assert_int_equal(npu_bo_create(c, 4096, cmd->va, 0, &bo), -EEXIST);
-	assert_int_equal(npu_bo_create(c, 4096, start + size - 4096, 0, &bo), 0);
+	assert_int_equal(drv_bo_create(c, 4096, start - 4096, 0, &bo), -EINVAL);
+	assert_int_equal(drv_bo_create(c, 4096, start + size, 0, &bo), -EINVAL);
+	assert_int_equal(drv_bo_create(c, 8192, start + size - 4096, 0, &bo), -EINVAL);
+	assert_int_equal(drv_bo_create(c, 4096, start + 100, 0, &bo), -EINVAL);
+	assert_int_equal(drv_bo_create(c, 0, 0, 0, &bo), -EINVAL);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0x80, &bo), -EINVAL);
+	assert_int_equal(drv_bo_create(c, 4096, cmd->va, 0, &bo), -EEXIST);
+	assert_int_equal(drv_bo_create(c, 4096, start + size - 4096, 0, &bo), 0);
 	assert_int_equal(bo->va, start + size - 4096);
-	npu_bo_destroy(bo);
+	drv_bo_destroy(bo);
 
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	make_signal(cmd, cmd->va + 2048, 77);
 	assert_int_equal(run(c, cmd), 0);
 	assert_int_equal(fence_read(cmd, 2048), 77);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /* Every context id, and the 65th is refused. */
@@ -388,15 +388,15 @@ static void test_all_contexts(void **state)
 	struct npu_ctx *c[NPU_CTX_MAX], *extra;
 
 	for (unsigned i = 0; i < NPU_CTX_MAX; i++) {
-		assert_int_equal(npu_ctx_create(&f->d, &c[i]), 0);
+		assert_int_equal(drv_ctx_create(&f->d, &c[i]), 0);
 		assert_int_equal(c[i]->id, i + 1);
 	}
-	assert_int_equal(npu_ctx_create(&f->d, &extra), -EBUSY);
-	npu_ctx_destroy(c[10]);
-	assert_int_equal(npu_ctx_create(&f->d, &c[10]), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &extra), -EBUSY);
+	drv_ctx_destroy(c[10]);
+	assert_int_equal(drv_ctx_create(&f->d, &c[10]), 0);
 	assert_int_equal(c[10]->id, 11);
 	for (unsigned i = 0; i < NPU_CTX_MAX; i++)
-		npu_ctx_destroy(c[i]);
+		drv_ctx_destroy(c[i]);
 }
 
 /* Many small jobs over four contexts, several in flight each: none stuck. */
@@ -411,22 +411,22 @@ static void test_soak(void **state)
 	unsigned done = 0;
 
 	for (int i = 0; i < CONTEXTS; i++) {
-		assert_int_equal(npu_ctx_create(&f->d, &c[i]), 0);
-		assert_int_equal(npu_bo_create(c[i], 4096, 0, 0, &fence[i]), 0);
+		assert_int_equal(drv_ctx_create(&f->d, &c[i]), 0);
+		assert_int_equal(drv_bo_create(c[i], 4096, 0, 0, &fence[i]), 0);
 		for (int k = 0; k < IN_FLIGHT; k++)
-			assert_int_equal(npu_bo_create(c[i], 4096, 0, 0, &cmd[i][k]), 0);
+			assert_int_equal(drv_bo_create(c[i], 4096, 0, 0, &cmd[i][k]), 0);
 	}
 	while (done < JOBS) {
 		for (int i = 0; i < CONTEXTS; i++) {
 			for (int k = 0; k < IN_FLIGHT; k++) {
 				want[i][k] = value++;
 				make_signal(cmd[i][k], fence[i]->va + 64u * k, want[i][k]);
-				assert_int_equal(npu_job_submit(c[i], cmd[i][k]->va, &id[i][k]), 0);
+				assert_int_equal(drv_job_submit(c[i], cmd[i][k]->va, &id[i][k]), 0);
 			}
 		}
 		for (int i = 0; i < CONTEXTS; i++) {
 			for (int k = 0; k < IN_FLIGHT; k++) {
-				assert_int_equal(npu_job_wait(c[i], id[i][k], WAIT_US, &st), 0);
+				assert_int_equal(drv_job_wait(c[i], id[i][k], WAIT_US, &st), 0);
 				assert_int_equal(st, 0);
 				assert_int_equal(fence_read(fence[i], 64u * k), want[i][k]);
 				done++;
@@ -436,7 +436,7 @@ static void test_soak(void **state)
 	for (int i = 0; i < CONTEXTS; i++) {
 		assert_int_equal(c[i]->queued, 0);
 		assert_int_equal(c[i]->jobs_failed, 0);
-		npu_ctx_destroy(c[i]);
+		drv_ctx_destroy(c[i]);
 	}
 	assert_int_equal(f->d.recoveries, 0);
 }

@@ -23,22 +23,22 @@ static void test_mmu_fault(void **state)
 	struct cmdbuf cb;
 	uint32_t id, st;
 
-	assert_int_equal(npu_ctx_create(&f->d, &bad), 0);
-	assert_int_equal(npu_ctx_create(&f->d, &good), 0);
-	assert_int_equal(npu_bo_create(bad, 4096, 0, 0, &bcmd), 0);
-	assert_int_equal(npu_bo_create(good, 4096, 0, 0, &gcmd), 0);
-	assert_int_equal(npu_bo_create(good, 4096, 0, 0, &gdata), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &bad), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &good), 0);
+	assert_int_equal(drv_bo_create(bad, 4096, 0, 0, &bcmd), 0);
+	assert_int_equal(drv_bo_create(good, 4096, 0, 0, &gcmd), 0);
+	assert_int_equal(drv_bo_create(good, 4096, 0, 0, &gdata), 0);
 	cmd_begin(&cb, bcmd);
 	cmd_fill(&cb, bcmd->va + 0x100000, 4096, 0x11111111u); /* nothing mapped there */
 	cmd_end(&cb);
 	make_signal(gcmd, gdata->va, 42);
 
-	assert_int_equal(npu_job_submit(bad, bcmd->va, &id), 0);
-	assert_int_equal(npu_job_wait(bad, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_submit(bad, bcmd->va, &id), 0);
+	assert_int_equal(drv_job_wait(bad, id, WAIT_US, &st), 0);
 	assert_true(st == NPU_JSM_STATUS_MVNCI_CONTEXT_VIOLATION_HW ||
 		    st == NPU_JOB_STATUS_ABORTED);
 	assert_true(bad->faulted);
-	assert_int_equal(npu_job_submit(bad, bcmd->va, &id), -EBADFD);
+	assert_int_equal(drv_job_submit(bad, bcmd->va, &id), -EBADFD);
 	assert_int_equal(bad->jobs_failed, 1);
 
 	assert_int_equal(run(good, gcmd), 0);
@@ -46,16 +46,16 @@ static void test_mmu_fault(void **state)
 	assert_false(good->faulted);
 	assert_int_equal(f->d.state, NPU_DEV_READY);
 	assert_int_equal(f->d.recoveries, 0);
-	npu_ctx_destroy(bad);
+	drv_ctx_destroy(bad);
 	/* The id comes back clean. */
-	assert_int_equal(npu_ctx_create(&f->d, &bad), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &bad), 0);
 	assert_int_equal(bad->id, 1);
 	assert_false(bad->faulted);
-	assert_int_equal(npu_bo_create(bad, 4096, 0, 0, &bcmd), 0);
+	assert_int_equal(drv_bo_create(bad, 4096, 0, 0, &bcmd), 0);
 	make_signal(bcmd, bcmd->va + 2048, 1);
 	assert_int_equal(run(bad, bcmd), 0);
-	npu_ctx_destroy(bad);
-	npu_ctx_destroy(good);
+	drv_ctx_destroy(bad);
+	drv_ctx_destroy(good);
 }
 
 /* NPU_SIM_FAULT=hang-job: the heartbeat stops, TDR recovers the device. */
@@ -68,34 +68,34 @@ static void test_hang_recovery(void **state)
 	uint32_t id, id2, st = 0;
 
 	assert_int_equal(d->tdr_timeout_us, TDR_US);
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &data), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &data), 0);
 	make_signal(cmd, data->va, 1);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id2), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id2), 0);
 	/* The caller's own timeout, shorter than the TDR period. */
-	assert_int_equal(npu_job_wait(c, id, 20000, &st), -ETIMEDOUT);
+	assert_int_equal(drv_job_wait(c, id, 20000, &st), -ETIMEDOUT);
 	assert_int_equal(d->recoveries, 0);
 
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	assert_int_equal(st, NPU_JOB_STATUS_ABORTED);
 	assert_int_equal(d->recoveries, 1);
 	assert_int_equal(d->state, NPU_DEV_READY);
 	assert_false(d->need_recovery);
 	assert_non_null(strstr(d->recovery_reason, "hung"));
 	/* Every queued job went with it. */
-	assert_int_equal(npu_job_wait(c, id2, 0, &st), 0);
+	assert_int_equal(drv_job_wait(c, id2, 0, &st), 0);
 	assert_int_equal(st, NPU_JOB_STATUS_ABORTED);
 	assert_int_equal(c->queued, 0);
 	assert_false(c->db_registered);
 	assert_false(c->faulted);
 
 	/* The context carries on: its doorbell is registered again on the next submit. */
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
 	assert_true(c->db_registered);
-	assert_int_equal(npu_job_wait(c, id, 1000, &st), -ETIMEDOUT);
-	npu_ctx_destroy(c); /* with that job queued */
+	assert_int_equal(drv_job_wait(c, id, 1000, &st), -ETIMEDOUT);
+	drv_ctx_destroy(c); /* with that job queued */
 }
 
 /* A recovery with nothing hung: contexts, buffers and queues are back in place. */
@@ -107,12 +107,12 @@ static void test_recover_idle(void **state)
 	struct npu_bo *cmd[2];
 
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(npu_ctx_create(d, &c[i]), 0);
-		assert_int_equal(npu_bo_create(c[i], 4096, 0, 0, &cmd[i]), 0);
+		assert_int_equal(drv_ctx_create(d, &c[i]), 0);
+		assert_int_equal(drv_bo_create(c[i], 4096, 0, 0, &cmd[i]), 0);
 		make_signal(cmd[i], cmd[i]->va + 2048, 10 + i);
 		assert_int_equal(run(c[i], cmd[i]), 0);
 	}
-	assert_int_equal(npu_device_recover(d, "test"), 0);
+	assert_int_equal(drv_device_recover(d, "test"), 0);
 	assert_int_equal(d->recoveries, 1);
 	assert_string_equal(d->recovery_reason, "test");
 	for (int i = 0; i < 2; i++) {
@@ -121,12 +121,12 @@ static void test_recover_idle(void **state)
 		assert_int_equal(fence_read(cmd[i], 2048), 10 + i);
 	}
 	/* A plain power cycle does the same. */
-	assert_int_equal(npu_device_power_down(d), 0);
-	assert_int_equal(npu_job_submit(c[0], cmd[0]->va, &(uint32_t){ 0 }), -EAGAIN);
-	assert_int_equal(npu_device_boot(d), 0);
+	assert_int_equal(drv_device_power_down(d), 0);
+	assert_int_equal(drv_job_submit(c[0], cmd[0]->va, &(uint32_t){ 0 }), -EAGAIN);
+	assert_int_equal(drv_device_boot(d), 0);
 	assert_int_equal(run(c[0], cmd[0]), 0);
-	npu_ctx_destroy(c[1]);
-	npu_ctx_destroy(c[0]);
+	drv_ctx_destroy(c[1]);
+	drv_ctx_destroy(c[0]);
 }
 
 /* Recovery when something else noticed the need, and a recovery whose boot fails. */
@@ -139,45 +139,45 @@ static void test_recover_paths(void **state)
 	struct cmdbuf cb;
 	uint32_t id, st;
 
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	make_signal(cmd, cmd->va + 2048, 1);
 	cmd_begin(&cb, blocker);
 	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, blocker->va + 2048, 1);
 	cmd_end(&cb);
 
 	/* The interrupt service asked for a recovery: the wait runs it, the job is aborted. */
-	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	snprintf(d->recovery_reason, sizeof(d->recovery_reason), "test: watchdog");
 	d->need_recovery = true;
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	assert_int_equal(st, NPU_JOB_STATUS_ABORTED);
 	assert_int_equal(d->recoveries, 1);
 	assert_string_equal(d->recovery_reason, "test: watchdog");
 	/* ... or the next submit runs it, and its job then runs on the fresh firmware. */
 	d->need_recovery = true;
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
 	assert_int_equal(d->recoveries, 2);
 	assert_int_equal(c->jobq_tail, 1); /* the emptied queue's first slot */
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
 	assert_int_equal(c->jobs_failed, 1);
 
 	/* A reboot that fails (the image in memory no longer matches): FAILED, -EIO. */
 	d->boot_timeout_us = 100000;
 	d->fw_file[NPU_FW_FILE_IMAGE_OFFSET] ^= 0xFFu;
-	assert_int_not_equal(npu_device_recover(d, "test: bad image"), 0);
+	assert_int_not_equal(drv_device_recover(d, "test: bad image"), 0);
 	assert_int_equal(d->state, NPU_DEV_FAILED);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), -EIO);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), -EIO);
 	/* Once the cause is gone another recovery brings the same context back. */
 	d->fw_file[NPU_FW_FILE_IMAGE_OFFSET] ^= 0xFFu;
-	assert_int_equal(npu_device_recover(d, "test: good image"), 0);
+	assert_int_equal(drv_device_recover(d, "test: good image"), 0);
 	assert_int_equal(d->state, NPU_DEV_READY);
 	fence_write(cmd, 2048, 0);
 	assert_int_equal(run(c, cmd), 0);
 	assert_int_equal(fence_read(cmd, 2048), 1);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /* Context teardown with jobs in the queue and one running (blocked on a fence). */
@@ -189,29 +189,29 @@ static void test_destroy_queued(void **state)
 	struct cmdbuf cb;
 	uint32_t id;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_ctx_create(&f->d, &other), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &nop), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &fence), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &other), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
 	cmd_begin(&cb, blocker);
 	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
 	cmd_end(&cb);
 	make_signal(nop, fence->va + 64, 1);
-	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	for (int i = 0; i < 10; i++)
-		assert_int_equal(npu_job_submit(c, nop->va, &id), 0);
-	npu_ctx_destroy(c);
+		assert_int_equal(drv_job_submit(c, nop->va, &id), 0);
+	drv_ctx_destroy(c);
 	assert_null(f->d.ctx[0]);
 
 	/* The device goes on; a new context on the same id and doorbell-free slot works. */
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &nop), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
 	make_signal(nop, nop->va + 2048, 3);
 	assert_int_equal(run(c, nop), 0);
 	assert_int_equal(fence_read(nop, 2048), 3);
-	npu_ctx_destroy(other);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(other);
+	drv_ctx_destroy(c);
 	assert_int_equal(f->d.recoveries, 0);
 }
 
@@ -227,8 +227,8 @@ static void test_untrusted_firmware(void **state)
 	unsigned n, room;
 	int ret = 0;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
 	make_signal(cmd, cmd->va + 2048, 1);
 	assert_int_equal(run(c, cmd), 0);
 
@@ -244,17 +244,17 @@ static void test_untrusted_firmware(void **state)
 	room = (c->jobq_head + NPU_JOBQ_SLOT_COUNT - 1 - c->jobq_tail) % NPU_JOBQ_SLOT_COUNT;
 	assert_true(room >= 1);
 	for (n = 0; n < NPU_JOBQ_SLOT_COUNT; n++) {
-		ret = npu_job_submit(c, cmd->va, &ids[n]);
+		ret = drv_job_submit(c, cmd->va, &ids[n]);
 		if (ret)
 			break;
 	}
 	assert_int_equal(ret, -EBUSY);
 	assert_int_equal(n, room);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), -EBUSY);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), -EBUSY);
 	h->head = head;
 	assert_int_equal(run(c, cmd), 0); /* its doorbell gets the queued ones going too */
 	for (unsigned i = 0; i < n; i++) {
-		assert_int_equal(npu_job_wait(c, ids[i], WAIT_US, &st), 0);
+		assert_int_equal(drv_job_wait(c, ids[i], WAIT_US, &st), 0);
 		assert_int_equal(st, 0);
 	}
 
@@ -263,21 +263,21 @@ static void test_untrusted_firmware(void **state)
 	m.type = NPU_JSM_MSG_JOB_DONE;
 	m.payload.job_done.host_ssid = c->ssid;
 	m.payload.job_done.job_id = 0x5;
-	npu_job_done(&f->d, &m);
+	drv_job_done(&f->d, &m);
 	m.payload.job_done.host_ssid = 1;
-	npu_job_done(&f->d, &m);
+	drv_job_done(&f->d, &m);
 	m.payload.job_done.host_ssid = 99;
-	npu_job_done(&f->d, &m);
+	drv_job_done(&f->d, &m);
 	m.payload.job_done.host_ssid = c->ssid;
 	m.payload.job_done.job_id = 0x1;
-	npu_job_done(&f->d, &m); /* job 1 is done already */
+	drv_job_done(&f->d, &m); /* job 1 is done already */
 	assert_int_equal(c->jobs_completed, 2 + n);
 	assert_int_equal(c->jobs_failed, 0);
 	m.result = NPU_JSM_STATUS_PROCESSING_ERR;
-	npu_job_done(&f->d, &m);
-	assert_int_equal(npu_job_wait(c, 0x1, 0, &st), 0);
+	drv_job_done(&f->d, &m);
+	assert_int_equal(drv_job_wait(c, 0x1, 0, &st), 0);
 	assert_int_equal(st, 0);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 static struct fx f37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);

@@ -72,7 +72,7 @@ static int real_setup(void **state)
 	r.pcfg.device = "sim";
 	r.pcfg.gen = NPU_GEN_40XX;
 	assert_int_equal(npu_platform_open(&r.pcfg, &r.plat), 0);
-	assert_int_equal(npu_device_open(&r.dev, r.plat, &dcfg), 0);
+	assert_int_equal(drv_device_open(&r.dev, r.plat, &dcfg), 0);
 	assert_int_equal(npu_server_create(&r.dev, &scfg, &r.srv), 0);
 	assert_int_equal(pipe(r.stop), 0);
 	ucfg.stop_fd = r.stop[0];
@@ -100,7 +100,7 @@ static int real_teardown(void **state)
 
 	real_stop(r);
 	npu_server_destroy(r->srv);
-	npu_device_close(&r->dev);
+	drv_device_close(&r->dev);
 	npu_platform_close(r->plat);
 	close(r->stop[0]);
 	close(r->stop[1]);

@@ -164,18 +164,18 @@ static void test_init_fini(void **state)
 	struct fake_plat *fp = *state;
 	struct npu_mmu_ctx ctx;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 256), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 256), -EINVAL);
 	fp->fail_in = 1;
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 2), -ENOMEM);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 2), -ENOMEM);
 	assert_int_equal(fp->n_live, 0);
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 2), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 2), 0);
 	assert_int_equal(ctx.ssid, 2);
 	assert_int_equal(fp->n_live, 1);
 	for (unsigned i = 0; i < 512; i++)
 		assert_int_equal(((uint64_t *)ctx.pgd.cpu)[i], UNMAPPED);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
-	npu_mmu_ctx_fini(&ctx, &fp->base); /* idempotent */
+	drv_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base); /* idempotent */
 	assert_int_equal(fp->n_live, 0);
 }
 
@@ -196,15 +196,15 @@ static void test_map_layout(void **state)
 	struct npu_mmu_ctx ctx;
 	uint64_t pte;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 3), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 3), 0);
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		uint64_t va = cases[c].va, pa = 0x12345000ull + c * PAGE;
 
 		for (unsigned lvl = 0; lvl < 4; lvl++)
 			assert_int_equal(idx(va, lvl), cases[c].i[lvl]);
-		assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, pa, PAGE, 0), 0);
+		assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, pa, PAGE, 0), 0);
 		assert_int_equal(walk(fp, &ctx, va), pa | 0xC43);
-		assert_int_equal(npu_mmu_ctx_lookup(&ctx, va + 0x123, &pte), 0);
+		assert_int_equal(drv_mmu_ctx_lookup(&ctx, va + 0x123, &pte), 0);
 		assert_int_equal(pte, pa | 0xC43);
 		/* Neighbours stay unmapped. */
 		assert_int_equal(walk(fp, &ctx, va + PAGE), UNMAPPED);
@@ -214,7 +214,7 @@ static void test_map_layout(void **state)
 	assert_int_equal(ctx.tables, 2 + 3 + 2 + 3);
 	assert_int_equal(fp->n_live, 1 + ctx.tables);
 	assert_int_equal(ctx.pages, 5);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 	assert_int_equal(fp->n_live, 0);
 }
 
@@ -224,20 +224,20 @@ static void test_flags(void **state)
 	struct npu_mmu_ctx ctx;
 	uint64_t va = NPU_VA_37XX_USER_START;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 4), 0);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, PAGE, NPU_MMU_MAP_READ_ONLY),
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 4), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, PAGE, NPU_MMU_MAP_READ_ONLY),
 			 0);
 	assert_int_equal(
-	    npu_mmu_ctx_map(&ctx, &fp->base, va + PAGE, 0x2000, PAGE, NPU_MMU_MAP_SNOOP), 0);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va + 2 * PAGE, 0xFFFFFFFFF000ull, PAGE,
+	    drv_mmu_ctx_map(&ctx, &fp->base, va + PAGE, 0x2000, PAGE, NPU_MMU_MAP_SNOOP), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va + 2 * PAGE, 0xFFFFFFFFF000ull, PAGE,
 					 NPU_MMU_MAP_SNOOP | NPU_MMU_MAP_READ_ONLY),
 			 0);
 	assert_int_equal(walk(fp, &ctx, va), 0x1000 | 0xC43 | 0x80);
 	assert_int_equal(walk(fp, &ctx, va + PAGE), 0x2000 | 0xC43 | 0x4);
 	assert_int_equal(walk(fp, &ctx, va + 2 * PAGE), 0xFFFFFFFFF000ull | 0xC43 | 0x84);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va + 3 * PAGE, 0x3000, PAGE, 0x4),
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va + 3 * PAGE, 0x3000, PAGE, 0x4),
 			 -EINVAL);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 }
 
 /* A range across an L2 boundary (two level-3 tables) and across an L1 boundary. */
@@ -247,8 +247,8 @@ static void test_span(void **state)
 	struct npu_mmu_ctx ctx;
 	uint64_t va = 0x9FFFE000ull, pa = 0x40000000ull;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 5), 0);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, pa, 4 * PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 5), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, pa, 4 * PAGE, 0), 0);
 	assert_int_equal(idx(va, 2), 0xFF);
 	assert_int_equal(idx(va + 2 * PAGE, 2), 0x100);
 	for (unsigned i = 0; i < 4; i++)
@@ -256,11 +256,11 @@ static void test_span(void **state)
 	assert_int_equal(ctx.tables, 1 + 1 + 2);
 
 	va = 0xBFFFF000ull; /* L1 index 2 -> 3 */
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, pa, 2 * PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, pa, 2 * PAGE, 0), 0);
 	assert_int_equal(walk(fp, &ctx, va), pa | 0xC43);
 	assert_int_equal(walk(fp, &ctx, va + PAGE), (pa + PAGE) | 0xC43);
 	assert_int_equal(ctx.tables, 4 + 1 + 1 + 1);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 }
 
 static void test_unmap(void **state)
@@ -269,30 +269,30 @@ static void test_unmap(void **state)
 	struct npu_mmu_ctx ctx;
 	uint64_t va = NPU_VA_37XX_GLOBAL_START, pte;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 0), 0);
-	assert_int_equal(npu_mmu_ctx_unmap(&ctx, va, PAGE), -ENOENT);
-	assert_int_equal(npu_mmu_ctx_lookup(&ctx, va, &pte), -ENOENT);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 0), 0);
+	assert_int_equal(drv_mmu_ctx_unmap(&ctx, va, PAGE), -ENOENT);
+	assert_int_equal(drv_mmu_ctx_lookup(&ctx, va, &pte), -ENOENT);
 	assert_int_equal(pte, UNMAPPED);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, 0x5000, 3 * PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, 0x5000, 3 * PAGE, 0), 0);
 
-	assert_int_equal(npu_mmu_ctx_unmap(&ctx, va, 2 * PAGE), 0);
+	assert_int_equal(drv_mmu_ctx_unmap(&ctx, va, 2 * PAGE), 0);
 	assert_int_equal(walk(fp, &ctx, va), UNMAPPED);
 	assert_int_equal(walk(fp, &ctx, va + PAGE), UNMAPPED);
 	assert_int_equal(walk(fp, &ctx, va + 2 * PAGE), 0x7000 | 0xC43);
-	assert_int_equal(npu_mmu_ctx_lookup(&ctx, va, &pte), 0);
+	assert_int_equal(drv_mmu_ctx_lookup(&ctx, va, &pte), 0);
 	assert_int_equal(pte, UNMAPPED);
-	assert_int_equal(npu_mmu_ctx_unmap(&ctx, va, PAGE), -ENOENT);
+	assert_int_equal(drv_mmu_ctx_unmap(&ctx, va, PAGE), -ENOENT);
 	assert_int_equal(ctx.pages, 1);
 
 	/* A range only partly mapped (the last page has no level-3 table even): what is
 	 * mapped goes, the rest is reported. */
-	assert_int_equal(npu_mmu_ctx_unmap(&ctx, va + PAGE, 0x200000), -ENOENT);
+	assert_int_equal(drv_mmu_ctx_unmap(&ctx, va + PAGE, 0x200000), -ENOENT);
 	assert_int_equal(walk(fp, &ctx, va + 2 * PAGE), UNMAPPED);
 	assert_int_equal(ctx.pages, 0);
 	/* Unmapped pages can be mapped again. */
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, 0x9000, PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, 0x9000, PAGE, 0), 0);
 	assert_int_equal(walk(fp, &ctx, va), 0x9000 | 0xC43);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 }
 
 static void test_exists(void **state)
@@ -302,22 +302,22 @@ static void test_exists(void **state)
 	uint64_t va = NPU_VA_37XX_USER_START;
 	unsigned live;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 6), 0);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 6), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, PAGE, 0), 0);
 	live = fp->n_live;
 
 	/* Starts in a 2 MiB region without a table: the table made for it is taken back. */
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va - 2 * PAGE, 0x8000, 3 * PAGE, 0),
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va - 2 * PAGE, 0x8000, 3 * PAGE, 0),
 			 -EEXIST);
 	assert_int_equal(fp->n_live, live);
 	assert_int_equal(walk(fp, &ctx, va - PAGE), UNMAPPED);
 	assert_int_equal(walk(fp, &ctx, va), 0x1000 | 0xC43);
 
 	/* Same region, the clash at the end: the pages before it were not written. */
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va + PAGE, 0x8000, 2 * PAGE, 0), 0);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va - PAGE, 0x8000, 2 * PAGE, 0), -EEXIST);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va + PAGE, 0x8000, 2 * PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va - PAGE, 0x8000, 2 * PAGE, 0), -EEXIST);
 	assert_int_equal(walk(fp, &ctx, va - PAGE), UNMAPPED);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 }
 
 static void test_bad_ranges(void **state)
@@ -327,28 +327,28 @@ static void test_bad_ranges(void **state)
 	const uint64_t top = 1ull << 48;
 	uint64_t pte;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 7), 0);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, 0xA0000800ull, 0x1000, PAGE, 0), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, 0x1800, PAGE, 0), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, 0x1000, 0x800, 0),
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 7), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, 0xA0000800ull, 0x1000, PAGE, 0), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, 0x1800, PAGE, 0), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, 0x1000, 0x800, 0),
 			 -EINVAL);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, 0x1000, 0, 0), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, top, 0x1000, PAGE, 0), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, top - PAGE, 0x1000, 2 * PAGE, 0),
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, 0x1000, 0, 0), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, top, 0x1000, PAGE, 0), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, top - PAGE, 0x1000, 2 * PAGE, 0),
 			 -EINVAL);
 	assert_int_equal(
-	    npu_mmu_ctx_map(&ctx, &fp->base, UINT64_MAX & ~0xFFFull, 0x1000, 2 * PAGE, 0), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, top, PAGE, 0), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, top - PAGE, 2 * PAGE, 0),
+	    drv_mmu_ctx_map(&ctx, &fp->base, UINT64_MAX & ~0xFFFull, 0x1000, 2 * PAGE, 0), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, top, PAGE, 0), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, 0xA0000000ull, top - PAGE, 2 * PAGE, 0),
 			 -EINVAL);
-	assert_int_equal(npu_mmu_ctx_unmap(&ctx, top - PAGE, 2 * PAGE), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_unmap(&ctx, 0xA0000010ull, PAGE), -EINVAL);
-	assert_int_equal(npu_mmu_ctx_lookup(&ctx, top, &pte), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_unmap(&ctx, top - PAGE, 2 * PAGE), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_unmap(&ctx, 0xA0000010ull, PAGE), -EINVAL);
+	assert_int_equal(drv_mmu_ctx_lookup(&ctx, top, &pte), -EINVAL);
 	/* The last page below 2^48 is fine. */
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, top - PAGE, 0x1000, PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, top - PAGE, 0x1000, PAGE, 0), 0);
 	assert_int_equal(walk(fp, &ctx, top - PAGE), 0x1000 | 0xC43);
 	assert_int_equal(ctx.tables, 3);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 }
 
 /* An allocation failing at each depth leaves the tables and the allocator as they were. */
@@ -358,10 +358,10 @@ static void test_alloc_rollback(void **state)
 	struct npu_mmu_ctx ctx;
 	uint64_t va = 0x9FFFF000ull; /* 2 pages, 2 level-3 tables: 4 new tables in all */
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 8), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 8), 0);
 	for (int n = 1; n <= 4; n++) {
 		fp->fail_in = n;
-		assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, 2 * PAGE, 0),
+		assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, 2 * PAGE, 0),
 				 -ENOMEM);
 		assert_int_equal(fp->n_live, 1);
 		assert_int_equal(ctx.tables, 0);
@@ -370,10 +370,10 @@ static void test_alloc_rollback(void **state)
 			assert_int_equal(((uint64_t *)ctx.pgd.cpu)[i], UNMAPPED);
 	}
 	fp->fail_in = 0;
-	assert_int_equal(npu_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, 2 * PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, &fp->base, va, 0x1000, 2 * PAGE, 0), 0);
 	assert_int_equal(ctx.tables, 4);
 	assert_int_equal(walk(fp, &ctx, va + PAGE), 0x2000 | 0xC43);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 	assert_int_equal(fp->n_live, 0);
 }
 
@@ -386,9 +386,9 @@ static void test_ste_cd(void **state)
 	uint64_t d0;
 
 	fp->fail_in = 3;
-	assert_int_equal(npu_mmu_init(&mmu, &fp->base), -ENOMEM);
+	assert_int_equal(drv_mmu_init(&mmu, &fp->base), -ENOMEM);
 	assert_int_equal(fp->n_live, 0);
-	assert_int_equal(npu_mmu_init(&mmu, &fp->base), 0);
+	assert_int_equal(drv_mmu_init(&mmu, &fp->base), 0);
 	ste = mmu.strtab.cpu;
 	/* V, CFG=5 [3:1], S1FMT linear, S1CDMAX 8 [63:59], CD table address. */
 	d0 = 1ull | 5ull << 1 | 8ull << 59 | mmu.cdtab.addr;
@@ -399,10 +399,10 @@ static void test_ste_cd(void **state)
 	for (unsigned i = 8; i < 24; i++)
 		assert_int_equal(ste[i], 0); /* STEs 1 and 2 invalid */
 
-	assert_int_equal(npu_mmu_set_cd(&mmu, NULL, 256, 0x1000), -EINVAL);
-	assert_int_equal(npu_mmu_set_cd(&mmu, NULL, 2, 0x1800), -EINVAL);
-	assert_int_equal(npu_mmu_set_cd(&mmu, NULL, 0, 0x123456789000ull), 0);
-	assert_int_equal(npu_mmu_set_cd(&mmu, NULL, 5, 0x2000), 0);
+	assert_int_equal(drv_mmu_set_cd(&mmu, NULL, 256, 0x1000), -EINVAL);
+	assert_int_equal(drv_mmu_set_cd(&mmu, NULL, 2, 0x1800), -EINVAL);
+	assert_int_equal(drv_mmu_set_cd(&mmu, NULL, 0, 0x123456789000ull), 0);
+	assert_int_equal(drv_mmu_set_cd(&mmu, NULL, 5, 0x2000), 0);
 	cd = mmu.cdtab.cpu;
 	/* T0SZ 16, IPS 5 [34:32], EPD1 b30, V b31, AA64 b41, R b45, A b46 (SSID 0), ASET b47. */
 	d0 = 16ull | 5ull << 32 | 1ull << 30 | 1ull << 31 | 1ull << 41 | 1ull << 45 | 1ull << 47;
@@ -412,11 +412,11 @@ static void test_ste_cd(void **state)
 	assert_int_equal(cd[3], 0x7444);
 	assert_int_equal(cd[5 * 8], d0 | 5ull << 48); /* ASID = SSID, no A */
 	assert_int_equal(cd[5 * 8 + 1], 0x2000);
-	assert_int_equal(npu_mmu_clear_cd(&mmu, NULL, 5), 0);
+	assert_int_equal(drv_mmu_clear_cd(&mmu, NULL, 5), 0);
 	for (unsigned i = 0; i < 8; i++)
 		assert_int_equal(cd[5 * 8 + i], 0);
-	npu_mmu_fini(&mmu);
-	npu_mmu_fini(&mmu);
+	drv_mmu_fini(&mmu);
+	drv_mmu_fini(&mmu);
 }
 
 /* A buffer in pieces (Redox: at most 4 MiB each): each page maps into its own piece. */
@@ -432,35 +432,35 @@ static void test_map_pieces(void **state)
 	struct npu_mmu_ctx ctx;
 	uint64_t va = 0x84000000ull, va2 = 0x85000000ull;
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, &fp->base, 9), 0);
-	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, &fp->base, va, &dma, 0, 6 * PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, &fp->base, 9), 0);
+	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, &fp->base, va, &dma, 0, 6 * PAGE, 0), 0);
 	for (unsigned i = 0; i < 6; i++)
 		assert_int_equal(walk(fp, &ctx, va + i * PAGE), want[i] | 0xC43);
 	assert_int_equal(walk(fp, &ctx, va + 6 * PAGE), UNMAPPED);
 	/* From an offset inside the first piece, across the others. */
 	assert_int_equal(
-	    npu_mmu_ctx_map_dma(&ctx, &fp->base, va2, &dma, PAGE, 4 * PAGE, NPU_MMU_MAP_READ_ONLY),
+	    drv_mmu_ctx_map_dma(&ctx, &fp->base, va2, &dma, PAGE, 4 * PAGE, NPU_MMU_MAP_READ_ONLY),
 	    0);
 	for (unsigned i = 0; i < 4; i++)
 		assert_int_equal(walk(fp, &ctx, va2 + i * PAGE), want[i + 1] | 0xC43 | 0x80);
 	assert_int_equal(walk(fp, &ctx, va2 + 4 * PAGE), UNMAPPED);
 	/* Past the buffer: refused. */
 	assert_int_equal(
-	    npu_mmu_ctx_map_dma(&ctx, &fp->base, 0x86000000ull, &dma, PAGE, 6 * PAGE, 0), -EINVAL);
+	    drv_mmu_ctx_map_dma(&ctx, &fp->base, 0x86000000ull, &dma, PAGE, 6 * PAGE, 0), -EINVAL);
 	/* A clash in the third piece: nothing of the range stays mapped. */
 	assert_int_equal(
-	    npu_mmu_ctx_map(&ctx, &fp->base, 0x87000000ull + 4 * PAGE, 0x40000000ull, PAGE, 0), 0);
-	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, &fp->base, 0x87000000ull, &dma, 0, 6 * PAGE, 0),
+	    drv_mmu_ctx_map(&ctx, &fp->base, 0x87000000ull + 4 * PAGE, 0x40000000ull, PAGE, 0), 0);
+	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, &fp->base, 0x87000000ull, &dma, 0, 6 * PAGE, 0),
 			 -EEXIST);
 	for (unsigned i = 0; i < 4; i++)
 		assert_int_equal(walk(fp, &ctx, 0x87000000ull + i * PAGE), UNMAPPED);
 	assert_int_equal(walk(fp, &ctx, 0x87000000ull + 4 * PAGE), 0x40000000ull | 0xC43);
 	/* Pieces that do not cover the size they claim: refused. */
 	dma.n_segs = 2;
-	assert_int_equal(npu_mmu_ctx_map_dma(&ctx, &fp->base, 0x88000000ull, &dma, 0, 6 * PAGE, 0),
+	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, &fp->base, 0x88000000ull, &dma, 0, 6 * PAGE, 0),
 			 -EINVAL);
 	assert_int_equal(walk(fp, &ctx, 0x88000000ull), UNMAPPED);
-	npu_mmu_ctx_fini(&ctx, &fp->base);
+	drv_mmu_ctx_fini(&ctx, &fp->base);
 }
 
 int main(void)

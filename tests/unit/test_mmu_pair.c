@@ -2,7 +2,7 @@
 /*
  * The driver's MMU against the device model's, through the sim platform
  * (npu_platform_open with device "sim"): bring-up, context descriptors, page
- * tables built by npu_mmu_ctx_map and walked by sim_mmu_access, invalidation,
+ * tables built by drv_mmu_ctx_map and walked by sim_mmu_access, invalidation,
  * the commands as the model receives them, and fault events drained by the
  * driver, with the model's queue state corrupted on purpose where a broken
  * device is the point.
@@ -55,12 +55,12 @@ static void pair_open(struct pair *t, enum npu_gen gen, enum npu_sim_fault fault
 	assert_int_equal(npu_platform_open(&cfg, &t->plat), 0);
 	t->sim = sim_of(t->plat);
 	t->m.plat = t->plat;
-	assert_int_equal(npu_mmu_init(&t->mmu, t->plat), 0);
+	assert_int_equal(drv_mmu_init(&t->mmu, t->plat), 0);
 }
 
 static void pair_close(struct pair *t)
 {
-	npu_mmu_fini(&t->mmu);
+	drv_mmu_fini(&t->mmu);
 	npu_platform_close(t->plat);
 }
 
@@ -140,12 +140,12 @@ static void collect(void *ctx, const struct npu_mmu_event *ev)
 static void expect_one_event(struct pair *t, uint32_t id, uint32_t ssid, uint64_t va)
 {
 	t->n_ev = 0;
-	assert_int_equal(npu_mmu_drain_events(&t->mmu, &t->m, collect, t), 1);
+	assert_int_equal(drv_mmu_drain_events(&t->mmu, &t->m, collect, t), 1);
 	assert_int_equal(t->ev[0].id, id);
 	assert_int_equal(t->ev[0].ssid, ssid);
 	assert_int_equal(t->ev[0].stream_id, 0);
 	assert_int_equal(t->ev[0].input_va, va);
-	assert_int_equal(npu_mmu_drain_events(&t->mmu, &t->m, collect, t), 0);
+	assert_int_equal(drv_mmu_drain_events(&t->mmu, &t->m, collect, t), 0);
 }
 
 static void run_pair(enum npu_gen gen, uint64_t va)
@@ -157,7 +157,7 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	const uint32_t ssid = NPU_MMU_SSID_USER_FIRST;
 
 	pair_open(&t, gen, NPU_SIM_FAULT_NONE);
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	assert_true(t.mmu.enabled);
 	/* The model's view: on, with every queue and interrupt the sequence turns on. */
 	assert_int_equal(mmu_state(&t).cr0, NPU_MMU_CR0_SMMUEN | NPU_MMU_CR0_EVTQEN |
@@ -168,11 +168,11 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	assert_int_equal(mmu_state(&t).strtab_cfg, 2);
 	assert_int_equal(mmu_state(&t).cr1, NPU_MMU_CR1_VAL);
 
-	assert_int_equal(npu_mmu_ctx_init(&ctx, t.plat, ssid), 0);
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
 	assert_int_equal(npu_dma_alloc(t.plat, sizeof(bytes), &test_use, &buf), 0);
-	assert_int_equal(npu_mmu_ctx_map(&ctx, t.plat, va, buf.addr, buf.size, 0), 0);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_ctx_map(&ctx, t.plat, va, buf.addr, buf.size, 0), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
 
 	/* The device reads what the CPU wrote, across pages; the CPU sees what it writes. */
 	for (size_t i = 0; i < sizeof(bytes); i++)
@@ -187,9 +187,9 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 
 	/* Read-only mapping: a device write faults with a permission event. */
 	assert_int_equal(
-	    npu_mmu_ctx_map(&ctx, t.plat, va + 16 * PAGE, buf.addr, PAGE, NPU_MMU_MAP_READ_ONLY),
+	    drv_mmu_ctx_map(&ctx, t.plat, va + 16 * PAGE, buf.addr, PAGE, NPU_MMU_MAP_READ_ONLY),
 	    0);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE, back, 16, false), 0);
 	assert_memory_equal(back, bytes, 16);
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE + 8, bytes, 8, true), -EACCES);
@@ -197,13 +197,13 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	expect_one_event(&t, NPU_MMU_EVT_F_PERMISSION, ssid, va + 16 * PAGE + 8);
 
 	/* Unmapped and invalidated: the access faults, the driver gets the event. */
-	assert_int_equal(npu_mmu_ctx_unmap(&ctx, va, buf.size), 0);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_ctx_unmap(&ctx, va, buf.size), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
 	assert_int_equal(npu_access(&t, ssid, va + PAGE, back, 16, false), -EFAULT);
 	expect_one_event(&t, NPU_MMU_EVT_F_TRANSLATION, ssid, va + PAGE);
 
 	/* Context gone: bad CD. */
-	assert_int_equal(npu_mmu_clear_cd(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_clear_cd(&t.mmu, &t.m, ssid), 0);
 	assert_int_equal(npu_access(&t, ssid, va + 16 * PAGE, back, 16, false), -EFAULT);
 	expect_one_event(&t, NPU_MMU_EVT_C_BAD_CD, ssid, va + 16 * PAGE);
 	assert_int_equal(mmu_state(&t).faults, 3);
@@ -211,13 +211,13 @@ static void run_pair(enum npu_gen gen, uint64_t va)
 	assert_int_equal(t.mmu.events, 3);
 
 	/* Off for the driver only (Linux ivpu_mmu_disable): CR0 waits for the IP reset. */
-	npu_mmu_disable(&t.mmu, &t.m);
+	drv_mmu_disable(&t.mmu, &t.m);
 	assert_false(t.mmu.enabled);
 	assert_true(mmu_state(&t).cr0 & NPU_MMU_CR0_SMMUEN);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
 	assert_int_equal(mmu_state(&t).cmdq_prod, t.mmu.cmdq_prod); /* no command sent */
 	assert_int_equal(guest_errors(&t), 0);
-	npu_mmu_ctx_fini(&ctx, t.plat);
+	drv_mmu_ctx_fini(&ctx, t.plat);
 	npu_dma_free(t.plat, &buf);
 	pair_close(&t);
 }
@@ -246,12 +246,12 @@ static void test_global_context(void **state)
 	(void)state;
 	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_NONE);
 	/* CD first, MMU second, as a boot may do it: the enable's invalidation covers it. */
-	assert_int_equal(npu_mmu_ctx_init(&g, t.plat, NPU_MMU_SSID_GLOBAL), 0);
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, NULL, NPU_MMU_SSID_GLOBAL, g.pgd.addr), 0);
+	assert_int_equal(drv_mmu_ctx_init(&g, t.plat, NPU_MMU_SSID_GLOBAL), 0);
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, NULL, NPU_MMU_SSID_GLOBAL, g.pgd.addr), 0);
 	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &test_use, &buf), 0);
-	assert_int_equal(npu_mmu_ctx_map(&g, t.plat, va, buf.addr, PAGE, NPU_MMU_MAP_SNOOP), 0);
+	assert_int_equal(drv_mmu_ctx_map(&g, t.plat, va, buf.addr, PAGE, NPU_MMU_MAP_SNOOP), 0);
 	assert_int_equal(npu_access(&t, 0, va, back, 8, false), -EFAULT); /* MMU still off */
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	memcpy(buf.cpu, "firmware", 8);
 	assert_int_equal(npu_access(&t, 0, va, back, 8, false), 0);
 	assert_memory_equal(back, "firmware", 8);
@@ -259,7 +259,7 @@ static void test_global_context(void **state)
 	assert_int_equal(npu_access(&t, 0, va + PAGE, back, 8, false), -EFAULT);
 	assert_int_equal(back[0], 0x33); /* aborted, not read-as-zero */
 	expect_one_event(&t, NPU_MMU_EVT_F_TRANSLATION, 0, va + PAGE);
-	npu_mmu_ctx_fini(&g, t.plat);
+	drv_mmu_ctx_fini(&g, t.plat);
 	npu_dma_free(t.plat, &buf);
 	pair_close(&t);
 }
@@ -271,10 +271,10 @@ static void test_dead_device(void **state)
 
 	(void)state;
 	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_DEAD_MMIO);
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), -EIO);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), -EIO);
 	assert_false(t.mmu.enabled);
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, NULL, NULL), -EIO);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, 2), 0); /* disabled: no-op */
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, NULL, NULL), -EIO);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, 2), 0); /* disabled: no-op */
 	pair_close(&t);
 }
 
@@ -288,7 +288,7 @@ static void test_commands(void **state)
 	(void)state;
 	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_NONE);
 	q = t.mmu.cmdq.cpu;
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	for (unsigned b = 0; b < 2; b++) { /* CFGI_ALL range 0x1F, TLBI_NSNH_ALL, SYNC */
 		assert_int_equal(npu_le64(q + (3 * b) * 16), 0x04);
 		assert_int_equal(npu_le64(q + (3 * b) * 16 + 8), 0x1F);
@@ -296,24 +296,24 @@ static void test_commands(void **state)
 		assert_int_equal(npu_le64(q + (3 * b + 2) * 16), 0x46);
 		assert_int_equal(npu_le64(q + (3 * b + 2) * 16 + 8), 0);
 	}
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, 7), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, 7), 0);
 	assert_int_equal(npu_le64(q + 6 * 16), 0x11 | 7ull << 48);
 	assert_int_equal(npu_le64(q + 7 * 16), 0x46);
-	assert_int_equal(npu_mmu_set_cd(&t.mmu, &t.m, 9, 0x4000), 0);
+	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, 9, 0x4000), 0);
 	assert_int_equal(npu_le64(q + 8 * 16), 0x04);
 	assert_int_equal(npu_le64(q + 9 * 16), 0x46);
 
 	/* The device cannot fetch its queue: CONS.ERR, -EIO at once, GERROR.CMDQ. */
 	base = mmu_state(&t).cmdq_base;
 	mmu_set_cmdq_base(&t, 0x2000 | 4);
-	assert_int_equal(npu_mmu_clear_cd(&t.mmu, &t.m, 9), -EIO);
+	assert_int_equal(drv_mmu_clear_cd(&t.mmu, &t.m, 9), -EIO);
 	assert_true(icb_status(&t) & NPU_MMU_ICB_GERROR);
 	/* Repaired; the global-error handler acks, the device resumes, the queue works again. */
 	mmu_set_cmdq_base(&t, base);
-	assert_int_equal(npu_mmu_handle_gerror(&t.mmu, &t.m), NPU_MMU_GERROR_CMDQ);
+	assert_int_equal(drv_mmu_handle_gerror(&t.mmu, &t.m), NPU_MMU_GERROR_CMDQ);
 	assert_int_equal(mmu_state(&t).cmdq_cons, t.mmu.cmdq_prod);
-	assert_int_equal(npu_mmu_handle_gerror(&t.mmu, &t.m), 0);
-	assert_int_equal(npu_mmu_tlb_invalidate(&t.mmu, &t.m, 9), 0);
+	assert_int_equal(drv_mmu_handle_gerror(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, 9), 0);
 	pair_close(&t);
 }
 
@@ -333,9 +333,9 @@ static void test_events(void **state)
 
 	(void)state;
 	pair_open(&t, NPU_GEN_40XX, NPU_SIM_FAULT_NONE);
-	assert_int_equal(npu_mmu_enable(&t.mmu, &t.m), 0);
+	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	make_faults(&t, 1, 3);
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, collect, &t), 3);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, collect, &t), 3);
 	assert_int_equal(t.ev[2].id, NPU_MMU_EVT_C_BAD_CD);
 	assert_int_equal(t.ev[2].ssid, 2);
 	assert_int_equal(t.ev[2].input_va, 0x3000);
@@ -343,7 +343,7 @@ static void test_events(void **state)
 
 	/* Garbage: PROD claims 28 records after CONS 3. Nothing consumed, CONS untouched. */
 	mmu_set_evtq_prod(&t, 0x1F);
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, collect, &t), -EIO);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, collect, &t), -EIO);
 	assert_int_equal(mmu_state(&t).evtq_cons, 3);
 	mmu_set_evtq_prod(&t, 3);
 
@@ -351,13 +351,13 @@ static void test_events(void **state)
 	make_faults(&t, 0x10, 17);
 	assert_int_equal(mmu_state(&t).evtq_prod, NPU_MMU_EVTQ_PROD_OVFLG | 0x13);
 	t.n_ev = 0;
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, collect, &t), 16);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, collect, &t), 16);
 	assert_int_equal(t.ev[15].input_va, 0x1F000);
 	assert_int_equal(t.mmu.events_lost, 1);
 	assert_int_equal(mmu_state(&t).evtq_cons, NPU_MMU_EVTQ_CONS_OVACKFLG | 0x13);
 	make_faults(&t, 0x30, 1);
 	t.n_ev = 0;
-	assert_int_equal(npu_mmu_drain_events(&t.mmu, &t.m, collect, &t), 1);
+	assert_int_equal(drv_mmu_drain_events(&t.mmu, &t.m, collect, &t), 1);
 	assert_int_equal(t.ev[0].input_va, 0x30000);
 	assert_int_equal(t.mmu.events_lost, 1);
 	assert_int_equal(t.mmu.events, 3 + 16 + 1);

@@ -48,7 +48,7 @@ static int fx_open(struct fx *f)
 	struct npu_device_config dcfg = { .tdr_timeout_us = 30000000u };
 
 	assert_int_equal(npu_platform_open(&pcfg, &f->plat), 0);
-	assert_int_equal(npu_device_open(&f->d, f->plat, &dcfg), 0);
+	assert_int_equal(drv_device_open(&f->d, f->plat, &dcfg), 0);
 	f->cfg.owner_uid = OWNER;
 	assert_int_equal(npu_server_create(&f->d, &f->cfg, &f->s), 0);
 	assert_int_equal(f->d.state, NPU_DEV_READY);
@@ -58,7 +58,7 @@ static int fx_open(struct fx *f)
 static void fx_close(struct fx *f)
 {
 	npu_server_destroy(f->s);
-	npu_device_close(&f->d);
+	drv_device_close(&f->d);
 	npu_platform_close(f->plat);
 }
 
@@ -136,9 +136,9 @@ static void build_fill(struct fx *f, const struct buf *cmd, const struct buf *ds
 {
 	struct npu_cmdbuf cb;
 
-	assert_int_equal(npu_cmdbuf_init(&cb, cmd->cpu, cmd->va, cmd->size, 4, f->d.gen), 0);
-	assert_int_equal(npu_cmdbuf_fill(&cb, dst->va, dst->size, pat), 0);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
+	assert_int_equal(drv_cmdbuf_init(&cb, cmd->cpu, cmd->va, cmd->size, 4, f->d.gen), 0);
+	assert_int_equal(drv_cmdbuf_fill(&cb, dst->va, dst->size, pat), 0);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
 }
 
 static void build_copy(struct fx *f, const struct buf *cmd, const struct buf *dst,
@@ -146,9 +146,9 @@ static void build_copy(struct fx *f, const struct buf *cmd, const struct buf *ds
 {
 	struct npu_cmdbuf cb;
 
-	assert_int_equal(npu_cmdbuf_init(&cb, cmd->cpu, cmd->va, cmd->size, 8, f->d.gen), 0);
-	assert_int_equal(npu_cmdbuf_copy(&cb, dst->va, src->va, src->size), 0);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
+	assert_int_equal(drv_cmdbuf_init(&cb, cmd->cpu, cmd->va, cmd->size, 8, f->d.gen), 0);
+	assert_int_equal(drv_cmdbuf_copy(&cb, dst->va, src->va, src->size), 0);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
 }
 
 static void t_fill_and_query(void **state)
@@ -178,7 +178,7 @@ static void t_fill_and_query(void **state)
 	assert_int_equal(mkbuf(&t, 3 * 4096 + 5, &dst), 0);
 	assert_int_equal(dst.size, 4 * 4096);
 	assert_int_equal(dst.fd, -1); /* share_fds off */
-	assert_int_equal(mkbuf(&t, npu_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
+	assert_int_equal(mkbuf(&t, drv_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
 	build_fill(&f, &cmd, &dst, 0x5A5A0F0Fu);
 	assert_int_equal(submit(&t, &cmd, use, 1, &job), 0);
 	assert_int_equal(wait_job(&f, &t, job, 5000, &st), 0);
@@ -208,7 +208,7 @@ static void t_autosuspend(void **state)
 	assert_int_equal(tc_connect(f.s, &t, 1000), 0);
 	assert_int_equal(tc_hello(&t, "test"), 0);
 	assert_int_equal(mkbuf(&t, 4096, &dst), 0);
-	assert_int_equal(mkbuf(&t, npu_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
+	assert_int_equal(mkbuf(&t, drv_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
 	build_fill(&f, &cmd, &dst, 0x01020304u);
 	assert_int_equal(submit(&t, &cmd, use, 1, &job), 0);
 	assert_int_equal(wait_job(&f, &t, job, 5000, &st), 0);
@@ -247,7 +247,7 @@ static void t_copy_through_fds(void **state)
 	assert_int_equal(tc_hello(&t, "fds"), 0);
 	assert_int_equal(mkbuf(&t, size, &src), 0);
 	assert_int_equal(mkbuf(&t, size, &dst), 0);
-	assert_int_equal(mkbuf(&t, npu_cmdbuf_size_for(f.d.gen, 8, 4), &cmd), 0);
+	assert_int_equal(mkbuf(&t, drv_cmdbuf_size_for(f.d.gen, 8, 4), &cmd), 0);
 	assert_true(src.fd >= 0 && dst.fd >= 0);
 	ms = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, src.fd, 0);
 	md = mmap(NULL, size, PROT_READ, MAP_SHARED, dst.fd, 0);
@@ -356,7 +356,7 @@ static void t_isolation(void **state)
 	assert_int_equal(tc_hello(&a, "a"), 0);
 	assert_int_equal(tc_hello(&b, "b"), 0);
 	assert_int_equal(mkbuf(&a, 8192, &dst), 0);
-	assert_int_equal(mkbuf(&a, npu_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
+	assert_int_equal(mkbuf(&a, drv_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
 	build_fill(&f, &cmd, &dst, 7);
 	/* b tries a's handles and a's job. */
 	assert_int_equal(submit(&b, &cmd, use, 1, &job), -ENOENT);
@@ -395,7 +395,7 @@ static void t_limits(void **state)
 	assert_int_equal(mkbuf(&t, 65 * 1024, &x), -EFBIG);
 	assert_int_equal(mkbuf(&t, 40 * 1024, &dst), 0);
 	assert_int_equal(mkbuf(&t, 40 * 1024, &x), -EDQUOT);
-	assert_int_equal(mkbuf(&t, npu_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
+	assert_int_equal(mkbuf(&t, drv_cmdbuf_size_for(f.d.gen, 4, 1), &cmd), 0);
 	assert_int_equal(mkbuf(&t, 4096, &x), 0);
 	assert_int_equal(mkbuf(&t, 4096, &x), -EMFILE);
 	build_fill(&f, &cmd, &dst, 1);
@@ -483,12 +483,12 @@ static void t_gone_mid_job(void **state)
 	assert_int_equal(tc_hello(&b, "survivor"), 0);
 	assert_int_equal(mkbuf(&a, 24u << 20, &src), 0);
 	assert_int_equal(mkbuf(&a, 24u << 20, &dst), 0);
-	assert_int_equal(mkbuf(&a, npu_cmdbuf_size_for(f.d.gen, 8, 8), &cmd), 0);
+	assert_int_equal(mkbuf(&a, drv_cmdbuf_size_for(f.d.gen, 8, 8), &cmd), 0);
 	build_copy(&f, &cmd, &dst, &src);
 	assert_int_equal(submit(&a, &cmd, use, 2, &job), 0);
 	npu_server_client_gone(a.c); /* at once, the copy still running */
 	assert_int_equal(mkbuf(&b, 4096, &d2), 0);
-	assert_int_equal(mkbuf(&b, npu_cmdbuf_size_for(f.d.gen, 4, 1), &c2), 0);
+	assert_int_equal(mkbuf(&b, drv_cmdbuf_size_for(f.d.gen, 4, 1), &c2), 0);
 	build_fill(&f, &c2, &d2, 0xC0FFEEu);
 	assert_int_equal(submit(&b, &c2, use2, 1, &job), 0);
 	assert_int_equal(wait_job(&f, &b, job, 5000, &st), 0);

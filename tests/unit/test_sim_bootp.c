@@ -27,8 +27,8 @@ static int bp_setup(void **state)
 	struct npu_device_config dcfg = { 0 };
 
 	assert_int_equal(npu_platform_open(&pcfg, &f->plat), 0);
-	assert_int_equal(npu_device_open(&f->d, f->plat, &dcfg), 0);
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_open(&f->d, f->plat, &dcfg), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	assert_true(f->d.boot_params_sent_valid);
 	return 0;
 }
@@ -37,7 +37,7 @@ static int bp_teardown(void **state)
 {
 	struct fx *f = *state;
 
-	npu_device_close(&f->d);
+	drv_device_close(&f->d);
 	npu_platform_close(f->plat);
 	f->plat = NULL;
 	return 0;

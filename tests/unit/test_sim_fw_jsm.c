@@ -87,8 +87,8 @@ static int setup(void **state)
 	h->s = npu_platform_sim_model(h->plat);
 	assert_non_null(h->s);
 	memset(&h->d, 0, sizeof(h->d));
-	assert_int_equal(npu_device_open(&h->d, h->plat, NULL), 0);
-	assert_int_equal(npu_device_boot(&h->d), 0);
+	assert_int_equal(drv_device_open(&h->d, h->plat, NULL), 0);
+	assert_int_equal(drv_device_boot(&h->d), 0);
 	h->tx_next = 0;
 	h->req_id = 1000;
 	memset(h->bad, 0, sizeof(h->bad));
@@ -100,7 +100,7 @@ static int teardown(void **state)
 {
 	struct host *h = *state;
 
-	npu_device_close(&h->d);
+	drv_device_close(&h->d);
 	npu_platform_close(h->plat);
 	rmdir(h->fwdir);
 	return 0;
@@ -477,9 +477,9 @@ static void test_restart_forgets(void **state)
 
 	assert_int_equal(register_db(h, 9, 0x100000, 4096, 2), 0);
 	assert_true(heartbeat(h) >= 1);
-	assert_int_equal(npu_device_power_down(&h->d), 0);
+	assert_int_equal(drv_device_power_down(&h->d), 0);
 	assert_false(registered(h, 9));
-	assert_int_equal(npu_device_boot(&h->d), 0);
+	assert_int_equal(drv_device_boot(&h->d), 0);
 	h->tx_next = 0;
 	assert_false(registered(h, 9));
 	assert_true(heartbeat(h) <= 2);

@@ -2,7 +2,7 @@
 /*
  * The simulated firmware's job scheduler (src/sim/sim_jobs.c), tested by
  * playing the host by hand after a real driver boot: user contexts built with
- * the driver's page tables (mmu_ctx.h, npu_mmu_set_cd), job queues mapped in
+ * the driver's page tables (mmu_ctx.h, drv_mmu_set_cd), job queues mapped in
  * the global context, and everything else (queue header and slots,
  * docs/firmware-protocol.md §3.2/§3.3; batch buffers and commands, §4.1/§4.2; IPC headers and
  * JSM messages, §1.2/§2.1) written byte by byte from the reference.
@@ -94,8 +94,8 @@ static int setup(void **state)
 	assert_int_equal(npu_platform_open(&pc, &h->plat), 0);
 	h->s = npu_platform_sim_model(h->plat);
 	memset(&h->d, 0, sizeof(h->d));
-	assert_int_equal(npu_device_open(&h->d, h->plat, NULL), 0);
-	assert_int_equal(npu_device_boot(&h->d), 0);
+	assert_int_equal(drv_device_open(&h->d, h->plat, NULL), 0);
+	assert_int_equal(drv_device_boot(&h->d), 0);
 	h->tx_next = 0;
 	h->req_id = 5000;
 
@@ -103,19 +103,19 @@ static int setup(void **state)
 	for (int i = 0; i < 2; i++) {
 		struct npu_mmu_ctx *c = &h->uctx[i];
 
-		assert_int_equal(npu_mmu_ctx_init(c, h->plat, 2u + (uint32_t)i), 0);
+		assert_int_equal(drv_mmu_ctx_init(c, h->plat, 2u + (uint32_t)i), 0);
 		assert_int_equal(npu_dma_alloc(h->plat, BO_SIZE, &test_use, &h->bo[i]), 0);
-		assert_int_equal(npu_mmu_ctx_map(c, h->plat, BO_VA, h->bo[i].addr, BO_SIZE, 0), 0);
-		assert_int_equal(npu_mmu_ctx_map(c, h->plat, SHARED_VA, h->shared.addr, 4096, 0),
+		assert_int_equal(drv_mmu_ctx_map(c, h->plat, BO_VA, h->bo[i].addr, BO_SIZE, 0), 0);
+		assert_int_equal(drv_mmu_ctx_map(c, h->plat, SHARED_VA, h->shared.addr, 4096, 0),
 				 0);
-		assert_int_equal(npu_mmu_set_cd(&h->d.mmu, &h->d.mmio, c->ssid, c->pgd.addr), 0);
+		assert_int_equal(drv_mmu_set_cd(&h->d.mmu, &h->d.mmio, c->ssid, c->pgd.addr), 0);
 		/* §3.1: one 4 KiB queue in the global context, engine 0, head = tail = 0. */
 		assert_int_equal(npu_dma_alloc(h->plat, 4096, &test_use, &h->queue[i]), 0);
-		assert_int_equal(npu_mmu_ctx_map(&h->d.gctx, h->plat, QUEUE_VA + 4096u * i,
+		assert_int_equal(drv_mmu_ctx_map(&h->d.gctx, h->plat, QUEUE_VA + 4096u * i,
 						 h->queue[i].addr, 4096, 0),
 				 0);
 	}
-	assert_int_equal(npu_mmu_tlb_invalidate(&h->d.mmu, &h->d.mmio, 0), 0);
+	assert_int_equal(drv_mmu_tlb_invalidate(&h->d.mmu, &h->d.mmio, 0), 0);
 	return 0;
 }
 
@@ -126,15 +126,15 @@ static int teardown(void **state)
 	for (int i = 0; i < 2; i++) {
 		/* After a power-down the MMU's tables and the global context are gone already. */
 		if (h->d.mmu_ready) {
-			npu_mmu_clear_cd(&h->d.mmu, &h->d.mmio, h->uctx[i].ssid);
-			npu_mmu_ctx_unmap(&h->d.gctx, QUEUE_VA + 4096u * i, 4096);
+			drv_mmu_clear_cd(&h->d.mmu, &h->d.mmio, h->uctx[i].ssid);
+			drv_mmu_ctx_unmap(&h->d.gctx, QUEUE_VA + 4096u * i, 4096);
 		}
-		npu_mmu_ctx_fini(&h->uctx[i], h->plat);
+		drv_mmu_ctx_fini(&h->uctx[i], h->plat);
 		npu_dma_free(h->plat, &h->bo[i]);
 		npu_dma_free(h->plat, &h->queue[i]);
 	}
 	npu_dma_free(h->plat, &h->shared);
-	npu_device_close(&h->d);
+	drv_device_close(&h->d);
 	npu_platform_close(h->plat);
 	rmdir(h->fwdir);
 	return 0;
@@ -527,7 +527,7 @@ static void test_restart_forgets_jobs(void **state)
 	ring(h, 1);
 	assert_false(next_msg(h, &m, QUIET_MS));
 	/* The tables stay as they are: the job's re-runs walk them until the firmware stops. */
-	assert_int_equal(npu_device_power_down(&h->d), 0);
+	assert_int_equal(drv_device_power_down(&h->d), 0);
 	lock(h);
 	assert_false(h->s->fw.queues[1].registered);
 	assert_false(h->s->fw.queues[1].running);

@@ -31,31 +31,31 @@ static void test_busy_while_a_job_runs(void **state)
 	struct cmdbuf cb;
 	uint32_t id, st;
 
-	assert_true(npu_btrs_vpu_status(&f->d) & IDLE);
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &fence), 0);
+	assert_true(drv_btrs_vpu_status(&f->d) & IDLE);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
 	cmd_begin(&cb, blocker);
 	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
 	cmd_end(&cb);
-	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	/* The job is taken and blocks: busy, for as long as it waits. */
-	assert_int_equal(npu_job_wait(c, id, 20000, &st), -ETIMEDOUT);
-	assert_false(npu_btrs_vpu_status(&f->d) & IDLE);
-	assert_int_equal(npu_job_wait(c, id, 20000, &st), -ETIMEDOUT);
-	assert_false(npu_btrs_vpu_status(&f->d) & IDLE);
+	assert_int_equal(drv_job_wait(c, id, 20000, &st), -ETIMEDOUT);
+	assert_false(drv_btrs_vpu_status(&f->d) & IDLE);
+	assert_int_equal(drv_job_wait(c, id, 20000, &st), -ETIMEDOUT);
+	assert_false(drv_btrs_vpu_status(&f->d) & IDLE);
 	fence_write(fence, 0, 1);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
-	assert_true(npu_btrs_vpu_status(&f->d) & IDLE);
-	npu_ctx_destroy(c);
+	assert_true(drv_btrs_vpu_status(&f->d) & IDLE);
+	drv_ctx_destroy(c);
 }
 
 /* The driver's loop: the interrupt serviced, then the deferred work. */
 static void service(struct fx *f)
 {
-	npu_device_irq(&f->d);
-	npu_device_service(&f->d);
+	drv_device_irq(&f->d);
+	drv_device_service(&f->d);
 }
 
 static void test_dct_requests_answered(void **state)
@@ -95,15 +95,15 @@ static void fill_job(struct npu_ctx *c, uint32_t pattern)
 	struct npu_bo *cmd, *data;
 	struct cmdbuf cb;
 
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &data), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &data), 0);
 	cmd_begin(&cb, cmd);
 	cmd_fill(&cb, data->va, 4096, pattern);
 	cmd_end(&cb);
 	assert_int_equal(run(c, cmd), 0);
 	assert_int_equal(((const uint32_t *)data->dma.cpu)[1023], pattern);
-	npu_bo_destroy(cmd);
-	npu_bo_destroy(data);
+	drv_bo_destroy(cmd);
+	drv_bo_destroy(data);
 }
 
 static void test_suspend_resumes_warm(void **state)
@@ -114,9 +114,9 @@ static void test_suspend_resumes_warm(void **state)
 	struct npu_ctx *c;
 	uint64_t entry;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
 	fill_job(c, 0x11111111u); /* registers the context's doorbell */
-	assert_int_equal(npu_device_suspend(&f->d), 0);
+	assert_int_equal(drv_device_suspend(&f->d), 0);
 	assert_int_equal(f->d.state, NPU_DEV_OFF);
 	/* The firmware saved its state and left its restore entry in the boot parameters. */
 	assert_int_equal(s->fw.warm.saves, 1);
@@ -124,7 +124,7 @@ static void test_suspend_resumes_warm(void **state)
 	assert_true(entry != 0 && entry != f->d.fw.entry_point);
 	assert_true(entry == s->fw.warm.ret_address);
 
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	assert_true(f->d.last_boot_warm);
 	assert_int_equal(s->fw.warm.warm_boots, 1);
 	assert_int_equal(bp->boot_type, NPU_BOOT_TYPE_WARM);
@@ -134,9 +134,9 @@ static void test_suspend_resumes_warm(void **state)
 	fill_job(c, 0x22222222u);
 
 	/* A second round, then close: the kept memory is given back (the fixture counts). */
-	assert_int_equal(npu_device_suspend(&f->d), 0);
+	assert_int_equal(drv_device_suspend(&f->d), 0);
 	assert_true(f->d.warm_entry != 0);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /* The simulated firmware refuses a warm page that is not what Linux writes. */
@@ -147,8 +147,8 @@ static void test_warm_page_checked(void **state)
 	static struct npu_boot_params page;
 	char why[200];
 
-	assert_int_equal(npu_device_suspend(&f->d), 0);
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_suspend(&f->d), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	assert_true(f->d.last_boot_warm);
 	memcpy(&page, f->d.boot_params_sent, sizeof(page));
 	sim_host_lock(s);
@@ -174,17 +174,17 @@ static void test_failed_warm_boot_falls_back_cold(void **state)
 	struct npu_boot_params *live;
 	struct npu_ctx *c;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
 	fill_job(c, 0x33333333u);
-	assert_int_equal(npu_device_suspend(&f->d), 0);
+	assert_int_equal(drv_device_suspend(&f->d), 0);
 	assert_true(f->d.warm_entry != 0);
 	live = f->d.fw_runtime.dma.cpu; /* the kept page: a stray write into it */
 	live->autoconfig = 0;
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	assert_false(f->d.last_boot_warm);
 	assert_int_equal(f->d.warm_boots, 0);
 	fill_job(c, 0x44444444u); /* registered again with the new firmware */
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /* With a job queued nothing is done: Linux never autosuspends a busy NPU. */
@@ -196,19 +196,19 @@ static void test_suspend_refused_while_busy(void **state)
 	struct cmdbuf cb;
 	uint32_t id, st;
 
-	assert_int_equal(npu_ctx_create(&f->d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &fence), 0);
+	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
 	cmd_begin(&cb, blocker);
 	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
 	cmd_end(&cb);
-	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
-	assert_int_equal(npu_device_suspend(&f->d), -EBUSY);
+	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
+	assert_int_equal(drv_device_suspend(&f->d), -EBUSY);
 	assert_int_equal(f->d.state, NPU_DEV_READY);
 	fence_write(fence, 0, 1);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &st), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &st), 0);
 	assert_int_equal(st, 0);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 int main(void)

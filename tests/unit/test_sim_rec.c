@@ -77,9 +77,9 @@ static void test_record_boot(void **state)
 	assert_int_equal(setenv("NPU_SIM_RECORD", dir, 1), 0);
 	assert_int_equal(npu_platform_open(&pcfg, &plat), 0);
 	unsetenv("NPU_SIM_RECORD");
-	assert_int_equal(npu_device_open(&d, plat, &dcfg), 0);
-	assert_int_equal(npu_device_boot(&d), 0);
-	npu_device_close(&d);
+	assert_int_equal(drv_device_open(&d, plat, &dcfg), 0);
+	assert_int_equal(drv_device_boot(&d), 0);
+	drv_device_close(&d);
 	npu_platform_close(plat);
 
 	/* The page as the firmware read it at CPU start: the magic first (docs/hardware.md §4.5). */

@@ -59,9 +59,9 @@ static void prepare(struct npu_device *d, struct soak_ctx *s, int k, uint64_t va
 	struct npu_cmdbuf cb;
 
 	assert_int_equal(
-	    npu_cmdbuf_init(&cb, s->cmd[k]->dma.cpu, s->cmd[k]->va, s->cmd[k]->size, 4, d->gen), 0);
-	assert_int_equal(npu_cmdbuf_fence_signal(&cb, s->fences->va + 64u * (uint64_t)k, value), 0);
-	assert_int_equal(npu_cmdbuf_finish(&cb), 0);
+	    drv_cmdbuf_init(&cb, s->cmd[k]->dma.cpu, s->cmd[k]->va, s->cmd[k]->size, 4, d->gen), 0);
+	assert_int_equal(drv_cmdbuf_fence_signal(&cb, s->fences->va + 64u * (uint64_t)k, value), 0);
+	assert_int_equal(drv_cmdbuf_finish(&cb), 0);
 	s->value[k] = value;
 }
 
@@ -76,13 +76,13 @@ static void soak(enum npu_gen gen)
 
 	memset(sc, 0, sizeof(sc));
 	assert_int_equal(npu_platform_open(&pcfg, &plat), 0);
-	assert_int_equal(npu_device_open(&d, plat, NULL), 0);
-	assert_int_equal(npu_device_boot(&d), 0);
+	assert_int_equal(drv_device_open(&d, plat, NULL), 0);
+	assert_int_equal(drv_device_boot(&d), 0);
 	for (int c = 0; c < CONTEXTS; c++) {
-		assert_int_equal(npu_ctx_create(&d, &sc[c].ctx), 0);
-		assert_int_equal(npu_bo_create(sc[c].ctx, 4096, 0, 0, &sc[c].fences), 0);
+		assert_int_equal(drv_ctx_create(&d, &sc[c].ctx), 0);
+		assert_int_equal(drv_bo_create(sc[c].ctx, 4096, 0, 0, &sc[c].fences), 0);
 		for (int k = 0; k < IN_FLIGHT; k++)
-			assert_int_equal(npu_bo_create(sc[c].ctx, npu_cmdbuf_size_for(gen, 4, 0), 0,
+			assert_int_equal(drv_bo_create(sc[c].ctx, drv_cmdbuf_size_for(gen, 4, 0), 0,
 						       0, &sc[c].cmd[k]),
 					 0);
 	}
@@ -94,7 +94,7 @@ static void soak(enum npu_gen gen)
 					continue;
 				prepare(&d, &sc[c], k, next_value++);
 				assert_int_equal(
-				    npu_job_submit(sc[c].ctx, sc[c].cmd[k]->va, &sc[c].id[k]), 0);
+				    drv_job_submit(sc[c].ctx, sc[c].cmd[k]->va, &sc[c].id[k]), 0);
 				sc[c].busy[k] = true;
 				submitted++;
 			}
@@ -106,7 +106,7 @@ static void soak(enum npu_gen gen)
 
 				if (!sc[c].busy[k])
 					continue;
-				assert_int_equal(npu_job_wait(sc[c].ctx, sc[c].id[k], WAIT_US, &st),
+				assert_int_equal(drv_job_wait(sc[c].ctx, sc[c].id[k], WAIT_US, &st),
 						 0);
 				assert_int_equal(st, 0);
 				assert_int_equal(f[8 * k], sc[c].value[k]);
@@ -119,9 +119,9 @@ static void soak(enum npu_gen gen)
 	assert_int_equal(d.recoveries, 0);
 	for (int c = 0; c < CONTEXTS; c++) {
 		assert_int_equal(sc[c].ctx->queued, 0);
-		npu_ctx_destroy(sc[c].ctx); /* frees its buffers */
+		drv_ctx_destroy(sc[c].ctx); /* frees its buffers */
 	}
-	npu_device_close(&d);
+	drv_device_close(&d);
 	npu_platform_close(plat);
 }
 

@@ -56,8 +56,8 @@ static int stats_setup(void **state)
 	counting_ops.dma_free = counting_free;
 	f->plat->ops = &counting_ops;
 	dma_held = 0;
-	assert_int_equal(npu_device_open(&f->d, f->plat, &dcfg), 0);
-	assert_int_equal(npu_device_boot(&f->d), 0);
+	assert_int_equal(drv_device_open(&f->d, f->plat, &dcfg), 0);
+	assert_int_equal(drv_device_boot(&f->d), 0);
 	return 0;
 }
 
@@ -65,7 +65,7 @@ static int stats_teardown(void **state)
 {
 	struct fx *f = *state;
 
-	npu_device_close(&f->d);
+	drv_device_close(&f->d);
 	assert_int_equal(dma_held, 0); /* everything the walk saw was given back */
 	f->plat->ops = real_ops;
 	npu_platform_close(f->plat);
@@ -75,19 +75,19 @@ static int stats_teardown(void **state)
 
 /* ---- helpers ---- */
 
-static struct npu_device_stats st; /* 4 KiB and more: not on the stack */
+static struct drv_device_stats st; /* 4 KiB and more: not on the stack */
 
 /* A report, with the walk checked against the platform's count. */
-static const struct npu_device_stats *sample(struct npu_device *d)
+static const struct drv_device_stats *sample(struct npu_device *d)
 {
-	npu_device_stats(d, &st);
+	drv_device_stats(d, &st);
 	assert_int_equal(st.memory_used_bytes, dma_held);
 	assert_int_equal(st.memory_used_bytes, st.memory_firmware_bytes + st.memory_ipc_bytes +
 						   st.memory_mmu_bytes + st.memory_contexts_bytes);
 	return &st;
 }
 
-static const struct npu_client_stats *client(const struct npu_device_stats *s, uint32_t id)
+static const struct npu_client_stats *client(const struct drv_device_stats *s, uint32_t id)
 {
 	for (unsigned i = 0; i < s->n_clients; i++) {
 		if (s->clients[i].id == id)
@@ -125,7 +125,7 @@ static void test_jobs_and_busy(void **state)
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
 	uint64_t t0 = npu_now_ns(f->plat), busy_open, wall_us;
-	const struct npu_device_stats *s;
+	const struct drv_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *cmd, *data, *blocker;
 	uint32_t id, status;
@@ -142,10 +142,10 @@ static void test_jobs_and_busy(void **state)
 	assert_string_equal(s->bdf, "sim");
 	assert_non_null(strstr(s->firmware_version, "synthetic"));
 
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &data), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &data), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	for (uint32_t i = 0; i < 5; i++) {
 		make_signal(cmd, data->va, i + 1);
 		assert_int_equal(run(c, cmd), 0);
@@ -166,7 +166,7 @@ static void test_jobs_and_busy(void **state)
 
 	/* A queued job counts while it waits: the open interval grows. */
 	make_blocker(blocker, data->va + 512);
-	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	busy_open = sample(d)->busy_time_us;
 	assert_int_equal(st.jobs_queued, 1);
 	assert_int_equal(client(&st, 1)->jobs_queued, 1);
@@ -175,7 +175,7 @@ static void test_jobs_and_busy(void **state)
 	assert_true(s->busy_time_us >= busy_open + 30000u);
 	assert_true(client(s, 1)->busy_time_us >= 30000u);
 	fence_write(data, 512, 1);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &status), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &status), 0);
 	assert_int_equal(status, 0);
 	s = sample(d);
 	wall_us = (npu_now_ns(f->plat) - t0) / 1000u;
@@ -184,7 +184,7 @@ static void test_jobs_and_busy(void **state)
 	assert_true(s->utilization > 0.0 && s->utilization <= 1.0);
 
 	/* The device's totals outlive the context. */
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 	s = sample(d);
 	assert_int_equal(s->n_clients, 0);
 	assert_int_equal(s->jobs_completed, 6);
@@ -196,7 +196,7 @@ static void test_memory(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct npu_device_stats *s;
+	const struct drv_device_stats *s;
 	struct npu_ctx *c, *c2;
 	struct npu_bo *first, *big, *share, *self, *first2;
 	uint64_t base, used;
@@ -210,11 +210,11 @@ static void test_memory(void **state)
 	assert_int_equal(s->memory_contexts_bytes, 0);
 	base = s->memory_used_bytes;
 
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_ctx_create(d, &c2), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_ctx_create(d, &c2), 0);
 	/* The first buffers bring the page tables of their 2 MiB. */
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &first), 0);
-	assert_int_equal(npu_bo_create(c2, 4096, 0, 0, &first2), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &first), 0);
+	assert_int_equal(drv_bo_create(c2, 4096, 0, 0, &first2), 0);
 	s = sample(d);
 	assert_true(s->memory_used_bytes > base + 2 * (NPU_JOBQ_SIZE + 4096u));
 	assert_int_equal(client(s, 1)->memory_bytes, ctx_memory(c));
@@ -223,7 +223,7 @@ static void test_memory(void **state)
 	used = s->memory_used_bytes;
 
 	/* Another buffer in the same 2 MiB: exactly its size more, then back. */
-	assert_int_equal(npu_bo_create(c, 60 * 1024 + 1, 0, 0, &big), 0);
+	assert_int_equal(drv_bo_create(c, 60 * 1024 + 1, 0, 0, &big), 0);
 	assert_int_equal(big->size, 64 * 1024);
 	s = sample(d);
 	assert_int_equal(s->memory_used_bytes, used + 64 * 1024);
@@ -231,41 +231,41 @@ static void test_memory(void **state)
 	assert_int_equal(client(s, 1)->memory_bytes, NPU_JOBQ_SIZE + 4096u + 64 * 1024);
 
 	/* A share costs no memory (its tables exist), but counts in the client that maps it. */
-	assert_int_equal(npu_bo_share(big, c2, 0, &share), 0);
+	assert_int_equal(drv_bo_share(big, c2, 0, &share), 0);
 	s = sample(d);
 	assert_int_equal(s->memory_used_bytes, used + 64 * 1024);
 	assert_int_equal(client(s, 2)->memory_bytes, ctx_memory(c2));
 	assert_int_equal(client(s, 2)->memory_bytes, NPU_JOBQ_SIZE + 4096u + 64 * 1024);
 
 	/* A second share, in the owner's own context. */
-	assert_int_equal(npu_bo_share(big, c, 0, &self), 0);
+	assert_int_equal(drv_bo_share(big, c, 0, &self), 0);
 	assert_int_equal(sample(d)->memory_used_bytes, used + 64 * 1024);
 	assert_int_equal(client(&st, 1)->memory_bytes, NPU_JOBQ_SIZE + 4096u + 2 * 64 * 1024);
 
 	/* The owner goes, the memory stays for the shares (an orphan, counted once). */
-	npu_bo_destroy(big);
+	drv_bo_destroy(big);
 	s = sample(d);
 	assert_int_equal(s->memory_used_bytes, used + 64 * 1024);
 	assert_int_equal(client(s, 1)->memory_bytes, NPU_JOBQ_SIZE + 4096u + 64 * 1024);
-	npu_bo_destroy(self);
+	drv_bo_destroy(self);
 	s = sample(d);
 	assert_int_equal(s->memory_used_bytes, used + 64 * 1024);
 	assert_int_equal(client(s, 1)->memory_bytes, NPU_JOBQ_SIZE + 4096u);
-	npu_bo_destroy(share);
+	drv_bo_destroy(share);
 	s = sample(d);
 	assert_int_equal(s->memory_used_bytes, used);
 	assert_int_equal(client(s, 2)->memory_bytes, ctx_memory(c2));
 
 	/* A power cycle: contexts keep their memory, the MMU's and firmware's go and come. */
-	assert_int_equal(npu_device_power_down(d), 0);
+	assert_int_equal(drv_device_power_down(d), 0);
 	s = sample(d);
 	assert_int_equal(s->memory_firmware_bytes + s->memory_ipc_bytes + s->memory_mmu_bytes, 0);
 	assert_true(s->memory_contexts_bytes > 0);
-	assert_int_equal(npu_device_boot(d), 0);
+	assert_int_equal(drv_device_boot(d), 0);
 	assert_int_equal(sample(d)->memory_used_bytes, used);
 
-	npu_ctx_destroy(c2);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c2);
+	drv_ctx_destroy(c);
 	/* The global page tables that held the job queues stay until power-down. */
 	s = sample(d);
 	assert_int_equal(s->memory_contexts_bytes, 0);
@@ -277,25 +277,25 @@ static void test_fault(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct npu_device_stats *s;
+	const struct drv_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *cmd;
 	struct cmdbuf cb;
 	uint32_t id, status;
 
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
 	make_signal(cmd, cmd->va + 2048, 1);
 	assert_int_equal(run(c, cmd), 0);
 	cmd_begin(&cb, cmd);
 	cmd_fill(&cb, cmd->va + 0x100000, 4096, 0x11111111u); /* nothing mapped there */
 	cmd_end(&cb);
-	assert_int_equal(npu_job_submit(c, cmd->va, &id), 0);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &status), 0);
+	assert_int_equal(drv_job_submit(c, cmd->va, &id), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &status), 0);
 	assert_int_not_equal(status, 0);
 	/* The MMU's event may be serviced a moment after JOB_DONE. */
 	for (int i = 0; i < 100 && !d->mmu_faults; i++)
-		npu_irq_wait(d, 10000);
+		drv_irq_wait(d, 10000);
 	s = sample(d);
 	assert_true(s->mmu_faults >= 1);
 	assert_int_equal(s->jobs_completed, 1);
@@ -303,7 +303,7 @@ static void test_fault(void **state)
 	assert_true(client(s, 1)->faulted);
 	assert_int_equal(client(s, 1)->jobs_failed, 1);
 	assert_int_equal(s->recoveries, 0);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 	s = sample(d);
 	assert_int_equal(s->jobs_failed, 1);
 	assert_true(s->mmu_faults >= 1);
@@ -314,23 +314,23 @@ static void test_recovery(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct npu_device_stats *s;
+	const struct drv_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *cmd, *blocker;
 	uint64_t busy;
 	uint32_t id, status;
 
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &cmd), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	make_signal(cmd, cmd->va + 2048, 1);
 	make_blocker(blocker, blocker->va + 2048);
 	assert_int_equal(run(c, cmd), 0);
-	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
+	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	sleep_ms(10);
 
-	assert_int_equal(npu_device_recover(d, "test"), 0);
-	assert_int_equal(npu_job_wait(c, id, 0, &status), 0);
+	assert_int_equal(drv_device_recover(d, "test"), 0);
+	assert_int_equal(drv_job_wait(c, id, 0, &status), 0);
 	assert_int_equal(status, NPU_JOB_STATUS_ABORTED);
 	s = sample(d);
 	assert_int_equal(s->recoveries, 1);
@@ -351,7 +351,7 @@ static void test_recovery(void **state)
 	assert_int_equal(s->jobs_completed, 2);
 	assert_true(s->busy_time_us > busy);
 	assert_true(s->utilization > 0.0 && s->utilization <= 1.0);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /* Waits that gave up are timeouts; a zero-timeout poll is not. */
@@ -359,26 +359,26 @@ static void test_timeouts(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct npu_device_stats *s;
+	const struct drv_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *blocker;
 	uint32_t id, status;
 
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_bo_create(c, 4096, 0, 0, &blocker), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	make_blocker(blocker, blocker->va + 2048);
-	assert_int_equal(npu_job_submit(c, blocker->va, &id), 0);
-	assert_int_equal(npu_job_wait(c, id, 0, &status), -ETIMEDOUT);
+	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
+	assert_int_equal(drv_job_wait(c, id, 0, &status), -ETIMEDOUT);
 	assert_int_equal(sample(d)->timeouts, 0);
-	assert_int_equal(npu_job_wait(c, id, 5000, &status), -ETIMEDOUT);
+	assert_int_equal(drv_job_wait(c, id, 5000, &status), -ETIMEDOUT);
 	s = sample(d);
 	assert_int_equal(s->job_wait_timeouts, 1);
 	assert_int_equal(s->ipc_timeouts, d->ipc.stats.timeouts);
 	assert_int_equal(s->timeouts, s->ipc_timeouts + 1);
 	fence_write(blocker, 2048, 1);
-	assert_int_equal(npu_job_wait(c, id, WAIT_US, &status), 0);
+	assert_int_equal(drv_job_wait(c, id, WAIT_US, &status), 0);
 	assert_int_equal(status, 0);
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 /* Power state and clock from the buttress; what an unpowered device reports. */
@@ -386,21 +386,21 @@ static void test_power(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct npu_device_stats *s = sample(d);
+	const struct drv_device_stats *s = sample(d);
 
 	assert_string_equal(s->power_state, "D0");
 	assert_true(s->frequency_known);
 	assert_true(s->frequency_mhz > 0);
-	assert_int_equal(s->frequency_mhz, npu_btrs_ratio_to_mhz(d, s->pll_ratio));
+	assert_int_equal(s->frequency_mhz, drv_btrs_ratio_to_mhz(d, s->pll_ratio));
 
-	assert_int_equal(npu_device_power_down(d), 0);
+	assert_int_equal(drv_device_power_down(d), 0);
 	s = sample(d);
 	assert_string_equal(s->state, "off");
 	assert_string_equal(s->power_state, "D0i3");
 	assert_false(s->uptime_known);
 	assert_false(s->utilization_known);
 
-	assert_int_equal(npu_device_boot(d), 0);
+	assert_int_equal(drv_device_boot(d), 0);
 	s = sample(d);
 	assert_string_equal(s->power_state, "D0");
 	assert_int_equal(s->boot_count, 2);
@@ -418,11 +418,11 @@ static void test_json(void **state)
 	FILE *out = fmemopen(buf, sizeof(buf) - 1, "w");
 
 	assert_non_null(out);
-	assert_int_equal(npu_ctx_create(d, &c), 0);
-	assert_int_equal(npu_device_power_down(d), 0);
+	assert_int_equal(drv_ctx_create(d, &c), 0);
+	assert_int_equal(drv_device_power_down(d), 0);
 	sample(d);
 	npu_json_init(&j, out);
-	npu_device_stats_json(&j, NULL, &st);
+	drv_device_stats_json(&j, NULL, &st);
 	assert_int_equal(npu_json_finish(&j), 0);
 	fclose(out);
 	assert_non_null(strstr(buf, "\"state\":\"off\""));
@@ -432,7 +432,7 @@ static void test_json(void **state)
 	assert_non_null(strstr(buf, "\"memory_total_bytes\":268435456"));
 	assert_non_null(strstr(buf, "\"clients\":[{\"id\":1,\"ssid\":2,\"memory_bytes\":4096,"));
 	assert_non_null(strstr(buf, "\"timeouts\":0"));
-	npu_ctx_destroy(c);
+	drv_ctx_destroy(c);
 }
 
 static struct fx f37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);

@@ -2,7 +2,7 @@
 /*
  * The status report's text (util/status_text.h): a whole report to the
  * character, unknown values, text that is not a report, and a report
- * written by npu_device_stats_json read back.
+ * written by drv_device_stats_json read back.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -121,10 +121,10 @@ static void t_not_a_report(void **state)
 	assert_int_equal(npu_status_text_jv(NULL, stdout), -EINVAL);
 }
 
-/* What npu_device_stats_json writes reads back into the same screen. */
+/* What drv_device_stats_json writes reads back into the same screen. */
 static void t_from_stats(void **state)
 {
-	static struct npu_device_stats s;
+	static struct drv_device_stats s;
 	static char json[OUT_MAX];
 	struct npu_json j;
 	FILE *f = fmemopen(json, sizeof(json), "w");
@@ -148,7 +148,7 @@ static void t_from_stats(void **state)
 	snprintf(s.clients[0].name, sizeof(s.clients[0].name), "redox-test");
 	s.clients[1] = (struct npu_client_stats){ .id = 5, .ssid = 6, .pid = -1, .uid = -1 };
 	npu_json_init(&j, f);
-	npu_device_stats_json(&j, NULL, &s);
+	drv_device_stats_json(&j, NULL, &s);
 	assert_int_equal(npu_json_finish(&j), 0);
 	fclose(f);
 	text = render(json, &ret, why, sizeof(why));

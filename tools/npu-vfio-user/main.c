@@ -275,7 +275,7 @@ int main(int argc, char **argv)
 				 "37xx, 643e for 40xx)",
 				 o.pci_id);
 
-	ret = npu_fw_locate(sc.gen, o.firmware, fw_path, sizeof(fw_path));
+	ret = drv_fw_locate(sc.gen, o.firmware, fw_path, sizeof(fw_path));
 	if (ret == 0)
 		ret = npu_read_file(fw_path, NPU_FW_FILE_MAX, &rom, &rom_size);
 	if (ret) {

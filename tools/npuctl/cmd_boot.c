@@ -50,7 +50,7 @@ static void print_json(struct npuctl_dev *nd, int ret, const char *dump)
 	if (nd->pcfg.note[0])
 		npu_json_str(&j, "note", nd->pcfg.note);
 	npu_json_str(&j, "generation", npu_gen_name(d->gen));
-	npu_json_str(&j, "state", ret ? "failed" : npu_dev_state_name(d->state));
+	npu_json_str(&j, "state", ret ? "failed" : drv_dev_state_name(d->state));
 	npu_json_str(&j, "firmware_file", d->fw_path);
 	npu_json_str(&j, "firmware_version", d->fw.version);
 	npu_json_u64(&j, "boot_us", d->boot_us);
@@ -80,7 +80,7 @@ static void print_text(struct npuctl_dev *nd, const char *dump)
 	       nd->plat->simulated ? ", simulated" : "");
 	printf("generation %s\n", npu_gen_name(d->gen));
 	printf("firmware   %s\n           %s\n", d->fw_path, d->fw.version);
-	printf("state      %s, READY received after %llu us\n", npu_dev_state_name(d->state),
+	printf("state      %s, READY received after %llu us\n", drv_dev_state_name(d->state),
 	       (unsigned long long)d->boot_us);
 	for (unsigned i = 0; i < d->n_phases; i++)
 		printf("  %-14s %8llu us\n", d->phases[i].name,
@@ -111,7 +111,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	if (strcmp(ctl->device, "auto") == 0 && nd.pcfg.note[0] && !ctl->json &&
 	    ctl->verbosity >= 0)
 		fprintf(stderr, "%s\n", nd.pcfg.note);
-	ret = npu_device_boot(&nd.dev);
+	ret = drv_device_boot(&nd.dev);
 	if (dump)
 		dumped = dump_boot_params(&nd.dev, dump);
 	if (ctl->json)

@@ -40,7 +40,7 @@ static void api_versions_json(struct npu_json *j, const struct npu_fw_image *fw)
 
 	npu_json_obj_begin(j, "api_versions");
 	for (unsigned i = 0; i < NPU_FW_API_COUNT; i++) {
-		const char *name = npu_fw_api_name(i);
+		const char *name = drv_fw_api_name(i);
 		char unnamed[8];
 
 		if (!fw->api_version[i])
@@ -49,8 +49,8 @@ static void api_versions_json(struct npu_json *j, const struct npu_fw_image *fw)
 			snprintf(unnamed, sizeof(unnamed), "api%u", i);
 			name = unnamed;
 		}
-		snprintf(buf, sizeof(buf), "%u.%u", npu_fw_api_major(fw->api_version[i]),
-			 npu_fw_api_minor(fw->api_version[i]));
+		snprintf(buf, sizeof(buf), "%u.%u", drv_fw_api_major(fw->api_version[i]),
+			 drv_fw_api_minor(fw->api_version[i]));
 		npu_json_str(j, name, buf);
 	}
 	npu_json_obj_end(j);
@@ -65,7 +65,7 @@ static void print_json(struct npuctl_dev *nd, const struct diag *g, int ret)
 	npu_json_obj_begin(&j, NULL);
 	npu_json_str(&j, "device", nd->device_name);
 	npu_json_str(&j, "generation", npu_gen_name(d->gen));
-	npu_json_str(&j, "state", ret ? "failed" : npu_dev_state_name(d->state));
+	npu_json_str(&j, "state", ret ? "failed" : drv_dev_state_name(d->state));
 	if (ret) {
 		npu_json_str(&j, "failed_step", d->fail_step);
 		npu_json_str(&j, "error", d->fail_reason);
@@ -102,15 +102,15 @@ static void print_text(struct npuctl_dev *nd, const struct diag *g)
 
 	printf("device          %s (%s, %s)\n", nd->device_name, d->plat->pci.platform,
 	       npu_gen_name(d->gen));
-	printf("state           %s\n", npu_dev_state_name(d->state));
+	printf("state           %s\n", drv_dev_state_name(d->state));
 	printf("firmware        %s\n", d->fw.version);
 	printf("api versions   ");
 	for (unsigned i = 0; i < NPU_FW_API_COUNT; i++) {
-		const char *name = npu_fw_api_name(i);
+		const char *name = drv_fw_api_name(i);
 
 		if (d->fw.api_version[i] && name)
-			printf(" %s %u.%u", name, npu_fw_api_major(d->fw.api_version[i]),
-			       npu_fw_api_minor(d->fw.api_version[i]));
+			printf(" %s %u.%u", name, drv_fw_api_major(d->fw.api_version[i]),
+			       drv_fw_api_minor(d->fw.api_version[i]));
 	}
 	printf("\nboot count      %u (last boot %llu us)\n", d->boot_count,
 	       (unsigned long long)d->boot_us);
@@ -144,9 +144,9 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		npuctl_dev_close(&nd);
 		return code;
 	}
-	ret = npu_device_boot(&nd.dev);
-	g.n_regs = npu_diag_snapshot(&nd.dev, g.regs, NPU_DIAG_MAX_REGS);
-	npu_diag_pll(&nd.dev, &g.pll_ratio, &g.pll_mhz);
+	ret = drv_device_boot(&nd.dev);
+	g.n_regs = drv_diag_snapshot(&nd.dev, g.regs, NPU_DIAG_MAX_REGS);
+	drv_diag_pll(&nd.dev, &g.pll_ratio, &g.pll_mhz);
 	dma_snapshot(nd.plat, &g);
 	if (!ret)
 		g.uptime_us = (npu_now_ns(nd.plat) - nd.dev.ready_ns) / 1000u;

@@ -20,7 +20,7 @@
 /* "boot", ..., or "api<index>" for the indices no header names. */
 static const char *api_label(unsigned index, char *buf, size_t len)
 {
-	const char *name = npu_fw_api_name(index);
+	const char *name = drv_fw_api_name(index);
 
 	if (name)
 		return name;
@@ -31,7 +31,7 @@ static const char *api_label(unsigned index, char *buf, size_t len)
 /* Named APIs always; unnamed indices only when the firmware declares them. */
 static int api_shown(const struct npu_fw_image *img, unsigned index)
 {
-	return npu_fw_api_name(index) != NULL || img->api_version[index] != 0;
+	return drv_fw_api_name(index) != NULL || img->api_version[index] != 0;
 }
 
 static void print_json(const struct npu_fw_image *img, const char *path, enum npu_gen gen)
@@ -70,8 +70,8 @@ static void print_json(const struct npu_fw_image *img, const char *path, enum np
 	for (unsigned i = 0; i < NPU_FW_API_COUNT; i++) {
 		if (!api_shown(img, i))
 			continue;
-		snprintf(ver, sizeof(ver), "%u.%u", npu_fw_api_major(img->api_version[i]),
-			 npu_fw_api_minor(img->api_version[i]));
+		snprintf(ver, sizeof(ver), "%u.%u", drv_fw_api_major(img->api_version[i]),
+			 drv_fw_api_minor(img->api_version[i]));
 		npu_json_str(&j, api_label(i, label, sizeof(label)), ver);
 	}
 	npu_json_obj_end(&j);
@@ -125,8 +125,8 @@ static void print_text(const struct npu_fw_image *img, const char *path, enum np
 		if (!api_shown(img, i))
 			continue;
 		snprintf(label, sizeof(label), "api %s", api_label(i, name, sizeof(name)));
-		printf("%-30s %u.%u\n", label, npu_fw_api_major(img->api_version[i]),
-		       npu_fw_api_minor(img->api_version[i]));
+		printf("%-30s %u.%u\n", label, drv_fw_api_major(img->api_version[i]),
+		       drv_fw_api_minor(img->api_version[i]));
 	}
 }
 
@@ -143,7 +143,7 @@ static int read_image(const char *path, uint8_t **data, size_t *size)
 	return ret;
 }
 
-/* FILE, else --firmware, else the image of --gen where npu_fw_locate finds it. */
+/* FILE, else --firmware, else the image of --gen where drv_fw_locate finds it. */
 static const char *pick_path(const struct npuctl *ctl, const char *arg, enum npu_gen gen, char *buf,
 			     size_t len)
 {
@@ -154,7 +154,7 @@ static const char *pick_path(const struct npuctl *ctl, const char *arg, enum npu
 	if (gen == NPU_GEN_UNKNOWN)
 		return NULL;
 	/* When nothing exists, buf names the last path tried, which the read reports. */
-	if (npu_fw_locate(gen, NULL, buf, len) != 0 && buf[0] == '\0')
+	if (drv_fw_locate(gen, NULL, buf, len) != 0 && buf[0] == '\0')
 		return NULL;
 	return buf;
 }
@@ -212,9 +212,9 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		npuctl_err("out of memory");
 		return NPUCTL_EXIT_ERROR;
 	}
-	if (!ctl->gen && npu_fw_header_decode(data, size, img) == 0)
-		gen = npu_fw_image_guess_gen(img);
-	ret = npu_fw_image_parse(data, size, gen, img, &err);
+	if (!ctl->gen && drv_fw_header_decode(data, size, img) == 0)
+		gen = drv_fw_image_guess_gen(img);
+	ret = drv_fw_image_parse(data, size, gen, img, &err);
 	if (ret != 0) {
 		npuctl_err("%s: %s", path, err.msg);
 		exit_code = NPUCTL_EXIT_ERROR;

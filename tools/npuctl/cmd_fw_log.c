@@ -86,7 +86,7 @@ static void section(struct fwlog *f, int which, unsigned sub, const struct npu_f
 {
 	if (f->last_which == which && f->last_sub == (int)sub)
 		return;
-	printf("==== %s log \"%s\" ====\n", npu_fw_log_which_name((enum npu_fw_log_which)which),
+	printf("==== %s log \"%s\" ====\n", drv_fw_log_which_name((enum npu_fw_log_which)which),
 	       info->name);
 	f->last_which = which;
 	f->last_sub = (int)sub;
@@ -96,9 +96,9 @@ static void buffer_json(struct npu_json *j, int which, const struct npu_fw_log_i
 			const struct lines *l, int ret)
 {
 	npu_json_obj_begin(j, NULL);
-	npu_json_str(j, "log", npu_fw_log_which_name((enum npu_fw_log_which)which));
+	npu_json_str(j, "log", drv_fw_log_which_name((enum npu_fw_log_which)which));
 	npu_json_str(j, "name", info->name);
-	npu_json_str(j, "format", npu_fw_log_format_name(info->format));
+	npu_json_str(j, "format", drv_fw_log_format_name(info->format));
 	npu_json_u64(j, "offset", info->offset);
 	npu_json_u64(j, "size", info->size);
 	npu_json_u64(j, "header_size", info->header_size);
@@ -136,14 +136,14 @@ static void record_json(const char *log, const char *name, const char *line)
 static void read_log(struct fwlog *f, struct npu_json *j, int which, bool follow)
 {
 	enum npu_fw_log_which w = (enum npu_fw_log_which)which;
-	const char *log = npu_fw_log_which_name(w);
+	const char *log = drv_fw_log_which_name(w);
 
 	for (unsigned sub = 0; sub < f->subs[which]; sub++) {
 		bool had = f->valid[which][sub];
 		const struct npu_fw_log_pos *from = follow && had ? &f->cur[which][sub] : NULL;
 		struct npu_fw_log_info info;
 		struct lines l = { 0 };
-		int ret = npu_fw_log_read(f->d, w, sub, 0, from, collect, &l, &info);
+		int ret = drv_fw_log_read(f->d, w, sub, 0, from, collect, &l, &info);
 
 		if (ret == -ENOENT) {
 			f->subs[which] = sub;
@@ -208,7 +208,7 @@ static void dump(struct fwlog *f)
 /* Waits FOLLOW_POLL_US, servicing the device's interrupts, or until a signal. */
 static void follow_wait(struct npu_device *d)
 {
-	if (d->state != NPU_DEV_READY || npu_irq_wait(d, FOLLOW_POLL_US) == -EIO)
+	if (d->state != NPU_DEV_READY || drv_irq_wait(d, FOLLOW_POLL_US) == -EIO)
 		d->plat->ops->delay_us(d->plat, FOLLOW_POLL_US);
 }
 
@@ -268,7 +268,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		return code;
 	}
 	f.d = &nd.dev;
-	ret = npu_device_boot(&nd.dev);
+	ret = drv_device_boot(&nd.dev);
 	if (ret) {
 		/* What the firmware logged before it stopped is the best clue there is. */
 		if (nd.dev.log_crit.dma.cpu)

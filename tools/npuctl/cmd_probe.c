@@ -88,7 +88,7 @@ static int firmware_of(const struct npu_pci_dev *d, char *path, size_t len)
 {
 	if (!d->supported)
 		return -EINVAL;
-	return npu_fw_locate(d->gen, NULL, path, len) == 0 ? 0 : -ENOENT;
+	return drv_fw_locate(d->gen, NULL, path, len) == 0 ? 0 : -ENOENT;
 }
 
 static void print_firmware(const struct npu_pci_dev *d)

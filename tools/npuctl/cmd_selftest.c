@@ -42,29 +42,29 @@ struct job {
 
 static int job_begin(struct selftest *t, struct npu_ctx *ctx, struct job *j)
 {
-	size_t size = npu_cmdbuf_size_for(t->d->gen, 8, 4);
+	size_t size = drv_cmdbuf_size_for(t->d->gen, 8, 4);
 	int ret;
 
 	memset(j, 0, sizeof(*j));
 	j->ctx = ctx;
-	ret = npu_bo_create(ctx, size, 0, 0, &j->cmd);
+	ret = drv_bo_create(ctx, size, 0, 0, &j->cmd);
 	if (!ret)
-		ret = npu_cmdbuf_init(&j->cb, j->cmd->dma.cpu, j->cmd->va, j->cmd->size, 8,
+		ret = drv_cmdbuf_init(&j->cb, j->cmd->dma.cpu, j->cmd->va, j->cmd->size, 8,
 				      t->d->gen);
 	if (!ret) /* NOP or BARRIER for a no-op, by the image's job-command API */
-		npu_cmdbuf_set_api(&j->cb, t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD]);
+		drv_cmdbuf_set_api(&j->cb, t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD]);
 	return ret;
 }
 
 static int job_submit(struct job *j)
 {
-	npu_cmdbuf_finish(&j->cb);
-	return npu_job_submit(j->ctx, j->cmd->va, &j->id);
+	drv_cmdbuf_finish(&j->cb);
+	return drv_job_submit(j->ctx, j->cmd->va, &j->id);
 }
 
 static int job_wait(struct job *j)
 {
-	return npu_job_wait(j->ctx, j->id, WAIT_US, &j->status);
+	return drv_job_wait(j->ctx, j->id, WAIT_US, &j->status);
 }
 
 /* Submits, waits, returns the job status (or a negative errno). */
@@ -80,7 +80,7 @@ static int job_run(struct job *j)
 static void job_end(struct job *j)
 {
 	if (j->cmd)
-		npu_bo_destroy(j->cmd);
+		drv_bo_destroy(j->cmd);
 	j->cmd = NULL;
 }
 
@@ -90,12 +90,12 @@ static void report(const struct selftest *t, bool json, const char *device)
 	uint32_t job_cmd_api = t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD];
 	char api[16];
 
-	snprintf(api, sizeof(api), "%u.%u", npu_fw_api_major(job_cmd_api),
-		 npu_fw_api_minor(job_cmd_api));
+	snprintf(api, sizeof(api), "%u.%u", drv_fw_api_major(job_cmd_api),
+		 drv_fw_api_minor(job_cmd_api));
 	selftest_report(&t->res, json,
 			&(struct selftest_about){ .device = device,
 						  .generation = npu_gen_name(t->d->gen),
-						  .noop_command = npu_cmd_noop_name(job_cmd_api),
+						  .noop_command = drv_cmd_noop_name(job_cmd_api),
 						  .job_cmd_api = api });
 }
 
@@ -106,18 +106,18 @@ static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 	uint64_t *words;
 	int rc;
 
-	if (npu_bo_create(ctx, 4 * 4096, 0, 0, &data) || job_begin(t, ctx, &j)) {
+	if (drv_bo_create(ctx, 4 * 4096, 0, 0, &data) || job_begin(t, ctx, &j)) {
 		selftest_record(&t->res, "commands", false, "cannot allocate buffers");
 		return;
 	}
 	words = data->dma.cpu;
 	memset(words, 0, data->size);
-	npu_cmdbuf_nop(&j.cb);
-	npu_cmdbuf_barrier(&j.cb);
-	npu_cmdbuf_timestamp(&j.cb, data->va, NPU_TIMESTAMP_RAW);
-	npu_cmdbuf_fence_signal(&j.cb, data->va + 64, 3);
-	npu_cmdbuf_fill(&j.cb, data->va + 4096, 4096, 0x5A5A5A5Au);
-	npu_cmdbuf_copy(&j.cb, data->va + 8192, data->va + 4096, 4096);
+	drv_cmdbuf_nop(&j.cb);
+	drv_cmdbuf_barrier(&j.cb);
+	drv_cmdbuf_timestamp(&j.cb, data->va, NPU_TIMESTAMP_RAW);
+	drv_cmdbuf_fence_signal(&j.cb, data->va + 64, 3);
+	drv_cmdbuf_fill(&j.cb, data->va + 4096, 4096, 0x5A5A5A5Au);
+	drv_cmdbuf_copy(&j.cb, data->va + 8192, data->va + 4096, 4096);
 	rc = job_run(&j);
 	{
 		const uint8_t *b = data->dma.cpu;
@@ -132,12 +132,12 @@ static void test_commands(struct selftest *t, struct npu_ctx *ctx)
 		    rc == 0 && words[0] != 0 && words[8] == 3 && fill_ok && copy_ok,
 		    "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL %s, "
 		    "COPY %s; job status %d",
-		    npu_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0],
+		    drv_cmd_noop_name(j.cb.job_cmd_api), (unsigned long long)words[0],
 		    (unsigned long long)words[8], fill_ok ? "ok" : "wrong",
 		    copy_ok ? "ok" : "wrong", rc);
 	}
 	job_end(&j);
-	npu_bo_destroy(data);
+	drv_bo_destroy(data);
 }
 
 /*
@@ -152,16 +152,16 @@ static void test_fences(struct selftest *t, struct npu_ctx *c1, struct npu_ctx *
 	uint64_t *fence;
 	int ra, rb;
 
-	if (npu_bo_create(c1, 4096, 0, 0, &f1) || npu_bo_share(f1, c2, 0, &f2) ||
+	if (drv_bo_create(c1, 4096, 0, 0, &f1) || drv_bo_share(f1, c2, 0, &f2) ||
 	    job_begin(t, c1, &a) || job_begin(t, c2, &b)) {
 		selftest_record(&t->res, "fences", false, "cannot allocate buffers");
 		goto out;
 	}
 	fence = f1->dma.cpu;
 	memset(fence, 0, 4096);
-	npu_cmdbuf_fence_wait(&a.cb, f1->va, 1);
-	npu_cmdbuf_fence_signal(&a.cb, f1->va + 64, 7);
-	npu_cmdbuf_fence_signal(&b.cb, f2->va, 1);
+	drv_cmdbuf_fence_wait(&a.cb, f1->va, 1);
+	drv_cmdbuf_fence_signal(&a.cb, f1->va + 64, 7);
+	drv_cmdbuf_fence_signal(&b.cb, f2->va, 1);
 	ra = job_submit(&a);
 	rb = ra ? ra : job_submit(&b);
 	if (!rb) {
@@ -177,9 +177,9 @@ out:
 	job_end(&a);
 	job_end(&b);
 	if (f2)
-		npu_bo_destroy(f2);
+		drv_bo_destroy(f2);
 	if (f1)
-		npu_bo_destroy(f1);
+		drv_bo_destroy(f1);
 }
 
 static bool faulted_status(uint32_t st)
@@ -198,32 +198,32 @@ static void test_mmu_fault(struct selftest *t, struct npu_ctx *good, bool read_o
 	uint32_t id;
 	int rc, rc_ok, again;
 
-	if (npu_ctx_create(t->d, &bad) || job_begin(t, bad, &j) || job_begin(t, good, &ok) ||
-	    (read_only && npu_bo_create(bad, 4096, 0, NPU_MMU_MAP_READ_ONLY, &ro))) {
+	if (drv_ctx_create(t->d, &bad) || job_begin(t, bad, &j) || job_begin(t, good, &ok) ||
+	    (read_only && drv_bo_create(bad, 4096, 0, NPU_MMU_MAP_READ_ONLY, &ro))) {
 		selftest_record(&t->res, name, false, "cannot set up the contexts");
 		goto out;
 	}
 	/* 64 MiB past the context's last buffer: nothing is mapped there. */
 	target = read_only ? ro->va : bad->va_next + ((uint64_t)64 << 20);
-	npu_cmdbuf_fill(&j.cb, target, 4096, 0xDEADBEEFu);
+	drv_cmdbuf_fill(&j.cb, target, 4096, 0xDEADBEEFu);
 	rc = job_run(&j);
-	npu_cmdbuf_nop(&ok.cb);
+	drv_cmdbuf_nop(&ok.cb);
 	rc_ok = job_run(&ok);
-	again = npu_job_submit(bad, j.cmd->va, &id);
+	again = drv_job_submit(bad, j.cmd->va, &id);
 	selftest_record(&t->res, name,
 			rc >= 0 && faulted_status((uint32_t)rc) && again == -EBADFD && rc_ok == 0,
 			"fill of %s 0x%llx: status 0x%x (%s); later submit in that context: %s; "
 			"another context's job: status %d",
 			read_only ? "read-only" : "unmapped", (unsigned long long)target,
-			(unsigned)rc, rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
+			(unsigned)rc, rc >= 0 ? drv_job_status_name((uint32_t)rc) : "error",
 			again == -EBADFD ? "refused (context faulted)" : strerror(-again), rc_ok);
 out:
 	job_end(&j);
 	job_end(&ok);
 	if (ro)
-		npu_bo_destroy(ro);
+		drv_bo_destroy(ro);
 	if (bad)
-		npu_ctx_destroy(bad);
+		drv_ctx_destroy(bad);
 }
 
 static void test_unknown_command(struct selftest *t, struct npu_ctx *ctx)
@@ -232,12 +232,12 @@ static void test_unknown_command(struct selftest *t, struct npu_ctx *ctx)
 	struct job j;
 	int rc = -1;
 
-	if (!job_begin(t, ctx, &j) && !npu_cmdbuf_raw(&j.cb, cmd, sizeof(cmd)))
+	if (!job_begin(t, ctx, &j) && !drv_cmdbuf_raw(&j.cb, cmd, sizeof(cmd)))
 		rc = job_run(&j);
 	selftest_record(&t->res, "unknown_command",
 			rc == NPU_JSM_STATUS_PARSING_ERR && !ctx->faulted,
 			"command type 0x0999: status %d (%s), context %s", rc,
-			rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error",
+			rc >= 0 ? drv_job_status_name((uint32_t)rc) : "error",
 			ctx->faulted ? "faulted" : "still usable");
 	job_end(&j);
 }
@@ -252,13 +252,13 @@ static void test_two_contexts(struct selftest *t, struct npu_ctx *c1, struct npu
 
 	memset(jobs, 0, sizeof(jobs));
 	for (int c = 0; c < 2; c++) {
-		if (npu_bo_create(ctx[c], 8 * 4096, 0, 0, &out[c])) {
+		if (drv_bo_create(ctx[c], 8 * 4096, 0, 0, &out[c])) {
 			selftest_record(&t->res, "two_contexts", false, "cannot allocate buffers");
 			goto out;
 		}
 		for (int i = 0; i < 8; i++) {
 			if (job_begin(t, ctx[c], &jobs[c][i]) ||
-			    npu_cmdbuf_fill(&jobs[c][i].cb, out[c]->va + (uint64_t)i * 4096, 4096,
+			    drv_cmdbuf_fill(&jobs[c][i].cb, out[c]->va + (uint64_t)i * 4096, 4096,
 					    0x01010101u * (uint32_t)(16 * c + i + 1)) ||
 			    job_submit(&jobs[c][i]))
 				failed++;
@@ -283,7 +283,7 @@ out:
 		for (int i = 0; i < 8; i++)
 			job_end(&jobs[c][i]);
 		if (out[c])
-			npu_bo_destroy(out[c]);
+			drv_bo_destroy(out[c]);
 	}
 }
 
@@ -300,27 +300,27 @@ static void test_full_queue(struct selftest *t, struct npu_ctx *other)
 	uint32_t ids[FULL_QUEUE + 1];
 	int queued = 1, busy = -1, failed = 0;
 
-	if (npu_ctx_create(t->d, &ctx) || npu_bo_create(ctx, 4096, 0, 0, &fence) ||
-	    npu_bo_share(fence, other, 0, &shared) || job_begin(t, ctx, &head) ||
+	if (drv_ctx_create(t->d, &ctx) || drv_bo_create(ctx, 4096, 0, 0, &fence) ||
+	    drv_bo_share(fence, other, 0, &shared) || job_begin(t, ctx, &head) ||
 	    job_begin(t, ctx, &nop) || job_begin(t, other, &sig)) {
 		selftest_record(&t->res, "full_queue", false, "cannot set up the context");
 		goto out;
 	}
 	memset(fence->dma.cpu, 0, 4096);
-	npu_cmdbuf_fence_wait(&head.cb, fence->va, 1);
-	npu_cmdbuf_nop(&nop.cb);
-	npu_cmdbuf_finish(&nop.cb);
+	drv_cmdbuf_fence_wait(&head.cb, fence->va, 1);
+	drv_cmdbuf_nop(&nop.cb);
+	drv_cmdbuf_finish(&nop.cb);
 	if (job_submit(&head)) {
 		selftest_record(&t->res, "full_queue", false, "the first submit failed");
 		goto out;
 	}
 	while (queued < FULL_QUEUE + 1) {
-		busy = npu_job_submit(ctx, nop.cmd->va, &ids[queued]);
+		busy = drv_job_submit(ctx, nop.cmd->va, &ids[queued]);
 		if (busy)
 			break;
 		queued++;
 	}
-	npu_cmdbuf_fence_signal(&sig.cb, shared->va, 1);
+	drv_cmdbuf_fence_signal(&sig.cb, shared->va, 1);
 	if (job_run(&sig) != 0)
 		failed++;
 	if (job_wait(&head) || head.status)
@@ -328,7 +328,7 @@ static void test_full_queue(struct selftest *t, struct npu_ctx *other)
 	for (int i = 1; i < queued; i++) {
 		uint32_t st = 0;
 
-		if (npu_job_wait(ctx, ids[i], WAIT_US, &st) || st)
+		if (drv_job_wait(ctx, ids[i], WAIT_US, &st) || st)
 			failed++;
 	}
 	selftest_record(&t->res, "full_queue",
@@ -340,9 +340,9 @@ out:
 	job_end(&nop);
 	job_end(&sig);
 	if (shared)
-		npu_bo_destroy(shared);
+		drv_bo_destroy(shared);
 	if (ctx)
-		npu_ctx_destroy(ctx);
+		drv_ctx_destroy(ctx);
 }
 
 /*
@@ -366,23 +366,23 @@ static void test_hang(struct selftest *t)
 	 */
 	d->tdr_timeout_us = SELFTEST_TDR;
 	d->inference_timeout_us = SELFTEST_JOB_LIMIT;
-	if (npu_ctx_create(d, &ctx) || npu_bo_create(ctx, 4096, 0, 0, &fence) ||
+	if (drv_ctx_create(d, &ctx) || drv_bo_create(ctx, 4096, 0, 0, &fence) ||
 	    job_begin(t, ctx, &j)) {
 		selftest_record(&t->res, "hang_recovery", false, "cannot set up the context");
 		goto out;
 	}
 	memset(fence->dma.cpu, 0, 4096);
-	npu_cmdbuf_fence_wait(&j.cb, fence->va, 1);
+	drv_cmdbuf_fence_wait(&j.cb, fence->va, 1);
 	rc = job_run(&j);
-	if (!npu_ctx_create(d, &after) && !job_begin(t, after, &k)) {
-		npu_cmdbuf_nop(&k.cb);
+	if (!drv_ctx_create(d, &after) && !job_begin(t, after, &k)) {
+		drv_cmdbuf_nop(&k.cb);
 		rc2 = job_run(&k);
 	}
 	selftest_record(
 	    &t->res, "hang_recovery",
 	    rc == (int)NPU_JOB_STATUS_ABORTED && d->recoveries == before + 1 && rc2 == 0,
 	    "stuck job: status %d (%s), recoveries %llu -> %llu (%s); next job: status %d", rc,
-	    rc >= 0 ? npu_job_status_name((uint32_t)rc) : "error", (unsigned long long)before,
+	    rc >= 0 ? drv_job_status_name((uint32_t)rc) : "error", (unsigned long long)before,
 	    (unsigned long long)d->recoveries, d->recovery_reason[0] ? d->recovery_reason : "-",
 	    rc2);
 out:
@@ -391,9 +391,9 @@ out:
 	job_end(&j);
 	job_end(&k);
 	if (ctx)
-		npu_ctx_destroy(ctx);
+		drv_ctx_destroy(ctx);
 	if (after)
-		npu_ctx_destroy(after);
+		drv_ctx_destroy(after);
 }
 
 static int run(struct npuctl *ctl, int argc, char **argv)
@@ -412,7 +412,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	if (code != NPUCTL_EXIT_OK)
 		goto out;
 	code = NPUCTL_EXIT_ERROR;
-	if (npu_device_boot(&nd.dev)) {
+	if (drv_device_boot(&nd.dev)) {
 		npuctl_dev_boot_failed(&nd);
 		goto out;
 	}
@@ -424,7 +424,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	 */
 	if (ctl->verbosity <= 0)
 		npu_log_adjust(-1);
-	if (npu_ctx_create(t.d, &c1) || npu_ctx_create(t.d, &c2)) {
+	if (drv_ctx_create(t.d, &c1) || drv_ctx_create(t.d, &c2)) {
 		npuctl_err("cannot create contexts");
 		goto out;
 	}
@@ -440,9 +440,9 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	code = selftest_all_passed(&t.res) ? NPUCTL_EXIT_OK : NPUCTL_EXIT_ERROR;
 out:
 	if (c2)
-		npu_ctx_destroy(c2);
+		drv_ctx_destroy(c2);
 	if (c1)
-		npu_ctx_destroy(c1);
+		drv_ctx_destroy(c1);
 	if (npuctl_dev_close(&nd))
 		code = NPUCTL_EXIT_ERROR;
 	return code;

@@ -42,20 +42,20 @@ static void on_signal(int sig)
 /* The report in JSON (--json), or as the one screen util/status_text.h makes of that JSON. */
 static void report(struct npuctl *ctl, struct npu_device *d)
 {
-	static struct npu_device_stats s;
+	static struct drv_device_stats s;
 	struct npu_json j;
 	char *text = NULL, why[128];
 	size_t len = 0;
 	FILE *mem;
 
-	npu_device_stats(d, &s);
+	drv_device_stats(d, &s);
 	if (ctl->json) {
 		npu_json_init(&j, stdout);
-		npu_device_stats_json(&j, NULL, &s);
+		drv_device_stats_json(&j, NULL, &s);
 		npu_json_finish(&j);
 	} else if ((mem = open_memstream(&text, &len)) != NULL) {
 		npu_json_init(&j, mem);
-		npu_device_stats_json(&j, NULL, &s);
+		drv_device_stats_json(&j, NULL, &s);
 		npu_json_finish(&j);
 		if (fclose(mem) != 0 || npu_status_text(text, len, stdout, why, sizeof(why)) != 0)
 			npuctl_err("status: cannot show the report: %s", why);
@@ -78,7 +78,7 @@ static void watch_wait(struct npu_device *d, uint32_t ms)
 			return;
 		left = (end - now + 999u) / 1000u;
 		if (d->state == NPU_DEV_READY) {
-			if (npu_irq_wait(d, left < WATCH_SLICE_US ? (uint32_t)left
+			if (drv_irq_wait(d, left < WATCH_SLICE_US ? (uint32_t)left
 								  : WATCH_SLICE_US) == -EIO)
 				return;
 		} else {
@@ -216,7 +216,7 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 		npuctl_dev_close(&nd);
 		return code;
 	}
-	ret = npu_device_boot(&nd.dev);
+	ret = drv_device_boot(&nd.dev);
 	if (ret) {
 		/* The report still says what the device measured: state failed. */
 		report(ctl, &nd.dev);

@@ -49,7 +49,7 @@ int npuctl_dev_close(struct npuctl_dev *nd)
 	int ret = 0;
 
 	if (nd->dev_open)
-		npu_device_close(&nd->dev);
+		drv_device_close(&nd->dev);
 	nd->dev_open = false;
 	if (nd->plat)
 		npu_platform_close(nd->plat);
@@ -77,7 +77,7 @@ void npuctl_dev_boot_failed(const struct npuctl_dev *nd)
 void npuctl_dev_dump(struct npuctl_dev *nd, FILE *out)
 {
 	struct npu_reg_value regs[NPU_DIAG_MAX_REGS];
-	size_t n = npu_diag_snapshot(&nd->dev, regs, NPU_DIAG_MAX_REGS);
+	size_t n = drv_diag_snapshot(&nd->dev, regs, NPU_DIAG_MAX_REGS);
 
 	fprintf(out, "register dump (%s, %s):\n", nd->device_name, npu_gen_name(nd->dev.gen));
 	for (size_t i = 0; i < n; i++)

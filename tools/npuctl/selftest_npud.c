@@ -88,7 +88,7 @@ static void test_commands(struct st *t)
 		all_bytes((const uint8_t *)words + 4096, 8192, 0x5A),
 	    "%s (no-op), BARRIER, TIMESTAMP %llu, FENCE_SIGNAL %llu, MEMORY_FILL and COPY %s; "
 	    "job status %d",
-	    npu_cmd_noop_name(0), (unsigned long long)words[0], (unsigned long long)words[8],
+	    drv_cmd_noop_name(0), (unsigned long long)words[0], (unsigned long long)words[8],
 	    all_bytes((const uint8_t *)words + 4096, 8192, 0x5A) ? "ok" : "wrong", rc);
 out:
 	npu_buf_free(cmd);
@@ -306,7 +306,7 @@ int npuctl_selftest_npud(const struct npuctl *ctl)
 			&(struct selftest_about){ .device = t.info.pci_address,
 						  .generation = t.info.generation,
 						  .via = "npud",
-						  .noop_command = npu_cmd_noop_name(0) });
+						  .noop_command = drv_cmd_noop_name(0) });
 	npu_close(t.n);
 	return selftest_all_passed(&t.res) ? NPUCTL_EXIT_OK : NPUCTL_EXIT_ERROR;
 }

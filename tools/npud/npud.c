@@ -108,7 +108,7 @@ static int check_firmware(const struct npud_opts *o, enum npu_gen gen)
 	struct npu_fw_error fwerr;
 	uint8_t *buf;
 	size_t len;
-	int ret = npu_fw_locate(gen, o->firmware, path, sizeof(path));
+	int ret = drv_fw_locate(gen, o->firmware, path, sizeof(path));
 
 	if (ret == -ENOENT) {
 		npu_warn(FW,
@@ -128,7 +128,7 @@ static int check_firmware(const struct npud_opts *o, enum npu_gen gen)
 				       : strerror(-ret));
 		return ret;
 	}
-	ret = npu_fw_image_parse(buf, len, gen, &img, &fwerr);
+	ret = drv_fw_image_parse(buf, len, gen, &img, &fwerr);
 	if (ret != 0)
 		npud_err("%s: %s", path, fwerr.msg);
 	else
@@ -274,7 +274,7 @@ static int open_device(struct npud_dev *nd)
 		npud_err("%s", why);
 		return ret;
 	}
-	ret = npu_device_boot(&nd->dev);
+	ret = drv_device_boot(&nd->dev);
 	if (ret)
 		npud_err("boot failed at %s: %s", nd->dev.fail_step, nd->dev.fail_reason);
 	return ret;
@@ -283,7 +283,7 @@ static int open_device(struct npud_dev *nd)
 static void close_device(struct npud_dev *nd)
 {
 	if (nd->dev_open)
-		npu_device_close(&nd->dev); /* powers the NPU down */
+		drv_device_close(&nd->dev); /* powers the NPU down */
 	nd->dev_open = false;
 	if (nd->plat)
 		npu_platform_close(nd->plat);
