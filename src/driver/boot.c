@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/fw_load.h"
 #include "driver/job.h"
 #include "hw/boot_params.h"
@@ -225,6 +226,12 @@ int npu_device_boot(struct npu_device *d)
 	phase_done(d, "irq_enable", t);
 
 	d->state = NPU_DEV_READY;
+	ret = npu_hws_boot_setup(d); /* HWS: the priority bands (docs/firmware-protocol.md §2.5) */
+	if (ret) {
+		npu_device_fail(d, "priority bands", ret, "SET_PRIORITY_BAND_SETUP failed (%d)",
+				ret);
+		goto fail;
+	}
 	d->boot_count++;
 	d->boot_us = (npu_now_ns(d->plat) - start) / 1000u;
 	npu_info(PM, "%s NPU ready in %llu us (firmware %s)", npu_gen_name(d->gen),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/fw_locate.h"
 #include "hw/timeouts.h"
 #include "sim/fw_synth.h"
@@ -110,8 +111,11 @@ int npu_device_open(struct npu_device *d, struct npu_platform *plat,
 	if (ret) {
 		free(d->fw_file);
 		d->fw_file = NULL;
+		return ret;
 	}
-	return ret;
+	d->sched_mode = npu_hws_select(d, cfg ? (enum npu_sched_req)cfg->sched : NPU_SCHED_AUTO);
+	npu_info(FW, "scheduling mode: %s", npu_sched_name(d->sched_mode));
+	return 0;
 }
 
 void npu_device_close(struct npu_device *d)

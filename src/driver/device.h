@@ -47,6 +47,7 @@ struct npu_device_config {
 	FILE *trace_mmio;	  /* NULL: no register trace */
 	uint32_t boot_timeout_us; /* 0: the silicon value, 1 s */
 	uint32_t tdr_timeout_us;  /* 0: the Linux value, 2 s */
+	int sched;		  /* enum npu_sched_req (hws.h); 0: as Linux chooses */
 };
 
 struct npu_ctx;
@@ -63,6 +64,7 @@ struct npu_device {
 	struct npu_fw_image fw;
 	char fw_path[512]; /* "(synthetic)" for the built-in image */
 	bool fw_synthetic;
+	uint32_t sched_mode; /* NPU_BOOT_SCHED_MODE_*: OS or HWS, chosen at open (hws.h) */
 
 	/* Fuses and workpoint (hardware.md §3.2). */
 	uint32_t min_ratio, max_ratio, pn_ratio;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/fw_load.h"
 #include "hw/boot_params.h"
 #include "hw/fw_header.h"
@@ -227,5 +228,5 @@ void npu_fw_boot_params_fill(struct npu_device *d)
 	bp->dvfs_mode = 0;
 	bp->d0i3_delayed_entry = 1;
 	bp->system_time_us = npu_now_ns(d->plat) / 1000u;
-	bp->vpu_scheduling_mode = NPU_BOOT_SCHED_MODE_OS;
+	npu_hws_boot_params(d, bp); /* vpu_scheduling_mode, vpu_focus_present_timer_ms */
 }

@@ -247,6 +247,7 @@ static void boot(struct npu_sim *s)
 		goto out;
 	}
 	sim_fwlog_init(s, bp); /* from here on the firmware can say what goes wrong */
+	sim_hws_boot(s, bp);   /* the scheduling mode (sim_hws.h) */
 	if (bp->ipc_header_area_size < sizeof(struct npu_ipc_hdr) ||
 	    bp->ipc_header_area_start % NPU_IPC_ALIGN || bp->ipc_header_area_start >> 32 ||
 	    (bp->ipc_header_area_start + bp->ipc_header_area_size - 1) >> 32) {
@@ -538,6 +539,7 @@ void sim_fw_stop(struct npu_sim *s)
 	s->fw.state = SIM_FW_OFF;
 	/* A restarted firmware knows nothing of the last one's queues, jobs or settings. */
 	sim_jobs_reset(s);
+	sim_hws_reset(s);
 	sim_fwlog_reset(s); /* nor of its log buffers, which the host may free */
 	s->fw.heartbeat = 0;
 	s->fw.power_level = 0;
