@@ -11,7 +11,7 @@ set -eu
 
 sources() {
 	for f in "$1"/src/driver/*.c "$1"/src/redox/*.c "$1"/src/util/*.c \
-		"$1"/src/server/server.c "$1"/src/server/server_ops.c "$1"/src/server/server_jobs.c \
+		"$1"/src/server/server.c "$1"/src/server/server_ops.c "$1"/src/server/server_jobs.c "$1"/src/server/server_prio.c \
 		"$1"/src/sim/fw_synth.c "$1"/tools/npud/npud_redox.c; do
 		echo "$f"
 	done

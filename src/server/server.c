@@ -30,6 +30,7 @@ static const char *const op_names[NPU_OP_MAX_] = {
 	[NPU_OP_STATUS] = "status",
 	[NPU_OP_RESET] = "reset",
 	[NPU_OP_RUN] = "run",
+	[NPU_OP_SET_PRIORITY] = "set-priority",
 };
 
 const char *npu_proto_op_name(unsigned op)
@@ -285,6 +286,7 @@ static const srv_op_fn ops[NPU_OP_MAX_] = {
 	[NPU_OP_STATUS] = srv_op_status,
 	[NPU_OP_RESET] = srv_op_reset,
 	[NPU_OP_RUN] = srv_op_run,
+	[NPU_OP_SET_PRIORITY] = srv_op_priority,
 };
 
 int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len)

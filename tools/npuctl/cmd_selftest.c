@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "devopen.h"
@@ -17,6 +18,8 @@
 #include "driver/job.h"
 #include "driver/status.h"
 #include "hw/cmd.h"
+#include "driver/hws.h"
+#include "hw/jobq.h"
 #include "hw/jsm.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -289,6 +292,139 @@ out:
 }
 
 /*
+ * Hardware scheduling only (docs/firmware-protocol.md §2.4, §3.8): an idle
+ * context's long job (2000 fills of 256 KiB) starts; a normal context's long
+ * job comes, then a realtime context's short one. The realtime job ends
+ * first, then the normal one, and only then the idle one, each whole: a
+ * higher band preempts a lower one at a command boundary, and the preempted
+ * job resumes where it stopped. Round robin (OS scheduling) would end the
+ * idle job, which started first, before the normal one.
+ */
+#define PRIO_FILLS 2000u
+#define PRIO_SIZE  262144u
+struct long_job {
+	struct npu_ctx *ctx;
+	struct npu_bo *data;
+	struct job j;
+};
+
+static int long_job_make(struct selftest *t, struct long_job *l, enum npu_prio prio)
+{
+	size_t size = npu_cmdbuf_size_for(t->d->gen, PRIO_FILLS, 0);
+	int ret = npu_ctx_create(t->d, &l->ctx);
+
+	if (!ret)
+		ret = npu_ctx_set_priority(l->ctx, prio);
+	if (!ret)
+		ret = npu_bo_create(l->ctx, PRIO_SIZE, 0, 0, &l->data);
+	if (!ret)
+		ret = npu_bo_create(l->ctx, size, 0, 0, &l->j.cmd);
+	if (!ret)
+		ret = npu_cmdbuf_init(&l->j.cb, l->j.cmd->dma.cpu, l->j.cmd->va, l->j.cmd->size,
+				      PRIO_FILLS, t->d->gen);
+	l->j.ctx = l->ctx;
+	for (uint32_t i = 0; i < PRIO_FILLS && !ret; i++)
+		ret = npu_cmdbuf_fill(&l->j.cb, l->data->va, PRIO_SIZE,
+				      0x01010101u * ((i + 1) & 0xFFu));
+	return ret;
+}
+
+/*
+ * Submits it and waits until `head` of its fills landed (the first byte
+ * shows fill n's pattern, n + 1; at most 255): then it holds the engine.
+ */
+static int long_job_start(struct long_job *l, uint8_t head)
+{
+	int ret = job_submit(&l->j);
+	const volatile uint8_t *b = l->data->dma.cpu;
+
+	for (int w = 0; !ret && w < 100000 && *b < head; w++)
+		nanosleep(&(struct timespec){ .tv_nsec = 10000 }, NULL);
+	return ret;
+}
+
+static bool long_job_whole(const struct long_job *l)
+{
+	const uint8_t *b = l->data->dma.cpu;
+
+	if (l->j.status)
+		return false;
+	for (uint32_t k = 0; k < PRIO_SIZE; k++)
+		if (b[k] != (uint8_t)PRIO_FILLS)
+			return false;
+	return true;
+}
+
+/* When the driver took the job's JOB_DONE (in the order the firmware posted them). */
+static uint64_t done_at(const struct npu_ctx *c, uint32_t id)
+{
+	return c->jobs[npu_job_id_seq(id)].done_ns;
+}
+
+static void test_priorities(struct selftest *t)
+{
+	struct long_job idle = { 0 }, normal = { 0 };
+	struct npu_ctx *rt = NULL;
+	struct npu_bo *small = NULL;
+	struct job sht = { 0 }, warm = { 0 };
+	bool rt_first = false, normal_second = false;
+	uint64_t t_rt, t_normal, t_idle;
+	int ret;
+
+	/* A warm-up job registers the realtime queue before the race. */
+	ret = long_job_make(t, &idle, NPU_PRIO_IDLE);
+	if (!ret)
+		ret = long_job_make(t, &normal, NPU_PRIO_NORMAL);
+	if (!ret)
+		ret = npu_ctx_create(t->d, &rt);
+	if (!ret)
+		ret = npu_ctx_set_priority(rt, NPU_PRIO_REALTIME);
+	if (!ret)
+		ret = npu_bo_create(rt, 4096, 0, 0, &small);
+	if (!ret && (job_begin(t, rt, &sht) || job_begin(t, rt, &warm) ||
+		     npu_cmdbuf_fill(&sht.cb, small->va, 4096, 0x77777777u) ||
+		     npu_cmdbuf_fill(&warm.cb, small->va, 4096, 0x66666666u) || job_run(&warm)))
+		ret = -EIO;
+	if (ret) {
+		record(t, "priorities", false, "cannot set up the jobs (%d)", ret);
+		goto out;
+	}
+	ret = long_job_start(&idle, 200); /* a tenth of its way: it would end first in turns */
+	if (!ret)
+		ret = long_job_start(&normal, 1);
+	if (!ret)
+		ret = job_run(&sht);
+	if (!ret)
+		ret = job_wait(&normal.j);
+	if (!ret)
+		ret = job_wait(&idle.j);
+	if (!ret) {
+		t_rt = done_at(rt, sht.id);
+		t_normal = done_at(normal.ctx, normal.j.id);
+		t_idle = done_at(idle.ctx, idle.j.id);
+		rt_first = t_rt < t_normal && t_rt < t_idle;
+		normal_second = t_normal < t_idle;
+	}
+	record(t, "priorities",
+	       !ret && rt_first && normal_second && sht.status == 0 && long_job_whole(&normal) &&
+		   long_job_whole(&idle),
+	       "realtime job %s, normal job %s, idle job after it: %s (%d)",
+	       rt_first ? "ended first" : "did not end first",
+	       normal_second ? "second" : "not second (the idle one ended first)",
+	       long_job_whole(&normal) && long_job_whole(&idle) ? "both long jobs whole"
+								: "a long job not whole",
+	       ret);
+out:
+	/* Their buffers go with them. */
+	if (rt)
+		npu_ctx_destroy(rt);
+	if (normal.ctx)
+		npu_ctx_destroy(normal.ctx);
+	if (idle.ctx)
+		npu_ctx_destroy(idle.ctx);
+}
+
+/*
  * A full queue: the first job waits on a fence, NOPs pile up behind it until
  * the submit says -EBUSY (62 jobs: one slot stays empty); then another
  * context signals the fence and every job completes.
@@ -408,6 +544,7 @@ static void report(const struct npuctl *ctl, struct selftest *t)
 		npu_json_obj_begin(&j, NULL);
 		npu_json_str(&j, "device", t->nd->device_name);
 		npu_json_str(&j, "generation", npu_gen_name(t->d->gen));
+		npu_json_str(&j, "scheduling", npu_sched_name(t->d->sched_mode));
 		npu_json_arr_begin(&j, "tests");
 		for (int i = 0; i < t->n; i++) {
 			npu_json_obj_begin(&j, NULL);
@@ -423,6 +560,7 @@ static void report(const struct npuctl *ctl, struct selftest *t)
 		npu_json_finish(&j);
 		return;
 	}
+	printf("scheduling: %s\n", npu_sched_name(t->d->sched_mode));
 	for (int i = 0; i < t->n; i++)
 		printf("%-4s %-16s %s\n", t->results[i].passed ? "ok" : "FAIL", t->results[i].name,
 		       t->results[i].detail);
@@ -468,6 +606,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	test_unknown_command(&t, c2);
 	test_two_contexts(&t, c1, c2);
 	test_full_queue(&t, c2);
+	if (npu_hws_on(t.d))
+		test_priorities(&t);
 	test_hang(&t);
 	report(ctl, &t);
 	code = NPUCTL_EXIT_OK;
@@ -487,7 +627,10 @@ out:
 const struct npuctl_cmd npuctl_cmd_selftest = {
 	.name = "selftest",
 	.summary = "Run a battery of jobs and check what the NPU did",
-	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--socket PATH] [--json]\n\n"
+	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--sched os|hws|auto] [--socket PATH]\n"
+		 "[--json]\n\n"
+		 "Under hardware scheduling (--sched hws, the default with current firmware) the\n"
+		 "battery adds priorities: a realtime job overtakes a running normal one.\n"
 		 "With --socket the battery runs through npud, as its clients: commands, fences,\n"
 		 "unmapped_fault, unknown_command, two_clients, full_queue (the read-only fault\n"
 		 "and the hang need the device in-process).",
