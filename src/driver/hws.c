@@ -151,13 +151,14 @@ static uint32_t preempt_size2(const struct npu_device *d)
 static void preempt_buffers(struct npu_ctx *c)
 {
 	struct npu_device *d = c->dev;
-	uint32_t size = preempt_size(d), size2 = preempt_size2(d);
+	uint32_t primary = preempt_size(d), secondary = preempt_size2(d);
 
-	if (!c->preempt_bo[0] && size && npu_bo_create_top(c, size, 0, &c->preempt_bo[0]))
+	if (!c->preempt_bo[0] && primary && npu_bo_create_top(c, primary, 0, &c->preempt_bo[0]))
 		npu_warn(JOB, "context %u: no primary preemption buffer: preemption limited",
 			 c->id);
-	if (!c->preempt_bo[1] && size2 && !d->plat->simulated &&
-	    npu_bo_create_top(c, size2, size, &c->preempt_bo[1]))
+	/* Below the primary one. */
+	if (!c->preempt_bo[1] && secondary && !d->plat->simulated &&
+	    npu_bo_create_top(c, secondary, primary, &c->preempt_bo[1]))
 		npu_warn(JOB, "context %u: no secondary preemption buffer: preemption limited",
 			 c->id);
 }
@@ -188,6 +189,8 @@ int npu_hws_ctx_register(struct npu_ctx *c)
 	int ret;
 
 	preempt_buffers(c);
+	if (c->cmdq_created)
+		goto properties; /* a retry after a later step failed: the queue is there */
 	memset(&q, 0, sizeof(q));
 	q.process_id = c->owner_pid > 0 ? (uint64_t)c->owner_pid : 0;
 	q.host_ssid = c->ssid;
@@ -201,6 +204,7 @@ int npu_hws_ctx_register(struct npu_ctx *c)
 	if (ret)
 		return ret;
 	c->cmdq_created = true;
+properties:
 	ret = sched_properties(c);
 	if (ret)
 		return ret;
