@@ -285,7 +285,7 @@ static bool switch_to(struct npu_sim *s, uint32_t db, uint64_t now, const uint64
 static uint32_t pick(struct npu_sim *s, const uint64_t *waited, uint64_t now)
 {
 	struct sim_hws *h = &s->fw.hws;
-	uint32_t cur = h->current, best = 0, next;
+	uint32_t cur = h->current, best = 0;
 	int top = -1;
 
 	for (uint32_t db = NPU_DOORBELL_ID_MIN; db <= NPU_DOORBELL_ID_MAX; db++) {
@@ -298,14 +298,20 @@ static uint32_t pick(struct npu_sim *s, const uint64_t *waited, uint64_t now)
 		const struct sim_hws_cmdq *c = cmdq_of(s, cur);
 
 		if ((int)c->band >= top) {
-			uint64_t q = (c->quantum ? c->quantum : h->quantum[c->band]) +
-				     h->process_grace[c->band];
+			uint32_t next = next_in_band(s, c->band, cur, waited);
+			/*
+			 * Between queues of one process its context quantum; between
+			 * processes the band's process quantum and grace period.
+			 */
+			bool same = next && next != cur && cmdq_of(s, next)->pid == c->pid;
+			uint64_t q = same && c->quantum ? c->quantum
+							: (uint64_t)h->quantum[c->band] +
+							      h->process_grace[c->band];
 
 			h->contend_ns = 0;
-			if (now - h->slice_start_ns < q * UNITS_NS)
+			if (!next || next == cur || now - h->slice_start_ns < q * UNITS_NS)
 				return cur;
-			next = next_in_band(s, c->band, cur, waited);
-			if (next && next != cur && switch_to(s, next, now, waited))
+			if (switch_to(s, next, now, waited))
 				return next;
 			h->slice_start_ns = now; /* alone in its band, or not preemptible */
 			return cur;

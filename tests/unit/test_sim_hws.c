@@ -562,6 +562,53 @@ static void test_preempt_long_job(void **state)
 	unlock(h);
 }
 
+/*
+ * Two long jobs of one band take turns by quantum: with the context quantum
+ * (the properties' 2 ms, one process here) the first is preempted for the
+ * second before it ends, and both end whole.
+ */
+static void test_quantum(void **state)
+{
+	struct host *h = *state;
+	static uint8_t a[1600 * 32], b[1600 * 32];
+	uint32_t n = 0, st, first, second;
+	uint64_t cq;
+	bool started = false;
+
+	queue_up(h, 0, 1);
+	queue_up(h, 1, 1);
+	for (unsigned i = 0; i < 1600; i++) {
+		fill_cmd(a + n, BO_VA + FILL_OFF, LONG_FILL, i);
+		n += fill_cmd(b + n, BO_VA + FILL_OFF + LONG_FILL, LONG_FILL, 5000u + i);
+	}
+	enqueue(h, 0, batch(h, 0, a, n), 0xA00, true);
+	enqueue(h, 1, batch(h, 1, b, n), 0xA01, true);
+	ring(h, 1);
+	for (unsigned t = 0; t < 40000 && !started; t++) {
+		lock(h);
+		started = h->s->fw.queues[1].running && h->s->fw.queues[1].cmd.commands > 0;
+		if (started)
+			ring(h, 2);
+		unlock(h);
+		if (!started)
+			sleep_us(50);
+	}
+	assert_true(started);
+	first = job_done(h, &st, &cq);
+	assert_int_equal(st, 0);
+	second = job_done(h, &st, &cq);
+	assert_int_equal(st, 0);
+	assert_true((first == 0xA00 && second == 0xA01) || (first == 0xA01 && second == 0xA00));
+	lock(h);
+	assert_true(h->s->fw.hws.preemptions >= 1); /* the first gave way before its end */
+	assert_true(h->s->fw.hws.resumptions >= 1);
+	for (unsigned i = 0; i < LONG_FILL; i += 4096) {
+		assert_int_equal(get32((uint8_t *)h->bo.cpu + FILL_OFF + i), 1599);
+		assert_int_equal(get32((uint8_t *)h->bo.cpu + FILL_OFF + LONG_FILL + i), 6599);
+	}
+	unlock(h);
+}
+
 /* HWS_SUSPEND_CMDQ holds a queue's jobs until HWS_RESUME_CMDQ; unknown queues refused. */
 static void test_suspend_resume(void **state)
 {
@@ -681,10 +728,15 @@ static void test_engine_reset_resume(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_band_setup),		BOTH(test_queue_messages),
-		BOTH(test_job_done_cmdq),	BOTH(test_band_order),
-		BOTH(test_preempt_and_resume),	BOTH(test_preempt_long_job),
-		BOTH(test_suspend_resume),	BOTH(test_scheduling_log),
+		BOTH(test_band_setup),
+		BOTH(test_queue_messages),
+		BOTH(test_job_done_cmdq),
+		BOTH(test_band_order),
+		BOTH(test_preempt_and_resume),
+		BOTH(test_preempt_long_job),
+		BOTH(test_quantum),
+		BOTH(test_suspend_resume),
+		BOTH(test_scheduling_log),
 		BOTH(test_engine_reset_resume),
 	};
 
