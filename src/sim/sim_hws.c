@@ -242,15 +242,37 @@ static bool runnable(struct npu_sim *s, uint32_t db, const uint64_t *waited)
 	return !c->suspended;
 }
 
+/*
+ * The doorbells registered at some point (queue_map, cleared lazily by the OS
+ * scheduler; runnable() checks): the lowest in [from, 255], or 0. A scan of
+ * the map's set bits costs what the few registered queues cost, not 255.
+ */
+static uint32_t next_registered(const struct npu_sim *s, uint32_t from)
+{
+	const uint64_t *map = s->fw.queue_map;
+
+	while (from < SIM_DOORBELLS) {
+		uint64_t w = map[from / 64] >> (from % 64);
+
+		if (w)
+			return from + (uint32_t)__builtin_ctzll(w);
+		from = (from | 63u) + 1;
+	}
+	return 0;
+}
+
 /* The next runnable doorbell of band after `after` (round robin), or 0. */
 static uint32_t next_in_band(struct npu_sim *s, uint32_t band, uint32_t after,
 			     const uint64_t *waited)
 {
-	for (uint32_t n = 1; n <= NPU_DOORBELL_ID_MAX; n++) {
-		uint32_t db = (after + n - 1) % NPU_DOORBELL_ID_MAX + 1;
+	/* After `after` first, then from the start up to it. */
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t db = next_registered(s, pass ? NPU_DOORBELL_ID_MIN : after + 1);
 
-		if (runnable(s, db, waited) && cmdq_of(s, db)->band == band)
-			return db;
+		for (; db && (pass == 0 || db <= after); db = next_registered(s, db + 1)) {
+			if (runnable(s, db, waited) && cmdq_of(s, db)->band == band)
+				return db;
+		}
 	}
 	return 0;
 }
@@ -288,7 +310,8 @@ static uint32_t pick(struct npu_sim *s, const uint64_t *waited, uint64_t now)
 	uint32_t cur = h->current, best = 0;
 	int top = -1;
 
-	for (uint32_t db = NPU_DOORBELL_ID_MIN; db <= NPU_DOORBELL_ID_MAX; db++) {
+	for (uint32_t db = next_registered(s, NPU_DOORBELL_ID_MIN); db;
+	     db = next_registered(s, db + 1)) {
 		if (runnable(s, db, waited) && (int)cmdq_of(s, db)->band > top)
 			top = (int)cmdq_of(s, db)->band;
 	}
