@@ -293,24 +293,31 @@ out:
 
 /*
  * Hardware scheduling only (docs/firmware-protocol.md §2.4, §3.8): an idle
- * context's long job (2000 fills of 256 KiB) starts; a normal context's long
+ * context's long job (6000 fills of 256 KiB) starts; a normal context's long
  * job comes, then a realtime context's short one. The realtime job ends
  * first, then the normal one, and only then the idle one, each whole: a
  * higher band preempts a lower one at a command boundary, and the preempted
- * job resumes where it stopped. Round robin (OS scheduling) would end the
- * idle job, which started first, before the normal one.
+ * job resumes where it stopped. Under round robin (OS scheduling) nothing
+ * makes the normal job overtake the idle one, which started first.
  */
-#define PRIO_FILLS 2000u
+#define PRIO_FILLS 6000u
 #define PRIO_SIZE  262144u
 struct long_job {
 	struct npu_ctx *ctx;
-	struct npu_bo *data;
-	struct job j;
+	struct npu_bo *data, *mark;
+	struct job j, warm;
 };
 
-static int long_job_make(struct selftest *t, struct long_job *l, enum npu_prio prio)
+/*
+ * A context at prio whose queue a warm-up job has registered already (so no
+ * request to the firmware comes in the race), and its long job: PRIO_FILLS
+ * fills of its data buffer, and after `mark_after` of them one of its mark
+ * page, which the host watches.
+ */
+static int long_job_make(struct selftest *t, struct long_job *l, enum npu_prio prio,
+			 uint32_t mark_after)
 {
-	size_t size = npu_cmdbuf_size_for(t->d->gen, PRIO_FILLS, 0);
+	size_t size = npu_cmdbuf_size_for(t->d->gen, PRIO_FILLS + 1, 0);
 	int ret = npu_ctx_create(t->d, &l->ctx);
 
 	if (!ret)
@@ -318,27 +325,35 @@ static int long_job_make(struct selftest *t, struct long_job *l, enum npu_prio p
 	if (!ret)
 		ret = npu_bo_create(l->ctx, PRIO_SIZE, 0, 0, &l->data);
 	if (!ret)
+		ret = npu_bo_create(l->ctx, 4096, 0, 0, &l->mark);
+	if (!ret)
 		ret = npu_bo_create(l->ctx, size, 0, 0, &l->j.cmd);
 	if (!ret)
 		ret = npu_cmdbuf_init(&l->j.cb, l->j.cmd->dma.cpu, l->j.cmd->va, l->j.cmd->size,
-				      PRIO_FILLS, t->d->gen);
+				      PRIO_FILLS + 1, t->d->gen);
 	l->j.ctx = l->ctx;
-	for (uint32_t i = 0; i < PRIO_FILLS && !ret; i++)
+	for (uint32_t i = 0; i < PRIO_FILLS && !ret; i++) {
 		ret = npu_cmdbuf_fill(&l->j.cb, l->data->va, PRIO_SIZE,
 				      0x01010101u * ((i + 1) & 0xFFu));
+		if (!ret && i == mark_after)
+			ret = npu_cmdbuf_fill(&l->j.cb, l->mark->va, 4096, 0x5A5A5A5Au);
+	}
+	if (!ret)
+		ret = job_begin(t, l->ctx, &l->warm);
+	if (!ret)
+		ret = npu_cmdbuf_fill(&l->warm.cb, l->mark->va, 4096, 0);
+	if (!ret)
+		ret = job_run(&l->warm);
 	return ret;
 }
 
-/*
- * Submits it and waits until `head` of its fills landed (the first byte
- * shows fill n's pattern, n + 1; at most 255): then it holds the engine.
- */
-static int long_job_start(struct long_job *l, uint8_t head)
+/* Submits it and waits for its mark: then it holds the engine, mark_after fills done. */
+static int long_job_start(struct long_job *l)
 {
 	int ret = job_submit(&l->j);
-	const volatile uint8_t *b = l->data->dma.cpu;
+	const volatile uint8_t *m = l->mark->dma.cpu;
 
-	for (int w = 0; !ret && w < 100000 && *b < head; w++)
+	for (int w = 0; !ret && w < 100000 && !*m; w++)
 		nanosleep(&(struct timespec){ .tv_nsec = 10000 }, NULL);
 	return ret;
 }
@@ -372,9 +387,9 @@ static void test_priorities(struct selftest *t)
 	int ret;
 
 	/* A warm-up job registers the realtime queue before the race. */
-	ret = long_job_make(t, &idle, NPU_PRIO_IDLE);
+	ret = long_job_make(t, &idle, NPU_PRIO_IDLE, PRIO_FILLS / 10);
 	if (!ret)
-		ret = long_job_make(t, &normal, NPU_PRIO_NORMAL);
+		ret = long_job_make(t, &normal, NPU_PRIO_NORMAL, 0);
 	if (!ret)
 		ret = npu_ctx_create(t->d, &rt);
 	if (!ret)
@@ -389,9 +404,13 @@ static void test_priorities(struct selftest *t)
 		record(t, "priorities", false, "cannot set up the jobs (%d)", ret);
 		goto out;
 	}
-	ret = long_job_start(&idle, 200); /* a tenth of its way: it would end first in turns */
+	ret = long_job_start(&idle); /* a tenth of its way: it would end first in turns */
+	/*
+	 * Not waited for: the normal band grants the idle one a grace period (5 ms
+	 * with Linux's values) before it preempts; realtime grants none.
+	 */
 	if (!ret)
-		ret = long_job_start(&normal, 1);
+		ret = job_submit(&normal.j);
 	if (!ret)
 		ret = job_run(&sht);
 	if (!ret)
