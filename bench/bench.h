@@ -78,5 +78,7 @@ int bench_fw_load(const struct bench_cfg *c, struct npu_json *j);
 int bench_boot(const struct bench_cfg *c, struct npu_json *j);
 int bench_jobs(const struct bench_cfg *c, struct npu_json *j);
 int bench_daemon(const struct bench_cfg *c, struct npu_json *j);
+/* Priority bands under hardware scheduling through npud (bench_prio.c): the `priority` object. */
+int bench_priority(const struct bench_cfg *c, struct npu_json *j);
 
 #endif

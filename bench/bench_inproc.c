@@ -10,6 +10,7 @@
 
 #include "bench.h"
 #include "bench_rig.h"
+#include "driver/hws.h"
 #include "driver/cmdbuf.h"
 #include "driver/device.h"
 #include "driver/fw_image.h"
@@ -26,7 +27,12 @@ int bench_rig_open(const struct bench_cfg *c, struct bench_rig *r, bool boot)
 {
 	struct npu_platform_config pcfg = { .device = "sim", .gen = c->gen };
 	struct npu_device_config dcfg = { .fw_path = NULL };
+	enum npu_sched_req sched = NPU_SCHED_AUTO;
 	int ret;
+
+	/* NPU_SCHED (os, hws, auto) as everywhere; anything else: auto, as Linux chooses. */
+	if (drv_sched_parse(getenv("NPU_SCHED"), &sched) == 0)
+		dcfg.sched = (int)sched;
 
 	memset(r, 0, sizeof(*r));
 	/* The synthetic image: the model then needs no copy of a file to compare with. */

@@ -74,7 +74,30 @@ struct npu_open_opts {
 	const char *trace_path;
 	/* In-process only: hang-detection period in ms (0: the default, 2000). */
 	uint32_t tdr_timeout_ms;
+	/*
+	 * In-process only: "os" (the driver's order), "hws" (the firmware's
+	 * hardware scheduler, which honours priorities) or "auto" (NULL:
+	 * $NPU_SCHED, else auto: HWS with firmware of JSM API 3.24 or newer, as
+	 * Linux chooses).
+	 */
+	const char *sched;
+	/* This client's priority, an NPU_PRIORITY_* (0: the default, normal). */
+	uint32_t priority;
 };
+
+/*
+ * Client priorities: the firmware's priority bands under hardware scheduling
+ * (a higher band's jobs run first and preempt a lower band's at command
+ * boundaries). The values of Linux's DRM_IVPU_JOB_PRIORITY_*. FOCUS and
+ * REALTIME are for privileged clients of npud (root, npud's user, members of
+ * npud's group): -EPERM otherwise. Under OS scheduling the priority is kept
+ * and reported but does not order jobs.
+ */
+#define NPU_PRIORITY_DEFAULT  0u /* normal */
+#define NPU_PRIORITY_IDLE     1u
+#define NPU_PRIORITY_NORMAL   2u
+#define NPU_PRIORITY_FOCUS    3u
+#define NPU_PRIORITY_REALTIME 4u
 
 /* Connects or starts the driver. -ECONNREFUSED/-ENOENT: no npud there; -EACCES: not allowed. */
 NPU_API int npu_open(const struct npu_open_opts *opts, struct npu **out);
@@ -178,6 +201,17 @@ NPU_API const char *npu_status_name(uint32_t status);
  * NUL-terminated in buf. -ENOSPC when len is too small (64 KiB always fits).
  */
 NPU_API int npu_status_json(struct npu *n, char *buf, size_t len);
+
+/*
+ * Changes this client's priority (NPU_PRIORITY_*); it applies to the jobs
+ * the firmware picks from now on. -EINVAL for an unknown value, -EPERM for
+ * FOCUS or REALTIME without the privilege.
+ */
+NPU_API int npu_set_priority(struct npu *n, uint32_t priority);
+/* The priority's name: "idle", "normal", "focus", "realtime"; NULL for another value. */
+NPU_API const char *npu_priority_name(uint32_t priority);
+/* Parses such a name (or "default"): 0 with *priority, -EINVAL. */
+NPU_API int npu_priority_parse(const char *name, uint32_t *priority);
 
 /* A full recovery of the NPU (privileged through npud: -EPERM). */
 NPU_API int npu_reset(struct npu *n);

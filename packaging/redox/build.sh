@@ -12,6 +12,7 @@ set -eu
 sources() {
 	for f in "$1"/src/hw/*.c "$1"/src/driver/*.c "$1"/src/redox/*.c "$1"/src/util/*.c \
 		"$1"/src/server/server.c "$1"/src/server/server_ops.c "$1"/src/server/server_jobs.c \
+		"$1"/src/server/server_prio.c \
 		"$1"/src/platform/dma.c "$1"/src/platform/cache.c \
 		"$1"/src/platform/host.c "$1"/tools/npud/npud_redox.c; do
 		echo "$f"

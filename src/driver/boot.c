@@ -11,6 +11,7 @@
 #include "driver/boot.h"
 #include "driver/btrs.h"
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/fw_load.h"
 #include "driver/fw_log.h"
 #include "driver/ip.h"
@@ -289,6 +290,12 @@ static int boot_once(struct npu_device *d, bool warm)
 
 		if (drv_jsm_dct_enable(d, active, NPU_BTRS_LNL_DCT_PERIOD_US - active))
 			npu_warn(PM, "DCT could not be given to the firmware again");
+	}
+	ret = drv_hws_boot_setup(d); /* HWS: the priority bands (docs/firmware-protocol.md §2.5) */
+	if (ret) {
+		drv_device_fail(d, "priority bands", ret, "SET_PRIORITY_BAND_SETUP failed (%d)",
+				ret);
+		goto fail;
 	}
 	d->boot_count++;
 	d->boot_us = (npu_now_ns(d->plat) - start) / 1000u;

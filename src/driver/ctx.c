@@ -18,6 +18,7 @@
 #include "driver/ctx.h"
 #include "driver/device.h"
 #include "driver/fw_load.h"
+#include "driver/hws.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
 #include "hw/fw_header.h"
@@ -136,6 +137,7 @@ void drv_ctx_detach_all(struct npu_device *d)
 		/* The firmware forgets its queues and registrations: nothing queued can end. */
 		drv_ctx_abort_jobs(c);
 		c->db_registered = false;
+		c->cmdq_created = false;
 		jobq_reset(c);
 		jobq_unmap(c);
 	}
@@ -179,6 +181,7 @@ int drv_ctx_create(struct npu_device *d, struct npu_ctx **out)
 	c->id = id;
 	c->owner_pid = -1;
 	c->owner_uid = -1;
+	c->priority = NPU_PRIO_NORMAL;
 	c->ssid = id + 1; /* SSIDs 0 and 1 are the firmware's (docs/firmware-protocol.md §5.5) */
 	c->jobq_va = drv_global_jobq_va(d, id);
 	user_range(d, &c->va_next, &end);
@@ -261,7 +264,9 @@ void drv_ctx_destroy(struct npu_ctx *c)
 		return;
 	d = c->dev;
 	/* docs/firmware-protocol.md §9 step 10 and §2.5 (OS scheduling): the firmware lets go first. */
-	if (d->state == NPU_DEV_READY) {
+	if (d->state == NPU_DEV_READY && drv_hws_on(d)) {
+		drv_hws_ctx_unregister(c); /* UNREGISTER_DB, DESTROY_CMD_QUEUE (§2.5) */
+	} else if (d->state == NPU_DEV_READY) {
 		if (c->db_registered) {
 			ret = drv_jsm_unregister_db(d, c->db_id);
 			if (ret)
@@ -420,6 +425,20 @@ int drv_bo_share(struct npu_bo *bo, struct npu_ctx *to, uint64_t va, struct npu_
 	if (owner->orphan || !bo->ctx || bo->ctx->dev != to->dev)
 		return -EINVAL;
 	return bo_new(to, owner->size, va, owner->flags, owner, out);
+}
+
+int drv_bo_create_top(struct npu_ctx *c, size_t size, uint64_t below, struct npu_bo **out)
+{
+	uint64_t start, end, next = c->va_next, len = page_align(size);
+	int ret;
+
+	user_range(c->dev, &start, &end);
+	below = page_align(below);
+	if (!len || below > end - start || len > end - start - below)
+		return -EINVAL;
+	ret = bo_new(c, size, end - below - len, 0, NULL, out);
+	c->va_next = next; /* the client's addresses go on where they were */
+	return ret;
 }
 
 void drv_bo_destroy(struct npu_bo *bo)

@@ -86,8 +86,12 @@ struct npu_ctx {
 	 * does not fetch the line the firmware just wrote (job.c).
 	 */
 	uint32_t jobq_head;
-	bool abort_sent;    /* faulted, and UNREGISTER_DB/SSID_RELEASE went out */
-	struct npu_bo *bos; /* buffers still alive, freed by drv_ctx_destroy */
+	bool abort_sent; /* faulted, and UNREGISTER_DB/SSID_RELEASE went out */
+	/* Hardware scheduling (hws.h): the priority band, the queue, the preemption buffers. */
+	uint32_t priority;	      /* enum npu_prio; NORMAL unless set */
+	bool cmdq_created;	      /* CREATE_CMD_QUEUE done this boot */
+	struct npu_bo *preempt_bo[2]; /* primary, secondary (in c->bos) */
+	struct npu_bo *bos;	      /* buffers still alive, freed by drv_ctx_destroy */
 	/* Time with jobs queued (stats.h). */
 	struct npu_busy busy;
 	/* Who uses it, for the status report (set by the daemon's server; "" and -1 otherwise). */
@@ -125,6 +129,12 @@ int drv_bo_create(struct npu_ctx *c, size_t size, uint64_t va, unsigned flags, s
  * of it are destroyed. Errors as drv_bo_create.
  */
 int drv_bo_share(struct npu_bo *bo, struct npu_ctx *to, uint64_t va, struct npu_bo **out);
+/*
+ * A buffer of the driver's own at the top of the user range, `below` bytes
+ * under its end (HWS preemption buffers): the addresses the context's next
+ * buffers get do not move.
+ */
+int drv_bo_create_top(struct npu_ctx *c, size_t size, uint64_t below, struct npu_bo **out);
 /* Unmaps and frees it. A job still using it then faults in the MMU. */
 void drv_bo_destroy(struct npu_bo *bo);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/fw_locate.h"
 #include "hw/pci_ids.h"
 #include "hw/timeouts.h"
@@ -109,8 +110,11 @@ int drv_device_open(struct npu_device *d, struct npu_platform *plat,
 	if (ret) {
 		free(d->fw_file);
 		d->fw_file = NULL;
+		return ret;
 	}
-	return ret;
+	d->sched_mode = drv_hws_select(d, cfg ? (enum npu_sched_req)cfg->sched : NPU_SCHED_AUTO);
+	npu_info(FW, "scheduling mode: %s", drv_sched_name(d->sched_mode));
+	return 0;
 }
 
 void drv_device_close(struct npu_device *d)

@@ -55,6 +55,7 @@ struct npu_device_config {
 	FILE *trace_mmio;	  /* NULL: no register trace */
 	uint32_t boot_timeout_us; /* 0: the silicon value, 1 s */
 	uint32_t tdr_timeout_us;  /* 0: the Linux value, 2 s */
+	int sched;		  /* enum npu_sched_req (hws.h); 0: as Linux chooses */
 };
 
 struct npu_ctx;
@@ -71,6 +72,7 @@ struct npu_device {
 	struct npu_fw_image fw;
 	char fw_path[NPU_DEV_FW_PATH_MAX]; /* "(synthetic)" for the built-in image */
 	bool fw_synthetic;
+	uint32_t sched_mode; /* NPU_BOOT_SCHED_MODE_*: OS or HWS, chosen at open (hws.h) */
 
 	/* Fuses and workpoint (docs/hardware.md §3.2). */
 	uint32_t min_ratio, max_ratio, pn_ratio;

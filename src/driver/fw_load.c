@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/fw_load.h"
 #include "hw/boot_params.h"
 #include "hw/fw_header.h"
@@ -361,10 +362,10 @@ void drv_fw_boot_params_fill(struct npu_device *d)
 	bp->trace_destination_mask = NPU_TRACE_DEST_VERBOSE_TRACING;
 	bp->trace_hw_component_mask = NPU_TRACE_HW_COMPONENT_MASK_ALL;
 	bp->tracing_buff_message_format_mask = NPU_TRACE_FORMAT_MASK_STRING;
-	bp->vpu_scheduling_mode = NPU_BOOT_SCHED_MODE_OS;
 	bp->dvfs_mode = 0;
 	bp->d0i3_delayed_entry = drv_fw_d0i3_msg_supported(&d->fw) ? 1u : 0u;
 	bp->system_time_us = npu_realtime_ns(d->plat) / 1000u; /* ktime_get_real */
+	drv_hws_boot_params(d, bp); /* vpu_scheduling_mode, vpu_focus_present_timer_ms */
 	npu_dma_flush(d->plat, &d->fw_runtime.dma, 0, sizeof(*bp));
 }
 

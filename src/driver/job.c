@@ -15,6 +15,7 @@
 
 #include "platform/barrier.h"
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/irq.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
@@ -81,7 +82,10 @@ static int db_register(struct npu_ctx *c)
 		if (ret)
 			return ret;
 	}
-	ret = drv_jsm_register_db(d, c->db_id, c->jobq_va, NPU_JOBQ_SIZE, c->ssid);
+	if (drv_hws_on(d))
+		ret = drv_hws_ctx_register(c);
+	else
+		ret = drv_jsm_register_db(d, c->db_id, c->jobq_va, NPU_JOBQ_SIZE, c->ssid);
 	if (ret) {
 		npu_warn(JOB, "context %u: REGISTER_DB %u (queue 0x%" PRIx64 ") failed (%d)", c->id,
 			 c->db_id, c->jobq_va, ret);
@@ -98,6 +102,8 @@ static bool cmd_va_valid(const struct npu_ctx *c, uint64_t cmd_va)
 	if (cmd_va & 7u)
 		return false;
 	for (const struct npu_bo *b = c->bos; b; b = b->next) {
+		if (b == c->preempt_bo[0] || b == c->preempt_bo[1])
+			continue; /* the driver's own */
 		if (cmd_va >= b->va && cmd_va - b->va < b->size)
 			return true;
 	}
@@ -162,6 +168,20 @@ int drv_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	slot->batch_buf_addr = cmd_va;
 	slot->job_id = id;
 	slot->flags = 0;
+	/* HWS: where the firmware saves the job when it preempts it (docs/firmware-protocol.md §3.8). */
+	for (unsigned i = 0; i < 2 && drv_hws_on(d); i++) {
+		const struct npu_bo *pb = c->preempt_bo[i];
+
+		if (!pb)
+			continue;
+		if (i == 0) {
+			slot->primary_preempt_buf_addr = pb->va;
+			slot->primary_preempt_buf_size = (uint32_t)pb->size;
+		} else {
+			slot->secondary_preempt_buf_addr = pb->va;
+			slot->secondary_preempt_buf_size = (uint32_t)pb->size;
+		}
+	}
 	npu_dma_wmb();
 	__atomic_store_n(&q->header.tail, next, __ATOMIC_RELEASE);
 	npu_dma_wmb();

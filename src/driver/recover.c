@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/ipc.h"
 #include "driver/job.h"
 #include "driver/jsm.h"
@@ -46,6 +47,10 @@ void drv_ctx_abort_send(struct npu_ctx *c)
 	if (!c->faulted || c->abort_sent || d->state != NPU_DEV_READY)
 		return;
 	c->abort_sent = true;
+	if (drv_hws_on(d)) {
+		drv_hws_ctx_abort(c);
+		return;
+	}
 	if (c->db_registered) {
 		c->db_registered = false;
 		ret = drv_jsm_unregister_db(d, c->db_id);

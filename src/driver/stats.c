@@ -5,6 +5,7 @@
  * state and clock from the buttress, and the report's JSON form.
  */
 #include "driver/btrs.h"
+#include "driver/hws.h"
 #include "driver/stats.h"
 
 #include <stdio.h>
@@ -143,6 +144,7 @@ static void client_fill(const struct npu_ctx *c, uint64_t now, struct npu_client
 	o->name[sizeof(o->name) - 1] = '\0';
 	o->pid = c->owner_pid;
 	o->uid = c->owner_uid;
+	snprintf(o->priority, sizeof(o->priority), "%s", drv_prio_name(c->priority));
 }
 
 static void memory_fill(struct npu_device *d, struct drv_device_stats *s)
@@ -208,6 +210,7 @@ void drv_device_stats(struct npu_device *d, struct drv_device_stats *out)
 	n = strnlen(d->fw.version, sizeof(s->firmware_version) - 1);
 	memcpy(s->firmware_version, d->fw.version, n);
 	snprintf(s->state, sizeof(s->state), "%s", drv_dev_state_name(d->state));
+	snprintf(s->scheduling, sizeof(s->scheduling), "%s", drv_sched_name(d->sched_mode));
 	s->boot_count = d->boot_count;
 
 	s->busy_time_us = busy / 1000u;
@@ -272,6 +275,10 @@ static void client_json(struct npu_json *j, const struct npu_client_stats *c)
 	npu_json_u64(j, "jobs_failed", c->jobs_failed);
 	npu_json_u64(j, "jobs_queued", c->jobs_queued);
 	npu_json_bool(j, "faulted", c->faulted);
+	if (c->priority[0])
+		npu_json_str(j, "priority", c->priority);
+	else
+		npu_json_null(j, "priority");
 	if (c->name[0])
 		npu_json_str(j, "name", c->name);
 	else
@@ -295,6 +302,7 @@ void drv_device_stats_json(struct npu_json *j, const char *key, const struct drv
 	npu_json_str(j, "pci_id", s->pci_id);
 	json_str_or_null(j, "firmware_version", s->firmware_version);
 	npu_json_str(j, "state", s->state);
+	npu_json_str(j, "scheduling", s->scheduling);
 	npu_json_u64(j, "boot_count", s->boot_count);
 	json_u64_or_null(j, "uptime_us", s->uptime_known, s->uptime_us);
 	npu_json_u64(j, "busy_time_us", s->busy_time_us);

@@ -66,9 +66,10 @@ struct npu_client_stats {
 	uint64_t jobs_completed, jobs_failed;
 	uint32_t jobs_queued;
 	bool faulted;
-	char name[32]; /* the client's name, "" when none */
-	int32_t pid;   /* -1: not known */
-	int64_t uid;   /* -1: not known */
+	char name[32];	   /* the client's name, "" when none */
+	int32_t pid;	   /* -1: not known */
+	int64_t uid;	   /* -1: not known */
+	char priority[12]; /* "idle", "normal", "focus", "realtime" (driver/hws.h) */
 };
 
 struct drv_device_stats {
@@ -77,7 +78,8 @@ struct drv_device_stats {
 	char pci_id[16]; /* "8086:7d1d" */
 	char bdf[32];	 /* "sim" or the PCI address */
 	char firmware_version[NPU_STATS_FW_VERSION_MAX];
-	char state[12]; /* off, booting, ready, failed */
+	char state[12];	    /* off, booting, ready, failed */
+	char scheduling[8]; /* "os" or "hws": the mode of this boot (driver/hws.h) */
 	uint32_t boot_count;
 
 	uint64_t busy_time_us; /* since the device was opened, over every boot */

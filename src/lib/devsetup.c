@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "driver/fw_locate.h"
+#include "driver/hws.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -40,6 +41,21 @@ static int tdr_us(uint32_t opt_ms, uint32_t *us, char *why, size_t why_len)
 		return -EINVAL;
 	}
 	*us = (uint32_t)ms * 1000u;
+	return 0;
+}
+
+/* The scheduling mode (driver/hws.h): the option, else NPU_SCHED, else as Linux chooses. */
+static int sched_mode(const char *opt, struct npu_device_config *dcfg, char *why, size_t why_len)
+{
+	const char *v = opt ? opt : getenv("NPU_SCHED");
+	enum npu_sched_req req;
+
+	if (v && *v && drv_sched_parse(v, &req) != 0) {
+		snprintf(why, why_len, "%s: '%s' is not os, hws or auto",
+			 opt ? "sched" : "NPU_SCHED", v);
+		return -EINVAL;
+	}
+	dcfg->sched = v && *v ? (int)req : NPU_SCHED_AUTO;
 	return 0;
 }
 
@@ -95,6 +111,9 @@ int npu_devsetup_prepare(const struct npu_devsetup_opts *o, struct npu_platform_
 		return -EINVAL;
 	}
 	ret = tdr_us(o->tdr_timeout_ms, &dcfg->tdr_timeout_us, why, why_len);
+	if (ret)
+		return ret;
+	ret = sched_mode(o->sched, dcfg, why, why_len);
 	if (ret)
 		return ret;
 	pcfg->device = o->device ? o->device : "auto";

@@ -23,6 +23,7 @@ struct npu_devsetup_opts {
 	const char *firmware;	 /* NULL: search; none found: the synthetic image */
 	const char *sim_fault;	 /* NULL: $NPU_SIM_FAULT */
 	uint32_t tdr_timeout_ms; /* 0: $NPU_TDR_TIMEOUT_MS, else the driver's default */
+	const char *sched;	 /* "os", "hws", "auto"; NULL: $NPU_SCHED, else auto */
 	FILE *trace;		 /* the register trace (the caller's), or NULL */
 };
 

@@ -284,3 +284,42 @@ int npu_reset(struct npu *n)
 	pthread_mutex_unlock(&n->lock);
 	return ret;
 }
+
+static const char *const priority_names[] = { "normal", "idle", "normal", "focus", "realtime" };
+
+const char *npu_priority_name(uint32_t priority)
+{
+	return priority <= NPU_PRIORITY_REALTIME ? priority_names[priority] : NULL;
+}
+
+int npu_priority_parse(const char *name, uint32_t *priority)
+{
+	if (name && !strcmp(name, "default")) {
+		*priority = NPU_PRIORITY_DEFAULT;
+		return 0;
+	}
+	for (uint32_t p = NPU_PRIORITY_IDLE; name && p <= NPU_PRIORITY_REALTIME; p++) {
+		if (!strcmp(name, priority_names[p])) {
+			*priority = p;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int npu_set_priority(struct npu *n, uint32_t priority)
+{
+	struct npu_req_priority p = { .priority = priority };
+	struct npu_lib_reply r;
+	int ret;
+
+	if (!n)
+		return -EINVAL;
+	if (priority > NPU_PRIORITY_REALTIME)
+		return npu_lib_fail(n, -EINVAL, "priority %u is not one of NPU_PRIORITY_*",
+				    priority);
+	pthread_mutex_lock(&n->lock);
+	ret = npu_lib_call(n, NPU_OP_SET_PRIORITY, &p, sizeof(p), 0, NPU_LIB_REPLY_MS, &r);
+	pthread_mutex_unlock(&n->lock);
+	return ret;
+}

@@ -189,6 +189,7 @@ int npu_local_open(struct npu *n, const struct npu_open_opts *opts)
 		.firmware = opts->firmware,
 		.sim_fault = opts->sim_fault,
 		.tdr_timeout_ms = opts->tdr_timeout_ms,
+		.sched = opts->sched,
 	};
 	struct npu_server_config cfg = { .allow_all = true, .share_fds = false };
 	struct npu_srv_peer peer = { .uid = (uint32_t)getuid(),

@@ -41,6 +41,7 @@ static const char *const op_names[NPU_OP_MAX_] = {
 	[NPU_OP_STATUS] = "STATUS",
 	[NPU_OP_RESET] = "RESET",
 	[NPU_OP_RUN] = "RUN",
+	[NPU_OP_SET_PRIORITY] = "SET_PRIORITY",
 };
 
 static const char *op_name(unsigned op)
@@ -348,6 +349,8 @@ int npu_open(const struct npu_open_opts *opts, struct npu **out)
 	ret = hello(n, opts->client_name);
 	if (!ret)
 		ret = query(n, &info);
+	if (!ret && opts->priority)
+		ret = npu_set_priority(n, opts->priority); /* its error is in n->err */
 	if (ret) {
 		snprintf(open_err, sizeof(open_err), "%s", n->err);
 		n->ops->close(n);

@@ -78,6 +78,8 @@ static int set_up(struct daemon *d, const struct npu_redox_daemon_cfg *cfg)
 	if (cfg->have_group) {
 		sc.allow_gids[0] = cfg->group;
 		sc.n_allow_gids = 1;
+		sc.owner_gid = cfg->group; /* may ask for focus and realtime (server_prio.c) */
+		sc.owner_gid_set = true;
 	}
 	ret = npu_platform_redox_open(&pc, &d->plat);
 	if (ret) {

@@ -43,7 +43,8 @@ enum npu_proto_op {
 	NPU_OP_STATUS = 9,
 	NPU_OP_RESET = 10,
 	NPU_OP_RUN = 11,
-	NPU_OP_MAX_ = 12,
+	NPU_OP_SET_PRIORITY = 12,
+	NPU_OP_MAX_ = 13,
 };
 
 struct npu_req_hdr {
@@ -166,6 +167,18 @@ struct npu_req_status {
 
 /* RESET: no payload; privileged. */
 
+/*
+ * SET_PRIORITY: the client's scheduling priority (docs/request-protocol.md),
+ * the values of Linux's DRM_IVPU_JOB_PRIORITY_*: 0 default (normal), 1 idle,
+ * 2 normal, 3 focus, 4 realtime. Focus and realtime are for privileged
+ * clients. Empty reply.
+ */
+#define NPU_PROTO_PRIORITY_MAX 4u
+struct npu_req_priority {
+	uint32_t priority;
+	uint32_t reserved; /* 0 */
+};
+
 _Static_assert(sizeof(struct npu_req_hdr) == 16, "request header");
 _Static_assert(sizeof(struct npu_rsp_hdr) == 24, "reply header");
 _Static_assert(sizeof(struct npu_req_hello) == 48, "hello");
@@ -182,6 +195,7 @@ _Static_assert(sizeof(struct npu_req_wait) == 8, "wait");
 _Static_assert(sizeof(struct npu_rsp_job) == 16, "job reply");
 _Static_assert(sizeof(struct npu_req_job) == 8, "job query");
 _Static_assert(sizeof(struct npu_req_status) == 8, "status");
+_Static_assert(sizeof(struct npu_req_priority) == 8, "priority");
 
 const char *npu_proto_op_name(unsigned op);
 

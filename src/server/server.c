@@ -32,6 +32,7 @@ static const char *const op_names[NPU_OP_MAX_] = {
 	[NPU_OP_STATUS] = "status",
 	[NPU_OP_RESET] = "reset",
 	[NPU_OP_RUN] = "run",
+	[NPU_OP_SET_PRIORITY] = "set-priority",
 };
 
 const char *npu_proto_op_name(unsigned op)
@@ -187,6 +188,11 @@ static void client_free(struct npu_srv_client *c)
 	free(c);
 }
 
+int npu_server_client_priority(const struct npu_srv_client *c)
+{
+	return c->ctx ? (int)c->ctx->priority : -ENOENT;
+}
+
 void npu_server_client_gone(struct npu_srv_client *c)
 {
 	struct npu_server *s;
@@ -288,6 +294,7 @@ static const srv_op_fn ops[NPU_OP_MAX_] = {
 	[NPU_OP_STATUS] = srv_op_status,
 	[NPU_OP_RESET] = srv_op_reset,
 	[NPU_OP_RUN] = srv_op_run,
+	[NPU_OP_SET_PRIORITY] = srv_op_priority,
 };
 
 /* A request after an autosuspend: the NPU boots again (warm when the firmware saved). */

@@ -35,6 +35,9 @@ struct npu_server_config {
 	uint32_t max_waits_per_client;	 /* parked WAITs; 0: 64 */
 	bool share_fds;			 /* buffers carry a memfd (socket transports) */
 	uint32_t owner_uid;		 /* the daemon's user: may reset */
+	/* The daemon's group: its members may ask for the focus and realtime priorities. */
+	uint32_t owner_gid;
+	bool owner_gid_set;
 	uint32_t allow_uids[NPU_SERVER_MAX_ALLOW]; /* besides root and the owner */
 	unsigned n_allow_uids;
 	uint32_t allow_gids[NPU_SERVER_MAX_ALLOW]; /* any of the peer's groups */
@@ -100,6 +103,8 @@ int npu_server_client_new(struct npu_server *s, const struct npu_srv_peer *peer,
 			  npu_srv_send_fn send, void *tp, struct npu_srv_client **out);
 /* The connection went away: its context, buffers and jobs are freed, even mid-job. */
 void npu_server_client_gone(struct npu_srv_client *c);
+/* The priority band (enum npu_prio, driver/hws.h) of the client's context; -ENOENT before HELLO. */
+int npu_server_client_priority(const struct npu_srv_client *c);
 
 /*
  * One request message (len bytes; any bytes at all). Replies through send.

@@ -103,6 +103,7 @@ int srv_op_run(const struct srv_req *r);
 int srv_op_job_query(const struct srv_req *r);
 int srv_op_status(const struct srv_req *r);
 int srv_op_reset(const struct srv_req *r);
+int srv_op_priority(const struct srv_req *r); /* server_prio.c */
 
 /* Jobs that ended give back their buffers; parked waits whose job ended or time ran out are answered. */
 void srv_client_progress(struct npu_srv_client *c, uint64_t now_ns);

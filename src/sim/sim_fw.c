@@ -275,6 +275,7 @@ static void boot(struct npu_sim *s)
 		fail(s, "bad boot parameters%s: %s", warm ? " for a warm boot" : "", why);
 		goto out;
 	}
+	sim_hws_boot(s, bp); /* the scheduling mode (sim_hws.h) */
 	if (ipc_area_unusable(bp->ipc_header_area_start, bp->ipc_header_area_size,
 			      (uint32_t)sizeof(struct npu_ipc_hdr))) {
 		fail(s, "unusable IPC header area 0x%llx+0x%x",
@@ -586,6 +587,7 @@ void sim_fw_stop(struct npu_sim *s)
 		sim_rec_event(s, SIM_REC_STOP);
 	/* A restarted firmware knows nothing of the last one's queues, jobs or settings. */
 	sim_jobs_reset(s);
+	sim_hws_reset(s);
 	sim_fwlog_reset(s); /* nor of its log buffers, which the host may free */
 	s->fw.heartbeat = 0;
 	s->fw.power_level = 0;

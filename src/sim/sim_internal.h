@@ -22,6 +22,7 @@
 #include "sim/sim_mem_backend.h"
 #include "sim/sim_rec.h"
 #include "sim/sim_cmd.h"
+#include "sim/sim_hws.h"
 #include "sim/sim_mmu.h"
 #include "util/cpu_relax.h"
 
@@ -123,6 +124,11 @@ struct sim_queue {
 	uint32_t slot;	      /* the slot the running job came from */
 	uint32_t queue_flags; /* the header's flags when the running job was taken */
 	uint32_t tail_seen;   /* the header's tail when the running job was taken */
+	/* HWS (sim_hws.c): its command queue, and where a preempted job was saved. */
+	uint32_t hws_cmdq; /* index + 1 into sim_hws.q; 0: an OS-scheduling queue */
+	bool preempted;	   /* the running job's state is in its preemption buffer */
+	uint64_t preempt_va;
+	uint32_t preempt_size;
 };
 
 #define SIM_DOORBELLS 256
@@ -222,6 +228,7 @@ struct sim_fw {
 	uint64_t messages_served; /* host messages read and answered (or not, if none due) */
 	uint64_t rx_full;	  /* times a message waited for the host to free an RX slot */
 	struct sim_fwlog log;	  /* the log buffers (sim_fwlog.c) */
+	struct sim_hws hws;	  /* the hardware scheduler (sim_hws.c) */
 	char fail_reason[160];
 };
 

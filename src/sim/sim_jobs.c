@@ -18,6 +18,7 @@
 #include "hw/ipc.h"
 #include "hw/jobq.h"
 #include "hw/jsm.h"
+#include "sim/sim_hws.h"
 #include "sim/sim_internal.h"
 #include "util/log.h"
 
@@ -29,14 +30,10 @@
 #define STEP_TIME_NS 1000000u
 /* A host access waiting for the lock ends a slice once it has run this long. */
 #define SLICE_MIN_NS 20000u
+/* HWS: how long a job runs before the scheduler looks for a higher band (a command boundary). */
+#define HWS_STEP_NS  20000u
 #define SSID_MAX     255u
 #define TAIL_UNKNOWN UINT32_MAX /* never a slot number */
-
-enum step {
-	STEP_IDLE,     /* nothing to do: empty, unusable, or hung by fault injection */
-	STEP_PROGRESS, /* a job was taken, moved on or ended */
-	STEP_WAIT,     /* a job is blocked, or its end waits for a free RX slot */
-};
 
 static void queue_forget(struct sim_queue *q)
 {
@@ -140,11 +137,21 @@ void sim_jobs_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *
 		sim_fwlog(s, SIM_LOG_WARN,
 			  "engine reset: job 0x%x of doorbell %u (SSID %u) abandoned", q->job_id,
 			  db, q->ssid);
-		consume_slot(s, db, q);
+		if (sim_hws_on(&s->fw.hws)) {
+			/* HWS: collateral damage, run again from its start after HWS_ENGINE_RESUME. */
+			q->running = q->preempted = false;
+			q->active = true;
+			memset(&q->cmd, 0, sizeof(q->cmd));
+		} else {
+			consume_slot(s, db, q);
+		}
 		for (uint32_t i = 0; i < n; i++)
 			listed |= done->impacted_contexts[i].host_ssid == q->ssid;
-		if (!listed && n < NPU_JSM_RESET_IMPACTED_MAX)
+		if (!listed && n < NPU_JSM_RESET_IMPACTED_MAX) {
+			done->impacted_contexts[n].cmdq_id = sim_hws_cmdq_id(s, db);
+			done->impacted_contexts[n].flags = sim_hws_on(&s->fw.hws) ? 1u : 0u;
 			done->impacted_contexts[n++].host_ssid = q->ssid;
+		}
 	}
 	done->num_impacted_contexts = n;
 	s->fw.hung = false;
@@ -154,12 +161,13 @@ void sim_jobs_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *
  * The job ended with status: head moves on, JOB_DONE goes out (unless the
  * queue asked not), then the log record: a completion does not wait for it.
  */
-static void job_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_t status)
+void sim_jobs_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_t status)
 {
 	struct npu_jsm_msg msg;
 	int ret;
 
 	consume_slot(s, db, q);
+	sim_hws_job_ended(s, db);
 	s->fw.jobs_done++;
 	sim_fw_heartbeat(s);
 	npu_trace(SIM, "firmware: job 0x%x of doorbell %u done, status 0x%x", q->job_id, db,
@@ -177,7 +185,7 @@ static void job_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_
 	msg.payload.job_done.job_id = q->job_id;
 	msg.payload.job_done.job_status = status;
 	msg.payload.job_done.host_ssid = q->ssid;
-	msg.payload.job_done.cmdq_id = 0;
+	msg.payload.job_done.cmdq_id = sim_hws_cmdq_id(s, db);
 	ret = sim_fw_post_msg(s, NPU_IPC_CHAN_JOB_RET, &msg);
 	if (ret)
 		npu_dbg(SIM, "firmware: JOB_DONE of job 0x%x lost (%d)", q->job_id, ret);
@@ -216,12 +224,15 @@ static bool take_job(struct npu_sim *s, uint32_t db, struct sim_queue *q, struct
 	q->job_id = e->job_id;
 	q->queue_flags = h->flags;
 	q->tail_seen = h->tail;
+	q->preempted = false;
+	q->preempt_va = e->primary_preempt_buf_addr;
+	q->preempt_size = e->primary_preempt_buf_size;
 	npu_trace(SIM, "firmware: doorbell %u: job 0x%x from slot %u, batch 0x%llx, flags 0x%x", db,
 		  e->job_id, h->head, (unsigned long long)e->batch_buf_addr, e->flags);
 	return true;
 }
 
-static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q)
+enum sim_step sim_jobs_step(struct npu_sim *s, uint32_t db, struct sim_queue *q)
 {
 	struct npu_jobq_header h;
 	struct npu_jobq_entry e;
@@ -245,28 +256,28 @@ static enum step queue_step(struct npu_sim *s, uint32_t db, struct sim_queue *q)
 			return STEP_IDLE;
 		}
 		if (e.flags & NPU_JOB_FLAGS_NULL_SUBMISSION) {
-			job_end(s, db, q, NPU_JSM_STATUS_SUCCESS);
+			sim_jobs_end(s, db, q, NPU_JSM_STATUS_SUCCESS);
 			return STEP_PROGRESS;
 		}
 		if (e.flags & NPU_JOB_FLAGS_INLINE_CMD) {
-			job_end(s, db, q, NPU_JSM_STATUS_MVNCI_NOT_IMPLEMENTED);
+			sim_jobs_end(s, db, q, NPU_JSM_STATUS_MVNCI_NOT_IMPLEMENTED);
 			return STEP_PROGRESS;
 		}
 		sim_cmd_init(&q->cmd, e.batch_buf_addr);
 	}
 	before = q->cmd;
-	q->cmd.yield_after_ns = STEP_TIME_NS;
+	q->cmd.yield_after_ns = sim_hws_on(&s->fw.hws) ? HWS_STEP_NS : STEP_TIME_NS;
 	if (sim_cmd_run(s, q->ssid, &q->cmd, &status) == SIM_CMD_BLOCKED) {
 		bool moved = q->cmd.started != before.started || q->cmd.offset != before.offset;
 
 		return moved ? STEP_PROGRESS : STEP_WAIT;
 	}
-	job_end(s, db, q, status);
+	sim_jobs_end(s, db, q, status);
 	return STEP_PROGRESS;
 }
 
 /* Rung doorbells make their queues active; a doorbell without a queue is the host's error. */
-static void take_doorbells(struct npu_sim *s)
+void sim_jobs_take_doorbells(struct npu_sim *s)
 {
 	for (uint32_t w = 0; w < SIM_DOORBELLS / 32; w++) {
 		uint32_t rung = atomic_load_explicit(&s->fw.doorbells_rung[w], memory_order_relaxed)
@@ -281,6 +292,7 @@ static void take_doorbells(struct npu_sim *s)
 				s->fw.queues[db].active = true;
 				/* It may have moved since the running job was taken. */
 				s->fw.queues[db].tail_seen = TAIL_UNKNOWN;
+				sim_hws_doorbell(s, db);
 			} else
 				sim_guest_error(s, "doorbell %u rung without a registered queue",
 						db);
@@ -311,7 +323,9 @@ bool sim_jobs_run(struct npu_sim *s)
 	uint64_t *map = s->fw.queue_map;
 	bool progress, wait, first_step = true;
 
-	take_doorbells(s);
+	if (sim_hws_on(&s->fw.hws))
+		return sim_hws_run(s);
+	sim_jobs_take_doorbells(s);
 	do {
 		/* Round robin from where the last slice ended: no queue starves the others. */
 		uint32_t first =
@@ -351,7 +365,7 @@ bool sim_jobs_run(struct npu_sim *s)
 					}
 				}
 				first_step = false;
-				switch (queue_step(s, db, q)) {
+				switch (sim_jobs_step(s, db, q)) {
 				case STEP_PROGRESS:
 					progress = true;
 					break;

@@ -61,6 +61,24 @@ bool sim_jobs_run(struct npu_sim *s);
 /* Whether a job runs or waits to: the buttress then reports busy (VPU_STATUS.IDLE 0). */
 bool sim_jobs_busy(struct npu_sim *s);
 
+/* What one step of a queue did (sim_jobs_step). */
+enum sim_step {
+	STEP_IDLE,     /* nothing to do: empty, unusable, or hung by fault injection */
+	STEP_PROGRESS, /* a job was taken, moved on or ended */
+	STEP_WAIT,     /* a job is blocked, or its end waits for a free RX slot */
+};
+
+struct sim_queue;
+/*
+ * One step of db's queue: takes the job at head when none runs, then runs
+ * it for a time slice (sim_cmd.h); a job that ends is reported.
+ */
+enum sim_step sim_jobs_step(struct npu_sim *s, uint32_t db, struct sim_queue *q);
+/* The running job of db's queue ends with status: head moves on, JOB_DONE goes out. */
+void sim_jobs_end(struct npu_sim *s, uint32_t db, struct sim_queue *q, uint32_t status);
+/* The doorbells rung since the last call make their queues active. */
+void sim_jobs_take_doorbells(struct npu_sim *s);
+
 /* Firmware reset: every registration and running job is forgotten. */
 void sim_jobs_reset(struct npu_sim *s);
 

@@ -11,7 +11,7 @@
  * request the firmware marks its header and message FREE, then answers.
  *
  * Choices docs/firmware-protocol.md leaves open (docs/simulator.md): a request type that
- * exists but the model does not implement (HWS, metric streamer, preemption)
+ * exists but the model does not implement (metric streamer, ENGINE_PREEMPT)
  * is answered with its response type and result MVNCI_NOT_IMPLEMENTED; an
  * unknown type with type UNKNOWN (0xFFFFFFFF) and result PARSING_ERR. Replies
  * go out on the request's channel; JOB_DONE on channel 11 with request id 0.
@@ -256,7 +256,11 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 {
 	const union npu_jsm_payload *in = &req->payload;
 	union npu_jsm_payload *out = &rsp->payload;
+	uint32_t result;
 
+	/* The requests the scheduling mode decides on (sim_hws.c). */
+	if (sim_hws_handle(s, req, rsp, &result, reply))
+		return result;
 	switch (req->type) {
 	case NPU_JSM_MSG_REGISTER_DB:
 		out->unregister_db.db_idx = in->register_db.db_idx;
@@ -264,7 +268,10 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 					 in->register_db.jobq_size, in->register_db.host_ssid);
 	case NPU_JSM_MSG_UNREGISTER_DB:
 		out->unregister_db.db_idx = in->unregister_db.db_idx;
-		return sim_jobs_unregister(s, in->unregister_db.db_idx);
+		result = sim_jobs_unregister(s, in->unregister_db.db_idx);
+		if (result == NPU_JSM_STATUS_SUCCESS)
+			sim_hws_db_gone(s, in->unregister_db.db_idx);
+		return result;
 	case NPU_JSM_MSG_QUERY_ENGINE_HB:
 		out->query_engine_hb_done.engine_idx = in->engine_reset.engine_idx;
 		out->query_engine_hb_done.heartbeat = s->fw.heartbeat;
@@ -275,12 +282,15 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 			return NPU_JSM_STATUS_PROCESSING_ERR;
 		}
 		sim_jobs_engine_reset(s, &out->engine_reset_done);
+		if (sim_hws_on(&s->fw.hws))
+			sim_hws_engine_reset(s, &out->engine_reset_done);
 		sim_fwlog(s, SIM_LOG_WARN, "engine reset: %u contexts impacted",
 			  out->engine_reset_done.num_impacted_contexts);
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_SSID_RELEASE: {
 		unsigned n = sim_jobs_release_ssid(s, in->ssid_release.host_ssid);
 
+		sim_hws_ssid_gone(s, in->ssid_release.host_ssid);
 		out->ssid_release.host_ssid = in->ssid_release.host_ssid;
 		npu_dbg(SIM, "firmware: SSID %u released: %u queues forgotten",
 			in->ssid_release.host_ssid, n);

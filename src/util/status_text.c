@@ -94,8 +94,8 @@ static void device_lines(const struct npu_jv *r, struct npu_out *f)
 	v = num(r, "uptime_us", &known);
 	if (known)
 		npu_out_printf(f, ", up %s", us_h(v, t, sizeof(t)));
-	npu_out_printf(f, "\n" COL "%s\n", "power",
-		       text(r, "power_state", "unknown", a, sizeof(a)));
+	npu_out_printf(f, "\n" COL "%s\n", "scheduling", text(r, "scheduling", "-", a, sizeof(a)));
+	npu_out_printf(f, COL "%s\n", "power", text(r, "power_state", "unknown", a, sizeof(a)));
 	v = num(r, "frequency_mhz", &known);
 	if (known)
 		npu_out_printf(f, COL "%llu MHz\n", "frequency", (unsigned long long)v);
@@ -158,14 +158,14 @@ static void client_rows(const struct npu_jv *r, struct npu_out *f)
 	npu_out_printf(f, COL "%u\n", "clients", n);
 	if (!n)
 		return;
-	npu_out_printf(f, "  %3s %4s %10s %10s %10s %9s %6s %7s %7s %6s %s\n", "ID", "SSID",
-		       "MEMORY", "TABLES", "BUSY", "COMPLETED", "FAILED", "FAULTED", "PID", "UID",
-		       "NAME");
+	npu_out_printf(f, "  %3s %4s %10s %10s %10s %9s %6s %7s %8s %7s %6s %s\n", "ID", "SSID",
+		       "MEMORY", "TABLES", "BUSY", "COMPLETED", "FAILED", "FAULTED", "PRIORITY",
+		       "PID", "UID", "NAME");
 	for (const struct npu_jv *c = cl->kids; c; c = c->next) {
 		const struct npu_jv *flt = npu_jv_get(c, "faulted");
-		char a[32], b[32], t[32], pid[24], uid[24], name[64];
+		char a[32], b[32], t[32], pid[24], uid[24], name[64], prio[16];
 
-		npu_out_printf(f, "  %3llu %4llu %10s %10s %10s %9llu %6llu %7s %7s %6s %s\n",
+		npu_out_printf(f, "  %3llu %4llu %10s %10s %10s %9llu %6llu %7s %8s %7s %6s %s\n",
 			       (unsigned long long)num(c, "id", NULL),
 			       (unsigned long long)num(c, "ssid", NULL),
 			       bytes_h(num(c, "memory_bytes", NULL), a, sizeof(a)),
@@ -174,6 +174,7 @@ static void client_rows(const struct npu_jv *r, struct npu_out *f)
 			       (unsigned long long)num(c, "jobs_completed", NULL),
 			       (unsigned long long)num(c, "jobs_failed", NULL),
 			       flt && flt->type == NPU_JV_BOOL && flt->boolean ? "yes" : "no",
+			       text(c, "priority", "-", prio, sizeof(prio)),
 			       id_or_dash(c, "pid", pid, sizeof(pid)),
 			       id_or_dash(c, "uid", uid, sizeof(uid)),
 			       text(c, "name", "-", name, sizeof(name)));

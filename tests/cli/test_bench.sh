@@ -14,6 +14,7 @@ json_check "driver cpu" "$tmp/b.json" 'd["driver_cpu_per_job_ns"] > 0 and d["dri
 json_check "throughput" "$tmp/b.json" 'd["throughput"]["copy_ratio"] > 0 and d["throughput"]["copy_ratio_range"]["max"] > 0 and d["throughput"]["memcpy_gbps"] > 0 and d["throughput"]["nop_jobs_per_s"]["median"] > 0'
 json_check "daemon_rtt" "$tmp/b.json" 'd["daemon_rtt"]["socket_rtt_us"] > 0 and d["daemon_rtt"]["ratio"] > 0'
 json_check "scaling" "$tmp/b.json" '[s["clients"] for s in d["scaling"]] == [1, 4, 16, 64] and all(s["jobs_per_s"] > 0 and s["p99_us"] > 0 for s in d["scaling"])'
+json_check "priority" "$tmp/b.json" 'd["priority"]["scheduling"] == "hws" and all(d["priority"][k]["p99"] > 0 and d["priority"][k]["median"] > 0 for k in ("realtime_alone_us", "realtime_under_flood_us", "normal_under_flood_us")) and d["priority"]["flood_jobs_per_s_alone"] > 0 and d["priority"]["flood_jobs_per_s_with_realtime"] > 0 and isinstance(d["priority"]["goal_met"], bool)'
 json_check "memory" "$tmp/b.json" 'd["memory"]["npud_rss_idle_kib"] > 0 and d["memory"]["npud_rss_64_clients_kib"] > 0 and d["memory"]["npud_bytes"] > 0'
 grep -q "^bench: jobs" "$tmp/err" && ok || bad "no progress lines on stderr: $(head -c 300 "$tmp/err")"
 

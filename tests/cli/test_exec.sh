@@ -41,20 +41,27 @@ for g in 37xx 40xx; do
 		bad "fill $g trace: $(cat "$tmp/order")"
 	fi
 
-	# selftest battery.
-	"$NPUCTL" selftest --device sim --gen $g --json >"$tmp/out" 2>"$tmp/err"
-	expect_rc "selftest $g" 0 $?
-	python3 -c "
+	# selftest battery, in both scheduling modes (hardware scheduling is the default
+	# with this firmware, JSM API 3.29, as Linux chooses; it adds the priorities test).
+	for sched in default hws os; do
+		args=()
+		[[ $sched != default ]] && args=(--sched $sched)
+		"$NPUCTL" selftest --device sim --gen $g "${args[@]}" --json >"$tmp/out" 2>"$tmp/err"
+		expect_rc "selftest $g $sched" 0 $?
+		python3 -c "
 import json, sys
 d = json.load(open('$tmp/out'))
 names = [t['name'] for t in d['tests']]
-want = ['commands', 'fences', 'unmapped_fault', 'read_only_fault', 'unknown_command', 'two_contexts', 'full_queue', 'hang_recovery']
+want = ['commands', 'fences', 'unmapped_fault', 'read_only_fault', 'unknown_command', 'two_contexts', 'full_queue']
+mode = 'os' if '$sched' == 'os' else 'hws'
+want += ['priorities', 'hang_recovery'] if mode == 'hws' else ['hang_recovery']
 bad = [t for t in d['tests'] if not t['passed']]
 # The no-op job's command follows the firmware's job-command API: NOP from 4.10 on.
 major, minor = (int(x) for x in d['job_cmd_api'].split('.'))
 noop = 'NOP' if (major, minor) >= (4, 10) else 'BARRIER'
 ok_noop = d['noop_command'] == noop and d['tests'][0]['detail'].startswith(noop + ' (no-op)')
-sys.exit(0 if names == want and not bad and d['failed'] == 0 and ok_noop else 1)" && ok || bad "selftest $g: $(cat "$tmp/out")"
+sys.exit(0 if names == want and not bad and d['failed'] == 0 and ok_noop and d['scheduling'] == mode else 1)" && ok || bad "selftest $g $sched: $(cat "$tmp/out")"
+	done
 done
 
 # A firmware that stops completing jobs: exit 1 within the hang timeout plus recovery.
@@ -71,6 +78,11 @@ NPU_SIM_FAULT=ipc-garbage "$NPUCTL" exec fill --size 64K --pattern 0x22 --out "$
 expect_rc "ipc-garbage" 0 $?
 
 # Usage errors.
+"$NPUCTL" selftest --device sim --sched fifo >/dev/null 2>"$tmp/err"
+expect_rc "selftest --sched fifo" 2 $?
+grep -q "fifo" "$tmp/err" && ok || bad "--sched fifo message: $(cat "$tmp/err")"
+"$NPUCTL" exec fill --size 4096 --pattern 1 --device sim --priority urgent >/dev/null 2>"$tmp/err"
+expect_rc "--priority urgent" 2 $?
 "$NPUCTL" exec >/dev/null 2>&1
 expect_rc "exec without op" 2 $?
 "$NPUCTL" exec fill --size 0 --pattern 1 --device sim >/dev/null 2>&1

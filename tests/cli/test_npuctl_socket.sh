@@ -47,6 +47,16 @@ expect_rc "status --json" 0 $?
 [[ $(wc -l <"$tmp/out") -eq 1 ]] && ok || bad "status --json: not one line"
 json_check "status json" "$tmp/out" \
 	"d['generation'] == '40xx' and d['state'] == 'ready' and d['jobs_completed'] >= 3 and d['busy_time_us'] > 0 and any(c.get('name') == 'npuctl' for c in d['clients']) and all(k in d for k in ('pci_id','firmware_version','utilization','frequency_mhz','power_state','memory_used_bytes','memory_total_bytes','jobs_failed','recoveries','mmu_faults','timeouts'))"
+# Priorities: npuctl runs as npud's user, who may ask for realtime; the report shows it.
+ctl --priority realtime status --json >"$tmp/out" 2>"$tmp/err"
+expect_rc "status --priority realtime" 0 $?
+json_check "status priority" "$tmp/out" \
+	"d['scheduling'] == 'hws' and any(c.get('name') == 'npuctl' and c.get('priority') == 'realtime' for c in d['clients'])"
+ctl --priority idle exec fill --size 64K --pattern 0x3C --out "$tmp/fill_idle" >"$tmp/out" 2>"$tmp/err"
+expect_rc "exec --priority idle" 0 $?
+ctl --sched os status >"$tmp/out" 2>"$tmp/err"
+expect_rc "status --sched with --socket" 2 $?
+grep -q "npud --sched" "$tmp/err" && ok || bad "--sched with --socket message: $(cat "$tmp/err")"
 ctl status >"$tmp/out" 2>"$tmp/err"
 expect_rc "status text" 0 $?
 for want in "^device  *sim \(8086:643e, 40xx\)" "^state  *ready" "^frequency  *[0-9]+ MHz$" \

@@ -37,6 +37,11 @@ check "unknown option" 2 $?
 contains "unknown option text" "$tmp/out" "npud: unknown option '--bogus'"
 "$NPUD" --gen 99xx >"$tmp/out" 2>&1
 check "bad --gen" 2 $?
+"$NPUD" --check --device sim --sched fifo >"$tmp/out" 2>&1
+check "bad --sched" 2 $?
+contains "bad --sched text" "$tmp/out" "'fifo' is not os, hws or auto"
+"$NPUD" --check --device sim --sched os >"$tmp/out" 2>&1
+check "--sched os" 0 $?
 "$NPUD" --device >"$tmp/out" 2>&1
 check "missing value" 2 $?
 contains "missing value text" "$tmp/out" "npud: option '--device' needs a value"

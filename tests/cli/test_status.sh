@@ -36,6 +36,7 @@ for n, line in enumerate(open(sys.argv[2])):
         "pci_id": lambda v: v in ("8086:7d1d", "8086:643e"),
         "firmware_version": lambda v: isinstance(v, str) and v,
         "state": lambda v: v == "ready",
+        "scheduling": lambda v: v in ("os", "hws"),
         "busy_time_us": is_int,
         "utilization": lambda v: is_num(v) and 0 <= v <= 1,
         "frequency_mhz": lambda v: is_int(v) and v > 0,

@@ -71,6 +71,18 @@ static void t_copy(void **state)
 	assert_int_equal(v, 1000);
 	assert_true(npu_jv_get_u64(c->kids, "pid", &v));
 	assert_int_equal(v, 4242);
+	assert_string_equal(npu_jv_get_str(c->kids, "priority"), "normal");
+	npu_jv_free(root);
+
+	/* SET_PRIORITY through the scheme: idle for anyone; realtime not for this server's users. */
+	assert_int_equal(npu_set_priority(n, NPU_PRIORITY_IDLE), 0);
+	assert_int_equal(npu_set_priority(n, NPU_PRIORITY_REALTIME), -EPERM);
+	assert_int_equal(npu_status_json(n, json, sizeof(json)), 0);
+	assert_int_equal(npu_jv_parse(json, strlen(json), &root, NULL, 0), 0);
+	c = npu_jv_get(root, "clients");
+	assert_non_null(c);
+	assert_non_null(c->kids);
+	assert_string_equal(npu_jv_get_str(c->kids, "priority"), "idle");
 	npu_jv_free(root);
 
 	npu_buf_free(src);

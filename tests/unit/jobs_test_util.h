@@ -37,6 +37,7 @@ struct fx {
 	enum npu_sim_fault fault;
 	uint32_t tdr_us;
 	bool boot;
+	int sched; /* enum npu_sched_req: 0 as Linux chooses (HWS with these images) */
 	struct npu_platform *plat;
 	struct npu_device d;
 };
@@ -63,7 +64,7 @@ static inline int setup(void **state)
 {
 	struct fx *f = *state;
 	struct npu_platform_config pcfg = { .device = "sim", .gen = f->gen, .fault = f->fault };
-	struct npu_device_config dcfg = { .tdr_timeout_us = f->tdr_us };
+	struct npu_device_config dcfg = { .tdr_timeout_us = f->tdr_us, .sched = f->sched };
 
 	assert_int_equal(npu_platform_open(&pcfg, &f->plat), 0);
 	assert_int_equal(drv_device_open(&f->d, f->plat, &dcfg), 0);
@@ -168,6 +169,11 @@ static inline uint32_t run(struct npu_ctx *c, struct npu_bo *cmd)
 #define FX(g, flt, tdr, up)                                               \
 	{                                                                 \
 		.gen = (g), .fault = (flt), .tdr_us = (tdr), .boot = (up) \
+	}
+/* The same under OS scheduling (NPU_SCHED_OS, driver/hws.h). */
+#define FX_OS(g, flt, tdr, up)                                                        \
+	{                                                                             \
+		.gen = (g), .fault = (flt), .tdr_us = (tdr), .boot = (up), .sched = 1 \
 	}
 
 /* Each case on both generations, with the given fixtures. */

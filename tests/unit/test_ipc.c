@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/ip.h"
 #include "driver/ipc.h"
 #include "driver/irq.h"
@@ -68,6 +69,8 @@ struct fx {
 	struct npu_jsm_msg last_msg;
 };
 
+static const struct npu_device_config os_sched = { .sched = NPU_SCHED_OS };
+
 static const enum npu_gen gen37 = NPU_GEN_37XX, gen40 = NPU_GEN_40XX;
 
 static int setup(void **state)
@@ -83,7 +86,8 @@ static int setup(void **state)
 	/* No image in the search path: the simulated NPU boots the synthetic one. */
 	setenv("NPU_FIRMWARE_PATH", f->fwdir, 1);
 	assert_int_equal(npu_platform_open(&pc, &f->p), 0);
-	assert_int_equal(drv_device_open(&f->d, f->p, NULL), 0);
+	/* The message counts below are those of an OS-scheduling boot (no band setup). */
+	assert_int_equal(drv_device_open(&f->d, f->p, &os_sched), 0);
 	assert_int_equal(drv_device_boot(&f->d), 0);
 	assert_true(f->d.ipc.enabled);
 	f->s = npu_platform_sim_model(f->p);

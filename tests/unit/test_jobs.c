@@ -445,6 +445,8 @@ static struct fx f37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);
 static struct fx f40 = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, true);
 static struct fx f37_off = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, false);
 static struct fx f40_off = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, false);
+static struct fx f37_os = FX_OS(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);
+static struct fx f40_os = FX_OS(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, true);
 
 int main(void)
 {
@@ -460,6 +462,11 @@ int main(void)
 		BOTH(test_before_boot, f37_off, f40_off),
 		BOTH(test_all_contexts, f37, f40),
 		BOTH(test_soak, f37, f40),
+		/* The fixtures above run hardware scheduling; these OS scheduling. */
+		BOTH(test_signal_and_fill, f37_os, f40_os),
+		BOTH(test_backpressure, f37_os, f40_os),
+		BOTH(test_two_contexts, f37_os, f40_os),
+		BOTH(test_all_contexts, f37_os, f40_os),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -284,6 +284,10 @@ static struct fx f37 = FX(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);
 static struct fx f40 = FX(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, true);
 static struct fx f37_hang = FX(NPU_GEN_37XX, NPU_SIM_FAULT_HANG_JOB, TDR_US, true);
 static struct fx f40_hang = FX(NPU_GEN_40XX, NPU_SIM_FAULT_HANG_JOB, TDR_US, true);
+static struct fx f37_os = FX_OS(NPU_GEN_37XX, NPU_SIM_FAULT_NONE, 0, true);
+static struct fx f40_os = FX_OS(NPU_GEN_40XX, NPU_SIM_FAULT_NONE, 0, true);
+static struct fx f37_hang_os = FX_OS(NPU_GEN_37XX, NPU_SIM_FAULT_HANG_JOB, TDR_US, true);
+static struct fx f40_hang_os = FX_OS(NPU_GEN_40XX, NPU_SIM_FAULT_HANG_JOB, TDR_US, true);
 
 int main(void)
 {
@@ -295,6 +299,11 @@ int main(void)
 		BOTH(test_recover_paths, f37, f40),
 		BOTH(test_destroy_queued, f37, f40),
 		BOTH(test_untrusted_firmware, f37, f40),
+		/* The fixtures above run hardware scheduling; these OS scheduling. */
+		BOTH(test_mmu_fault, f37_os, f40_os),
+		BOTH(test_hang_recovery, f37_hang_os, f40_hang_os),
+		BOTH(test_recover_paths, f37_os, f40_os),
+		BOTH(test_destroy_queued, f37_os, f40_os),
 	};
 	/* clang-format on */
 

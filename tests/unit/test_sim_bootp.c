@@ -147,7 +147,8 @@ static void test_bad_fields_fail(void **state)
 	expect_bad(f, "pad6");
 	page.dvfs_mode = 9;
 	expect_bad(f, "dvfs_mode");
-	page.vpu_focus_present_timer_ms = 1000; /* without HW scheduling */
+	page.vpu_scheduling_mode = NPU_BOOT_SCHED_MODE_OS; /* a focus timer without HW scheduling */
+	page.vpu_focus_present_timer_ms = 1000;
 	expect_bad(f, "vpu_focus_present_timer_ms");
 }
 

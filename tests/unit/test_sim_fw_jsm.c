@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "platform/backends.h"
 #include "platform/platform.h"
 #include "sim/sim_internal.h"
@@ -72,6 +73,8 @@ struct msg {
 	uint8_t p[96];
 };
 
+static const struct npu_device_config os_sched = { .sched = NPU_SCHED_OS };
+
 static struct host h37 = { .gen = NPU_GEN_37XX }, h40 = { .gen = NPU_GEN_40XX },
 		   hgarbage = { .gen = NPU_GEN_37XX, .fault = NPU_SIM_FAULT_IPC_GARBAGE };
 
@@ -87,7 +90,8 @@ static int setup(void **state)
 	h->s = npu_platform_sim_model(h->plat);
 	assert_non_null(h->s);
 	memset(&h->d, 0, sizeof(h->d));
-	assert_int_equal(drv_device_open(&h->d, h->plat, NULL), 0);
+	/* The host played by hand here is the OS-scheduling one (HWS: test_sim_hws.c). */
+	assert_int_equal(drv_device_open(&h->d, h->plat, &os_sched), 0);
 	assert_int_equal(drv_device_boot(&h->d), 0);
 	h->tx_next = 0;
 	h->req_id = 1000;
@@ -350,10 +354,11 @@ static void test_unknown_and_unimplemented(void **state)
 	assert_int_equal(m.result, PARSING_ERR);
 	request(h, 0, 0x2202, NULL, 0, 0xFFFFFFFFu, &m); /* a response type is no request */
 	assert_int_equal(m.result, PARSING_ERR);
+	/* HWS requests under OS scheduling are refused (sim_hws.c). */
 	request(h, 0, 0x1114, NULL, 0, 0x2215, &m); /* CREATE_CMD_QUEUE: HWS only */
-	assert_int_equal(m.result, NOT_IMPLEMENTED);
+	assert_int_equal(m.result, PROCESSING_ERR);
 	request(h, 0, 0x1117, NULL, 0, 0x2202, &m); /* HWS_REGISTER_DB -> REGISTER_DB_DONE */
-	assert_int_equal(m.result, NOT_IMPLEMENTED);
+	assert_int_equal(m.result, PROCESSING_ERR);
 }
 
 static void test_power_trace_dyndbg(void **state)

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "driver/device.h"
+#include "driver/hws.h"
 #include "driver/mmu.h"
 #include "driver/mmu_ctx.h"
 #include "platform/backends.h"
@@ -79,6 +80,8 @@ struct msg {
 	uint8_t p[96];
 };
 
+static const struct npu_device_config os_sched = { .sched = NPU_SCHED_OS };
+
 static struct host h37 = { .gen = NPU_GEN_37XX }, h40 = { .gen = NPU_GEN_40XX },
 		   hhang = { .gen = NPU_GEN_37XX, .fault = NPU_SIM_FAULT_HANG_JOB };
 
@@ -94,7 +97,8 @@ static int setup(void **state)
 	assert_int_equal(npu_platform_open(&pc, &h->plat), 0);
 	h->s = npu_platform_sim_model(h->plat);
 	memset(&h->d, 0, sizeof(h->d));
-	assert_int_equal(drv_device_open(&h->d, h->plat, NULL), 0);
+	/* The host played by hand here is the OS-scheduling one (HWS: test_sim_hws.c). */
+	assert_int_equal(drv_device_open(&h->d, h->plat, &os_sched), 0);
 	assert_int_equal(drv_device_boot(&h->d), 0);
 	h->tx_next = 0;
 	h->req_id = 5000;

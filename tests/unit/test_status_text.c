@@ -35,13 +35,14 @@ static const char *render(const char *json, int *ret, char *why, size_t why_len)
 static const char full[] =
     "{\"device\":\"0000:00:0b.0\",\"generation\":\"37xx\",\"pci_id\":\"8086:7d1d\","
     "\"firmware_version\":\"20250115*MTL_CLIENT_SILICON-release*1905\",\"state\":\"ready\","
-    "\"boot_count\":2,\"uptime_us\":4560000,\"busy_time_us\":12300,\"utilization\":0.25,"
+    "\"scheduling\":\"hws\",\"boot_count\":2,\"uptime_us\":4560000,\"busy_time_us\":12300,"
+    "\"utilization\":0.25,"
     "\"frequency_mhz\":1400,\"power_state\":\"D0\",\"memory_used_bytes\":70254592,"
     "\"memory_total_bytes\":268435456,\"memory_by_use_bytes\":{\"firmware\":67108864,"
     "\"ipc_and_logs\":1048576,\"mmu\":1572864,\"contexts\":524288},\"clients\":["
     "{\"id\":1,\"ssid\":2,\"memory_bytes\":1536,\"page_table_bytes\":12288,"
     "\"busy_time_us\":850,\"jobs_completed\":7,\"jobs_failed\":1,\"jobs_queued\":0,"
-    "\"faulted\":false,\"name\":\"npuctl\",\"pid\":4242,\"uid\":1000},"
+    "\"faulted\":false,\"priority\":\"realtime\",\"name\":\"npuctl\",\"pid\":4242,\"uid\":1000},"
     "{\"id\":12,\"ssid\":13,\"memory_bytes\":0,\"page_table_bytes\":0,\"busy_time_us\":"
     "3723000000,\"jobs_completed\":0,\"jobs_failed\":0,\"jobs_queued\":0,\"faulted\":true,"
     "\"name\":\"bad\\u0007name\",\"pid\":null,\"uid\":0}],"
@@ -52,6 +53,7 @@ static const char full_text[] =
     "device             0000:00:0b.0 (8086:7d1d, 37xx)\n"
     "firmware           20250115*MTL_CLIENT_SILICON-release*1905\n"
     "state              ready, boot 2, up 4.56 s\n"
+    "scheduling         hws\n"
     "power              D0\n"
     "frequency          1400 MHz\n"
     "utilization        12.3 ms busy, 25.0% since READY\n"
@@ -60,9 +62,11 @@ static const char full_text[] =
     "jobs               7 completed, 1 failed, 0 queued\n"
     "errors             1 recoveries, 3 MMU faults, 5 timeouts (2 IPC, 3 job wait)\n"
     "clients            2\n"
-    "   ID SSID     MEMORY     TABLES       BUSY COMPLETED FAILED FAULTED     PID    UID NAME\n"
-    "    1    2    1.5 KiB   12.0 KiB     850 us         7      1      no    4242   1000 npuctl\n"
-    "   12   13        0 B        0 B 1h 02m 03s         0      0     yes       -      0 "
+    "   ID SSID     MEMORY     TABLES       BUSY COMPLETED FAILED FAULTED PRIORITY     PID    UID "
+    "NAME\n"
+    "    1    2    1.5 KiB   12.0 KiB     850 us         7      1      no realtime    4242   1000 "
+    "npuctl\n"
+    "   12   13        0 B        0 B 1h 02m 03s         0      0     yes        -       -      0 "
     "bad?name\n";
 
 static void t_full(void **state)
@@ -88,6 +92,7 @@ static void t_unknown(void **state)
 	    "device             sim (8086:643e, 40xx)\n"
 	    "firmware           -\n"
 	    "state              failed, boot 1\n"
+	    "scheduling         -\n"
 	    "power              unknown\n"
 	    "frequency          unknown\n"
 	    "utilization        0 us busy\n"
@@ -139,6 +144,7 @@ static void t_from_stats(void **state)
 	snprintf(s.generation, sizeof(s.generation), "37xx");
 	snprintf(s.pci_id, sizeof(s.pci_id), "8086:7d1d");
 	snprintf(s.state, sizeof(s.state), "ready");
+	snprintf(s.scheduling, sizeof(s.scheduling), "os");
 	s.boot_count = 1;
 	s.frequency_known = true;
 	s.frequency_mhz = 700;
@@ -146,6 +152,7 @@ static void t_from_stats(void **state)
 	s.n_clients = 2;
 	s.clients[0] = (struct npu_client_stats){ .id = 3, .ssid = 4, .pid = 77, .uid = 1000 };
 	snprintf(s.clients[0].name, sizeof(s.clients[0].name), "redox-test");
+	snprintf(s.clients[0].priority, sizeof(s.clients[0].priority), "focus");
 	s.clients[1] = (struct npu_client_stats){ .id = 5, .ssid = 6, .pid = -1, .uid = -1 };
 	npu_json_init(&j, f);
 	drv_device_stats_json(&j, NULL, &s);
@@ -157,10 +164,11 @@ static void t_from_stats(void **state)
 	assert_non_null(strstr(text, "frequency          700 MHz\n"));
 	assert_non_null(strstr(text,
 			       "\n    3    4        0 B        0 B       0 us         0      0"
-			       "      no      77   1000 redox-test\n"));
+			       "      no    focus      77   1000 redox-test\n"));
+	assert_non_null(strstr(text, "scheduling         os\n"));
 	assert_non_null(strstr(text,
 			       "\n    5    6        0 B        0 B       0 us         0      0"
-			       "      no       -      - -\n"));
+			       "      no        -       -      - -\n"));
 }
 
 int main(void)

@@ -26,6 +26,8 @@ struct npuctl {
 	const char *firmware;	/* --firmware FILE */
 	const char *socket;	/* --socket PATH: talk to a running npud */
 	const char *trace_mmio; /* --trace-mmio FILE */
+	const char *sched;	/* --sched os|hws|auto (in-process only) */
+	const char *priority;	/* --priority idle|normal|focus|realtime */
 	bool json;		/* --json */
 	int verbosity;		/* -v adds one, -q subtracts one */
 };

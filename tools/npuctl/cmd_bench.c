@@ -131,12 +131,15 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	if (!ret && c.npud) {
 		bench_progress(&c, "npud: %s", c.npud);
 		ret = bench_daemon(&c, &j);
+		if (!ret)
+			ret = bench_priority(&c, &j);
 	} else if (!ret) {
 		bench_say(&c, "daemon figures not measured: %s",
 			  no_daemon ? "--no-daemon" : "no npud beside npuctl (--npud PATH)");
 		npu_json_null(&j, "daemon_rtt");
 		npu_json_null(&j, "scaling");
 		npu_json_null(&j, "memory");
+		npu_json_null(&j, "priority");
 	}
 	npu_json_obj_end(&j);
 	npu_json_finish(&j);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "driver/hws.h"
 #include "cli.h"
 #include "devopen.h"
 #include "libopen.h"
@@ -71,6 +72,7 @@ static void print_json(struct npuctl_dev *nd, const struct diag *g, int ret)
 		npu_json_str(&j, "error", d->fail_reason);
 	}
 	npu_json_str(&j, "firmware_version", d->fw.version);
+	npu_json_str(&j, "scheduling", drv_sched_name(d->sched_mode));
 	api_versions_json(&j, &d->fw);
 	npu_json_u64(&j, "boot_count", d->boot_count);
 	npu_json_u64(&j, "boot_us", d->boot_us);
@@ -104,6 +106,8 @@ static void print_text(struct npuctl_dev *nd, const struct diag *g)
 	       npu_gen_name(d->gen));
 	printf("state           %s\n", drv_dev_state_name(d->state));
 	printf("firmware        %s\n", d->fw.version);
+	printf("scheduling      %s\n", drv_hws_on(d) ? "hws (the firmware's hardware scheduler)"
+						     : "os (the driver's order)");
 	printf("api versions   ");
 	for (unsigned i = 0; i < NPU_FW_API_COUNT; i++) {
 		const char *name = drv_fw_api_name(i);
@@ -166,6 +170,7 @@ const struct npuctl_cmd npuctl_cmd_diag = {
 	.name = "diag",
 	.summary = "Boot the NPU and report its state, firmware, clocks, key registers and DMA "
 		   "buffers",
-	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--firmware FILE] [--json]",
+	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--firmware FILE] [--sched "
+		 "os|hws|auto] [--json]",
 	.run = run,
 };

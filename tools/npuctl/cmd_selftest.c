@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "devopen.h"
@@ -18,6 +19,8 @@
 #include "driver/job.h"
 #include "driver/status.h"
 #include "hw/cmd.h"
+#include "driver/hws.h"
+#include "hw/jobq.h"
 #include "hw/jsm.h"
 #include "util/log.h"
 
@@ -84,7 +87,10 @@ static void job_end(struct job *j)
 	j->cmd = NULL;
 }
 
-/* The report, with the command no-op jobs carried and the job-command API that chose it. */
+/*
+ * The report, with the scheduling mode, the command no-op jobs carried and the job-command
+ * API that chose it.
+ */
 static void report(const struct selftest *t, bool json, const char *device)
 {
 	uint32_t job_cmd_api = t->d->fw.api_version[NPU_FW_API_IDX_JOB_CMD];
@@ -95,6 +101,7 @@ static void report(const struct selftest *t, bool json, const char *device)
 	selftest_report(&t->res, json,
 			&(struct selftest_about){ .device = device,
 						  .generation = npu_gen_name(t->d->gen),
+						  .scheduling = drv_sched_name(t->d->sched_mode),
 						  .noop_command = drv_cmd_noop_name(job_cmd_api),
 						  .job_cmd_api = api });
 }
@@ -288,6 +295,158 @@ out:
 }
 
 /*
+ * Hardware scheduling only (docs/firmware-protocol.md §2.4, §3.8): an idle
+ * context's long job (6000 fills of 256 KiB) starts; a normal context's long
+ * job comes, then a realtime context's short one. The realtime job ends
+ * first, then the normal one, and only then the idle one, each whole: a
+ * higher band preempts a lower one at a command boundary, and the preempted
+ * job resumes where it stopped. Under round robin (OS scheduling) nothing
+ * makes the normal job overtake the idle one, which started first.
+ */
+#define PRIO_FILLS 6000u
+#define PRIO_SIZE  262144u
+struct long_job {
+	struct npu_ctx *ctx;
+	struct npu_bo *data, *mark;
+	struct job j, warm;
+};
+
+/*
+ * A context at prio whose queue a warm-up job has registered already (so no
+ * request to the firmware comes in the race), and its long job: PRIO_FILLS
+ * fills of its data buffer, and after `mark_after` of them one of its mark
+ * page, which the host watches.
+ */
+static int long_job_make(struct selftest *t, struct long_job *l, enum npu_prio prio,
+			 uint32_t mark_after)
+{
+	size_t size = drv_cmdbuf_size_for(t->d->gen, PRIO_FILLS + 1, 0);
+	int ret = drv_ctx_create(t->d, &l->ctx);
+
+	if (!ret)
+		ret = drv_ctx_set_priority(l->ctx, prio);
+	if (!ret)
+		ret = drv_bo_create(l->ctx, PRIO_SIZE, 0, 0, &l->data);
+	if (!ret)
+		ret = drv_bo_create(l->ctx, 4096, 0, 0, &l->mark);
+	if (!ret)
+		ret = drv_bo_create(l->ctx, size, 0, 0, &l->j.cmd);
+	if (!ret)
+		ret = drv_cmdbuf_init(&l->j.cb, l->j.cmd->dma.cpu, l->j.cmd->va, l->j.cmd->size,
+				      PRIO_FILLS + 1, t->d->gen);
+	l->j.ctx = l->ctx;
+	for (uint32_t i = 0; i < PRIO_FILLS && !ret; i++) {
+		ret = drv_cmdbuf_fill(&l->j.cb, l->data->va, PRIO_SIZE,
+				      0x01010101u * ((i + 1) & 0xFFu));
+		if (!ret && i == mark_after)
+			ret = drv_cmdbuf_fill(&l->j.cb, l->mark->va, 4096, 0x5A5A5A5Au);
+	}
+	if (!ret)
+		ret = job_begin(t, l->ctx, &l->warm);
+	if (!ret)
+		ret = drv_cmdbuf_fill(&l->warm.cb, l->mark->va, 4096, 0);
+	if (!ret)
+		ret = job_run(&l->warm);
+	return ret;
+}
+
+/* Submits it and waits for its mark: then it holds the engine, mark_after fills done. */
+static int long_job_start(struct long_job *l)
+{
+	int ret = job_submit(&l->j);
+	const volatile uint8_t *m = l->mark->dma.cpu;
+
+	for (int w = 0; !ret && w < 100000 && !*m; w++)
+		nanosleep(&(struct timespec){ .tv_nsec = 10000 }, NULL);
+	return ret;
+}
+
+static bool long_job_whole(const struct long_job *l)
+{
+	const uint8_t *b = l->data->dma.cpu;
+
+	if (l->j.status)
+		return false;
+	for (uint32_t k = 0; k < PRIO_SIZE; k++)
+		if (b[k] != (uint8_t)PRIO_FILLS)
+			return false;
+	return true;
+}
+
+/* When the driver took the job's JOB_DONE (in the order the firmware posted them). */
+static uint64_t done_at(const struct npu_ctx *c, uint32_t id)
+{
+	return c->jobs[npu_job_id_seq(id)].done_ns;
+}
+
+static void test_priorities(struct selftest *t)
+{
+	struct long_job idle = { 0 }, normal = { 0 };
+	struct npu_ctx *rt = NULL;
+	struct npu_bo *small = NULL;
+	struct job sht = { 0 }, warm = { 0 };
+	bool rt_first = false, normal_second = false;
+	uint64_t t_rt, t_normal, t_idle;
+	int ret;
+
+	/* A warm-up job registers the realtime queue before the race. */
+	ret = long_job_make(t, &idle, NPU_PRIO_IDLE, PRIO_FILLS / 10);
+	if (!ret)
+		ret = long_job_make(t, &normal, NPU_PRIO_NORMAL, 0);
+	if (!ret)
+		ret = drv_ctx_create(t->d, &rt);
+	if (!ret)
+		ret = drv_ctx_set_priority(rt, NPU_PRIO_REALTIME);
+	if (!ret)
+		ret = drv_bo_create(rt, 4096, 0, 0, &small);
+	if (!ret && (job_begin(t, rt, &sht) || job_begin(t, rt, &warm) ||
+		     drv_cmdbuf_fill(&sht.cb, small->va, 4096, 0x77777777u) ||
+		     drv_cmdbuf_fill(&warm.cb, small->va, 4096, 0x66666666u) || job_run(&warm)))
+		ret = -EIO;
+	if (ret) {
+		selftest_record(&t->res, "priorities", false, "cannot set up the jobs (%d)", ret);
+		goto out;
+	}
+	ret = long_job_start(&idle); /* a tenth of its way: it would end first in turns */
+	/*
+	 * Not waited for: the normal band grants the idle one a grace period (5 ms
+	 * with Linux's values) before it preempts; realtime grants none.
+	 */
+	if (!ret)
+		ret = job_submit(&normal.j);
+	if (!ret)
+		ret = job_run(&sht);
+	if (!ret)
+		ret = job_wait(&normal.j);
+	if (!ret)
+		ret = job_wait(&idle.j);
+	if (!ret) {
+		t_rt = done_at(rt, sht.id);
+		t_normal = done_at(normal.ctx, normal.j.id);
+		t_idle = done_at(idle.ctx, idle.j.id);
+		rt_first = t_rt < t_normal && t_rt < t_idle;
+		normal_second = t_normal < t_idle;
+	}
+	selftest_record(&t->res, "priorities",
+			!ret && rt_first && normal_second && sht.status == 0 &&
+			    long_job_whole(&normal) && long_job_whole(&idle),
+			"realtime job %s, normal job %s, idle job after it: %s (%d)",
+			rt_first ? "ended first" : "did not end first",
+			normal_second ? "second" : "not second (the idle one ended first)",
+			long_job_whole(&normal) && long_job_whole(&idle) ? "both long jobs whole"
+									 : "a long job not whole",
+			ret);
+out:
+	/* Their buffers go with them. */
+	if (rt)
+		drv_ctx_destroy(rt);
+	if (normal.ctx)
+		drv_ctx_destroy(normal.ctx);
+	if (idle.ctx)
+		drv_ctx_destroy(idle.ctx);
+}
+
+/*
  * A full queue: the first job waits on a fence, NOPs pile up behind it until
  * the submit says -EBUSY (62 jobs: one slot stays empty); then another
  * context signals the fence and every job completes.
@@ -435,6 +594,8 @@ static int run(struct npuctl *ctl, int argc, char **argv)
 	test_unknown_command(&t, c2);
 	test_two_contexts(&t, c1, c2);
 	test_full_queue(&t, c2);
+	if (drv_hws_on(t.d))
+		test_priorities(&t);
 	test_hang(&t);
 	report(&t, ctl->json, nd.device_name);
 	code = selftest_all_passed(&t.res) ? NPUCTL_EXIT_OK : NPUCTL_EXIT_ERROR;
@@ -451,7 +612,10 @@ out:
 const struct npuctl_cmd npuctl_cmd_selftest = {
 	.name = "selftest",
 	.summary = "Run a battery of jobs and check what the NPU did",
-	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--socket PATH] [--json]\n\n"
+	.usage = "[--device auto|sim|BDF] [--gen 37xx|40xx] [--sched os|hws|auto] [--socket PATH]\n"
+		 "[--json]\n\n"
+		 "Under hardware scheduling (--sched hws, the default with current firmware) the\n"
+		 "battery adds priorities: a realtime job overtakes a running normal one.\n"
 		 "With --socket the battery runs through npud, as its clients: commands, fences,\n"
 		 "unmapped_fault, unknown_command, two_clients, full_queue (the read-only fault\n"
 		 "and the hang need the device in-process).",

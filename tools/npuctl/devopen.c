@@ -11,7 +11,9 @@
 
 int npuctl_dev_open(const struct npuctl *ctl, struct npuctl_dev *nd)
 {
-	struct npu_devsetup_opts o = { .device = ctl->device, .firmware = ctl->firmware };
+	struct npu_devsetup_opts o = { .device = ctl->device,
+				       .firmware = ctl->firmware,
+				       .sched = ctl->sched };
 	struct npu_device_config dcfg;
 	char why[512];
 	int ret;

@@ -17,6 +17,14 @@ int npuctl_lib_open(const struct npuctl *ctl, const char *what, struct npu **out
 	int ret;
 
 	*out = NULL;
+	if (ctl->priority && npu_priority_parse(ctl->priority, &o.priority) != 0)
+		return npuctl_usage_err(
+		    NULL, "--priority: '%s' is not idle, normal, focus or realtime", ctl->priority);
+	if (ctl->socket && ctl->sched)
+		return npuctl_usage_err(NULL,
+					"%s: --sched chooses how an NPU boots, and npud booted its "
+					"own (npud --sched); leave out --sched or --socket",
+					what);
 	if (ctl->socket) {
 		if (ctl->trace_mmio)
 			return npuctl_usage_err(NULL,
@@ -32,6 +40,7 @@ int npuctl_lib_open(const struct npuctl *ctl, const char *what, struct npu **out
 		o.gen = ctl->gen;
 		o.firmware = ctl->firmware;
 		o.trace_path = ctl->trace_mmio;
+		o.sched = ctl->sched;
 	}
 	ret = npu_open(&o, out);
 	if (ret == -EINVAL && !ctl->socket)

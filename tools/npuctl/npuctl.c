@@ -26,6 +26,13 @@ static const char global_usage[] =
     "  --gen 37xx|40xx        generation of the simulated NPU (default 37xx)\n"
     "  --firmware FILE        firmware image (default: $NPU_FIRMWARE_PATH, then\n"
     "                         /lib/firmware/intel/vpu/vpu_<gen>_v1.bin)\n"
+    "  --sched os|hws|auto    scheduling of the NPU this command boots: the\n"
+    "                         driver's order (os) or the firmware's hardware\n"
+    "                         scheduler with priorities (hws); auto (default):\n"
+    "                         hws with firmware of JSM API 3.24 or newer, as Linux\n"
+    "  --priority PRIO        this client's priority: idle, normal (default),\n"
+    "                         focus or realtime (focus and realtime: root, npud's\n"
+    "                         user or group)\n"
     "  --socket PATH          run the command through a running npud\n"
     "  --trace-mmio FILE      write every register access to FILE\n"
     "  --json                 machine-readable output\n"
@@ -143,7 +150,8 @@ static int take_global_opts(struct npuctl *ctl, int argc, char **argv, bool *hel
 	const struct global_opt opts[] = {
 		{ "--device", &ctl->device },	      { "--gen", &ctl->gen },
 		{ "--firmware", &ctl->firmware },     { "--socket", &ctl->socket },
-		{ "--trace-mmio", &ctl->trace_mmio },
+		{ "--trace-mmio", &ctl->trace_mmio }, { "--sched", &ctl->sched },
+		{ "--priority", &ctl->priority },
 	};
 	int out = 1;
 	bool rest = false;

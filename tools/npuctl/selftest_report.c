@@ -46,6 +46,8 @@ void selftest_report(const struct selftest_results *rs, bool json,
 		npu_json_str(&j, "generation", about->generation);
 		if (about->via)
 			npu_json_str(&j, "via", about->via);
+		if (about->scheduling)
+			npu_json_str(&j, "scheduling", about->scheduling);
 		npu_json_str(&j, "noop_command", about->noop_command);
 		if (about->job_cmd_api)
 			npu_json_str(&j, "job_cmd_api", about->job_cmd_api);

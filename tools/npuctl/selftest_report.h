@@ -29,13 +29,14 @@ bool selftest_record(struct selftest_results *rs, const char *name, bool passed,
 
 /*
  * What the report says beside the results: the device and generation; via, "npud" or NULL
- * (in-process: no "via" in the JSON); the command a no-op job carried (NOP or BARRIER) and the
+ * (in-process: no "via" in the JSON); the scheduling mode the NPU runs in; the command a no-op job carried (NOP or BARRIER) and the
  * firmware's job-command API it was chosen by, NULL where unknown (through npud).
  */
 struct selftest_about {
 	const char *device;
 	const char *generation;
 	const char *via;
+	const char *scheduling; /* "os" or "hws"; NULL where unknown */
 	const char *noop_command;
 	const char *job_cmd_api;
 };

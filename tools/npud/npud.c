@@ -334,6 +334,8 @@ static int run(struct npud_opts *o, struct npud_dev *nd)
 	o->srv_cfg.share_fds = true;
 	o->srv_cfg.loop_polls = true; /* npu_unix_serve polls the device with jobs queued */
 	o->srv_cfg.owner_uid = (uint32_t)geteuid();
+	o->srv_cfg.owner_gid = (uint32_t)getegid(); /* may ask for focus and realtime */
+	o->srv_cfg.owner_gid_set = true;
 	ret = npu_server_create(&nd->dev, &o->srv_cfg, &srv);
 	if (ret) {
 		npud_err("cannot create the server: %s", strerror(-ret));
@@ -393,7 +395,8 @@ int main(int argc, char **argv)
 	}
 	/* NPU_SIM_FAULT and NPU_TDR_TIMEOUT_MS are checked here, before any fork. */
 	ret = npu_devsetup_prepare(
-	    &(struct npu_devsetup_opts){ .device = o.device, .gen = o.gen, .firmware = o.firmware },
+	    &(struct npu_devsetup_opts){
+		.device = o.device, .gen = o.gen, .firmware = o.firmware, .sched = o.sched },
 	    &nd.pcfg, &nd.dcfg, &nd.rom, &nd.rom_size, why, sizeof(why));
 	if (ret) {
 		npud_err("%s\nTry 'npud --help'.", why);

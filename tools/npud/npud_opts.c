@@ -26,6 +26,10 @@ static const char usage[] =
     "  --gen 37xx|40xx         generation of the simulated NPU (default 37xx)\n"
     "  --firmware FILE         firmware image (default: $NPU_FIRMWARE_PATH, then\n"
     "                          /lib/firmware/intel/vpu/vpu_<gen>_v1.bin)\n"
+    "  --sched os|hws|auto     scheduling: the OS's (npud's order) or the\n"
+    "                          firmware's hardware scheduler with priorities;\n"
+    "                          auto (default): HWS when the firmware's JSM API\n"
+    "                          is 3.24 or newer, as Linux chooses\n"
     "Socket and access:\n"
     "  --socket PATH           socket to serve on (default " NPU_DEFAULT_SOCKET ")\n"
     "  --socket-mode OCTAL     permissions of the socket (default 0660)\n"
@@ -51,7 +55,8 @@ static const char usage[] =
     "  --version               print the version\n"
     "\n"
     "Environment: NPU_LOG=level[,category...], NPU_FIRMWARE_PATH=folder,\n"
-    "NOTIFY_SOCKET (readiness), NPU_SIM_FAULT, NPU_TDR_TIMEOUT_MS=ms.\n"
+    "NOTIFY_SOCKET (readiness), NPU_SIM_FAULT, NPU_TDR_TIMEOUT_MS=ms,\n"
+    "NPU_SCHED=os|hws|auto.\n"
     "Exit status: 0 success, 1 start-up failure, 2 usage error.\n";
 
 static int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -161,6 +166,8 @@ static int value_opt(const char *a, const char *v, struct npud_opts *o)
 		o->gen = v;
 	} else if (strcmp(a, "--firmware") == 0) {
 		o->firmware = v;
+	} else if (strcmp(a, "--sched") == 0) {
+		o->sched = v;
 	} else if (strcmp(a, "--socket") == 0) {
 		o->unix_cfg.path = v;
 	} else if (strcmp(a, "--socket-group") == 0) {
@@ -223,13 +230,14 @@ static int flag_opt(const char *a, struct npud_opts *o)
 static bool takes_value(const char *a)
 {
 	static const char *const names[] = {
-		"--device",	     "--gen",
-		"--firmware",	     "--socket",
-		"--socket-group",    "--socket-mode",
-		"--allow-uid",	     "--allow-gid",
-		"--max-clients",     "--max-buffers",
-		"--max-bytes",	     "--max-jobs",
-		"--max-connections", "--autosuspend-ms",
+		"--device",	    "--gen",
+		"--firmware",	    "--sched",
+		"--socket",	    "--socket-group",
+		"--socket-mode",    "--allow-uid",
+		"--allow-gid",	    "--max-clients",
+		"--max-buffers",    "--max-bytes",
+		"--max-jobs",	    "--max-connections",
+		"--autosuspend-ms",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -13,6 +13,7 @@ struct npud_opts {
 	const char *device; /* "auto", "sim" or a PCI address */
 	const char *gen;
 	const char *firmware;
+	const char *sched; /* "os", "hws", "auto" (driver/hws.h) */
 	bool foreground;
 	bool check;
 	int verbosity;
