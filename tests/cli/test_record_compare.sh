@@ -27,6 +27,12 @@ expect_rc "same driver twice" 0 $?
 json_check "only clocks differ" "$tmp/same.json" \
 	'all(f["kind"] == "clock" for f in d["boot_params"]) and d["jsm"]["a"] == d["jsm"]["b"]'
 
+# A recovery's STATE_DUMP reaches the firmware before the power-down (Linux
+# sleeps after sending it, ivpu_jsm_state_dump): selftest's hang_recovery.
+NPU_FIRMWARE_PATH=$tmp/fw NPU_SIM_RECORD=$tmp/rec "$npuctl" --device sim selftest >"$tmp/out" 2>"$tmp/err"
+expect_rc "selftest recorded" 0 $?
+if grep -q '^[0-9]* host 0 0x11ff ' "$tmp/rec/jsm.log"; then ok; else bad "no STATE_DUMP read by the firmware: $(grep -c . "$tmp/rec/jsm.log") messages"; fi
+
 # A third record of the same driver counts with the second.
 python3 "$compare" --gen 37xx --json "$tmp/a" "$tmp/b" "$tmp/a" >"$tmp/three.json" 2>"$tmp/err"
 expect_rc "two records of one side" 0 $?
