@@ -139,6 +139,23 @@ static int shared_buffer(struct npu_sim *s, const struct npu_boot_params *bp, co
 	return 0;
 }
 
+/*
+ * perf_clk_frequency: the default profiling clock, or on 40xx+ the high one (a debug
+ * setting, Linux debugfs fw_profiling_freq_drive). On 37xx 0 too: Linux 6.12
+ * (ivpu_hw_btrs.c: info_init_mtl) never sets the MTL profiling clock, so its
+ * ivpu_fw_boot_params_setup writes 0 unless fw_profiling_freq_drive was written
+ * (ivpu_hw.c: ivpu_hw_profiling_freq_drive); the 37xx firmware then keeps its
+ * default clock. The 40xx path (info_init_lnl) sets the default in both versions.
+ */
+static bool perf_clk_ok(const struct npu_sim *s, uint32_t hz)
+{
+	if (hz == NPU_BOOT_PERF_CLK_DEFAULT_HZ)
+		return true;
+	if (s->gen == NPU_GEN_37XX)
+		return hz == 0;
+	return hz == NPU_BOOT_PERF_CLK_HIGH_HZ;
+}
+
 /* What the firmware relies on: present and in range (cold boot). */
 static int set_fields(struct npu_sim *s, const struct npu_boot_params *bp, struct why *w)
 {
@@ -147,8 +164,7 @@ static int set_fields(struct npu_sim *s, const struct npu_boot_params *bp, struc
 	uint8_t want_cfg = (uint8_t)(shave_start(s) >> NPU_BOOT_CACHE_CFG_SHIFT);
 	int ret;
 
-	if (bp->perf_clk_frequency != NPU_BOOT_PERF_CLK_DEFAULT_HZ &&
-	    !(s->gen != NPU_GEN_37XX && bp->perf_clk_frequency == NPU_BOOT_PERF_CLK_HIGH_HZ))
+	if (!perf_clk_ok(s, bp->perf_clk_frequency))
 		return bad(w, "perf_clk_frequency %u Hz is not a profiling clock of this NPU",
 			   bp->perf_clk_frequency);
 	if (!bp->shared_region_size || bp->shared_region_base % MTRR_ALIGN ||

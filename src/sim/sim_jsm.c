@@ -308,8 +308,13 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 		npu_dbg(SIM, "firmware: dyndbg \"%.*s\"", DYNDBG_LOG_MAX, in->dyndbg_control);
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_DCT_ENABLE:
-		/* The model keeps the cycle it was given; it does not duty-cycle. */
-		if (!in->dct_enable.dct_active_us || !in->dct_enable.dct_inactive_us) {
+		/*
+		 * The model keeps the cycle it was given; it does not duty-cycle. Linux
+		 * (ivpu_pm.c: ivpu_pm_dct_enable, 6.12 and current) sends 100 % as active
+		 * 35300 us, inactive 0: a cycle without idle time, taken. No active time
+		 * is no cycle at all.
+		 */
+		if (!in->dct_enable.dct_active_us) {
 			sim_guest_error(s, "DCT_ENABLE with active %u us, inactive %u us",
 					in->dct_enable.dct_active_us,
 					in->dct_enable.dct_inactive_us);

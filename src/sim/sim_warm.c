@@ -10,8 +10,8 @@
  * parameters' save_restore_ret_address. A CPU start at that address after the power-down
  * is a warm boot: the firmware finds its image, its queues and its settings where it left
  * them. The page must be the one of the last cold boot but for what Linux refreshes on a
- * warm boot (boot_type = 1, save_restore_ret_address = 0, the two D0i3 fields, the wall
- * clock) and what the firmware itself writes.
+ * warm boot (save_restore_ret_address = 0, the two D0i3 fields, the wall clock, and in
+ * current Linux boot_type = 1; Linux 6.12 leaves it 0) and what the firmware writes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -97,8 +97,14 @@ int sim_warm_check(struct npu_sim *s, const struct npu_boot_params *bp, char *wh
 {
 	const uint8_t *now = (const uint8_t *)bp, *cold = s->fw.warm.bp_cold;
 
-	if (bp->boot_type != NPU_BOOT_TYPE_WARM) {
-		snprintf(why, len, "boot_type %u at the restore entry, not 1 (warm)",
+	/*
+	 * Current Linux writes boot_type 1 (warm) here; Linux 6.12's warm branch of
+	 * ivpu_fw_boot_params_setup never touches boot_type, so it stays the cold boot's
+	 * 0. The firmware knows a warm boot by its start at the restore entry, so both
+	 * are taken; any other value is garbage.
+	 */
+	if (bp->boot_type != NPU_BOOT_TYPE_WARM && bp->boot_type != NPU_BOOT_TYPE_COLD) {
+		snprintf(why, len, "boot_type %u at the restore entry, not 1 (warm) or 0",
 			 bp->boot_type);
 		return -EINVAL;
 	}

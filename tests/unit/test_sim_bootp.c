@@ -89,6 +89,31 @@ static void test_driver_page_passes(void **state)
 	assert_int_equal(f->d.boot_params_sent[0x137], f->gen == NPU_GEN_37XX ? 3 : 1);
 }
 
+/*
+ * perf_clk_frequency as each Linux writes it (ivpu_fw.c: ivpu_fw_boot_params_setup,
+ * from ivpu_hw_profiling_freq_get): Linux 6.12 leaves the 37xx clock 0
+ * (ivpu_hw_btrs.c: info_init_mtl does not set it), 38.4 MHz once debugfs
+ * fw_profiling_freq_drive was written (ivpu_hw.c: ivpu_hw_profiling_freq_drive, which
+ * keeps 37xx at the default); on 40xx both versions write 38.4 MHz (info_init_lnl) or
+ * 400 MHz with the high clock. Anything else is refused.
+ */
+static void test_perf_clk(void **state)
+{
+	struct fx *f = *state;
+	char why[200];
+	bool is37 = f->gen == NPU_GEN_37XX;
+
+	fresh(f);
+	page.perf_clk_frequency = NPU_BOOT_PERF_CLK_DEFAULT_HZ;
+	assert_int_equal(check(f, why, sizeof(why)), 0);
+	page.perf_clk_frequency = 0; /* Linux 6.12 on 37xx */
+	assert_int_equal(check(f, why, sizeof(why)), is37 ? 0 : -EINVAL);
+	page.perf_clk_frequency = NPU_BOOT_PERF_CLK_HIGH_HZ; /* 40xx+ only */
+	assert_int_equal(check(f, why, sizeof(why)), is37 ? -EINVAL : 0);
+	page.perf_clk_frequency = NPU_BOOT_PERF_CLK_DEFAULT_HZ / 2;
+	expect_bad(f, "perf_clk_frequency");
+}
+
 static void test_bad_fields_fail(void **state)
 {
 	struct fx *f = *state;
@@ -115,7 +140,7 @@ static void test_bad_fields_fail(void **state)
 	expect_bad(f, "autoconfig");
 	page.watchdog_irq_nce = 0;
 	expect_bad(f, "watchdog");
-	page.perf_clk_frequency = 0;
+	page.perf_clk_frequency = 1000000; /* no profiling clock of either generation */
 	expect_bad(f, "perf_clk_frequency");
 	page.ipc_header_area_start = 0;
 	expect_bad(f, "IPC header area");
@@ -182,12 +207,16 @@ int main(void)
 							 bp_teardown, &f37),
 		cmocka_unit_test_prestate_setup_teardown(test_bad_fields_fail, bp_setup,
 							 bp_teardown, &f37),
+		cmocka_unit_test_prestate_setup_teardown(test_perf_clk, bp_setup, bp_teardown,
+							 &f37),
 		cmocka_unit_test_prestate_setup_teardown(test_shave_nn, bp_setup, bp_teardown,
 							 &f37),
 		cmocka_unit_test_prestate_setup_teardown(test_driver_page_passes, bp_setup,
 							 bp_teardown, &f40),
 		cmocka_unit_test_prestate_setup_teardown(test_bad_fields_fail, bp_setup,
 							 bp_teardown, &f40),
+		cmocka_unit_test_prestate_setup_teardown(test_perf_clk, bp_setup, bp_teardown,
+							 &f40),
 		cmocka_unit_test_prestate_setup_teardown(test_shave_nn, bp_setup, bp_teardown,
 							 &f40),
 	};

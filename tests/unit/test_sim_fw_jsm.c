@@ -387,6 +387,35 @@ static void test_power_trace_dyndbg(void **state)
 	assert_int_equal(m.result, 0);
 }
 
+/*
+ * DCT_ENABLE / DCT_DISABLE as Linux sends them (ivpu_pm.c: ivpu_pm_dct_enable splits
+ * the 35300 us period by the active percent, ivpu_jsm_msg.c: ivpu_jsm_dct_enable and
+ * ivpu_jsm_dct_disable, the latter with no payload). 100 % (debugfs dct, Linux 6.12
+ * and current) is active 35300 us, inactive 0: a cycle that never idles, answered as
+ * any other. An active time of 0 is no cycle: neither Linux sends it.
+ */
+static void test_dct_messages(void **state)
+{
+	struct host *h = *state;
+	uint8_t dct[8];
+	struct msg m;
+
+	put32(dct, 17650); /* 50 % */
+	put32(dct + 4, 17650);
+	request(h, 0, 0x111c, dct, sizeof(dct), 0x221d, &m);
+	assert_int_equal(m.result, 0);
+	put32(dct, 35300); /* 100 % */
+	put32(dct + 4, 0);
+	request(h, 0, 0x111c, dct, sizeof(dct), 0x221d, &m);
+	assert_int_equal(m.result, 0);
+	request(h, 0, 0x111d, NULL, 0, 0x221e, &m);
+	assert_int_equal(m.result, 0);
+	put32(dct, 0);
+	put32(dct + 4, 35300);
+	request(h, 0, 0x111c, dct, sizeof(dct), 0x221d, &m);
+	assert_int_equal(m.result, PARSING_ERR);
+}
+
 /* STATE_DUMP and D0I3 entry without send_response get no reply; the next request's does. */
 static void test_no_reply_requests(void **state)
 {
@@ -534,6 +563,7 @@ int main(void)
 		BOTH(test_heartbeat_and_engine),
 		BOTH(test_unknown_and_unimplemented),
 		BOTH(test_power_trace_dyndbg),
+		BOTH(test_dct_messages),
 		BOTH(test_no_reply_requests),
 		BOTH(test_malformed_dropped),
 		BOTH(test_rx_backpressure),

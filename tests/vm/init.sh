@@ -198,14 +198,17 @@ if [ -n "$dbg" ]; then
 		info "reset-engine: ENGINE_RESET of engine 0 failed: $(cat /tmp/err)"
 	fi
 	info "reset-counter: $(cat "$dbg/reset_counter"), last boot mode: $(cat "$dbg/last_bootmode" 2>&1)"
-	# Duty-cycle throttling (40xx on): DCT_ENABLE with 50 % active, then DCT_DISABLE.
+	# Duty-cycle throttling (40xx on): DCT_ENABLE with 50 % and 100 % active, then
+	# DCT_DISABLE. Linux ivpu_debugfs.c dct_active_set: a percent enables, 0 disables.
 	if [ -e "$dbg/dct" ]; then
 		if echo 50 >"$dbg/dct" 2>/tmp/err; then
 			d=$(cat "$dbg/dct")
-			if echo 100 >"$dbg/dct" 2>/tmp/err; then
-				info "dct: DCT_ENABLE at 50 % answered (debugfs dct read $d), DCT_DISABLE answered"
+			if ! echo 100 >"$dbg/dct" 2>/tmp/err; then
+				info "dct: DCT_ENABLE at 50 % answered (read $d), DCT_ENABLE at 100 % failed: $(cat /tmp/err)"
+			elif echo 0 >"$dbg/dct" 2>/tmp/err; then
+				info "dct: DCT_ENABLE at 50 % (debugfs dct read $d) and 100 % answered, DCT_DISABLE answered (read $(cat "$dbg/dct"))"
 			else
-				info "dct: DCT_ENABLE answered (read $d), DCT_DISABLE failed: $(cat /tmp/err)"
+				info "dct: DCT_ENABLE at 50 % and 100 % answered, DCT_DISABLE failed: $(cat /tmp/err)"
 			fi
 		else
 			info "dct: DCT_ENABLE at 50 % failed: $(cat /tmp/err)"
