@@ -75,6 +75,9 @@ EXPLAINED = {
     "a DCT_ENABLE": "the guest's debugfs dct (40xx); npud sends DCT_ENABLE when the "
                     "buttress's PCODE asks for it (pm.c), which the run does not",
     "a DCT_ENABLE_DONE": "the reply to the guest's dct",
+    "a DCT_DISABLE": "the guest's debugfs dct switched off (40xx); npud sends DCT_DISABLE "
+                     "when the buttress's PCODE asks for it (pm.c), which the run does not",
+    "a DCT_DISABLE_DONE": "the reply to the guest's dct switched off",
     # JSM header and payload fields, compared on the first message of a type.
     "request_id": "id: each driver counts its requests",
     "db_idx": "id: the doorbell each driver gives a context (both start at 1)",
