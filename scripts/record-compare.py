@@ -85,6 +85,11 @@ EXPLAINED = {
     "jobq_base": "address: each driver places its job queues itself",
     "job_id": "id: ivpu numbers jobs per file from 1, npud by its queue slot",
     "heartbeat": "clock: the firmware's heartbeat counter",
+    # How a context ends: SSID_RELEASE after (nearly) every UNREGISTER_DB on one side only.
+    "b releases SSIDs at context close": (
+        "npud sends SSID_RELEASE whenever it destroys a context, so the firmware drops its "
+        "state for the SSID, as Linux did at file close in earlier kernels (file_priv_release: "
+        "ivpu_jsm_context_release); 6.12 sends it only when it aborts a faulted context"),
 }
 
 # JSM fields (offset in the 128-byte message, size) that may differ as
@@ -191,6 +196,24 @@ def compare(a, bs, boot, gen=None):
                 seen[key] = seen.get(key, 0) + 1
                 first[side].setdefault(key, (name, data))
         rep["jsm"][side] = seen
+    # How contexts end: SSID_RELEASE per UNREGISTER_DB, each side.
+    close = {}
+    for side in ("a", "b"):
+        unreg = sum(v for k, v in rep["jsm"][side].items() if k.startswith("host ")
+                    and k.endswith(" UNREGISTER_DB"))
+        rel = sum(v for k, v in rep["jsm"][side].items() if k.startswith("host ")
+                  and k.endswith(" SSID_RELEASE"))
+        close[side] = rel / unreg if unreg else None
+    rep["ssid_release_per_unregister_db"] = close
+    if close["a"] is not None and close["b"] is not None:
+        for side, other in (("a", "b"), ("b", "a")):
+            if close[side] >= 0.9 and close[other] < 0.5:
+                name = f"{side} releases SSIDs at context close"
+                rep["jsm_diff"].append({
+                    "message": f"host SSID_RELEASE per UNREGISTER_DB {close['a']:.2f} / "
+                               f"{close['b']:.2f}",
+                    "phase": "job", "only": None, "bytes": "-", "a": "", "b": "",
+                    "what": name, "reason": EXPLAINED.get(name)})
     for key in sorted(set(rep["jsm"]["a"]) | set(rep["jsm"]["b"])):
         name = key.split()[2]
         entry = {"message": key, "phase": PHASE.get(name, "other")}
@@ -348,6 +371,7 @@ def main(argv):
     print(f"JSM messages: {len(rep['jsm_diff'])} difference(s)")
     for j in rep["jsm_diff"]:
         what = (f"only {'A' if j['only'] == 'a' else 'B'}" if j["only"]
+                else j["what"] if "what" in j
                 else f"bytes {j['bytes']} differ (payload A {j['a']}, B {j['b']})")
         print(f"  {j['phase']:8} {j['message']:34} {what}: {j['reason'] or 'UNEXPLAINED'}")
     for side in ("a", "b"):
