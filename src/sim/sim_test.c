@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <errno.h>
-
 #include "sim/sim_internal.h"
 
 _Static_assert(NPU_SIM_FIFO_DEPTH == SIM_FIFO_DEPTH, "the FIFO depth tests see is the model's");
