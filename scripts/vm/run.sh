@@ -117,7 +117,7 @@ fi
 # dynamic debug.
 ivpu_params="dbg_mask=0x1660,dyndbg=+p$sched_mode"
 
-checks=(boot runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload server)
+checks=(boot runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload server differential)
 ((no_device)) && checks=(module-load)
 declare -A pci_id=([37xx]=7d1d [40xx]=643e)
 
@@ -142,6 +142,7 @@ fault_control() {
 run_gen() {
 	local gen=$1 sock=$out/npu-$1.sock console=$out/console-$1.log slog=$out/server-$1.log
 	local device=none line answer t0 rc=0 name status
+	local fw=$cache/firmware/usr/lib/firmware/intel/vpu/vpu_${gen}_v1.bin
 	declare -A got=()
 
 	rm -f "$sock" "$console" "$slog"
@@ -149,8 +150,8 @@ run_gen() {
 	local dev_args=()
 	if ((!no_device)); then
 		device=${pci_id[$gen]}
-		"$server" --gen "$gen" --socket "$sock" --once \
-			--firmware "$cache/firmware/usr/lib/firmware/intel/vpu/vpu_${gen}_v1.bin" \
+		rm -rf "$out/rec-$gen"
+		"$server" --gen "$gen" --socket "$sock" --once --firmware "$fw" --record "$out/rec-$gen" \
 			>"$slog" 2>&1 &
 		server_pid=$!
 		for _ in $(seq 100); do
@@ -237,6 +238,22 @@ run_gen() {
 			got[server]=PASS
 			echo "vm-test $gen: PASS server: npu-vfio-user served the guest and exited cleanly"
 		fi
+	fi
+	# The differential: npud's driver in-process on the same model and firmware,
+	# its record compared with ivpu's (scripts/vm/differential.sh).
+	if [[ -n $server_pid && -s $out/rec-$gen/counts.json ]]; then
+		local drc=0
+		"$here/differential.sh" "$gen" "$build" "$fw" "$out/rec-$gen" "$out" >"$out/differential-$gen.out" 2>&1 || drc=$?
+		if ((drc == 0)); then
+			got[differential]=PASS
+			echo "vm-test $gen: PASS differential: npud's record differs from ivpu's only as explained ($out/differential-$gen.txt)"
+		else
+			got[differential]=FAIL
+			echo "vm-test $gen: FAIL differential: $(grep -m3 -e UNEXPLAINED -e failed "$out/differential-$gen.out" "$out/differential-$gen.txt" 2>/dev/null | tr '\n' ' ')(see $out/differential-$gen.txt)"
+		fi
+	elif [[ -n $server_pid ]]; then
+		got[differential]=FAIL
+		echo "vm-test $gen: FAIL differential: the server left no record in $out/rec-$gen"
 	fi
 	[[ -n ${got[.done]:-} ]] ||
 		echo "vm-test $gen: the guest did not finish (timeout ${guest_timeout} s or crash): see $console"

@@ -21,6 +21,7 @@
 #include "driver/job.h"
 #include "driver/jsm.h"
 #include "driver/recover.h"
+#include "hw/timeouts.h"
 #include "util/log.h"
 
 void drv_ctx_fault(struct npu_device *d, uint32_t ssid, const char *why)
@@ -72,11 +73,18 @@ int drv_device_recover(struct npu_device *d, const char *reason)
 	snprintf(why, sizeof(why), "%s", reason && reason[0] ? reason : "unknown reason");
 	npu_warn(PM, "recovering the NPU: %s", why);
 
-	/* Best effort, not awaited: the firmware may be past answering. */
+	/*
+	 * Best effort, not awaited: the firmware may be past answering. It is given
+	 * the time Linux gives it to take the message and write its state before the
+	 * power-down (ivpu_jsm_state_dump: ivpu_ipc_send_and_wait sleeps the state
+	 * dump timeout); without it the firmware may never read the message.
+	 */
 	if (d->state == NPU_DEV_READY && d->ipc.enabled) {
 		ret = drv_jsm_state_dump(d);
 		if (ret)
 			npu_dbg(PM, "state dump request failed (%d)", ret);
+		else
+			d->plat->ops->delay_us(d->plat, NPU_TIMEOUT_STATE_DUMP_MSG_US);
 	}
 	drv_ipc_disable(d);
 	/* Aborts every queued job, forgets the doorbells, empties the queues (detach hook). */
