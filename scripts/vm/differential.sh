@@ -25,6 +25,22 @@ log=$out/differential-npud-$gen.log
 rm -rf "$sel" "$idle"
 : >"$log"
 
+# npud's driver runs in the scheduling mode ivpu chose: vpu_scheduling_mode of
+# ivpu's first boot-parameter page (offset 0x470, docs/boot-params.md), 0 = OS, 1 = HW.
+mode=$(python3 - "$ivpu/boot-params-1.hex" <<'PY'
+import sys
+data = bytearray()
+for line in open(sys.argv[1]):
+    data += bytes(int(x, 16) for x in line.split()[1:])
+print("hws" if int.from_bytes(data[0x470:0x474], "little") == 1 else "os")
+PY
+) || {
+	echo "no boot-parameter page in ivpu's record $ivpu"
+	exit 2
+}
+export NPU_SCHED=$mode
+echo "npud's driver runs under the scheduling mode ivpu chose: $mode" >>"$log"
+
 # A hung job is caught after NPU_TDR_TIMEOUT_MS (2 s by default, as Linux).
 NPU_SIM_RECORD=$sel "$build/npuctl" selftest --device sim --gen "$gen" --firmware "$fw" \
 	>>"$log" 2>&1 || {

@@ -251,7 +251,7 @@ void drv_hws_ctx_unregister(struct npu_ctx *c)
 void drv_hws_ctx_abort(struct npu_ctx *c)
 {
 	struct npu_device *d = c->dev;
-	struct drv_jsm_engine_reset e = { .engine_idx = NPU_JSM_ENGINE_COMPUTE };
+	struct npu_jsm_engine_reset e = { .engine_idx = NPU_JSM_ENGINE_COMPUTE };
 	int ret;
 
 	ret = drv_jsm_engine_reset(d, NPU_JSM_ENGINE_COMPUTE);

@@ -28,7 +28,7 @@ static int async_request(struct npu_device *d, uint32_t type, const void *payloa
 int drv_jsm_register_db(struct npu_device *d, uint32_t db_id, uint64_t jobq_va, uint32_t jobq_size,
 			uint32_t ssid)
 {
-	struct drv_jsm_register_db p = {
+	struct npu_jsm_register_db p = {
 		.db_idx = db_id,
 		.jobq_base = jobq_va,
 		.jobq_size = jobq_size,
@@ -41,7 +41,7 @@ int drv_jsm_register_db(struct npu_device *d, uint32_t db_id, uint64_t jobq_va, 
 
 int drv_jsm_unregister_db(struct npu_device *d, uint32_t db_id)
 {
-	struct drv_jsm_unregister_db p = { .db_idx = db_id };
+	struct npu_jsm_unregister_db p = { .db_idx = db_id };
 
 	return async_request(d, NPU_JSM_MSG_UNREGISTER_DB, &p, sizeof(p),
 			     NPU_JSM_MSG_UNREGISTER_DB_DONE, NULL);
@@ -49,7 +49,7 @@ int drv_jsm_unregister_db(struct npu_device *d, uint32_t db_id)
 
 int drv_jsm_engine_reset(struct npu_device *d, uint32_t engine)
 {
-	struct drv_jsm_engine_reset p = { .engine_idx = engine };
+	struct npu_jsm_engine_reset p = { .engine_idx = engine };
 
 	return async_request(d, NPU_JSM_MSG_ENGINE_RESET, &p, sizeof(p),
 			     NPU_JSM_MSG_ENGINE_RESET_DONE, NULL);
@@ -57,7 +57,7 @@ int drv_jsm_engine_reset(struct npu_device *d, uint32_t engine)
 
 int drv_jsm_query_heartbeat(struct npu_device *d, uint32_t engine, uint64_t *heartbeat)
 {
-	struct drv_jsm_engine_reset p = { .engine_idx = engine }; /* same layout (§2.3) */
+	struct npu_jsm_engine_reset p = { .engine_idx = engine }; /* same layout (§2.3) */
 	struct npu_jsm_msg reply;
 	int ret;
 
@@ -72,7 +72,7 @@ int drv_jsm_query_heartbeat(struct npu_device *d, uint32_t engine, uint64_t *hea
 
 int drv_jsm_ssid_release(struct npu_device *d, uint32_t ssid)
 {
-	struct drv_jsm_ssid_release p = { .host_ssid = ssid };
+	struct npu_jsm_ssid_release p = { .host_ssid = ssid };
 
 	return async_request(d, NPU_JSM_MSG_SSID_RELEASE, &p, sizeof(p),
 			     NPU_JSM_MSG_SSID_RELEASE_DONE, NULL);
@@ -81,7 +81,7 @@ int drv_jsm_ssid_release(struct npu_device *d, uint32_t ssid)
 /* docs/firmware-protocol.md §2.4: send_response = 1; the caller then polls the buttress for idle. */
 int drv_jsm_pwr_d0i3_enter(struct npu_device *d)
 {
-	struct drv_jsm_pwr_d0i3_enter p = { .send_response = 1 };
+	struct npu_jsm_pwr_d0i3_enter p = { .send_response = 1 };
 	int ret;
 
 	ret = drv_ipc_request(d, NPU_IPC_CHAN_GEN_CMD, NPU_JSM_MSG_PWR_D0I3_ENTER, &p, sizeof(p),
@@ -94,7 +94,7 @@ int drv_jsm_pwr_d0i3_enter(struct npu_device *d)
 /* DCT (docs/firmware-protocol.md §2.4, §6.3): the duty cycle, in microseconds of D0 and D0i2. */
 int drv_jsm_dct_enable(struct npu_device *d, uint32_t active_us, uint32_t inactive_us)
 {
-	struct drv_jsm_dct_enable p = { .dct_active_us = active_us,
+	struct npu_jsm_dct_enable p = { .dct_active_us = active_us,
 					.dct_inactive_us = inactive_us };
 
 	return async_request(d, NPU_JSM_MSG_DCT_ENABLE, &p, sizeof(p), NPU_JSM_MSG_DCT_ENABLE_DONE,

@@ -147,7 +147,7 @@ static void client_fill(const struct npu_ctx *c, uint64_t now, struct npu_client
 	snprintf(o->priority, sizeof(o->priority), "%s", drv_prio_name(c->priority));
 }
 
-static void memory_fill(struct npu_device *d, struct drv_device_stats *s)
+static void memory_fill(struct npu_device *d, struct npu_device_stats *s)
 {
 	const struct npu_mmu *mmu = &d->mmu;
 
@@ -170,7 +170,7 @@ static void memory_fill(struct npu_device *d, struct drv_device_stats *s)
 
 /* ---- registers: power state and clock ---- */
 
-static void power_fill(struct npu_device *d, struct drv_device_stats *s)
+static void power_fill(struct npu_device *d, struct npu_device_stats *s)
 {
 	bool mtl = d->gen == NPU_GEN_37XX;
 	uint32_t d0i3 =
@@ -192,12 +192,12 @@ static void power_fill(struct npu_device *d, struct drv_device_stats *s)
 
 /* ---- the report ---- */
 
-void drv_device_stats(struct npu_device *d, struct drv_device_stats *out)
+void drv_device_stats(struct npu_device *d, struct npu_device_stats *out)
 {
 	const struct npu_dev_counters *k = &d->counters;
 	const struct npu_platform_pci *pci = &d->plat->pci;
 	uint64_t now = npu_now_ns(d->plat), busy = busy_ns(&k->busy, now);
-	struct drv_device_stats *s = out;
+	struct npu_device_stats *s = out;
 	size_t n;
 
 	memset(s, 0, sizeof(*s));
@@ -294,7 +294,7 @@ static void client_json(struct npu_json *j, const struct npu_client_stats *c)
 	npu_json_obj_end(j);
 }
 
-void drv_device_stats_json(struct npu_json *j, const char *key, const struct drv_device_stats *s)
+void drv_device_stats_json(struct npu_json *j, const char *key, const struct npu_device_stats *s)
 {
 	npu_json_obj_begin(j, key);
 	npu_json_str(j, "device", s->bdf);

@@ -72,7 +72,7 @@ struct npu_client_stats {
 	char priority[12]; /* "idle", "normal", "focus", "realtime" (driver/hws.h) */
 };
 
-struct drv_device_stats {
+struct npu_device_stats {
 	char generation[8]; /* "37xx" */
 	uint16_t pci_vendor, pci_device;
 	char pci_id[16]; /* "8086:7d1d" */
@@ -111,9 +111,9 @@ struct drv_device_stats {
 };
 
 /* Fills out from d (any state). Reads a few buttress registers. */
-void drv_device_stats(struct npu_device *d, struct drv_device_stats *out);
+void drv_device_stats(struct npu_device *d, struct npu_device_stats *out);
 
 /* Writes s as one JSON object (key NULL: a document's root or an array element). */
-void drv_device_stats_json(struct npu_json *j, const char *key, const struct drv_device_stats *s);
+void drv_device_stats_json(struct npu_json *j, const char *key, const struct npu_device_stats *s);
 
 #endif

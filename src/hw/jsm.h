@@ -157,13 +157,13 @@ enum npu_jsm_priority_band {
 #define NPU_JSM_SIZE(s, sz)    _Static_assert(sizeof(struct s) == (sz), #s " size")
 
 /* ENGINE_RESET, QUERY_ENGINE_HB, HWS_ENGINE_RESUME requests. */
-struct drv_jsm_engine_reset {
+struct npu_jsm_engine_reset {
 	uint32_t engine_idx;
 	uint32_t reserved;
 };
-NPU_JSM_SIZE(drv_jsm_engine_reset, 8);
-NPU_JSM_OFF(drv_jsm_engine_reset, engine_idx, 0);
-NPU_JSM_OFF(drv_jsm_engine_reset, reserved, 4);
+NPU_JSM_SIZE(npu_jsm_engine_reset, 8);
+NPU_JSM_OFF(npu_jsm_engine_reset, engine_idx, 0);
+NPU_JSM_OFF(npu_jsm_engine_reset, reserved, 4);
 
 struct npu_jsm_engine_reset_context {
 	uint32_t host_ssid;
@@ -190,19 +190,19 @@ NPU_JSM_OFF(npu_jsm_engine_reset_done, engine_idx, 0);
 NPU_JSM_OFF(npu_jsm_engine_reset_done, num_impacted_contexts, 4);
 NPU_JSM_OFF(npu_jsm_engine_reset_done, impacted_contexts, 8);
 
-struct drv_jsm_register_db {
+struct npu_jsm_register_db {
 	uint32_t db_idx;
 	uint32_t reserved;
 	uint64_t jobq_base; /* global-context VA of the job queue */
 	uint32_t jobq_size; /* bytes */
 	uint32_t host_ssid; /* context owning the jobs */
 };
-NPU_JSM_SIZE(drv_jsm_register_db, 24);
-NPU_JSM_OFF(drv_jsm_register_db, db_idx, 0);
-NPU_JSM_OFF(drv_jsm_register_db, reserved, 4);
-NPU_JSM_OFF(drv_jsm_register_db, jobq_base, 8);
-NPU_JSM_OFF(drv_jsm_register_db, jobq_size, 16);
-NPU_JSM_OFF(drv_jsm_register_db, host_ssid, 20);
+NPU_JSM_SIZE(npu_jsm_register_db, 24);
+NPU_JSM_OFF(npu_jsm_register_db, db_idx, 0);
+NPU_JSM_OFF(npu_jsm_register_db, reserved, 4);
+NPU_JSM_OFF(npu_jsm_register_db, jobq_base, 8);
+NPU_JSM_OFF(npu_jsm_register_db, jobq_size, 16);
+NPU_JSM_OFF(npu_jsm_register_db, host_ssid, 20);
 
 struct npu_jsm_hws_register_db {
 	uint32_t db_id;
@@ -219,13 +219,13 @@ NPU_JSM_OFF(npu_jsm_hws_register_db, cmdq_base, 16);
 NPU_JSM_OFF(npu_jsm_hws_register_db, cmdq_size, 24);
 
 /* UNREGISTER_DB request, and REGISTER_DB_DONE / UNREGISTER_DB_DONE. */
-struct drv_jsm_unregister_db {
+struct npu_jsm_unregister_db {
 	uint32_t db_idx;
 	uint32_t reserved;
 };
-NPU_JSM_SIZE(drv_jsm_unregister_db, 8);
-NPU_JSM_OFF(drv_jsm_unregister_db, db_idx, 0);
-NPU_JSM_OFF(drv_jsm_unregister_db, reserved, 4);
+NPU_JSM_SIZE(npu_jsm_unregister_db, 8);
+NPU_JSM_OFF(npu_jsm_unregister_db, db_idx, 0);
+NPU_JSM_OFF(npu_jsm_unregister_db, reserved, 4);
 
 struct npu_jsm_query_engine_hb_done {
 	uint32_t engine_idx;
@@ -237,21 +237,21 @@ NPU_JSM_OFF(npu_jsm_query_engine_hb_done, engine_idx, 0);
 NPU_JSM_OFF(npu_jsm_query_engine_hb_done, reserved, 4);
 NPU_JSM_OFF(npu_jsm_query_engine_hb_done, heartbeat, 8);
 
-struct drv_jsm_ssid_release {
+struct npu_jsm_ssid_release {
 	uint32_t host_ssid;
 	uint32_t reserved;
 };
-NPU_JSM_SIZE(drv_jsm_ssid_release, 8);
-NPU_JSM_OFF(drv_jsm_ssid_release, host_ssid, 0);
-NPU_JSM_OFF(drv_jsm_ssid_release, reserved, 4);
+NPU_JSM_SIZE(npu_jsm_ssid_release, 8);
+NPU_JSM_OFF(npu_jsm_ssid_release, host_ssid, 0);
+NPU_JSM_OFF(npu_jsm_ssid_release, reserved, 4);
 
-struct drv_jsm_pwr_d0i3_enter {
+struct npu_jsm_pwr_d0i3_enter {
 	uint32_t send_response; /* host sends 1 */
 	uint32_t reserved;
 };
-NPU_JSM_SIZE(drv_jsm_pwr_d0i3_enter, 8);
-NPU_JSM_OFF(drv_jsm_pwr_d0i3_enter, send_response, 0);
-NPU_JSM_OFF(drv_jsm_pwr_d0i3_enter, reserved, 4);
+NPU_JSM_SIZE(npu_jsm_pwr_d0i3_enter, 8);
+NPU_JSM_OFF(npu_jsm_pwr_d0i3_enter, send_response, 0);
+NPU_JSM_OFF(npu_jsm_pwr_d0i3_enter, reserved, 4);
 
 /* docs/firmware-protocol.md §3.6 */
 struct npu_jsm_job_done {
@@ -272,13 +272,13 @@ NPU_JSM_OFF(npu_jsm_job_done, host_ssid, 16);
 NPU_JSM_OFF(npu_jsm_job_done, reserved, 20);
 NPU_JSM_OFF(npu_jsm_job_done, cmdq_id, 24);
 
-struct drv_jsm_dct_enable {
+struct npu_jsm_dct_enable {
 	uint32_t dct_active_us;
 	uint32_t dct_inactive_us;
 };
-NPU_JSM_SIZE(drv_jsm_dct_enable, 8);
-NPU_JSM_OFF(drv_jsm_dct_enable, dct_active_us, 0);
-NPU_JSM_OFF(drv_jsm_dct_enable, dct_inactive_us, 4);
+NPU_JSM_SIZE(npu_jsm_dct_enable, 8);
+NPU_JSM_OFF(npu_jsm_dct_enable, dct_active_us, 0);
+NPU_JSM_OFF(npu_jsm_dct_enable, dct_inactive_us, 4);
 
 /* TRACE_SET_CONFIG request (and TRACE_GET_CONFIG response). */
 struct npu_jsm_trace_config {
@@ -407,16 +407,16 @@ NPU_JSM_OFF(npu_jsm_metric_streamer_done, buffer_addr, 24);
 NPU_JSM_OFF(npu_jsm_metric_streamer_done, bytes_written, 32);
 
 union npu_jsm_payload {
-	struct drv_jsm_engine_reset engine_reset; /* also QUERY_ENGINE_HB, HWS_ENGINE_RESUME */
+	struct npu_jsm_engine_reset engine_reset; /* also QUERY_ENGINE_HB, HWS_ENGINE_RESUME */
 	struct npu_jsm_engine_reset_done engine_reset_done;
-	struct drv_jsm_register_db register_db;
+	struct npu_jsm_register_db register_db;
 	struct npu_jsm_hws_register_db hws_register_db;
-	struct drv_jsm_unregister_db unregister_db; /* also (UN)REGISTER_DB_DONE */
+	struct npu_jsm_unregister_db unregister_db; /* also (UN)REGISTER_DB_DONE */
 	struct npu_jsm_query_engine_hb_done query_engine_hb_done;
-	struct drv_jsm_ssid_release ssid_release;
-	struct drv_jsm_pwr_d0i3_enter pwr_d0i3_enter;
+	struct npu_jsm_ssid_release ssid_release;
+	struct npu_jsm_pwr_d0i3_enter pwr_d0i3_enter;
 	struct npu_jsm_job_done job_done;
-	struct drv_jsm_dct_enable dct_enable;
+	struct npu_jsm_dct_enable dct_enable;
 	struct npu_jsm_trace_config trace_config;
 	struct npu_jsm_create_cmd_queue create_cmdq;
 	struct npu_jsm_destroy_cmd_queue destroy_cmdq;

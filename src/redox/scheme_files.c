@@ -21,7 +21,7 @@
 #define STATUS_MAX (NPU_PROTO_RSP_MAX - sizeof(struct npu_rsp_hdr))
 
 /* The report's JSON into a STATUS_MAX buffer (a caller's buffer: relibc has no fmemopen). */
-static char *json_text(const struct drv_device_stats *st, size_t *len, int *err)
+static char *json_text(const struct npu_device_stats *st, size_t *len, int *err)
 {
 	char *text = malloc(STATUS_MAX);
 	struct npu_json j;
@@ -43,7 +43,7 @@ static char *json_text(const struct drv_device_stats *st, size_t *len, int *err)
 
 int sch_status_make(struct sch_handle *h)
 {
-	struct drv_device_stats *st = malloc(sizeof(*st));
+	struct npu_device_stats *st = malloc(sizeof(*st));
 	char *json, why[128];
 	size_t len;
 	int ret = 0;

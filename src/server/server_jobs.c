@@ -245,7 +245,7 @@ int srv_op_status(const struct srv_req *r)
 {
 	struct npu_server *s = r->c->s;
 	struct npu_req_status q;
-	struct drv_device_stats *st;
+	struct npu_device_stats *st;
 	struct npu_json j;
 	size_t cap = NPU_PROTO_RSP_MAX - sizeof(struct npu_rsp_hdr);
 	char *text;

@@ -111,7 +111,7 @@ int srv_op_query(const struct srv_req *r)
 	struct npu_device *d = r->c->s->dev;
 	struct npu_platform *p = d->plat;
 	struct npu_rsp_query a;
-	struct drv_device_stats *st;
+	struct npu_device_stats *st;
 
 	if (want_len(r, 0))
 		return 0;

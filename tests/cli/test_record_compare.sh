@@ -12,8 +12,12 @@ npuctl=${NPUCTL:?NPUCTL must name the npuctl binary}
 compare="$(dirname "$0")/../../scripts/record-compare.py"
 mkdir -p "$tmp/fw" # an empty firmware folder: driver and model use the synthetic image
 
-for run in a b; do
-	NPU_FIRMWARE_PATH=$tmp/fw NPU_SIM_RECORD=$tmp/$run "$npuctl" --device sim \
+# a and b under OS scheduling (the messages the cases below edit: REGISTER_DB, SSID_RELEASE);
+# h1 and h2 under hardware scheduling, whose queue ids and process ids each run chooses.
+for run in a b h1 h2; do
+	sched=os
+	[[ $run == h* ]] && sched=hws
+	NPU_SCHED=$sched NPU_FIRMWARE_PATH=$tmp/fw NPU_SIM_RECORD=$tmp/$run "$npuctl" --device sim \
 		exec fill --size 4096 --pattern 0xA5 >"$tmp/out" 2>"$tmp/err"
 	expect_rc "record $run" 0 $?
 	for f in boot-params-1.hex jsm.log regs.log counts.json; do
@@ -21,6 +25,10 @@ for run in a b; do
 	done
 done
 json_check "counts" "$tmp/a/counts.json" 'd["boots"] == 1 and d["jobs"] == 1 and d["phases"]["boot"]["reads"] > 0'
+
+python3 "$compare" "$tmp/h1" "$tmp/h2" >"$tmp/hws.txt" 2>"$tmp/err"
+expect_rc "same driver twice under hardware scheduling" 0 $?
+grep -q "host 0 CREATE_CMD_QUEUE x1" "$tmp/hws.txt" && ok || bad "no CREATE_CMD_QUEUE under hardware scheduling: $(cat "$tmp/hws.txt")"
 
 python3 "$compare" --json "$tmp/a" "$tmp/b" >"$tmp/same.json" 2>"$tmp/err"
 expect_rc "same driver twice" 0 $?

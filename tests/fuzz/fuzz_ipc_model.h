@@ -210,7 +210,7 @@ static void tx_check(uint16_t channel, uint32_t id)
 static void request(uint16_t channel, const struct npu_jsm_msg *reply, uint16_t reply_channel,
 		    unsigned hslot, unsigned mslot)
 {
-	const struct drv_jsm_engine_reset p = { .engine_idx = NPU_JSM_ENGINE_COMPUTE };
+	const struct npu_jsm_engine_reset p = { .engine_idx = NPU_JSM_ENGINE_COMPUTE };
 	uint32_t id = next_request_id();
 	struct npu_jsm_msg got;
 	int ret, want;

@@ -33,7 +33,7 @@ static struct npu_platform *plat;
 static struct npu_device dev;
 static struct npu_server *srv;
 static char fw_dir[64];
-static struct drv_device_stats stats;
+static struct npu_device_stats stats;
 
 /* The request being sent, for the reply checks. */
 static uint16_t cur_op;

@@ -159,7 +159,7 @@ static void t_digits(void **state)
 	struct fx f;
 	const uint8_t *in = dg.samples + (size_t)FIRST * SAMPLE;
 	uint8_t *got = malloc(COUNT * RECORD + 64), *want = malloc(COUNT * RECORD), rec[RECORD];
-	struct drv_device_stats *st = malloc(sizeof(*st));
+	struct npu_device_stats *st = malloc(sizeof(*st));
 	struct redox_stat fs;
 	unsigned right = 0;
 	size_t len;
@@ -227,7 +227,7 @@ static void t_bad_model(void **state)
 	struct fx f;
 	const uint8_t *in = dg.samples + (size_t)FIRST * SAMPLE;
 	uint8_t out[4 * RECORD], want[4 * RECORD], *bad;
-	struct drv_device_stats *st = malloc(sizeof(*st));
+	struct npu_device_stats *st = malloc(sizeof(*st));
 	int64_t c;
 
 	(void)state;

@@ -353,14 +353,14 @@ SAME_FIELD(npu_jsm_msg, result, ref_ipc_msg, result);
 SAME_FIELD(npu_jsm_msg, payload, ref_ipc_msg, dyndbg_cmd);
 _Static_assert(sizeof(((struct npu_jsm_msg *)0)->payload.dyndbg_control) == 96, "dyndbg");
 
-SAME_SIZE(drv_jsm_engine_reset, ref_engine_reset);
-SAME_FIELD(drv_jsm_engine_reset, engine_idx, ref_engine_reset, engine_idx);
+SAME_SIZE(npu_jsm_engine_reset, ref_engine_reset);
+SAME_FIELD(npu_jsm_engine_reset, engine_idx, ref_engine_reset, engine_idx);
 
-SAME_SIZE(drv_jsm_register_db, ref_register_db);
-SAME_FIELD(drv_jsm_register_db, db_idx, ref_register_db, db_idx);
-SAME_FIELD(drv_jsm_register_db, jobq_base, ref_register_db, jobq_base);
-SAME_FIELD(drv_jsm_register_db, jobq_size, ref_register_db, jobq_size);
-SAME_FIELD(drv_jsm_register_db, host_ssid, ref_register_db, host_ssid);
+SAME_SIZE(npu_jsm_register_db, ref_register_db);
+SAME_FIELD(npu_jsm_register_db, db_idx, ref_register_db, db_idx);
+SAME_FIELD(npu_jsm_register_db, jobq_base, ref_register_db, jobq_base);
+SAME_FIELD(npu_jsm_register_db, jobq_size, ref_register_db, jobq_size);
+SAME_FIELD(npu_jsm_register_db, host_ssid, ref_register_db, host_ssid);
 
 SAME_SIZE(npu_jsm_hws_register_db, ref_hws_register_db);
 SAME_FIELD(npu_jsm_hws_register_db, db_id, ref_hws_register_db, db_id);
@@ -369,15 +369,15 @@ SAME_FIELD(npu_jsm_hws_register_db, cmdq_id, ref_hws_register_db, cmdq_id);
 SAME_FIELD(npu_jsm_hws_register_db, cmdq_base, ref_hws_register_db, cmdq_base);
 SAME_FIELD(npu_jsm_hws_register_db, cmdq_size, ref_hws_register_db, cmdq_size);
 
-SAME_SIZE(drv_jsm_unregister_db, ref_unregister_db);
-SAME_FIELD(drv_jsm_unregister_db, db_idx, ref_unregister_db, db_idx);
+SAME_SIZE(npu_jsm_unregister_db, ref_unregister_db);
+SAME_FIELD(npu_jsm_unregister_db, db_idx, ref_unregister_db, db_idx);
 
 SAME_SIZE(npu_jsm_query_engine_hb_done, ref_query_engine_hb_done);
 SAME_FIELD(npu_jsm_query_engine_hb_done, engine_idx, ref_query_engine_hb_done, engine_idx);
 SAME_FIELD(npu_jsm_query_engine_hb_done, heartbeat, ref_query_engine_hb_done, heartbeat);
 
-SAME_SIZE(drv_jsm_ssid_release, ref_ssid_release);
-SAME_FIELD(drv_jsm_ssid_release, host_ssid, ref_ssid_release, host_ssid);
+SAME_SIZE(npu_jsm_ssid_release, ref_ssid_release);
+SAME_FIELD(npu_jsm_ssid_release, host_ssid, ref_ssid_release, host_ssid);
 
 SAME_SIZE(npu_jsm_job_done, ref_job_done);
 SAME_FIELD(npu_jsm_job_done, engine_idx, ref_job_done, engine_idx);

@@ -317,7 +317,7 @@ static void test_bad_replies(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	struct drv_jsm_engine_reset p = { 0 };
+	struct npu_jsm_engine_reset p = { 0 };
 	struct npu_jsm_msg r;
 	const uint32_t hb = NPU_JSM_MSG_QUERY_ENGINE_HB, hb_done = NPU_JSM_MSG_QUERY_ENGINE_HB_DONE;
 	const uint16_t ch = NPU_IPC_CHAN_ASYNC_CMD;

@@ -75,10 +75,10 @@ static int stats_teardown(void **state)
 
 /* ---- helpers ---- */
 
-static struct drv_device_stats st; /* 4 KiB and more: not on the stack */
+static struct npu_device_stats st; /* 4 KiB and more: not on the stack */
 
 /* A report, with the walk checked against the platform's count. */
-static const struct drv_device_stats *sample(struct npu_device *d)
+static const struct npu_device_stats *sample(struct npu_device *d)
 {
 	drv_device_stats(d, &st);
 	assert_int_equal(st.memory_used_bytes, dma_held);
@@ -87,7 +87,7 @@ static const struct drv_device_stats *sample(struct npu_device *d)
 	return &st;
 }
 
-static const struct npu_client_stats *client(const struct drv_device_stats *s, uint32_t id)
+static const struct npu_client_stats *client(const struct npu_device_stats *s, uint32_t id)
 {
 	for (unsigned i = 0; i < s->n_clients; i++) {
 		if (s->clients[i].id == id)
@@ -125,7 +125,7 @@ static void test_jobs_and_busy(void **state)
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
 	uint64_t t0 = npu_now_ns(f->plat), busy_open, wall_us;
-	const struct drv_device_stats *s;
+	const struct npu_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *cmd, *data, *blocker;
 	uint32_t id, status;
@@ -196,7 +196,7 @@ static void test_memory(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct drv_device_stats *s;
+	const struct npu_device_stats *s;
 	struct npu_ctx *c, *c2;
 	struct npu_bo *first, *big, *share, *self, *first2;
 	uint64_t base, used;
@@ -277,7 +277,7 @@ static void test_fault(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct drv_device_stats *s;
+	const struct npu_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *cmd;
 	struct cmdbuf cb;
@@ -314,7 +314,7 @@ static void test_recovery(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct drv_device_stats *s;
+	const struct npu_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *cmd, *blocker;
 	uint64_t busy;
@@ -359,7 +359,7 @@ static void test_timeouts(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct drv_device_stats *s;
+	const struct npu_device_stats *s;
 	struct npu_ctx *c;
 	struct npu_bo *blocker;
 	uint32_t id, status;
@@ -386,7 +386,7 @@ static void test_power(void **state)
 {
 	struct fx *f = *state;
 	struct npu_device *d = &f->d;
-	const struct drv_device_stats *s = sample(d);
+	const struct npu_device_stats *s = sample(d);
 
 	assert_string_equal(s->power_state, "D0");
 	assert_true(s->frequency_known);

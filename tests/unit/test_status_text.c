@@ -129,7 +129,7 @@ static void t_not_a_report(void **state)
 /* What drv_device_stats_json writes reads back into the same screen. */
 static void t_from_stats(void **state)
 {
-	static struct drv_device_stats s;
+	static struct npu_device_stats s;
 	static char json[OUT_MAX];
 	struct npu_json j;
 	FILE *f = fmemopen(json, sizeof(json), "w");

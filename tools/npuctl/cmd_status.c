@@ -42,7 +42,7 @@ static void on_signal(int sig)
 /* The report in JSON (--json), or as the one screen util/status_text.h makes of that JSON. */
 static void report(struct npuctl *ctl, struct npu_device *d)
 {
-	static struct drv_device_stats s;
+	static struct npu_device_stats s;
 	struct npu_json j;
 	char *text = NULL, why[128];
 	size_t len = 0;
