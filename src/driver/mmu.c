@@ -445,7 +445,8 @@ int drv_mmu_mute_events(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)
 
 bool drv_mmu_events_muted(const struct npu_mmu *mmu, uint32_t ssid)
 {
-	return ssid < NPU_MMU_CDTAB_ENTRY_COUNT && ((unsigned)mmu->muted[ssid / 8] >> (ssid % 8)) & 1u;
+	return ssid < NPU_MMU_CDTAB_ENTRY_COUNT &&
+	       ((unsigned)mmu->muted[ssid / 8] >> (ssid % 8)) & 1u;
 }
 
 int drv_mmu_tlb_invalidate(struct npu_mmu *mmu, struct npu_mmio *m, uint32_t ssid)

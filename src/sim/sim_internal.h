@@ -352,6 +352,12 @@ size_t sim_cache_same(const struct npu_sim *s, uint64_t pa, size_t len);
  */
 void *sim_mem_view(struct npu_sim *s, uint64_t pa, size_t len, bool snooped);
 /*
+ * A device read of len bytes at src (a pointer sim_mem_view gave), as the bus reads: aligned
+ * 32-bit words one load each (sim_cache.c), so a word the CPU stores at once (a fence, a
+ * queue's tail) is never seen half written.
+ */
+void sim_dma_load(void *buf, const uint8_t *src, size_t len);
+/*
  * A device write of len bytes at pa: to memory, and with snooped to the
  * CPU's cached view of write-back pages too. -EFAULT outside the arena.
  */

@@ -459,7 +459,7 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 			break;
 		}
 		if (!write)
-			memcpy(b + done, mem, chunk);
+			sim_dma_load(b + done, mem, chunk);
 		done += chunk;
 	}
 	/*

@@ -204,7 +204,7 @@ static void test_wait_running(void **state)
 	/* A timed wait runs out too (parked in the server, answered by its timer). */
 	assert_int_equal(npu_wait(f->n, job, 30, &status), -ETIMEDOUT);
 	assert_bytes(npu_buf_ptr(dst), 4096, 0);
-	*(volatile uint64_t *)npu_buf_ptr(fence) = 1;
+	__atomic_store_n((uint64_t *)npu_buf_ptr(fence), 1, __ATOMIC_RELEASE);
 	assert_int_equal(npu_wait(f->n, job, JOB_MS, &status), 0);
 	assert_int_equal(status, 0);
 	assert_bytes(npu_buf_ptr(dst), 4096, 0x77);
@@ -255,7 +255,7 @@ static void test_run(void **state)
 	    npu_run(f->n, fcmd, (struct npu_buf *[]){ fence, dst }, 2, 0, NULL, &status),
 	    -ETIMEDOUT);
 	assert_bytes(npu_buf_ptr(dst), 4096, 0x5a);
-	*(volatile uint64_t *)npu_buf_ptr(fence) = 1;
+	__atomic_store_n((uint64_t *)npu_buf_ptr(fence), 1, __ATOMIC_RELEASE);
 	assert_int_equal(npu_wait(f->n, job, JOB_MS, &status), 0);
 	assert_int_equal(status, 0);
 	assert_bytes(npu_buf_ptr(dst), 4096, 0x77);

@@ -153,7 +153,7 @@ static void test_real_jobs(void **state)
 	assert_int_equal(npu_wait(n, job, 50, &status), -ETIMEDOUT);
 	assert_int_equal(npu_job_query(n, job, &done, &status), 0);
 	assert_int_equal(done, 0);
-	*(volatile uint64_t *)npu_buf_ptr(fence) = 5;
+	__atomic_store_n((uint64_t *)npu_buf_ptr(fence), 5, __ATOMIC_RELEASE);
 	assert_int_equal(npu_wait(n, job, JOB_MS, &status), 0);
 	assert_int_equal(status, 0);
 	assert_bytes(npu_buf_ptr(dst), 4096, 0);
