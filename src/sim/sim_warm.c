@@ -50,9 +50,13 @@ void sim_warm_save(struct npu_sim *s)
 	 * Under HWS the command queues, their doorbells and priorities stay too: Linux
 	 * neither creates nor registers them again after a warm boot, and destroys them
 	 * later (ivpu_job.c: ivpu_cmdq_unregister sends HWS_DESTROY_CMDQ after
-	 * UNREGISTER_DB, ivpu_jsm_msg.c: ivpu_jsm_hws_destroy_cmdq). The engine is idle.
+	 * UNREGISTER_DB, ivpu_jsm_msg.c: ivpu_jsm_hws_destroy_cmdq). The engine is idle,
+	 * and after the power-down it starts anew: an ENGINE_RESET that was not followed by
+	 * HWS_ENGINE_RESUME (Linux debugfs reset_engine sends the reset alone) does not
+	 * keep it stopped across the warm boot.
 	 */
 	w->hws = s->fw.hws;
+	w->hws.engine_stopped = false;
 	w->hws.current = 0;
 	w->hws.slice_start_ns = w->hws.contend_ns = 0;
 	for (unsigned i = 0; i < SIM_HWS_CMDQS; i++)

@@ -442,9 +442,13 @@ static void test_queue_survives_warm_boot(void **state)
 
 	assert_int_equal(create(h, 1, 0, 0), OK);
 	assert_int_equal(register_db(h, 5, 1), OK);
+	assert_int_equal(request(h, 0x1100, p, 8, 0x2200, &m), OK); /* ENGINE_RESET, no resume */
 	assert_int_equal(drv_device_suspend(&h->d), 0);
 	assert_int_equal(drv_device_boot(&h->d), 0);
 	assert_true(h->d.last_boot_warm);
+	lock(h);
+	assert_false(h->s->fw.hws.engine_stopped); /* the engine starts anew after power-down */
+	unlock(h);
 	assert_int_equal(register_db(h, 5, 1), PROCESSING_ERR); /* still registered */
 	put32(p, 5);
 	assert_int_equal(request(h, 0x1103, p, 8, 0x2203, &m), OK); /* UNREGISTER_DB */
