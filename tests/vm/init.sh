@@ -194,6 +194,16 @@ if [ -n "$dbg" ]; then
 	info "fw-trace-config: $(tr '\n' ' ' <"$dbg/fw_trace_config" 2>&1)"
 	if echo 0 >"$dbg/reset_engine" 2>/tmp/err; then
 		info "reset-engine: ENGINE_RESET of engine 0 answered"
+		# Under hardware scheduling the engine stays stopped after ENGINE_RESET until
+		# HWS_ENGINE_RESUME (vpu_jsm_api.h); ivpu's debugfs sends them apart
+		# (ivpu_debugfs.c: reset_engine, resume_engine), so resume it here.
+		if dmesg | grep -q 'Scheduler mode: HW' && [ -e "$dbg/resume_engine" ]; then
+			if echo 0 >"$dbg/resume_engine" 2>/tmp/err; then
+				info "resume-engine: HWS_ENGINE_RESUME of engine 0 answered"
+			else
+				info "resume-engine: HWS_ENGINE_RESUME of engine 0 failed: $(cat /tmp/err)"
+			fi
+		fi
 	else
 		info "reset-engine: ENGINE_RESET of engine 0 failed: $(cat /tmp/err)"
 	fi
