@@ -85,9 +85,11 @@ EXPLAINED = {
     "jobq_base": "address: each driver places its job queues itself",
     "job_id": "id: ivpu numbers jobs per file from 1, npud by its queue slot",
     "heartbeat": "clock: the firmware's heartbeat counter",
-    "process_id": "id: the process a command queue belongs to (each driver's own host pid)",
-    "cmdq_id": "id: each driver numbers its command queues",
-    "cmdq_group": "id: each driver's queue group",
+    # Hardware scheduling (vpu_jsm_api.h: vpu_ipc_msg_payload_hws_create_cmdq and friends).
+    "process_id": "id: the process a command queue belongs to (ivpu the task's pid, "
+                  "npud 0: its clients are not the firmware's processes)",
+    "cmdq_group": "id: the queue's group, each driver's own (ivpu the context id)",
+    "cmdq_id": "id: each driver numbers its command queues itself",
     "cmdq_base": "address: each driver places its command queues itself",
     # How a context ends: SSID_RELEASE after (nearly) every UNREGISTER_DB on one side only.
     "b releases SSIDs at context close": (
@@ -110,17 +112,16 @@ JSM_FIELDS = {
     "SSID_RELEASE_DONE": [(32, 4, "host_ssid")],
     "JOB_DONE": [(36, 4, "db_idx"), (40, 8, "job_id"), (52, 4, "host_ssid")],
     "QUERY_ENGINE_HB_DONE": [(40, 8, "heartbeat")],
-    # Hardware scheduling (vpu_jsm_api.h: the hws_* payloads).
     "CREATE_CMD_QUEUE": [(32, 8, "process_id"), (40, 4, "host_ssid"), (48, 8, "cmdq_group"),
                          (56, 8, "cmdq_id"), (64, 8, "cmdq_base")],
     "CREATE_CMD_QUEUE_RSP": [(32, 8, "process_id"), (40, 4, "host_ssid"),
                              (48, 8, "cmdq_group"), (56, 8, "cmdq_id")],
     "DESTROY_CMD_QUEUE": [(32, 4, "host_ssid"), (40, 8, "cmdq_id")],
     "DESTROY_CMD_QUEUE_RSP": [(32, 4, "host_ssid"), (40, 8, "cmdq_id")],
-    "SET_CONTEXT_SCHED_PROPERTIES": [(32, 4, "host_ssid"), (40, 8, "cmdq_id")],
-    "SET_CONTEXT_SCHED_PROPERTIES_RSP": [(32, 4, "host_ssid"), (40, 8, "cmdq_id")],
     "HWS_REGISTER_DB": [(32, 4, "db_idx"), (36, 4, "host_ssid"), (40, 8, "cmdq_id"),
                         (48, 8, "cmdq_base")],
+    "SET_CONTEXT_SCHED_PROPERTIES": [(32, 4, "host_ssid"), (40, 8, "cmdq_id")],
+    "SET_CONTEXT_SCHED_PROPERTIES_RSP": [(32, 4, "host_ssid"), (40, 8, "cmdq_id")],
 }
 
 PHASE = {

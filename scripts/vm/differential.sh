@@ -5,7 +5,8 @@
 # the model, and scripts/record-compare.py compares that with the record of
 # Linux's ivpu (npu-vfio-user --record).
 #
-# Usage: scripts/vm/differential.sh GEN BUILD FIRMWARE IVPU_RECORD OUT
+# Usage: scripts/vm/differential.sh GEN BUILD FIRMWARE IVPU_RECORD OUT [SCHED]
+# SCHED (os, hws or auto, the default) is npud's --sched: the scheduling ivpu used.
 #
 # npud's driver makes two records under OUT:
 #   rec-npud-GEN       npuctl selftest in-process: boot, jobs (commands, fences,
@@ -17,7 +18,7 @@
 # of record-compare.py: 0 when every difference is one the script explains.
 set -euo pipefail
 
-gen=$1 build=$2 fw=$3 ivpu=$4 out=$5
+gen=$1 build=$2 fw=$3 ivpu=$4 out=$5 sched=${6:-auto}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 sel=$out/rec-npud-$gen idle=$out/rec-npud-idle-$gen
@@ -38,11 +39,16 @@ PY
 	echo "no boot-parameter page in ivpu's record $ivpu"
 	exit 2
 }
-export NPU_SCHED=$mode
+# A mode the caller names (from the guest's log) must agree with the page.
+if [[ $sched != auto && $sched != "$mode" ]]; then
+	echo "the guest's log says scheduling $sched, ivpu's boot parameters say $mode"
+	exit 2
+fi
+sched=$mode
 echo "npud's driver runs under the scheduling mode ivpu chose: $mode" >>"$log"
 
 # A hung job is caught after NPU_TDR_TIMEOUT_MS (2 s by default, as Linux).
-NPU_SIM_RECORD=$sel "$build/npuctl" selftest --device sim --gen "$gen" --firmware "$fw" \
+NPU_SIM_RECORD=$sel "$build/npuctl" selftest --device sim --gen "$gen" --sched "$sched" --firmware "$fw" \
 	>>"$log" 2>&1 || {
 	echo "npuctl selftest failed: see $log"
 	exit 2
@@ -50,7 +56,7 @@ NPU_SIM_RECORD=$sel "$build/npuctl" selftest --device sim --gen "$gen" --firmwar
 
 sock=$out/npud-diff-$gen.sock
 rm -f "$sock"
-NPU_SIM_RECORD=$idle "$build/npud" --device sim --gen "$gen" --firmware "$fw" --socket "$sock" \
+NPU_SIM_RECORD=$idle "$build/npud" --device sim --gen "$gen" --sched "$sched" --firmware "$fw" --socket "$sock" \
 	--autosuspend-ms 200 --foreground -q >>"$log" 2>&1 &
 npud_pid=$!
 stop_npud() {

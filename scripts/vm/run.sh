@@ -242,8 +242,14 @@ run_gen() {
 	# The differential: npud's driver in-process on the same model and firmware,
 	# its record compared with ivpu's (scripts/vm/differential.sh).
 	if [[ -n $server_pid && -s $out/rec-$gen/counts.json ]]; then
-		local drc=0
-		"$here/differential.sh" "$gen" "$build" "$fw" "$out/rec-$gen" "$out" >"$out/differential-$gen.out" 2>&1 || drc=$?
+		local drc=0 dsched=auto
+		# npud schedules as ivpu did in the guest ("Scheduler mode: HW|OS", ivpu_fw.c).
+		if grep -q 'Scheduler mode: HW' "$out/console-$gen.log" 2>/dev/null; then
+			dsched=hws
+		elif grep -q 'Scheduler mode: OS' "$out/console-$gen.log" 2>/dev/null; then
+			dsched=os
+		fi
+		"$here/differential.sh" "$gen" "$build" "$fw" "$out/rec-$gen" "$out" "$dsched" >"$out/differential-$gen.out" 2>&1 || drc=$?
 		if ((drc == 0)); then
 			got[differential]=PASS
 			echo "vm-test $gen: PASS differential: npud's record differs from ivpu's only as explained ($out/differential-$gen.txt)"

@@ -188,8 +188,14 @@ static int set_fields(struct npu_sim *s, const struct npu_boot_params *bp, struc
 				    bp->verbose_tracing_buff_size, w);
 	if (ret)
 		return ret;
-	if (!bp->global_aliased_pio_base)
-		return bad(w, "global_aliased_pio_base is 0");
+	/*
+	 * Linux 6.12 (ivpu_fw.c: ivpu_fw_boot_params_setup) writes the user range as the
+	 * aliased PIO window on every generation; 6.13 and later write it on 37xx only and
+	 * leave base and size 0 on 40xx.
+	 */
+	if (!bp->global_aliased_pio_base && (s->gen == NPU_GEN_37XX || bp->global_aliased_pio_size))
+		return bad(w, "global_aliased_pio_base is 0 (size 0x%x)",
+			   bp->global_aliased_pio_size);
 	if (bp->autoconfig != NPU_BOOT_AUTOCONFIG)
 		return bad(w, "autoconfig is %u, not 1", bp->autoconfig);
 	if (bp->cache_defaults[NPU_BOOT_CACHE_CFG_NN].use != 1 ||

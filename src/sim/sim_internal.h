@@ -157,6 +157,7 @@ struct sim_warm {
 	uint64_t ret_address; /* written into save_restore_ret_address */
 	struct sim_queue queues[SIM_DOORBELLS];
 	uint64_t queue_map[SIM_DOORBELLS / 64];
+	struct sim_hws hws; /* HWS command queues, bands and scheduling log */
 	uint32_t power_level, trace_level, trace_dest;
 	uint64_t trace_hw_mask;
 	bool dct_enabled;

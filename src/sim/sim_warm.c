@@ -46,6 +46,21 @@ void sim_warm_save(struct npu_sim *s)
 	memcpy(w->queue_map, s->fw.queue_map, sizeof(w->queue_map));
 	for (unsigned db = 0; db < SIM_DOORBELLS; db++)
 		w->queues[db].running = w->queues[db].active = false; /* the host made it idle */
+	/*
+	 * Under HWS the command queues, their doorbells and priorities stay too: Linux
+	 * neither creates nor registers them again after a warm boot, and destroys them
+	 * later (ivpu_job.c: ivpu_cmdq_unregister sends HWS_DESTROY_CMDQ after
+	 * UNREGISTER_DB, ivpu_jsm_msg.c: ivpu_jsm_hws_destroy_cmdq). The engine is idle,
+	 * and after the power-down it starts anew: an ENGINE_RESET that was not followed by
+	 * HWS_ENGINE_RESUME (Linux debugfs reset_engine sends the reset alone) does not
+	 * keep it stopped across the warm boot.
+	 */
+	w->hws = s->fw.hws;
+	w->hws.engine_stopped = false;
+	w->hws.current = 0;
+	w->hws.slice_start_ns = w->hws.contend_ns = 0;
+	for (unsigned i = 0; i < SIM_HWS_CMDQS; i++)
+		w->hws.q[i].suspend_pending = false;
 	w->power_level = s->fw.power_level;
 	w->trace_level = s->fw.trace_level;
 	w->trace_dest = s->fw.trace_dest;
@@ -131,6 +146,7 @@ void sim_warm_restore(struct npu_sim *s)
 
 	memcpy(s->fw.queues, w->queues, sizeof(s->fw.queues));
 	memcpy(s->fw.queue_map, w->queue_map, sizeof(s->fw.queue_map));
+	s->fw.hws = w->hws;
 	s->fw.power_level = w->power_level;
 	s->fw.trace_level = w->trace_level;
 	s->fw.trace_dest = w->trace_dest;

@@ -9,6 +9,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 npuctl=${NPUCTL:?NPUCTL must name the npuctl binary}
+# OS scheduling: the checks below edit REGISTER_DB and count SSID_RELEASE.
+export NPU_SCHED=os
 compare="$(dirname "$0")/../../scripts/record-compare.py"
 mkdir -p "$tmp/fw" # an empty firmware folder: driver and model use the synthetic image
 

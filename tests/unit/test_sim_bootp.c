@@ -15,6 +15,7 @@
 #include <pthread.h>
 
 #include "hw/boot_params.h"
+#include "hw/fw_header.h"
 #include "platform/backends.h"
 #include "sim/sim_internal.h"
 
@@ -114,6 +115,28 @@ static void test_perf_clk(void **state)
 	expect_bad(f, "perf_clk_frequency");
 }
 
+/*
+ * The aliased PIO window as each Linux writes it (ivpu_fw.c: ivpu_fw_boot_params_setup):
+ * 6.12 writes the user range on every generation, 6.13 and later on 37xx only and leave
+ * base and size 0 on 40xx. A 0 base is refused on 37xx, and with a size on any generation.
+ */
+static void test_aliased_pio(void **state)
+{
+	struct fx *f = *state;
+	char why[200];
+	bool is37 = f->gen == NPU_GEN_37XX;
+
+	fresh(f);
+	page.global_aliased_pio_base = 0;
+	page.global_aliased_pio_size = 0;
+	assert_int_equal(check(f, why, sizeof(why)), is37 ? -EINVAL : 0);
+	page.global_aliased_pio_size = 0x10000000;
+	expect_bad(f, "global_aliased_pio_base");
+	page.global_aliased_pio_base = NPU_VA_37XX_USER_START;
+	page.global_aliased_pio_size = 0x10000000;
+	assert_int_equal(check(f, why, sizeof(why)), 0);
+}
+
 static void test_bad_fields_fail(void **state)
 {
 	struct fx *f = *state;
@@ -208,6 +231,8 @@ int main(void)
 							 bp_teardown, &f37),
 		cmocka_unit_test_prestate_setup_teardown(test_bad_fields_fail, bp_setup,
 							 bp_teardown, &f37),
+		cmocka_unit_test_prestate_setup_teardown(test_aliased_pio, bp_setup, bp_teardown,
+							 &f37),
 		cmocka_unit_test_prestate_setup_teardown(test_perf_clk, bp_setup, bp_teardown,
 							 &f37),
 		cmocka_unit_test_prestate_setup_teardown(test_shave_nn, bp_setup, bp_teardown,
@@ -216,6 +241,8 @@ int main(void)
 							 bp_teardown, &f40),
 		cmocka_unit_test_prestate_setup_teardown(test_bad_fields_fail, bp_setup,
 							 bp_teardown, &f40),
+		cmocka_unit_test_prestate_setup_teardown(test_aliased_pio, bp_setup, bp_teardown,
+							 &f40),
 		cmocka_unit_test_prestate_setup_teardown(test_perf_clk, bp_setup, bp_teardown,
 							 &f40),
 		cmocka_unit_test_prestate_setup_teardown(test_shave_nn, bp_setup, bp_teardown,

@@ -22,6 +22,7 @@
 #include "driver/hws.h"
 #include "driver/mmu.h"
 #include "driver/mmu_ctx.h"
+#include "driver/pm.h"
 #include "platform/backends.h"
 #include "platform/platform.h"
 #include "sim/sim_internal.h"
@@ -428,6 +429,33 @@ static void test_queue_messages(void **state)
 	assert_int_equal(destroy(h, SSID, 2), OK);
 }
 
+/*
+ * A queue created and registered before a runtime suspend is still the firmware's after
+ * the warm boot: Linux creates and registers nothing again on resume and, on close,
+ * unregisters the doorbell and then destroys the queue (ivpu_job.c: ivpu_cmdq_unregister).
+ */
+static void test_queue_survives_warm_boot(void **state)
+{
+	struct host *h = *state;
+	uint8_t p[32] = { 0 };
+	struct msg m;
+
+	assert_int_equal(create(h, 1, 0, 0), OK);
+	assert_int_equal(register_db(h, 5, 1), OK);
+	assert_int_equal(request(h, 0x1100, p, 8, 0x2200, &m), OK); /* ENGINE_RESET, no resume */
+	assert_int_equal(drv_device_suspend(&h->d), 0);
+	assert_int_equal(drv_device_boot(&h->d), 0);
+	assert_true(h->d.last_boot_warm);
+	lock(h);
+	assert_false(h->s->fw.hws.engine_stopped); /* the engine starts anew after power-down */
+	unlock(h);
+	assert_int_equal(register_db(h, 5, 1), PROCESSING_ERR); /* still registered */
+	put32(p, 5);
+	assert_int_equal(request(h, 0x1103, p, 8, 0x2203, &m), OK); /* UNREGISTER_DB */
+	assert_int_equal(destroy(h, SSID, 1), OK);
+	assert_int_equal(destroy(h, SSID, 1), PROCESSING_ERR);
+}
+
 /* A job of a registered queue: JOB_DONE names its command queue. */
 static void test_job_done_cmdq(void **state)
 {
@@ -734,6 +762,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		BOTH(test_band_setup),
 		BOTH(test_queue_messages),
+		BOTH(test_queue_survives_warm_boot),
 		BOTH(test_job_done_cmdq),
 		BOTH(test_band_order),
 		BOTH(test_preempt_and_resume),

@@ -194,6 +194,16 @@ if [ -n "$dbg" ]; then
 	info "fw-trace-config: $(tr '\n' ' ' <"$dbg/fw_trace_config" 2>&1)"
 	if echo 0 >"$dbg/reset_engine" 2>/tmp/err; then
 		info "reset-engine: ENGINE_RESET of engine 0 answered"
+		# Under hardware scheduling the engine stays stopped after ENGINE_RESET until
+		# HWS_ENGINE_RESUME (vpu_jsm_api.h); ivpu's debugfs sends them apart
+		# (ivpu_debugfs.c: reset_engine, resume_engine), so resume it here.
+		if dmesg | grep -q 'Scheduler mode: HW' && [ -e "$dbg/resume_engine" ]; then
+			if echo 0 >"$dbg/resume_engine" 2>/tmp/err; then
+				info "resume-engine: HWS_ENGINE_RESUME of engine 0 answered"
+			else
+				info "resume-engine: HWS_ENGINE_RESUME of engine 0 failed: $(cat /tmp/err)"
+			fi
+		fi
 	else
 		info "reset-engine: ENGINE_RESET of engine 0 failed: $(cat /tmp/err)"
 	fi
@@ -230,13 +240,37 @@ fi
 # logs "Recovery triggered by TDR" (6.12; newer kernels, which first check that
 # the firmware's heartbeat stopped: "Recovery triggered by Job timeout") and
 # "Recovering the NPU"; the next use of the device boots the firmware again.
+# Under hardware scheduling newer kernels (7.x ivpu_pm.c: ivpu_job_timeout_work)
+# recover the NPU only in OS mode: with "Scheduler mode: HW" they log "Job timeout
+# detected", send STATE_DUMP and queue the context abort work
+# (ivpu_job.c: ivpu_context_abort_work_fn), which resets the engine
+# (reset_engine_and_mark_faulty_contexts: ENGINE_RESET, "Engine reset performed,
+# impacted contexts: N"), aborts those contexts (UNREGISTER_DB, DESTROY_CMD_QUEUE)
+# and resumes the engine (HWS_ENGINE_RESUME); the firmware keeps running and the
+# next job runs on a command queue created again. Linux 6.12 recovers in both modes.
 if ctrl fault hang-job; then
 	start=$(log_lines)
 	guest_ivpu hang "$tdr" >/tmp/hang 2>&1
 	sed 's/^VMTEST /vmtest: hang: /' /tmp/hang
 	recovered=$(dmesg | tail -n +"$((start + 1))" | grep -c 'Recovering the NPU')
+	engine_reset=
+	if [ "$recovered" -lt 1 ] && dmesg | grep -q 'Scheduler mode: HW' &&
+		dmesg | tail -n +"$((start + 1))" | grep -q 'Job timeout detected'; then
+		engine_reset=yes
+	fi
 	if ! grep -q '^VMTEST PASS tdr-abort' /tmp/hang; then
 		fail "tdr-abort: $(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)"
+	elif [ -n "$engine_reset" ]; then
+		hang_log=$(dmesg | tail -n +"$((start + 1))")
+		if ! echo "$hang_log" | grep -q 'Engine reset performed, impacted contexts: [1-9]'; then
+			fail "tdr-abort: HWS: the timeout was detected, but no engine reset named the hung context ('Engine reset performed, impacted contexts: N')"
+		elif ! echo "$hang_log" | grep -q 'Context ID: [0-9]* abort'; then
+			fail "tdr-abort: HWS: the engine was reset, but ivpu aborted no context"
+		elif echo "$hang_log" | grep -q -e 'Engine reset failed' -e 'Engine resume failed' -e 'Failed to resume engine' -e 'Failed to destroy command queue'; then
+			fail "tdr-abort: HWS: $(echo "$hang_log" | grep -m1 -e 'Engine re' -e 'Failed to' | sed 's/^.*ERROR\* //')"
+		else
+			pass "tdr-abort: $(grep -m1 '^VMTEST PASS tdr-abort' /tmp/hang | cut -d' ' -f4-); HWS: timeout detected, engine reset, context aborted, engine resumed"
+		fi
 	elif ! dmesg | tail -n +"$((start + 1))" | grep -q 'Recovery triggered by \(TDR\|Job timeout\)'; then
 		fail "tdr-abort: the job was aborted, but not by ivpu's timeout detection (no 'Recovery triggered by TDR' or '... by Job timeout')"
 	elif [ "$recovered" -lt 1 ]; then
@@ -250,8 +284,17 @@ if ctrl fault hang-job; then
 		# The firmware's boots after the recovery, as ivpu logs them (IVPU_DBG_PM).
 		booted=$(dmesg | tail -n +"$((start + 1))" | sed -n '/Recovering the NPU/,$p' |
 			grep -c 'ready message received')
+		# HWS engine reset: the aborted context's queue is gone; the next job creates one.
+		recreated=$(dmesg | tail -n +"$((start + 1))" | sed -n '/Engine reset performed/,$p' |
+			grep -c 'Command queue [0-9]* created')
 		if ! grep -q '^VMTEST PASS uapi-jobs' /tmp/next || grep -q '^VMTEST FAIL' /tmp/next; then
 			fail "tdr-next-job: $(grep -m1 '^VMTEST FAIL' /tmp/next | cut -d' ' -f3-)"
+		elif [ -n "$engine_reset" ]; then
+			if [ "$recreated" -lt 1 ]; then
+				fail "tdr-next-job: HWS: the jobs ran, but no command queue was created after the engine reset"
+			else
+				pass "tdr-next-job: HWS: after the engine reset new jobs ran on a new command queue and every byte checked out"
+			fi
 		elif [ "$booted" -lt 1 ]; then
 			fail "tdr-next-job: the jobs ran, but the firmware was not booted again after a recovery"
 		else
@@ -261,7 +304,8 @@ if ctrl fault hang-job; then
 		notrun "tdr-next-job: the host could not clear the fault"
 	fi
 	echo "vmtest: log of the recovery:"
-	dmesg | tail -n +"$((start + 1))" | grep -e 'TDR' -e 'Recover' -e 'ready message' -e 'Booting' | tail -20
+	dmesg | tail -n +"$((start + 1))" | grep -e 'TDR' -e 'Recover' -e 'ready message' -e 'Booting' \
+		-e 'Job timeout' -e 'Engine re' -e 'abort' -e 'ENGINE_RES' | tail -20
 else
 	notrun "tdr-abort: the host could not enable the hang fault"
 	notrun "tdr-next-job: the host could not enable the hang fault"
