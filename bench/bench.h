@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "hw/gen.h"
 
@@ -72,6 +73,20 @@ int bench_spsc_rtt_ns(unsigned rounds, unsigned runs, struct bench_range *out);
 int bench_socket_rtt_us(unsigned rounds, unsigned runs, struct bench_range *out);
 /* A NOP job's memory traffic alone, between two threads (bench_floor.c); -EIO if it went wrong. */
 int bench_protocol_floor_ns(unsigned rounds, unsigned runs, struct bench_range *out);
+
+/* An npud of the bench's own (bench_npud.c). */
+struct bench_npud {
+	pid_t pid;
+	char dir[64], sock[96];
+};
+/*
+ * Starts c->npud on the simulated NPU of c->gen (sched: its --sched, NULL for npud's default)
+ * on a socket in a fresh folder, and waits until it answers. 0, -ECHILD when it exited,
+ * -ETIMEDOUT, or -errno.
+ */
+int bench_npud_start(const struct bench_cfg *c, const char *sched, struct bench_npud *dm);
+/* SIGTERM, the socket and folder removed; npud's exit status (0 expected) or -1. */
+int bench_npud_stop(struct bench_npud *dm);
 
 /* Each writes its JSON object (key) and returns 0, or a negative errno with one line said. */
 int bench_fw_load(const struct bench_cfg *c, struct npu_json *j);

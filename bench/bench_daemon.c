@@ -26,70 +26,6 @@
 #define CLIENT_STEPS 4
 static const unsigned client_steps[CLIENT_STEPS] = { 1, 4, 16, 64 };
 
-struct daemon {
-	pid_t pid;
-	char dir[64], sock[96];
-};
-
-static void sleep_us(uint64_t us)
-{
-	struct timespec ts = { .tv_sec = (time_t)(us / 1000000u),
-			       .tv_nsec = (long)(us % 1000000u) * 1000 };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int daemon_start(const struct bench_cfg *c, struct daemon *dm)
-{
-	const char *gen = c->gen == NPU_GEN_40XX ? "40xx" : "37xx";
-
-	snprintf(dm->dir, sizeof(dm->dir), "/tmp/npu-bench-XXXXXX");
-	if (!mkdtemp(dm->dir))
-		return -errno;
-	snprintf(dm->sock, sizeof(dm->sock), "%s/npud.sock", dm->dir);
-	dm->pid = fork();
-	if (dm->pid < 0)
-		return -errno;
-	if (dm->pid == 0) {
-		execl(c->npud, c->npud, "--device", "sim", "--gen", gen, "--socket", dm->sock,
-		      "--foreground", "-q", (char *)NULL);
-		fprintf(stderr, "bench: cannot run %s: %s\n", c->npud, strerror(errno));
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		struct npu *n;
-		int st;
-
-		if (npu_open(&(struct npu_open_opts){ .socket = dm->sock, .client_name = "bench" },
-			     &n) == 0) {
-			npu_close(n);
-			return 0;
-		}
-		if (waitpid(dm->pid, &st, WNOHANG) == dm->pid) {
-			dm->pid = 0;
-			return -ECHILD;
-		}
-		sleep_us(20000);
-	}
-	return -ETIMEDOUT;
-}
-
-/* SIGTERM; returns npud's exit status (0 expected) or -1. */
-static int daemon_stop(struct daemon *dm)
-{
-	int st = 0;
-
-	if (dm->pid > 0) {
-		kill(dm->pid, SIGTERM);
-		if (waitpid(dm->pid, &st, 0) != dm->pid)
-			st = -1;
-	}
-	unlink(dm->sock);
-	rmdir(dm->dir);
-	return st < 0 ? -1 : (WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-}
-
 static uint64_t rss_kib(pid_t pid)
 {
 	char path[64], line[256];
@@ -156,8 +92,9 @@ static void *client_run(void *arg)
 }
 
 /* n_clients clients for secs (or max_jobs each); aggregate jobs/s and latencies. */
-static int run_clients(const struct daemon *dm, unsigned n_clients, unsigned max_jobs, double secs,
-		       double *jobs_per_s, struct bench_range *lat, pid_t rss_pid, uint64_t *rss)
+static int run_clients(const struct bench_npud *dm, unsigned n_clients, unsigned max_jobs,
+		       double secs, double *jobs_per_s, struct bench_range *lat, pid_t rss_pid,
+		       uint64_t *rss)
 {
 	struct client *cl = calloc(n_clients, sizeof(*cl));
 	pthread_t *th = calloc(n_clients, sizeof(*th));
@@ -192,10 +129,10 @@ static int run_clients(const struct daemon *dm, unsigned n_clients, unsigned max
 	pthread_barrier_wait(&start);
 	t0 = npu_clock_ns();
 	if (!max_jobs) {
-		sleep_us((uint64_t)(secs * 1e6 / 2));
+		npu_sleep_us((uint32_t)(secs * 1e6 / 2));
 		if (rss)
 			*rss = rss_kib(rss_pid);
-		sleep_us((uint64_t)(secs * 1e6 / 2));
+		npu_sleep_us((uint32_t)(secs * 1e6 / 2));
 		atomic_store_explicit(&stop, 1, memory_order_relaxed);
 	}
 	for (unsigned i = 0; i < n_clients; i++) {
@@ -235,11 +172,11 @@ static uint64_t file_size(const char *path)
 
 int bench_daemon(const struct bench_cfg *c, struct npu_json *j)
 {
-	struct daemon dm = { 0 };
+	struct bench_npud dm = { 0 };
 	struct bench_range sock, rtt, lat[CLIENT_STEPS];
 	double *v = calloc(c->runs, sizeof(double)), tput[CLIENT_STEPS] = { 0 }, jps;
 	uint64_t rss_idle = 0, rss_64 = 0;
-	int ret = v ? daemon_start(c, &dm) : -ENOMEM, st;
+	int ret = v ? bench_npud_start(c, NULL, &dm) : -ENOMEM, st;
 
 	if (!ret)
 		rss_idle = rss_kib(dm.pid);
@@ -256,7 +193,7 @@ int bench_daemon(const struct bench_cfg *c, struct npu_json *j)
 		ret = run_clients(&dm, client_steps[i], 0, c->quick ? 0.3 : 1.0, &tput[i], &lat[i],
 				  dm.pid, client_steps[i] == 64 ? &rss_64 : NULL);
 	}
-	st = daemon_stop(&dm);
+	st = bench_npud_stop(&dm);
 	if (!ret && st != 0) {
 		fprintf(stderr, "bench: npud exited with %d after SIGTERM\n", st);
 		ret = -EIO;

@@ -36,64 +36,6 @@
 #define PAUSE_US   2000u
 #define JOB_MS	   10000u
 
-struct prio_daemon {
-	pid_t pid;
-	char dir[64], sock[96];
-};
-
-static void pause_us(uint64_t us)
-{
-	struct timespec ts = { .tv_sec = (time_t)(us / 1000000u),
-			       .tv_nsec = (long)(us % 1000000u) * 1000 };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int prio_daemon_start(const struct bench_cfg *c, struct prio_daemon *dm)
-{
-	const char *gen = c->gen == NPU_GEN_40XX ? "40xx" : "37xx";
-
-	snprintf(dm->dir, sizeof(dm->dir), "/tmp/npu-bench-prio-XXXXXX");
-	if (!mkdtemp(dm->dir))
-		return -errno;
-	snprintf(dm->sock, sizeof(dm->sock), "%s/npud.sock", dm->dir);
-	dm->pid = fork();
-	if (dm->pid < 0)
-		return -errno;
-	if (dm->pid == 0) {
-		execl(c->npud, c->npud, "--device", "sim", "--gen", gen, "--sched", "hws",
-		      "--socket", dm->sock, "--foreground", "-q", (char *)NULL);
-		fprintf(stderr, "bench: cannot run %s: %s\n", c->npud, strerror(errno));
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		struct npu *n;
-		int st;
-
-		if (npu_open(&(struct npu_open_opts){ .socket = dm->sock }, &n) == 0) {
-			npu_close(n);
-			return 0;
-		}
-		if (waitpid(dm->pid, &st, WNOHANG) == dm->pid) {
-			dm->pid = 0;
-			return -ECHILD;
-		}
-		pause_us(20000);
-	}
-	return -ETIMEDOUT;
-}
-
-static void prio_daemon_stop(struct prio_daemon *dm)
-{
-	if (dm->pid > 0) {
-		kill(dm->pid, SIGTERM);
-		waitpid(dm->pid, NULL, 0);
-	}
-	unlink(dm->sock);
-	rmdir(dm->dir);
-}
-
 /* A client with one data buffer and one command buffer of n_fills fills over it. */
 struct prio_client {
 	struct npu *n;
@@ -178,7 +120,7 @@ static int probe(const char *sock, uint32_t prio, unsigned n, double *lat_us)
 
 		ret = client_run(&pc);
 		lat_us[i] = (double)(npu_clock_ns() - t0) / 1000.0;
-		pause_us(PAUSE_US);
+		npu_sleep_us(PAUSE_US);
 	}
 	if (pc.n)
 		client_close(&pc);
@@ -218,13 +160,13 @@ static int flood_phase(const char *sock, bool with_probe, uint32_t prio, unsigne
 		}
 	}
 	pthread_barrier_wait(&start);
-	pause_us(100000); /* the flood is on */
+	npu_sleep_us(100000); /* the flood is on */
 	t0 = npu_clock_ns();
 	j0 = jobs_sum(f);
 	if (with_probe)
 		ret = probe(sock, prio, n, lat_us);
 	else
-		pause_us((uint64_t)(secs * 1e6));
+		npu_sleep_us((uint32_t)(secs * 1e6));
 	t1 = npu_clock_ns();
 	j1 = jobs_sum(f);
 	atomic_store(&stop, 1);
@@ -253,13 +195,13 @@ int bench_priority(const struct bench_cfg *c, struct npu_json *j)
 	unsigned n = c->quick ? 150 : 500;
 	double *lat = calloc(n, sizeof(*lat)), alone_jps = 0, rt_jps = 0, normal_jps = 0;
 	struct bench_range alone = { 0 }, rt = { 0 }, normal = { 0 };
-	struct prio_daemon dm = { 0 };
+	struct bench_npud dm = { 0 };
 	double secs;
 	int ret;
 
 	if (!lat)
 		return -ENOMEM;
-	ret = prio_daemon_start(c, &dm);
+	ret = bench_npud_start(c, "hws", &dm);
 	if (ret) {
 		bench_say(c, "priority: cannot start %s: %s", c->npud, strerror(-ret));
 		goto out;
@@ -315,7 +257,7 @@ int bench_priority(const struct bench_cfg *c, struct npu_json *j)
 fail:
 	bench_say(c, "priority: a client failed: %s", strerror(-ret));
 out:
-	prio_daemon_stop(&dm);
+	bench_npud_stop(&dm);
 	free(lat);
 	return ret;
 }
