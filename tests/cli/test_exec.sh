@@ -64,6 +64,12 @@ sys.exit(0 if names == want and not bad and d['failed'] == 0 and ok_noop and d['
 	done
 done
 
+# The text report opens with the scheduling mode and the command no-op jobs carried.
+"$NPUCTL" selftest --device sim --sched os >"$tmp/out" 2>"$tmp/err"
+expect_rc "selftest text" 0 $?
+[[ $(sed -n 1p "$tmp/out") == "scheduling: os" && $(sed -n 2p "$tmp/out") == "no-op jobs carry "* ]] && ok ||
+	bad "selftest text report: $(head -3 "$tmp/out")"
+
 # A firmware that stops completing jobs: exit 1 within the hang timeout plus recovery.
 start=$(date +%s%N)
 NPU_SIM_FAULT=hang-job NPU_TDR_TIMEOUT_MS=300 "$NPUCTL" exec fill --size 4096 --pattern 0x11 --device sim >"$tmp/out" 2>"$tmp/err"

@@ -66,6 +66,8 @@ void selftest_report(const struct selftest_results *rs, bool json,
 		npu_json_finish(&j);
 		return;
 	}
+	if (about->scheduling)
+		printf("scheduling: %s\n", about->scheduling);
 	if (about->job_cmd_api)
 		printf(
 		    "no-op jobs carry %s (the firmware's job-command API is %s; NOP needs 4.10)\n",
