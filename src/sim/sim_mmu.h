@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hw/regs_mmu.h"
+
 struct npu_sim;
 
 /* One cached translation: a page of a context, with what the walk found on the way. */
@@ -27,6 +29,9 @@ struct sim_tlb_entry {
 };
 
 #define SIM_TLB_ENTRIES 64u /* direct-mapped */
+
+/* The PROD/CONS pointer bits the model keeps (wrap bit and index). */
+#define SIM_MMU_Q_PTR_MASK NPU_MMU_CMDQ_CONS_VAL
 
 struct sim_mmu {
 	uint32_t cr0; /* CR0ACK mirrors it */
@@ -89,5 +94,8 @@ static inline int sim_mmu_write(struct npu_sim *s, uint32_t ssid, uint64_t va, c
  */
 int sim_mmu_map_run(struct npu_sim *s, uint32_t ssid, uint64_t va, size_t len, bool write,
 		    uint8_t **mem, size_t *run);
+
+/* Consumes the command queue up to its producer (sim_mmu.c; the register writes call it). */
+void sim_mmu_cmdq_consume(struct npu_sim *s);
 
 #endif
