@@ -34,6 +34,7 @@
 #include "platform/backends.h"
 #include "platform/cache.h"
 #include "sim/sim_test.h"
+#include "mmu_pair_util.h"
 #include "test_env.h"
 
 #define PAGE 4096u
@@ -58,62 +59,6 @@ static void test_cpu_cache_flush(void **state)
 
 /* ---- the driver against the model ---- */
 
-struct pair {
-	struct npu_platform *plat;
-	struct npu_sim *sim;
-	struct npu_mmio m;
-	struct npu_mmu mmu;
-	unsigned n_ev;
-};
-
-static void pair_open(struct pair *t, enum npu_gen gen)
-{
-	struct npu_platform_config cfg = { .device = "sim", .gen = gen };
-
-	memset(t, 0, sizeof(*t));
-	assert_int_equal(npu_platform_open(&cfg, &t->plat), 0);
-	t->sim = npu_platform_sim_model(t->plat);
-	assert_non_null(t->sim);
-	t->m.plat = t->plat;
-	assert_int_equal(drv_mmu_init(&t->mmu, t->plat), 0);
-}
-
-static void pair_close(struct pair *t)
-{
-	drv_mmu_fini(&t->mmu);
-	npu_platform_close(t->plat);
-}
-
-static int npu_access(struct pair *t, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
-{
-	int ret;
-
-	npu_sim_test_lock(t->sim);
-	ret = npu_sim_test_access(t->sim, ssid, va, buf, len, write);
-	npu_sim_test_unlock(t->sim);
-	return ret;
-}
-
-static struct npu_sim_test_mmu mmu_state(struct pair *t)
-{
-	struct npu_sim_test_mmu m;
-
-	npu_sim_test_lock(t->sim);
-	npu_sim_test_mmu_get(t->sim, &m);
-	npu_sim_test_unlock(t->sim);
-	return m;
-}
-
-static uint64_t guest_errors(struct pair *t)
-{
-	uint64_t v;
-
-	npu_sim_test_lock(t->sim);
-	v = npu_sim_test_guest_errors(t->sim);
-	npu_sim_test_unlock(t->sim);
-	return v;
-}
-
 static void count_event(void *ctx, const struct npu_mmu_event *ev)
 {
 	struct pair *t = ctx;
@@ -131,7 +76,7 @@ static void test_cmdq_reaches_device(void **state)
 	struct pair t;
 
 	(void)state;
-	pair_open(&t, NPU_GEN_37XX);
+	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_NONE);
 	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	assert_int_equal(mmu_state(&t).cmdq_cons, t.mmu.cmdq_prod);
 	assert_int_equal(mmu_state(&t).gerror, 0);
@@ -152,7 +97,7 @@ static void run_tables_reach_device(enum npu_gen gen, uint64_t va)
 	uint8_t back[16];
 	const uint32_t ssid = 5;
 
-	pair_open(&t, gen);
+	pair_open(&t, gen, NPU_SIM_FAULT_NONE);
 	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
 	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
@@ -204,7 +149,7 @@ static void test_unsnooped_cached_buffer_needs_flush(void **state)
 	const uint64_t va = NPU_VA_37XX_USER_START;
 
 	(void)state;
-	pair_open(&t, NPU_GEN_37XX);
+	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_NONE);
 	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
 	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
@@ -236,7 +181,7 @@ static void test_fault_events_muted(void **state)
 	const uint64_t va = NPU_VA_37XX_USER_START;
 
 	(void)state;
-	pair_open(&t, NPU_GEN_37XX);
+	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_NONE);
 	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
 	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
 	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);

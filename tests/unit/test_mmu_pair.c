@@ -24,67 +24,12 @@
 #include "hw/regs_mmu.h"
 #include "platform/backends.h"
 #include "sim/sim_test.h"
+#include "mmu_pair_util.h"
 #include "util/bytes.h"
 
 static const struct npu_dma_use test_use = { "test", NPU_DMA_WC, false };
 
 #define PAGE 4096u
-
-struct pair {
-	struct npu_platform *plat;
-	struct npu_sim *sim;
-	struct npu_mmio m;
-	struct npu_mmu mmu;
-	struct npu_mmu_event ev[16];
-	unsigned n_ev;
-};
-
-static struct npu_sim *sim_of(struct npu_platform *p)
-{
-	struct npu_sim *s = npu_platform_sim_model(p);
-
-	assert_non_null(s);
-	return s;
-}
-
-static void pair_open(struct pair *t, enum npu_gen gen, enum npu_sim_fault fault)
-{
-	struct npu_platform_config cfg = { .device = "sim", .gen = gen, .fault = fault };
-
-	memset(t, 0, sizeof(*t));
-	assert_int_equal(npu_platform_open(&cfg, &t->plat), 0);
-	t->sim = sim_of(t->plat);
-	t->m.plat = t->plat;
-	assert_int_equal(drv_mmu_init(&t->mmu, t->plat), 0);
-}
-
-static void pair_close(struct pair *t)
-{
-	drv_mmu_fini(&t->mmu);
-	npu_platform_close(t->plat);
-}
-
-/* The NPU's access, as its firmware or a job would make it. */
-static int npu_access(struct pair *t, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
-{
-	int ret;
-
-	npu_sim_test_lock(t->sim);
-	ret = npu_sim_test_access(t->sim, ssid, va, buf, len, write);
-	npu_sim_test_unlock(t->sim);
-	return ret;
-}
-
-/* The device's SMMU state, read under the model's lock. */
-static struct npu_sim_test_mmu mmu_state(struct pair *t)
-{
-	struct npu_sim_test_mmu m;
-
-	npu_sim_test_lock(t->sim);
-	npu_sim_test_mmu_get(t->sim, &m);
-	npu_sim_test_unlock(t->sim);
-	return m;
-}
 
 static uint64_t icb_status(struct pair *t)
 {
@@ -92,16 +37,6 @@ static uint64_t icb_status(struct pair *t)
 
 	npu_sim_test_lock(t->sim);
 	v = npu_sim_test_icb_status(t->sim);
-	npu_sim_test_unlock(t->sim);
-	return v;
-}
-
-static uint64_t guest_errors(struct pair *t)
-{
-	uint64_t v;
-
-	npu_sim_test_lock(t->sim);
-	v = npu_sim_test_guest_errors(t->sim);
 	npu_sim_test_unlock(t->sim);
 	return v;
 }
