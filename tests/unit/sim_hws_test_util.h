@@ -29,7 +29,6 @@
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
 
-
 #define put16 npu_put_le16
 #define put32 npu_put_le32
 #define put64 npu_put_le64
@@ -198,8 +197,8 @@ static inline bool next_msg(struct host *h, struct msg *m, unsigned timeout_ms)
 }
 
 /* A request and its reply (of type want); returns the result. */
-static inline uint32_t request(struct host *h, uint32_t type, const uint8_t *p, size_t len, uint32_t want,
-			struct msg *m)
+static inline uint32_t request(struct host *h, uint32_t type, const uint8_t *p, size_t len,
+			       uint32_t want, struct msg *m)
 {
 	uint32_t id = send(h, type, p, len);
 
@@ -333,7 +332,8 @@ static inline uint64_t batch(struct host *h, unsigned n, const uint8_t *cmds, ui
 }
 
 /* slot[tail] of queue q: the job, with a primary preemption buffer of its own (or none). */
-static inline void enqueue(struct host *h, int q, uint64_t batch_va, uint32_t job_id, bool preempt_buf)
+static inline void enqueue(struct host *h, int q, uint64_t batch_va, uint32_t job_id,
+			   bool preempt_buf)
 {
 	uint8_t *jq = h->queue[q].cpu, *e;
 	uint32_t tail;

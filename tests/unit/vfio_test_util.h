@@ -257,4 +257,51 @@ static inline int vt_count_fds(void)
 	return n;
 }
 
+/* Guest memory for DMA_MAP, and the model's MMU registers read through BAR0. */
+static inline int memfd_pages(size_t size, uint8_t **map)
+{
+	int fd = memfd_create("guest-ram", MFD_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(*map != MAP_FAILED);
+	return fd;
+}
+
+static inline uint32_t dma_map(struct vt *t, uint64_t iova, uint64_t size, uint64_t off, int fd)
+{
+	uint8_t p[32];
+
+	npu_put_le32(p, 32);
+	npu_put_le32(p + 4, VU_DMA_MAP_FLAG_READ | VU_DMA_MAP_FLAG_WRITE);
+	npu_put_le64(p + 8, off);
+	npu_put_le64(p + 16, iova);
+	npu_put_le64(p + 24, size);
+	return vt_call(t, VU_CMD_DMA_MAP, p, sizeof(p), &fd, fd >= 0 ? 1 : 0, NULL, 0);
+}
+
+static inline uint32_t dma_unmap(struct vt *t, uint64_t iova, uint64_t size, uint32_t flags)
+{
+	uint8_t p[24], r[24];
+	uint32_t err;
+
+	npu_put_le32(p, 24);
+	npu_put_le32(p + 4, flags);
+	npu_put_le64(p + 8, iova);
+	npu_put_le64(p + 16, size);
+	err = vt_call(t, VU_CMD_DMA_UNMAP, p, sizeof(p), NULL, 0, r, sizeof(r));
+	if (!err)
+		assert_int_equal(npu_le64(r + 8), iova);
+	return err;
+}
+
+static inline uint32_t mmu_rd(struct vt *t, uint64_t off)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(vt_region_read(t, 0, off, 4, &v), 0);
+	return (uint32_t)v;
+}
+
 #endif
