@@ -342,25 +342,31 @@ void drv_ipc_prefetch(struct npu_device *d)
 	__builtin_prefetch(rx + d->ipc.rx_msg_after + 64);
 }
 
+/*
+ * FIFO_STAT's fill level says how many entries are there: that many are
+ * popped before it is read again (Linux reads it before every pop), and it
+ * is read once more at the end, for entries pushed meanwhile.
+ */
 void drv_ipc_drain(struct npu_device *d)
 {
 	uint32_t pops = 0, fill;
 
 	/* drv_ip_fifo_fill reads 0 for an all-ones FILL register: a dead device ends the loop. */
 	while ((fill = drv_ip_fifo_fill(d)) != 0) {
-		uint32_t hdr_va;
-
-		if (pops == DRAIN_MAX_POPS) {
+		if (pops + fill > DRAIN_MAX_POPS) {
 			npu_warn(IPC,
 				 "the IPC FIFO still reports %u entries after %u reads: "
 				 "leaving them",
 				 fill, pops);
 			return;
 		}
-		hdr_va = drv_ip_fifo_pop(d);
-		pops++;
-		/* The pop is the device telling us the header is written: read it after. */
-		npu_dma_rmb();
-		rx_one(d, hdr_va);
+		for (uint32_t i = 0; i < fill; i++) {
+			uint32_t hdr_va = drv_ip_fifo_pop(d);
+
+			pops++;
+			/* The pop is the device telling us the header is written: read it after. */
+			npu_dma_rmb();
+			rx_one(d, hdr_va);
+		}
 	}
 }

@@ -267,57 +267,29 @@ static uint32_t global_mask_reg(const struct npu_device *d)
 
 /*
  * Everything pending, with GLOBAL_INT_MASK set by the caller: the buttress,
- * then the IP's ICB, whose status a poll has just read (icb), else read here.
+ * then the IP's ICB. VPU_STATUS is read only when the buttress had
+ * something (Linux reads it first, at every interrupt).
  */
-static uint32_t service(struct npu_device *d, const uint32_t *icb, uint32_t *btrs_out)
+static uint32_t service(struct npu_device *d, uint32_t *btrs_out)
 {
 	uint32_t btrs = is_mtl(d) ? btrs_mtl_handle(d) : btrs_lnl_handle(d), ip = 0;
 
 	if (!btrs || !npu_idle(d))
-		ip = ip_handle(d, icb ? *icb : REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0));
+		ip = ip_handle(d, REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0));
 	*btrs_out = btrs;
 	return ip;
-}
-
-void drv_irq_poll_begin(struct npu_device *d)
-{
-	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
 }
 
 uint32_t drv_irq_handle(struct npu_device *d)
 {
 	uint32_t btrs, ip;
 
-	drv_irq_poll_begin(d);
-	ip = service(d, NULL, &btrs);
-	drv_irq_poll_end(d);
-	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
-	return ip;
-}
-
-/*
- * A poll reads ICB_STATUS_0, where completions show; when it shows
- * something, everything pending is serviced as by an interrupt, the
- * buttress's errors first.
- */
-bool drv_irq_poll(struct npu_device *d)
-{
-	uint32_t s = REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0), btrs, ip;
-
-	/* All-ones (a device gone) is the interrupt service's to report. */
-	if (s != NPU_REG_IO_ERROR && !(s & NPU_37XX_ICB_STATUS_0_HANDLED))
-		return false;
-	if (s & NPU_37XX_HOST_SS_ICB_STATUS_0_HOST_IPC_FIFO)
-		drv_ipc_prefetch(d);
-	ip = service(d, &s, &btrs);
-	npu_trace(IRQ, "polled: buttress 0x%x, ICB 0x%x", btrs, ip);
-	return true;
-}
-
-void drv_irq_poll_end(struct npu_device *d)
-{
+	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_OFF);
+	ip = service(d, &btrs);
 	/* Unmasking re-sends the interrupt if anything is still pending (§2.6 step 4). */
 	REGB_WR32(&d->mmio, global_mask_reg(d), NPU_BTRS_MTL_GLOBAL_INT_MASK_ON);
+	npu_trace(IRQ, "serviced: buttress 0x%x, ICB 0x%x", btrs, ip);
+	return ip;
 }
 
 int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
@@ -326,16 +298,9 @@ int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
 	uint64_t deadline = npu_now_ns(p) + (uint64_t)timeout_us * 1000u;
 	struct pollfd pfd = { .fd = -1, .events = POLLIN };
 
-	/*
-	 * Whoever sleeps on the interrupt needs it unmasked: a submit through a
-	 * polling server leaves it masked until that server's next device poll
-	 * (server.h, loop_polls). Unmasking re-sends anything pending.
-	 */
 	if (p->ops->irq_wait) {
-		int r;
+		int r = p->ops->irq_wait(p, timeout_us);
 
-		drv_irq_poll_end(d);
-		r = p->ops->irq_wait(p, timeout_us);
 		if (r < 0) {
 			npu_err(IRQ, "waiting for the interrupt failed: %s", strerror(-r));
 			return -EIO;
@@ -349,7 +314,6 @@ int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
 	pfd.fd = p->ops->irq_fd(p);
 	if (pfd.fd < 0)
 		return -EIO;
-	drv_irq_poll_end(d);
 	for (;;) {
 		uint64_t now = npu_now_ns(p);
 		/* poll() counts milliseconds: round up so we never return before the deadline. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "driver/device.h"
+#include "driver/ipc.h"
 #include "driver/irq.h"
 #include "driver/job.h"
 #include "driver/pm.h"
@@ -17,9 +18,9 @@
 #include "util/log.h"
 
 /*
- * Pause instructions between two polls of the device. One: a pause is about
- * 60 cycles on current x86 cores, already more than the poll itself, and each
- * one more adds its half to the time a completion waits to be seen.
+ * Pause instructions between two looks at the interrupt. One: a pause is
+ * about 60 cycles on current x86 cores, already more than the look itself,
+ * and each one more adds its half to the time a completion waits to be seen.
  */
 #define NPU_POLL_RELAX 1u
 
@@ -36,18 +37,29 @@ void drv_device_irq(struct npu_device *d)
 	p->ops->irq_ack(p);
 }
 
+/*
+ * The interrupt is watched, not a register: the device's own MSI says a
+ * completion came, as it does to Linux, and only the service reads the
+ * device. A job that runs long costs no more register reads than a short
+ * one (docs/performance.md, "Register accesses").
+ */
 bool drv_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg)
 {
 	struct npu_platform *p = d->plat;
+	const struct npu_platform_ops *ops = p->ops;
 	uint64_t end;
 	bool serviced = false;
 
-	if (d->state != NPU_DEV_READY || !window_ns)
+	if (d->state != NPU_DEV_READY || !window_ns || !ops->irq_pending)
 		return false;
 	end = npu_now_ns(p) + window_ns;
-	drv_irq_poll_begin(d);
+	if (ops->irq_spin)
+		ops->irq_spin(p, true);
 	for (unsigned i = 1;; i++) {
-		if (drv_irq_poll(d)) {
+		if (ops->irq_pending(p)) {
+			drv_ipc_prefetch(d);
+			drv_irq_handle(d);
+			ops->irq_ack(p);
 			serviced = true;
 			break;
 		}
@@ -56,7 +68,8 @@ bool drv_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void
 		if (i % 16 == 0 && ((stop && stop(arg)) || npu_now_ns(p) >= end))
 			break;
 	}
-	drv_irq_poll_end(d);
+	if (ops->irq_spin)
+		ops->irq_spin(p, false);
 	return serviced;
 }
 

@@ -112,6 +112,18 @@ struct npu_platform_ops {
 	/* Consumes the pending interrupt notification (after servicing it). */
 	void (*irq_ack)(struct npu_platform *p);
 	/*
+	 * Optional (NULL: a wait sleeps on the interrupt at once): whether the
+	 * interrupt has come and is not yet acknowledged, answered at once,
+	 * without blocking and without touching the device: what a wait
+	 * watches instead of a status register, so that a completion costs
+	 * the register reads of its service and no more. irq_spin (optional)
+	 * brackets such a watch, on then off: the platform may skip its fd's
+	 * wake-up while someone watches, and must make it at the end of the
+	 * watch for an interrupt still unacknowledged.
+	 */
+	bool (*irq_pending)(struct npu_platform *p);
+	void (*irq_spin)(struct npu_platform *p, bool on);
+	/*
 	 * Optional, for an OS whose interrupt is not a pollable fd (Redox: the
 	 * daemon's one event queue, src/redox/events.h): waits up to timeout_us
 	 * for the interrupt. Returns 1 when it came, 0 when not in time, or

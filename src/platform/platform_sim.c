@@ -120,6 +120,16 @@ static void sim_irq_ack(struct npu_platform *p)
 	npu_sim_irq_ack(sim_of(p));
 }
 
+static bool sim_irq_pending(struct npu_platform *p)
+{
+	return npu_sim_irq_pending(sim_of(p));
+}
+
+static void sim_irq_spin(struct npu_platform *p, bool on)
+{
+	npu_sim_irq_spin(sim_of(p), on);
+}
+
 static int sim_builtin_firmware(struct npu_platform *p, uint8_t **data, size_t *size)
 {
 	const uint8_t *rom;
@@ -164,6 +174,8 @@ static const struct npu_platform_ops sim_ops = {
 	.dma_share = sim_dma_share,
 	.irq_fd = sim_irq_fd,
 	.irq_ack = sim_irq_ack,
+	.irq_pending = sim_irq_pending,
+	.irq_spin = sim_irq_spin,
 	.read_file = npu_host_read_file,
 	.builtin_firmware = sim_builtin_firmware,
 	.now_ns = npu_host_now_ns,

@@ -71,7 +71,7 @@ static int set_up(struct daemon *d, const struct npu_redox_daemon_cfg *cfg)
 	struct npu_device_config dc = { .fw_path = cfg->firmware,
 					.tdr_timeout_us = cfg->tdr_timeout_ms * 1000u };
 	/* The scheme loop polls the device with jobs queued (scheme.c). */
-	struct npu_server_config sc = { .share_fds = false, .loop_polls = true };
+	struct npu_server_config sc = { .share_fds = false };
 	struct npu_redox_scheme_config xc = { .have_group = cfg->have_group, .group = cfg->group };
 	int ret;
 

@@ -44,15 +44,6 @@ struct npu_server_config {
 	unsigned n_allow_gids;
 	bool allow_all; /* no uid/gid check (in-process use, tests) */
 	/*
-	 * The transport's loop polls the device (npu_server_poll) before it
-	 * sleeps whenever jobs are queued, which ends with the device's interrupt
-	 * unmasked: a submit then masks it right after its doorbell, so a short
-	 * job's completion is found by that poll and sends no interrupt (npud's
-	 * Unix loop and the Redox scheme loop; not the in-process transport,
-	 * which only waits for the interrupt).
-	 */
-	bool loop_polls;
-	/*
 	 * Runtime suspend (docs/boot-params.md "Warm boot"): after this many ms with no
 	 * job queued and no request, the NPU is suspended with the D0i3 entry message
 	 * (drv_device_suspend) and the next request boots it again, warm. 0: never.
@@ -118,10 +109,10 @@ int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len);
 int npu_server_irq_fd(const struct npu_server *s);
 void npu_server_irq(struct npu_server *s);
 /*
- * With jobs in flight: polls the device for up to NPU_POLL_WINDOW_NS
- * (drv_device_poll), stop asked
- * now and then; when it serviced something, the clients' waits progress as
- * after npu_server_irq. True then.
+ * With jobs in flight: watches for the device's interrupt without sleeping
+ * for up to NPU_POLL_WINDOW_NS (drv_device_poll), stop asked now and then;
+ * when it serviced one, the clients' waits progress as after
+ * npu_server_irq. True then.
  */
 bool npu_server_poll(struct npu_server *s, bool (*stop)(void *arg), void *arg);
 

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "driver/device.h"
-#include "driver/irq.h"
 #include "driver/recover.h"
 #include "driver/stats.h"
 #include "server/server_internal.h"
@@ -70,8 +69,6 @@ static int job_submit(const struct srv_req *r, const uint8_t *body, size_t len, 
 	if (srv_device_usable(r))
 		return c->dead ? -EPIPE : 0;
 	ret = drv_job_submit(c->ctx, cmd->bo->va, job_id);
-	if (!ret && c->s->cfg.loop_polls)
-		drv_irq_poll_begin(c->s->dev); /* the loop's next device poll unmasks it */
 	if (ret == -EBUSY)
 		return srv_reply_err(r, ret, "the job queue is full: wait for a job and retry");
 	if (ret == -EBADFD)

@@ -67,7 +67,7 @@ static bool irq_level(const struct npu_sim *s)
 	return (icb & s->ip.icb_enable) != 0 || sim_btrs_pending(s) != 0;
 }
 
-static void irq_signal(struct npu_sim *s)
+static void irq_fd_write(struct npu_sim *s)
 {
 #if defined(__linux__)
 	uint64_t one = 1;
@@ -79,6 +79,21 @@ static void irq_signal(struct npu_sim *s)
 	/* A full eventfd or pipe is already readable, which is all a signal has to achieve. */
 	if (n < 0 && errno != EAGAIN)
 		npu_warn(SIM, "interrupt signal failed: %s", strerror(errno));
+	/* After the write: an acknowledgement that drains sees this, or comes before it. */
+	atomic_store_explicit(&s->host.fd_written, 1, memory_order_seq_cst);
+}
+
+/*
+ * The MSI, delivered: host.msi set (host.msi went from 0 to 1 in the
+ * caller), and the eventfd written unless a host is watching host.msi. Of
+ * the firmware's store of msi then load of spinning, and a host's store of
+ * spinning then load of msi (npu_sim_irq_spin), one sees the other: a host
+ * that stops watching finds the MSI, or the eventfd is written.
+ */
+static void irq_signal(struct npu_sim *s)
+{
+	if (!atomic_load_explicit(&s->host.spinning, memory_order_seq_cst))
+		irq_fd_write(s);
 	if (SIM_RECORDING(s))
 		sim_rec_event(s, SIM_REC_IRQ);
 }
@@ -111,14 +126,20 @@ void sim_irq_update(struct npu_sim *s)
 	if (atomic_load_explicit(&s->host.icb_enable, memory_order_relaxed) != s->ip.icb_enable)
 		atomic_store_explicit(&s->host.icb_enable, s->ip.icb_enable, memory_order_seq_cst);
 	level = irq_level(s);
-	if (level && !s->irq_line) {
-		npu_trace(SIM, "interrupt line raised (icb 0x%llx, btrs 0x%x)",
-			  (unsigned long long)(atomic_load(&s->host.icb_status) & s->ip.icb_enable),
-			  sim_btrs_pending(s));
-		irq_signal(s);
+	if (!level) {
+		/* A falling line re-arms the edge, like an MSI re-sent when GLOBAL_INT_MASK is cleared. */
+		if (atomic_load_explicit(&s->host.msi, memory_order_relaxed))
+			atomic_store_explicit(&s->host.msi, 0, memory_order_seq_cst);
+		return;
 	}
-	/* A falling line re-arms the edge, like an MSI re-sent when GLOBAL_INT_MASK is cleared. */
-	s->irq_line = level;
+	/* An exchange: a host clearing msi without the lock (npu_sim_irq_ack) is never undone. */
+	if (atomic_load_explicit(&s->host.msi, memory_order_seq_cst) ||
+	    atomic_exchange_explicit(&s->host.msi, 1, memory_order_seq_cst))
+		return;
+	npu_trace(SIM, "interrupt line raised (icb 0x%llx, btrs 0x%x)",
+		  (unsigned long long)(atomic_load(&s->host.icb_status) & s->ip.icb_enable),
+		  sim_btrs_pending(s));
+	irq_signal(s);
 }
 
 void sim_icb_raise(struct npu_sim *s, uint64_t bits)
@@ -134,7 +155,7 @@ void sim_icb_clear(struct npu_sim *s, uint64_t bits)
 
 void sim_irq_resend(struct npu_sim *s)
 {
-	s->irq_line = false;
+	atomic_store_explicit(&s->host.msi, 0, memory_order_seq_cst);
 	sim_irq_update(s);
 }
 
@@ -175,16 +196,56 @@ int npu_sim_irq_fd(struct npu_sim *sim)
 	return sim->irq_fd;
 }
 
+/*
+ * Without the lock unless something is still pending: the host's clear of
+ * msi, then its look at the sources, against sim_irq_update's raise of a
+ * source, then its exchange of msi: one sees the other, so a source raised
+ * meanwhile is signalled by one of the two (or both: a spurious interrupt,
+ * which a service finds nothing in).
+ */
 void npu_sim_irq_ack(struct npu_sim *sim)
 {
+	bool written = atomic_exchange_explicit(&sim->host.fd_written, 0, memory_order_seq_cst);
+
 	if (SIM_RECORDING(sim))
 		sim_rec_event(sim, SIM_REC_IRQ_END);
-	sim_host_lock(sim);
-	irq_drain(sim);
+	/*
+	 * A host that slept on the fd always drains it: it may have woken
+	 * between the firmware's write and its fd_written store. A host that
+	 * watches msi (spinning) drains only what was written.
+	 */
+	if (written || !atomic_load_explicit(&sim->host.spinning, memory_order_seq_cst))
+		irq_drain(sim);
+	atomic_store_explicit(&sim->host.msi, 0, memory_order_seq_cst);
+	if (!sim_hostif_irq_due(sim))
+		return;
 	/* Still pending after the host serviced it: signal again. */
-	sim->irq_line = false;
+	sim_host_lock(sim);
 	sim_irq_update(sim);
 	pthread_mutex_unlock(&sim->lock);
+}
+
+bool npu_sim_irq_pending(struct npu_sim *sim)
+{
+	return atomic_load_explicit(&sim->host.msi, memory_order_acquire) != 0;
+}
+
+void npu_sim_irq_spin(struct npu_sim *sim, bool on)
+{
+	if (on) {
+		atomic_fetch_add_explicit(&sim->host.spinning, 1, memory_order_seq_cst);
+		return;
+	}
+	atomic_fetch_sub_explicit(&sim->host.spinning, 1, memory_order_seq_cst);
+	/*
+	 * An MSI that came while the host watched had no eventfd write: make
+	 * it now, so that a host sleeping on the fd from here on still wakes
+	 * for it. (Both this and the firmware may write: one more wake-up.)
+	 */
+	if (atomic_load_explicit(&sim->host.msi, memory_order_seq_cst) &&
+	    !atomic_load_explicit(&sim->host.fd_written, memory_order_seq_cst) &&
+	    !atomic_load_explicit(&sim->host.spinning, memory_order_seq_cst))
+		irq_fd_write(sim);
 }
 
 /* ---- lifecycle ---- */

@@ -94,9 +94,20 @@ size_t npu_sim_mem_size(const struct npu_sim *sim);
  */
 int npu_sim_builtin_fw(const struct npu_sim *sim, const uint8_t **data, size_t *size);
 
-/* Readable while the interrupt line is asserted and not yet acknowledged. */
+/*
+ * The interrupt (the device's MSI). The fd is readable while the line is
+ * asserted and not yet acknowledged, except while a host spins: a host
+ * that watches for it without sleeping brackets its watch with
+ * npu_sim_irq_spin(on) and (off) and reads npu_sim_irq_pending, which is a
+ * load of one word and no register access; the model skips the eventfd
+ * write meanwhile, and makes it at the end of the watch for an interrupt
+ * still unacknowledged. npu_sim_irq_ack, after servicing, lowers the line
+ * and signals again if a source is still pending.
+ */
 int npu_sim_irq_fd(struct npu_sim *sim);
 void npu_sim_irq_ack(struct npu_sim *sim);
+bool npu_sim_irq_pending(struct npu_sim *sim);
+void npu_sim_irq_spin(struct npu_sim *sim, bool on);
 
 /*
  * Lunar Lake and later: PCODE asks for duty-cycle throttling (DCT, docs/hardware.md §2.2,

@@ -55,6 +55,7 @@ void npu_sim_irq_rearm(struct npu_sim *sim)
 	/* An eventfd read takes the whole count; a pipe (no eventfd) is read until empty. */
 	while (read(sim->irq_fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf))
 		;
-	sim->irq_line = false;
+	atomic_store_explicit(&sim->host.fd_written, 0, memory_order_seq_cst);
+	atomic_store_explicit(&sim->host.msi, 0, memory_order_seq_cst);
 	pthread_mutex_unlock(&sim->lock);
 }

@@ -22,10 +22,10 @@
  * of two sequentially consistent write-then-read pairs, one sees the other,
  * so either the firmware sees the mask clear and signals, or the host sees
  * the source and signals under the lock (both may: a spurious interrupt,
- * which a service finds nothing in). A source cleared here leaves irq_line
- * as it was; a line left high only ever means a signal not yet acknowledged
- * (only npu_sim_irq_ack consumes the eventfd, and it lowers irq_line under
- * the lock), so the host still wakes for anything raised after.
+ * which a service finds nothing in). A source cleared here leaves the line
+ * (host.msi) as it was; a line left high only ever means a signal not yet
+ * acknowledged (npu_sim_irq_ack lowers it and looks at the sources after),
+ * so the host still wakes for anything raised after.
  */
 #include "hw/pci_ids.h"
 #include "hw/regs_37xx.h"
@@ -78,6 +78,12 @@ static bool pending(const struct npu_sim *s)
 
 	return (icb & atomic_load_explicit(&s->host.icb_enable, memory_order_seq_cst)) != 0 ||
 	       atomic_load_explicit(&s->host.btrs_pending, memory_order_seq_cst) != 0;
+}
+
+bool sim_hostif_irq_due(const struct npu_sim *s)
+{
+	return !(atomic_load_explicit(&s->host.global_mask, memory_order_seq_cst) & 1u) &&
+	       pending(s);
 }
 
 static void global_mask_write(struct npu_sim *s, uint32_t val)

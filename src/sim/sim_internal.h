@@ -237,13 +237,25 @@ struct sim_fw {
  * The registers a host reads and writes for every job, kept atomic so that
  * they are answered without the model's lock, as silicon answers its bus
  * while the firmware works (sim_hostif.c): ICB_STATUS, the NPU-to-host IPC
- * FIFO, GLOBAL_INT_MASK, and the buttress's INTERRUPT_STAT. Three cache
- * lines: what a polling host reads over and over (ICB_STATUS), what it
- * touches once it has seen something, and the FIFO's entries.
+ * FIFO, GLOBAL_INT_MASK, and the buttress's INTERRUPT_STAT; and the
+ * interrupt's delivery. Three cache lines: what a waiting host watches (the
+ * MSI) with what its service reads first (ICB_STATUS), what it touches once
+ * it has seen something, and the FIFO's entries.
  */
 struct sim_hostif {
 	/* ICB_STATUS_0/1: NPU sources set bits (sim_icb_raise), the host clears them. */
 	_Alignas(64) _Atomic uint64_t icb_status;
+	/*
+	 * The interrupt as delivered, on ICB_STATUS's line, which a host that has
+	 * seen it reads next. msi: sent and not yet acknowledged (the line
+	 * asserted: sim_irq_update sets it when it signals, a falling level, a
+	 * re-send or the host's acknowledgement clear it). spinning: host threads
+	 * watching msi (npu_sim_irq_spin), for whom no eventfd write is made.
+	 * fd_written: the eventfd was written since the host last drained it.
+	 */
+	atomic_uint msi;
+	atomic_uint spinning;
+	atomic_uint fd_written;
 	/*
 	 * The NPU-to-host FIFO: entries pushed by the firmware (with the lock),
 	 * popped by the host (without). Free-running 32-bit counts of entries
@@ -301,7 +313,6 @@ struct npu_sim {
 	uint64_t created_ns;   /* sim_now_ns() at create: origin of the TIM_PERF counter */
 	int irq_fd;	       /* eventfd (a pipe's read end where there is no eventfd) */
 	int irq_wfd;	       /* where the line is signalled: irq_fd, or the pipe's write end */
-	bool irq_line;	       /* asserted and signalled */
 	uint64_t guest_errors; /* accesses the model refused or ignored */
 	bool fwlog_echo;       /* firmware log records also go to the host's log (sim_ctl.h) */
 	struct sim_rec *rec;   /* recording (sim_rec.h); NULL: off */
@@ -384,6 +395,8 @@ uint32_t sim_btrs_pending(const struct npu_sim *s);
  */
 bool sim_hostif_read32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t *val);
 bool sim_hostif_write32(struct npu_sim *s, unsigned bar, uint64_t off, uint32_t val);
+/* GLOBAL_INT_MASK clear and a source pending, read without the lock. */
+bool sim_hostif_irq_due(const struct npu_sim *s);
 
 /* sim_ip.c */
 void sim_ip_reset(struct npu_sim *s);

@@ -62,9 +62,7 @@ static int real_setup(void **state)
 {
 	static struct real r;
 	struct npu_device_config dcfg = { 0 };
-	struct npu_server_config scfg = { .share_fds = true,
-					  .owner_uid = (uint32_t)getuid(),
-					  .loop_polls = true };
+	struct npu_server_config scfg = { .share_fds = true, .owner_uid = (uint32_t)getuid() };
 	struct npu_unix_config ucfg = { .path = path, .mode = 0600, .on_stop = on_stop };
 	char err[256];
 

@@ -332,7 +332,6 @@ static int run(struct npud_opts *o, struct npud_dev *nd)
 	if (open_device(nd) != 0)
 		goto out;
 	o->srv_cfg.share_fds = true;
-	o->srv_cfg.loop_polls = true; /* npu_unix_serve polls the device with jobs queued */
 	o->srv_cfg.owner_uid = (uint32_t)geteuid();
 	o->srv_cfg.owner_gid = (uint32_t)getegid(); /* may ask for focus and realtime */
 	o->srv_cfg.owner_gid_set = true;
