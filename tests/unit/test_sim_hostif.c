@@ -6,7 +6,8 @@
  * the NPU-to-host FIFO keeps every entry, in order, and raises the IPC
  * interrupt whenever it goes from empty to not empty, however the host's
  * drain and the firmware's pushes interleave; and clearing GLOBAL_INT_MASK
- * with a source pending sends the interrupt, whenever the source came.
+ * with a source pending sends the interrupt, whenever the source came; so
+ * does the end of a host's watch of the interrupt (sim.h, npu_sim_irq_spin).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -225,6 +226,103 @@ static void test_unmask_race(void **state)
 	pthread_join(t, NULL);
 }
 
+static void raise_mmu0(struct npu_sim *s)
+{
+	pthread_mutex_lock(&s->lock);
+	sim_icb_raise(s, ICB_MMU0);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * The interrupt watched without sleeping (sim.h, npu_sim_irq_spin): it shows
+ * in npu_sim_irq_pending with no eventfd write while the host watches; the
+ * end of the watch writes the eventfd for an interrupt not yet acknowledged;
+ * an acknowledgement with the source still pending sends it again.
+ */
+static void test_watch(void **state)
+{
+	struct fx *f = *state;
+	struct npu_sim *s = f->s;
+
+	npu_sim_write64(s, RV, NPU_37XX_HOST_SS_ICB_ENABLE_0, NPU_37XX_ICB_ENABLE_VAL);
+	wr(s, RB, f->g->global_mask, 0);
+	assert_false(npu_sim_irq_pending(s));
+	npu_sim_irq_spin(s, true);
+	raise_mmu0(s);
+	assert_true(npu_sim_irq_pending(s));
+	assert_false(irq_readable(s));
+	npu_sim_irq_spin(s, false);
+	assert_true(irq_readable(s));
+	wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, ICB_MMU0);
+	npu_sim_irq_ack(s);
+	assert_false(npu_sim_irq_pending(s));
+	assert_false(irq_readable(s));
+
+	/* Acknowledged with the source left pending: sent again, to the watcher. */
+	npu_sim_irq_spin(s, true);
+	raise_mmu0(s);
+	assert_true(npu_sim_irq_pending(s));
+	npu_sim_irq_ack(s);
+	assert_true(npu_sim_irq_pending(s));
+	assert_false(irq_readable(s));
+	wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, ICB_MMU0);
+	npu_sim_irq_ack(s);
+	assert_false(npu_sim_irq_pending(s));
+	npu_sim_irq_spin(s, false);
+	assert_false(irq_readable(s));
+
+	/* Masked: nothing is sent; the unmask sends it (§2.6). */
+	wr(s, RB, f->g->global_mask, 1);
+	npu_sim_irq_spin(s, true);
+	raise_mmu0(s);
+	assert_false(npu_sim_irq_pending(s));
+	wr(s, RB, f->g->global_mask, 0);
+	assert_true(npu_sim_irq_pending(s));
+	wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, ICB_MMU0);
+	npu_sim_irq_ack(s);
+	npu_sim_irq_spin(s, false);
+	assert_false(irq_readable(s));
+}
+
+/*
+ * Each round the firmware raises a source around the moment the host stops
+ * watching: once both are done, the interrupt unacknowledged must have
+ * reached the eventfd, whichever came first, or a host that sleeps next
+ * would never wake for it.
+ */
+static void test_watch_end_race(void **state)
+{
+	struct fx *f = *state;
+	struct npu_sim *s = f->s;
+	struct raiser r = { .s = s };
+	pthread_t t;
+
+	npu_sim_write64(s, RV, NPU_37XX_HOST_SS_ICB_ENABLE_0, NPU_37XX_ICB_ENABLE_VAL);
+	wr(s, RB, f->g->global_mask, 0);
+	assert_int_equal(pthread_create(&t, NULL, raise_rounds, &r), 0);
+	for (uint32_t round = 1; round <= ROUNDS; round++) {
+		npu_sim_irq_spin(s, true);
+		atomic_store(&r.go, round);
+		for (uint32_t spin = (round * 7u) % 64u * 8u; spin; spin--)
+			npu_cpu_relax();
+		npu_sim_irq_spin(s, false);
+		while (atomic_load(&r.done) != round)
+			;
+		if (!irq_readable(s)) {
+			atomic_store(&r.go, ROUNDS + 1u);
+			pthread_join(t, NULL);
+			fail_msg("round %u: an interrupt raised as the watch ended never reached "
+				 "the eventfd",
+				 round);
+		}
+		wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, ICB_MMU0);
+		npu_sim_irq_ack(s);
+		assert_false(irq_readable(s));
+		assert_false(npu_sim_irq_pending(s));
+	}
+	pthread_join(t, NULL);
+}
+
 int main(void)
 {
 	/* clang-format off */
@@ -233,6 +331,8 @@ int main(void)
 		BOTH(test_int_stat_mirror),
 		BOTH(test_fifo_concurrent),
 		BOTH(test_unmask_race),
+		BOTH(test_watch),
+		BOTH(test_watch_end_race),
 	};
 	/* clang-format on */
 
