@@ -257,7 +257,11 @@ def compare(a, bs, boot, gen=None):
     for side, dirs in (("a", [a]), ("b", bs)):
         for d in dirs:
             r = rep["registers"][f"{side} {os.path.basename(os.path.normpath(d))}"]
-            reads, writes, where = job_path(d)
+            reads, writes, where, one = job_path(d)
+            # The median: an interrupt signalled while the driver was busy elsewhere
+            # (a boot, a recovery) has that work's accesses in its window too.
+            r["one_message_interrupt"] = {
+                "count": len(one), "median_reads": sorted(one)[len(one) // 2] if one else None}
             r["job_path"] = {"reads": round(reads / r["jobs"], 1) if r["jobs"] else None,
                              "writes": round(writes / r["jobs"], 1) if r["jobs"] else None,
                              "reads_by_register": {
@@ -290,19 +294,25 @@ def reg_names(gen):
     return names
 
 
+FIFO_ATM = (0, 0x200F4)  # HOST_SS_TIM_IPC_FIFO_ATM, BAR0, on 37xx and 40xx alike
+
+
 def job_path(d):
     """Register accesses per job on the job's whole path: outside interrupts while a job
     runs (counts.json's job phase: READY, a doorbell rung since the last JOB_DONE) and
     inside the interrupts that come while a job runs, or after a JOB_DONE was posted
     (before the next doorbell), or during which one is posted or a doorbell rung (in-process
     the driver may serve the device before the model's irq event); with the
-    registers read there and how often."""
+    registers read there and how often. Also the interrupts that deliver exactly one
+    message (one HOST_SS_TIM_IPC_FIFO_ATM read, wherever they come): the reads of each, for
+    the like-for-like figure of two drivers whose workloads differ."""
     done = sorted(int(f[0]) for f in (line.split() for line in open(os.path.join(d, "jsm.log")))
                   if f and not f[0].startswith("#") and f[1] == "fw" and f[3] == "0x2100")
     ready = busy = pending = False  # pending: a JOB_DONE posted, no interrupt since
     win = None  # the interrupt being served: [job related, accesses]
     reads = writes = nd = 0
     where = {}
+    one = []  # the reads of each interrupt that popped one FIFO entry
 
     def count(accs):
         nonlocal reads, writes
@@ -339,6 +349,8 @@ def job_path(d):
             elif f[2] == "irq-end" and win is not None:
                 if win[0]:
                     count(win[1])
+                if sum(1 for a in win[1] if a == ("R", FIFO_ATM)) == 1:
+                    one.append(sum(1 for a in win[1] if a[0] == "R"))
                 win = None
             continue
         acc = (f[1], (int(f[3]), int(f[4], 16)))
@@ -346,7 +358,7 @@ def job_path(d):
             win[1].append(acc)
         elif ready and busy:
             count([acc])
-    return reads, writes, where
+    return reads, writes, where, one
 
 
 def main(argv):
@@ -401,6 +413,9 @@ def main(argv):
         top = ", ".join(f"{k} {v}" for k, v in list(jp["reads_by_register"].items())[:6])
         print(f"  a job's whole path (its interrupts too): {jp['reads']} reads, "
               f"{jp['writes']} writes; reads there: {top or 'none'}")
+        om = r["one_message_interrupt"]
+        print(f"  an interrupt that delivers one message: {om['median_reads']} reads "
+              f"(the median of {om['count']})")
     print(f"{len(bad)} unexplained difference(s)" if bad else "every difference is explained")
     return 1 if bad else 0
 

@@ -50,6 +50,10 @@ json_check "messages of both" "$tmp/three.json" \
 	'all(v == 2 * d["jsm"]["a"][k] for k, v in d["jsm"]["b"].items()) and d["unexplained"] == 0'
 json_check "a job's path" "$tmp/three.json" \
 	'all(r["job_path"]["reads"] > 0 for r in d["registers"].values())'
+# npud's driver in-process: an interrupt that brings one JOB_DONE reads the buttress
+# status, ICB_STATUS_0, FIFO_STAT, FIFO_ATM and FIFO_STAT again; a wait polls no register.
+json_check "one message's interrupt" "$tmp/three.json" \
+	'all(r["one_message_interrupt"]["count"] > 0 and r["one_message_interrupt"]["median_reads"] == 5 for r in d["registers"].values())'
 
 # A JSM message type only one side sent, and not in the list of explained ones.
 cp -r "$tmp/b" "$tmp/c"
