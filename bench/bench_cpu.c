@@ -4,9 +4,9 @@
  *
  * Each job goes the way a wait's watch takes it, in timed pieces:
  * drv_job_submit; untimed, the bench watches for the interrupt (the
- * platform's irq_pending, past the driver); then the interrupt service
- * (drv_irq_handle) and its acknowledgement, which take the JOB_DONE and end
- * the job. What happens inside a register access or the acknowledgement is
+ * platform's irq_pending, past the driver); then drv_irq_take, the
+ * interrupt service and its acknowledgement, which take the JOB_DONE and
+ * end the job. What happens inside a register access or the acknowledgement is
  * the device's time (the bus and the device on silicon, the model's code
  * and the wait for its lock here): a shim over the platform's accessors
  * counts the accesses and times each one, and that time is taken off the
@@ -19,9 +19,6 @@
 #include "bench.h"
 #include "bench_rig.h"
 #include "driver/irq.h"
-#include "hw/regs_37xx.h"
-#include "hw/regs_btrs_lnl.h"
-#include "hw/regs_btrs_mtl.h"
 #include "util/clock.h"
 #include "util/json.h"
 
@@ -106,20 +103,15 @@ static void shim_irq_ack(struct npu_platform *p)
 	inside_ns += npu_clock_ns() - t0;
 }
 
-/* Untimed: until the device's interrupt comes. */
+/* Untimed: until the device's interrupt comes, watched as drv_device_poll watches it. */
 static int wait_device(struct npu_platform *p)
 {
 	uint64_t end = npu_clock_ns() + WAIT_NS;
-	int ret = 0;
 
-	real_ops->irq_spin(p, true);
 	while (!real_ops->irq_pending(p))
-		if (npu_clock_ns() >= end) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-	real_ops->irq_spin(p, false);
-	return ret;
+		if (npu_clock_ns() >= end)
+			return -ETIMEDOUT;
+	return 0;
 }
 
 struct cpu_run {
@@ -152,11 +144,13 @@ static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop,
 		in1 = inside_ns;
 		n_acc = (double)(n_reads - r0 + n_writes - w0);
 		sub[i] = (double)(t[1] - t[0]) - clock_ns - (double)(in1 - in0) - n_acc * clock_ns;
+		real_ops->irq_spin(r->plat, true);
 		ret = wait_device(r->plat);
 		t[2] = npu_clock_ns();
-		drv_irq_handle(&r->d);
-		r->plat->ops->irq_ack(r->plat);
+		if (!ret)
+			drv_irq_take(&r->d);
 		t[3] = npu_clock_ns();
+		real_ops->irq_spin(r->plat, false);
 		if (!ret && (drv_job_poll(ctx, id, &st) != 0 || st != 0))
 			ret = -EIO; /* the service did not end the job, or it failed */
 		n_acc = (double)(n_reads - r0 + n_writes - w0);

@@ -17,6 +17,12 @@ struct npu_device;
 uint32_t drv_irq_handle(struct npu_device *d);
 
 /*
+ * The interrupt has come, seen by a watch of the platform's irq_pending
+ * (drv_device_poll): serviced as drv_irq_handle does, then acknowledged.
+ */
+void drv_irq_take(struct npu_device *d);
+
+/*
  * Waits up to timeout_us for the interrupt fd, then services it. Returns 0
  * after servicing, -ETIMEDOUT when nothing came, -EIO on a poll failure.
  */

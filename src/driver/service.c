@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 #include "driver/device.h"
-#include "driver/ipc.h"
 #include "driver/irq.h"
 #include "driver/job.h"
 #include "driver/pm.h"
@@ -57,9 +56,7 @@ bool drv_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void
 		ops->irq_spin(p, true);
 	for (unsigned i = 1;; i++) {
 		if (ops->irq_pending(p)) {
-			drv_ipc_prefetch(d);
-			drv_irq_handle(d);
-			ops->irq_ack(p);
+			drv_irq_take(d);
 			serviced = true;
 			break;
 		}
