@@ -3,10 +3,10 @@
  * driver_cpu_per_job_ns: the driver's own time per job, the device's left out.
  *
  * Each job goes the way a wait's watch takes it, in timed pieces:
- * drv_job_submit; untimed, the bench watches for the interrupt (the
- * platform's irq_pending, past the driver); then drv_irq_take, the
- * interrupt service and its acknowledgement, which take the JOB_DONE and
- * end the job. What happens inside a register access or the acknowledgement is
+ * drv_job_submit; untimed, the bench watches for the interrupt and takes
+ * it (the platform's irq_take, past the driver); then
+ * drv_irq_service_taken, the interrupt service, which takes the JOB_DONE
+ * and ends the job. What happens inside a register access is
  * the device's time (the bus and the device on silicon, the model's code
  * and the wait for its lock here): a shim over the platform's accessors
  * counts the accesses and times each one, and that time is taken off the
@@ -95,20 +95,12 @@ static double clock_cost_ns(void)
 	return best;
 }
 
-static void shim_irq_ack(struct npu_platform *p)
-{
-	uint64_t t0 = npu_clock_ns();
-
-	real_ops->irq_ack(p);
-	inside_ns += npu_clock_ns() - t0;
-}
-
 /* Untimed: until the device's interrupt comes, watched as drv_device_poll watches it. */
 static int wait_device(struct npu_platform *p)
 {
 	uint64_t end = npu_clock_ns() + WAIT_NS;
 
-	while (!real_ops->irq_pending(p))
+	while (!real_ops->irq_take(p))
 		if (npu_clock_ns() >= end)
 			return -ETIMEDOUT;
 	return 0;
@@ -148,7 +140,7 @@ static int cpu_run(struct bench_rig *r, struct npu_ctx *ctx, struct npu_bo *nop,
 		ret = wait_device(r->plat);
 		t[2] = npu_clock_ns();
 		if (!ret)
-			drv_irq_take(&r->d);
+			drv_irq_service_taken(&r->d);
 		t[3] = npu_clock_ns();
 		real_ops->irq_spin(r->plat, false);
 		if (!ret && (drv_job_poll(ctx, id, &st) != 0 || st != 0))
@@ -203,7 +195,6 @@ int bench_driver_cpu(const struct bench_cfg *c, struct npu_json *j)
 		shim.write32 = shim_write32;
 		shim.read64 = shim_read64;
 		shim.write64 = shim_write64;
-		shim.irq_ack = shim_irq_ack;
 		r.plat->ops = &shim;
 	}
 	for (unsigned i = 0; i < c->runs && !ret; i++) {

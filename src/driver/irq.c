@@ -292,12 +292,11 @@ uint32_t drv_irq_handle(struct npu_device *d)
 	return ip;
 }
 
-void drv_irq_take(struct npu_device *d)
+void drv_irq_service_taken(struct npu_device *d)
 {
 	/* The JOB_DONE's header and message lines are fetched while the registers are read. */
 	drv_ipc_prefetch(d);
 	drv_irq_handle(d);
-	d->plat->ops->irq_ack(d->plat);
 }
 
 int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)

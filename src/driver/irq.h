@@ -17,10 +17,10 @@ struct npu_device;
 uint32_t drv_irq_handle(struct npu_device *d);
 
 /*
- * The interrupt has come, seen by a watch of the platform's irq_pending
- * (drv_device_poll): serviced as drv_irq_handle does, then acknowledged.
+ * The interrupt taken by a watch of the platform's irq_take
+ * (drv_device_poll): serviced as drv_irq_handle does (no irq_ack).
  */
-void drv_irq_take(struct npu_device *d);
+void drv_irq_service_taken(struct npu_device *d);
 
 /*
  * Waits up to timeout_us for the interrupt fd, then services it. Returns 0

@@ -49,14 +49,14 @@ bool drv_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void
 	uint64_t end;
 	bool serviced = false;
 
-	if (d->state != NPU_DEV_READY || !window_ns || !ops->irq_pending)
+	if (d->state != NPU_DEV_READY || !window_ns || !ops->irq_take)
 		return false;
 	end = npu_now_ns(p) + window_ns;
 	if (ops->irq_spin)
 		ops->irq_spin(p, true);
 	for (unsigned i = 1;; i++) {
-		if (ops->irq_pending(p)) {
-			drv_irq_take(d);
+		if (ops->irq_take(p)) {
+			drv_irq_service_taken(d);
 			serviced = true;
 			break;
 		}

@@ -20,12 +20,12 @@ void drv_device_irq(struct npu_device *d);
 uint64_t drv_device_service(struct npu_device *d);
 /*
  * The fast path of an event loop with jobs in flight: watches for the
- * device's interrupt without sleeping (the platform's irq_pending, which
+ * device's interrupt without sleeping (the platform's irq_take, which
  * reads no register) for up to window_ns and services it when it comes, as
  * drv_device_irq would; stop (may be NULL), asked every few looks, ends it
  * early (the loop's other sources have something). True when it serviced;
  * drv_device_service and the loop's progress then follow as after an
- * interrupt. False at once on a platform without irq_pending. Nothing is
+ * interrupt. False at once on a platform without irq_take. Nothing is
  * lost either way: an interrupt not serviced here wakes the interrupt fd.
  */
 bool drv_device_poll(struct npu_device *d, uint64_t window_ns, bool (*stop)(void *arg), void *arg);

@@ -113,15 +113,17 @@ struct npu_platform_ops {
 	void (*irq_ack)(struct npu_platform *p);
 	/*
 	 * Optional (NULL: a wait sleeps on the interrupt at once): whether the
-	 * interrupt has come and is not yet acknowledged, answered at once,
-	 * without blocking and without touching the device: what a wait
-	 * watches instead of a status register, so that a completion costs
-	 * the register reads of its service and no more. irq_spin (optional)
-	 * brackets such a watch, on then off: the platform may skip its fd's
-	 * wake-up while someone watches, and must make it at the end of the
-	 * watch for an interrupt still unacknowledged.
+	 * interrupt has come, answered at once, without blocking and without
+	 * touching the device; true takes it, as its delivery does (the caller
+	 * services it, and the service's GLOBAL_INT_MASK clear sends it again
+	 * for anything still pending; no irq_ack follows). What a wait watches
+	 * instead of a status register, so that a completion costs the register
+	 * reads of its service and no more. irq_spin (optional) brackets such a
+	 * watch, on then off: the platform may skip its fd's wake-up while
+	 * someone watches, and must make it at the end of the watch for an
+	 * interrupt not yet taken.
 	 */
-	bool (*irq_pending)(struct npu_platform *p);
+	bool (*irq_take)(struct npu_platform *p);
 	void (*irq_spin)(struct npu_platform *p, bool on);
 	/*
 	 * Optional, for an OS whose interrupt is not a pollable fd (Redox: the

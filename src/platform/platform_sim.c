@@ -120,9 +120,9 @@ static void sim_irq_ack(struct npu_platform *p)
 	npu_sim_irq_ack(sim_of(p));
 }
 
-static bool sim_irq_pending(struct npu_platform *p)
+static bool sim_irq_take(struct npu_platform *p)
 {
-	return npu_sim_irq_pending(sim_of(p));
+	return npu_sim_irq_take(sim_of(p));
 }
 
 static void sim_irq_spin(struct npu_platform *p, bool on)
@@ -174,7 +174,7 @@ static const struct npu_platform_ops sim_ops = {
 	.dma_share = sim_dma_share,
 	.irq_fd = sim_irq_fd,
 	.irq_ack = sim_irq_ack,
-	.irq_pending = sim_irq_pending,
+	.irq_take = sim_irq_take,
 	.irq_spin = sim_irq_spin,
 	.read_file = npu_host_read_file,
 	.builtin_firmware = sim_builtin_firmware,

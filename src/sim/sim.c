@@ -230,6 +230,24 @@ bool npu_sim_irq_pending(struct npu_sim *sim)
 	return atomic_load_explicit(&sim->host.msi, memory_order_acquire) != 0;
 }
 
+/*
+ * The MSI taken as it is delivered: lowered before the service, whose
+ * GLOBAL_INT_MASK clear at its end sends it again for anything still
+ * pending (§2.6), so no look at the sources is needed here. Only what was
+ * written to the eventfd is drained; the record's interrupt window ends at
+ * that unmask, as for a guest.
+ */
+bool npu_sim_irq_take(struct npu_sim *sim)
+{
+	if (!atomic_load_explicit(&sim->host.msi, memory_order_acquire) ||
+	    !atomic_exchange_explicit(&sim->host.msi, 0, memory_order_seq_cst))
+		return false;
+	if (atomic_load_explicit(&sim->host.fd_written, memory_order_relaxed) &&
+	    atomic_exchange_explicit(&sim->host.fd_written, 0, memory_order_seq_cst))
+		irq_drain(sim);
+	return true;
+}
+
 void npu_sim_irq_spin(struct npu_sim *sim, bool on)
 {
 	if (on) {

@@ -98,14 +98,18 @@ int npu_sim_builtin_fw(const struct npu_sim *sim, const uint8_t **data, size_t *
  * The interrupt (the device's MSI). The fd is readable while the line is
  * asserted and not yet acknowledged, except while a host spins: a host
  * that watches for it without sleeping brackets its watch with
- * npu_sim_irq_spin(on) and (off) and reads npu_sim_irq_pending, which is a
- * load of one word and no register access; the model skips the eventfd
+ * npu_sim_irq_spin(on) and (off) and calls npu_sim_irq_take, a look at one
+ * word and no register access, which takes the interrupt when it has come
+ * (the host then services it, ending with GLOBAL_INT_MASK cleared, which
+ * sends it again for anything still pending); the model skips the eventfd
  * write meanwhile, and makes it at the end of the watch for an interrupt
- * still unacknowledged. npu_sim_irq_ack, after servicing, lowers the line
- * and signals again if a source is still pending.
+ * not yet taken. npu_sim_irq_ack, after a service woken by the fd, lowers
+ * the line and signals again if a source is still pending.
+ * npu_sim_irq_pending looks without taking (for tests).
  */
 int npu_sim_irq_fd(struct npu_sim *sim);
 void npu_sim_irq_ack(struct npu_sim *sim);
+bool npu_sim_irq_take(struct npu_sim *sim);
 bool npu_sim_irq_pending(struct npu_sim *sim);
 void npu_sim_irq_spin(struct npu_sim *sim, bool on);
 

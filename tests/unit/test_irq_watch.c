@@ -2,7 +2,7 @@
 /*
  * What a wait costs the device in register reads (docs/performance.md,
  * "Register accesses"): a wait watches the interrupt (the platform's
- * irq_pending), never a register, so a job that runs long costs no more
+ * irq_take), never a register, so a job that runs long costs no more
  * reads than a short one, and a completion costs the reads of one interrupt
  * service. The bound is Linux's: its handler reads, for an interrupt that
  * delivers one JOB_DONE, the buttress INTERRUPT_STAT and VPU_STATUS,
@@ -63,7 +63,7 @@ static void test_blocked_job(void **state)
 	uint32_t id, st;
 	unsigned long blocked, done;
 
-	assert_non_null(f->plat->ops->irq_pending);
+	assert_non_null(f->plat->ops->irq_take);
 	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);

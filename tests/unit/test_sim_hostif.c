@@ -236,8 +236,9 @@ static void raise_mmu0(struct npu_sim *s)
 /*
  * The interrupt watched without sleeping (sim.h, npu_sim_irq_spin): it shows
  * in npu_sim_irq_pending with no eventfd write while the host watches; the
- * end of the watch writes the eventfd for an interrupt not yet acknowledged;
- * an acknowledgement with the source still pending sends it again.
+ * end of the watch writes the eventfd for an interrupt not yet taken; one
+ * taken (npu_sim_irq_take) is lowered, and the service's unmask sends it
+ * again while its source is still pending.
  */
 static void test_watch(void **state)
 {
@@ -258,16 +259,22 @@ static void test_watch(void **state)
 	assert_false(npu_sim_irq_pending(s));
 	assert_false(irq_readable(s));
 
-	/* Acknowledged with the source left pending: sent again, to the watcher. */
+	/*
+	 * Taken as delivered, serviced with the source left pending: the
+	 * service's unmask sends it again, to the watcher, with no eventfd write.
+	 */
 	npu_sim_irq_spin(s, true);
 	raise_mmu0(s);
-	assert_true(npu_sim_irq_pending(s));
-	npu_sim_irq_ack(s);
-	assert_true(npu_sim_irq_pending(s));
-	assert_false(irq_readable(s));
-	wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, ICB_MMU0);
-	npu_sim_irq_ack(s);
+	assert_true(npu_sim_irq_take(s));
 	assert_false(npu_sim_irq_pending(s));
+	assert_false(npu_sim_irq_take(s));
+	wr(s, RB, f->g->global_mask, 1);
+	wr(s, RB, f->g->global_mask, 0);
+	assert_true(npu_sim_irq_take(s));
+	wr(s, RB, f->g->global_mask, 1);
+	wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, ICB_MMU0);
+	wr(s, RB, f->g->global_mask, 0);
+	assert_false(npu_sim_irq_take(s));
 	npu_sim_irq_spin(s, false);
 	assert_false(irq_readable(s));
 
@@ -277,11 +284,13 @@ static void test_watch(void **state)
 	raise_mmu0(s);
 	assert_false(npu_sim_irq_pending(s));
 	wr(s, RB, f->g->global_mask, 0);
-	assert_true(npu_sim_irq_pending(s));
+	assert_true(npu_sim_irq_take(s));
+	wr(s, RB, f->g->global_mask, 1);
 	wr(s, RV, NPU_37XX_HOST_SS_ICB_CLEAR_0, ICB_MMU0);
-	npu_sim_irq_ack(s);
+	wr(s, RB, f->g->global_mask, 0);
 	npu_sim_irq_spin(s, false);
 	assert_false(irq_readable(s));
+	assert_false(npu_sim_irq_pending(s));
 }
 
 /*
