@@ -258,10 +258,11 @@ void npu_sim_irq_spin(struct npu_sim *sim, bool on)
 	/*
 	 * An MSI that came while the host watched had no eventfd write: make
 	 * it now, so that a host sleeping on the fd from here on still wakes
-	 * for it. (Both this and the firmware may write: one more wake-up.)
+	 * for it. fd_written is no guide here: a take may have drained the
+	 * count of an earlier write whose flag came after it. (Both this and
+	 * the firmware may write: one more wake-up, which finds nothing.)
 	 */
 	if (atomic_load_explicit(&sim->host.msi, memory_order_seq_cst) &&
-	    !atomic_load_explicit(&sim->host.fd_written, memory_order_seq_cst) &&
 	    !atomic_load_explicit(&sim->host.spinning, memory_order_seq_cst))
 		irq_fd_write(sim);
 }
