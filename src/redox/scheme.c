@@ -441,7 +441,10 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 	flush(x);
 	if (ms < 0 || ms > timeout_ms)
 		ms = timeout_ms < 0 ? 0 : timeout_ms;
-	/* As npud's Unix loop: with jobs in flight the device is polled before the wait. */
+	/*
+	 * As npud's Unix loop: with jobs in flight the interrupt is watched
+	 * before the wait (at once false here: the Redox backend has no irq_take).
+	 */
 	if (ms != 0 && npu_server_jobs_queued(x->s) && npu_server_poll(x->s, sock_ready, x))
 		ms = 0;
 	/* The one event queue: the interrupt and the socket (events.h). */

@@ -301,9 +301,10 @@ static int turn(struct npu_unix *u, int stop_fd, bool serving, int max_ms, bool 
 	if (max_ms >= 0 && (timeout < 0 || timeout > max_ms))
 		timeout = max_ms;
 	/*
-	 * Jobs in flight and nothing else to do: the device is polled first, so
-	 * a short job's completion reaches its client without the interrupt's
-	 * wake-up. The sockets are looked at now and then meanwhile.
+	 * Jobs in flight and nothing else to do: the device's interrupt is
+	 * watched first (no register read), so a short job's completion
+	 * reaches its client without the eventfd's wake-up. The sockets are
+	 * looked at now and then meanwhile.
 	 */
 	if (timeout != 0 && npu_server_jobs_queued(u->srv) && npu_server_poll(u->srv, fds_ready, u))
 		timeout = 0;
