@@ -143,7 +143,8 @@ static int find_free(struct npu_sim *s, uint64_t area, uint32_t slots, uint32_t 
 	return -EBUSY;
 }
 
-int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_msg *msg, bool self)
+int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_msg *msg, bool self,
+		    bool record)
 {
 	uint32_t h = 0, p = 0;
 	uint64_t hdr_va;
@@ -184,6 +185,9 @@ int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_m
 	if (ret)
 		return ret;
 	s->fw.rx_next = (h + 1) % s->fw.rx_hdr_slots;
+	/* Recorded before the host can see it: its place in the record is before the host's pop. */
+	if (record && msg && SIM_RECORDING(s))
+		sim_rec_jsm(s, false, hdr->channel, msg);
 	return sim_ip_post_to_host(s, (uint32_t)hdr_va);
 }
 
@@ -337,7 +341,7 @@ static void boot(struct npu_sim *s)
 	/* Before the message: a host that has seen READY finds the record. */
 	sim_fwlog(s, SIM_LOG_INFO, "ready: boot %u, image checked, posting READY",
 		  s->fw.boot_count);
-	ret = sim_fw_post_hdr(s, &ready, NULL, false);
+	ret = sim_fw_post_hdr(s, &ready, NULL, false, false);
 	if (ret) {
 		fail(s, "cannot post its ready message into the IPC header area 0x%llx (%d)",
 		     (unsigned long long)s->fw.rx_hdr_area, ret);

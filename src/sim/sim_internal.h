@@ -455,8 +455,10 @@ int sim_fw_post_msg(struct npu_sim *s, uint16_t channel, struct npu_jsm_msg *msg
  * payload slot, hdr into a free header slot, and pushes the header's address.
  * hdr->data_addr becomes the payload slot's address with msg, the header's
  * own with self, else stays as given; status fields are set ALLOCATED.
+ * record: msg goes into the recording (sim_rec.h) just before the push.
  */
-int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_msg *msg, bool self);
+int sim_fw_post_hdr(struct npu_sim *s, struct npu_ipc_hdr *hdr, struct npu_jsm_msg *msg, bool self,
+		    bool record);
 /* The firmware made progress: the heartbeat advances (unless hung by fault injection). */
 void sim_fw_heartbeat(struct npu_sim *s);
 

@@ -98,11 +98,11 @@ static void post_garbage(struct npu_sim *s)
 			msg.type = NPU_JSM_MSG_JOB_DONE;
 			msg.payload.job_done.job_id = 0xFFFFFFFFu;
 		}
-		if (sim_fw_post_hdr(s, &hdr, &msg, false) == 0)
+		if (sim_fw_post_hdr(s, &hdr, &msg, false, false) == 0)
 			npu_trace(SIM, "firmware: garbage %u posted", kind);
 		return;
 	}
-	if (sim_fw_post_hdr(s, &hdr, NULL, self) == 0)
+	if (sim_fw_post_hdr(s, &hdr, NULL, self, false) == 0)
 		npu_trace(SIM, "firmware: garbage %u posted", kind);
 }
 
@@ -112,7 +112,7 @@ int sim_fw_post_msg(struct npu_sim *s, uint16_t channel, struct npu_jsm_msg *msg
 				   .channel = channel,
 				   .src_node = NPU_IPC_NODE_VPU,
 				   .dst_node = NPU_IPC_NODE_HOST };
-	int ret = sim_fw_post_hdr(s, &hdr, msg, false);
+	int ret = sim_fw_post_hdr(s, &hdr, msg, false, true);
 
 	if (ret == -EBUSY)
 		s->fw.rx_full++;
@@ -123,8 +123,6 @@ int sim_fw_post_msg(struct npu_sim *s, uint16_t channel, struct npu_jsm_msg *msg
 	}
 	npu_trace(SIM, "firmware: posted 0x%x (request %u) on channel %u", msg->type,
 		  msg->request_id, channel);
-	if (SIM_RECORDING(s))
-		sim_rec_jsm(s, false, channel, msg);
 	if (s->fault == NPU_SIM_FAULT_IPC_GARBAGE)
 		post_garbage(s);
 	return 0;
