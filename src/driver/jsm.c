@@ -107,12 +107,18 @@ int drv_jsm_dct_disable(struct npu_device *d)
 			     NULL);
 }
 
-/* docs/firmware-protocol.md §1.7: STATE_DUMP is not awaited; the firmware writes its state into its log. */
+/*
+ * docs/firmware-protocol.md §1.7: the firmware writes its state into its log and answers
+ * STATE_DUMP_RSP, awaited for the state-dump timeout (Linux 7.x ivpu_jsm_state_dump; 6.12
+ * slept that long instead). -ETIMEDOUT when no answer came: a firmware being recovered may be
+ * past answering.
+ */
 int drv_jsm_state_dump(struct npu_device *d)
 {
-	int ret = drv_ipc_send(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_STATE_DUMP, NULL, 0);
+	int ret = drv_ipc_request(d, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_STATE_DUMP, NULL, 0,
+				  NPU_JSM_MSG_STATE_DUMP_RSP, NULL, NPU_TIMEOUT_STATE_DUMP_MSG_US);
 
 	if (ret)
-		npu_dbg(JSM, "STATE_DUMP not sent: %d", ret);
+		npu_dbg(JSM, "STATE_DUMP: %d", ret);
 	return ret;
 }

@@ -74,17 +74,15 @@ int drv_device_recover(struct npu_device *d, const char *reason)
 	npu_warn(PM, "recovering the NPU: %s", why);
 
 	/*
-	 * Best effort, not awaited: the firmware may be past answering. It is given
-	 * the time Linux gives it to take the message and write its state before the
-	 * power-down (ivpu_jsm_state_dump: ivpu_ipc_send_and_wait sleeps the state
-	 * dump timeout); without it the firmware may never read the message.
+	 * Best effort: the firmware may be past answering. It is given the time
+	 * Linux gives it to take the message and write its state before the
+	 * power-down (ivpu_jsm_state_dump: 7.x awaits STATE_DUMP_RSP that long,
+	 * 6.12 slept it); without it the firmware may never read the message.
 	 */
 	if (d->state == NPU_DEV_READY && d->ipc.enabled) {
 		ret = drv_jsm_state_dump(d);
 		if (ret)
-			npu_dbg(PM, "state dump request failed (%d)", ret);
-		else
-			d->plat->ops->delay_us(d->plat, NPU_TIMEOUT_STATE_DUMP_MSG_US);
+			npu_dbg(PM, "no state dump answer (%d): the firmware may be hung", ret);
 	}
 	drv_ipc_disable(d);
 	/* Aborts every queued job, forgets the doorbells, empties the queues (detach hook). */

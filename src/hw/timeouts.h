@@ -37,7 +37,7 @@
 /* PWR_D0I3_ENTER message, then VPU_STATUS.IDLE poll. */
 #define NPU_TIMEOUT_D0I3_ENTRY_MSG_US 5000u
 
-/* STATE_DUMP message: send and sleep, no response awaited (older kernels 10 ms). */
+/* STATE_DUMP message: STATE_DUMP_RSP awaited this long (6.12 slept it; older kernels 10 ms). */
 #define NPU_TIMEOUT_STATE_DUMP_MSG_US 100000u
 
 /* Buttress (docs/hardware.md §3.2, §3.3, §3.6). */

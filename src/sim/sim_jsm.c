@@ -303,8 +303,10 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 		sim_warm_save(s); /* the restore entry, for a warm boot (sim_warm.c) */
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_STATE_DUMP:
-		/* "send and sleep": the host awaits nothing (docs/firmware-protocol.md §1.7) */
-		*reply = false;
+		/*
+		 * Answered with STATE_DUMP_RSP once the state is in the log: Linux
+		 * 7.x waits for it (docs/firmware-protocol.md §1.7); 6.12 sleeps instead.
+		 */
 		state_dump(s);
 		return NPU_JSM_STATUS_SUCCESS;
 	case NPU_JSM_MSG_TRACE_SET_CONFIG:

@@ -421,14 +421,18 @@ static void test_dct_messages(void **state)
 	assert_int_equal(m.result, PARSING_ERR);
 }
 
-/* STATE_DUMP and D0I3 entry without send_response get no reply; the next request's does. */
+/*
+ * D0I3 entry without send_response gets no reply; the next request's does.
+ * STATE_DUMP is answered with STATE_DUMP_RSP (Linux 7.x ivpu_jsm_state_dump waits for it).
+ */
 static void test_no_reply_requests(void **state)
 {
 	struct host *h = *state;
 	uint32_t engine = 0, id;
 	struct msg m;
 
-	send(h, 0, 0x11FF, NULL, 0);
+	request(h, 0, 0x11FF, NULL, 0, 0x22FF, &m);
+	assert_int_equal(m.result, 0);
 	send(h, 10, 0x1202, &(uint32_t){ 0 }, 4);
 	id = send(h, 0, 0x1104, &engine, 4);
 	assert_true(next_msg(h, &m, WAIT_MS));

@@ -258,8 +258,12 @@ if ctrl fault hang-job; then
 		dmesg | tail -n +"$((start + 1))" | grep -q 'Job timeout detected'; then
 		engine_reset=yes
 	fi
+	# 7.x awaits STATE_DUMP_RSP (ivpu_jsm_state_dump); the firmware answers it.
+	dump_failed=$(dmesg | tail -n +"$((start + 1))" | grep -m1 'failed: type VPU_JSM_MSG_STATE_DUMP')
 	if ! grep -q '^VMTEST PASS tdr-abort' /tmp/hang; then
 		fail "tdr-abort: $(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)"
+	elif [ -n "$dump_failed" ]; then
+		fail "tdr-abort: ivpu's STATE_DUMP got no answer: ${dump_failed#*ERROR\* }"
 	elif [ -n "$engine_reset" ]; then
 		hang_log=$(dmesg | tail -n +"$((start + 1))")
 		if ! echo "$hang_log" | grep -q 'Engine reset performed, impacted contexts: [1-9]'; then
