@@ -144,6 +144,16 @@ static inline void make_signal(struct npu_bo *cmd, uint64_t fence_va, uint64_t v
 	cmd_end(&cb);
 }
 
+/* A job that waits until the fence at fence_va holds value: it blocks the queue until then. */
+static inline void make_wait(struct npu_bo *cmd, uint64_t fence_va, uint64_t value)
+{
+	struct cmdbuf cb;
+
+	cmd_begin(&cb, cmd);
+	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence_va, value);
+	cmd_end(&cb);
+}
+
 static inline uint64_t fence_read(const struct npu_bo *bo, size_t off)
 {
 	uint64_t v;

@@ -59,7 +59,6 @@ static void test_blocked_job(void **state)
 	struct fx *f = *state;
 	struct npu_ctx *c;
 	struct npu_bo *blocker, *nop, *fence;
-	struct cmdbuf cb;
 	uint32_t id, st;
 	unsigned long blocked, done;
 
@@ -68,9 +67,7 @@ static void test_blocked_job(void **state)
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
-	cmd_begin(&cb, blocker);
-	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
-	cmd_end(&cb);
+	make_wait(blocker, fence->va, 1);
 	make_signal(nop, fence->va + 64, 7);
 	/* The context's first job registers its doorbell or queue: out of the count. */
 	assert_int_equal(run(c, nop), 0);

@@ -211,16 +211,13 @@ static void test_ring_while_running(void **state)
 	struct fx *f = *state;
 	struct npu_ctx *c;
 	struct npu_bo *blocker, *nop, *fence;
-	struct cmdbuf cb;
 	uint32_t first, second, st;
 
 	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
-	cmd_begin(&cb, blocker);
-	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
-	cmd_end(&cb);
+	make_wait(blocker, fence->va, 1);
 	make_signal(nop, fence->va + 64, 7);
 
 	assert_int_equal(drv_job_submit(c, blocker->va, &first), 0);

@@ -136,16 +136,13 @@ static void test_recover_paths(void **state)
 	struct npu_device *d = &f->d;
 	struct npu_ctx *c;
 	struct npu_bo *cmd, *blocker;
-	struct cmdbuf cb;
 	uint32_t id, st;
 
 	assert_int_equal(drv_ctx_create(d, &c), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	make_signal(cmd, cmd->va + 2048, 1);
-	cmd_begin(&cb, blocker);
-	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, blocker->va + 2048, 1);
-	cmd_end(&cb);
+	make_wait(blocker, blocker->va + 2048, 1);
 
 	/* The interrupt service asked for a recovery: the wait runs it, the job is aborted. */
 	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
@@ -186,7 +183,6 @@ static void test_destroy_queued(void **state)
 	struct fx *f = *state;
 	struct npu_ctx *c, *other;
 	struct npu_bo *blocker, *nop, *fence;
-	struct cmdbuf cb;
 	uint32_t id;
 
 	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
@@ -194,9 +190,7 @@ static void test_destroy_queued(void **state)
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &nop), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
-	cmd_begin(&cb, blocker);
-	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
-	cmd_end(&cb);
+	make_wait(blocker, fence->va, 1);
 	make_signal(nop, fence->va + 64, 1);
 	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	for (int i = 0; i < 10; i++)
