@@ -28,36 +28,25 @@
 #include "platform/platform.h"
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
+#include "sim_host_ipc_util.h"
 
-#define put16 npu_put_le16
-#define put32 npu_put_le32
-#define put64 npu_put_le64
-#define get32 npu_le32
-#define get64 npu_le64
-
-#define RV	       0u
-#define HOST_FIFO_ATM  0x000200F4u
-#define HOST_FIFO_STAT 0x000200FCu
-#define TX_SLOT	       192u
-#define TX_SLOTS       (16384u / TX_SLOT)
-#define RX_SIZE	       16384u
-#define WAIT_MS	       3000u
-#define QUIET_MS       30u
-#define QUEUES	       4
-#define QUEUE_VA       UINT64_C(0x9A000000)
-#define BO_VA	       UINT64_C(0xA0000000)
-#define BO_SIZE	       (4096u * 1024u)
-#define CSA_OFF	       128u
-#define FENCE_OFF      1024u
-#define LOG_OFF	       4096u	       /* the scheduling log: 32-byte header + 16 entries */
-#define PREEMPT_OFF    16384u	       /* preemption buffers, 64 KiB each */
-#define FILL_OFF       (2048u * 1024u) /* up to LONG_FILL bytes */
-#define LONG_FILL      (512u * 1024u)
-#define BATCH_OFF      (400u * 1024u) /* batch buffers, 64 KiB apart */
-#define BATCH_STRIDE   (64u * 1024u)
-#define PREEMPT_SIZE   0x10000u /* above the synthetic images' primary size */
-#define SLOTS	       63u
-#define SSID	       2u
+#define WAIT_MS	     3000u
+#define QUIET_MS     30u
+#define QUEUES	     4
+#define QUEUE_VA     UINT64_C(0x9A000000)
+#define BO_VA	     UINT64_C(0xA0000000)
+#define BO_SIZE	     (4096u * 1024u)
+#define CSA_OFF	     128u
+#define FENCE_OFF    1024u
+#define LOG_OFF	     4096u	     /* the scheduling log: 32-byte header + 16 entries */
+#define PREEMPT_OFF  16384u	     /* preemption buffers, 64 KiB each */
+#define FILL_OFF     (2048u * 1024u) /* up to LONG_FILL bytes */
+#define LONG_FILL    (512u * 1024u)
+#define BATCH_OFF    (400u * 1024u) /* batch buffers, 64 KiB apart */
+#define BATCH_STRIDE (64u * 1024u)
+#define PREEMPT_SIZE 0x10000u /* above the synthetic images' primary size */
+#define SLOTS	     63u
+#define SSID	     2u
 /* The model's lock; held flagged, so a failed assertion under it does not hang teardown. */
 /* As a host's register access takes it (sim_host_lock): the firmware lets it in within 20 us. */
 #define lock(h)	  (sim_host_lock((h)->s), (h)->locked = true)
@@ -73,16 +62,10 @@ struct host {
 	struct npu_platform *plat;
 	struct npu_sim *s;
 	struct npu_device d;
-	uint32_t tx_next, req_id;
+	struct host_ipc ipc;
 	struct npu_mmu_ctx uctx;
 	struct npu_dma bo, queue[QUEUES];
 	bool locked;
-};
-
-struct msg {
-	uint16_t channel;
-	uint32_t type, request_id, result;
-	uint8_t p[96];
 };
 
 /* The test's own buffers: write-combined, so what it writes reaches the device at once. */
@@ -91,28 +74,14 @@ static const struct npu_dma_use use_wc = { "test", NPU_DMA_WC, false };
 static struct host h37 = { .gen = NPU_GEN_37XX }, h40 = { .gen = NPU_GEN_40XX };
 static const struct npu_device_config hws_sched = { .sched = NPU_SCHED_HWS };
 
-static inline void sleep_us(unsigned us)
-{
-	struct timespec ts = { 0, (long)us * 1000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static inline int setup(void **state)
 {
 	struct host *h = *state;
 	struct npu_platform_config pc = { .device = "sim", .gen = h->gen };
 
-	strcpy(h->fwdir, "/tmp/npu-hws-XXXXXX");
-	assert_non_null(mkdtemp(h->fwdir));
-	setenv("NPU_FIRMWARE_PATH", h->fwdir, 1);
-	assert_int_equal(npu_platform_open(&pc, &h->plat), 0);
-	h->s = npu_platform_sim_model(h->plat);
-	memset(&h->d, 0, sizeof(h->d));
-	assert_int_equal(drv_device_open(&h->d, h->plat, &hws_sched), 0);
-	assert_int_equal(drv_device_boot(&h->d), 0);
-	h->tx_next = 0;
-	h->req_id = 7000;
+	host_boot(h->fwdir, "/tmp/npu-hws-XXXXXX", &pc, &hws_sched, &h->plat, &h->s, &h->d);
+	host_ipc_init(&h->ipc, h->s, h->gen, &h->d, 7000, WAIT_MS);
+	h->ipc.held = &h->locked; /* the release takes the lock as lock(h) does */
 	assert_int_equal(drv_mmu_ctx_init(&h->uctx, h->plat, SSID), 0);
 	assert_int_equal(npu_dma_alloc(h->plat, BO_SIZE, &use_wc, &h->bo), 0);
 	assert_int_equal(drv_mmu_ctx_map(&h->uctx, h->plat, BO_VA, h->bo.addr, BO_SIZE, 0), 0);
@@ -148,65 +117,16 @@ static inline int teardown(void **state)
 
 /* ---- IPC by hand (docs/firmware-protocol.md §1.4, §1.5) ---- */
 
-static inline uint32_t send(struct host *h, uint32_t type, const uint8_t *payload, size_t len)
-{
-	uint32_t n = h->tx_next++ % TX_SLOTS;
-	uint8_t *p = (uint8_t *)h->d.ipc_tx.dma.cpu + n * TX_SLOT;
-	uint32_t va = (uint32_t)h->d.ipc_tx.va + n * TX_SLOT;
-
-	memset(p, 0, TX_SLOT);
-	put32(p, va + 64);
-	put32(p + 4, 128);
-	p[11] = 1;
-	p[12] = 1;
-	put32(p + 64 + 8, type);
-	put32(p + 64 + 12, 1);
-	put32(p + 64 + 16, ++h->req_id);
-	memcpy(p + 64 + 32, payload, len);
-	npu_sim_write32(h->s, RV, h->gen == NPU_GEN_37XX ? 0x060200F0u : 0x010200F0u, va);
-	return h->req_id;
-}
-
 static inline bool next_msg(struct host *h, struct msg *m, unsigned timeout_ms)
 {
-	uint64_t rx = h->d.ipc_rx.va;
-	uint8_t *base = h->d.ipc_rx.dma.cpu, *hdr, *jsm;
-	uint32_t va;
-
-	for (unsigned t = 0; t <= timeout_ms * 10u; t++) {
-		if (((npu_sim_read32(h->s, RV, HOST_FIFO_STAT) >> 16) & 0xFFu) == 0) {
-			sleep_us(100);
-			continue;
-		}
-		va = npu_sim_read32(h->s, RV, HOST_FIFO_ATM);
-		assert_true(va >= rx && va - rx <= RX_SIZE - 64 && (va - rx) % 64 == 0);
-		hdr = base + (va - rx);
-		jsm = base + (get32(hdr) - rx);
-		m->channel = (uint16_t)(hdr[8] | hdr[9] << 8);
-		m->type = get32(jsm + 8);
-		m->request_id = get32(jsm + 16);
-		m->result = get32(jsm + 20);
-		memcpy(m->p, jsm + 32, sizeof(m->p));
-		lock(h);
-		hdr[12] = 0;
-		put32(jsm + 12, 0);
-		unlock(h);
-		return true;
-	}
-	return false;
+	return host_ipc_next(&h->ipc, m, timeout_ms);
 }
 
 /* A request and its reply (of type want); returns the result. */
 static inline uint32_t request(struct host *h, uint32_t type, const uint8_t *p, size_t len,
 			       uint32_t want, struct msg *m)
 {
-	uint32_t id = send(h, type, p, len);
-
-	assert_true(next_msg(h, m, WAIT_MS));
-	assert_int_equal(m->channel, 0);
-	assert_int_equal(m->request_id, id);
-	assert_int_equal(m->type, want);
-	return m->result;
+	return host_ipc_request(&h->ipc, type, p, len, want, m);
 }
 
 /* CREATE_CMD_QUEUE (48 B): queue q of the test is command queue id of SSID 2. */

@@ -28,21 +28,9 @@
 #include "platform/platform.h"
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
+#include "sim_host_ipc_util.h"
 #include "test_time.h"
 
-/* Little-endian fields, as docs/firmware-protocol.md lays them out. */
-#define put16 npu_put_le16
-#define put32 npu_put_le32
-#define put64 npu_put_le64
-#define get32 npu_le32
-#define get64 npu_le64
-
-#define RV		0u
-#define HOST_FIFO_ATM	0x000200F4u /* docs/firmware-protocol.md §1.5 */
-#define HOST_FIFO_STAT	0x000200FCu
-#define TX_SLOT		192u /* header + JSM (§1.1) */
-#define TX_SLOTS	(16384u / TX_SLOT)
-#define RX_SIZE		16384u
 #define WAIT_MS		2000u
 #define QUIET_MS	30u
 #define PROCESSING_ERR	2u
@@ -61,18 +49,13 @@ struct host {
 	struct npu_platform *plat;
 	struct npu_sim *s;
 	struct npu_device d;
-	uint32_t tx_next, req_id;
+	struct host_ipc ipc;
 	unsigned bad[BAD_KINDS]; /* malformed entries the host dropped */
 	unsigned stray;		 /* well-formed messages nobody waited for */
 	unsigned stray_ch11;	 /* ... on the job channel, not a JOB_DONE of ours */
 };
 
-struct msg {
-	uint16_t channel;
-	uint32_t type, status, request_id, result;
-	uint8_t p[96];
-};
-
+/* The host played by hand here is the OS-scheduling one (HWS: test_sim_hws.c). */
 static const struct npu_device_config os_sched = { .sched = NPU_SCHED_OS };
 
 static struct host h37 = { .gen = NPU_GEN_37XX }, h40 = { .gen = NPU_GEN_40XX },
@@ -83,18 +66,9 @@ static int setup(void **state)
 	struct host *h = *state;
 	struct npu_platform_config pc = { .device = "sim", .gen = h->gen, .fault = h->fault };
 
-	strcpy(h->fwdir, "/tmp/npu-jsm-XXXXXX");
-	assert_non_null(mkdtemp(h->fwdir));
-	setenv("NPU_FIRMWARE_PATH", h->fwdir, 1); /* empty: both sides use the synthetic image */
-	assert_int_equal(npu_platform_open(&pc, &h->plat), 0);
-	h->s = npu_platform_sim_model(h->plat);
+	host_boot(h->fwdir, "/tmp/npu-jsm-XXXXXX", &pc, &os_sched, &h->plat, &h->s, &h->d);
 	assert_non_null(h->s);
-	memset(&h->d, 0, sizeof(h->d));
-	/* The host played by hand here is the OS-scheduling one (HWS: test_sim_hws.c). */
-	assert_int_equal(drv_device_open(&h->d, h->plat, &os_sched), 0);
-	assert_int_equal(drv_device_boot(&h->d), 0);
-	h->tx_next = 0;
-	h->req_id = 1000;
+	host_ipc_init(&h->ipc, h->s, h->gen, &h->d, 1000, WAIT_MS);
 	memset(h->bad, 0, sizeof(h->bad));
 	h->stray = h->stray_ch11 = 0;
 	return 0;
@@ -112,65 +86,6 @@ static int teardown(void **state)
 
 /* ---- the host's side of IPC, from docs/firmware-protocol.md §1.4/§1.5 ---- */
 
-/* Fills the next TX slot (§1.4 step 2) and returns its header's VA; *slot: its bytes. */
-static uint32_t tx_fill(struct host *h, uint16_t channel, uint32_t type, const void *payload,
-			size_t len, uint8_t **slot)
-{
-	uint32_t n = h->tx_next++ % TX_SLOTS;
-	uint8_t *p = (uint8_t *)h->d.ipc_tx.dma.cpu + n * TX_SLOT;
-	uint32_t va = (uint32_t)h->d.ipc_tx.va + n * TX_SLOT;
-
-	memset(p, 0, TX_SLOT);
-	put32(p + 0, va + 64); /* data_addr */
-	put32(p + 4, 128);     /* data_size */
-	put16(p + 8, channel);
-	p[10] = 0;		 /* src_node: host */
-	p[11] = 1;		 /* dst_node: NPU */
-	p[12] = 1;		 /* status ALLOCATED */
-	put32(p + 64 + 8, type); /* JSM type */
-	put32(p + 64 + 12, 1);	 /* JSM status ALLOCATED */
-	put32(p + 64 + 16, ++h->req_id);
-	if (len)
-		memcpy(p + 64 + 32, payload, len);
-	if (slot)
-		*slot = p;
-	return va;
-}
-
-static void tx_push(struct host *h, uint32_t va)
-{
-	npu_sim_write32(h->s, RV, h->gen == NPU_GEN_37XX ? 0x060200F0u : 0x010200F0u, va);
-}
-
-static uint32_t send(struct host *h, uint16_t channel, uint32_t type, const void *payload,
-		     size_t len)
-{
-	tx_push(h, tx_fill(h, channel, type, payload, len, NULL));
-	return h->req_id;
-}
-
-static bool pop(struct host *h, uint32_t *va, unsigned timeout_ms)
-{
-	for (unsigned t = 0; t <= timeout_ms * 10u; t++) {
-		if ((npu_sim_read32(h->s, RV, HOST_FIFO_STAT) >> 16) & 0xFFu) {
-			*va = npu_sim_read32(h->s, RV, HOST_FIFO_ATM);
-			return true;
-		}
-		sleep_us(100);
-	}
-	return false;
-}
-
-/* The host's release of an RX slot (§1.5): header and JSM status back to FREE. */
-static void release(struct host *h, uint8_t *hdr, uint8_t *jsm)
-{
-	lock(h);
-	hdr[12] = 0;
-	if (jsm)
-		put32(jsm + 12, 0);
-	unlock(h);
-}
-
 /* The next well-formed message; malformed entries are counted in h->bad and dropped. */
 static bool next_msg(struct host *h, struct msg *m, unsigned timeout_ms)
 {
@@ -178,7 +93,7 @@ static bool next_msg(struct host *h, struct msg *m, unsigned timeout_ms)
 	uint8_t *base = h->d.ipc_rx.dma.cpu;
 	uint32_t va, data;
 
-	while (pop(h, &va, timeout_ms)) {
+	while (host_ipc_pop(&h->ipc, &va, timeout_ms)) {
 		uint8_t *hdr, *jsm;
 
 		if (va < rx || va - rx > RX_SIZE - 64) {
@@ -207,15 +122,11 @@ static bool next_msg(struct host *h, struct msg *m, unsigned timeout_ms)
 			assert_int_equal(hdr[10], 1); /* src: NPU */
 			assert_int_equal(hdr[11], 0); /* dst: host */
 			assert_int_equal(hdr[12], 1); /* ALLOCATED */
-			m->type = get32(jsm + 8);
-			m->status = get32(jsm + 12);
-			m->request_id = get32(jsm + 16);
-			m->result = get32(jsm + 20);
-			memcpy(m->p, jsm + 32, sizeof(m->p));
-			release(h, hdr, jsm);
+			host_ipc_read(hdr, jsm, m);
+			host_ipc_release(&h->ipc, hdr, jsm);
 			return true;
 		}
-		release(h, hdr, m->channel == 0x3FF ? NULL : jsm);
+		host_ipc_release(&h->ipc, hdr, m->channel == 0x3FF ? NULL : jsm);
 	}
 	return false;
 }
@@ -234,7 +145,7 @@ static bool wait_reply(struct host *h, uint16_t channel, uint32_t id, struct msg
 static void request(struct host *h, uint16_t channel, uint32_t type, const void *payload,
 		    size_t len, uint32_t want_type, struct msg *m)
 {
-	uint32_t id = send(h, channel, type, payload, len);
+	uint32_t id = host_ipc_send(&h->ipc, channel, type, payload, len);
 
 	assert_true(wait_reply(h, channel, id, m));
 	assert_int_equal(m->type, want_type);
@@ -288,13 +199,13 @@ static void test_register_db(void **state)
 	uint32_t va, id;
 	struct msg m;
 
-	va = tx_fill(h, 0, 0x1102, NULL, 0, &slot);
-	id = h->req_id;
+	va = host_ipc_fill(&h->ipc, 0, 0x1102, NULL, 0, &slot);
+	id = h->ipc.req_id;
 	put32(slot + 64 + 32, 1);
 	put64(slot + 64 + 40, base);
 	put32(slot + 64 + 48, 4096);
 	put32(slot + 64 + 52, 2);
-	tx_push(h, va);
+	host_ipc_push(&h->ipc, va);
 	assert_true(wait_reply(h, 0, id, &m));
 	assert_int_equal(m.type, 0x2202);
 	assert_int_equal(m.result, 0);
@@ -433,8 +344,8 @@ static void test_no_reply_requests(void **state)
 
 	request(h, 0, 0x11FF, NULL, 0, 0x22FF, &m);
 	assert_int_equal(m.result, 0);
-	send(h, 10, 0x1202, &(uint32_t){ 0 }, 4);
-	id = send(h, 0, 0x1104, &engine, 4);
+	host_ipc_send(&h->ipc, 10, 0x1202, &(uint32_t){ 0 }, 4);
+	id = host_ipc_send(&h->ipc, 0, 0x1104, &engine, 4);
 	assert_true(next_msg(h, &m, WAIT_MS));
 	assert_int_equal(m.request_id, id);
 	assert_int_equal(m.type, 0x2204);
@@ -458,7 +369,7 @@ static void test_malformed_dropped(void **state)
 	errors = h->s->guest_errors;
 	unlock(h);
 	for (int i = 0; i < 6; i++)
-		va[i] = tx_fill(h, 0, 0x1104, NULL, 0, &slot[i]);
+		va[i] = host_ipc_fill(&h->ipc, 0, 0x1104, NULL, 0, &slot[i]);
 	put32(slot[0] + 4, 64);		/* data_size */
 	put32(slot[1], va[1] + 64 + 4); /* data_addr misaligned */
 	slot[2][11] = 0;		/* dst_node: the host */
@@ -466,8 +377,8 @@ static void test_malformed_dropped(void **state)
 	put32(slot[4] + 64 + 12, 0);	/* JSM status FREE */
 	slot[5][8] = 11;		/* channel: JOB_RET */
 	for (int i = 0; i < 6; i++)
-		tx_push(h, va[i]);
-	tx_push(h, va[0] + 4); /* a header address not 64-byte aligned */
+		host_ipc_push(&h->ipc, va[i]);
+	host_ipc_push(&h->ipc, va[0] + 4); /* a header address not 64-byte aligned */
 	assert_false(next_msg(h, &m, QUIET_MS));
 	lock(h);
 	assert_int_equal(h->s->fw.messages_dropped - dropped, 7);
@@ -483,21 +394,21 @@ static void test_rx_backpressure(void **state)
 	struct host *h = *state;
 	uint64_t rx = h->d.ipc_rx.va;
 	uint8_t *base = h->d.ipc_rx.dma.cpu;
-	uint32_t first = h->req_id + 1, va[70];
+	uint32_t first = h->ipc.req_id + 1, va[70];
 	unsigned got = 0;
 	struct msg m;
 
 	for (int i = 0; i < 70; i++)
-		send(h, 0, 0x1104, &(uint32_t){ 0 }, 4);
+		host_ipc_send(&h->ipc, 0, 0x1104, &(uint32_t){ 0 }, 4);
 	/* 8 KiB of 128-byte payload slots: 64 replies, then the firmware must wait. */
-	while (got < 70 && pop(h, &va[got], QUIET_MS))
+	while (got < 70 && host_ipc_pop(&h->ipc, &va[got], QUIET_MS))
 		got++;
 	assert_int_equal(got, 64);
 	for (unsigned i = 0; i < got; i++) {
 		uint8_t *hdr = base + (va[i] - rx);
 
 		assert_int_equal(get32(base + (get32(hdr) - rx) + 16), first + i);
-		release(h, hdr, base + (get32(hdr) - rx));
+		host_ipc_release(&h->ipc, hdr, base + (get32(hdr) - rx));
 	}
 	for (unsigned i = 64; i < 70; i++) {
 		assert_true(next_msg(h, &m, WAIT_MS));
@@ -518,7 +429,7 @@ static void test_restart_forgets(void **state)
 	assert_int_equal(drv_device_power_down(&h->d), 0);
 	assert_false(registered(h, 9));
 	assert_int_equal(drv_device_boot(&h->d), 0);
-	h->tx_next = 0;
+	h->ipc.tx_next = 0;
 	assert_false(registered(h, 9));
 	assert_true(heartbeat(h) <= 2);
 }

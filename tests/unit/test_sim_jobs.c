@@ -30,33 +30,21 @@
 #include "platform/platform.h"
 #include "sim/sim_internal.h"
 #include "util/bytes.h"
+#include "sim_host_ipc_util.h"
 #include "test_time.h"
 
 static const struct npu_dma_use test_use = { "test", NPU_DMA_WC, false };
 
-/* Little-endian fields, as docs/firmware-protocol.md lays them out. */
-#define put16 npu_put_le16
-#define put32 npu_put_le32
-#define put64 npu_put_le64
-#define get32 npu_le32
-#define get64 npu_le64
-
-#define RV	       0u
-#define HOST_FIFO_ATM  0x000200F4u
-#define HOST_FIFO_STAT 0x000200FCu
-#define TX_SLOT	       192u
-#define TX_SLOTS       (16384u / TX_SLOT)
-#define RX_SIZE	       16384u
-#define WAIT_MS	       2000u
-#define QUIET_MS       30u
-#define QUEUE_VA       UINT64_C(0x9A000000) /* global range, away from the driver's buffers */
-#define BO_VA	       UINT64_C(0xA0000000) /* each context's own buffer */
-#define SHARED_VA      UINT64_C(0xA0100000) /* one page mapped in both contexts */
-#define BO_SIZE	       (64u * 1024u)
-#define CSA_OFF	       128u  /* context save area in the BO */
-#define FENCE_OFF      1024u /* fences in the BO, 64 bytes apart (37xx alignment) */
-#define FILL_OFF       8192u
-#define BATCH_OFF      16384u /* batch buffers, 128 bytes apart */
+#define WAIT_MS	  2000u
+#define QUIET_MS  30u
+#define QUEUE_VA  UINT64_C(0x9A000000) /* global range, away from the driver's buffers */
+#define BO_VA	  UINT64_C(0xA0000000) /* each context's own buffer */
+#define SHARED_VA UINT64_C(0xA0100000) /* one page mapped in both contexts */
+#define BO_SIZE	  (64u * 1024u)
+#define CSA_OFF	  128u	/* context save area in the BO */
+#define FENCE_OFF 1024u /* fences in the BO, 64 bytes apart (37xx alignment) */
+#define FILL_OFF  8192u
+#define BATCH_OFF 16384u /* batch buffers, 128 bytes apart */
 /* The model's lock: orders the test's memory writes against its firmware thread. */
 #define lock(h)	  pthread_mutex_lock(&(h)->s->lock)
 #define unlock(h) pthread_mutex_unlock(&(h)->s->lock)
@@ -69,17 +57,12 @@ struct host {
 	struct npu_platform *plat;
 	struct npu_sim *s;
 	struct npu_device d;
-	uint32_t tx_next, req_id;
+	struct host_ipc ipc;
 	struct npu_mmu_ctx uctx[2]; /* SSID 2 and 3 */
 	struct npu_dma bo[2], shared, queue[2];
 };
 
-struct msg {
-	uint16_t channel;
-	uint32_t type, request_id, result;
-	uint8_t p[96];
-};
-
+/* The host played by hand here is the OS-scheduling one (HWS: test_sim_hws.c). */
 static const struct npu_device_config os_sched = { .sched = NPU_SCHED_OS };
 
 static struct host h37 = { .gen = NPU_GEN_37XX }, h40 = { .gen = NPU_GEN_40XX },
@@ -91,17 +74,9 @@ static int setup(void **state)
 	struct host *h = *state;
 	struct npu_platform_config pc = { .device = "sim", .gen = h->gen, .fault = h->fault };
 
-	strcpy(h->fwdir, "/tmp/npu-jobs-XXXXXX");
-	assert_non_null(mkdtemp(h->fwdir));
-	setenv("NPU_FIRMWARE_PATH", h->fwdir, 1);
-	assert_int_equal(npu_platform_open(&pc, &h->plat), 0);
-	h->s = npu_platform_sim_model(h->plat);
-	memset(&h->d, 0, sizeof(h->d));
-	/* The host played by hand here is the OS-scheduling one (HWS: test_sim_hws.c). */
-	assert_int_equal(drv_device_open(&h->d, h->plat, &os_sched), 0);
-	assert_int_equal(drv_device_boot(&h->d), 0);
-	h->tx_next = 0;
-	h->req_id = 5000;
+	host_boot(h->fwdir, "/tmp/npu-jobs-XXXXXX", &pc, &os_sched, &h->plat, &h->s, &h->d);
+	host_ipc_init(&h->ipc, h->s, h->gen, &h->d, 5000, WAIT_MS);
+	h->ipc.check_data = true;
 
 	assert_int_equal(npu_dma_alloc(h->plat, 4096, &test_use, &h->shared), 0);
 	for (int i = 0; i < 2; i++) {
@@ -146,66 +121,16 @@ static int teardown(void **state)
 
 /* ---- IPC, as the host does it (docs/firmware-protocol.md §1.4, §1.5) ---- */
 
-static uint32_t send(struct host *h, uint32_t type, const uint8_t *payload, size_t len)
-{
-	uint32_t n = h->tx_next++ % TX_SLOTS;
-	uint8_t *p = (uint8_t *)h->d.ipc_tx.dma.cpu + n * TX_SLOT;
-	uint32_t va = (uint32_t)h->d.ipc_tx.va + n * TX_SLOT;
-
-	memset(p, 0, TX_SLOT);
-	put32(p, va + 64); /* data_addr */
-	put32(p + 4, 128); /* data_size; channel 0, src host */
-	p[11] = 1;	   /* dst NPU */
-	p[12] = 1;	   /* ALLOCATED */
-	put32(p + 64 + 8, type);
-	put32(p + 64 + 12, 1);
-	put32(p + 64 + 16, ++h->req_id);
-	memcpy(p + 64 + 32, payload, len);
-	npu_sim_write32(h->s, RV, h->gen == NPU_GEN_37XX ? 0x060200F0u : 0x010200F0u, va);
-	return h->req_id;
-}
-
 /* The next message from the RX buffer (the model posts no garbage here), released. */
 static bool next_msg(struct host *h, struct msg *m, unsigned timeout_ms)
 {
-	uint64_t rx = h->d.ipc_rx.va;
-	uint8_t *base = h->d.ipc_rx.dma.cpu, *hdr, *jsm;
-	uint32_t va;
-
-	for (unsigned t = 0; t <= timeout_ms * 10u; t++) {
-		if (((npu_sim_read32(h->s, RV, HOST_FIFO_STAT) >> 16) & 0xFFu) == 0) {
-			sleep_us(100);
-			continue;
-		}
-		va = npu_sim_read32(h->s, RV, HOST_FIFO_ATM);
-		assert_true(va >= rx && va - rx <= RX_SIZE - 64 && (va - rx) % 64 == 0);
-		hdr = base + (va - rx);
-		assert_int_equal(get32(hdr + 4), 128);
-		assert_true(get32(hdr) >= rx && get32(hdr) - rx <= RX_SIZE - 128);
-		jsm = base + (get32(hdr) - rx);
-		m->channel = (uint16_t)(hdr[8] | hdr[9] << 8);
-		m->type = get32(jsm + 8);
-		m->request_id = get32(jsm + 16);
-		m->result = get32(jsm + 20);
-		memcpy(m->p, jsm + 32, sizeof(m->p));
-		lock(h);
-		hdr[12] = 0;
-		put32(jsm + 12, 0);
-		unlock(h);
-		return true;
-	}
-	return false;
+	return host_ipc_next(&h->ipc, m, timeout_ms);
 }
 
 static void request(struct host *h, uint32_t type, const uint8_t *payload, size_t len,
 		    uint32_t want, struct msg *m)
 {
-	uint32_t id = send(h, type, payload, len);
-
-	assert_true(next_msg(h, m, WAIT_MS));
-	assert_int_equal(m->channel, 0);
-	assert_int_equal(m->request_id, id);
-	assert_int_equal(m->type, want);
+	host_ipc_request(&h->ipc, type, payload, len, want, m);
 }
 
 static void register_db(struct host *h, uint32_t db, int q)
