@@ -99,6 +99,8 @@ int drv_device_open(struct npu_device *d, struct npu_platform *plat,
 	d->boot_timeout_us =
 	    (cfg && cfg->boot_timeout_us) ? cfg->boot_timeout_us : NPU_TIMEOUT_BOOT_US;
 	d->tdr_timeout_us = (cfg && cfg->tdr_timeout_us) ? cfg->tdr_timeout_us : NPU_TIMEOUT_TDR_US;
+	d->d0i3_timeout_us =
+	    (cfg && cfg->d0i3_timeout_us) ? cfg->d0i3_timeout_us : NPU_TIMEOUT_D0I3_ENTRY_MSG_US;
 	d->inference_timeout_us = NPU_TIMEOUT_INFERENCE_US;
 	if (!npu_gen_supported(d->gen))
 		return drv_device_fail(d, "open", -EOPNOTSUPP,

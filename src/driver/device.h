@@ -55,7 +55,13 @@ struct npu_device_config {
 	FILE *trace_mmio;	  /* NULL: no register trace */
 	uint32_t boot_timeout_us; /* 0: the silicon value, 1 s */
 	uint32_t tdr_timeout_us;  /* 0: the Linux value, 2 s */
-	int sched;		  /* enum npu_sched_req (hws.h); 0: as Linux chooses */
+	/*
+	 * The D0i3 entry's answer, and then VPU_STATUS.IDLE, are each awaited this
+	 * long at a suspend; 0: the silicon values, 5 ms. Missing either makes the
+	 * next boot cold. A simulated NPU on a loaded machine may need more.
+	 */
+	uint32_t d0i3_timeout_us;
+	int sched; /* enum npu_sched_req (hws.h); 0: as Linux chooses */
 };
 
 struct npu_ctx;
@@ -116,6 +122,7 @@ struct npu_device {
 	struct npu_ctx *ctx[NPU_CTX_MAX]; /* by context id - 1 */
 	uint32_t db_next;		  /* doorbells are handed out cyclically from 1..255 */
 	uint32_t tdr_timeout_us;
+	uint32_t d0i3_timeout_us;      /* npu_device_config's; never 0 once open */
 	uint32_t inference_timeout_us; /* longest a job may run while the heartbeat advances */
 	uint64_t last_heartbeat;
 	bool need_recovery; /* set by the interrupt service */

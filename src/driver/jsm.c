@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "driver/device.h"
 #include "driver/ipc.h"
 #include "driver/jsm.h"
 #include "hw/ipc.h"
@@ -85,7 +86,7 @@ int drv_jsm_pwr_d0i3_enter(struct npu_device *d)
 	int ret;
 
 	ret = drv_ipc_request(d, NPU_IPC_CHAN_GEN_CMD, NPU_JSM_MSG_PWR_D0I3_ENTER, &p, sizeof(p),
-			      NPU_JSM_MSG_PWR_D0I3_ENTER_DONE, NULL, NPU_TIMEOUT_D0I3_ENTRY_MSG_US);
+			      NPU_JSM_MSG_PWR_D0I3_ENTER_DONE, NULL, d->d0i3_timeout_us);
 	if (ret)
 		npu_dbg(JSM, "PWR_D0I3_ENTER failed: %d", ret);
 	return ret;

@@ -85,7 +85,9 @@ static bool npu_idle(struct npu_device *d)
 /* Linux ivpu_hw_wait_for_idle: the firmware goes idle after PWR_D0I3_ENTER_DONE. */
 static int wait_idle(struct npu_device *d)
 {
-	uint64_t end = npu_now_ns(d->plat) + (uint64_t)NPU_TIMEOUT_IDLE_US * 1000u;
+	uint32_t us =
+	    d->d0i3_timeout_us > NPU_TIMEOUT_IDLE_US ? d->d0i3_timeout_us : NPU_TIMEOUT_IDLE_US;
+	uint64_t end = npu_now_ns(d->plat) + (uint64_t)us * 1000u;
 
 	while (!npu_idle(d)) {
 		if (npu_now_ns(d->plat) >= end)

@@ -37,7 +37,8 @@ struct fx {
 	enum npu_sim_fault fault;
 	uint32_t tdr_us;
 	bool boot;
-	int sched; /* enum npu_sched_req: 0 as Linux chooses (HWS with these images) */
+	int sched;	  /* enum npu_sched_req: 0 as Linux chooses (HWS with these images) */
+	uint32_t d0i3_us; /* npu_device_config's d0i3_timeout_us; 0: the silicon 5 ms */
 	struct npu_platform *plat;
 	struct npu_device d;
 };
@@ -64,7 +65,9 @@ static inline int setup(void **state)
 {
 	struct fx *f = *state;
 	struct npu_platform_config pcfg = { .device = "sim", .gen = f->gen, .fault = f->fault };
-	struct npu_device_config dcfg = { .tdr_timeout_us = f->tdr_us, .sched = f->sched };
+	struct npu_device_config dcfg = { .tdr_timeout_us = f->tdr_us,
+					  .d0i3_timeout_us = f->d0i3_us,
+					  .sched = f->sched };
 
 	assert_int_equal(npu_platform_open(&pcfg, &f->plat), 0);
 	assert_int_equal(drv_device_open(&f->d, f->plat, &dcfg), 0);

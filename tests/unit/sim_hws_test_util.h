@@ -72,7 +72,9 @@ struct host {
 static const struct npu_dma_use use_wc = { "test", NPU_DMA_WC, false };
 
 static struct host h37 = { .gen = NPU_GEN_37XX }, h40 = { .gen = NPU_GEN_40XX };
-static const struct npu_device_config hws_sched = { .sched = NPU_SCHED_HWS };
+/* A second for the D0i3 entry: the warm-boot cases must not go cold on a busy machine. */
+static const struct npu_device_config hws_sched = { .sched = NPU_SCHED_HWS,
+						    .d0i3_timeout_us = 1000000u };
 
 static inline int setup(void **state)
 {

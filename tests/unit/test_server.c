@@ -45,7 +45,9 @@ static int group_teardown(void **state)
 static int fx_open(struct fx *f)
 {
 	struct npu_platform_config pcfg = { .device = "sim", .fault = f->fault };
-	struct npu_device_config dcfg = { .tdr_timeout_us = 30000000u };
+	/* A second for the D0i3 entry: the autosuspend case expects a warm boot. */
+	struct npu_device_config dcfg = { .tdr_timeout_us = 30000000u,
+					  .d0i3_timeout_us = 1000000u };
 
 	assert_int_equal(npu_platform_open(&pcfg, &f->plat), 0);
 	assert_int_equal(drv_device_open(&f->d, f->plat, &dcfg), 0);
