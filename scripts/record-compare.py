@@ -245,18 +245,15 @@ def compare(a, bs, boot, gen=None):
                          a=first["a"][key][1][32:56].hex(), b=first["b"][key][1][32:56].hex(),
                          reason=None)
             rep["jsm_diff"].append(entry)
+    names = reg_names(gen)
     for side, dirs in (("a", [a]), ("b", bs)):
         for d in dirs:
             with open(os.path.join(d, "counts.json")) as f:
                 c = json.load(f)
-            rep["registers"][f"{side} {os.path.basename(os.path.normpath(d))}"] = {
+            r = rep["registers"][f"{side} {os.path.basename(os.path.normpath(d))}"] = {
                 "boots": c["boots"], "jobs": c["jobs"], "interrupts": c["interrupts"],
                 "per_boot": per(c, "boot", "boots"), "per_job": per(c, "job", "jobs"),
                 "per_interrupt": per(c, "interrupt", "interrupts")}
-    names = reg_names(gen)
-    for side, dirs in (("a", [a]), ("b", bs)):
-        for d in dirs:
-            r = rep["registers"][f"{side} {os.path.basename(os.path.normpath(d))}"]
             reads, writes, where, one = job_path(d)
             # The median: an interrupt signalled while the driver was busy elsewhere
             # (a boot, a recovery) has that work's accesses in its window too.
