@@ -10,10 +10,20 @@
 bool selftest_record(struct selftest_results *rs, const char *name, bool passed, const char *fmt,
 		     ...)
 {
-	struct selftest_result *r =
-	    &rs->r[rs->n < SELFTEST_MAX_RESULTS ? rs->n++ : SELFTEST_MAX_RESULTS - 1];
+	struct selftest_result *r;
 	va_list ap;
 
+	if (rs->n == SELFTEST_MAX_RESULTS) {
+		/* Never overwrite a result (a failure could vanish): the overflow is a failure. */
+		r = &rs->r[SELFTEST_MAX_RESULTS - 1];
+		r->name = "results";
+		r->passed = false;
+		snprintf(r->detail, sizeof(r->detail),
+			 "more than %d results; \"%s\" and later lost", SELFTEST_MAX_RESULTS - 1,
+			 name);
+		return passed;
+	}
+	r = &rs->r[rs->n++];
 	r->name = name;
 	r->passed = passed;
 	va_start(ap, fmt);
@@ -22,21 +32,24 @@ bool selftest_record(struct selftest_results *rs, const char *name, bool passed,
 	return passed;
 }
 
-bool selftest_all_passed(const struct selftest_results *rs)
-{
-	for (int i = 0; i < rs->n; i++)
-		if (!rs->r[i].passed)
-			return false;
-	return true;
-}
-
-void selftest_report(const struct selftest_results *rs, bool json,
-		     const struct selftest_about *about)
+static int count_failed(const struct selftest_results *rs)
 {
 	int failed = 0;
 
 	for (int i = 0; i < rs->n; i++)
 		failed += !rs->r[i].passed;
+	return failed;
+}
+
+bool selftest_all_passed(const struct selftest_results *rs)
+{
+	return count_failed(rs) == 0;
+}
+
+void selftest_report(const struct selftest_results *rs, bool json,
+		     const struct selftest_about *about)
+{
+	int failed = count_failed(rs);
 	if (json) {
 		struct npu_json j;
 
