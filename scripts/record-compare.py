@@ -5,7 +5,9 @@ what two drivers gave the same device, e.g. Linux's ivpu through npu-vfio-user
 --record (DIR_A) and npud's driver through NPU_SIM_RECORD (DIR_B, and more
 records of the same driver, whose JSM messages count together with DIR_B's).
 
-Usage: scripts/record-compare.py [--boot N] [--gen 37xx|40xx] [--json] DIR_A DIR_B [DIR_B2 ...]
+Usage: scripts/record-compare.py [--boot N] [--gen 37xx|40xx] [--json | --json-out FILE]
+       DIR_A DIR_B [DIR_B2 ...]
+(--json-out FILE: the text on standard output and the JSON into FILE, from one comparison)
 
 - Boot parameters: the page of boot N (default 1) of A and of B, field by
   field, the fields named from docs/boot-params.md's table.
@@ -359,7 +361,7 @@ def job_path(d):
 
 
 def main(argv):
-    boot, as_json, dirs, gen = 1, False, [], None
+    boot, as_json, json_out, dirs, gen = 1, False, None, [], None
     args = iter(argv)
     for arg in args:
         if arg == "--boot":
@@ -368,14 +370,17 @@ def main(argv):
             gen = next(args, "")
         elif arg == "--json":
             as_json = True
+        elif arg == "--json-out":
+            json_out = next(args, "")
         elif arg in ("-h", "--help"):
             print(__doc__)
             return 0
         else:
             dirs.append(arg)
-    if len(dirs) < 2 or boot < 1 or gen not in (None, "37xx", "40xx"):
-        print("usage: record-compare.py [--boot N] [--gen 37xx|40xx] [--json] DIR_A DIR_B "
-              "[DIR_B2 ...]",
+    if (len(dirs) < 2 or boot < 1 or gen not in (None, "37xx", "40xx")
+            or json_out == "" or (as_json and json_out)):
+        print("usage: record-compare.py [--boot N] [--gen 37xx|40xx] [--json | --json-out FILE] "
+              "DIR_A DIR_B [DIR_B2 ...]",
               file=sys.stderr)
         return 2
     try:
@@ -389,6 +394,13 @@ def main(argv):
     if as_json:
         print(json.dumps(rep, indent=1))
         return 1 if bad else 0
+    if json_out:
+        try:
+            with open(json_out, "w") as f:
+                f.write(json.dumps(rep, indent=1) + "\n")
+        except OSError as e:
+            print(f"record-compare: {e}", file=sys.stderr)
+            return 2
     print(f"boot parameters of boot {boot}: {len(rep['boot_params'])} field(s) differ")
     for f in rep["boot_params"]:
         print(f"  {f['offset']} {f['field']:28} {f['a']:>18} {f['b']:>18}  "

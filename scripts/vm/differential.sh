@@ -84,5 +84,5 @@ if ((!ok)); then
 	exit 2
 fi
 
-"$top/scripts/record-compare.py" --gen "$gen" --json "$ivpu" "$sel" "$idle" >"$out/differential-$gen.json" || true
-"$top/scripts/record-compare.py" --gen "$gen" "$ivpu" "$sel" "$idle" >"$out/differential-$gen.txt"
+"$top/scripts/record-compare.py" --gen "$gen" --json-out "$out/differential-$gen.json" \
+	"$ivpu" "$sel" "$idle" >"$out/differential-$gen.txt"
