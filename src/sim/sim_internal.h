@@ -334,6 +334,8 @@ void sim_icb_raise(struct npu_sim *s, uint64_t bits);
 void sim_icb_clear(struct npu_sim *s, uint64_t bits);
 /* GLOBAL_INT_MASK cleared: the line is lowered and looked at again, so pending sources signal anew. */
 void sim_irq_resend(struct npu_sim *s);
+/* Empties the interrupt eventfd (or pipe) of every signal written to it. */
+void sim_irq_drain(struct npu_sim *s);
 /* Logs a driver access the silicon would not honour, and counts it. */
 void sim_guest_error(struct npu_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
