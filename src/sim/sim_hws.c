@@ -27,9 +27,6 @@
 #include "util/bytes.h"
 #include "util/log.h"
 
-#define SSID_MAX       255u
-#define RT_LEVEL_MAX   31u  /* VPU_HWS_MAX_REALTIME_PRIORITY_LEVEL */
-#define IN_PROCESS_MAX 7    /* VPU_HWS_COMMAND_QUEUE_{MAX,MIN}_IN_PROCESS_PRIORITY */
 #define UNITS_NS       100u /* the API's time unit */
 #define LOG_HDR_SIZE   32u
 #define LOG_ENTRY_SIZE 32u

@@ -17,8 +17,8 @@
 #include "util/log.h"
 
 #define SSID_MAX       255u
-#define RT_LEVEL_MAX   31u
-#define IN_PROCESS_MAX 7
+#define RT_LEVEL_MAX   31u /* VPU_HWS_MAX_REALTIME_PRIORITY_LEVEL */
+#define IN_PROCESS_MAX 7   /* VPU_HWS_COMMAND_QUEUE_{MAX,MIN}_IN_PROCESS_PRIORITY */
 #define PERCENT_MAX    100u
 
 /* Payload offsets of the requests hw/jsm.h does not lay out (vpu_jsm_api.h). */
