@@ -460,9 +460,8 @@ void sim_hws_ssid_gone(struct npu_sim *s, uint32_t ssid)
 	}
 }
 
-void sim_hws_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *done)
+void sim_hws_engine_reset(struct npu_sim *s)
 {
-	(void)done;
 	s->fw.hws.engine_stopped = true;
 	s->fw.hws.current = 0;
 	for (unsigned i = 0; i < SIM_HWS_CMDQS; i++)
