@@ -29,11 +29,10 @@ struct npu_boot_params;
 struct sim_hws_cmdq {
 	bool used;
 	uint32_t ssid;
-	uint64_t cmdq_id, group, pid;
+	uint64_t cmdq_id, pid;
 	uint64_t base; /* global-context VA of its job queue */
 	uint32_t size;
 	uint32_t band; /* SET_CONTEXT_SCHED_PROPERTIES; NORMAL until set */
-	uint32_t rt_level;
 	int32_t in_process_priority;
 	uint64_t quantum; /* 100 ns units; 0: the band's process quantum */
 	uint32_t db;	  /* its doorbell, 0: none registered */
