@@ -347,7 +347,7 @@ void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len);
 /* How many of the len bytes from pa one pointer covers (0: none): a run stops there. */
 size_t sim_mem_contig(struct npu_sim *s, uint64_t pa, size_t len);
 /* sim_mem_backend.c: the installed backend's pointer, the miss logged as a guest error. */
-void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len, size_t *avail);
+void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len);
 
 /* sim_cache.c: the CPU's caches as a non-snooping device sees them. */
 int sim_cache_init(struct npu_sim *s);
