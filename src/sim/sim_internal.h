@@ -248,8 +248,9 @@ struct sim_hostif {
 	/*
 	 * The interrupt as delivered, on ICB_STATUS's line, which a host that has
 	 * seen it reads next. msi: sent and not yet acknowledged (the line
-	 * asserted: sim_irq_update sets it when it signals, a falling level, a
-	 * re-send or the host's acknowledgement clear it). spinning: host threads
+	 * asserted: sim_irq_update sets it when it signals; a falling level, a
+	 * re-send, the host's acknowledgement or take, or a vfio-user server's
+	 * re-arm (npu_sim_irq_rearm) clear it). spinning: host threads
 	 * watching msi (npu_sim_irq_spin), for whom no eventfd write is made.
 	 * fd_written: the eventfd was written since the host last drained it.
 	 */
