@@ -98,7 +98,7 @@ static void irq_signal(struct npu_sim *s)
 		sim_rec_event(s, SIM_REC_IRQ);
 }
 
-static void irq_drain(struct npu_sim *s)
+void sim_irq_drain(struct npu_sim *s)
 {
 	uint64_t buf[8];
 
@@ -215,7 +215,7 @@ void npu_sim_irq_ack(struct npu_sim *sim)
 	 * watches msi (spinning) drains only what was written.
 	 */
 	if (written || !atomic_load_explicit(&sim->host.spinning, memory_order_seq_cst))
-		irq_drain(sim);
+		sim_irq_drain(sim);
 	atomic_store_explicit(&sim->host.msi, 0, memory_order_seq_cst);
 	if (!sim_hostif_irq_due(sim))
 		return;
@@ -244,7 +244,7 @@ bool npu_sim_irq_take(struct npu_sim *sim)
 		return false;
 	if (atomic_load_explicit(&sim->host.fd_written, memory_order_relaxed) &&
 	    atomic_exchange_explicit(&sim->host.fd_written, 0, memory_order_seq_cst))
-		irq_drain(sim);
+		sim_irq_drain(sim);
 	return true;
 }
 

@@ -4,9 +4,6 @@
  */
 #include "sim/sim_ctl.h"
 
-#include <stdint.h>
-#include <unistd.h>
-
 #include "sim/sim_internal.h"
 #include "util/log.h"
 
@@ -49,12 +46,8 @@ void npu_sim_set_fwlog_echo(struct npu_sim *sim, bool on)
 
 void npu_sim_irq_rearm(struct npu_sim *sim)
 {
-	uint64_t buf[8];
-
 	sim_host_lock(sim);
-	/* An eventfd read takes the whole count; a pipe (no eventfd) is read until empty. */
-	while (read(sim->irq_fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf))
-		;
+	sim_irq_drain(sim);
 	atomic_store_explicit(&sim->host.fd_written, 0, memory_order_seq_cst);
 	atomic_store_explicit(&sim->host.msi, 0, memory_order_seq_cst);
 	pthread_mutex_unlock(&sim->lock);

@@ -27,9 +27,6 @@
 #include "util/bytes.h"
 #include "util/log.h"
 
-#define SSID_MAX       255u
-#define RT_LEVEL_MAX   31u  /* VPU_HWS_MAX_REALTIME_PRIORITY_LEVEL */
-#define IN_PROCESS_MAX 7    /* VPU_HWS_COMMAND_QUEUE_{MAX,MIN}_IN_PROCESS_PRIORITY */
 #define UNITS_NS       100u /* the API's time unit */
 #define LOG_HDR_SIZE   32u
 #define LOG_ENTRY_SIZE 32u
@@ -463,9 +460,8 @@ void sim_hws_ssid_gone(struct npu_sim *s, uint32_t ssid)
 	}
 }
 
-void sim_hws_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *done)
+void sim_hws_engine_reset(struct npu_sim *s)
 {
-	(void)done;
 	s->fw.hws.engine_stopped = true;
 	s->fw.hws.current = 0;
 	for (unsigned i = 0; i < SIM_HWS_CMDQS; i++)

@@ -19,7 +19,6 @@
 
 struct npu_sim;
 struct npu_jsm_msg;
-struct npu_jsm_engine_reset_done;
 struct npu_boot_params;
 
 #define SIM_HWS_BANDS	4u     /* idle, normal, focus, realtime */
@@ -30,11 +29,10 @@ struct npu_boot_params;
 struct sim_hws_cmdq {
 	bool used;
 	uint32_t ssid;
-	uint64_t cmdq_id, group, pid;
+	uint64_t cmdq_id, pid;
 	uint64_t base; /* global-context VA of its job queue */
 	uint32_t size;
 	uint32_t band; /* SET_CONTEXT_SCHED_PROPERTIES; NORMAL until set */
-	uint32_t rt_level;
 	int32_t in_process_priority;
 	uint64_t quantum; /* 100 ns units; 0: the band's process quantum */
 	uint32_t db;	  /* its doorbell, 0: none registered */
@@ -88,8 +86,11 @@ bool sim_hws_handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct npu
 /* UNREGISTER_DB of db / SSID_RELEASE: the command queues' links to them go. */
 void sim_hws_db_gone(struct npu_sim *s, uint32_t db);
 void sim_hws_ssid_gone(struct npu_sim *s, uint32_t ssid);
-/* ENGINE_RESET in HWS mode: command queue ids filled in, scheduling stopped. */
-void sim_hws_engine_reset(struct npu_sim *s, struct npu_jsm_engine_reset_done *done);
+/*
+ * ENGINE_RESET in HWS mode, after sim_jobs_engine_reset listed the impacted
+ * contexts: scheduling stopped until HWS_ENGINE_RESUME, pending suspends dropped.
+ */
+void sim_hws_engine_reset(struct npu_sim *s);
 /* The command queue id of db's queue for JOB_DONE (0 in OS mode). */
 uint64_t sim_hws_cmdq_id(const struct npu_sim *s, uint32_t db);
 /* db rung (its queue registered): the scheduling log's "new work". */

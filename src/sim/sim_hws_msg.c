@@ -17,8 +17,8 @@
 #include "util/log.h"
 
 #define SSID_MAX       255u
-#define RT_LEVEL_MAX   31u
-#define IN_PROCESS_MAX 7
+#define RT_LEVEL_MAX   31u /* VPU_HWS_MAX_REALTIME_PRIORITY_LEVEL */
+#define IN_PROCESS_MAX 7   /* VPU_HWS_COMMAND_QUEUE_{MAX,MIN}_IN_PROCESS_PRIORITY */
 #define PERCENT_MAX    100u
 
 /* Payload offsets of the requests hw/jsm.h does not lay out (vpu_jsm_api.h). */
@@ -90,7 +90,6 @@ static uint32_t create_cmdq(struct npu_sim *s, const struct npu_jsm_msg *req,
 	c->used = true;
 	c->ssid = in->host_ssid;
 	c->cmdq_id = in->cmdq_id;
-	c->group = in->cmdq_group;
 	c->pid = in->process_id;
 	c->base = in->cmdq_base;
 	c->size = in->cmdq_size;
@@ -129,7 +128,6 @@ static uint32_t sched_properties(struct npu_sim *s, const struct npu_jsm_msg *re
 	    in->in_process_priority > IN_PROCESS_MAX || in->in_process_priority < -IN_PROCESS_MAX)
 		return refuse(s, req, "band, realtime level or in-process priority out of range");
 	c->band = in->priority_band;
-	c->rt_level = in->realtime_priority_level;
 	c->in_process_priority = in->in_process_priority;
 	c->quantum = in->context_quantum;
 	return NPU_JSM_STATUS_SUCCESS;

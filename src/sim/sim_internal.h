@@ -248,8 +248,9 @@ struct sim_hostif {
 	/*
 	 * The interrupt as delivered, on ICB_STATUS's line, which a host that has
 	 * seen it reads next. msi: sent and not yet acknowledged (the line
-	 * asserted: sim_irq_update sets it when it signals, a falling level, a
-	 * re-send or the host's acknowledgement clear it). spinning: host threads
+	 * asserted: sim_irq_update sets it when it signals; a falling level, a
+	 * re-send, the host's acknowledgement or take, or a vfio-user server's
+	 * re-arm (npu_sim_irq_rearm) clear it). spinning: host threads
 	 * watching msi (npu_sim_irq_spin), for whom no eventfd write is made.
 	 * fd_written: the eventfd was written since the host last drained it.
 	 */
@@ -334,6 +335,8 @@ void sim_icb_raise(struct npu_sim *s, uint64_t bits);
 void sim_icb_clear(struct npu_sim *s, uint64_t bits);
 /* GLOBAL_INT_MASK cleared: the line is lowered and looked at again, so pending sources signal anew. */
 void sim_irq_resend(struct npu_sim *s);
+/* Empties the interrupt eventfd (or pipe) of every signal written to it. */
+void sim_irq_drain(struct npu_sim *s);
 /* Logs a driver access the silicon would not honour, and counts it. */
 void sim_guest_error(struct npu_sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -345,7 +348,7 @@ void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len);
 /* How many of the len bytes from pa one pointer covers (0: none): a run stops there. */
 size_t sim_mem_contig(struct npu_sim *s, uint64_t pa, size_t len);
 /* sim_mem_backend.c: the installed backend's pointer, the miss logged as a guest error. */
-void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len, size_t *avail);
+void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len);
 
 /* sim_cache.c: the CPU's caches as a non-snooping device sees them. */
 int sim_cache_init(struct npu_sim *s);

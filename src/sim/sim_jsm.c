@@ -281,7 +281,7 @@ static uint32_t handle(struct npu_sim *s, const struct npu_jsm_msg *req, struct 
 		}
 		sim_jobs_engine_reset(s, &out->engine_reset_done);
 		if (sim_hws_on(&s->fw.hws))
-			sim_hws_engine_reset(s, &out->engine_reset_done);
+			sim_hws_engine_reset(s);
 		sim_fwlog(s, SIM_LOG_WARN, "engine reset: %u contexts impacted",
 			  out->engine_reset_done.num_impacted_contexts);
 		return NPU_JSM_STATUS_SUCCESS;

@@ -24,7 +24,7 @@ void *sim_mem_ptr(struct npu_sim *s, uint64_t pa, size_t len)
 	uint64_t off;
 
 	if (s->mem_ops)
-		return sim_mem_backend_ptr(s, pa, len, NULL);
+		return sim_mem_backend_ptr(s, pa, len);
 	if (pa < NPU_SIM_MEM_BASE)
 		return NULL;
 	off = pa - NPU_SIM_MEM_BASE;

@@ -23,9 +23,9 @@ void npu_sim_mem_quiesce(struct npu_sim *sim, void (*fn)(void *arg), void *arg)
 	pthread_mutex_unlock(&sim->lock);
 }
 
-void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len, size_t *avail)
+void *sim_mem_backend_ptr(struct npu_sim *s, uint64_t pa, size_t len)
 {
-	void *p = s->mem_ops->map(s->mem_ctx, pa, len, avail);
+	void *p = s->mem_ops->map(s->mem_ctx, pa, len, NULL);
 
 	if (!p)
 		sim_guest_error(s, "DMA to 0x%llx (+%zu): no memory there", (unsigned long long)pa,

@@ -408,6 +408,21 @@ static void tlb_fill(struct npu_sim *s, const struct walk *w, uint64_t va, uint6
 				     .pte = pte };
 }
 
+/* One translated piece of an access, to or from memory at pa; -EFAULT outside memory. */
+static int bus_copy(struct npu_sim *s, uint64_t pa, uint8_t *buf, size_t len, bool snooped,
+		    bool write)
+{
+	const void *mem;
+
+	if (write)
+		return sim_dma_write(s, pa, buf, len, snooped);
+	mem = sim_mem_view(s, pa, len, snooped);
+	if (!mem)
+		return -EFAULT;
+	sim_dma_load(buf, mem, len);
+	return 0;
+}
+
 int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, size_t len, bool write)
 {
 	/* The firmware's and the jobs' accesses all come on stream 0 (docs/firmware-protocol.md §5.3). */
@@ -428,8 +443,6 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 	while (done < len) {
 		uint64_t cur = va + done, pa = 0, pte = 0;
 		size_t chunk = NPU_MMU_PAGE_SIZE - (size_t)(cur & (NPU_MMU_PAGE_SIZE - 1));
-		const void *mem;
-		bool snooped;
 
 		if (chunk > len - done)
 			chunk = len - done;
@@ -445,14 +458,11 @@ int sim_mmu_access(struct npu_sim *s, uint32_t ssid, uint64_t va, void *buf, siz
 				break;
 			tlb_fill(s, &w, cur, pa, pte);
 		}
-		snooped = (pte & NPU_MMU_PTE_LLC_COHERENT) != 0;
-		mem = write ? NULL : sim_mem_view(s, pa, chunk, snooped);
-		if (write ? sim_dma_write(s, pa, b + done, chunk, snooped) != 0 : !mem) {
+		if (bus_copy(s, pa, b + done, chunk, (pte & NPU_MMU_PTE_LLC_COHERENT) != 0,
+			     write)) {
 			ret = walk_fault(s, &w, NPU_MMU_EVT_F_WALK_EABT, cur, pa);
 			break;
 		}
-		if (!write)
-			sim_dma_load(b + done, mem, chunk);
 		done += chunk;
 	}
 	/*
