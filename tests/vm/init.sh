@@ -101,12 +101,16 @@ if [ "$device" = none ]; then
 fi
 
 # ---- 1. probe and firmware boot to READY ----
+# Every check after the boot, reported as not run when the boot failed.
+notrun_after_boot() {
+	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
+		notrun "$c: $1"
+	done
+}
 start=$(log_lines)
 if ! load_ivpu; then
 	fail "boot: insmod intel_vpu failed"
-	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
-		notrun "$c: the module did not load"
-	done
+	notrun_after_boot "the module did not load"
 	finish
 fi
 pci=
@@ -123,9 +127,7 @@ if wait_log 'Initialized intel_vpu' 20 && [ -e /dev/accel/accel0 ]; then
 	fi
 else
 	fail "boot: no 'Initialized intel_vpu': $(ivpu_problems "$start" | head -3 | tr '\n' '|')"
-	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
-		notrun "$c: the device did not boot"
-	done
+	notrun_after_boot "the device did not boot"
 	finish
 fi
 pdev=/sys/bus/pci/devices/$pci
