@@ -160,7 +160,6 @@ static int cmd_version(struct vu_dev *d, const uint8_t *p, size_t n, const uint8
 		return -EINVAL;
 	if (npu_le16(p) != VU_VERSION_MAJOR)
 		return -ENOTSUP;
-	reply_hdr(msg, out, 0);
 	npu_put_le16(out->buf + VU_HDR_SIZE, VU_VERSION_MAJOR);
 	npu_put_le16(out->buf + VU_HDR_SIZE + 2, VU_VERSION_MINOR);
 	len = snprintf((char *)out->buf + VU_HDR_SIZE + 4, 256, CAPS_JSON, VU_MAX_FDS,
@@ -290,8 +289,6 @@ static int cmd_set_irqs(struct vu_dev *d, const uint8_t *p, size_t n, int *fds, 
 	if (data == VU_IRQ_SET_DATA_EVENTFD) {
 		/* Either an fd per vector, or none: every vector's eventfd off. */
 		if (nfds != 0 && nfds != count)
-			return -EINVAL;
-		if (n < VU_SET_IRQS_SIZE)
 			return -EINVAL;
 		if (d->irq_fd[index] >= 0)
 			close(d->irq_fd[index]);
