@@ -78,6 +78,8 @@ int vu_dev_init(struct vu_dev *d, struct npu_sim *sim, const struct vu_dev_confi
 void vu_dev_fini(struct vu_dev *d);
 /* A client went away: its DMA regions and eventfds go, the device is reset (cold). */
 void vu_dev_disconnect(struct vu_dev *d);
+/* DEVICE_RESET or a function level reset (logged as what): config space and the model anew. */
+void vu_dev_reset(struct vu_dev *d, const char *what);
 
 /*
  * Handles one whole message of len bytes (len >= 16 and its header's size
@@ -94,8 +96,10 @@ void vu_dev_irq(struct vu_dev *d);
 void vu_pci_init(struct vu_dev *d);
 void vu_pci_read(struct vu_dev *d, uint64_t off, uint8_t *buf, uint32_t count);
 void vu_pci_write(struct vu_dev *d, uint64_t off, const uint8_t *buf, uint32_t count);
-/* Memory space decoding on (Command bit 1) and the function in D0. */
+/* The function in D0 (in D3hot it does not answer its BARs). */
 bool vu_pci_mem_enabled(const struct vu_dev *d);
+/* INTx not disabled in the Command register. */
+bool vu_pci_intx_enabled(const struct vu_dev *d);
 /* The PCIe and PM capability offsets (tests). */
 #define VU_CAP_PCIE 0x40u
 #define VU_CAP_MSI  0x80u
