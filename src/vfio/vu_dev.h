@@ -29,14 +29,12 @@ struct vu_dma_region {
 	uint64_t iova;
 	uint64_t size;
 	uint8_t *host;
-	uint32_t prot; /* VU_DMA_MAP_FLAG_READ | _WRITE */
 };
 
 /* The guest's DMA regions, sorted by iova, none overlapping (vu_dma.c). */
 struct vu_dma {
 	struct vu_dma_region *r;
 	unsigned n, cap;
-	uint64_t misses; /* accesses outside every region */
 };
 
 struct vu_dev_config {
@@ -111,7 +109,7 @@ int vu_dma_map(struct vu_dev *d, uint64_t iova, uint64_t size, uint64_t offset, 
 int vu_dma_unmap(struct vu_dev *d, uint64_t iova, uint64_t size, bool all);
 void vu_dma_fini(struct vu_dev *d);
 /* The host pointer for [pa, pa + len), or NULL; the model's map op (sim_mem_backend.h). */
-void *vu_dma_ptr(struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail);
+void *vu_dma_ptr(const struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail);
 extern const struct npu_sim_mem_ops vu_dma_mem_ops;
 /* Pages of DMA regions found gone (their file shrunk under them) and replaced by zero pages. */
 unsigned long vu_dma_shrunk(void);
