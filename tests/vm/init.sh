@@ -263,7 +263,8 @@ if ctrl fault hang-job; then
 	# 7.x awaits STATE_DUMP_RSP (ivpu_jsm_state_dump); the firmware answers it.
 	dump_failed=$(dmesg | tail -n +"$((start + 1))" | grep -m1 'failed: type VPU_JSM_MSG_STATE_DUMP')
 	if ! grep -q '^VMTEST PASS tdr-abort' /tmp/hang; then
-		fail "tdr-abort: $(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)"
+		why=$(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)
+		fail "tdr-abort: ${why:-guest_ivpu hang reported no result}"
 	elif [ -n "$dump_failed" ]; then
 		fail "tdr-abort: ivpu's STATE_DUMP got no answer: ${dump_failed#*ERROR\* }"
 	elif [ -n "$engine_reset" ]; then
@@ -294,7 +295,8 @@ if ctrl fault hang-job; then
 		recreated=$(dmesg | tail -n +"$((start + 1))" | sed -n '/Engine reset performed/,$p' |
 			grep -c 'Command queue [0-9]* created')
 		if ! grep -q '^VMTEST PASS uapi-jobs' /tmp/next || grep -q '^VMTEST FAIL' /tmp/next; then
-			fail "tdr-next-job: $(grep -m1 '^VMTEST FAIL' /tmp/next | cut -d' ' -f3-)"
+			why=$(grep -m1 '^VMTEST FAIL' /tmp/next | cut -d' ' -f3-)
+			fail "tdr-next-job: ${why:-guest_ivpu jobs reported no PASS uapi-jobs}"
 		elif [ -n "$engine_reset" ]; then
 			if [ "$recreated" -lt 1 ]; then
 				fail "tdr-next-job: HWS: the jobs ran, but no command queue was created after the engine reset"
