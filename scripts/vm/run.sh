@@ -261,8 +261,10 @@ run_gen() {
 		got[differential]=FAIL
 		echo "vm-test $gen: FAIL differential: the server left no record in $out/rec-$gen"
 	fi
-	[[ -n ${got[.done]:-} ]] ||
+	if [[ -z ${got[.done]:-} ]]; then
 		echo "vm-test $gen: the guest did not finish (timeout ${guest_timeout} s or crash): see $console"
+		rc=1
+	fi
 	for name in "${checks[@]}"; do
 		if [[ -z ${got[$name]:-} ]]; then
 			echo "vm-test $gen: NOT RUN $name: the guest never reported it"

@@ -80,6 +80,14 @@ void vu_dev_fini(struct vu_dev *d)
 	d->sim = NULL;
 }
 
+void vu_dev_reset(struct vu_dev *d, const char *what)
+{
+	npu_info(PCI, "%s", what);
+	d->resets++;
+	vu_pci_init(d);
+	npu_sim_reset(d->sim);
+}
+
 /* ---- interrupts ---- */
 
 static void irq_write(int fd)
@@ -96,8 +104,7 @@ static void irq_send(struct vu_dev *d)
 	if (d->irq_fd[VU_PCI_MSI_IRQ] >= 0) {
 		irq_write(d->irq_fd[VU_PCI_MSI_IRQ]);
 		d->irqs_sent++;
-	} else if (d->irq_fd[VU_PCI_INTX_IRQ] >= 0 &&
-		   !(npu_le16(d->cfg + 0x04) & 0x0400u /* INTx disable */)) {
+	} else if (d->irq_fd[VU_PCI_INTX_IRQ] >= 0 && vu_pci_intx_enabled(d)) {
 		if (d->intx_masked) {
 			d->intx_pending = true;
 			return;
@@ -160,7 +167,6 @@ static int cmd_version(struct vu_dev *d, const uint8_t *p, size_t n, const uint8
 		return -EINVAL;
 	if (npu_le16(p) != VU_VERSION_MAJOR)
 		return -ENOTSUP;
-	reply_hdr(msg, out, 0);
 	npu_put_le16(out->buf + VU_HDR_SIZE, VU_VERSION_MAJOR);
 	npu_put_le16(out->buf + VU_HDR_SIZE + 2, VU_VERSION_MINOR);
 	len = snprintf((char *)out->buf + VU_HDR_SIZE + 4, 256, CAPS_JSON, VU_MAX_FDS,
@@ -290,8 +296,6 @@ static int cmd_set_irqs(struct vu_dev *d, const uint8_t *p, size_t n, int *fds, 
 	if (data == VU_IRQ_SET_DATA_EVENTFD) {
 		/* Either an fd per vector, or none: every vector's eventfd off. */
 		if (nfds != 0 && nfds != count)
-			return -EINVAL;
-		if (n < VU_SET_IRQS_SIZE)
 			return -EINVAL;
 		if (d->irq_fd[index] >= 0)
 			close(d->irq_fd[index]);
@@ -463,10 +467,7 @@ static int dispatch(struct vu_dev *d, uint16_t cmd, const uint8_t *p, size_t n, 
 	case VU_CMD_REGION_WRITE:
 		return cmd_region_rw(d, true, p, n, msg, out);
 	case VU_CMD_DEVICE_RESET:
-		npu_info(PCI, "device reset");
-		d->resets++;
-		vu_pci_init(d);
-		npu_sim_reset(d->sim);
+		vu_dev_reset(d, "device reset");
 		reply_hdr(msg, out, 0);
 		return 0;
 	default:

@@ -29,14 +29,12 @@ struct vu_dma_region {
 	uint64_t iova;
 	uint64_t size;
 	uint8_t *host;
-	uint32_t prot; /* VU_DMA_MAP_FLAG_READ | _WRITE */
 };
 
 /* The guest's DMA regions, sorted by iova, none overlapping (vu_dma.c). */
 struct vu_dma {
 	struct vu_dma_region *r;
 	unsigned n, cap;
-	uint64_t misses; /* accesses outside every region */
 };
 
 struct vu_dev_config {
@@ -78,6 +76,8 @@ int vu_dev_init(struct vu_dev *d, struct npu_sim *sim, const struct vu_dev_confi
 void vu_dev_fini(struct vu_dev *d);
 /* A client went away: its DMA regions and eventfds go, the device is reset (cold). */
 void vu_dev_disconnect(struct vu_dev *d);
+/* DEVICE_RESET or a function level reset (logged as what): config space and the model anew. */
+void vu_dev_reset(struct vu_dev *d, const char *what);
 
 /*
  * Handles one whole message of len bytes (len >= 16 and its header's size
@@ -94,8 +94,10 @@ void vu_dev_irq(struct vu_dev *d);
 void vu_pci_init(struct vu_dev *d);
 void vu_pci_read(struct vu_dev *d, uint64_t off, uint8_t *buf, uint32_t count);
 void vu_pci_write(struct vu_dev *d, uint64_t off, const uint8_t *buf, uint32_t count);
-/* Memory space decoding on (Command bit 1) and the function in D0. */
+/* The function in D0 (in D3hot it does not answer its BARs). */
 bool vu_pci_mem_enabled(const struct vu_dev *d);
+/* INTx not disabled in the Command register. */
+bool vu_pci_intx_enabled(const struct vu_dev *d);
 /* The PCIe and PM capability offsets (tests). */
 #define VU_CAP_PCIE 0x40u
 #define VU_CAP_MSI  0x80u
@@ -107,7 +109,7 @@ int vu_dma_map(struct vu_dev *d, uint64_t iova, uint64_t size, uint64_t offset, 
 int vu_dma_unmap(struct vu_dev *d, uint64_t iova, uint64_t size, bool all);
 void vu_dma_fini(struct vu_dev *d);
 /* The host pointer for [pa, pa + len), or NULL; the model's map op (sim_mem_backend.h). */
-void *vu_dma_ptr(struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail);
+void *vu_dma_ptr(const struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail);
 extern const struct npu_sim_mem_ops vu_dma_mem_ops;
 /* Pages of DMA regions found gone (their file shrunk under them) and replaced by zero pages. */
 unsigned long vu_dma_shrunk(void);

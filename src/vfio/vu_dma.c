@@ -144,7 +144,7 @@ static unsigned find(const struct vu_dma *dma, uint64_t pa)
 	return lo;
 }
 
-void *vu_dma_ptr(struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail)
+void *vu_dma_ptr(const struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail)
 {
 	unsigned i = find(dma, pa);
 	const struct vu_dma_region *r;
@@ -152,19 +152,15 @@ void *vu_dma_ptr(struct vu_dma *dma, uint64_t pa, size_t len, size_t *avail)
 
 	if (avail)
 		*avail = 0;
-	if (i >= dma->n || dma->r[i].iova > pa || !dma->r[i].host) {
-		dma->misses++;
+	if (i >= dma->n || dma->r[i].iova > pa || !dma->r[i].host)
 		return NULL;
-	}
 	r = &dma->r[i];
 	off = pa - r->iova;
 	left = r->size - off;
 	if (avail)
 		*avail = left < len ? (size_t)left : len;
-	else if (len > left) {
-		dma->misses++;
+	else if (len > left)
 		return NULL;
-	}
 	return r->host + off;
 }
 
@@ -298,7 +294,7 @@ int vu_dma_map(struct vu_dev *d, uint64_t iova, uint64_t size, uint64_t offset, 
 		if (c.ret)
 			return c.ret;
 	}
-	c.add = (struct vu_dma_region){ .iova = iova, .size = size, .prot = prot };
+	c.add = (struct vu_dma_region){ .iova = iova, .size = size };
 	if (fd >= 0) {
 		int ret = map_fd(fd, offset, size, prot, &c.add.host);
 

@@ -171,6 +171,11 @@ bool vu_pci_mem_enabled(const struct vu_dev *d)
 	return pm_state(d) == PM_D0;
 }
 
+bool vu_pci_intx_enabled(const struct vu_dev *d)
+{
+	return !(npu_le16(d->cfg + CFG_COMMAND) & CMD_INTX_DISABLE);
+}
+
 void vu_pci_write(struct vu_dev *d, uint64_t off, const uint8_t *buf, uint32_t count)
 {
 	unsigned old_pm = pm_state(d);
@@ -199,10 +204,6 @@ void vu_pci_write(struct vu_dev *d, uint64_t off, const uint8_t *buf, uint32_t c
 	}
 	if (pm_state(d) != old_pm)
 		npu_dbg(PCI, "virtual NPU now in D%s", pm_state(d) == PM_D0 ? "0" : "3hot");
-	if (flr) {
-		npu_info(PCI, "function level reset");
-		d->resets++;
-		vu_pci_init(d);
-		npu_sim_reset(d->sim);
-	}
+	if (flr)
+		vu_dev_reset(d, "function level reset");
 }

@@ -6,43 +6,10 @@
  * in flight.
  */
 #define _GNU_SOURCE /* memfd_create */
-#include <poll.h>
 #include <stdatomic.h>
-#include <sys/eventfd.h>
 
-#include "hw/pci_ids.h"
-#include "hw/regs_37xx.h"
-#include "hw/regs_btrs_lnl.h"
-#include "hw/regs_btrs_mtl.h"
 #include "sim/sim_mem_backend.h"
 #include "vfio_test_util.h"
-
-/* MMU registers, BAR0 + 0x200000 (docs/firmware-protocol.md §5.1), restated. */
-#define R_CR0	    0x200020u
-#define R_IRQ_CTRL  0x200050u
-#define R_GERROR    0x200060u
-#define R_CMDQ_BASE 0x200090u
-#define R_CMDQ_PROD 0x200098u
-#define R_CMDQ_CONS 0x20009Cu
-#define CR0_CMDQEN  0x8u
-#define CMD_SYNC    0x46u
-#define CONS_ERR(v) (((v) >> 24) & 0x7Fu)
-#define ERR_ILL	    1u
-#define ERR_ABT	    2u
-#define IOVA	    0x40000000ull
-#define MAP_SIZE    0x10000ull
-
-static int setup37(void **state)
-{
-	*state = vt_open(NPU_GEN_37XX, 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	vt_close(*state);
-	return 0;
-}
 
 /*
  * The model reads guest memory: its MMU's command queue in a DMA_MAP region

@@ -30,6 +30,21 @@
 #include "vfio/vu_conn.h"
 #include "vfio/vu_dev.h"
 
+/* MMU registers, BAR0 + 0x200000 (docs/firmware-protocol.md §5.1), restated. */
+#define R_CR0	    0x200020u
+#define R_IRQ_CTRL  0x200050u
+#define R_GERROR    0x200060u
+#define R_CMDQ_BASE 0x200090u
+#define R_CMDQ_PROD 0x200098u
+#define R_CMDQ_CONS 0x20009Cu
+#define CR0_CMDQEN  0x8u
+#define CMD_SYNC    0x46u
+#define CONS_ERR(v) (((v) >> 24) & 0x7Fu)
+#define ERR_ILL	    1u
+#define ERR_ABT	    2u
+#define IOVA	    0x40000000ull
+#define MAP_SIZE    0x10000ull
+
 struct vt {
 	struct npu_sim *sim;
 	struct vu_dev dev;
@@ -86,6 +101,19 @@ static inline void vt_close(struct vt *t)
 	vu_dev_fini(&t->dev);
 	npu_sim_destroy(t->sim);
 	free(t);
+}
+
+/* cmocka fixtures: a 37xx device with a connected client. */
+static inline int setup37(void **state)
+{
+	*state = vt_open(NPU_GEN_37XX, 0);
+	return 0;
+}
+
+static inline int teardown(void **state)
+{
+	vt_close(*state);
+	return 0;
 }
 
 /* Sends a message; returns its id. */

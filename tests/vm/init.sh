@@ -101,12 +101,16 @@ if [ "$device" = none ]; then
 fi
 
 # ---- 1. probe and firmware boot to READY ----
+# Every check after the boot, reported as not run when the boot failed.
+notrun_after_boot() {
+	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
+		notrun "$c: $1"
+	done
+}
 start=$(log_lines)
 if ! load_ivpu; then
 	fail "boot: insmod intel_vpu failed"
-	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
-		notrun "$c: the module did not load"
-	done
+	notrun_after_boot "the module did not load"
 	finish
 fi
 pci=
@@ -123,9 +127,7 @@ if wait_log 'Initialized intel_vpu' 20 && [ -e /dev/accel/accel0 ]; then
 	fi
 else
 	fail "boot: no 'Initialized intel_vpu': $(ivpu_problems "$start" | head -3 | tr '\n' '|')"
-	for c in runtime-pm uapi-params uapi-bo uapi-jobs uapi-stream tdr-abort tdr-next-job reload; do
-		notrun "$c: the device did not boot"
-	done
+	notrun_after_boot "the device did not boot"
 	finish
 fi
 pdev=/sys/bus/pci/devices/$pci
@@ -261,7 +263,8 @@ if ctrl fault hang-job; then
 	# 7.x awaits STATE_DUMP_RSP (ivpu_jsm_state_dump); the firmware answers it.
 	dump_failed=$(dmesg | tail -n +"$((start + 1))" | grep -m1 'failed: type VPU_JSM_MSG_STATE_DUMP')
 	if ! grep -q '^VMTEST PASS tdr-abort' /tmp/hang; then
-		fail "tdr-abort: $(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)"
+		why=$(grep -m1 '^VMTEST FAIL' /tmp/hang | cut -d' ' -f3-)
+		fail "tdr-abort: ${why:-guest_ivpu hang reported no result}"
 	elif [ -n "$dump_failed" ]; then
 		fail "tdr-abort: ivpu's STATE_DUMP got no answer: ${dump_failed#*ERROR\* }"
 	elif [ -n "$engine_reset" ]; then
@@ -292,7 +295,8 @@ if ctrl fault hang-job; then
 		recreated=$(dmesg | tail -n +"$((start + 1))" | sed -n '/Engine reset performed/,$p' |
 			grep -c 'Command queue [0-9]* created')
 		if ! grep -q '^VMTEST PASS uapi-jobs' /tmp/next || grep -q '^VMTEST FAIL' /tmp/next; then
-			fail "tdr-next-job: $(grep -m1 '^VMTEST FAIL' /tmp/next | cut -d' ' -f3-)"
+			why=$(grep -m1 '^VMTEST FAIL' /tmp/next | cut -d' ' -f3-)
+			fail "tdr-next-job: ${why:-guest_ivpu jobs reported no PASS uapi-jobs}"
 		elif [ -n "$engine_reset" ]; then
 			if [ "$recreated" -lt 1 ]; then
 				fail "tdr-next-job: HWS: the jobs ran, but no command queue was created after the engine reset"
@@ -318,7 +322,9 @@ fi
 # ---- 5. unload and load again; the device boots again ----
 boots=$(dmesg | grep -c 'Initialized intel_vpu')
 if rmmod intel_vpu; then
+	stale=0
 	if [ -e /dev/accel/accel0 ]; then
+		stale=1
 		fail "reload: /dev/accel/accel0 still there after rmmod"
 	fi
 	start=$(log_lines)
@@ -326,10 +332,10 @@ if rmmod intel_vpu; then
 		guest_ivpu params "$device" >/tmp/params 2>&1 &&
 		guest_ivpu stream 16 >>/tmp/params 2>&1; then
 		problems=$(ivpu_problems "$start")
-		if [ -z "$problems" ]; then
-			pass "reload: rmmod, insmod, the firmware booted again, GET_PARAM answered and 16 jobs ran"
-		else
+		if [ -n "$problems" ]; then
 			fail "reload: booted again, but ivpu logged: $(echo "$problems" | head -3 | tr '\n' '|')"
+		elif [ $stale = 0 ]; then
+			pass "reload: rmmod, insmod, the firmware booted again, GET_PARAM answered and 16 jobs ran"
 		fi
 	else
 		fail "reload: the device did not boot again: $(tr '\n' '|' </tmp/params 2>/dev/null)"

@@ -148,6 +148,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 /* The device ID for --pci-id, checked against the generation; 0 on a mismatch. */
 static uint16_t pci_id(const char *s, enum npu_gen gen)
 {
+	const struct npu_pci_model *m;
 	char *end;
 	unsigned long v;
 
@@ -155,13 +156,10 @@ static uint16_t pci_id(const char *s, enum npu_gen gen)
 		return gen == NPU_GEN_37XX ? NPU_PCI_DEVICE_MTL : NPU_PCI_DEVICE_LNL;
 	errno = 0;
 	v = strtoul(s, &end, 16);
-	if (errno || *end || !*s)
+	if (errno || *end || !*s || v > UINT16_MAX)
 		return 0;
-	if (gen == NPU_GEN_37XX && (v == NPU_PCI_DEVICE_MTL || v == NPU_PCI_DEVICE_ARL))
-		return (uint16_t)v;
-	if (gen == NPU_GEN_40XX && v == NPU_PCI_DEVICE_LNL)
-		return (uint16_t)v;
-	return 0;
+	m = npu_pci_model_lookup((uint16_t)v);
+	return m && m->gen == gen ? m->device_id : 0;
 }
 
 struct run {
