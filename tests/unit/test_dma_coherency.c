@@ -306,10 +306,7 @@ static void run_boot(enum npu_gen gen, const char *image)
 		assert_int_equal(ret, 0);
 		cfg.sim_fw_file = file;
 		cfg.sim_fw_file_size = size;
-		snprintf(path, sizeof(path), "%s/%s",
-			 getenv("NPU_TEST_FIRMWARE_DIR") ? getenv("NPU_TEST_FIRMWARE_DIR")
-							 : "/lib/firmware/intel/vpu",
-			 image);
+		snprintf(path, sizeof(path), "%s/%s", npu_test_firmware_dir(), image);
 		dcfg.fw_path = path;
 	} else {
 		/* No image in the search path: the synthetic one, as the model's ROM. */
