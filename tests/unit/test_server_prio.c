@@ -15,6 +15,7 @@
 #include "driver/job.h"
 #include "npu/npu.h"
 #include "server_test_util.h"
+#include "empty_fw_dir.h"
 
 #define OWNER	  4242u
 #define OWNER_GID 777u
@@ -26,23 +27,6 @@ struct fx {
 	struct npu_device d;
 	struct npu_server *s;
 };
-
-static char fw_dir[64];
-
-static int group_setup(void **state)
-{
-	(void)state;
-	snprintf(fw_dir, sizeof(fw_dir), "/tmp/npu-prio-XXXXXX");
-	if (!mkdtemp(fw_dir))
-		return -1;
-	return setenv("NPU_FIRMWARE_PATH", fw_dir, 1);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return rmdir(fw_dir);
-}
 
 static void fx_open(struct fx *f)
 {
