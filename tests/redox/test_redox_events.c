@@ -26,35 +26,8 @@
 #include "hw/ipc.h"
 #include "hw/jsm.h"
 #include "redox/redox.h"
-#include "sim/fw_synth.h"
 #include "sim/sim.h"
-
-static char fw_dir[64], fw_file[128];
-
-static int group_setup(void **state)
-{
-	uint8_t *img;
-	size_t size;
-	FILE *f;
-
-	(void)state;
-	snprintf(fw_dir, sizeof(fw_dir), "/tmp/npu-redox-XXXXXX");
-	if (!mkdtemp(fw_dir) || npu_fw_synth_build(NPU_GEN_37XX, &img, &size))
-		return -1;
-	snprintf(fw_file, sizeof(fw_file), "%s/vpu_37xx_v1.bin", fw_dir);
-	f = fopen(fw_file, "wb");
-	if (!f || fwrite(img, 1, size, f) != size || fclose(f))
-		return -1;
-	free(img);
-	return setenv("NPU_FIRMWARE_PATH", fw_dir, 1);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	unlink(fw_file);
-	return rmdir(fw_dir);
-}
+#include "synth_fw_dir.h"
 
 struct dev {
 	struct npu_platform *p;

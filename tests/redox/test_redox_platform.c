@@ -24,25 +24,9 @@
 #include "redox/pcid.h"
 #include "redox/redox.h"
 #include "sim/fw_synth.h"
+#include "empty_fw_dir.h"
 
 static const struct npu_dma_use test_use = { "test", NPU_DMA_WC, false };
-
-static char fw_dir[64];
-
-static int group_setup(void **state)
-{
-	(void)state;
-	snprintf(fw_dir, sizeof(fw_dir), "/tmp/npu-redox-XXXXXX");
-	if (!mkdtemp(fw_dir))
-		return -1;
-	return setenv("NPU_FIRMWARE_PATH", fw_dir, 1); /* the synthetic image */
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return rmdir(fw_dir);
-}
 
 /*
  * A firmware file in the folder npud searches: on real hardware there is no

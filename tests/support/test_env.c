@@ -16,7 +16,7 @@ int npu_test_read_file(const char *path, uint8_t **data, size_t *size)
 	return npu_read_file(path, NPU_TEST_FILE_MAX, data, size);
 }
 
-static const char *firmware_dir(void)
+const char *npu_test_firmware_dir(void)
 {
 	const char *d = getenv("NPU_TEST_FIRMWARE_DIR");
 
@@ -36,14 +36,14 @@ void npu_test_firmware_missing(const char *name)
 		"%s: Intel's firmware image %s/%s is not installed. It comes with Debian's "
 		"firmware-intel-misc package (bookworm-backports, non-free-firmware); "
 		"'make deps' as root installs it, or set NPU_TEST_FIRMWARE_DIR.\n",
-		npu_test_firmware_required() ? "FAIL" : "SKIP", firmware_dir(), name);
+		npu_test_firmware_required() ? "FAIL" : "SKIP", npu_test_firmware_dir(), name);
 }
 
 int npu_test_read_firmware(const char *name, uint8_t **data, size_t *size)
 {
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/%s", firmware_dir(), name);
+	snprintf(path, sizeof(path), "%s/%s", npu_test_firmware_dir(), name);
 	return npu_test_read_file(path, data, size);
 }
 

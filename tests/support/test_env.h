@@ -16,6 +16,8 @@
  * (npu_test_firmware_required() tells which).
  */
 int npu_test_read_firmware(const char *name, uint8_t **data, size_t *size);
+/* The folder those images are read from. */
+const char *npu_test_firmware_dir(void);
 void npu_test_firmware_missing(const char *name);
 bool npu_test_firmware_required(void);
 

@@ -26,6 +26,7 @@
 #include "hw/cmd.h"
 #include "hw/fw_header.h"
 #include "hw/jobq.h"
+#include "empty_fw_dir.h"
 #include "platform/platform.h"
 
 #define WAIT_US	 10000000u /* a job of the model takes microseconds; this is "never" */
@@ -42,24 +43,6 @@ struct fx {
 	struct npu_platform *plat;
 	struct npu_device d;
 };
-
-static char fw_dir[64];
-
-static inline int group_setup(void **state)
-{
-	(void)state;
-	snprintf(fw_dir, sizeof(fw_dir), "/tmp/npu-jobs-XXXXXX");
-	if (!mkdtemp(fw_dir))
-		return -1;
-	/* An empty firmware folder: driver and model both use the synthetic image. */
-	return setenv("NPU_FIRMWARE_PATH", fw_dir, 1);
-}
-
-static inline int group_teardown(void **state)
-{
-	(void)state;
-	return rmdir(fw_dir);
-}
 
 static inline int setup(void **state)
 {

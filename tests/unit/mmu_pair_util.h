@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The driver's MMU code against the device model's MMU, both through the simulated platform
- * (test_mmu_pair.c, test_dma_coherency.c): the pair, and the model's side read through its
- * test interface under its lock. Include after <cmocka.h>.
+ * (test_mmu_pair.c, test_dma_coherency.c): the pair, a context on it, and the model's side read
+ * through its test interface under its lock. Include after <cmocka.h>.
  */
 #ifndef NPU_TEST_MMU_PAIR_UTIL_H
 #define NPU_TEST_MMU_PAIR_UTIL_H
@@ -11,6 +11,7 @@
 
 #include "driver/mmio.h"
 #include "driver/mmu.h"
+#include "driver/mmu_ctx.h"
 #include "platform/backends.h"
 #include "sim/sim_test.h"
 
@@ -33,6 +34,16 @@ static inline void pair_open(struct pair *t, enum npu_gen gen, enum npu_sim_faul
 	assert_non_null(t->sim);
 	t->m.plat = t->plat;
 	assert_int_equal(drv_mmu_init(&t->mmu, t->plat), 0);
+}
+
+/* The pair with the SMMU on and context `ssid` (its page tables in *ctx) in the descriptor table. */
+static inline void pair_open_ctx(struct pair *t, enum npu_gen gen, struct npu_mmu_ctx *ctx,
+				 uint32_t ssid)
+{
+	pair_open(t, gen, NPU_SIM_FAULT_NONE);
+	assert_int_equal(drv_mmu_enable(&t->mmu, &t->m), 0);
+	assert_int_equal(drv_mmu_ctx_init(ctx, t->plat, ssid), 0);
+	assert_int_equal(drv_mmu_set_cd(&t->mmu, &t->m, ssid, ctx->pgd.addr), 0);
 }
 
 static inline void pair_close(struct pair *t)

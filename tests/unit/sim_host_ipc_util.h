@@ -4,7 +4,8 @@
  * (test_sim_jobs.c, test_sim_fw_jsm.c, sim_hws_test_util.h): IPC headers and JSM messages
  * written byte by byte at the offsets of docs/firmware-protocol.md §1.2 and §2.1 into the
  * driver's TX buffer and pushed into the host-to-NPU FIFO (§1.4); replies popped from the
- * NPU-to-host FIFO and read out of the RX buffer, each RX slot released (§1.5).
+ * NPU-to-host FIFO and read out of the RX buffer, each RX slot released (§1.5); and the
+ * fence and fill commands of batch buffers (§4.2).
  */
 #ifndef NPU_TEST_SIM_HOST_IPC_UTIL_H
 #define NPU_TEST_SIM_HOST_IPC_UTIL_H
@@ -204,6 +205,33 @@ static inline uint32_t host_ipc_request(struct host_ipc *ipc, uint32_t type, con
 	assert_int_equal(m->request_id, id);
 	assert_int_equal(m->type, want);
 	return m->result;
+}
+
+/*
+ * Commands of a batch buffer (docs/firmware-protocol.md §4.2), written byte by byte; each
+ * returns its size. A fence command: type 0x0101 waits, 0x0102 signals.
+ */
+static inline uint32_t fence_cmd(uint8_t *c, uint16_t type, uint64_t va, uint64_t value)
+{
+	put16(c, type);
+	put16(c + 2, 24);
+	put32(c + 4, 0);
+	put64(c + 8, va);
+	put64(c + 16, value);
+	return 24;
+}
+
+/* A fill of size bytes at va with a 32-bit pattern. */
+static inline uint32_t fill_cmd(uint8_t *c, uint64_t va, uint64_t size, uint32_t pattern)
+{
+	put16(c, 0x0202);
+	put16(c + 2, 32);
+	put32(c + 4, 0);
+	put64(c + 8, va);
+	put64(c + 16, size);
+	put32(c + 24, pattern);
+	put32(c + 28, 0);
+	return 32;
 }
 
 #endif

@@ -218,28 +218,6 @@ static inline uint32_t job_done(struct host *h, uint32_t *status, uint64_t *cmdq
 	return get32(m.p + 8);
 }
 
-static inline uint32_t fence_cmd(uint8_t *c, uint16_t type, uint64_t va, uint64_t value)
-{
-	put16(c, type);
-	put16(c + 2, 24);
-	put32(c + 4, 0);
-	put64(c + 8, va);
-	put64(c + 16, value);
-	return 24;
-}
-
-static inline uint32_t fill_cmd(uint8_t *c, uint64_t va, uint64_t size, uint32_t pattern)
-{
-	put16(c, 0x0202);
-	put16(c + 2, 32);
-	put32(c + 4, 0);
-	put64(c + 8, va);
-	put64(c + 16, size);
-	put32(c + 24, pattern);
-	put32(c + 28, 0);
-	return 32;
-}
-
 static inline uint64_t batch(struct host *h, unsigned n, const uint8_t *cmds, uint32_t len)
 {
 	uint8_t *b = (uint8_t *)h->bo.cpu + BATCH_OFF + n * BATCH_STRIDE;

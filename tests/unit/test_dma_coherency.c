@@ -97,10 +97,7 @@ static void run_tables_reach_device(enum npu_gen gen, uint64_t va)
 	uint8_t back[16];
 	const uint32_t ssid = 5;
 
-	pair_open(&t, gen, NPU_SIM_FAULT_NONE);
-	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
-	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
-	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	pair_open_ctx(&t, gen, &ctx, ssid);
 	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wb_snooped, &wb), 0);
 	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wc, &wc), 0);
 	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, NPU_MMU_MAP_SNOOP), 0);
@@ -149,10 +146,7 @@ static void test_unsnooped_cached_buffer_needs_flush(void **state)
 	const uint64_t va = NPU_VA_37XX_USER_START;
 
 	(void)state;
-	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_NONE);
-	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
-	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
-	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	pair_open_ctx(&t, NPU_GEN_37XX, &ctx, ssid);
 	assert_int_equal(npu_dma_alloc(t.plat, PAGE, &use_wb, &wb), 0);
 	assert_int_equal(drv_mmu_ctx_map_dma(&ctx, t.plat, va, &wb, 0, PAGE, 0), 0);
 	assert_int_equal(drv_mmu_tlb_invalidate(&t.mmu, &t.m, ssid), 0);
@@ -181,10 +175,7 @@ static void test_fault_events_muted(void **state)
 	const uint64_t va = NPU_VA_37XX_USER_START;
 
 	(void)state;
-	pair_open(&t, NPU_GEN_37XX, NPU_SIM_FAULT_NONE);
-	assert_int_equal(drv_mmu_enable(&t.mmu, &t.m), 0);
-	assert_int_equal(drv_mmu_ctx_init(&ctx, t.plat, ssid), 0);
-	assert_int_equal(drv_mmu_set_cd(&t.mmu, &t.m, ssid, ctx.pgd.addr), 0);
+	pair_open_ctx(&t, NPU_GEN_37XX, &ctx, ssid);
 
 	for (unsigned i = 0; i < 40; i++)
 		assert_int_equal(npu_access(&t, ssid, va + i * PAGE, back, 8, false), -EFAULT);
@@ -315,10 +306,7 @@ static void run_boot(enum npu_gen gen, const char *image)
 		assert_int_equal(ret, 0);
 		cfg.sim_fw_file = file;
 		cfg.sim_fw_file_size = size;
-		snprintf(path, sizeof(path), "%s/%s",
-			 getenv("NPU_TEST_FIRMWARE_DIR") ? getenv("NPU_TEST_FIRMWARE_DIR")
-							 : "/lib/firmware/intel/vpu",
-			 image);
+		snprintf(path, sizeof(path), "%s/%s", npu_test_firmware_dir(), image);
 		dcfg.fw_path = path;
 	} else {
 		/* No image in the search path: the synthetic one, as the model's ROM. */

@@ -14,6 +14,7 @@
 
 #include "driver/cmdbuf.h"
 #include "server_test_util.h"
+#include "empty_fw_dir.h"
 
 #define OWNER 4242u
 
@@ -24,23 +25,6 @@ struct fx {
 	struct npu_device d;
 	struct npu_server *s;
 };
-
-static char fw_dir[64];
-
-static int group_setup(void **state)
-{
-	(void)state;
-	snprintf(fw_dir, sizeof(fw_dir), "/tmp/npu-srv-XXXXXX");
-	if (!mkdtemp(fw_dir))
-		return -1;
-	return setenv("NPU_FIRMWARE_PATH", fw_dir, 1); /* the synthetic image */
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return rmdir(fw_dir);
-}
 
 static int fx_open(struct fx *f)
 {

@@ -223,30 +223,17 @@ static void test_shave_nn(void **state)
 	}
 }
 
+/* A case on each generation's fixture (the page of a fresh boot, bp_setup). */
+#define BP(t, f)   cmocka_unit_test_prestate_setup_teardown(t, bp_setup, bp_teardown, &f)
+#define BOTH_BP(t) BP(t, f37), BP(t, f40)
+
 int main(void)
 {
 	static struct fx f37 = { .gen = NPU_GEN_37XX }, f40 = { .gen = NPU_GEN_40XX };
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_prestate_setup_teardown(test_driver_page_passes, bp_setup,
-							 bp_teardown, &f37),
-		cmocka_unit_test_prestate_setup_teardown(test_bad_fields_fail, bp_setup,
-							 bp_teardown, &f37),
-		cmocka_unit_test_prestate_setup_teardown(test_aliased_pio, bp_setup, bp_teardown,
-							 &f37),
-		cmocka_unit_test_prestate_setup_teardown(test_perf_clk, bp_setup, bp_teardown,
-							 &f37),
-		cmocka_unit_test_prestate_setup_teardown(test_shave_nn, bp_setup, bp_teardown,
-							 &f37),
-		cmocka_unit_test_prestate_setup_teardown(test_driver_page_passes, bp_setup,
-							 bp_teardown, &f40),
-		cmocka_unit_test_prestate_setup_teardown(test_bad_fields_fail, bp_setup,
-							 bp_teardown, &f40),
-		cmocka_unit_test_prestate_setup_teardown(test_aliased_pio, bp_setup, bp_teardown,
-							 &f40),
-		cmocka_unit_test_prestate_setup_teardown(test_perf_clk, bp_setup, bp_teardown,
-							 &f40),
-		cmocka_unit_test_prestate_setup_teardown(test_shave_nn, bp_setup, bp_teardown,
-							 &f40),
+		BOTH_BP(test_driver_page_passes), BOTH_BP(test_bad_fields_fail),
+		BOTH_BP(test_aliased_pio),	  BOTH_BP(test_perf_clk),
+		BOTH_BP(test_shave_nn),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

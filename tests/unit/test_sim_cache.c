@@ -99,7 +99,7 @@ static void test_model_wc_writes_through(void **state)
 static void test_model_device_writes(void **state)
 {
 	struct npu_sim *s = model(NPU_GEN_37XX);
-	uint64_t *cpu, pa;
+	uint64_t *cpu, pa, old_pa;
 
 	(void)state;
 	assert_int_equal(npu_sim_dma_alloc_cached(s, PAGE, NPU_DMA_WB, (void **)&cpu, &pa), 0);
@@ -113,9 +113,11 @@ static void test_model_device_writes(void **state)
 	assert_int_equal(cpu[16], 0xCD);
 	assert_int_equal(npu_sim_dma_sync(s, cpu, PAGE, false), 0);
 	assert_int_equal(cpu[16], 0xCD);
-	/* A fresh write-back buffer is zero in both views. */
+	/* A fresh write-back buffer on the same page (first fit) is zero in both views. */
 	npu_sim_dma_free(s, pa);
+	old_pa = pa;
 	assert_int_equal(npu_sim_dma_alloc_cached(s, PAGE, NPU_DMA_WB, (void **)&cpu, &pa), 0);
+	assert_int_equal(pa, old_pa);
 	assert_int_equal(cpu[8], 0);
 	assert_int_equal(dev_read(s, pa + 64, false), 0);
 	npu_sim_dma_free(s, pa);

@@ -143,8 +143,7 @@ static void test_scheduling_log(void **state)
 {
 	struct host *h = *state;
 	uint8_t p[32] = { 0 }, c[24], *log = (uint8_t *)h->bo.cpu + LOG_OFF;
-	uint32_t st, first, ops = 0;
-	uint64_t cq;
+	uint32_t first, ops = 0;
 	struct msg m;
 	bool notified = false;
 
@@ -169,8 +168,6 @@ static void test_scheduling_log(void **state)
 			notified = true;
 		} else {
 			assert_int_equal(m.type, 0x2100);
-			(void)st;
-			(void)cq;
 		}
 	}
 	assert_true(notified);

@@ -72,6 +72,28 @@ static void test_preempt_and_resume(void **state)
 	unlock(h);
 }
 
+/*
+ * Rings doorbell `db` once the firmware runs doorbell 1's job (the first
+ * rung), while the test holds the model's lock and has seen that job
+ * mid-way: it cannot have ended. A doorbell write takes no lock while the
+ * firmware is awake (sim_fw_ring).
+ */
+static void ring_mid_job(struct host *h, uint32_t db)
+{
+	bool started = false;
+
+	for (unsigned t = 0; t < 40000 && !started; t++) {
+		lock(h);
+		started = h->s->fw.queues[1].running && h->s->fw.queues[1].cmd.commands > 0;
+		if (started)
+			ring(h, db);
+		unlock(h);
+		if (!started)
+			sleep_us(50);
+	}
+	assert_true(started);
+}
+
 static void test_preempt_long_job(void **state)
 {
 	struct host *h = *state;
@@ -79,7 +101,6 @@ static void test_preempt_long_job(void **state)
 	uint8_t r[24];
 	uint32_t n = 0, st;
 	uint64_t cq;
-	bool started = false;
 
 	queue_up(h, 0, 1);
 	queue_up(h, 1, 3);
@@ -89,21 +110,7 @@ static void test_preempt_long_job(void **state)
 	fence_cmd(r, 0x0102, BO_VA + FENCE_OFF, 4);
 	enqueue(h, 1, batch(h, 1, r, 24), 0x601, true);
 	ring(h, 1);
-	/*
-	 * The realtime doorbell rings while the test holds the model's lock and
-	 * has seen the long job mid-way: it cannot have ended. A doorbell write
-	 * takes no lock while the firmware is awake (sim_fw_ring).
-	 */
-	for (unsigned t = 0; t < 40000 && !started; t++) {
-		lock(h);
-		started = h->s->fw.queues[1].running && h->s->fw.queues[1].cmd.commands > 0;
-		if (started)
-			ring(h, 2);
-		unlock(h);
-		if (!started)
-			sleep_us(50);
-	}
-	assert_true(started);
+	ring_mid_job(h, 2); /* the realtime doorbell */
 	assert_int_equal(job_done(h, &st, &cq), 0x601);
 	assert_int_equal(job_done(h, &st, &cq), 0x600);
 	assert_int_equal(st, 0);
@@ -122,7 +129,6 @@ static void test_quantum(void **state)
 	static uint8_t a[1600 * 32], b[1600 * 32];
 	uint32_t n = 0, st, first, second;
 	uint64_t cq;
-	bool started = false;
 
 	queue_up(h, 0, 1);
 	queue_up(h, 1, 1);
@@ -133,16 +139,7 @@ static void test_quantum(void **state)
 	enqueue(h, 0, batch(h, 0, a, n), 0xA00, true);
 	enqueue(h, 1, batch(h, 1, b, n), 0xA01, true);
 	ring(h, 1);
-	for (unsigned t = 0; t < 40000 && !started; t++) {
-		lock(h);
-		started = h->s->fw.queues[1].running && h->s->fw.queues[1].cmd.commands > 0;
-		if (started)
-			ring(h, 2);
-		unlock(h);
-		if (!started)
-			sleep_us(50);
-	}
-	assert_true(started);
+	ring_mid_job(h, 2);
 	first = job_done(h, &st, &cq);
 	assert_int_equal(st, 0);
 	second = job_done(h, &st, &cq);

@@ -172,16 +172,6 @@ static uint32_t job_done(struct host *h, uint32_t db, uint32_t job_id, int q)
 
 /* ---- queues and batch buffers (docs/firmware-protocol.md §3.2-§3.4, §4.1, §4.2) ---- */
 
-static uint32_t fence_cmd(uint8_t *c, uint16_t type, uint64_t va, uint64_t value)
-{
-	put16(c, type);
-	put16(c + 2, 24);
-	put32(c + 4, 0);
-	put64(c + 8, va);
-	put64(c + 16, value);
-	return 24;
-}
-
 /* Batch buffer n of context q: header + commands; returns its VA. */
 static uint64_t batch(struct host *h, int q, unsigned n, const uint8_t *cmds, uint32_t len)
 {
@@ -252,13 +242,7 @@ static void test_memory_fill_and_null(void **state)
 	uint8_t c[32], *fill = (uint8_t *)h->bo[1].cpu + FILL_OFF;
 
 	register_db(h, 4, 1);
-	put16(c, 0x0202);
-	put16(c + 2, 32);
-	put32(c + 4, 0);
-	put64(c + 8, BO_VA + FILL_OFF);
-	put64(c + 16, 4096);
-	put32(c + 24, 0xA5A55A5Au);
-	put32(c + 28, 0);
+	fill_cmd(c, BO_VA + FILL_OFF, 4096, 0xA5A55A5Au);
 	enqueue(h, 1, batch(h, 1, 0, c, 32), 0x200, 0);
 	enqueue(h, 1, 0, 0x201, 1); /* NULL_SUBMISSION: no batch at all */
 	ring(h, 4);

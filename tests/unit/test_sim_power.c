@@ -28,16 +28,13 @@ static void test_busy_while_a_job_runs(void **state)
 	struct fx *f = *state;
 	struct npu_ctx *c;
 	struct npu_bo *blocker, *fence;
-	struct cmdbuf cb;
 	uint32_t id, st;
 
 	assert_true(drv_btrs_vpu_status(&f->d) & IDLE);
 	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
-	cmd_begin(&cb, blocker);
-	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
-	cmd_end(&cb);
+	make_wait(blocker, fence->va, 1);
 	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	/* The job is taken and blocks: busy, for as long as it waits. */
 	assert_int_equal(drv_job_wait(c, id, 20000, &st), -ETIMEDOUT);
@@ -164,7 +161,6 @@ static void test_warm_page_checked(void **state)
 	assert_int_equal(sim_warm_check(s, &page, why, sizeof(why)), -EINVAL);
 	assert_non_null(strstr(why, "boot_type"));
 	memcpy(&page, f->d.boot_params_sent, sizeof(page));
-	memcpy(&page, f->d.boot_params_sent, sizeof(page));
 	page.save_restore_ret_address = s->fw.warm.ret_address; /* not cleared */
 	assert_int_equal(sim_warm_check(s, &page, why, sizeof(why)), -EINVAL);
 	memcpy(&page, f->d.boot_params_sent, sizeof(page));
@@ -202,15 +198,12 @@ static void test_suspend_refused_while_busy(void **state)
 	struct fx *f = *state;
 	struct npu_ctx *c;
 	struct npu_bo *blocker, *fence;
-	struct cmdbuf cb;
 	uint32_t id, st;
 
 	assert_int_equal(drv_ctx_create(&f->d, &c), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &fence), 0);
-	cmd_begin(&cb, blocker);
-	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence->va, 1);
-	cmd_end(&cb);
+	make_wait(blocker, fence->va, 1);
 	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	assert_int_equal(drv_device_suspend(&f->d), -EBUSY);
 	assert_int_equal(f->d.state, NPU_DEV_READY);

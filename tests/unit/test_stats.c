@@ -107,16 +107,6 @@ static uint64_t ctx_memory(const struct npu_ctx *c)
 	return n;
 }
 
-/* A job that waits for fence_va to reach 1 (the host releases it). */
-static void make_blocker(struct npu_bo *cmd, uint64_t fence_va)
-{
-	struct cmdbuf cb;
-
-	cmd_begin(&cb, cmd);
-	cmd_fence(&cb, NPU_CMD_FENCE_WAIT, fence_va, 1);
-	cmd_end(&cb);
-}
-
 /* ---- tests ---- */
 
 /* Job totals, busy time (closed and open intervals) and utilization. */
@@ -165,7 +155,7 @@ static void test_jobs_and_busy(void **state)
 	assert_int_equal(client(s, 1)->busy_time_us, s->busy_time_us);
 
 	/* A queued job counts while it waits: the open interval grows. */
-	make_blocker(blocker, data->va + 512);
+	make_wait(blocker, data->va + 512, 1);
 	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	busy_open = sample(d)->busy_time_us;
 	assert_int_equal(st.jobs_queued, 1);
@@ -324,7 +314,7 @@ static void test_recovery(void **state)
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &cmd), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
 	make_signal(cmd, cmd->va + 2048, 1);
-	make_blocker(blocker, blocker->va + 2048);
+	make_wait(blocker, blocker->va + 2048, 1);
 	assert_int_equal(run(c, cmd), 0);
 	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	sleep_ms(10);
@@ -366,7 +356,7 @@ static void test_timeouts(void **state)
 
 	assert_int_equal(drv_ctx_create(d, &c), 0);
 	assert_int_equal(drv_bo_create(c, 4096, 0, 0, &blocker), 0);
-	make_blocker(blocker, blocker->va + 2048);
+	make_wait(blocker, blocker->va + 2048, 1);
 	assert_int_equal(drv_job_submit(c, blocker->va, &id), 0);
 	assert_int_equal(drv_job_wait(c, id, 0, &status), -ETIMEDOUT);
 	assert_int_equal(sample(d)->timeouts, 0);
