@@ -379,7 +379,7 @@ int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len)
 	resume(c->s);
 	ret = ops[h.op](&r);
 	c->s->last_activity_ns = npu_now_ns(c->s->dev->plat);
-	srv_client_progress(c, npu_now_ns(c->s->dev->plat));
+	srv_client_progress(c, c->s->last_activity_ns);
 	return c->dead ? -EPIPE : ret;
 }
 
