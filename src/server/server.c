@@ -310,13 +310,12 @@ static void resume(struct npu_server *s)
 			d->fail_reason);
 }
 
-/* Autosuspend: idle long enough, nothing queued; returns ms until it is due (-1: never). */
+/* Autosuspend, with nothing queued: idle long enough; returns ms until it is due (-1: never). */
 static int autosuspend(struct npu_server *s, uint64_t now)
 {
 	uint64_t due;
 
-	if (!s->cfg.autosuspend_ms || s->suspended || s->dev->state != NPU_DEV_READY ||
-	    npu_server_jobs_queued(s))
+	if (!s->cfg.autosuspend_ms || s->suspended || s->dev->state != NPU_DEV_READY)
 		return -1;
 	due = s->last_activity_ns + (uint64_t)s->cfg.autosuspend_ms * 1000000u;
 	if (now < due)
@@ -422,11 +421,13 @@ int npu_server_tick(struct npu_server *s)
 {
 	uint64_t next = progress_all(s);
 	uint64_t now = npu_now_ns(s->dev->plat), ms;
-	int idle_ms;
+	int idle_ms = -1;
 
+	/* Queued jobs are activity: the clients list is walked once a turn. */
 	if (npu_server_jobs_queued(s))
 		s->last_activity_ns = now;
-	idle_ms = autosuspend(s, now);
+	else
+		idle_ms = autosuspend(s, now);
 	if (next == UINT64_MAX)
 		return idle_ms;
 	if (next <= now)
