@@ -169,17 +169,16 @@ int drv_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	slot->job_id = id;
 	slot->flags = 0;
 	/* HWS: where the firmware saves the job when it preempts it (docs/firmware-protocol.md §3.8). */
-	for (unsigned i = 0; i < 2 && drv_hws_on(d); i++) {
-		const struct npu_bo *pb = c->preempt_bo[i];
+	if (drv_hws_on(d)) {
+		const struct npu_bo *pri = c->preempt_bo[0], *sec = c->preempt_bo[1];
 
-		if (!pb)
-			continue;
-		if (i == 0) {
-			slot->primary_preempt_buf_addr = pb->va;
-			slot->primary_preempt_buf_size = (uint32_t)pb->size;
-		} else {
-			slot->secondary_preempt_buf_addr = pb->va;
-			slot->secondary_preempt_buf_size = (uint32_t)pb->size;
+		if (pri) {
+			slot->primary_preempt_buf_addr = pri->va;
+			slot->primary_preempt_buf_size = (uint32_t)pri->size;
+		}
+		if (sec) {
+			slot->secondary_preempt_buf_addr = sec->va;
+			slot->secondary_preempt_buf_size = (uint32_t)sec->size;
 		}
 	}
 	npu_dma_wmb();
