@@ -300,26 +300,12 @@ void drv_irq_service_taken(struct npu_device *d)
 	drv_irq_handle(d);
 }
 
-int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
+/* Polls the platform's interrupt fd: 1 when it is readable, 0 when not in time, -EIO. */
+static int fd_wait(struct npu_platform *p, uint32_t timeout_us)
 {
-	struct npu_platform *p = d->plat;
 	uint64_t deadline = npu_now_ns(p) + (uint64_t)timeout_us * 1000u;
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct pollfd pfd = { .fd = p->ops->irq_fd(p), .events = POLLIN };
 
-	if (p->ops->irq_wait) {
-		int r = p->ops->irq_wait(p, timeout_us);
-
-		if (r < 0) {
-			npu_err(IRQ, "waiting for the interrupt failed: %s", strerror(-r));
-			return -EIO;
-		}
-		if (r == 0)
-			return -ETIMEDOUT;
-		drv_irq_handle(d);
-		p->ops->irq_ack(p);
-		return 0;
-	}
-	pfd.fd = p->ops->irq_fd(p);
 	if (pfd.fd < 0)
 		return -EIO;
 	for (;;) {
@@ -335,14 +321,35 @@ int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
 			return -EIO;
 		}
 		if (r == 0)
-			return -ETIMEDOUT;
+			return 0;
 		if (!(pfd.revents & POLLIN)) {
 			npu_err(IRQ, "interrupt fd error (revents 0x%x)", (unsigned)pfd.revents);
 			return -EIO;
 		}
-		/* The simulated device signals on an edge: acknowledge after servicing. */
-		drv_irq_handle(d);
-		p->ops->irq_ack(p);
-		return 0;
+		return 1;
 	}
+}
+
+int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
+{
+	struct npu_platform *p = d->plat;
+	int r;
+
+	if (p->ops->irq_wait) {
+		r = p->ops->irq_wait(p, timeout_us);
+		if (r < 0) {
+			npu_err(IRQ, "waiting for the interrupt failed: %s", strerror(-r));
+			return -EIO;
+		}
+	} else {
+		r = fd_wait(p, timeout_us);
+		if (r < 0)
+			return r;
+	}
+	if (r == 0)
+		return -ETIMEDOUT;
+	/* The simulated device signals on an edge: acknowledge after servicing. */
+	drv_irq_handle(d);
+	p->ops->irq_ack(p);
+	return 0;
 }
