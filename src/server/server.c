@@ -96,23 +96,27 @@ void npu_server_destroy(struct npu_server *s)
 	free(s);
 }
 
-static bool has_gid(const struct npu_server_config *cfg, uint32_t gid)
+bool srv_peer_in_group(const struct npu_srv_peer *p, uint32_t gid)
 {
-	for (unsigned i = 0; i < cfg->n_allow_gids; i++)
-		if (cfg->allow_gids[i] == gid)
+	const unsigned max = sizeof(p->groups) / sizeof(p->groups[0]);
+
+	if (p->gid == gid)
+		return true;
+	for (unsigned i = 0; i < p->n_groups && i < max; i++)
+		if (p->groups[i] == gid)
 			return true;
 	return false;
 }
 
 static bool peer_allowed(const struct npu_server_config *cfg, const struct npu_srv_peer *p)
 {
-	if (cfg->allow_all || p->uid == 0 || p->uid == cfg->owner_uid || has_gid(cfg, p->gid))
+	if (cfg->allow_all || p->uid == 0 || p->uid == cfg->owner_uid)
 		return true;
 	for (unsigned i = 0; i < cfg->n_allow_uids; i++)
 		if (cfg->allow_uids[i] == p->uid)
 			return true;
-	for (unsigned i = 0; i < p->n_groups && i < 32; i++)
-		if (has_gid(cfg, p->groups[i]))
+	for (unsigned i = 0; i < cfg->n_allow_gids; i++)
+		if (srv_peer_in_group(p, cfg->allow_gids[i]))
 			return true;
 	return false;
 }
