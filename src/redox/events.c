@@ -123,14 +123,3 @@ int npu_redox_events_wait(struct npu_redox_events *ev, unsigned want, int timeou
 		}
 	}
 }
-
-bool npu_redox_events_peek(struct npu_redox_events *ev, unsigned want)
-{
-	bool timed_out = false;
-
-	if (ev->pending & want)
-		return true;
-	if (ev->open)
-		read_once(ev, 0, &timed_out);
-	return (ev->pending & want) != 0;
-}
