@@ -253,14 +253,6 @@ static uint32_t ip_handle(struct npu_device *d, uint32_t s)
 	return s;
 }
 
-/* Linux leaves the IP alone when the buttress had something and the NPU is idle. */
-static bool npu_idle(struct npu_device *d)
-{
-	const uint32_t want = NPU_BTRS_MTL_VPU_STATUS_READY | NPU_BTRS_MTL_VPU_STATUS_IDLE;
-
-	return (drv_btrs_vpu_status(d) & want) == want;
-}
-
 static uint32_t global_mask_reg(const struct npu_device *d)
 {
 	return is_mtl(d) ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
@@ -275,7 +267,8 @@ static uint32_t service(struct npu_device *d, uint32_t *btrs_out)
 {
 	uint32_t btrs = is_mtl(d) ? btrs_mtl_handle(d) : btrs_lnl_handle(d), ip = 0;
 
-	if (!btrs || !npu_idle(d))
+	/* Linux leaves the IP alone when the buttress had something and the NPU is idle. */
+	if (!btrs || !drv_btrs_idle(d))
 		ip = ip_handle(d, REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0));
 	*btrs_out = btrs;
 	return ip;
