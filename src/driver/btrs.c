@@ -262,6 +262,20 @@ uint32_t drv_btrs_vpu_status(struct npu_device *d)
 	return REGB_RD32(&d->mmio, BTRS(d, VPU_STATUS));
 }
 
+/* VPU_STATUS READY and IDLE, the same bits on MTL and LNL: Linux ivpu_hw_is_idle. */
+/* NOLINTBEGIN(misc-redundant-expression): that they are equal is the point */
+_Static_assert(NPU_BTRS_MTL_VPU_STATUS_READY == NPU_BTRS_LNL_VPU_STATUS_READY &&
+		   NPU_BTRS_MTL_VPU_STATUS_IDLE == NPU_BTRS_LNL_VPU_STATUS_IDLE,
+	       "VPU_STATUS bits");
+/* NOLINTEND(misc-redundant-expression) */
+
+bool drv_btrs_idle(struct npu_device *d)
+{
+	const uint32_t want = NPU_BTRS_LNL_VPU_STATUS_READY | NPU_BTRS_LNL_VPU_STATUS_IDLE;
+
+	return (drv_btrs_vpu_status(d) & want) == want;
+}
+
 uint32_t drv_btrs_pll_ratio(struct npu_device *d)
 {
 	return REGB_RD32(&d->mmio, is_mtl(d) ? NPU_BTRS_MTL_CURRENT_PLL : NPU_BTRS_LNL_PLL_FREQ) &

@@ -22,6 +22,8 @@ int drv_btrs_ip_reset(struct npu_device *d);
 void drv_btrs_irq_enable(struct npu_device *d);
 void drv_btrs_irq_disable(struct npu_device *d);
 uint32_t drv_btrs_vpu_status(struct npu_device *d);
+/* VPU_STATUS says READY and IDLE (Linux ivpu_hw_is_idle). */
+bool drv_btrs_idle(struct npu_device *d);
 uint32_t drv_btrs_pll_ratio(struct npu_device *d);
 uint32_t drv_btrs_ratio_to_mhz(const struct npu_device *d, uint32_t ratio);
 

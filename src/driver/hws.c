@@ -52,17 +52,6 @@ const char *drv_sched_name(uint32_t mode)
 	return mode == NPU_BOOT_SCHED_MODE_HW ? "hws" : "os";
 }
 
-int drv_prio_parse(const char *s, enum npu_prio *out)
-{
-	for (unsigned i = 0; s && i < NPU_PRIO_COUNT; i++) {
-		if (!strcmp(s, prio_names[i])) {
-			*out = (enum npu_prio)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 const char *drv_prio_name(uint32_t prio)
 {
 	return prio < NPU_PRIO_COUNT ? prio_names[prio] : "?";

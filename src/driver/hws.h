@@ -39,8 +39,7 @@ enum npu_prio {
 int drv_sched_parse(const char *s, enum npu_sched_req *out);
 /* "os" or "hws" for a boot parameter mode. */
 const char *drv_sched_name(uint32_t mode);
-/* Parses "idle", "normal", "focus", "realtime" (-EINVAL otherwise); names them back. */
-int drv_prio_parse(const char *s, enum npu_prio *out);
+/* "idle", "normal", "focus", "realtime"; "?" for anything else. */
 const char *drv_prio_name(uint32_t prio);
 
 /* At open: the boot parameter vpu_scheduling_mode for this generation, firmware and request. */

@@ -68,7 +68,10 @@ int drv_ipc_request(struct npu_device *d, uint16_t channel, uint32_t type, const
 		    size_t len, uint32_t reply_type, struct npu_jsm_msg *reply,
 		    uint32_t timeout_us);
 
-/* Sends without waiting for a reply (STATE_DUMP). */
+/*
+ * Sends without waiting for a reply. No driver path uses it since STATE_DUMP
+ * is awaited (drv_jsm_state_dump); the tests use it to put a message in flight.
+ */
 int drv_ipc_send(struct npu_device *d, uint16_t channel, uint32_t type, const void *payload,
 		 size_t len);
 

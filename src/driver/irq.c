@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -252,14 +253,6 @@ static uint32_t ip_handle(struct npu_device *d, uint32_t s)
 	return s;
 }
 
-/* Linux leaves the IP alone when the buttress had something and the NPU is idle. */
-static bool npu_idle(struct npu_device *d)
-{
-	const uint32_t want = NPU_BTRS_MTL_VPU_STATUS_READY | NPU_BTRS_MTL_VPU_STATUS_IDLE;
-
-	return (drv_btrs_vpu_status(d) & want) == want;
-}
-
 static uint32_t global_mask_reg(const struct npu_device *d)
 {
 	return is_mtl(d) ? NPU_BTRS_MTL_GLOBAL_INT_MASK : NPU_BTRS_LNL_GLOBAL_INT_MASK;
@@ -274,7 +267,8 @@ static uint32_t service(struct npu_device *d, uint32_t *btrs_out)
 {
 	uint32_t btrs = is_mtl(d) ? btrs_mtl_handle(d) : btrs_lnl_handle(d), ip = 0;
 
-	if (!btrs || !npu_idle(d))
+	/* Linux leaves the IP alone when the buttress had something and the NPU is idle. */
+	if (!btrs || !drv_btrs_idle(d))
 		ip = ip_handle(d, REGV_RD32(&d->mmio, NPU_37XX_HOST_SS_ICB_STATUS_0));
 	*btrs_out = btrs;
 	return ip;
@@ -299,26 +293,12 @@ void drv_irq_service_taken(struct npu_device *d)
 	drv_irq_handle(d);
 }
 
-int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
+/* Polls the platform's interrupt fd: 1 when it is readable, 0 when not in time, -EIO. */
+static int fd_wait(struct npu_platform *p, uint32_t timeout_us)
 {
-	struct npu_platform *p = d->plat;
 	uint64_t deadline = npu_now_ns(p) + (uint64_t)timeout_us * 1000u;
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct pollfd pfd = { .fd = p->ops->irq_fd(p), .events = POLLIN };
 
-	if (p->ops->irq_wait) {
-		int r = p->ops->irq_wait(p, timeout_us);
-
-		if (r < 0) {
-			npu_err(IRQ, "waiting for the interrupt failed: %s", strerror(-r));
-			return -EIO;
-		}
-		if (r == 0)
-			return -ETIMEDOUT;
-		drv_irq_handle(d);
-		p->ops->irq_ack(p);
-		return 0;
-	}
-	pfd.fd = p->ops->irq_fd(p);
 	if (pfd.fd < 0)
 		return -EIO;
 	for (;;) {
@@ -334,14 +314,35 @@ int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
 			return -EIO;
 		}
 		if (r == 0)
-			return -ETIMEDOUT;
+			return 0;
 		if (!(pfd.revents & POLLIN)) {
 			npu_err(IRQ, "interrupt fd error (revents 0x%x)", (unsigned)pfd.revents);
 			return -EIO;
 		}
-		/* The simulated device signals on an edge: acknowledge after servicing. */
-		drv_irq_handle(d);
-		p->ops->irq_ack(p);
-		return 0;
+		return 1;
 	}
+}
+
+int drv_irq_wait(struct npu_device *d, uint32_t timeout_us)
+{
+	struct npu_platform *p = d->plat;
+	int r;
+
+	if (p->ops->irq_wait) {
+		r = p->ops->irq_wait(p, timeout_us);
+		if (r < 0) {
+			npu_err(IRQ, "waiting for the interrupt failed: %s", strerror(-r));
+			return -EIO;
+		}
+	} else {
+		r = fd_wait(p, timeout_us);
+		if (r < 0)
+			return r;
+	}
+	if (r == 0)
+		return -ETIMEDOUT;
+	/* The simulated device signals on an edge: acknowledge after servicing. */
+	drv_irq_handle(d);
+	p->ops->irq_ack(p);
+	return 0;
 }

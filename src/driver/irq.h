@@ -8,7 +8,6 @@
 #ifndef NPU_DRIVER_IRQ_H
 #define NPU_DRIVER_IRQ_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 struct npu_device;

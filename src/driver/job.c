@@ -169,17 +169,16 @@ int drv_job_submit(struct npu_ctx *c, uint64_t cmd_va, uint32_t *job_id)
 	slot->job_id = id;
 	slot->flags = 0;
 	/* HWS: where the firmware saves the job when it preempts it (docs/firmware-protocol.md §3.8). */
-	for (unsigned i = 0; i < 2 && drv_hws_on(d); i++) {
-		const struct npu_bo *pb = c->preempt_bo[i];
+	if (drv_hws_on(d)) {
+		const struct npu_bo *pri = c->preempt_bo[0], *sec = c->preempt_bo[1];
 
-		if (!pb)
-			continue;
-		if (i == 0) {
-			slot->primary_preempt_buf_addr = pb->va;
-			slot->primary_preempt_buf_size = (uint32_t)pb->size;
-		} else {
-			slot->secondary_preempt_buf_addr = pb->va;
-			slot->secondary_preempt_buf_size = (uint32_t)pb->size;
+		if (pri) {
+			slot->primary_preempt_buf_addr = pri->va;
+			slot->primary_preempt_buf_size = (uint32_t)pri->size;
+		}
+		if (sec) {
+			slot->secondary_preempt_buf_addr = sec->va;
+			slot->secondary_preempt_buf_size = (uint32_t)sec->size;
 		}
 	}
 	npu_dma_wmb();
@@ -350,14 +349,16 @@ int drv_job_wait(struct npu_ctx *c, uint32_t job_id, uint32_t timeout_us, uint32
 	if (npu_job_id_ctx(job_id) != c->id || job->state == NPU_JOB_FREE || job->id != job_id)
 		return -ENOENT;
 	/*
-	 * First the device is polled, so a short job's completion is seen
-	 * without an interrupt's wake-up; each service that finds something is
-	 * followed by the checks below, and the interrupt takes over once the
-	 * window has passed. The clock is read again only when the job is
-	 * still queued: a completion seen costs no time stamp of its own.
+	 * First the interrupt is watched (drv_device_poll), so a short job's
+	 * completion is seen without an interrupt's wake-up; each service that
+	 * finds something is followed by the checks below, and the sleeping wait
+	 * takes over once the window has passed, or at once on a platform that
+	 * cannot be watched (no irq_take). The clock is read again only when the
+	 * job is still queued: a completion seen costs no time stamp of its own.
 	 */
-	while (job->state == NPU_JOB_QUEUED && d->state == NPU_DEV_READY && !c->faulted &&
-	       !d->need_recovery && now < poll_end && now < deadline) {
+	while (d->plat->ops->irq_take && job->state == NPU_JOB_QUEUED &&
+	       d->state == NPU_DEV_READY && !c->faulted && !d->need_recovery && now < poll_end &&
+	       now < deadline) {
 		drv_device_poll(d, poll_end - now, job_left_queue, job);
 		if (job->state == NPU_JOB_QUEUED)
 			now = npu_now_ns(d->plat);

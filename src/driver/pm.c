@@ -74,14 +74,6 @@ int drv_pm_dct_service(struct npu_device *d)
 	return 0;
 }
 
-/* VPU_STATUS READY and IDLE (same bits on MTL and LNL): Linux ivpu_hw_is_idle. */
-#define STATUS_READY_IDLE (NPU_BTRS_LNL_VPU_STATUS_READY | NPU_BTRS_LNL_VPU_STATUS_IDLE)
-
-static bool npu_idle(struct npu_device *d)
-{
-	return (drv_btrs_vpu_status(d) & STATUS_READY_IDLE) == STATUS_READY_IDLE;
-}
-
 /* Linux ivpu_hw_wait_for_idle: the firmware goes idle after PWR_D0I3_ENTER_DONE. */
 static int wait_idle(struct npu_device *d)
 {
@@ -89,7 +81,7 @@ static int wait_idle(struct npu_device *d)
 	    d->d0i3_timeout_us > NPU_TIMEOUT_IDLE_US ? d->d0i3_timeout_us : NPU_TIMEOUT_IDLE_US;
 	uint64_t end = npu_now_ns(d->plat) + (uint64_t)us * 1000u;
 
-	while (!npu_idle(d)) {
+	while (!drv_btrs_idle(d)) {
 		if (npu_now_ns(d->plat) >= end)
 			return -ETIMEDOUT;
 		d->plat->ops->delay_us(d->plat, 10);
@@ -109,7 +101,7 @@ int drv_device_suspend(struct npu_device *d)
 		return drv_device_power_down(d);
 	if (drv_ctx_any_queued(d))
 		return -EBUSY;
-	idle = npu_idle(d);
+	idle = drv_btrs_idle(d);
 	if (!idle)
 		npu_warn(PM, "the NPU is not idle before suspend (VPU_STATUS 0x%08x)",
 			 drv_btrs_vpu_status(d));

@@ -12,9 +12,9 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include "redox/redox_shim.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define EV_BATCH 8u
@@ -73,14 +73,6 @@ void npu_redox_events_mark(struct npu_redox_events *ev, unsigned token)
 	ev->pending |= token;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* One read of the queue, waiting up to ms (< 0: no timeout); *timed_out when it said so. */
 static int read_once(struct npu_redox_events *ev, long ms, bool *timed_out)
 {
@@ -106,7 +98,7 @@ static int read_once(struct npu_redox_events *ev, long ms, bool *timed_out)
 
 int npu_redox_events_wait(struct npu_redox_events *ev, unsigned want, int timeout_ms)
 {
-	uint64_t end = timeout_ms < 0 ? UINT64_MAX : now_ms() + (uint64_t)timeout_ms;
+	uint64_t end = timeout_ms < 0 ? UINT64_MAX : npu_clock_ms() + (uint64_t)timeout_ms;
 	bool timed_out = false;
 
 	if (!ev->open)
@@ -122,7 +114,7 @@ int npu_redox_events_wait(struct npu_redox_events *ev, unsigned want, int timeou
 		}
 		if (timed_out)
 			return 0;
-		now = now_ms();
+		now = npu_clock_ms();
 		ret = read_once(ev, end == UINT64_MAX ? -1 : (long)(end > now ? end - now : 0),
 				&timed_out);
 		if (ret) {
@@ -130,15 +122,4 @@ int npu_redox_events_wait(struct npu_redox_events *ev, unsigned want, int timeou
 			return ret;
 		}
 	}
-}
-
-bool npu_redox_events_peek(struct npu_redox_events *ev, unsigned want)
-{
-	bool timed_out = false;
-
-	if (ev->pending & want)
-		return true;
-	if (ev->open)
-		read_once(ev, 0, &timed_out);
-	return (ev->pending & want) != 0;
 }

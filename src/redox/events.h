@@ -39,7 +39,5 @@ void npu_redox_events_mark(struct npu_redox_events *ev, unsigned token);
  * 0 when none came in time, or -errno when the queue cannot be read.
  */
 int npu_redox_events_wait(struct npu_redox_events *ev, unsigned want, int timeout_ms);
-/* Whether one of want is pending now (the queue read without blocking); nothing taken. */
-bool npu_redox_events_peek(struct npu_redox_events *ev, unsigned want);
 
 #endif

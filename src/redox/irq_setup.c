@@ -24,13 +24,12 @@
 #define MSIX_ENTRIES_MAX 2048u /* the capability's table size field holds N - 1 in 11 bits */
 
 /* A free vector on the BSP, opened: its fd, the BSP's APIC id and the vector's number. */
-static int alloc_vector(struct redox_platform *rp, size_t *fd_out, uint8_t *cpu, uint32_t *vector)
+static int alloc_vector(size_t *fd_out, uint8_t *cpu, uint32_t *vector)
 {
 	uint8_t bsp[8] = { 0 };
 	char path[48];
 	size_t fd, r;
 
-	(void)rp;
 	fd = npu_redox_open_path(REDOX_PATH_IRQ_BSP, REDOX_O_RDONLY);
 	if (redox_is_err(fd))
 		return -redox_errno(fd);
@@ -64,7 +63,7 @@ static int setup_msi(struct redox_platform *rp)
 	uint32_t vector = 0;
 	uint8_t cpu = 0;
 	size_t fd = NO_FD;
-	int ret = alloc_vector(rp, &fd, &cpu, &vector);
+	int ret = alloc_vector(&fd, &cpu, &vector);
 
 	if (ret)
 		return ret;
@@ -117,7 +116,7 @@ static int setup_msix(struct redox_platform *rp)
 	}
 	ret = npu_pcid_enable_feature(rp->chan_fd, NPU_PCID_MSIX);
 	if (!ret)
-		ret = alloc_vector(rp, &fd, &cpu, &vector);
+		ret = alloc_vector(&fd, &cpu, &vector);
 	if (ret)
 		return ret;
 	npu_redox_mmio_write32(t + MSIX_ADDR_LO, msi_addr(cpu));

@@ -425,14 +425,6 @@ static int serve_socket(struct npu_redox_scheme *x)
 	return 0;
 }
 
-/* npu_server_poll's stop: the scheme socket has a request (its event came). */
-static bool sock_ready(void *arg)
-{
-	struct npu_redox_scheme *x = arg;
-
-	return npu_redox_events_peek(x->ev, NPU_REDOX_EV_SOCKET);
-}
-
 int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 {
 	int ms = npu_server_tick(x->s), ret = 0, ready;
@@ -442,12 +434,10 @@ int npu_redox_scheme_step(struct npu_redox_scheme *x, int timeout_ms)
 	if (ms < 0 || ms > timeout_ms)
 		ms = timeout_ms < 0 ? 0 : timeout_ms;
 	/*
-	 * As npud's Unix loop: with jobs in flight the interrupt is watched
-	 * before the wait (at once false here: the Redox backend has no irq_take).
+	 * The one event queue: the interrupt and the socket (events.h). Unlike
+	 * npud's Unix loop, nothing watches the interrupt before the wait: the
+	 * Redox backend has no irq_take (npu_server_poll would return at once).
 	 */
-	if (ms != 0 && npu_server_jobs_queued(x->s) && npu_server_poll(x->s, sock_ready, x))
-		ms = 0;
-	/* The one event queue: the interrupt and the socket (events.h). */
 	ready = npu_redox_events_wait(x->ev, NPU_REDOX_EV_IRQ | NPU_REDOX_EV_SOCKET, ms);
 	if (ready < 0)
 		return -EIO;

@@ -96,23 +96,27 @@ void npu_server_destroy(struct npu_server *s)
 	free(s);
 }
 
-static bool has_gid(const struct npu_server_config *cfg, uint32_t gid)
+bool srv_peer_in_group(const struct npu_srv_peer *p, uint32_t gid)
 {
-	for (unsigned i = 0; i < cfg->n_allow_gids; i++)
-		if (cfg->allow_gids[i] == gid)
+	const unsigned max = sizeof(p->groups) / sizeof(p->groups[0]);
+
+	if (p->gid == gid)
+		return true;
+	for (unsigned i = 0; i < p->n_groups && i < max; i++)
+		if (p->groups[i] == gid)
 			return true;
 	return false;
 }
 
 static bool peer_allowed(const struct npu_server_config *cfg, const struct npu_srv_peer *p)
 {
-	if (cfg->allow_all || p->uid == 0 || p->uid == cfg->owner_uid || has_gid(cfg, p->gid))
+	if (cfg->allow_all || p->uid == 0 || p->uid == cfg->owner_uid)
 		return true;
 	for (unsigned i = 0; i < cfg->n_allow_uids; i++)
 		if (cfg->allow_uids[i] == p->uid)
 			return true;
-	for (unsigned i = 0; i < p->n_groups && i < 32; i++)
-		if (has_gid(cfg, p->groups[i]))
+	for (unsigned i = 0; i < cfg->n_allow_gids; i++)
+		if (srv_peer_in_group(p, cfg->allow_gids[i]))
 			return true;
 	return false;
 }
@@ -310,13 +314,12 @@ static void resume(struct npu_server *s)
 			d->fail_reason);
 }
 
-/* Autosuspend: idle long enough, nothing queued; returns ms until it is due (-1: never). */
+/* Autosuspend, with nothing queued: idle long enough; returns ms until it is due (-1: never). */
 static int autosuspend(struct npu_server *s, uint64_t now)
 {
 	uint64_t due;
 
-	if (!s->cfg.autosuspend_ms || s->suspended || s->dev->state != NPU_DEV_READY ||
-	    npu_server_jobs_queued(s))
+	if (!s->cfg.autosuspend_ms || s->suspended || s->dev->state != NPU_DEV_READY)
 		return -1;
 	due = s->last_activity_ns + (uint64_t)s->cfg.autosuspend_ms * 1000000u;
 	if (now < due)
@@ -379,7 +382,7 @@ int npu_server_request(struct npu_srv_client *c, const void *msg, size_t len)
 	resume(c->s);
 	ret = ops[h.op](&r);
 	c->s->last_activity_ns = npu_now_ns(c->s->dev->plat);
-	srv_client_progress(c, npu_now_ns(c->s->dev->plat));
+	srv_client_progress(c, c->s->last_activity_ns);
 	return c->dead ? -EPIPE : ret;
 }
 
@@ -422,11 +425,13 @@ int npu_server_tick(struct npu_server *s)
 {
 	uint64_t next = progress_all(s);
 	uint64_t now = npu_now_ns(s->dev->plat), ms;
-	int idle_ms;
+	int idle_ms = -1;
 
+	/* Queued jobs are activity: the clients list is walked once a turn. */
 	if (npu_server_jobs_queued(s))
 		s->last_activity_ns = now;
-	idle_ms = autosuspend(s, now);
+	else
+		idle_ms = autosuspend(s, now);
 	if (next == UINT64_MAX)
 		return idle_ms;
 	if (next <= now)

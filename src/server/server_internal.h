@@ -91,6 +91,9 @@ int srv_reply_err(const struct srv_req *r, int err, const char *fmt, ...)
 int srv_reply_to(struct npu_srv_client *c, uint16_t op, uint32_t seq, int status, const void *body,
 		 size_t len);
 
+/* Whether gid is the peer's group or one of its supplementary groups (server.c). */
+bool srv_peer_in_group(const struct npu_srv_peer *p, uint32_t gid);
+
 /* Operations (server_ops.c): each replies and returns the reply's error. */
 int srv_op_hello(const struct srv_req *r);
 int srv_op_query(const struct srv_req *r);

@@ -24,14 +24,7 @@ static bool may_raise(const struct npu_srv_client *c)
 
 	if (c->privileged || cfg->allow_all)
 		return true;
-	if (!cfg->owner_gid_set)
-		return false;
-	if (c->peer.gid == cfg->owner_gid)
-		return true;
-	for (unsigned i = 0; i < c->peer.n_groups && i < 32; i++)
-		if (c->peer.groups[i] == cfg->owner_gid)
-			return true;
-	return false;
+	return cfg->owner_gid_set && srv_peer_in_group(&c->peer, cfg->owner_gid);
 }
 
 int srv_op_priority(const struct srv_req *r)
